@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, read from the environment once and checked at start. A wrong variable stops
+ * the process with a sentence naming it and saying what it should look like.
+ */
+const url = (example: string) =>
+  z.string().url(`must be a URL such as ${example}`);
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The URL Twilio and Keap reach this API at (behind a proxy: the outside one). */
+  PUBLIC_URL: url('https://sms.example.com').default('http://127.0.0.1:3000'),
+  /** Where the console is served (OAuth sends the user back there). */
+  CONSOLE_URL: url('https://sms.example.com').default('http://127.0.0.1:5173'),
+  DATABASE_URL: url('postgres://user:password@host:5432/db').default(
+    'postgres://sms:sms@127.0.0.1:5432/sms_sequences',
+  ),
+  REDIS_URL: url('redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  /** 32 random bytes, base64: the AES-256-GCM key that encrypts tokens at rest. */
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+    })
+    .optional(),
+  /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
+  RUN_WORKER_IN_API: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Configuration is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { keapRouter, KeapSandbox } from './keap';
+import { twilioRouter, TwilioSandbox } from './twilio';
+
+export interface SandboxOptions {
+  /** Public base URL of this sandbox (used in links it hands out, e.g. media and consent pages). */
+  publicUrl: string;
+  logger?: Logger;
+}
+
+export interface Sandbox {
+  app: Express;
+  keap: KeapSandbox;
+  twilio: TwilioSandbox;
+}
+
+/** One process serving the Keap and Twilio stand-ins side by side. */
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const keap = new KeapSandbox();
+  const twilio = new TwilioSandbox({ publicUrl: options.publicUrl });
+  const app = express();
+  if (options.logger) app.use(pinoHttp({ logger: options.logger }));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(keapRouter(keap));
+  app.use(twilioRouter(twilio));
+  return { app, keap, twilio };
+}

@@ -1,0 +1,2 @@
+export * from './tool.schema';
+export * from './conversation.types';

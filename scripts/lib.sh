@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Shared set-up for the start and test commands: pnpm at the pinned version, dependencies,
+# PostgreSQL and Redis. Every step is idempotent, so running it on a ready machine costs seconds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+mkdir -p "$ROOT/.run"
+
+export DATABASE_URL="${DATABASE_URL:-postgres://sms:sms@127.0.0.1:5432/sms_sequences}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root (or sudo) to run: $*"; fi
+}
+
+PNPM_VERSION="$(node -p "require('$ROOT/package.json').packageManager.split('@')[1]")"
+
+# pnpm at the version pinned in package.json. corepack's signature check fails against some
+# registries, so we install pnpm with npm into .tools/ (no root needed) when the one on PATH differs.
+ensure_pnpm() {
+  if command -v pnpm >/dev/null && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    PNPM=(pnpm)
+  else
+    local bin="$ROOT/.tools/node_modules/.bin/pnpm"
+    if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "$PNPM_VERSION" ]; then
+      log "installing pnpm $PNPM_VERSION into .tools/"
+      npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "pnpm@$PNPM_VERSION" >&2
+    fi
+    PNPM=("$bin")
+  fi
+  export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+}
+
+ensure_dependencies() {
+  log "installing dependencies (pnpm install)"
+  (cd "$ROOT" && "${PNPM[@]}" install --frozen-lockfile --prefer-offline >&2)
+}
+
+probe() { node "$ROOT/scripts/probe-services.mjs" "$1" >/dev/null 2>&1; }
+
+url_host() { node -e "console.log(new URL(process.argv[1]).hostname)" "$1"; }
+is_local() { case "$(url_host "$1")" in 127.0.0.1|localhost|::1|'[::1]') return 0 ;; *) return 1 ;; esac; }
+
+ensure_postgres() {
+  if probe postgres; then log "PostgreSQL answers at DATABASE_URL"; return; fi
+  is_local "$DATABASE_URL" || die "PostgreSQL does not answer at DATABASE_URL ($(url_host "$DATABASE_URL")); start it or fix the URL"
+  if ! command -v pg_lsclusters >/dev/null; then
+    log "installing PostgreSQL (apt-get)"
+    as_root apt-get update -qq >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  fi
+  local cluster
+  cluster="$(pg_lsclusters --no-header | head -n1)"
+  if [ -z "$cluster" ]; then
+    local ver; ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+    as_root pg_createcluster "$ver" main >&2
+    cluster="$(pg_lsclusters --no-header | head -n1)"
+  fi
+  local ver name status
+  read -r ver name _port status _rest <<<"$cluster"
+  if [ "$status" != online ]; then log "starting PostgreSQL $ver/$name"; as_root pg_ctlcluster "$ver" "$name" start >&2; fi
+  local user pass db
+  user="$(node -e "console.log(decodeURIComponent(new URL(process.argv[1]).username))" "$DATABASE_URL")"
+  pass="$(node -e "console.log(decodeURIComponent(new URL(process.argv[1]).password))" "$DATABASE_URL")"
+  db="$(node -e "console.log(new URL(process.argv[1]).pathname.slice(1))" "$DATABASE_URL")"
+  log "creating role $user and database $db"
+  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 >&2 <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user') THEN
+    CREATE ROLE "$user" LOGIN CREATEDB PASSWORD '$pass';
+  ELSE
+    ALTER ROLE "$user" LOGIN CREATEDB PASSWORD '$pass';
+  END IF;
+END \$\$;
+SQL
+  if ! as_root runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_root runuser -u postgres -- createdb -O "$user" "$db" >&2
+  fi
+  for _ in $(seq 1 30); do probe postgres && return; sleep 1; done
+  die "PostgreSQL still does not answer at DATABASE_URL"
+}
+
+ensure_redis() {
+  if probe redis; then log "Redis answers at REDIS_URL"; return; fi
+  is_local "$REDIS_URL" || die "Redis does not answer at REDIS_URL ($(url_host "$REDIS_URL")); start it or fix the URL"
+  if ! command -v redis-server >/dev/null; then
+    log "installing Redis (apt-get)"
+    as_root apt-get update -qq >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+  fi
+  local port; port="$(node -e "console.log(new URL(process.argv[1]).port || 6379)" "$REDIS_URL")"
+  log "starting Redis on port $port"
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$ROOT/.run" \
+    --logfile "$ROOT/.run/redis.log" --appendonly yes >&2
+  for _ in $(seq 1 30); do probe redis && return; sleep 0.5; done
+  die "Redis still does not answer at REDIS_URL"
+}
+
+setup_all() {
+  ensure_pnpm
+  ensure_dependencies
+  ensure_postgres
+  ensure_redis
+}
