@@ -1,24 +1,26 @@
-import { Test } from '@nestjs/testing';
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AppModule } from '../src/app.module';
+import { startTestApp, type TestApp } from './support/test-app';
 
 describe('GET /health', () => {
-  let app: INestApplication;
+  let t: TestApp;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication();
-    await app.init();
+    t = await startTestApp();
   });
 
   afterAll(async () => {
-    await app.close();
+    await t.close();
   });
 
   it('says the API is up', async () => {
-    const res = await request(app.getHttpServer()).get('/health');
+    const res = await request(t.app.getHttpServer()).get('/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers an unknown route with a clear JSON error', async () => {
+    const res = await request(t.app.getHttpServer()).get('/api/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toMatch(/Cannot GET/);
   });
 });

@@ -21,11 +21,15 @@ const configSchema = z.object({
   REDIS_URL: url('redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   /** 32 random bytes, base64: the AES-256-GCM key that encrypts tokens at rest. */
   SECRETS_KEY: z
-    .string()
+    .string({ error: 'is required: 32 random bytes in base64 (openssl rand -base64 32)' })
     .refine((v) => Buffer.from(v, 'base64').length === 32, {
       message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
-    })
-    .optional(),
+    }),
+  /** Apply pending migrations when the process starts (turn off when a deploy step runs them). */
+  DATABASE_MIGRATE_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
   RUN_WORKER_IN_API: z
     .enum(['true', 'false'])

@@ -1,0 +1,32 @@
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Account } from './account.entity';
+
+/**
+ * The account's Twilio credentials: the Account SID with either its Auth Token or an API key and
+ * secret. Secrets are sealed with SecretBox; never log or return them.
+ */
+@Entity('twilio_connections')
+export class TwilioConnection {
+  @PrimaryColumn({ name: 'account_id', type: 'uuid' })
+  accountId!: string;
+
+  @OneToOne('Account', 'twilioConnection', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'account_id' })
+  account?: Account;
+
+  @Column({ name: 'account_sid', type: 'text', unique: true })
+  accountSid!: string;
+
+  /** The Auth Token (also what signs inbound webhooks), sealed. */
+  @Column({ name: 'auth_token_sealed', type: 'text' })
+  authTokenSealed!: string;
+
+  @Column({ name: 'api_key_sid', type: 'text', nullable: true })
+  apiKeySid!: string | null;
+
+  @Column({ name: 'api_key_secret_sealed', type: 'text', nullable: true })
+  apiKeySecretSealed!: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,46 @@
+/**
+ * Errors are values with names. A service throws a DomainError subclass; the one exception filter
+ * turns it into an HTTP answer with a message a person can act on.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  /** A stable machine-readable code, e.g. `tool_not_found`. */
+  abstract readonly code: string;
+  /** Extra structured detail (e.g. validation problems with paths). */
+  readonly details?: unknown;
+
+  constructor(message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code: string;
+  constructor(what: string, code = 'not_found') {
+    super(`${what} was not found.`);
+    this.code = code;
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  readonly status = 400;
+  readonly code = 'invalid_input';
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}

@@ -1,0 +1,44 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ZodError } from 'zod';
+import { DomainError } from './domain-error';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** The one place errors become HTTP answers: `{ error: { code, message, details? } }`. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toAnswer(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(status).json(body);
+  }
+
+  private toAnswer(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      return [exception.status, { error: { code: exception.code, message: exception.message, details: exception.details } }];
+    }
+    if (exception instanceof ZodError) {
+      const details = exception.issues.map((i) => ({ path: i.path, message: i.message }));
+      const first = details[0];
+      const message = first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'The request is invalid.';
+      return [400, { error: { code: 'invalid_input', message, details } }];
+    }
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string'
+          ? response
+          : Array.isArray((response as { message?: unknown }).message)
+            ? ((response as { message: string[] }).message.join('; '))
+            : String((response as { message?: unknown }).message ?? exception.message);
+      return [exception.getStatus(), { error: { code: `http_${exception.getStatus()}`, message } }];
+    }
+    return [500, { error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }];
+  }
+}

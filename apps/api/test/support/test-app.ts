@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { type AppConfig, loadConfig } from '../../src/config/config';
+import { configureApp } from '../../src/configure-app';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real app on its own fresh database, configured as `main.ts` configures it. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: db.url,
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    config,
+    db,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { databaseOptions } from '../../src/database/database-options';
+
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://sms:sms@127.0.0.1:5432/sms_sequences';
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestDatabase {
+  url: string;
+  /** Drops the database (closing every connection to it first). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh PostgreSQL database for one test file, brought up to date by the checked-in migrations
+ * (the same path production takes), so tests never share rows and never use synchronize.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `sms_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = withDatabase(baseUrl, name);
+  const dataSource = new DataSource(databaseOptions(url));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  return {
+    url,
+    async drop() {
+      const client = new Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
