@@ -101,6 +101,26 @@ ensure_redis() {
   die "Redis still does not answer at REDIS_URL"
 }
 
+# Debian's Chromium, for the console's browser tests (Playwright drives it; it never downloads a browser).
+ensure_chromium() {
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
+  if [ -z "$CHROMIUM_PATH" ]; then
+    log "installing Chromium (apt-get)"
+    as_root apt-get update -qq >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    CHROMIUM_PATH="$(command -v chromium)"
+  fi
+}
+
+# The key that seals secrets at rest. Production sets SECRETS_KEY; locally we make one and keep it.
+ensure_secrets_key() {
+  if [ -z "${SECRETS_KEY:-}" ]; then
+    [ -s "$ROOT/.run/secrets.key" ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" >"$ROOT/.run/secrets.key"
+    SECRETS_KEY="$(cat "$ROOT/.run/secrets.key")"
+    export SECRETS_KEY
+  fi
+}
+
 setup_all() {
   ensure_pnpm
   ensure_dependencies

@@ -12,5 +12,4 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   console.log(`${file.replace(/\.json$/, '').padEnd(12)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || suitesFailed > 0 || passed === 0 ? 1 : 0);
