@@ -54,6 +54,12 @@ export interface ConversationState {
   reminderSentAt: string | null;
   /** Set on the keyword start with email first: the email reply still has to find the contact. */
   pendingEmail: string | null;
+  /**
+   * Set while `awaiting_contact` after the email step was answered: that reply, whose "what
+   * happens next" runs once the contact is resolved. Absent/null: the contact is resolved first and
+   * `currentStepId` is sent then.
+   */
+  pendingReply?: string | null;
 }
 
 export type StartTrigger = 'keyword' | 'http_post';
@@ -98,7 +104,11 @@ export type Effect =
       purpose: 'step' | 'reask' | 'reminder';
     }
   | { type: 'save_field'; field: ContactFieldKey; value: string }
-  | { type: 'apply_tag'; tagId: TagId; reason: 'condition' | 'fallback' | 'opt_out' | 'invalid_number' }
+  | {
+      type: 'apply_tag';
+      tagId: TagId;
+      reason: 'condition' | 'fallback' | 'opt_out' | 'invalid_number';
+    }
   /**
    * Find the contact (by email, or by phone when email is null) or create it, storing the phone
    * in `phoneField`; answer with a `contact_resolved` event. Never creates a duplicate.
@@ -112,11 +122,23 @@ export type Effect =
 /** Why the machine did what it did: for the simulator, analytics and the conversation history. */
 export type Outcome =
   | { kind: 'started'; stepId: StepId | null }
-  | { kind: 'matched'; stepId: StepId; conditionId: string; conditionIndex: number; nextStepId: StepId | null }
+  | {
+      kind: 'matched';
+      stepId: StepId;
+      conditionId: string;
+      conditionIndex: number;
+      nextStepId: StepId | null;
+    }
   | { kind: 'fallback'; stepId: StepId; nextStepId: StepId | null }
   | { kind: 'moved_on'; stepId: StepId; nextStepId: StepId | null }
   | { kind: 'reasked'; stepId: StepId; attempt: number }
-  | { kind: 'contact_resolved'; contactId: number | null }
+  /**
+   * The email step was answered (with an email, or re-asks ran out): the runtime now finds or
+   * creates the contact; the step's "what happens next" follows on `contact_resolved`.
+   */
+  | { kind: 'resolving_contact'; stepId: StepId; email: string | null }
+  /** `then`: what followed in the same transition (the step sent, or the email step's branch). */
+  | { kind: 'contact_resolved'; contactId: number | null; then?: Outcome }
   | { kind: 'reminded'; stepId: StepId }
   | { kind: 'ended'; status: ConversationStatus }
   /** The event does not apply in this state (e.g. a reply after the end); nothing happens. */
@@ -126,4 +148,11 @@ export interface Transition {
   state: ConversationState;
   effects: Effect[];
   outcome: Outcome;
+}
+
+/** The answer to an event when there is no conversation and none was started: nothing to store. */
+export interface NoConversation {
+  state: null;
+  effects: Effect[];
+  outcome: Extract<Outcome, { kind: 'ignored' }>;
 }

@@ -16,7 +16,10 @@ export const SCHEMA_VERSION = 1 as const;
 export const contactFieldKeySchema = z
   .string()
   .trim()
-  .regex(/^_?[A-Za-z][A-Za-z0-9_]*$/, 'must be a Keap contact field name such as FirstName or _MyCustomField');
+  .regex(
+    /^_?[A-Za-z][A-Za-z0-9_]*$/,
+    'must be a Keap contact field name such as FirstName or _MyCustomField',
+  );
 export type ContactFieldKey = z.infer<typeof contactFieldKeySchema>;
 
 export const stepIdSchema = z
@@ -146,7 +149,12 @@ export const toolOptionsSchema = z.object({
   /** Tag applied when the number is not a valid mobile number. */
   invalidNumberTagId: tagIdSchema.nullable().default(null),
   /** An unfinished conversation expires after this long without activity. */
-  expiryMinutes: z.number().int().min(1).max(60 * 24 * 30).default(24 * 60),
+  expiryMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(24 * 60),
   /** Sends one reminder this long before expiry when the contact has not replied; null: none. */
   reminderMinutesBeforeExpiry: z.number().int().min(1).nullable().default(null),
   reminderMessage: z.string().default(''),
