@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The shape of Keap's limit for one OAuth app (see shared/specs/README.md) and the knobs of the
+ * limiter. Window lengths are configurable so tests and the bench can run Keap's real limits
+ * scaled down in time (1 minute -> 1 s).
+ */
+export interface KeapBudgetConfig {
+  /** App-wide, over all accounts together. */
+  perSecond: number;
+  perMinute: number;
+  perDay: number;
+  /** Per account (Keap tenant). */
+  tenantPerMinute: number;
+  tenantPerDay: number;
+  secondMs: number;
+  minuteMs: number;
+  /** The day window is fixed (Keap resets at 00:00 UTC); with the real 86,400,000 it is aligned to UTC days. */
+  dayMs: number;
+  /** Each sliding-window entry is kept this much longer, to absorb jitter between our grant and Keap receiving the call. */
+  guardMs: number;
+  /** A waiter whose process stops renewing it for this long is dropped (the process died). */
+  leaseMs: number;
+  /** The longest a process waits before asking Redis again when it has heard nothing. */
+  pollMs: number;
+  /** Pause everyone this long after a 429 that names no Retry-After. */
+  defaultBackoffMs: number;
+  maxBackoffMs: number;
+  /** Give up waiting after this long (0: wait as long as it takes). */
+  maxWaitMs: number;
+  /** At most this many grants per Redis round trip (bounds script run time). */
+  maxGrantsPerDispatch: number;
+}
+
+export const KEAP_REAL_LIMITS = {
+  perSecond: 25,
+  perMinute: 1500,
+  perDay: 150_000,
+  tenantPerMinute: 10_000,
+  tenantPerDay: 250_000,
+} as const;
+
+export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
+  ...KEAP_REAL_LIMITS,
+  secondMs: 1000,
+  minuteMs: 60_000,
+  dayMs: 86_400_000,
+  guardMs: 50,
+  leaseMs: 15_000,
+  pollMs: 1000,
+  defaultBackoffMs: 2000,
+  maxBackoffMs: 120_000,
+  maxWaitMs: 0,
+  maxGrantsPerDispatch: 200,
+};
+
+/** Keap's real limits with time compressed `factor` times (60: a minute lasts a second). */
+export function scaledKeapBudgetConfig(factor: number, overrides: Partial<KeapBudgetConfig> = {}): KeapBudgetConfig {
+  const d = DEFAULT_KEAP_BUDGET_CONFIG;
+  return {
+    ...d,
+    secondMs: d.secondMs / factor,
+    minuteMs: d.minuteMs / factor,
+    dayMs: d.dayMs / factor,
+    guardMs: d.guardMs / factor,
+    leaseMs: Math.max(1000, d.leaseMs / factor),
+    pollMs: Math.max(20, d.pollMs / factor),
+    defaultBackoffMs: d.defaultBackoffMs / factor,
+    maxBackoffMs: d.maxBackoffMs / factor,
+    ...overrides,
+  };
+}
+
+const positiveInt = (name: string, fallback: number) =>
+  z.coerce
+    .number({ message: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be above 0`)
+    .default(fallback);
+const positive = (name: string, fallback: number) =>
+  z.coerce.number({ message: `${name} must be a number` }).positive(`${name} must be above 0`).default(fallback);
+
+const d = DEFAULT_KEAP_BUDGET_CONFIG;
+const envSchema = z.object({
+  KEAP_BUDGET_PER_SECOND: positiveInt('KEAP_BUDGET_PER_SECOND', d.perSecond),
+  KEAP_BUDGET_PER_MINUTE: positiveInt('KEAP_BUDGET_PER_MINUTE', d.perMinute),
+  KEAP_BUDGET_PER_DAY: positiveInt('KEAP_BUDGET_PER_DAY', d.perDay),
+  KEAP_BUDGET_TENANT_PER_MINUTE: positiveInt('KEAP_BUDGET_TENANT_PER_MINUTE', d.tenantPerMinute),
+  KEAP_BUDGET_TENANT_PER_DAY: positiveInt('KEAP_BUDGET_TENANT_PER_DAY', d.tenantPerDay),
+  /** Compress time (tests, demos against the sandbox): 60 makes a minute last a second. */
+  KEAP_BUDGET_TIME_SCALE: positive('KEAP_BUDGET_TIME_SCALE', 1),
+  KEAP_BUDGET_GUARD_MS: z.coerce.number().min(0).optional(),
+  KEAP_BUDGET_MAX_WAIT_MS: z.coerce.number().min(0).default(0),
+  KEAP_BUDGET_KEY_PREFIX: z.string().min(1).default('sms:keap-budget'),
+});
+
+export class KeapBudgetConfigError extends Error {
+  override readonly name = 'KeapBudgetConfigError';
+}
+
+export interface KeapBudgetEnvConfig {
+  keyPrefix: string;
+  config: KeapBudgetConfig;
+}
+
+export function loadKeapBudgetConfig(env: NodeJS.ProcessEnv = process.env): KeapBudgetEnvConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new KeapBudgetConfigError(`Keap budget configuration is invalid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const config = scaledKeapBudgetConfig(e.KEAP_BUDGET_TIME_SCALE, {
+    perSecond: e.KEAP_BUDGET_PER_SECOND,
+    perMinute: e.KEAP_BUDGET_PER_MINUTE,
+    perDay: e.KEAP_BUDGET_PER_DAY,
+    tenantPerMinute: e.KEAP_BUDGET_TENANT_PER_MINUTE,
+    tenantPerDay: e.KEAP_BUDGET_TENANT_PER_DAY,
+    maxWaitMs: e.KEAP_BUDGET_MAX_WAIT_MS,
+    ...(e.KEAP_BUDGET_GUARD_MS !== undefined ? { guardMs: e.KEAP_BUDGET_GUARD_MS } : {}),
+  });
+  return { keyPrefix: e.KEAP_BUDGET_KEY_PREFIX, config };
+}

@@ -1,0 +1,300 @@
+/**
+ * The shared Keap budget lives in Redis and every decision about it is one Lua script, so that
+ * all API and worker processes see one atomic state: the app-wide second/minute/day windows, the
+ * per-account (Keap tenant) windows, the waiter queues and the round-robin ring between accounts.
+ *
+ * Keys are derived from a prefix inside the scripts (the set of accounts is open-ended), which is
+ * fine on a single Redis node; on a cluster the prefix would have to be one hash tag.
+ *
+ * Windows:
+ * - second and minute are exact sliding logs (sorted set of grant ids scored by grant time). Any
+ *   interval of the window's length then holds at most `limit` calls, whichever way Keap counts
+ *   (fixed or rolling windows). Each entry is held `guard` ms longer than the window to absorb
+ *   the jitter between our grant and Keap's receipt of the call. A log holds at most the app-wide
+ *   minute budget of entries in total, so memory stays small.
+ * - day is a fixed window (Keap resets the daily quota at 00:00 UTC): a counter per day index.
+ *
+ * Headers Keap sends back are folded in as "drift": calls Keap counted that we did not (another
+ * deployment on the same key, a retried call) become phantom entries in our windows, so the local
+ * budget shrinks to what Keap says is left. A 429 sets a shared pause every process honours.
+ */
+
+/** Shared Lua helpers, prepended to each script. */
+const COMMON = `
+local P = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+
+local function num(v, d) if v == false or v == nil then return d end return tonumber(v) end
+
+-- limit/len for each window, from the config passed in ARGV (see DISPATCH_ARGS in the client)
+local function cfg(i) return tonumber(ARGV[i]) end
+
+local function trimLog(key, span)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - span))
+  return redis.call('ZCARD', key)
+end
+
+-- ms until a sliding log with 'count' entries drops below 'limit'
+local function logWait(key, count, limit, span)
+  if count < limit then return 0 end
+  local idx = count - limit
+  local e = redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')
+  if e[2] == nil then return 1 end
+  return math.max(1, tonumber(e[2]) + span - now)
+end
+
+-- the cap Keap reported for a window (its limit header), if lower than ours
+local function effLimit(configured, capKey)
+  local c = redis.call('GET', capKey)
+  if c then return math.min(configured, tonumber(c)) end
+  return configured
+end
+`;
+
+/**
+ * Enqueue (optionally) and dispatch. ARGV:
+ *  1 prefix, 2 perSecond, 3 perMinute, 4 perDay, 5 tenantPerMinute, 6 tenantPerDay,
+ *  7 secondSpan (window+guard), 8 minuteSpan (window+guard), 9 dayMs, 10 leaseMs, 11 maxGrants,
+ *  12 mode ('enqueue' | 'dispatch'), 13 lane ('i' | 'b'), 14 accountId, 15 waiterId, 16 kind
+ * Returns { grantedIdsJson, nextWaitMs (-1: nothing waiting) }.
+ */
+export const DISPATCH_SCRIPT = `${COMMON}
+local perSecond, perMinute, perDay = cfg(2), cfg(3), cfg(4)
+local tPerMinute, tPerDay = cfg(5), cfg(6)
+local secondSpan, minuteSpan, dayMs, leaseMs, maxGrants = cfg(7), cfg(8), cfg(9), cfg(10), cfg(11)
+local dayIdx = math.floor(now / dayMs)
+local dayTtl = math.ceil(dayMs * 2)
+
+if ARGV[12] == 'enqueue' then
+  local lane, acc, id, kind = ARGV[13], ARGV[14], ARGV[15], ARGV[16]
+  local q = P .. ':q:' .. lane .. ':' .. acc
+  if redis.call('RPUSH', q, id .. '|' .. kind) == 1 then
+    redis.call('RPUSH', P .. ':ring:' .. lane, acc)
+  end
+  redis.call('ZADD', P .. ':leases', now + leaseMs, id)
+end
+
+local granted = {}
+local nextWait = -1
+
+local pause = redis.call('PTTL', P .. ':pause')
+if pause > 0 then
+  nextWait = pause
+else
+  local sKey, mKey, dKey = P .. ':log:s', P .. ':log:m', P .. ':day:' .. dayIdx
+  local cs = trimLog(sKey, secondSpan)
+  local cm = trimLog(mKey, minuteSpan)
+  local cd = num(redis.call('GET', dKey), 0)
+  local lm = effLimit(perMinute, P .. ':cap:m')
+  local ld = effLimit(perDay, P .. ':cap:d')
+
+  local function appWait()
+    local w = 0
+    if cs >= perSecond then w = math.max(w, logWait(sKey, cs, perSecond, secondSpan)) end
+    if cm >= lm then w = math.max(w, logWait(mKey, cm, lm, minuteSpan)) end
+    if cd >= ld then w = math.max(w, (dayIdx + 1) * dayMs - now) end
+    return w
+  end
+
+  -- per-account windows, computed once per script run and then kept up to date locally
+  local tenant = {}
+  local function tenantState(acc)
+    local st = tenant[acc]
+    if st == nil then
+      local lk = P .. ':tlog:m:' .. acc
+      local dk = P .. ':tday:' .. acc .. ':' .. dayIdx
+      st = { lk = lk, dk = dk, cm = trimLog(lk, minuteSpan), cd = num(redis.call('GET', dk), 0),
+             lm = effLimit(tPerMinute, P .. ':tcap:m:' .. acc), ld = effLimit(tPerDay, P .. ':tcap:d:' .. acc) }
+      tenant[acc] = st
+    end
+    return st
+  end
+  local function tenantWait(st)
+    local w = 0
+    if st.cm >= st.lm then w = math.max(w, logWait(st.lk, st.cm, st.lm, minuteSpan)) end
+    if st.cd >= st.ld then w = math.max(w, (dayIdx + 1) * dayMs - now) end
+    return w
+  end
+
+  local statsKey = P .. ':stats:calls:' .. dayIdx
+  local guard = 0
+  while #granted < maxGrants and guard < 10000 do
+    local w = appWait()
+    if w > 0 then nextWait = w break end
+    local found = false
+    local minTenantWait = -1
+    for _, lane in ipairs({ 'i', 'b' }) do
+      local ring = P .. ':ring:' .. lane
+      local tries = redis.call('LLEN', ring)
+      while tries > 0 and not found do
+        guard = guard + 1
+        if guard >= 10000 then break end
+        local acc = redis.call('LPOP', ring)
+        if not acc then break end
+        local st = tenantState(acc)
+        local tw = tenantWait(st)
+        if tw > 0 then
+          -- this account's own Keap tenant is out of budget: skip it, others go on
+          redis.call('RPUSH', ring, acc)
+          tries = tries - 1
+          if minTenantWait < 0 or tw < minTenantWait then minTenantWait = tw end
+        else
+          local q = P .. ':q:' .. lane .. ':' .. acc
+          local entry = redis.call('LPOP', q)
+          if entry and redis.call('LLEN', q) > 0 then redis.call('RPUSH', ring, acc) end
+          if entry then
+            local sep = string.find(entry, '|', 1, true)
+            local id = string.sub(entry, 1, sep - 1)
+            local kind = string.sub(entry, sep + 1)
+            local lease = redis.call('ZSCORE', P .. ':leases', id)
+            redis.call('ZREM', P .. ':leases', id)
+            if lease and tonumber(lease) >= now then
+              redis.call('ZADD', sKey, now, id)
+              redis.call('ZADD', mKey, now, id)
+              redis.call('INCR', dKey)
+              redis.call('PEXPIRE', dKey, dayTtl)
+              redis.call('ZADD', st.lk, now, id)
+              redis.call('PEXPIRE', st.lk, math.ceil(minuteSpan) + 1000)
+              redis.call('INCR', st.dk)
+              redis.call('PEXPIRE', st.dk, dayTtl)
+              redis.call('HINCRBY', statsKey, acc .. '|' .. kind, 1)
+              redis.call('PEXPIRE', statsKey, dayTtl)
+              redis.call('ZADD', P .. ':granted', now, id)
+              cs, cm, cd = cs + 1, cm + 1, cd + 1
+              st.cm, st.cd = st.cm + 1, st.cd + 1
+              granted[#granted + 1] = id
+              found = true
+            end
+            -- a waiter whose lease ran out belongs to a process that died: dropped, no budget spent
+          else
+            tries = tries - 1
+          end
+        end
+      end
+      if found then break end
+    end
+    if not found then
+      nextWait = minTenantWait
+      break
+    end
+  end
+  if #granted >= maxGrants then nextWait = 0 end
+end
+
+redis.call('ZREMRANGEBYSCORE', P .. ':granted', '-inf', now - leaseMs * 4)
+local grantedJson = cjson.encode(granted)
+if #granted > 0 then
+  redis.call('PUBLISH', P .. ':grants', cjson.encode({ ids = granted, wait = nextWait }))
+end
+return { grantedJson, tostring(nextWait) }
+`;
+
+/**
+ * Keep this process's waiters alive and find grants it missed. ARGV: 1 prefix, 2 leaseMs, 3.. ids.
+ * Returns, per id: 'g' granted, 'w' still waiting (lease extended), 'x' lost (no lease, no grant).
+ */
+export const HEARTBEAT_SCRIPT = `${COMMON}
+local leaseMs = tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZSCORE', P .. ':granted', id) then
+    out[#out + 1] = 'g'
+    redis.call('ZREM', P .. ':granted', id)
+  elseif redis.call('ZADD', P .. ':leases', 'XX', 'CH', now + leaseMs, id) == 1 then
+    out[#out + 1] = 'w'
+  else
+    out[#out + 1] = 'x'
+  end
+end
+return out
+`;
+
+/**
+ * Fold one Keap response into the shared state. ARGV: 1 prefix, 2 accountId, 3 observation JSON
+ * (see KeapBudgetObservation), 4 secondSpan, 5 minuteSpan, 6 dayMs.
+ */
+export const OBSERVE_SCRIPT = `${COMMON}
+local acc = ARGV[2]
+local o = cjson.decode(ARGV[3])
+local minuteSpan, dayMs = tonumber(ARGV[5]), tonumber(ARGV[6])
+local dayIdx = math.floor(now / dayMs)
+
+if o.pauseMs and o.pauseMs > 0 then
+  local cur = redis.call('PTTL', P .. ':pause')
+  if cur < o.pauseMs then redis.call('SET', P .. ':pause', '1', 'PX', math.ceil(o.pauseMs)) end
+  redis.call('HINCRBY', P .. ':stats:429:' .. dayIdx, acc, 1)
+  redis.call('PEXPIRE', P .. ':stats:429:' .. dayIdx, math.ceil(dayMs * 2))
+end
+
+-- Keap counted 'used' calls in a window where we counted 'local': the difference is drift we
+-- could not see; add it as phantom entries so our budget shrinks to what Keap says is left.
+local function syncLog(key, used)
+  local localCount = trimLog(key, minuteSpan)
+  local drift = math.min(used - localCount, 100000)
+  for i = 1, drift do redis.call('ZADD', key, now, 'x:' .. now .. ':' .. i) end
+  if drift > 0 then redis.call('PEXPIRE', key, math.ceil(minuteSpan) + 1000) end
+end
+local function syncDay(key, used)
+  local localCount = num(redis.call('GET', key), 0)
+  if used > localCount then
+    redis.call('SET', key, used, 'PX', math.ceil(dayMs * 2))
+  end
+end
+local function cap(key, limit, ttl)
+  redis.call('SET', key, limit, 'PX', math.ceil(ttl))
+end
+
+for _, w in ipairs(o.windows or {}) do
+  local tenant = w.scope == 'tenant'
+  if w.unit == 'minute' then
+    local key = tenant and (P .. ':tlog:m:' .. acc) or (P .. ':log:m')
+    if w.used then syncLog(key, w.used) end
+    if w.limit then cap(tenant and (P .. ':tcap:m:' .. acc) or (P .. ':cap:m'), w.limit, dayMs) end
+  elseif w.unit == 'day' then
+    local key = tenant and (P .. ':tday:' .. acc .. ':' .. dayIdx) or (P .. ':day:' .. dayIdx)
+    if w.used then syncDay(key, w.used) end
+    if w.limit then cap(tenant and (P .. ':tcap:d:' .. acc) or (P .. ':cap:d'), w.limit, dayMs) end
+  end
+end
+return 1
+`;
+
+/** A consistent snapshot for the report. ARGV: 1 prefix, 2 secondSpan, 3 minuteSpan, 4 dayMs. */
+export const REPORT_SCRIPT = `${COMMON}
+local secondSpan, minuteSpan, dayMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local dayIdx = math.floor(now / dayMs)
+local r = {
+  now = now,
+  pauseMs = math.max(0, redis.call('PTTL', P .. ':pause')),
+  second = trimLog(P .. ':log:s', secondSpan),
+  minute = trimLog(P .. ':log:m', minuteSpan),
+  day = num(redis.call('GET', P .. ':day:' .. dayIdx), 0),
+  capMinute = num(redis.call('GET', P .. ':cap:m'), -1),
+  capDay = num(redis.call('GET', P .. ':cap:d'), -1),
+  calls = redis.call('HGETALL', P .. ':stats:calls:' .. dayIdx),
+  throttled = redis.call('HGETALL', P .. ':stats:429:' .. dayIdx),
+  waiting = {},
+  tenants = {},
+}
+for _, lane in ipairs({ 'i', 'b' }) do
+  local accs = redis.call('LRANGE', P .. ':ring:' .. lane, 0, -1)
+  local lw = {}
+  for _, acc in ipairs(accs) do
+    lw[#lw + 1] = { acc, redis.call('LLEN', P .. ':q:' .. lane .. ':' .. acc) }
+  end
+  r.waiting[lane] = lw
+end
+local seen = {}
+for i = 1, #r.calls, 2 do
+  local f = r.calls[i]
+  local acc = string.sub(f, 1, string.find(f, '|', 1, true) - 1)
+  if not seen[acc] then
+    seen[acc] = true
+    r.tenants[#r.tenants + 1] = { acc, trimLog(P .. ':tlog:m:' .. acc, minuteSpan),
+      num(redis.call('GET', P .. ':tday:' .. acc .. ':' .. dayIdx), 0) }
+  end
+end
+return cjson.encode(r)
+`;
