@@ -1,0 +1,76 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type MessageDirection = 'in' | 'out';
+
+/**
+ * Inbound: `received` (stored by the webhook) → `processed` (the runtime handled it).
+ * Outbound: `queued` → `sending` (claimed before the provider is called, so a retry never sends
+ * twice) → `sent` → `delivered` | `undelivered` | `failed`; `suppressed` when it must not go out
+ * (opted out, conversation over); `unknown` when a worker died between claiming and the answer.
+ */
+export type MessageStatus =
+  | 'received'
+  | 'processed'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'suppressed'
+  | 'unknown';
+
+/** Every text in and out. Nothing a contact sent is dropped, even when it matched nothing. */
+@Entity('messages')
+@Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], { where: "direction = 'in' AND status = 'received'" })
+export class Message {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index()
+  @Column({ name: 'account_id', type: 'uuid' })
+  accountId!: string;
+
+  @Index()
+  @Column({ name: 'conversation_id', type: 'uuid', nullable: true })
+  conversationId!: string | null;
+
+  @Column({ type: 'text' })
+  direction!: MessageDirection;
+
+  /** The contact's phone (From of inbound, To of outbound). */
+  @Column({ type: 'text' })
+  phone!: string;
+
+  @Column({ name: 'sender_key', type: 'text' })
+  senderKey!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ name: 'media_urls', type: 'jsonb', default: () => "'[]'" })
+  mediaUrls!: string[];
+
+  /** Twilio's MessageSid (SM…/MM…): unique, so the same inbound webhook twice stores one row. */
+  @Column({ name: 'provider_sid', type: 'text', nullable: true, unique: true })
+  providerSid!: string | null;
+
+  @Column({ type: 'text' })
+  status!: MessageStatus;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'step_id', type: 'text', nullable: true })
+  stepId!: string | null;
+
+  /** Outbound: step | reask | reminder. */
+  @Column({ type: 'text', nullable: true })
+  purpose!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
