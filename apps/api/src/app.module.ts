@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type AppConfig, loadConfig } from './config/config';
+import { AccountsModule } from './accounts/accounts.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
+import { KeapAuthModule } from './keap-auth/keap-auth.module';
 import { LoggingModule } from './logging/logging.module';
 
 /**
@@ -16,7 +18,13 @@ export class AppModule {
   static with(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.with(config), LoggingModule, DatabaseModule],
+      imports: [
+        ConfigModule.with(config),
+        LoggingModule,
+        DatabaseModule,
+        AccountsModule,
+        KeapAuthModule,
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

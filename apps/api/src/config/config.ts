@@ -30,6 +30,27 @@ const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Keap OAuth and REST (the sandbox's URLs in try-it-now mode). */
+  KEAP_AUTHORIZE_URL: url('https://accounts.infusionsoft.com/app/oauth/authorize').default(
+    'https://accounts.infusionsoft.com/app/oauth/authorize',
+  ),
+  KEAP_TOKEN_URL: url('https://api.infusionsoft.com/token').default('https://api.infusionsoft.com/token'),
+  KEAP_API_URL: url('https://api.keap.com/crm').default('https://api.keap.com/crm'),
+  KEAP_CLIENT_ID: z.string().default(''),
+  KEAP_CLIENT_SECRET: z.string().default(''),
+  /** Refresh a Keap access token when it expires within this many seconds. */
+  KEAP_REFRESH_AHEAD_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** How often the scheduled job looks for tokens to refresh; 0 turns the job off (tests). */
+  KEAP_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Twilio's REST base (the sandbox's in try-it-now mode). */
+  TWILIO_API_BASE_URL: url('https://api.twilio.com').default('https://api.twilio.com'),
+  /** Prefix of every Redis key this process writes (tests use their own). */
+  REDIS_KEY_PREFIX: z.string().default('sms:'),
+  /** Try-it-now: connect the sandbox's demo Keap tenant and Twilio account to a demo account at start. */
+  DEMO_SEED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
   RUN_WORKER_IN_API: z
     .enum(['true', 'false'])
