@@ -8,6 +8,8 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
 import { KeapAuthModule } from './keap-auth/keap-auth.module';
 import { LoggingModule } from './logging/logging.module';
+import { SessionModule } from './session/session.module';
+import { TwilioConnectionModule } from './twilio-connection/twilio-connection.module';
 
 /**
  * The whole application. `main.ts` serves it over HTTP; `worker.ts` runs the same modules for the
@@ -24,6 +26,8 @@ export class AppModule {
         DatabaseModule,
         AccountsModule,
         KeapAuthModule,
+        SessionModule,
+        TwilioConnectionModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

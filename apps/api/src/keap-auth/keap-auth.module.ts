@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SessionModule } from '../session/session.module';
+import { KeapAuthController } from './keap-auth.controller';
 import { KeapOAuthTokenGrant } from './keap-oauth-token-grant';
 import { KeapTokenGrant } from './keap-token-grant';
 import { KeapTokensService } from './keap-tokens.service';
 
-/** Keap OAuth: the grant, and valid access tokens per account for everything that calls Keap. */
+/** Keap OAuth: connect and callback, and valid access tokens per account for everything that calls Keap. */
 @Module({
+  imports: [SessionModule],
+  controllers: [KeapAuthController],
   providers: [{ provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService],
   exports: [KeapTokensService, KeapTokenGrant],
 })

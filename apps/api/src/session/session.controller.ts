@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { Repository } from 'typeorm';
+import { AccountService } from '../accounts/account.service';
+import { KeapConnection } from '../accounts/keap-connection.entity';
+import { TwilioConnection } from '../accounts/twilio-connection.entity';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { clearSessionCookies } from './session-cookies';
+import { CurrentAccountId, SessionGuard, type SessionRequest } from './session.guard';
+import { SessionStore } from './session.store';
+
+export interface SessionView {
+  account: { id: string; name: string; keapAppName: string; status: 'active' | 'disconnected'; statusReason: string | null };
+  keap: { connected: boolean; expiresAt: string | null };
+  twilio: { connected: boolean; accountSid: string | null };
+}
+
+@ApiTags('session')
+@ApiCookieAuth('sms_session')
+@Controller('session')
+@UseGuards(SessionGuard)
+export class SessionController {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly sessions: SessionStore,
+    @InjectRepository(KeapConnection) private readonly keap: Repository<KeapConnection>,
+    @InjectRepository(TwilioConnection) private readonly twilio: Repository<TwilioConnection>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Who is signed in, and what is connected. */
+  @Get()
+  async current(@CurrentAccountId() accountId: string): Promise<SessionView> {
+    const account = await this.accounts.get(accountId);
+    const keap = await this.keap.findOne({ where: { accountId } });
+    const twilio = await this.twilio.findOne({ where: { accountId } });
+    return {
+      account: {
+        id: account.id,
+        name: account.name,
+        keapAppName: account.keapAppName,
+        status: account.status,
+        statusReason: account.statusReason,
+      },
+      keap: { connected: !!keap && account.status === 'active', expiresAt: keap?.expiresAt.toISOString() ?? null },
+      twilio: { connected: !!twilio, accountSid: twilio?.accountSid ?? null },
+    };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: SessionRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.destroy(req.session?.id);
+    clearSessionCookies(res, this.config);
+  }
+}
