@@ -1,10 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-
-/*
- * The one place the sandbox parses phone numbers. packages/engine is getting the product's shared
- * normaliser (src/phone.ts); when it is exported, replace this body with a call to it so the
- * sandbox and the product can never disagree about what a valid number is.
- */
+import { normalisePhone } from '@sms-seq/engine';
 
 export interface ParsedPhone {
   e164: string;
@@ -13,14 +8,20 @@ export interface ParsedPhone {
   callingCode: string;
 }
 
-/** E.164 and country of a number as Twilio reads a `To`/`From` (national numbers default to US). */
+/**
+ * A `To`/`From` as Twilio reads it. Whether it is a valid number, and its E.164 form, is the
+ * product's own normaliser's answer (packages/engine), so the sandbox and the product never
+ * disagree; libphonenumber-js only describes the already-normalised number (country, national
+ * format) for Lookup answers and webhook location fields.
+ */
 export function parsePhone(input: string): ParsedPhone | null {
-  const parsed = parsePhoneNumberFromString(input.trim(), 'US');
-  if (!parsed || !parsed.isValid()) return null;
+  const e164 = normalisePhone(input);
+  if (!e164) return null;
+  const described = parsePhoneNumberFromString(e164);
   return {
-    e164: parsed.number,
-    country: parsed.country ?? 'US',
-    nationalFormat: parsed.formatNational(),
-    callingCode: parsed.countryCallingCode,
+    e164,
+    country: described?.country ?? 'US',
+    nationalFormat: described?.formatNational() ?? e164,
+    callingCode: described?.countryCallingCode ?? '1',
   };
 }

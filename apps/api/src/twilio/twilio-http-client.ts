@@ -1,0 +1,27 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+
+// Every Twilio product host the SDK calls: api, messaging, lookups (and any regional variant).
+const TWILIO_HOST = /^https:\/\/[a-z0-9.-]+\.twilio\.com(?=[/?]|$)/i;
+
+/**
+ * The SDK's own HTTP client, pointed at another base URL. With `apiBaseUrl` unset (production)
+ * requests go to Twilio's hosts untouched; set to the sandbox's URL, the same code talks to the
+ * sandbox. Paging links Twilio returns (absolute `*.twilio.com` URLs) are rewritten the same way.
+ */
+export class TwilioBaseUrlRequestClient extends twilio.RequestClient {
+  private readonly apiBaseUrl: string | undefined;
+
+  constructor(options: { apiBaseUrl?: string; timeoutMs?: number } = {}) {
+    super({ timeout: options.timeoutMs ?? 10_000 });
+    this.apiBaseUrl = options.apiBaseUrl?.replace(/\/+$/, '');
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    return super.request({ ...opts, uri: rewriteTwilioUrl(opts.uri, this.apiBaseUrl) });
+  }
+}
+
+export function rewriteTwilioUrl(uri: string, apiBaseUrl: string | undefined): string {
+  return apiBaseUrl ? uri.replace(TWILIO_HOST, apiBaseUrl) : uri;
+}

@@ -1,0 +1,192 @@
+import twilio from 'twilio';
+import { normalisePhone } from '@sms-seq/engine';
+import {
+  InvalidNumberError,
+  type AvailableNumber,
+  type AvailableNumberSearch,
+  type InboundWebhookTarget,
+  type LineType,
+  type LineTypeCheck,
+  type MessageStatus,
+  type MessagingService,
+  type OutgoingMessage,
+  type ProviderAccount,
+  type SenderNumber,
+  type SentMessage,
+  type SmsGateway,
+} from '../sms/sms-gateway.port';
+import { TwilioBaseUrlRequestClient } from './twilio-http-client';
+import { toGatewayError } from './twilio-error-map';
+
+/** An account's Twilio credentials: the auth token, or an API key and its secret. */
+export type TwilioCredentials =
+  | { accountSid: string; authToken: string }
+  | { accountSid: string; apiKeySid: string; apiKeySecret: string };
+
+export interface TwilioGatewayOptions {
+  /**
+   * Where the SDK sends its requests instead of Twilio's hosts (TWILIO_API_BASE_URL, e.g. the
+   * sandbox's http://127.0.0.1:4010). Unset: Twilio itself.
+   */
+  apiBaseUrl?: string;
+  timeoutMs?: number;
+}
+
+/** Query parameter carrying the caller's idempotency key on status callback URLs. */
+export const IDEMPOTENCY_KEY_PARAM = 'idempotencyKey';
+
+const LINE_TYPES: Record<string, { lineType: LineType; isMobile: boolean }> = {
+  mobile: { lineType: 'mobile', isMobile: true },
+  // Internet numbers such as Google Voice receive texts like mobiles do.
+  nonFixedVoip: { lineType: 'voip', isMobile: true },
+  fixedVoip: { lineType: 'voip', isMobile: false },
+  landline: { lineType: 'landline', isMobile: false },
+  tollFree: { lineType: 'toll-free', isMobile: false },
+};
+
+/** The SmsGateway over Twilio's official SDK, one instance per account's credentials. */
+export class TwilioSmsGateway implements SmsGateway {
+  private readonly client: twilio.Twilio;
+  private readonly accountSid: string;
+
+  constructor(credentials: TwilioCredentials, options: TwilioGatewayOptions = {}) {
+    this.accountSid = credentials.accountSid;
+    const httpClient = new TwilioBaseUrlRequestClient({ apiBaseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs });
+    this.client =
+      'authToken' in credentials
+        ? twilio(credentials.accountSid, credentials.authToken, { httpClient })
+        : twilio(credentials.apiKeySid, credentials.apiKeySecret, { accountSid: credentials.accountSid, httpClient });
+  }
+
+  async verifyCredentials(): Promise<ProviderAccount> {
+    const account = await this.call(() => this.client.api.v2010.accounts(this.accountSid).fetch());
+    return { id: account.sid, friendlyName: account.friendlyName, status: account.status };
+  }
+
+  async send(message: OutgoingMessage): Promise<SentMessage> {
+    const to = normalisePhone(message.to);
+    if (!to) throw new InvalidNumberError(`"${message.to}" is not a phone number`);
+    const created = await this.call(() =>
+      this.client.messages.create({
+        to,
+        body: message.body,
+        ...(message.sender.kind === 'number'
+          ? { from: message.sender.phoneNumber }
+          : { messagingServiceSid: message.sender.id }),
+        ...(message.mediaUrls && message.mediaUrls.length > 0 ? { mediaUrl: message.mediaUrls } : {}),
+        ...(message.statusCallbackUrl
+          ? { statusCallback: withQueryParam(message.statusCallbackUrl, IDEMPOTENCY_KEY_PARAM, message.idempotencyKey) }
+          : {}),
+      }),
+    );
+    return { providerMessageId: created.sid, status: created.status as MessageStatus };
+  }
+
+  async checkLineType(phoneNumber: string): Promise<LineTypeCheck> {
+    const e164 = normalisePhone(phoneNumber);
+    if (!e164) return { phoneNumber: null, lineType: 'invalid', isMobile: false };
+    const lookup = await this.call(() =>
+      this.client.lookups.v2.phoneNumbers(e164).fetch({ fields: 'line_type_intelligence' }),
+    );
+    if (!lookup.valid) return { phoneNumber: null, lineType: 'invalid', isMobile: false };
+    const intelligence = lookup.lineTypeIntelligence as { type?: string | null } | null;
+    const known = LINE_TYPES[intelligence?.type ?? ''] ?? { lineType: 'other' as const, isMobile: false };
+    return { phoneNumber: lookup.phoneNumber, ...known };
+  }
+
+  async listNumbers(): Promise<SenderNumber[]> {
+    const numbers = await this.call(() => this.client.incomingPhoneNumbers.list());
+    return numbers.map(toSenderNumber);
+  }
+
+  async listMessagingServices(): Promise<MessagingService[]> {
+    const services = await this.call(() => this.client.messaging.v1.services.list());
+    return Promise.all(
+      services.map(async (service) => {
+        const pool = await this.call(() => this.client.messaging.v1.services(service.sid).phoneNumbers.list());
+        return {
+          id: service.sid,
+          friendlyName: service.friendlyName,
+          stickySender: service.stickySender,
+          inboundWebhookUrl: service.useInboundWebhookOnNumber ? null : service.inboundRequestUrl || null,
+          phoneNumbers: pool.map((n) => n.phoneNumber),
+        };
+      }),
+    );
+  }
+
+  async searchAvailableNumbers(search: AvailableNumberSearch): Promise<AvailableNumber[]> {
+    const country = this.client.availablePhoneNumbers(search.country);
+    const options = {
+      smsEnabled: true,
+      ...(search.areaCode ? { areaCode: Number(search.areaCode) } : {}),
+      ...(search.contains ? { contains: search.contains } : {}),
+      limit: search.limit ?? 20,
+    };
+    type Found = { phoneNumber: string; friendlyName: string; locality: string; region: string };
+    const found = await this.call<Found[]>(() =>
+      search.kind === 'toll-free' ? country.tollFree.list(options) : country.local.list(options),
+    );
+    return found.map((n) => ({
+      phoneNumber: n.phoneNumber,
+      friendlyName: n.friendlyName,
+      locality: n.locality ?? null,
+      region: n.region ?? null,
+    }));
+  }
+
+  async buyNumber(phoneNumber: string, webhook?: InboundWebhookTarget): Promise<SenderNumber> {
+    const bought = await this.call(() =>
+      this.client.incomingPhoneNumbers.create({ phoneNumber, ...(webhook ? webhookParams(webhook) : {}) }),
+    );
+    return toSenderNumber(bought);
+  }
+
+  async connectInboundWebhook(numberId: string, webhook: InboundWebhookTarget): Promise<SenderNumber> {
+    const updated = await this.call(() => this.client.incomingPhoneNumbers(numberId).update(webhookParams(webhook)));
+    return toSenderNumber(updated);
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      throw toGatewayError(err);
+    }
+  }
+}
+
+function webhookParams(webhook: InboundWebhookTarget) {
+  return {
+    smsUrl: webhook.smsUrl,
+    smsMethod: 'POST' as const,
+    ...(webhook.statusCallbackUrl ? { statusCallback: webhook.statusCallbackUrl } : {}),
+  };
+}
+
+function toSenderNumber(n: {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  smsUrl: string;
+  statusCallback: string;
+  capabilities: { sms?: boolean; mms?: boolean; SMS?: boolean; MMS?: boolean };
+}): SenderNumber {
+  return {
+    id: n.sid,
+    phoneNumber: n.phoneNumber,
+    friendlyName: n.friendlyName,
+    inboundWebhookUrl: n.smsUrl || null,
+    statusCallbackUrl: n.statusCallback || null,
+    capabilities: {
+      sms: Boolean(n.capabilities?.sms ?? n.capabilities?.SMS),
+      mms: Boolean(n.capabilities?.mms ?? n.capabilities?.MMS),
+    },
+  };
+}
+
+function withQueryParam(url: string, name: string, value: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set(name, value);
+  return parsed.toString();
+}
