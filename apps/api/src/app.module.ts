@@ -7,7 +7,9 @@ import { DatabaseModule } from './database/database.module';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
 import { KeapAuthModule } from './keap-auth/keap-auth.module';
+import { KeapPickersModule } from './keap-pickers/keap-pickers.module';
 import { LoggingModule } from './logging/logging.module';
+import { ToolsModule } from './tools/tools.module';
 import { SessionModule } from './session/session.module';
 import { TwilioConnectionModule } from './twilio-connection/twilio-connection.module';
 
@@ -28,6 +30,8 @@ export class AppModule {
         KeapAuthModule,
         SessionModule,
         TwilioConnectionModule,
+        KeapPickersModule,
+        ToolsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

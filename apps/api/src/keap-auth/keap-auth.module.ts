@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SessionModule } from '../session/session.module';
+import { KeapClientFactory } from './keap-client.factory';
 import { KeapAuthController } from './keap-auth.controller';
 import { KeapOAuthTokenGrant } from './keap-oauth-token-grant';
 import { KeapTokenGrant } from './keap-token-grant';
@@ -9,7 +10,7 @@ import { KeapTokensService } from './keap-tokens.service';
 @Module({
   imports: [SessionModule],
   controllers: [KeapAuthController],
-  providers: [{ provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService],
-  exports: [KeapTokensService, KeapTokenGrant],
+  providers: [{ provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService, KeapClientFactory],
+  exports: [KeapTokensService, KeapClientFactory, KeapTokenGrant],
 })
 export class KeapAuthModule {}

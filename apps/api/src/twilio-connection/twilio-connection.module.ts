@@ -1,14 +1,32 @@
 import { Module } from '@nestjs/common';
-import { SMS_GATEWAY_FACTORY, type SmsGatewayFactory, TwilioConnectionService } from './twilio-connection.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { SessionModule } from '../session/session.module';
+import { TwilioSmsGateway } from '../twilio';
+import type { TwilioCredentials } from './twilio-credentials';
+import { TwilioConnectionController } from './twilio-connection.controller';
+import { SMS_GATEWAY_FACTORY, TwilioConnectionService } from './twilio-connection.service';
+import { TwilioSendersService } from './twilio-senders.service';
 
-// TODO(integrations): replace with the TwilioSmsGateway constructor once apps/api/src/twilio lands.
-const pendingAdapter: SmsGatewayFactory = () => {
-  throw new Error('The Twilio adapter is not wired yet');
-};
-
-/** The account's Twilio connection: sealed credentials, gateways per account, webhook auth tokens. */
+/** The account's Twilio connection: sealed credentials, gateways per account, senders, webhook auth tokens. */
 @Module({
-  providers: [TwilioConnectionService, { provide: SMS_GATEWAY_FACTORY, useValue: pendingAdapter }],
-  exports: [TwilioConnectionService],
+  imports: [SessionModule],
+  controllers: [TwilioConnectionController],
+  providers: [
+    TwilioConnectionService,
+    TwilioSendersService,
+    {
+      provide: SMS_GATEWAY_FACTORY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => (c: TwilioCredentials) =>
+        new TwilioSmsGateway(
+          c.apiKeySid && c.apiKeySecret
+            ? { accountSid: c.accountSid, apiKeySid: c.apiKeySid, apiKeySecret: c.apiKeySecret }
+            : { accountSid: c.accountSid, authToken: c.authToken },
+          { apiBaseUrl: config.TWILIO_API_BASE_URL === 'https://api.twilio.com' ? undefined : config.TWILIO_API_BASE_URL },
+        ),
+    },
+  ],
+  exports: [TwilioConnectionService, TwilioSendersService],
 })
 export class TwilioConnectionModule {}

@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error';
+
 /** What it takes to call Twilio for one account. Secrets: never log or return them. */
 export interface TwilioCredentials {
   accountSid: string;
@@ -7,9 +9,10 @@ export interface TwilioCredentials {
   apiKeySecret: string | null;
 }
 
-export class TwilioNotConnectedError extends Error {
+export class TwilioNotConnectedError extends DomainError {
+  readonly status = 409;
+  readonly code = 'twilio_not_connected';
   constructor(readonly accountId: string) {
     super('Twilio is not connected for this account. Connect Twilio in Settings.');
-    this.name = 'TwilioNotConnectedError';
   }
 }

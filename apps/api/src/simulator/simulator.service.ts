@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { type SimulationResult, simulate } from '@sms-seq/engine';
+import type { z } from 'zod';
+import type { simulateBody } from '../tools/tool.dto';
+import { ToolService } from '../tools/tool.service';
+
+/** Runs a draft or a published version as a pretend contact: nothing is sent, Keap is never called. */
+@Injectable()
+export class SimulatorService {
+  constructor(private readonly tools: ToolService) {}
+
+  async run(accountId: string, toolId: string, input: z.infer<typeof simulateBody>): Promise<SimulationResult> {
+    const definition = input.versionId
+      ? (await this.tools.findVersion(accountId, toolId, input.versionId)).definition
+      : (await this.tools.find(accountId, toolId)).draft;
+    return simulate(definition, {
+      start: input.start.mode,
+      startStepId: input.start.startStepId ?? null,
+      contact: { fields: input.contact.fields },
+      inputs: input.replies,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/** The URL Keap's campaign "Send HTTP Post" calls to start the tool for a contact. */
+export function toolUrl(publicUrl: string, toolId: string, urlSecret: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/hooks/tools/${toolId}/${urlSecret}`;
+}
+
+/** The seed's "HTTP Post" steps, shown next to the tool URL. */
+export function httpPostInstructions(): string[] {
+  return [
+    'This tool is started by an "HTTP Post" from Keap: in the Campaign Builder, use the "Send HTTP Post" action (under "Process").',
+    'Decide where in your campaign you want to start this tool; it can be part of almost any campaign sequence.',
+    'In that sequence, place a "Send HTTP Post" action where the tool should start.',
+    'Paste the Tool URL above into the "POST URL" field of the HTTP Post.',
+    'Leave the default Name / Value pair as it is: contactId = ~Contact.Id~',
+    'Leave the merge fields as they are: everything the tool needs is read from the contact id.',
+    'Mark the HTTP Post (and the sequence) as "Ready".',
+    'Publish your campaign changes and test with a real test contact pushed through the sequence ("Send Test" in Keap does not run the tool).',
+    'To start at a step other than the first, add ?step=<step id or name> to the Tool URL.',
+  ];
+}

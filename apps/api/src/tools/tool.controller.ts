@@ -1,0 +1,105 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
+import type { Response } from 'express';
+import { CurrentAccountId, SessionGuard } from '../session/session.guard';
+import { SimulatorService } from '../simulator/simulator.service';
+import {
+  createToolBody,
+  enabledBody,
+  importToolBody,
+  simulateBody,
+  type ToolDetail,
+  type ToolSummary,
+  updateToolBody,
+  type VersionSummary,
+} from './tool.dto';
+import { ToolService } from './tool.service';
+
+@ApiTags('tools')
+@ApiCookieAuth('sms_session')
+@Controller('tools')
+@UseGuards(SessionGuard)
+export class ToolController {
+  constructor(
+    private readonly tools: ToolService,
+    private readonly simulator: SimulatorService,
+  ) {}
+
+  @Get()
+  async list(@CurrentAccountId() accountId: string): Promise<{ tools: ToolSummary[] }> {
+    return { tools: await this.tools.list(accountId) };
+  }
+
+  @Post()
+  @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
+  create(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
+    return this.tools.create(accountId, createToolBody.parse(body).name);
+  }
+
+  @Post('import')
+  @ApiOperation({ summary: 'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.' })
+  import(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
+    return this.tools.import(accountId, importToolBody.parse(body).definition);
+  }
+
+  @Get(':id')
+  get(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
+    return this.tools.get(accountId, id);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Saves the draft (even with problems); 409 when draftRevision is stale.' })
+  update(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
+    const { draft, draftRevision } = updateToolBody.parse(body);
+    return this.tools.update(accountId, id, draft, draftRevision);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<void> {
+    await this.tools.remove(accountId, id);
+  }
+
+  @Post(':id/publish')
+  @ApiOperation({ summary: 'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.' })
+  publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<VersionSummary> {
+    return this.tools.publish(accountId, id);
+  }
+
+  @Get(':id/versions')
+  async versions(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<{ versions: VersionSummary[] }> {
+    return { versions: await this.tools.listVersions(accountId, id) };
+  }
+
+  @Post(':id/enabled')
+  @HttpCode(200)
+  setEnabled(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
+    return this.tools.setEnabled(accountId, id, enabledBody.parse(body).enabled);
+  }
+
+  @Get(':id/export')
+  async export(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ToolDefinition> {
+    const tool = await this.tools.find(accountId, id);
+    const file = `${tool.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'tool'}.json`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    return tool.draft;
+  }
+
+  @Post(':id/url-secret/rotate')
+  @HttpCode(200)
+  rotate(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
+    return this.tools.rotateUrlSecret(accountId, id);
+  }
+
+  @Post(':id/simulate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs the draft (or a version) as a pretend contact; sends nothing, never calls Keap.' })
+  simulate(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<SimulationResult> {
+    return this.simulator.run(accountId, id, simulateBody.parse(body));
+  }
+}

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import {
+  hasErrors,
+  newToolDefinition,
+  normaliseKeyword,
+  parseToolDefinition,
+  type Problem,
+  type ToolDefinition,
+  validateTool,
+} from '@sms-seq/engine';
+import { type DataSource, In, IsNull, Not, type Repository } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { Conversation } from '../conversations/conversation.entity';
+import { NotFoundError } from '../errors/domain-error';
+import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
+import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
+import { senderKey } from './sender-key';
+import type { ToolDetail, ToolSummary, VersionSummary } from './tool.dto';
+import { InvalidToolDefinitionError, KeywordTakenError, StaleDraftError, ToolHasProblemsError } from './tool.errors';
+import { httpPostInstructions, toolUrl } from './tool-url';
+import { Tool } from './tool.entity';
+import { ToolVersion } from './tool-version.entity';
+
+export function newUrlSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+/**
+ * Tools of one account: drafts validated on every save, publishing into immutable versions.
+ * Every query is scoped by the signed-in account; another account's tool is "not found".
+ */
+@Injectable()
+export class ToolService {
+  private readonly logger = new Logger(ToolService.name);
+
+  constructor(
+    @InjectRepository(Tool) private readonly tools: Repository<Tool>,
+    @InjectRepository(ToolVersion) private readonly versions: Repository<ToolVersion>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly pickers: KeapPickersService,
+    private readonly senders: TwilioSendersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(accountId: string): Promise<ToolSummary[]> {
+    const tools = await this.tools.find({ where: { accountId }, order: { createdAt: 'ASC' } });
+    const versionIds = tools.map((t) => t.publishedVersionId).filter((id): id is string => !!id);
+    const versions = versionIds.length ? await this.versions.find({ where: { id: In(versionIds), accountId } }) : [];
+    const byId = new Map(versions.map((v) => [v.id, v]));
+    const today = await this.conversationsToday(accountId);
+    return tools.map((t) => {
+      const published = t.publishedVersionId ? byId.get(t.publishedVersionId) : undefined;
+      return {
+        id: t.id,
+        name: t.name,
+        status: published ? 'published' : 'draft',
+        publishedVersion: published?.version ?? null,
+        hasUnpublishedChanges: !published || !sameDefinition(t.draft, published.definition),
+        enabled: t.enabled,
+        sender: t.draft.sender,
+        keyword: t.draft.keyword,
+        startMode: t.draft.startMode,
+        conversationsToday: today.get(t.id) ?? 0,
+      };
+    });
+  }
+
+  async create(accountId: string, name: string): Promise<ToolDetail> {
+    return this.insert(accountId, newToolDefinition(name));
+  }
+
+  /** Import: every schema problem listed and nothing saved, or a new draft tool. */
+  async import(accountId: string, definition: unknown): Promise<ToolDetail> {
+    const parsed = parseToolDefinition(definition);
+    if (!parsed.ok) throw new InvalidToolDefinitionError(parsed.problems);
+    return this.insert(accountId, parsed.tool);
+  }
+
+  async get(accountId: string, toolId: string): Promise<ToolDetail> {
+    return this.detail(await this.find(accountId, toolId));
+  }
+
+  async find(accountId: string, toolId: string): Promise<Tool> {
+    if (!isUuid(toolId)) throw toolNotFound();
+    const tool = await this.tools.findOne({ where: { id: toolId, accountId } });
+    if (!tool) throw toolNotFound();
+    return tool;
+  }
+
+  /** Saves the draft even with problems; refuses only JSON that does not fit the schema, and stale revisions. */
+  async update(accountId: string, toolId: string, draft: unknown, draftRevision: number): Promise<ToolDetail> {
+    await this.find(accountId, toolId);
+    const parsed = parseToolDefinition(draft);
+    if (!parsed.ok) throw new InvalidToolDefinitionError(parsed.problems);
+    const result = await this.tools
+      .createQueryBuilder()
+      .update(Tool)
+      .set({ draft: parsed.tool, name: parsed.tool.name, draftRevision: () => 'draft_revision + 1' })
+      .where('id = :toolId AND account_id = :accountId AND draft_revision = :draftRevision AND deleted_at IS NULL', {
+        toolId,
+        accountId,
+        draftRevision,
+      })
+      .execute();
+    if (!result.affected) throw new StaleDraftError();
+    return this.get(accountId, toolId);
+  }
+
+  async remove(accountId: string, toolId: string): Promise<void> {
+    const tool = await this.find(accountId, toolId);
+    // The live keyword is released so another tool may take it.
+    await this.tools.update({ id: tool.id, accountId }, { liveKeyword: null, liveSenderKey: null, enabled: false });
+    await this.tools.softDelete({ id: tool.id, accountId });
+  }
+
+  async setEnabled(accountId: string, toolId: string, enabled: boolean): Promise<ToolDetail> {
+    const tool = await this.find(accountId, toolId);
+    await this.tools.update({ id: tool.id, accountId }, { enabled });
+    return this.get(accountId, toolId);
+  }
+
+  async rotateUrlSecret(accountId: string, toolId: string): Promise<ToolDetail> {
+    const tool = await this.find(accountId, toolId);
+    await this.tools.update({ id: tool.id, accountId }, { urlSecret: newUrlSecret() });
+    return this.get(accountId, toolId);
+  }
+
+  async listVersions(accountId: string, toolId: string): Promise<VersionSummary[]> {
+    const tool = await this.find(accountId, toolId);
+    const versions = await this.versions.find({ where: { toolId: tool.id, accountId }, order: { version: 'DESC' } });
+    return versions.map(versionSummary);
+  }
+
+  async findVersion(accountId: string, toolId: string, versionId: string): Promise<ToolVersion> {
+    const tool = await this.find(accountId, toolId);
+    if (!isUuid(versionId)) throw new NotFoundError('The tool version', 'tool_version_not_found');
+    const version = await this.versions.findOne({ where: { id: versionId, toolId: tool.id, accountId } });
+    if (!version) throw new NotFoundError('The tool version', 'tool_version_not_found');
+    return version;
+  }
+
+  /** Publishing makes an immutable version; refused (422) with the problems while there are errors. */
+  async publish(accountId: string, toolId: string): Promise<VersionSummary> {
+    const tool = await this.find(accountId, toolId);
+    const problems = await this.problemsOf(tool, 'publish');
+    if (hasErrors(problems)) throw new ToolHasProblemsError(problems);
+    const definition = tool.draft;
+    const liveKeyword =
+      definition.startMode === 'keyword_or_http' && definition.keyword ? normaliseKeyword(definition.keyword) : null;
+    let version: ToolVersion;
+    try {
+      version = await this.db.transaction(async (em) => {
+        // Row lock: two publishes of one tool never take the same version number.
+        await em.getRepository(Tool).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :id', { id: tool.id }).getOne();
+        const last = await em.getRepository(ToolVersion).maximum('version', { toolId: tool.id });
+        const saved = await em.getRepository(ToolVersion).save(
+          em.getRepository(ToolVersion).create({ toolId: tool.id, accountId, version: (last ?? 0) + 1, definition }),
+        );
+        await em.getRepository(Tool).update(
+          { id: tool.id, accountId },
+          {
+            publishedVersionId: saved.id,
+            liveSenderKey: definition.sender ? senderKey(definition.sender) : null,
+            liveKeyword,
+          },
+        );
+        return saved;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword) throw new KeywordTakenError(liveKeyword);
+      throw err;
+    }
+    if (definition.sender?.kind === 'phone_number') {
+      // Texts to the number must reach us; a Twilio hiccup here does not undo the publish.
+      await this.senders.pointNumberAtApp(accountId, definition.sender.phoneNumber).catch((err: Error) => {
+        this.logger.warn(`Could not point ${definition.sender?.kind} of tool ${tool.id} at this app: ${err.name}: ${err.message}`);
+      });
+    }
+    return versionSummary(version);
+  }
+
+  private async insert(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
+    const tool = await this.tools.save(
+      this.tools.create({ accountId, name: definition.name, draft: definition, urlSecret: newUrlSecret(), enabled: true }),
+    );
+    return this.get(accountId, tool.id);
+  }
+
+  private async detail(tool: Tool): Promise<ToolDetail> {
+    const published = tool.publishedVersionId
+      ? await this.versions.findOne({ where: { id: tool.publishedVersionId, accountId: tool.accountId } })
+      : null;
+    return {
+      id: tool.id,
+      name: tool.name,
+      draft: tool.draft,
+      draftRevision: tool.draftRevision,
+      problems: await this.problemsOf(tool, 'draft'),
+      publishedVersion: published ? versionSummary(published) : null,
+      hasUnpublishedChanges: !published || !sameDefinition(tool.draft, published.definition),
+      enabled: tool.enabled,
+      toolUrl: toolUrl(this.config.PUBLIC_URL, tool.id, tool.urlSecret),
+      httpPostInstructions: httpPostInstructions(),
+    };
+  }
+
+  /** The engine's problems, with the account's context: other live keywords on the sender, custom fields. */
+  private async problemsOf(tool: Tool, purpose: 'draft' | 'publish'): Promise<Problem[]> {
+    const sender = tool.draft.sender;
+    const others = sender
+      ? await this.tools.find({
+          where: { accountId: tool.accountId, liveSenderKey: senderKey(sender), id: Not(tool.id), liveKeyword: Not(IsNull()) },
+          select: { id: true, liveKeyword: true },
+        })
+      : [];
+    const customFieldKeys = await this.pickers.cachedCustomFieldKeys(tool.accountId);
+    return validateTool(tool.draft, {
+      purpose,
+      otherKeywordsOnSender: others.map((t) => t.liveKeyword ?? '').filter(Boolean),
+      ...(customFieldKeys ? { customFieldKeys } : {}),
+    });
+  }
+
+  private async conversationsToday(accountId: string): Promise<Map<string, number>> {
+    const since = new Date();
+    since.setUTCHours(0, 0, 0, 0);
+    const rows: { tool_id: string; n: number }[] = await this.db
+      .getRepository(Conversation)
+      .createQueryBuilder('c')
+      .select('c.tool_id', 'tool_id')
+      .addSelect('count(*)::int', 'n')
+      .where('c.account_id = :accountId AND c.started_at >= :since', { accountId, since })
+      .groupBy('c.tool_id')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.tool_id, r.n]));
+  }
+}
+
+function versionSummary(v: ToolVersion): VersionSummary {
+  return { id: v.id, version: v.version, publishedAt: v.publishedAt.toISOString() };
+}
+
+// Both sides come back from jsonb, which orders keys canonically, so a string compare is exact.
+function sameDefinition(a: ToolDefinition, b: ToolDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+function toolNotFound(): NotFoundError {
+  return new NotFoundError('The tool', 'tool_not_found');
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { DomainError, InvalidInputError, NotFoundError } from '../errors/domain-error';
+import { type InboundWebhookTarget, type SenderNumber, SmsCredentialsRejectedError, SmsGatewayError } from '../sms/sms-gateway.port';
+import type { TwilioCredentials } from './twilio-credentials';
+import { SMS_GATEWAY_FACTORY, type SmsGatewayFactory, TwilioConnectionService } from './twilio-connection.service';
+
+export class TwilioCredentialsRejectedError extends DomainError {
+  readonly status = 400;
+  readonly code = 'twilio_credentials_rejected';
+  constructor() {
+    super('Twilio did not accept these credentials. Check the Account SID and Auth Token (or API key and secret) and try again.');
+  }
+}
+
+export class TwilioUnavailableError extends DomainError {
+  readonly status = 502;
+  readonly code = 'twilio_unavailable';
+  constructor(message: string) {
+    super(`Twilio could not do that: ${message}`);
+  }
+}
+
+export interface PhoneNumberView {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  smsUrl: string | null;
+  /** Whether the number's inbound SMS webhook points at this app. */
+  connected: boolean;
+}
+
+export interface MessagingServiceView {
+  sid: string;
+  friendlyName: string;
+  stickySender: boolean;
+  phoneNumbers: string[];
+}
+
+/** "Connect Twilio", the senders list, buying numbers and pointing them at this app. */
+@Injectable()
+export class TwilioSendersService {
+  constructor(
+    private readonly connections: TwilioConnectionService,
+    @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  webhookTarget(): InboundWebhookTarget {
+    const base = this.config.PUBLIC_URL.replace(/\/$/, '');
+    return { smsUrl: `${base}/hooks/twilio/sms`, statusCallbackUrl: `${base}/hooks/twilio/status` };
+  }
+
+  /** Checks the credentials with Twilio, then saves them sealed. Refused credentials are never saved. */
+  async connect(accountId: string, credentials: TwilioCredentials): Promise<void> {
+    const gateway = this.gatewayFactory(credentials);
+    try {
+      const account = await gateway.verifyCredentials();
+      if (account.id !== credentials.accountSid) throw new TwilioCredentialsRejectedError();
+    } catch (err) {
+      if (err instanceof SmsCredentialsRejectedError || err instanceof TwilioCredentialsRejectedError) {
+        throw new TwilioCredentialsRejectedError();
+      }
+      throw this.wrap(err);
+    }
+    const owner = await this.connections.accountIdForAccountSid(credentials.accountSid);
+    if (owner && owner !== accountId) {
+      throw new InvalidInputError('This Twilio account is already connected to another Keap app.');
+    }
+    await this.connections.save(accountId, credentials);
+  }
+
+  async list(accountId: string): Promise<{ phoneNumbers: PhoneNumberView[]; messagingServices: MessagingServiceView[] }> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      const [numbers, services] = await Promise.all([gateway.listNumbers(), gateway.listMessagingServices()]);
+      return {
+        phoneNumbers: numbers.map((n) => this.numberView(n)),
+        messagingServices: services.map((s) => ({
+          sid: s.id,
+          friendlyName: s.friendlyName,
+          stickySender: s.stickySender,
+          phoneNumbers: s.phoneNumbers,
+        })),
+      };
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  async availableNumbers(
+    accountId: string,
+    search: { country: string; areaCode?: string; type: 'local' | 'toll_free' },
+  ): Promise<{ phoneNumber: string; locality: string | null; region: string | null }[]> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      const found = await gateway.searchAvailableNumbers({
+        country: search.country,
+        kind: search.type === 'toll_free' ? 'toll-free' : 'local',
+        ...(search.areaCode ? { areaCode: search.areaCode } : {}),
+        limit: 20,
+      });
+      return found.map((n) => ({ phoneNumber: n.phoneNumber, locality: n.locality, region: n.region }));
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  /** Buys the number with its inbound webhook already pointing at this app. */
+  async buy(accountId: string, phoneNumber: string): Promise<PhoneNumberView> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      return this.numberView(await gateway.buyNumber(phoneNumber, this.webhookTarget()));
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  /** Points the account's number's inbound SMS webhook at this app (when a tool using it is published). */
+  async pointNumberAtApp(accountId: string, phoneNumber: string): Promise<PhoneNumberView> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    const number = (await gateway.listNumbers()).find((n) => n.phoneNumber === phoneNumber);
+    if (!number) throw new NotFoundError(`The number ${phoneNumber} on your Twilio account`, 'twilio_number_not_found');
+    const target = this.webhookTarget();
+    if (number.inboundWebhookUrl === target.smsUrl && number.statusCallbackUrl === (target.statusCallbackUrl ?? null)) {
+      return this.numberView(number);
+    }
+    return this.numberView(await gateway.connectInboundWebhook(number.id, target));
+  }
+
+  private numberView(n: SenderNumber): PhoneNumberView {
+    return {
+      sid: n.id,
+      phoneNumber: n.phoneNumber,
+      friendlyName: n.friendlyName,
+      smsUrl: n.inboundWebhookUrl,
+      connected: n.inboundWebhookUrl === this.webhookTarget().smsUrl,
+    };
+  }
+
+  private wrap(err: unknown): Error {
+    if (err instanceof DomainError) return err;
+    if (err instanceof SmsCredentialsRejectedError) return new TwilioCredentialsRejectedError();
+    if (err instanceof SmsGatewayError) return new TwilioUnavailableError(err.message);
+    return err as Error;
+  }
+}
