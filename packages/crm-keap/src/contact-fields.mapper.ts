@@ -1,0 +1,207 @@
+import type { ContactFieldKey, ContactSnapshot } from '@sms-seq/engine';
+import { KeapUnknownFieldError } from './errors';
+import type {
+  KeapAddress,
+  KeapContact,
+  KeapContactModel,
+  KeapContactWrite,
+  KeapCustomFieldDefinition,
+  KeapEmailField,
+  KeapPhoneField,
+} from './keap.types';
+
+/**
+ * The product names contact fields by Keap merge-field keys (`FirstName`, `Email`, `Phone1`,
+ * `_FavoriteColor`); REST v2 nests them (`given_name`, `email_addresses[field=EMAIL1]`,
+ * `custom_fields[id]`). This file is the only place that knows both vocabularies.
+ */
+
+type ScalarProperty =
+  | 'given_name'
+  | 'family_name'
+  | 'middle_name'
+  | 'preferred_name'
+  | 'prefix'
+  | 'suffix'
+  | 'job_title'
+  | 'website'
+  | 'birth_date'
+  | 'anniversary_date'
+  | 'spouse_name'
+  | 'contact_type'
+  | 'time_zone';
+
+const SCALAR_KEYS: Record<string, ScalarProperty> = {
+  FirstName: 'given_name',
+  LastName: 'family_name',
+  MiddleName: 'middle_name',
+  Nickname: 'preferred_name',
+  Title: 'prefix',
+  Suffix: 'suffix',
+  JobTitle: 'job_title',
+  Website: 'website',
+  Birthday: 'birth_date',
+  Anniversary: 'anniversary_date',
+  SpouseName: 'spouse_name',
+  ContactType: 'contact_type',
+  TimeZone: 'time_zone',
+};
+
+const EMAIL_KEYS: Record<string, KeapEmailField> = { Email: 'EMAIL1', EmailAddress2: 'EMAIL2', EmailAddress3: 'EMAIL3' };
+
+const PHONE_NUMBER_KEYS: Record<string, KeapPhoneField> = {
+  Phone1: 'PHONE1',
+  Phone2: 'PHONE2',
+  Phone3: 'PHONE3',
+  Phone4: 'PHONE4',
+  Phone5: 'PHONE5',
+};
+const PHONE_TYPE_KEYS: Record<string, KeapPhoneField> = Object.fromEntries(
+  Object.entries(PHONE_NUMBER_KEYS).map(([key, field]) => [`${key}Type`, field]),
+);
+const PHONE_EXT_KEYS: Record<string, KeapPhoneField> = Object.fromEntries(
+  Object.entries(PHONE_NUMBER_KEYS).map(([key, field]) => [`${key}Ext`, field]),
+);
+
+/** The primary (billing) address, as the legacy merge fields name its parts. */
+const ADDRESS_KEYS: Record<string, keyof KeapAddress> = {
+  StreetAddress1: 'line1',
+  StreetAddress2: 'line2',
+  City: 'locality',
+  State: 'region_code',
+  PostalCode: 'postal_code',
+  Country: 'country_code',
+};
+
+/** The v2 `fields` a sequence needs to fill its snapshot. */
+export const SEQUENCE_CONTACT_FIELDS = [
+  'id',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'preferred_name',
+  'prefix',
+  'suffix',
+  'job_title',
+  'website',
+  'birth_date',
+  'anniversary_date',
+  'spouse_name',
+  'contact_type',
+  'time_zone',
+  'company',
+  'email_addresses',
+  'phone_numbers',
+  'addresses',
+  'custom_fields',
+] as const;
+
+/** Phone type written with a number when the caller names none: we store numbers that texted us. */
+export const DEFAULT_PHONE_TYPE = 'Mobile';
+
+export function customFieldKey(def: KeapCustomFieldDefinition): ContactFieldKey | null {
+  return def.field_name ? `_${def.field_name}` : null;
+}
+
+/** Keap v2 contact JSON → the snapshot the engine keeps with a conversation. */
+export function toContactSnapshot(contact: KeapContact, model: KeapContactModel): ContactSnapshot {
+  const fields: Record<string, string | number | null> = {};
+  for (const [key, prop] of Object.entries(SCALAR_KEYS)) {
+    const value = contact[prop];
+    if (value !== undefined) fields[key] = value || null;
+  }
+  if (contact.company) fields.Company = contact.company.company_name || null;
+  for (const [key, slot] of Object.entries(EMAIL_KEYS)) {
+    const email = contact.email_addresses?.find((e) => e.field === slot);
+    if (contact.email_addresses) fields[key] = email?.email ?? null;
+  }
+  for (const [key, slot] of Object.entries(PHONE_NUMBER_KEYS)) {
+    if (!contact.phone_numbers) break;
+    const phone = contact.phone_numbers.find((p) => p.field === slot);
+    fields[key] = phone?.number ?? null;
+    fields[`${key}Type`] = phone?.type ?? null;
+    fields[`${key}Ext`] = phone?.extension ?? null;
+  }
+  if (contact.addresses) {
+    const billing = primaryAddress(contact.addresses);
+    for (const [key, prop] of Object.entries(ADDRESS_KEYS)) fields[key] = (billing?.[prop] as string | undefined) ?? null;
+  }
+  if (contact.custom_fields) {
+    for (const def of model.custom_fields) {
+      const key = customFieldKey(def);
+      if (!key) continue;
+      const content = contact.custom_fields.find((c) => c.id === def.id)?.content;
+      fields[key] = typeof content === 'number' || typeof content === 'string' ? content : null;
+    }
+  }
+  return { id: Number(contact.id), fields, timeZone: contact.time_zone ?? null };
+}
+
+export interface ContactWritePlan {
+  body: KeapContactWrite;
+  /** The top-level properties the body sets, for PATCH's update_mask. */
+  updateMask: string[];
+}
+
+/**
+ * Field updates by merge-field key → a v2 POST/PATCH body. `current` (the contact as read) lets
+ * an address part or a phone type be changed without wiping its neighbours.
+ */
+export function toContactWrite(
+  updates: Record<ContactFieldKey, string>,
+  model: KeapContactModel,
+  current?: KeapContact,
+): ContactWritePlan {
+  const body: KeapContactWrite = {};
+  const emails = new Map<KeapEmailField, string>();
+  const phones = new Map<KeapPhoneField, { number?: string; type?: string; extension?: string }>();
+  let address: KeapAddress | undefined;
+  const custom: { id: string; content: string | number | null }[] = [];
+
+  for (const [key, raw] of Object.entries(updates)) {
+    const value = raw.trim();
+    const phoneOf = (field: KeapPhoneField) => phones.get(field) ?? phones.set(field, {}).get(field)!;
+    if (SCALAR_KEYS[key]) body[SCALAR_KEYS[key]] = value;
+    else if (key === 'Company') body.company = { company_name: value };
+    else if (EMAIL_KEYS[key]) emails.set(EMAIL_KEYS[key], value);
+    else if (PHONE_NUMBER_KEYS[key]) phoneOf(PHONE_NUMBER_KEYS[key]).number = value;
+    else if (PHONE_TYPE_KEYS[key]) phoneOf(PHONE_TYPE_KEYS[key]).type = value;
+    else if (PHONE_EXT_KEYS[key]) phoneOf(PHONE_EXT_KEYS[key]).extension = value;
+    else if (ADDRESS_KEYS[key]) {
+      address ??= { ...(current?.addresses ? primaryAddress(current.addresses) : undefined), field: 'BILLING' };
+      (address as Record<string, string>)[ADDRESS_KEYS[key]] = value;
+    } else if (key.startsWith('_')) {
+      const def = model.custom_fields.find((f) => customFieldKey(f)?.toLowerCase() === key.toLowerCase());
+      if (!def) throw new KeapUnknownFieldError(key);
+      custom.push({ id: def.id, content: customContent(def, value) });
+    } else throw new KeapUnknownFieldError(key);
+  }
+
+  if (emails.size > 0) body.email_addresses = [...emails].map(([field, email]) => ({ email, field }));
+  if (phones.size > 0) {
+    body.phone_numbers = [...phones].map(([field, change]) => {
+      const existing = current?.phone_numbers?.find((p) => p.field === field);
+      const number = change.number ?? existing?.number ?? '';
+      const type = change.type ?? existing?.type ?? DEFAULT_PHONE_TYPE;
+      const extension = change.extension ?? existing?.extension;
+      return { field, number, type, ...(extension ? { extension } : {}) };
+    });
+  }
+  if (address) body.addresses = [address];
+  if (custom.length > 0) body.custom_fields = custom;
+  return { body, updateMask: Object.keys(body) };
+}
+
+/** Numbers go to numeric custom fields as numbers; what does not parse is left for Keap to refuse. */
+function customContent(def: KeapCustomFieldDefinition, value: string): string | number | null {
+  if (value === '') return null;
+  if (['WHOLE_NUMBER', 'DECIMAL_NUMBER', 'CURRENCY', 'PERCENT', 'YEAR'].includes(def.field_type ?? '')) {
+    const n = Number(value.replace(/[$,\s]/g, ''));
+    return Number.isFinite(n) ? n : value;
+  }
+  return value;
+}
+
+function primaryAddress(addresses: KeapAddress[]): KeapAddress | undefined {
+  return addresses.find((a) => a.field === 'BILLING') ?? addresses[0];
+}

@@ -1,0 +1,85 @@
+/**
+ * Typed Keap failures. `retryable` tells a queue whether trying the same call later can succeed
+ * (throttles, outages, time-outs) or not (a bad request, a missing record, a revoked grant).
+ */
+export abstract class KeapError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 5xx from Keap, or the token endpoint answering 5xx. */
+export class KeapServerError extends KeapError {
+  readonly retryable = true;
+}
+
+/** No answer: connection refused or reset, DNS, or our time-out. */
+export class KeapNetworkError extends KeapError {
+  readonly retryable = true;
+}
+
+/** 429 that outlived our bounded backoff; try again after `retryAfterMs`. */
+export class KeapRateLimitedError extends KeapError {
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, 429);
+  }
+}
+
+/** The daily quota of the OAuth app (or of the tenant) is used up until `resetsAt`. */
+export class KeapQuotaExhaustedError extends KeapError {
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly resetsAt: Date | null,
+  ) {
+    super(message, 429);
+  }
+}
+
+/** 404: the contact, tag or note does not exist (any more). */
+export class KeapNotFoundError extends KeapError {
+  readonly retryable = false;
+}
+
+/** 400/409/422: Keap refused the request's content; `details` is Keap's explanation. */
+export class KeapValidationError extends KeapError {
+  readonly retryable = false;
+  constructor(
+    message: string,
+    status: number,
+    readonly details?: unknown,
+  ) {
+    super(message, status);
+  }
+}
+
+/** 401/403 that a fresh access token did not cure, or bad client credentials. */
+export class KeapAuthError extends KeapError {
+  readonly retryable = false;
+}
+
+/**
+ * The refresh token or authorization code is no longer valid (`invalid_grant`): the user
+ * disconnected the app, or the grant expired. Only reconnecting (OAuth again) helps.
+ */
+export class KeapGrantRevokedError extends KeapAuthError {}
+
+/** No tokens stored for the account: it was never connected. */
+export class KeapNotConnectedError extends KeapAuthError {}
+
+/** A field key the account's Keap app does not have (e.g. a deleted custom field). */
+export class KeapUnknownFieldError extends KeapError {
+  readonly retryable = false;
+  constructor(readonly fieldKey: string) {
+    super(`Keap has no contact field "${fieldKey}"`);
+  }
+}

@@ -1,0 +1,262 @@
+import type { ContactFieldKey, ContactSnapshot } from '@sms-seq/engine';
+import { SEQUENCE_CONTACT_FIELDS, toContactSnapshot, toContactWrite } from './contact-fields.mapper';
+import { KeapValidationError } from './errors';
+import { KeapHttp, type KeapHttpOptions, type KeapRequest } from './keap-http';
+import type { KeapCallPriority } from './request-gate';
+import {
+  KEAP_PHONE_FIELDS,
+  type KeapContact,
+  type KeapContactModel,
+  type KeapContactWrite,
+  type KeapNote,
+  type KeapPage,
+  type KeapPhoneField,
+  type KeapTag,
+  type KeapUserInfo,
+} from './keap.types';
+
+export interface KeapClientOptions extends KeapHttpOptions {
+  /** Priority of calls that name none; conversation work is `interactive`. */
+  priority?: KeapCallPriority;
+  /** Keap user notes are written as (notes require a user_id); found through userinfo when absent. */
+  noteUserId?: string;
+}
+
+export type ApplyTagResult = 'applied' | 'already_applied';
+
+/**
+ * Keap REST v2 for one account (one Keap app). Every method is one HTTP call unless it says
+ * otherwise, because Keap calls are the scarcest resource the product has.
+ */
+export class KeapClient {
+  private readonly http: KeapHttp;
+  private readonly counts = new Map<string, number>();
+  private noteUserId: string | undefined;
+  private model: KeapContactModel | undefined;
+
+  constructor(
+    private readonly options: KeapClientOptions,
+    http?: KeapHttp,
+  ) {
+    this.noteUserId = options.noteUserId;
+    this.http =
+      http ??
+      new KeapHttp({
+        ...options,
+        onCall: (call) => {
+          this.counts.set(call.kind, (this.counts.get(call.kind) ?? 0) + 1);
+          options.onCall?.(call);
+        },
+      });
+  }
+
+  /** HTTP attempts sent so far, by kind (`contacts.get`, `tags.apply`, ...), retries included. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  // ------------------------------------------------------------------ contacts
+
+  /** The contact with the fields a sequence needs (names, emails, phones, custom fields). */
+  getContact(contactId: number | string, fields: readonly string[] = SEQUENCE_CONTACT_FIELDS): Promise<KeapContact> {
+    return this.call<KeapContact>({
+      kind: 'contacts.get',
+      method: 'GET',
+      path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}`,
+      params: { fields: fields.join(',') },
+    });
+  }
+
+  /** The contact as the engine sees it; two calls the first time (the field model is kept). */
+  async getContactSnapshot(contactId: number | string): Promise<ContactSnapshot> {
+    const [contact, model] = await Promise.all([this.getContact(contactId), this.getContactModel()]);
+    return toContactSnapshot(contact, model);
+  }
+
+  /** Contacts having this email in any email slot, oldest first. */
+  async findContactsByEmail(email: string): Promise<KeapContact[]> {
+    const value = email.trim();
+    if (!/^[^\s@;]+@[^\s@;]+$/.test(value) || value.includes('*')) {
+      throw new KeapValidationError(`Not an email address Keap can search for: ${email}`, 400);
+    }
+    return this.listContacts(`email==${value}`);
+  }
+
+  /** Contacts with this phone number in the given phone fields (all five by default), oldest first. */
+  findContactsByPhone(phoneE164: string, phoneFields: readonly KeapPhoneField[] = KEAP_PHONE_FIELDS): Promise<KeapContact[]> {
+    if (!/^\+?[0-9]{4,15}$/.test(phoneE164)) throw new KeapValidationError(`Not a phone number: ${phoneE164}`, 400);
+    return this.listContacts(`phone_number==${phoneE164};phone_fields==${phoneFields.join(',')}`);
+  }
+
+  createContact(body: KeapContactWrite, options: { duplicateOption?: 'Email' | 'EmailAndName' | 'EmailAndNameAndCompany' } = {}): Promise<KeapContact> {
+    return this.call<KeapContact>({
+      kind: 'contacts.create',
+      method: 'POST',
+      path: '/rest/v2/contacts',
+      params: { fields: SEQUENCE_CONTACT_FIELDS.join(','), duplicate_option: options.duplicateOption },
+      body,
+    });
+  }
+
+  /** PATCH with `update_mask`, so properties left out of the body are left alone. */
+  updateContact(contactId: number | string, body: KeapContactWrite, updateMask: string[] = Object.keys(body)): Promise<KeapContact> {
+    return this.call<KeapContact>({
+      kind: 'contacts.update',
+      method: 'PATCH',
+      path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}`,
+      params: { update_mask: updateMask, fields: SEQUENCE_CONTACT_FIELDS.join(',') },
+      body,
+    });
+  }
+
+  /** Saves values by merge-field key (`FirstName`, `Phone1`, `_Budget`); reads the model once. */
+  async updateContactFields(contactId: number | string, updates: Record<ContactFieldKey, string>, current?: KeapContact): Promise<KeapContact> {
+    const plan = toContactWrite(updates, await this.getContactModel(), current);
+    return this.updateContact(contactId, plan.body, plan.updateMask);
+  }
+
+  /**
+   * Finds the contact by email and updates it, or creates it — never a duplicate. The race (two
+   * workers both find nothing and both create) is closed by creating with
+   * `duplicate_option=Email`: Keap then updates the contact the other worker just made instead
+   * of making a second one. When several contacts already share the email, the oldest is used.
+   */
+  async createOrUpdateByEmail(email: string, updates: Record<ContactFieldKey, string> = {}): Promise<{ contact: KeapContact; created: boolean }> {
+    const model = await this.getContactModel();
+    const [existing] = await this.findContactsByEmail(email);
+    const plan = toContactWrite({ ...updates, Email: email.trim() }, model, existing);
+    if (existing) {
+      const { email_addresses: _alreadyThere, ...body } = plan.body;
+      const mask = plan.updateMask.filter((m) => m !== 'email_addresses');
+      if (mask.length === 0) return { contact: existing, created: false };
+      return { contact: await this.updateContact(existing.id, body, mask), created: false };
+    }
+    const contact = await this.createContact(plan.body, { duplicateOption: 'Email' });
+    return { contact, created: true };
+  }
+
+  private async listContacts(filter: string): Promise<KeapContact[]> {
+    const res = await this.call<{ contacts?: KeapContact[] }>({
+      kind: 'contacts.list',
+      method: 'GET',
+      path: '/rest/v2/contacts',
+      params: { filter, fields: SEQUENCE_CONTACT_FIELDS.join(','), order_by: 'id asc', page_size: 50 },
+    });
+    return res.contacts ?? [];
+  }
+
+  // ------------------------------------------------------------------ field model
+
+  /** Custom fields and optional properties; cached for the life of this client. */
+  async getContactModel(options: { refresh?: boolean } = {}): Promise<KeapContactModel> {
+    if (this.model && !options.refresh) return this.model;
+    const model = await this.call<Partial<KeapContactModel>>({ kind: 'contacts.model', method: 'GET', path: '/rest/v2/contacts/model' });
+    this.model = { custom_fields: model.custom_fields ?? [], optional_properties: model.optional_properties ?? [] };
+    return this.model;
+  }
+
+  // ------------------------------------------------------------------ tags
+
+  async listTags(options: { pageSize?: number; pageToken?: string; name?: string } = {}): Promise<KeapPage<KeapTag>> {
+    const res = await this.call<{ tags?: KeapTag[]; next_page_token?: string }>({
+      kind: 'tags.list',
+      method: 'GET',
+      path: '/rest/v2/tags',
+      params: {
+        page_size: options.pageSize ?? 1000,
+        page_token: options.pageToken,
+        filter: options.name === undefined ? undefined : `name==${options.name}`,
+      },
+    });
+    return { items: res.tags ?? [], nextPageToken: res.next_page_token || null };
+  }
+
+  /** Every tag, page after page (one call per page). */
+  async listAllTags(pageSize = 1000): Promise<KeapTag[]> {
+    const all: KeapTag[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.listTags({ pageSize, ...(pageToken ? { pageToken } : {}) });
+      all.push(...page.items);
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return all;
+  }
+
+  createTag(input: { name: string; description?: string }): Promise<KeapTag> {
+    return this.call<KeapTag>({ kind: 'tags.create', method: 'POST', path: '/rest/v2/tags', body: input });
+  }
+
+  /** Applying a tag the contact already has changes nothing, so retries are safe. */
+  async applyTag(tagId: number | string, contactId: number | string): Promise<ApplyTagResult> {
+    const res = await this.call<{ results?: Record<string, string> }>({
+      kind: 'tags.apply',
+      method: 'POST',
+      path: `/rest/v2/tags/${encodeURIComponent(String(tagId))}/contacts:applyTags`,
+      body: { contact_ids: [String(contactId)] },
+    });
+    const outcome = res.results?.[String(contactId)];
+    if (outcome === 'DUPLICATE') return 'already_applied';
+    if (outcome && outcome !== 'SUCCESS') throw new KeapValidationError(`Keap did not apply tag ${tagId} to contact ${contactId}: ${outcome}`, 200);
+    return 'applied';
+  }
+
+  // ------------------------------------------------------------------ notes
+
+  async createNote(contactId: number | string, input: { title: string; text: string; type?: string }): Promise<KeapNote> {
+    const userId = await this.noteUser();
+    return this.call<KeapNote>({
+      kind: 'notes.create',
+      method: 'POST',
+      path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes`,
+      body: { title: input.title, text: input.text, type: input.type ?? 'Other', user_id: userId },
+    });
+  }
+
+  getNote(contactId: number | string, noteId: number | string): Promise<KeapNote> {
+    return this.call<KeapNote>({
+      kind: 'notes.get',
+      method: 'GET',
+      path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes/${encodeURIComponent(String(noteId))}`,
+    });
+  }
+
+  async updateNote(contactId: number | string, noteId: number | string, input: { title?: string; text?: string }): Promise<KeapNote> {
+    const userId = await this.noteUser();
+    const body = { ...input, user_id: userId };
+    return this.call<KeapNote>({
+      kind: 'notes.update',
+      method: 'PATCH',
+      path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes/${encodeURIComponent(String(noteId))}`,
+      params: { update_mask: Object.keys(input) },
+      body,
+    });
+  }
+
+  /**
+   * Appends to a note (read, then write the whole text: Keap has no append). Two appends to the
+   * same note at once could lose one, so callers serialise them per note (one queue job at a time).
+   */
+  async appendToNote(contactId: number | string, noteId: number | string, text: string, separator = '\n\n'): Promise<KeapNote> {
+    const note = await this.getNote(contactId, noteId);
+    const merged = note.text ? `${note.text}${separator}${text}` : text;
+    return this.updateNote(contactId, noteId, { text: merged });
+  }
+
+  getUserInfo(): Promise<KeapUserInfo> {
+    return this.call<KeapUserInfo>({ kind: 'oauth.userinfo', method: 'GET', path: '/rest/v2/oauth/connect/userinfo' });
+  }
+
+  private async noteUser(): Promise<string> {
+    if (this.noteUserId) return this.noteUserId;
+    const info = await this.getUserInfo();
+    const id = info.id ?? info.sub;
+    if (!id) throw new KeapValidationError('Keap userinfo carried no user id to write notes as', 200);
+    this.noteUserId = id;
+    return id;
+  }
+
+  private async call<T>(request: KeapRequest): Promise<T> {
+    return (await this.http.send<T>(request, this.options.priority ?? 'interactive')).data;
+  }
+}
