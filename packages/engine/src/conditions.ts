@@ -20,9 +20,11 @@ export function decide(
   fields: ContactSnapshot['fields'],
 ): Decision {
   const conditions = next.conditions;
+  // The reply is read at most once per form (text, number), however many conditions there are.
+  const view = new ReplyView(reply);
   for (let index = 0; index < conditions.length; index++) {
     const condition = conditions[index]!;
-    if (conditionMatches(condition, reply, fields)) return { kind: 'matched', condition, index };
+    if (matchesView(condition, view, fields)) return { kind: 'matched', condition, index };
   }
   return FALLBACK;
 }
@@ -32,17 +34,43 @@ export function conditionMatches(
   reply: string,
   fields: ContactSnapshot['fields'],
 ): boolean {
+  return matchesView(condition, new ReplyView(reply), fields);
+}
+
+/** A reply with its normalised text and its number, each computed when first needed. */
+class ReplyView {
+  private text: string | undefined;
+  private number: number | null | undefined;
+  constructor(private readonly raw: string) {}
+  get normalised(): string {
+    if (this.text === undefined) this.text = normaliseForMatch(this.raw);
+    return this.text;
+  }
+  get asNumber(): number | null {
+    if (this.number === undefined) this.number = readNumber(this.raw);
+    return this.number;
+  }
+}
+
+function matchesView(
+  condition: Condition,
+  reply: ReplyView,
+  fields: ContactSnapshot['fields'],
+): boolean {
   switch (condition.kind) {
     case 'equals_any': {
-      const text = normaliseForMatch(reply);
-      return condition.values.some((pattern) => wildcardMatches(pattern, text));
+      const values = condition.values;
+      if (values.length === 0) return false;
+      const text = reply.normalised;
+      for (let i = 0; i < values.length; i++) if (wildcardMatches(values[i]!, text)) return true;
+      return false;
     }
     case 'compare': {
-      const number = readNumber(reply);
+      const number = reply.asNumber;
       return number !== null && inequalityHolds(number, condition.op, condition.value, fields);
     }
     case 'between': {
-      const number = readNumber(reply);
+      const number = reply.asNumber;
       return (
         number !== null &&
         inequalityHolds(number, condition.first.op, condition.first.value, fields) &&
@@ -57,8 +85,12 @@ export function conditionMatches(
 /** Trimmed, inner whitespace collapsed, lower case: "  Yes  Please " and "yes please" are equal. */
 export function normaliseForMatch(text: string): string {
   if (typeof text !== 'string') return '';
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+  const trimmed = text.trim();
+  // Most replies and patterns have single spaces only: skip the replace then.
+  return (INNER_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed).toLowerCase();
 }
+
+const INNER_SPACE = /\s\s|[^\S ]/;
 
 /**
  * Whether `text` (already normalised) equals `pattern` where `*` stands for any run of characters
@@ -66,20 +98,28 @@ export function normaliseForMatch(text: string): string {
  * rather than with a RegExp so no character of a marketer's phrase can be mistaken for syntax.
  */
 export function wildcardMatches(pattern: string, normalisedText: string): boolean {
-  const parts = normaliseForMatch(pattern).split('*');
-  if (parts.length === 1) return parts[0] === normalisedText;
-  const head = parts[0]!;
-  const tail = parts[parts.length - 1]!;
-  if (head.length + tail.length > normalisedText.length) return false;
-  if (!normalisedText.startsWith(head) || !normalisedText.endsWith(tail)) return false;
-  let from = head.length;
-  const until = normalisedText.length - tail.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const part = parts[i]!;
-    if (part === '') continue;
-    const at = normalisedText.indexOf(part, from);
-    if (at === -1 || at + part.length > until) return false;
-    from = at + part.length;
+  const p = normaliseForMatch(pattern);
+  const first = p.indexOf('*');
+  if (first === -1) return p === normalisedText;
+  const last = p.lastIndexOf('*');
+  const text = normalisedText;
+  const tailLength = p.length - last - 1;
+  if (first + tailLength > text.length) return false;
+  if (first > 0 && !text.startsWith(p.substring(0, first))) return false;
+  if (tailLength > 0 && !text.endsWith(p.substring(last + 1))) return false;
+  // Middle parts in order, between the head and the tail (indexOf, no substring allocation loop).
+  let from = first;
+  const until = text.length - tailLength;
+  let i = first + 1;
+  while (i < last) {
+    const star = p.indexOf('*', i);
+    if (star > i) {
+      const part = p.substring(i, star);
+      const at = text.indexOf(part, from);
+      if (at === -1 || at + part.length > until) return false;
+      from = at + part.length;
+    }
+    i = star + 1;
   }
   return true;
 }

@@ -315,20 +315,20 @@ function goTo(
 ): Transition {
   if (target === undefined) return finishWith(tool, state, at, 'finished', effects, outcome, true);
   effects.push(sendStep(target, state.contact));
-  return {
-    state: {
-      ...state,
-      status: 'awaiting_reply',
-      currentStepId: target.id,
-      reasks: 0,
-      lastActivityAt: at,
-      reminderSentAt: null,
-      pendingEmail: null,
-      pendingReply: null,
-    },
-    effects,
-    outcome,
+  // Written out rather than spread: this is the hottest allocation of a reply.
+  const waiting: ConversationState = {
+    status: 'awaiting_reply',
+    phone: state.phone,
+    contact: state.contact,
+    currentStepId: target.id,
+    reasks: 0,
+    startedAt: state.startedAt,
+    lastActivityAt: at,
+    reminderSentAt: null,
+    pendingEmail: null,
+    pendingReply: null,
   };
+  return { state: waiting, effects, outcome };
 }
 
 // ---- The contact ------------------------------------------------------------------------------
@@ -368,7 +368,9 @@ function onContactResolved(
 }
 
 function withField(contact: ContactSnapshot, field: string, value: string): ContactSnapshot {
-  return { ...contact, fields: { ...contact.fields, [field]: value } };
+  const fields = Object.assign({}, contact.fields);
+  fields[field] = value;
+  return { ...contact, fields };
 }
 
 function isEmpty(value: string | number | null | undefined): boolean {

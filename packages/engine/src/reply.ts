@@ -87,7 +87,11 @@ export const RESERVED_KEYWORDS: readonly string[] = [
 
 export type KeywordClass = 'opt_out' | 'opt_in' | 'help';
 
+/** Longer than any reserved word (with room for odd spacing): skip normalising (every reply asks). */
+const LONGEST_RESERVED = 16;
+
 export function classifyKeyword(text: string): KeywordClass | null {
+  if (typeof text !== 'string' || text.trim().length > LONGEST_RESERVED) return null;
   const word = normaliseKeyword(text);
   if (OPT_OUT_KEYWORDS.includes(word)) return 'opt_out';
   if (OPT_IN_KEYWORDS.includes(word)) return 'opt_in';
