@@ -1,0 +1,393 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  advance,
+  classifyKeyword,
+  isFinal,
+  normaliseKeyword,
+  type ContactSnapshot,
+  type ConversationEvent,
+  type NoConversation,
+  type StartTrigger,
+  type ToolDefinition,
+  type Transition,
+} from '@sms-seq/engine';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { ToolVersion } from '../tools/tool-version.entity';
+import { OutboxEntry, type OutboxKind } from '../queues/outbox-entry.entity';
+import { OutboxPublisher } from '../queues/outbox.publisher';
+import { ConversationClock } from './conversation-clock';
+import { ConversationEventRecord } from './conversation-event.entity';
+import { Conversation, type KeapCallCounts } from './conversation.entity';
+import { Message } from './message.entity';
+
+export interface OutboxRef {
+  id: string;
+  kind: OutboxKind;
+}
+
+export interface StartRequest {
+  accountId: string;
+  toolId: string;
+  toolVersionId: string;
+  senderKey: string;
+  /** E.164; null when the number could not be read (the conversation ends as invalid_number). */
+  phone: string | null;
+  rawPhone: string;
+  trigger: StartTrigger;
+  event: Extract<ConversationEvent, { type: 'start_keyword' | 'start_http' }>;
+  keapCalls?: KeapCallCounts;
+}
+
+/**
+ * The imperative shell around the engine: loads a conversation under a lock, calls `advance`, and
+ * stores the new state, the events and the effects to perform (outbox rows, outbound message rows)
+ * in ONE transaction. Everything that changes a conversation goes through here, so two processes
+ * (or a webhook delivered twice) can never advance it twice on the same input.
+ *
+ * Lock order, always: the phone's advisory lock (sender + phone), then the conversation row.
+ */
+@Injectable()
+export class ConversationRuntime {
+  private readonly logger = new Logger(ConversationRuntime.name);
+  readonly clock: ConversationClock;
+  /** Tool versions are immutable, so caching them in memory is safe across processes. */
+  private readonly definitions = new Map<string, ToolDefinition>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.clock = new ConversationClock(config.CONVERSATION_MINUTE_MS);
+  }
+
+  async definitionOf(manager: EntityManager, toolVersionId: string): Promise<ToolDefinition> {
+    const cached = this.definitions.get(toolVersionId);
+    if (cached) return cached;
+    const version = await manager.getRepository(ToolVersion).findOneByOrFail({ id: toolVersionId });
+    this.definitions.set(toolVersionId, version.definition);
+    return version.definition;
+  }
+
+  /**
+   * Handles the phone's texts that are not processed yet, oldest first. Stops at a conversation
+   * that waits for its contact: those replies are handled once the contact is resolved.
+   */
+  async processInbound(senderKey: string, phone: string): Promise<void> {
+    const out: OutboxRef[] = [];
+    await this.dataSource.transaction(async (m) => {
+      await lockPhone(m, senderKey, phone);
+      const pending = await m.getRepository(Message).find({
+        where: { direction: 'in', status: 'received', senderKey, phone },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      });
+      for (const message of pending) {
+        if (!(await this.handleInbound(m, message, out))) break;
+      }
+    });
+    await this.publisher.publish(out);
+  }
+
+  private async handleInbound(m: EntityManager, message: Message, out: OutboxRef[]): Promise<boolean> {
+    const conversation = await this.activeConversation(m, message.senderKey, message.phone);
+    const at = new Date().toISOString();
+    const keyword = classifyKeyword(message.body);
+    if (keyword === 'opt_out') {
+      await m.query(
+        `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [message.accountId, message.senderKey, message.phone, normaliseKeyword(message.body)],
+      );
+      if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_out', at }, out);
+      await this.markProcessed(m, message, conversation?.id ?? null);
+      return true;
+    }
+    if (keyword === 'opt_in') {
+      await m.query(`DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`, [
+        message.accountId,
+        message.senderKey,
+        message.phone,
+      ]);
+      if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_in', at }, out);
+      await this.markProcessed(m, message, conversation?.id ?? null);
+      return true;
+    }
+    if (conversation) {
+      // Replies wait, in order, until the contact is known (the step's field save needs it).
+      if (conversation.status === 'awaiting_contact') return false;
+      await this.advanceAndStore(m, conversation, { type: 'reply', at, text: message.body }, out);
+      await this.markProcessed(m, message, conversation.id);
+      return true;
+    }
+    if (await this.isOptedOut(m, message.accountId, message.senderKey, message.phone)) {
+      await this.markProcessed(m, message, null);
+      return true;
+    }
+    const tool = await this.keywordTool(m, message.accountId, message.senderKey, normaliseKeyword(message.body));
+    let conversationId: string | null = null;
+    if (tool) {
+      const started = await this.start(
+        m,
+        {
+          accountId: message.accountId,
+          toolId: tool.id,
+          toolVersionId: tool.versionId,
+          senderKey: message.senderKey,
+          phone: message.phone,
+          rawPhone: message.phone,
+          trigger: 'keyword',
+          event: { type: 'start_keyword', at, phone: message.phone },
+        },
+        out,
+      );
+      conversationId = started?.id ?? null;
+    }
+    // A text that matched nothing is still kept (status processed, no conversation).
+    await this.markProcessed(m, message, conversationId);
+    return true;
+  }
+
+  /**
+   * Starts a conversation inside the caller's transaction (which holds the phone's lock). Returns
+   * null when the engine declines to start (e.g. the tool has no steps).
+   */
+  async start(m: EntityManager, request: StartRequest, out: OutboxRef[]): Promise<Conversation | null> {
+    const definition = await this.definitionOf(m, request.toolVersionId);
+    const transition = advance(definition, null, request.event);
+    if (transition.state === null) {
+      this.logger.warn(`tool ${request.toolId} did not start: ${transition.outcome.reason}`);
+      return null;
+    }
+    const state = transition.state;
+    const row = m.getRepository(Conversation).create({
+      accountId: request.accountId,
+      toolId: request.toolId,
+      toolVersionId: request.toolVersionId,
+      phone: request.phone ?? request.rawPhone,
+      senderKey: request.senderKey,
+      contactId: state.contact.id,
+      contact: state.contact,
+      state,
+      status: state.status,
+      currentStepId: state.currentStepId,
+      trigger: request.trigger,
+      startedAt: new Date(state.startedAt),
+      lastActivityAt: new Date(state.lastActivityAt),
+      endedAt: null,
+      nextTickAt: this.clock.nextTickWallTime(definition, state),
+      expiresAt: this.clock.expiryWallTime(definition, state),
+      keapCalls: request.keapCalls ?? {},
+    });
+    const conversation = await m.getRepository(Conversation).save(row);
+    await this.storeConsequences(m, conversation, definition, transition, out);
+    if (request.phone === null) {
+      await this.advanceAndStore(m, conversation, { type: 'send_failed', at: request.event.at, reason: 'invalid_number' }, out);
+    }
+    return conversation;
+  }
+
+  /**
+   * Applies an event to one conversation in its own transaction and publishes the work it asked
+   * for. `alsoInTransaction` runs in the same transaction (e.g. marking the outbox row that
+   * produced the event as done, so a redelivered job cannot apply it twice).
+   */
+  async applyEvent(
+    conversationId: string,
+    makeEvent: (conversation: Conversation, m: EntityManager) => Promise<ConversationEvent | null> | ConversationEvent | null,
+    alsoInTransaction?: (m: EntityManager) => Promise<void>,
+  ): Promise<Conversation | null> {
+    const head = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
+    if (!head) return null;
+    const out: OutboxRef[] = [];
+    let wasAwaitingContact = false;
+    const result = await this.dataSource.transaction(async (m) => {
+      await lockPhone(m, head.senderKey, head.phone);
+      const conversation = await m
+        .getRepository(Conversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+      if (!conversation) return null;
+      wasAwaitingContact = conversation.status === 'awaiting_contact';
+      const event = conversation.endedAt === null ? await makeEvent(conversation, m) : null;
+      // A tick that finds nothing due is not worth a row in the history.
+      if (event?.type === 'tick') {
+        const definition = await this.definitionOf(m, conversation.toolVersionId);
+        if (advance(definition, conversation.state, event).outcome.kind === 'ignored') return conversation;
+      }
+      if (event) await this.advanceAndStore(m, conversation, event, out);
+      if (alsoInTransaction) await alsoInTransaction(m);
+      return conversation;
+    });
+    await this.publisher.publish(out);
+    // Replies that waited for the contact are handled now, in order.
+    if (result && wasAwaitingContact && result.status !== 'awaiting_contact') {
+      await this.processInbound(result.senderKey, result.phone);
+    }
+    return result;
+  }
+
+  async advanceAndStore(
+    m: EntityManager,
+    conversation: Conversation,
+    event: ConversationEvent,
+    out: OutboxRef[],
+  ): Promise<Transition | NoConversation> {
+    const definition = await this.definitionOf(m, conversation.toolVersionId);
+    const transition = advance(definition, conversation.state, event);
+    if (transition.outcome.kind === 'ignored') {
+      await this.recordEvent(m, conversation.id, 'ignored', { event: event.type, reason: transition.outcome.reason });
+      return transition;
+    }
+    const state = transition.state;
+    const final = isFinal(state.status);
+    conversation.state = state;
+    conversation.status = state.status;
+    conversation.currentStepId = state.currentStepId;
+    conversation.contact = state.contact;
+    conversation.contactId = state.contact.id;
+    conversation.lastActivityAt = new Date(state.lastActivityAt);
+    conversation.endedAt = final ? (conversation.endedAt ?? new Date()) : null;
+    conversation.nextTickAt = final ? null : this.clock.nextTickWallTime(definition, state);
+    conversation.expiresAt = final ? null : this.clock.expiryWallTime(definition, state);
+    await m.getRepository(Conversation).save(conversation);
+    await this.storeConsequences(m, conversation, definition, transition, out);
+    return transition;
+  }
+
+  /** The outcome as an event row, and the effects as outbound messages and outbox rows. */
+  private async storeConsequences(
+    m: EntityManager,
+    conversation: Conversation,
+    definition: ToolDefinition,
+    transition: Transition,
+    out: OutboxRef[],
+  ): Promise<void> {
+    await this.recordEvent(m, conversation.id, transition.outcome.kind, { ...transition.outcome });
+    for (const effect of transition.effects) {
+      switch (effect.type) {
+        case 'send_message': {
+          const message = await m.getRepository(Message).save(
+            m.getRepository(Message).create({
+              accountId: conversation.accountId,
+              conversationId: conversation.id,
+              direction: 'out',
+              phone: conversation.phone,
+              senderKey: conversation.senderKey,
+              body: effect.body,
+              mediaUrls: effect.mediaUrls,
+              providerSid: null,
+              status: 'queued',
+              errorCode: null,
+              stepId: effect.stepId,
+              purpose: effect.purpose,
+            }),
+          );
+          out.push(await this.enqueue(m, conversation, 'send_message', { messageId: message.id }));
+          break;
+        }
+        case 'apply_tag':
+          out.push(await this.enqueue(m, conversation, 'apply_tag', { tagId: effect.tagId, reason: effect.reason }));
+          break;
+        case 'save_field':
+          out.push(await this.enqueue(m, conversation, 'save_field', { field: effect.field, value: effect.value }));
+          break;
+        case 'resolve_contact':
+          out.push(
+            await this.enqueue(m, conversation, 'resolve_contact', {
+              email: effect.email,
+              phone: effect.phone,
+              phoneField: effect.phoneField,
+            }),
+          );
+          break;
+        case 'write_note':
+          if (definition.options.createNote) out.push(await this.enqueue(m, conversation, 'write_note', {}));
+          break;
+        case 'conversation_ended':
+          await this.recordEvent(m, conversation.id, 'conversation_ended', { status: effect.status });
+          break;
+      }
+    }
+  }
+
+  async enqueue(
+    m: EntityManager,
+    conversation: Pick<Conversation, 'id' | 'accountId'>,
+    kind: OutboxKind,
+    payload: Record<string, unknown>,
+  ): Promise<OutboxRef> {
+    const entry = await m.getRepository(OutboxEntry).save(
+      m.getRepository(OutboxEntry).create({
+        accountId: conversation.accountId,
+        conversationId: conversation.id,
+        kind,
+        payload,
+        publishedAt: null,
+        doneAt: null,
+      }),
+    );
+    return { id: entry.id, kind };
+  }
+
+  async recordEvent(m: EntityManager, conversationId: string, type: string, detail: Record<string, unknown>): Promise<void> {
+    await m.getRepository(ConversationEventRecord).insert({ conversationId, type, detail: detail as never });
+  }
+
+  /** Adds Keap calls to the conversation's tally (for the budget report). */
+  async recordKeapCalls(conversationId: string, calls: KeapCallCounts): Promise<void> {
+    for (const [kind, n] of Object.entries(calls)) {
+      if (!n) continue;
+      await this.dataSource.query(
+        `UPDATE conversations
+            SET keap_calls = jsonb_set(keap_calls, ARRAY[$2::text], to_jsonb(COALESCE((keap_calls->>$2)::int, 0) + $3::int))
+          WHERE id = $1`,
+        [conversationId, kind, n],
+      );
+    }
+  }
+
+  async activeConversation(m: EntityManager, senderKey: string, phone: string): Promise<Conversation | null> {
+    return m
+      .getRepository(Conversation)
+      .findOne({ where: { senderKey, phone, endedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async isOptedOut(m: EntityManager, accountId: string, senderKey: string, phone: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`,
+      [accountId, senderKey, phone],
+    );
+    return rows.length > 0;
+  }
+
+  private async keywordTool(
+    m: EntityManager,
+    accountId: string,
+    senderKey: string,
+    keyword: string,
+  ): Promise<{ id: string; versionId: string } | null> {
+    if (keyword === '') return null;
+    const rows: { id: string; version_id: string }[] = await m.query(
+      `SELECT t.id, t.published_version_id AS version_id
+         FROM tools t JOIN accounts a ON a.id = t.account_id
+        WHERE t.account_id = $1 AND t.live_sender_key = $2 AND t.live_keyword = $3
+          AND t.deleted_at IS NULL AND t.enabled AND t.published_version_id IS NOT NULL
+          AND a.status = 'active'
+        LIMIT 1`,
+      [accountId, senderKey, keyword],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, versionId: row.version_id } : null;
+  }
+
+  private async markProcessed(m: EntityManager, message: Message, conversationId: string | null): Promise<void> {
+    await m.getRepository(Message).update({ id: message.id }, { status: 'processed', conversationId });
+  }
+}
+
+/** Serialises all work on one phone at one sender, across every process. */
+export async function lockPhone(m: EntityManager, senderKey: string, phone: string): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${senderKey}|${phone}`]);
+}
+
+export type { ContactSnapshot };

@@ -1,0 +1,52 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { CrmProvider } from '../crm/crm.port';
+import { KeapCrmProvider } from '../crm/keap-crm';
+import { KeapAuthModule } from '../keap-auth/keap-auth.module';
+import { NoteWriter } from '../notes/note-writer';
+import { CrmEffectProcessor } from '../queues/crm-effect.processor';
+import { OutboxPublisher } from '../queues/outbox.publisher';
+import { ALL_QUEUES } from '../queues/queue-names';
+import { QueueWorker } from '../queues/queue-worker';
+import { SendMessageProcessor } from '../queues/send-message.processor';
+import { SendRateLimiter } from '../queues/send-rate-limiter';
+import { TwilioConnectionModule } from '../twilio-connection/twilio-connection.module';
+import { DeliveryStatusService } from '../webhooks/delivery-status.service';
+import { InboundMessageService } from '../webhooks/inbound-message.service';
+import { ToolStartService } from '../webhooks/tool-start.service';
+import { ToolUrlController } from '../webhooks/tool-url.controller';
+import { TwilioWebhookAuth } from '../webhooks/twilio-webhook-auth';
+import { TwilioWebhookController } from '../webhooks/twilio-webhook.controller';
+import { ConversationRuntime } from './conversation-runtime.service';
+
+/** The conversation runtime: webhooks in, the engine loop, the outbox and the queue processors. */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ redis: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}bull` }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+    KeapAuthModule,
+    TwilioConnectionModule,
+  ],
+  controllers: [TwilioWebhookController, ToolUrlController],
+  providers: [
+    ConversationRuntime,
+    OutboxPublisher,
+    InboundMessageService,
+    DeliveryStatusService,
+    ToolStartService,
+    TwilioWebhookAuth,
+    SendRateLimiter,
+    SendMessageProcessor,
+    CrmEffectProcessor,
+    NoteWriter,
+    QueueWorker,
+    { provide: CrmProvider, useClass: KeapCrmProvider },
+  ],
+  exports: [ConversationRuntime],
+})
+export class RuntimeModule {}

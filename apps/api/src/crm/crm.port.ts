@@ -1,0 +1,47 @@
+import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+
+/**
+ * What the runtime needs from the CRM, in the product's words. The Keap adapter
+ * (`keap-crm.ts`) implements it over `@sms-seq/crm-keap`; the runtime never sees a Keap type.
+ */
+export interface Crm {
+  /** The contact with the fields a sequence reads; null when it does not exist. */
+  readContact(contactId: number): Promise<ContactSnapshot | null>;
+  /**
+   * Finds the contact by email (or by phone when email is null) and stores the phone in
+   * `phoneField`, or creates it with both. Never creates a duplicate.
+   */
+  findOrCreateContact(query: { email: string | null; phone: string; phoneField: ContactFieldKey }): Promise<ContactSnapshot>;
+  /** Applying a tag the contact already has is harmless. */
+  applyTag(contactId: number, tagId: TagId): Promise<void>;
+  saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;
+  /** Creates a note and answers its id. */
+  createNote(contactId: number, title: string, body: string): Promise<string>;
+  /** Appends text to an existing note. */
+  appendToNote(contactId: number, noteId: string, text: string): Promise<void>;
+}
+
+/** Work a contact waits on goes ahead of work nobody waits on (notes, tags after the end). */
+export type CrmPriority = 'interactive' | 'background';
+
+export interface CrmCallOptions {
+  priority: CrmPriority;
+  /** Told of every CRM call made (by kind, e.g. `contacts.read`), to count them per conversation. */
+  onCall?: (kind: string) => void;
+}
+
+/** Hands out a Crm that acts as one account. */
+export abstract class CrmProvider {
+  abstract crmFor(accountId: string, options: CrmCallOptions): Promise<Crm>;
+}
+
+/** A CRM failure in the runtime's words: retry later, or give up on this piece of work. */
+export class CrmError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

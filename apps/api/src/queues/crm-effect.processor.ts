@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConversationRuntime } from '../conversations/conversation-runtime.service';
+import { Conversation } from '../conversations/conversation.entity';
+import { CrmError, CrmProvider } from '../crm/crm.port';
+import { OutboxEntry } from './outbox-entry.entity';
+
+/**
+ * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
+ * value saved twice, a find-or-create by the same key), and each marks its outbox row done in the
+ * transaction that records the result, so a redelivered job finds it done and stops.
+ */
+@Injectable()
+export class CrmEffectProcessor {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runtime: ConversationRuntime,
+    private readonly crm: CrmProvider,
+  ) {}
+
+  async applyTag(outboxId: string): Promise<void> {
+    await this.withContact(outboxId, async (crm, contactId, entry) => {
+      const tagId = Number(entry.payload.tagId) as TagId;
+      await crm.applyTag(contactId, tagId);
+      return { type: 'tag_applied', detail: { tagId, reason: entry.payload.reason } };
+    });
+  }
+
+  async saveField(outboxId: string): Promise<void> {
+    await this.withContact(outboxId, async (crm, contactId, entry) => {
+      const field = String(entry.payload.field) as ContactFieldKey;
+      await crm.saveField(contactId, field, String(entry.payload.value));
+      return { type: 'field_saved', detail: { field, value: entry.payload.value } };
+    });
+  }
+
+  async resolveContact(outboxId: string): Promise<void> {
+    const entry = await this.pending(outboxId);
+    if (!entry?.conversationId) return;
+    const calls: Record<string, number> = {};
+    let contact: ContactSnapshot;
+    try {
+      const crm = await this.crm.crmFor(entry.accountId, { priority: 'interactive', onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+      contact = await crm.findOrCreateContact({
+        email: (entry.payload.email as string | null) ?? null,
+        phone: String(entry.payload.phone),
+        phoneField: String(entry.payload.phoneField),
+      });
+    } catch (err) {
+      await this.runtime.recordKeapCalls(entry.conversationId, calls);
+      return this.failed(outboxId, err);
+    }
+    await this.runtime.recordKeapCalls(entry.conversationId, calls);
+    await this.runtime.applyEvent(
+      entry.conversationId,
+      async (_conversation, m) => ((await this.claim(m, outboxId)) ? { type: 'contact_resolved', at: new Date().toISOString(), contact } : null),
+    );
+    await this.markDone(this.dataSource.manager, outboxId, null);
+  }
+
+  private async withContact(
+    outboxId: string,
+    work: (
+      crm: Awaited<ReturnType<CrmProvider['crmFor']>>,
+      contactId: number,
+      entry: OutboxEntry,
+    ) => Promise<{ type: string; detail: Record<string, unknown> }>,
+  ): Promise<void> {
+    const entry = await this.pending(outboxId);
+    if (!entry?.conversationId) return;
+    const conversation = await this.dataSource.getRepository(Conversation).findOneByOrFail({ id: entry.conversationId });
+    if (conversation.contactId === null) {
+      await this.markDone(this.dataSource.manager, outboxId, 'the conversation has no Keap contact');
+      return;
+    }
+    const calls: Record<string, number> = {};
+    // Once the conversation is over nobody waits for this: it goes behind conversation work.
+    const priority = conversation.endedAt ? 'background' : 'interactive';
+    try {
+      const crm = await this.crm.crmFor(entry.accountId, { priority, onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+      const event = await work(crm, conversation.contactId, entry);
+      await this.dataSource.transaction(async (m) => {
+        if (!(await this.claim(m, outboxId))) return;
+        await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
+      });
+    } catch (err) {
+      return this.failed(outboxId, err);
+    } finally {
+      await this.runtime.recordKeapCalls(conversation.id, calls);
+    }
+  }
+
+  private async pending(outboxId: string): Promise<OutboxEntry | null> {
+    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    return entry && !entry.doneAt ? entry : null;
+  }
+
+  /** Marks the row done unless another worker already did; true when this call did. */
+  private async claim(m: EntityManager, outboxId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
+      [outboxId],
+    );
+    return rows.length > 0;
+  }
+
+  private async markDone(m: EntityManager, outboxId: string, note: string | null): Promise<void> {
+    await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`, [
+      outboxId,
+      note,
+    ]);
+  }
+
+  private async failed(outboxId: string, err: unknown): Promise<void> {
+    if (err instanceof CrmError && !err.retryable) {
+      await this.markDone(this.dataSource.manager, outboxId, err.message);
+      return;
+    }
+    await this.dataSource.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job } from 'bull';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { ConversationRuntime } from '../conversations/conversation-runtime.service';
+import { NoteWriter } from '../notes/note-writer';
+import { ToolStartService } from '../webhooks/tool-start.service';
+import { CrmEffectProcessor } from './crm-effect.processor';
+import type { OutboxKind } from './outbox-entry.entity';
+import { type InboundJob, type OutboxJob, OutboxPublisher } from './outbox.publisher';
+import { SendMessageProcessor } from './send-message.processor';
+
+/**
+ * The worker half of the app: queue processors, the outbox relay and the expiry sweep. Runs in the
+ * API process when RUN_WORKER_IN_API is true (the default) and always in `worker.ts`. Several
+ * processes may run it at once: everything it decides is decided under PostgreSQL locks.
+ */
+@Injectable()
+export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueWorker.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    private readonly runtime: ConversationRuntime,
+    private readonly starts: ToolStartService,
+    private readonly sends: SendMessageProcessor,
+    private readonly crmEffects: CrmEffectProcessor,
+    private readonly notes: NoteWriter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.RUN_WORKER_IN_API) return;
+    const n = this.config.QUEUE_CONCURRENCY;
+    const outbox = (kind: OutboxKind, handler: (id: string) => Promise<void>) =>
+      void this.publisher.queue(kind).process(n, (job: Job<OutboxJob>) => handler(job.data.outboxId));
+    void this.publisher
+      .queue('inbound')
+      .process(n, (job: Job<InboundJob>) => this.runtime.processInbound(job.data.senderKey, job.data.phone));
+    outbox('start_http', (id) => this.starts.perform(id));
+    outbox('send_message', (id) => this.sends.run(id));
+    outbox('apply_tag', (id) => this.crmEffects.applyTag(id));
+    outbox('save_field', (id) => this.crmEffects.saveField(id));
+    outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id));
+    // One note job at a time per process: appends to one note must not interleave.
+    void this.publisher.queue('write_note').process(1, (job: Job<OutboxJob>) => this.notes.run(job.data.outboxId));
+    this.every(this.config.OUTBOX_RELAY_INTERVAL_MS, () => this.relay());
+    this.every(this.config.CONVERSATION_SWEEP_INTERVAL_MS, () => this.sweep());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  private every(ms: number, work: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || this.stopping) return;
+      running = true;
+      work()
+        .catch((err) => this.logger.warn(String(err)))
+        .finally(() => (running = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** Publishes work not on the queues: never published, or published long ago and still not done. */
+  async relay(): Promise<void> {
+    const after = this.config.OUTBOX_REPUBLISH_AFTER_MS;
+    const rows: { id: string; kind: OutboxKind }[] = await this.dataSource.query(
+      `SELECT id, kind FROM outbox
+        WHERE done_at IS NULL
+          AND ((published_at IS NULL AND created_at < now() - interval '2 seconds')
+               OR published_at < now() - ($1::int * interval '1 millisecond'))
+        ORDER BY created_at LIMIT 500`,
+      [after],
+    );
+    await this.publisher.publish(rows);
+    const inbound: { id: string; account_id: string; sender_key: string; phone: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (sender_key, phone) id, account_id, sender_key, phone FROM messages
+        WHERE direction = 'in' AND status = 'received' AND created_at < now() - ($1::int * interval '1 millisecond')
+        ORDER BY sender_key, phone, created_at LIMIT 500`,
+      [Math.min(after, 5_000)],
+    );
+    for (const m of inbound) {
+      await this.publisher.publishInbound(`${m.id}:${Date.now()}`, { accountId: m.account_id, senderKey: m.sender_key, phone: m.phone });
+    }
+  }
+
+  /** Sends `tick` to conversations whose reminder or expiry is due. */
+  async sweep(): Promise<void> {
+    const due: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM conversations WHERE ended_at IS NULL AND next_tick_at <= now() ORDER BY next_tick_at LIMIT 200`,
+    );
+    for (const { id } of due) {
+      const now = new Date();
+      await this.runtime.applyEvent(id, (c) =>
+        c.nextTickAt && c.nextTickAt <= now ? { type: 'tick', at: this.runtime.clock.engineTimeOfTick(c.state, now) } : null,
+      );
+    }
+  }
+}

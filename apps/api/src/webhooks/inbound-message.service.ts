@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxPublisher } from '../queues/outbox.publisher';
+
+/** The routing key of the sender an inbound text reached (as Tool.liveSenderKey spells it). */
+export function inboundSenderKey(params: Record<string, string>): string {
+  return params.MessagingServiceSid ? `service:${params.MessagingServiceSid}` : `phone:${params.To ?? ''}`;
+}
+
+function mediaUrls(params: Record<string, string>): string[] {
+  const count = Math.min(Number(params.NumMedia ?? 0) || 0, 10);
+  const urls: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = params[`MediaUrl${i}`];
+    if (url) urls.push(url);
+  }
+  return urls;
+}
+
+/**
+ * Stores an inbound text (once per MessageSid: the unique index makes a redelivery a no-op) and
+ * queues its handling. The stored row is the source of truth: the relay re-queues rows still
+ * unprocessed, so a Redis hiccup delays the reply, never loses it.
+ */
+@Injectable()
+export class InboundMessageService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+  ) {}
+
+  async receive(accountId: string, params: Record<string, string>): Promise<void> {
+    const senderKey = inboundSenderKey(params);
+    const phone = params.From ?? '';
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status)
+       VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received')
+       ON CONFLICT (provider_sid) DO NOTHING
+       RETURNING id`,
+      [accountId, phone, senderKey, params.Body ?? '', JSON.stringify(mediaUrls(params)), params.MessageSid ?? null],
+    );
+    const inserted = rows[0];
+    if (!inserted) return; // the same webhook again: already stored and queued
+    await this.publisher.publishInbound(inserted.id, { accountId, senderKey, phone });
+  }
+}
