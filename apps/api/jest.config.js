@@ -2,7 +2,12 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // The Twilio contract check (openapi-backend) needs this ESM-only ref parser transpiled for jest.
+    '^.+/json-schema-ref-parser/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/@apidevtools\\+json-schema-ref-parser)(?!@apidevtools/json-schema-ref-parser)'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testTimeout: 60000,
 };

@@ -81,7 +81,7 @@ export function incomingNumberResource(n: TwilioNumberState) {
     phone_number: n.phoneNumber,
     origin: 'twilio',
     sid: n.sid,
-    sms_application_sid: '',
+    sms_application_sid: null,
     sms_fallback_method: 'POST',
     sms_fallback_url: '',
     sms_method: n.smsMethod,
@@ -184,7 +184,6 @@ export function lookupResource(
       national_format: null,
       valid: false,
       validation_errors: ['NOT_A_NUMBER'],
-      line_type_intelligence: null,
       url: `${LOOKUPS_HOST}/v2/PhoneNumbers/${encodeURIComponent(input)}`,
     };
   }
@@ -195,15 +194,18 @@ export function lookupResource(
     national_format: parsed.nationalFormat,
     valid: true,
     validation_errors: [],
-    line_type_intelligence: lineType
+    // Twilio writes null for the parts it did not look up; the spec types them as objects and
+    // integers only, so the stand-in leaves them out instead.
+    ...(lineType
       ? {
-          mobile_country_code: '310',
-          mobile_network_code: lineType === 'mobile' ? '456' : null,
-          carrier_name: lineType === 'mobile' ? 'Sandbox Wireless' : 'Sandbox Telephone Co.',
-          type: lineType,
-          error_code: null,
+          line_type_intelligence: {
+            mobile_country_code: '310',
+            ...(lineType === 'mobile' ? { mobile_network_code: '456' } : {}),
+            carrier_name: lineType === 'mobile' ? 'Sandbox Wireless' : 'Sandbox Telephone Co.',
+            type: lineType,
+          },
         }
-      : null,
+      : {}),
     url: `${LOOKUPS_HOST}/v2/PhoneNumbers/${encodeURIComponent(parsed.e164)}`,
   };
 }

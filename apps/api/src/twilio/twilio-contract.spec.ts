@@ -1,0 +1,65 @@
+import { loadTwilioContract, twilioSpecsDir, type TwilioContract } from '@sms-seq/sandbox/dist/contract/twilio-contract';
+import { TwilioSmsGateway } from './twilio-sms-gateway';
+import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
+
+const specsDir = twilioSpecsDir();
+if (!specsDir) console.warn('Twilio adapter contract test skipped: official specs not found (set API_SPECS_DIR).');
+const describeWithSpecs = specsDir ? describe : describe.skip;
+
+describeWithSpecs('every request the Twilio adapter sends follows Twilio’s official specs', () => {
+  let contract: TwilioContract;
+  let running: RunningSandbox;
+
+  beforeAll(async () => {
+    contract = await loadTwilioContract(specsDir!);
+    running = await startSandbox();
+  });
+  afterAll(() => running.close());
+
+  it('covers connect, send (number and service, SMS and MMS), lookup, numbers, services, search, buy and webhook set-up', async () => {
+    const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
+    const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
+    const hook = { smsUrl: 'https://app.example.com/webhooks/twilio/sms', statusCallbackUrl: 'https://app.example.com/webhooks/twilio/status' };
+
+    await gateway.verifyCredentials();
+    await gateway.send({
+      to: '+14155550123',
+      sender: { kind: 'number', phoneNumber: '+14155550100' },
+      body: 'Hi',
+      statusCallbackUrl: hook.statusCallbackUrl,
+      idempotencyKey: 'k1',
+    });
+    await gateway.send({
+      to: '+14155550123',
+      sender: { kind: 'messaging-service', id: 'MG00000000000000000000000000000001' },
+      body: 'Look',
+      mediaUrls: ['https://example.com/a.jpg', 'https://example.com/b.jpg'],
+      idempotencyKey: 'k2',
+    });
+    await gateway.checkLineType('+14155550123');
+    const numbers = await gateway.listNumbers();
+    await gateway.listMessagingServices();
+    await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312', contains: '555' });
+    await gateway.searchAvailableNumbers({ country: 'US', kind: 'toll-free' });
+    await gateway.buyNumber('+13105550154', hook);
+    await gateway.connectInboundWebhook(numbers[0]!.id, hook);
+
+    const sent = running.sandbox.twilio.requestLog;
+    const operations = sent.map((r) => contract.operationOf(r));
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'FetchAccount',
+        'CreateMessage',
+        'ListIncomingPhoneNumber',
+        'CreateIncomingPhoneNumber',
+        'UpdateIncomingPhoneNumber',
+        'ListAvailablePhoneNumberLocal',
+        'ListAvailablePhoneNumberTollFree',
+        'ListService',
+        'ListPhoneNumber',
+        'FetchPhoneNumber',
+      ]),
+    );
+    expect(sent.flatMap((r) => contract.requestProblems(r))).toEqual([]);
+  });
+});
