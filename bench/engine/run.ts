@@ -7,7 +7,7 @@
  * Writes the result into the "Engine" section of docs/benchmarks.md (other sections are kept).
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   advance,
@@ -127,6 +127,7 @@ const { replies, seconds } = run();
 const perSecond = Math.round(replies / seconds);
 const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} cores shared, ${Math.round(totalmem() / 2 ** 30)} GiB), ${platform()} ${release()}, Node.js ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
+const load = loadavg()[0]?.toFixed(1) ?? '?';
 console.warn(
   `${perSecond.toLocaleString('en-US')} replies/s (${replies} replies in ${seconds.toFixed(2)} s) — target ${TARGET.toLocaleString('en-US')}`,
 );
@@ -138,9 +139,12 @@ per step (equals-any with wildcards, static and field comparisons, betweens), ea
 field, on one core (the engine is synchronous: one Node.js thread). Run: \`cd packages/engine &&
 pnpm bench\` (\`bench/engine/run.ts\`, ${SECONDS} s after a warm-up of the same length).
 
-| Date | Machine | Replies/s | Target |
-| --- | --- | ---: | ---: |
-| ${date} | ${machine} | ${perSecond.toLocaleString('en-US')} | ${TARGET.toLocaleString('en-US')} |
+| Date | Machine | Load (1 min) | Replies/s | Target |
+| --- | --- | ---: | ---: | ---: |
+| ${date} | ${machine} | ${load} | ${perSecond.toLocaleString('en-US')} | ${TARGET.toLocaleString('en-US')} |
+
+The load column is the machine's 1-minute load average during the run: other work on the same
+cores lowers the number.
 `;
 
 const file = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
