@@ -9,6 +9,7 @@ import {
   KeapValidationError,
 } from './errors';
 import type { KeapCallRecord } from './keap-http';
+import type { KeapContactModel } from './keap.types';
 import type { KeapCallContext, KeapRequestGate } from './request-gate';
 import { KeapSandboxHarness, MemoryTokenStore, REDIRECT_URI } from './testing/keap-sandbox-harness';
 import { haveKeapSpec, KEAP_SPEC_PATH, KeapSpecValidator } from './testing/keap-spec-validator';
@@ -141,6 +142,17 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
           _Budget: 1200,
         }),
       );
+    });
+
+    it('reads the field model once for clients sharing a model cache', async () => {
+      const shared = new Map<string, KeapContactModel>();
+      const cache = { get: async (id: string) => shared.get(id) ?? null, set: async (id: string, m: KeapContactModel) => void shared.set(id, m) };
+      const first = client({ contactModelCache: cache });
+      const second = client({ contactModelCache: cache });
+      const id = await adaId(first);
+      await first.getContactSnapshot(id);
+      await second.getContactSnapshot(id);
+      expect(calls.filter((c) => c.kind === 'contacts.model')).toHaveLength(1);
     });
 
     it('finds by phone within the given phone fields', async () => {

@@ -20,6 +20,16 @@ export interface KeapClientOptions extends KeapHttpOptions {
   priority?: KeapCallPriority;
   /** Keap user notes are written as (notes require a user_id); found through userinfo when absent. */
   noteUserId?: string;
+  /**
+   * Shared home of the field model (e.g. Redis), so that short-lived clients do not spend a Keap
+   * call on it each time. Without it the model is kept for the life of this client.
+   */
+  contactModelCache?: KeapContactModelCache;
+}
+
+export interface KeapContactModelCache {
+  get(accountId: string): Promise<KeapContactModel | null>;
+  set(accountId: string, model: KeapContactModel): Promise<void>;
 }
 
 export type ApplyTagResult = 'applied' | 'already_applied';
@@ -147,11 +157,17 @@ export class KeapClient {
 
   // ------------------------------------------------------------------ field model
 
-  /** Custom fields and optional properties; cached for the life of this client. */
+  /** Custom fields and optional properties; cached (see `contactModelCache`) unless `refresh`. */
   async getContactModel(options: { refresh?: boolean } = {}): Promise<KeapContactModel> {
-    if (this.model && !options.refresh) return this.model;
+    const cache = this.options.contactModelCache;
+    if (!options.refresh) {
+      if (this.model) return this.model;
+      const cached = await cache?.get(this.options.accountId);
+      if (cached) return (this.model = cached);
+    }
     const model = await this.call<Partial<KeapContactModel>>({ kind: 'contacts.model', method: 'GET', path: '/rest/v2/contacts/model' });
     this.model = { custom_fields: model.custom_fields ?? [], optional_properties: model.optional_properties ?? [] };
+    await cache?.set(this.options.accountId, this.model);
     return this.model;
   }
 

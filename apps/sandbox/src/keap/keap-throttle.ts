@@ -40,7 +40,7 @@ export type ThrottleDecision =
   | { allowed: false; violated: WindowName; retryAfterSeconds: number; headers: Record<string, string> };
 
 export class KeapThrottle {
-  private readonly used = new Map<string, number>();
+  private readonly used = new Map<string, { count: number; endsAt: number }>();
 
   constructor(public limits: KeapQuotaLimits) {}
 
@@ -63,8 +63,11 @@ export class KeapThrottle {
     }
     for (const name of names) {
       const key = this.key(name, clientId, tenantId, now);
-      this.used.set(key, (this.used.get(key) ?? 0) + 1);
+      const endsAt = windowStart(now, WINDOWS[name].ms) + WINDOWS[name].ms;
+      this.used.set(key, { count: (this.used.get(key)?.count ?? 0) + 1, endsAt });
     }
+    // A long-running sandbox would otherwise keep every past second's counter.
+    if (this.used.size > 10_000) for (const [key, entry] of this.used) if (entry.endsAt <= now) this.used.delete(key);
     return { allowed: true, headers: this.headers(clientId, tenantId, now) };
   }
 
@@ -92,7 +95,7 @@ export class KeapThrottle {
   }
 
   private count(name: WindowName, clientId: string, tenantId: string, now: number): number {
-    return this.used.get(this.key(name, clientId, tenantId, now)) ?? 0;
+    return this.used.get(this.key(name, clientId, tenantId, now))?.count ?? 0;
   }
 
   private key(name: WindowName, clientId: string, tenantId: string, now: number): string {
