@@ -1,1 +1,14 @@
-export {};
+/**
+ * Shared presentational pieces of the console. They know nothing about tools or the API; the
+ * console's stylesheet gives them their look through the `ui-*` classes.
+ */
+export { Alert, type AlertProps } from './alert';
+export { Badge, type Tone } from './badge';
+export { Button, type ButtonProps, type ButtonVariant } from './button';
+export { Card, type CardProps } from './card';
+export { CopyField } from './copy-field';
+export { EmptyState } from './empty-state';
+export { Field, type FieldProps } from './field';
+export { Loading, Spinner, type SpinnerProps } from './spinner';
+export { Tabs, type TabItem, type TabsProps } from './tabs';
+export { Dialog } from './dialog';

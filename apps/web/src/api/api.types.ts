@@ -1,0 +1,152 @@
+import type { Problem, SimulationResult, StartMode, ToolDefinition } from '@sms-seq/engine';
+
+/**
+ * The shapes of the API's answers (see the API contract). Tool definitions themselves are the
+ * engine's types: these only wrap them.
+ */
+
+export interface Session {
+  account: { id: string; name: string; keapAppName: string; status: 'active' | 'disconnected'; statusReason: string | null };
+  keap: { connected: boolean; expiresAt: string | null };
+  twilio: { connected: boolean; accountSid: string | null };
+}
+
+export interface ToolSummary {
+  id: string;
+  name: string;
+  status: 'draft' | 'published';
+  publishedVersion: number | null;
+  hasUnpublishedChanges: boolean;
+  enabled: boolean;
+  sender: ToolDefinition['sender'];
+  keyword: string | null;
+  startMode: StartMode;
+  conversationsToday: number;
+}
+
+export interface ToolVersionRef {
+  id: string;
+  version: number;
+  publishedAt: string;
+}
+
+export interface ToolDetail {
+  id: string;
+  name: string;
+  draft: ToolDefinition;
+  draftRevision: number;
+  problems: Problem[];
+  publishedVersion: ToolVersionRef | null;
+  hasUnpublishedChanges: boolean;
+  enabled: boolean;
+  toolUrl: string;
+  httpPostInstructions: string[];
+}
+
+export interface TwilioPhoneNumber {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  smsUrl: string | null;
+  connected: boolean;
+}
+
+export interface TwilioMessagingService {
+  sid: string;
+  friendlyName: string;
+  stickySender: boolean;
+  phoneNumbers: string[];
+}
+
+export interface Senders {
+  phoneNumbers: TwilioPhoneNumber[];
+  messagingServices: TwilioMessagingService[];
+}
+
+export interface AvailableNumber {
+  phoneNumber: string;
+  locality: string | null;
+  region: string | null;
+}
+
+export interface AccountField {
+  key: string;
+  label: string;
+  kind: string;
+  custom: boolean;
+}
+
+export interface AccountTag {
+  id: number;
+  name: string;
+  category: string | null;
+}
+
+export interface SimulateRequest {
+  versionId?: string;
+  start: { mode: 'keyword' | 'http_post'; startStepId?: string };
+  contact: { fields: Record<string, string | number | null> };
+  replies: string[];
+}
+
+export type { SimulationResult };
+
+export interface StepFunnel {
+  stepId: string;
+  name: string;
+  received: number;
+  replied: number;
+  branches: { conditionId: string; label: string; count: number }[];
+  optedOut: number;
+  expired: number;
+}
+
+export interface Analytics {
+  versionId: string;
+  steps: StepFunnel[];
+  started: number;
+  finished: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  toolId: string;
+  toolName: string;
+  version: number;
+  phone: string;
+  contactId: number | null;
+  status: string;
+  currentStepId: string | null;
+  startedAt: string;
+  lastActivityAt: string;
+  trigger: string;
+}
+
+export interface ConversationPage {
+  items: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+export interface ConversationMessage {
+  id: string;
+  direction: 'in' | 'out';
+  body: string;
+  mediaUrls: string[];
+  status: string;
+  errorCode: string | number | null;
+  createdAt: string;
+  stepId: string | null;
+}
+
+export interface ConversationDetail {
+  conversation: ConversationSummary;
+  messages: ConversationMessage[];
+  events: { type: string; detail: unknown; createdAt: string }[];
+  contactUrl: string | null;
+}
+
+export interface ConversationFilter {
+  toolId?: string;
+  status?: string;
+  q?: string;
+}

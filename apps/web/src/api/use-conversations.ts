@@ -1,0 +1,46 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from './api-client';
+import type { Analytics, ConversationDetail, ConversationFilter, ConversationPage, ConversationSummary } from './api.types';
+
+export function useConversations(filter: ConversationFilter) {
+  return useInfiniteQuery({
+    queryKey: ['conversations', filter],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
+      if (pageParam) params.set('cursor', pageParam);
+      params.set('limit', '25');
+      return apiRequest<ConversationPage>(`/api/conversations?${params.toString()}`);
+    },
+    getNextPageParam: (page) => page.nextCursor,
+  });
+}
+
+export function useConversation(id: string | null) {
+  return useQuery({
+    queryKey: ['conversations', 'detail', id],
+    queryFn: () => apiRequest<ConversationDetail>(`/api/conversations/${encodeURIComponent(id ?? '')}`),
+    enabled: id !== null,
+    // A live conversation changes while the marketer watches it.
+    refetchInterval: 5_000,
+  });
+}
+
+export function useEndConversation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest<ConversationSummary>(`/api/conversations/${encodeURIComponent(id)}/end`, { method: 'POST' }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['conversations'] }),
+  });
+}
+
+export function useAnalytics(toolId: string, versionId: string | null) {
+  return useQuery({
+    queryKey: ['tools', toolId, 'analytics', versionId],
+    queryFn: () => {
+      const query = versionId ? `?versionId=${encodeURIComponent(versionId)}` : '';
+      return apiRequest<Analytics>(`/api/tools/${encodeURIComponent(toolId)}/analytics${query}`);
+    },
+  });
+}

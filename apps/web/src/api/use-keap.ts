@@ -1,0 +1,38 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from './api-client';
+import type { AccountField, AccountTag } from './api.types';
+
+export const fieldsKey = ['keap', 'fields'] as const;
+export const tagsKey = ['keap', 'tags'] as const;
+
+/** The account's standard and custom contact fields (for pickers and merge fields). */
+export function useAccountFields(enabled = true) {
+  return useQuery({
+    queryKey: fieldsKey,
+    queryFn: async () => (await apiRequest<{ fields: AccountField[] }>('/api/keap/fields')).fields,
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}
+
+export function useTags(enabled = true) {
+  return useQuery({
+    queryKey: tagsKey,
+    queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags,
+    staleTime: 60_000,
+    enabled,
+  });
+}
+
+export function useCreateTag() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => apiRequest<AccountTag>('/api/keap/tags', { method: 'POST', body: { name } }),
+    onSuccess: (tag) => {
+      client.setQueryData<AccountTag[]>(tagsKey, (tags) => [...(tags ?? []), tag]);
+    },
+  });
+}
+
+/** Keap's OAuth starts with a full-page visit: the API redirects to Keap's consent page. */
+export const KEAP_CONNECT_URL = '/api/keap/connect';

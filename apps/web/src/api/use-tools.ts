@@ -1,0 +1,110 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ToolDefinition } from '@sms-seq/engine';
+import { apiRequest } from './api-client';
+import type { SimulateRequest, SimulationResult, ToolDetail, ToolSummary, ToolVersionRef } from './api.types';
+
+export const toolsKey = ['tools'] as const;
+export const toolKey = (id: string) => ['tools', id] as const;
+
+export function useTools() {
+  return useQuery({
+    queryKey: toolsKey,
+    queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools,
+  });
+}
+
+export function useTool(id: string) {
+  return useQuery({
+    queryKey: toolKey(id),
+    queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`),
+  });
+}
+
+export function useToolVersions(id: string) {
+  return useQuery({
+    queryKey: ['tools', id, 'versions'],
+    queryFn: async () => (await apiRequest<{ versions: ToolVersionRef[] }>(`/api/tools/${encodeURIComponent(id)}/versions`)).versions,
+  });
+}
+
+/** Stores a tool detail answer in the cache and marks the list stale. */
+function useRememberTool() {
+  const client = useQueryClient();
+  return (tool: ToolDetail) => {
+    client.setQueryData(toolKey(tool.id), tool);
+    void client.invalidateQueries({ queryKey: toolsKey, exact: true });
+  };
+}
+
+export function useCreateTool() {
+  const remember = useRememberTool();
+  return useMutation({
+    mutationFn: (name: string) => apiRequest<ToolDetail>('/api/tools', { method: 'POST', body: { name } }),
+    onSuccess: remember,
+  });
+}
+
+export function useImportTool() {
+  const remember = useRememberTool();
+  return useMutation({
+    mutationFn: (definition: unknown) => apiRequest<ToolDetail>('/api/tools/import', { method: 'POST', body: { definition } }),
+    onSuccess: remember,
+  });
+}
+
+export function useSaveDraft(id: string) {
+  const remember = useRememberTool();
+  return useMutation({
+    mutationFn: (input: { draft: ToolDefinition; draftRevision: number }) =>
+      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`, { method: 'PUT', body: input }),
+    onSuccess: remember,
+  });
+}
+
+export function useDeleteTool() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest<void>(`/api/tools/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: (_result, id) => {
+      client.removeQueries({ queryKey: toolKey(id) });
+      void client.invalidateQueries({ queryKey: toolsKey, exact: true });
+    },
+  });
+}
+
+export function usePublishTool(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest<ToolVersionRef>(`/api/tools/${encodeURIComponent(id)}/publish`, { method: 'POST' }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['tools'] });
+    },
+  });
+}
+
+export function useSetToolEnabled(id: string) {
+  const remember = useRememberTool();
+  return useMutation({
+    mutationFn: (enabled: boolean) =>
+      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/enabled`, { method: 'POST', body: { enabled } }),
+    onSuccess: remember,
+  });
+}
+
+export function useRotateSecret(id: string) {
+  const remember = useRememberTool();
+  return useMutation({
+    mutationFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/url-secret/rotate`, { method: 'POST' }),
+    onSuccess: remember,
+  });
+}
+
+export function useSimulateOnServer(id: string) {
+  return useMutation({
+    mutationFn: (request: SimulateRequest) =>
+      apiRequest<SimulationResult>(`/api/tools/${encodeURIComponent(id)}/simulate`, { method: 'POST', body: request }),
+  });
+}
+
+/** Where the browser downloads the tool's JSON (the API sends it as an attachment). */
+export const toolExportUrl = (id: string) => `/api/tools/${encodeURIComponent(id)}/export`;

@@ -1,0 +1,69 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from './api-client';
+import type { AvailableNumber, Senders, TwilioPhoneNumber } from './api.types';
+import { sessionKey } from './use-session';
+
+export const sendersKey = ['twilio', 'senders'] as const;
+
+export function useSenders(enabled = true) {
+  return useQuery({
+    queryKey: sendersKey,
+    queryFn: () => apiRequest<Senders>('/api/twilio/senders'),
+    enabled,
+  });
+}
+
+export interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
+  apiKeySid?: string;
+  apiKeySecret?: string;
+}
+
+export function useConnectTwilio() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: TwilioCredentials) =>
+      apiRequest<{ connected: true; accountSid: string }>('/api/twilio/connection', { method: 'PUT', body: credentials }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: sessionKey });
+      void client.invalidateQueries({ queryKey: sendersKey });
+    },
+  });
+}
+
+export function useDisconnectTwilio() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest<void>('/api/twilio/connection', { method: 'DELETE' }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: sessionKey });
+      client.removeQueries({ queryKey: sendersKey });
+    },
+  });
+}
+
+export interface NumberSearch {
+  country: string;
+  areaCode: string;
+  type: 'local' | 'toll_free';
+}
+
+export function useAvailableNumbers(search: NumberSearch | null) {
+  return useQuery({
+    queryKey: ['twilio', 'available-numbers', search],
+    queryFn: () => {
+      const params = new URLSearchParams({ country: search?.country ?? 'US', areaCode: search?.areaCode ?? '', type: search?.type ?? 'local' });
+      return apiRequest<{ numbers: AvailableNumber[] }>(`/api/twilio/available-numbers?${params.toString()}`);
+    },
+    enabled: search !== null,
+  });
+}
+
+export function useBuyNumber() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (phoneNumber: string) => apiRequest<TwilioPhoneNumber>('/api/twilio/numbers', { method: 'POST', body: { phoneNumber } }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: sendersKey }),
+  });
+}

@@ -1,0 +1,85 @@
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { Alert, Button, Loading } from '@sms-seq/ui';
+import { errorMessage } from '../api/api-client';
+import { useLogout, useSession } from '../api/use-session';
+import { SignIn } from '../features/connect/sign-in';
+
+/** The frame of every screen: navigation, the account, and the signed-out and broken states. */
+export function Layout() {
+  const session = useSession();
+  const logout = useLogout();
+  const location = useLocation();
+  const oauthError = new URLSearchParams(location.search).get('error');
+
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <NavLink to="/" className="app-brand">
+          <span className="app-brand__mark" aria-hidden="true">
+            ✉
+          </span>
+          SMS Sequences
+        </NavLink>
+        {session.data ? (
+          <>
+            <nav aria-label="Main" className="app-nav">
+              <NavLink to="/" end>
+                Tools
+              </NavLink>
+              <NavLink to="/conversations">Conversations</NavLink>
+              <NavLink to="/connect">Connections</NavLink>
+            </nav>
+            <div className="app-account">
+              <span title={session.data.account.keapAppName}>{session.data.account.name}</span>
+              <Button size="small" variant="ghost" busy={logout.isPending} onClick={() => logout.mutate()}>
+                Sign out
+              </Button>
+            </div>
+          </>
+        ) : null}
+      </header>
+      <main id="main" className="app-main">
+        {oauthError ? (
+          <Alert tone="danger" title="Keap sign-in did not finish">
+            {oauthError}
+          </Alert>
+        ) : null}
+        {session.isPending ? (
+          <Loading label="Loading your account…" />
+        ) : session.isError ? (
+          <Alert tone="danger" title="The console cannot reach the server" actions={<Button onClick={() => void session.refetch()}>Try again</Button>}>
+            {errorMessage(session.error)}
+          </Alert>
+        ) : session.data === null ? (
+          <SignIn />
+        ) : (
+          <>
+            {session.data.account.status === 'disconnected' ? (
+              <Alert
+                tone="danger"
+                title="Your Keap account is disconnected"
+                actions={
+                  <a className="ui-button ui-button--primary" href="/api/keap/connect">
+                    Reconnect Keap
+                  </a>
+                }
+              >
+                {session.data.account.statusReason ?? 'Keap no longer accepts this app’s access.'} Sequences cannot tag or find contacts
+                until you reconnect.
+              </Alert>
+            ) : null}
+            {!session.data.twilio.connected && location.pathname !== '/connect' ? (
+              <Alert tone="warning" title="Twilio is not connected" actions={<NavLink className="ui-button ui-button--secondary" to="/connect">Connect Twilio</NavLink>}>
+                Connect your Twilio account so your sequences can send and receive texts.
+              </Alert>
+            ) : null}
+            <Outlet />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq/ui';
+import { errorMessage } from '../../api/api-client';
+import { KEAP_CONNECT_URL } from '../../api/use-keap';
+import { useSession } from '../../api/use-session';
+import { useConnectTwilio, useDisconnectTwilio, useSenders, type TwilioCredentials } from '../../api/use-twilio';
+import { BuyNumberDialog } from './buy-number-dialog';
+
+/** Connections: Keap (OAuth) and Twilio (credentials), their state, and what to do when one breaks. */
+export function ConnectPage() {
+  const session = useSession();
+  if (!session.data) return null;
+  const { account, keap, twilio } = session.data;
+  return (
+    <div className="page">
+      <h1>Connections</h1>
+      <p className="lead">SMS Sequences needs your Keap account (to find, tag and update contacts) and your Twilio account (to send and receive texts).</p>
+      <div className="grid-2">
+        <Card
+          title="Keap"
+          actions={keap.connected && account.status === 'active' ? <Badge tone="success">Connected</Badge> : <Badge tone="danger">Disconnected</Badge>}
+        >
+          {keap.connected && account.status === 'active' ? (
+            <>
+              <p>
+                Connected to Keap app <strong>{account.keapAppName}</strong>.
+              </p>
+              <p className="muted">Access renews automatically. If you revoke it in Keap, sequences pause their Keap work until you reconnect here.</p>
+            </>
+          ) : (
+            <Alert tone="danger" title="Keap access was lost">
+              {account.statusReason ?? 'Keap no longer accepts this app’s access (it may have been revoked).'} Reconnect to let sequences find and
+              tag contacts again; nothing you built is lost.
+            </Alert>
+          )}
+          <a className="ui-button ui-button--secondary" href={KEAP_CONNECT_URL}>
+            {keap.connected ? 'Reconnect Keap' : 'Connect Keap'}
+          </a>
+        </Card>
+        <TwilioCard connected={twilio.connected} accountSid={twilio.accountSid} />
+      </div>
+      {twilio.connected ? <SendersCard /> : null}
+    </div>
+  );
+}
+
+function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid: string | null }) {
+  const [editing, setEditing] = useState(!connected);
+  const [useApiKey, setUseApiKey] = useState(false);
+  const [form, setForm] = useState<TwilioCredentials>({ accountSid: '', authToken: '', apiKeySid: '', apiKeySecret: '' });
+  const connect = useConnectTwilio();
+  const disconnect = useDisconnectTwilio();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const credentials: TwilioCredentials = { accountSid: form.accountSid.trim(), authToken: form.authToken.trim() };
+    if (useApiKey) {
+      credentials.apiKeySid = form.apiKeySid?.trim();
+      credentials.apiKeySecret = form.apiKeySecret?.trim();
+    }
+    connect.mutate(credentials, { onSuccess: () => setEditing(false) });
+  };
+  const input = (key: keyof TwilioCredentials, type = 'text') => (props: object) => (
+    <input
+      {...props}
+      className="ui-input"
+      type={type}
+      autoComplete="off"
+      required={key === 'accountSid' || key === 'authToken' || useApiKey}
+      value={form[key] ?? ''}
+      onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+    />
+  );
+
+  return (
+    <Card title="Twilio" actions={connected ? <Badge tone="success">Connected</Badge> : <Badge tone="warning">Not connected</Badge>}>
+      {connected && !editing ? (
+        <>
+          <p>
+            Connected to Twilio account <code>{accountSid}</code>.
+          </p>
+          <div className="row">
+            <Button onClick={() => setEditing(true)}>Change credentials</Button>
+            <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
+              Disconnect
+            </Button>
+          </div>
+          {disconnect.isError ? <Alert tone="danger">{errorMessage(disconnect.error)}</Alert> : null}
+        </>
+      ) : (
+        <form className="stack" onSubmit={submit} aria-label="Twilio credentials">
+          <p className="muted">
+            Find these on your Twilio Console home page. We check them with Twilio and store them encrypted; they are never shown again.
+          </p>
+          <Field label="Account SID" hint="Starts with AC">
+            {input('accountSid')}
+          </Field>
+          <Field label="Auth Token">{input('authToken', 'password')}</Field>
+          <label className="checkbox">
+            <input type="checkbox" checked={useApiKey} onChange={(e) => setUseApiKey(e.target.checked)} /> Send with an API key instead (recommended
+            by Twilio)
+          </label>
+          {useApiKey ? (
+            <>
+              <Field label="API key SID" hint="Starts with SK">
+                {input('apiKeySid')}
+              </Field>
+              <Field label="API key secret">{input('apiKeySecret', 'password')}</Field>
+            </>
+          ) : null}
+          {connect.isError ? <Alert tone="danger" title="Twilio did not accept these credentials">{errorMessage(connect.error)}</Alert> : null}
+          <div className="row">
+            <Button type="submit" variant="primary" busy={connect.isPending}>
+              Connect Twilio
+            </Button>
+            {connected ? <Button onClick={() => setEditing(false)}>Cancel</Button> : null}
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function SendersCard() {
+  const senders = useSenders();
+  const [buying, setBuying] = useState(false);
+  return (
+    <Card
+      title="Phone numbers and messaging services"
+      actions={
+        <Button variant="primary" onClick={() => setBuying(true)}>
+          + Buy a number
+        </Button>
+      }
+    >
+      {senders.isPending ? (
+        <Loading label="Loading your Twilio numbers…" />
+      ) : senders.isError ? (
+        <Alert tone="danger" actions={<Button onClick={() => void senders.refetch()}>Try again</Button>}>
+          {errorMessage(senders.error)}
+        </Alert>
+      ) : senders.data.phoneNumbers.length === 0 && senders.data.messagingServices.length === 0 ? (
+        <EmptyState title="Your Twilio account has no phone numbers yet" actions={<Button onClick={() => setBuying(true)}>Buy a number</Button>} />
+      ) : (
+        <div className="stack">
+          <table className="table">
+            <caption className="ui-visually-hidden">Phone numbers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Name</th>
+                <th scope="col">Incoming texts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {senders.data.phoneNumbers.map((number) => (
+                <tr key={number.sid}>
+                  <td>{number.phoneNumber}</td>
+                  <td>{number.friendlyName}</td>
+                  <td>
+                    {number.connected ? (
+                      <Badge tone="success">Come to SMS Sequences</Badge>
+                    ) : (
+                      <Badge tone="neutral" title={number.smsUrl ?? undefined}>
+                        Go elsewhere until a tool uses it
+                      </Badge>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {senders.data.messagingServices.length > 0 ? (
+            <table className="table">
+              <caption className="ui-visually-hidden">Messaging services</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Messaging service</th>
+                  <th scope="col">Numbers</th>
+                  <th scope="col">Sticky sender</th>
+                </tr>
+              </thead>
+              <tbody>
+                {senders.data.messagingServices.map((service) => (
+                  <tr key={service.sid}>
+                    <td>{service.friendlyName}</td>
+                    <td>{service.phoneNumbers.join(', ') || '—'}</td>
+                    <td>
+                      {service.stickySender ? (
+                        <Badge tone="success">On</Badge>
+                      ) : (
+                        <Badge tone="warning" title="Turn on Sticky Sender in Twilio so a contact gets every step from the same number">
+                          Off: turn it on in Twilio
+                        </Badge>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </div>
+      )}
+      <BuyNumberDialog open={buying} onClose={() => setBuying(false)} />
+    </Card>
+  );
+}

@@ -1,0 +1,194 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Alert, Badge, Button, Card, EmptyState, Field, Loading, type Tone } from '@sms-seq/ui';
+import { errorMessage } from '../../api/api-client';
+import type { ConversationSummary } from '../../api/api.types';
+import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
+import { useTools } from '../../api/use-tools';
+
+const STATUS: Record<string, { label: string; tone: Tone }> = {
+  awaiting_reply: { label: 'Waiting for a reply', tone: 'info' },
+  awaiting_contact: { label: 'Finding the contact', tone: 'info' },
+  active: { label: 'Active', tone: 'info' },
+  finished: { label: 'Finished', tone: 'success' },
+  expired: { label: 'Expired', tone: 'neutral' },
+  opted_out: { label: 'Opted out', tone: 'warning' },
+  invalid_number: { label: 'Invalid number', tone: 'danger' },
+  ended: { label: 'Ended by hand', tone: 'neutral' },
+};
+const statusOf = (status: string) => STATUS[status] ?? { label: status.replace(/_/g, ' '), tone: 'neutral' as Tone };
+const isOpen = (status: string) => status === 'awaiting_reply' || status === 'awaiting_contact' || status === 'active';
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** Every conversation, searchable, with its transcript and the Keap contact. */
+export default function ConversationsPage() {
+  const { conversationId = null } = useParams();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const tools = useTools();
+  const filter = { toolId: params.get('toolId') ?? undefined, status: params.get('status') ?? undefined, q: params.get('q') ?? undefined };
+  const [query, setQuery] = useState(filter.q ?? '');
+  const list = useConversations(filter);
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setFilter('q', query.trim());
+  };
+
+  return (
+    <div className="page">
+      <h1>Conversations</h1>
+      <form className="row row--end filters" onSubmit={search} role="search">
+        <Field label="Search by phone, email or words" className="grow">
+          {(props) => <input {...props} type="search" className="ui-input" value={query} onChange={(e) => setQuery(e.target.value)} />}
+        </Field>
+        <Field label="Tool">
+          {(props) => (
+            <select {...props} className="ui-input" value={filter.toolId ?? ''} onChange={(e) => setFilter('toolId', e.target.value)}>
+              <option value="">All tools</option>
+              {(tools.data ?? []).map((tool) => (
+                <option key={tool.id} value={tool.id}>
+                  {tool.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Status">
+          {(props) => (
+            <select {...props} className="ui-input" value={filter.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+              <option value="">Any status</option>
+              {Object.entries(STATUS)
+                .filter(([key]) => key !== 'active')
+                .map(([key, value]) => (
+                  <option key={key} value={key}>
+                    {value.label}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
+        <Button type="submit" variant="primary">
+          Search
+        </Button>
+      </form>
+      <div className="split">
+        <section aria-label="Conversation list" className="split__list">
+          {list.isPending ? (
+            <Loading label="Loading conversations…" />
+          ) : list.isError ? (
+            <Alert tone="danger" actions={<Button onClick={() => void list.refetch()}>Try again</Button>}>
+              {errorMessage(list.error)}
+            </Alert>
+          ) : items.length === 0 ? (
+            <EmptyState title="No conversations found">Conversations appear here as soon as a contact texts a keyword or a campaign starts a tool.</EmptyState>
+          ) : (
+            <ul className="list">
+              {items.map((item) => (
+                <ConversationRow key={item.id} item={item} selected={item.id === conversationId} onOpen={() => void navigate(`/conversations/${item.id}?${params.toString()}`)} />
+              ))}
+            </ul>
+          )}
+          {list.hasNextPage ? (
+            <Button busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+              Show more
+            </Button>
+          ) : null}
+        </section>
+        <section aria-label="Transcript" className="split__detail">
+          {conversationId ? <Transcript id={conversationId} /> : <EmptyState title="Choose a conversation to read its transcript" />}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function ConversationRow({ item, selected, onOpen }: { item: ConversationSummary; selected: boolean; onOpen: () => void }) {
+  const status = statusOf(item.status);
+  return (
+    <li className={`list__item ${selected ? 'list__item--selected' : ''}`}>
+      <button type="button" className="list__button" onClick={onOpen} aria-current={selected || undefined}>
+        <span>
+          <strong>{item.phone}</strong> <span className="muted">· {item.toolName} v{item.version}</span>
+        </span>
+        <span className="row row--tight">
+          <Badge tone={status.tone}>{status.label}</Badge>
+          <span className="muted small">{when(item.lastActivityAt)}</span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function Transcript({ id }: { id: string }) {
+  const detail = useConversation(id);
+  const end = useEndConversation();
+  if (detail.isPending) return <Loading label="Loading the transcript…" />;
+  if (detail.isError) return <Alert tone="danger">{errorMessage(detail.error)}</Alert>;
+  const { conversation, messages, events, contactUrl } = detail.data;
+  const status = statusOf(conversation.status);
+  return (
+    <Card
+      title={`${conversation.phone} · ${conversation.toolName}`}
+      actions={
+        <>
+          <Badge tone={status.tone}>{status.label}</Badge>
+          {isOpen(conversation.status) ? (
+            <Button variant="danger" size="small" busy={end.isPending} onClick={() => end.mutate(conversation.id, { onSuccess: () => void detail.refetch() })}>
+              End conversation
+            </Button>
+          ) : null}
+        </>
+      }
+    >
+      <p className="muted small">
+        Started {when(conversation.startedAt)} by {conversation.trigger === 'keyword' ? 'keyword' : conversation.trigger === 'http_post' ? 'campaign HTTP Post' : conversation.trigger} · version{' '}
+        {conversation.version} ·{' '}
+        {contactUrl ? (
+          <a href={contactUrl} target="_blank" rel="noreferrer">
+            Open the Keap contact #{conversation.contactId}
+          </a>
+        ) : (
+          'no Keap contact yet'
+        )}{' '}
+        · <Link to={`/tools/${conversation.toolId}`}>Open the tool</Link>
+      </p>
+      {end.isError ? <Alert tone="danger">{errorMessage(end.error)}</Alert> : null}
+      <ol className="chat" aria-label="Transcript">
+        {messages.length === 0 ? <li className="chat__event">No messages yet</li> : null}
+        {messages.map((message) => (
+          <li key={message.id} className={`chat__bubble chat__bubble--${message.direction === 'in' ? 'in' : 'out'}`}>
+            <span className="ui-visually-hidden">{message.direction === 'in' ? 'Contact: ' : 'Sequence: '}</span>
+            {message.body}
+            {message.mediaUrls.length ? <span className="chat__media">+ {message.mediaUrls.length} media</span> : null}
+            <span className="chat__meta">
+              {new Date(message.createdAt).toLocaleTimeString()}
+              {message.direction === 'out' ? ` · ${message.status}` : ''}
+              {message.errorCode ? ` · error ${message.errorCode}` : ''}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {events.length ? (
+        <details>
+          <summary>What happened ({events.length} events)</summary>
+          <ul className="events">
+            {events.map((event, index) => (
+              <li key={index}>
+                <span className="muted small">{new Date(event.createdAt).toLocaleTimeString()}</span> {event.type.replace(/_/g, ' ')}
+                {event.detail && typeof event.detail === 'object' ? <code className="small"> {JSON.stringify(event.detail)}</code> : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </Card>
+  );
+}

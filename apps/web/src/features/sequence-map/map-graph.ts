@@ -1,0 +1,116 @@
+import dagre from '@dagrejs/dagre';
+import type { Edge, Node } from '@xyflow/react';
+import type { Condition, Operand, Problem, ToolDefinition } from '@sms-seq/engine';
+import { pathKey } from '../tool-editor/problem-index';
+
+/**
+ * Turns a tool into the map's nodes and edges, laid out top to bottom by dagre. Pure, so the map
+ * is redrawn from the form on every change and always shows what the form says.
+ */
+
+export interface StepNodeData extends Record<string, unknown> {
+  kind: 'start' | 'step' | 'finish';
+  title: string;
+  subtitle: string;
+  stepIndex: number | null;
+  errors: string[];
+  warnings: string[];
+}
+
+export type MapNode = Node<StepNodeData>;
+
+const NODE_WIDTH = 220;
+const NODE_HEIGHT = 78;
+const OPERATORS: Record<string, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
+
+export function conditionLabel(condition: Condition): string {
+  const operand = (value: Operand) =>
+    value.source === 'static' ? String(value.value) : `~${value.field}~`;
+  if (condition.kind === 'equals_any') {
+    const words = condition.values.filter(Boolean);
+    return words.length ? `= ${words.slice(0, 3).join(', ')}${words.length > 3 ? '…' : ''}` : '= (no words yet)';
+  }
+  if (condition.kind === 'compare') return `${OPERATORS[condition.op] ?? condition.op} ${operand(condition.value)}`;
+  return `${OPERATORS[condition.first.op] ?? ''} ${operand(condition.first.value)} and ${OPERATORS[condition.second.op] ?? ''} ${operand(condition.second.value)}`;
+}
+
+export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: MapNode[]; edges: Edge[] } {
+  const steps = tool.steps ?? [];
+  const indexById = new Map<string, number>();
+  steps.forEach((step, index) => {
+    if (!indexById.has(step.id)) indexById.set(step.id, index);
+  });
+  const problemsOf = (index: number) => problems.filter((problem) => pathKey(problem.path) === `steps.${index}` || pathKey(problem.path).startsWith(`steps.${index}.`));
+
+  const nodes: MapNode[] = [
+    {
+      id: 'start',
+      type: 'step',
+      position: { x: 0, y: 0 },
+      data: {
+        kind: 'start',
+        title: 'Start',
+        subtitle: tool.startMode === 'http_only' ? 'Campaign HTTP Post' : `Text “${tool.keyword ?? '…'}” or HTTP Post`,
+        stepIndex: null,
+        errors: [],
+        warnings: [],
+      },
+    },
+  ];
+  steps.forEach((step, index) => {
+    const own = problemsOf(index);
+    nodes.push({
+      id: `step-${index}`,
+      type: 'step',
+      position: { x: 0, y: 0 },
+      data: {
+        kind: 'step',
+        title: `#${index + 1} ${step.name || 'Untitled step'}`,
+        subtitle: step.message ? step.message.slice(0, 60) + (step.message.length > 60 ? '…' : '') : '(no message yet)',
+        stepIndex: index,
+        errors: own.filter((problem) => problem.severity === 'error').map((problem) => problem.message),
+        warnings: own.filter((problem) => problem.severity === 'warning').map((problem) => problem.message),
+      },
+    });
+  });
+  nodes.push({
+    id: 'finish',
+    type: 'step',
+    position: { x: 0, y: 0 },
+    data: { kind: 'finish', title: 'Finish', subtitle: 'The conversation ends', stepIndex: null, errors: [], warnings: [] },
+  });
+
+  const edges: Edge[] = [];
+  const target = (stepId: string | null) => {
+    const index = stepId === null ? undefined : indexById.get(stepId);
+    return index === undefined ? 'finish' : `step-${index}`;
+  };
+  const edge = (source: string, to: string, label: string, key: string, tone: 'plain' | 'branch' | 'fallback' = 'plain') =>
+    edges.push({ id: `${source}->${to}:${key}`, source, target: to, label, className: `map-edge map-edge--${tone}`, animated: tone === 'branch' });
+  if (steps.length > 0) edge('start', 'step-0', '', 'start');
+  else edge('start', 'finish', '', 'start');
+  steps.forEach((step, index) => {
+    const source = `step-${index}`;
+    const next = step.next ?? { kind: 'next' };
+    if (next.kind === 'finish') edge(source, 'finish', 'finish', 'finish');
+    if (next.kind === 'next') edge(source, index + 1 < steps.length ? `step-${index + 1}` : 'finish', 'reply', 'next');
+    if (next.kind === 'decide') {
+      (next.conditions ?? []).forEach((condition, conditionIndex) =>
+        edge(source, target(condition.nextStepId ?? null), conditionLabel(condition), `c${conditionIndex}`, 'branch'),
+      );
+      edge(source, target(next.fallbackStepId ?? null), 'no match', 'fallback', 'fallback');
+    }
+  });
+
+  const graph = new dagre.graphlib.Graph({ multigraph: true });
+  graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 60 });
+  graph.setDefaultEdgeLabel(() => ({}));
+  for (const node of nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const item of edges) graph.setEdge(item.source, item.target, {}, item.id);
+  dagre.layout(graph);
+  for (const node of nodes) {
+    const placed = graph.node(node.id) as { x: number; y: number } | undefined;
+    if (placed) node.position = { x: placed.x - NODE_WIDTH / 2, y: placed.y - NODE_HEIGHT / 2 };
+  }
+  return { nodes, edges };
+}

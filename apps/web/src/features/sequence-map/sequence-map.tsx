@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import { Background, Controls, Handle, Position, ReactFlow, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { ToolDefinition } from '@sms-seq/engine';
+import type { ProblemIndex } from '../tool-editor/problem-index';
+import { buildMap, type MapNode } from './map-graph';
+
+export interface SequenceMapProps {
+  tool: ToolDefinition;
+  problems: ProblemIndex;
+  onSelectStep: (index: number) => void;
+}
+
+/** The live map of steps and branches, with validation problems marked on the nodes. */
+export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) {
+  const { nodes, edges } = useMemo(() => buildMap(tool, problems.all), [tool, problems]);
+  const nodeTypes = useMemo(() => ({ step: (props: NodeProps<MapNode>) => <StepNode {...props} onSelectStep={onSelectStep} /> }), [onSelectStep]);
+  return (
+    <div className="sequence-map" aria-label="Sequence map" role="region">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.15 }}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        proOptions={{ hideAttribution: true }}
+        minZoom={0.2}
+      >
+        <Background gap={16} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {/* A text version of the map for screen readers and keyboard users. */}
+      <ol className="ui-visually-hidden">
+        {nodes
+          .filter((node) => node.data.stepIndex !== null)
+          .map((node) => (
+            <li key={node.id}>
+              {node.data.title}
+              {node.data.errors.length ? `: ${node.data.errors.length} problem(s)` : ''}
+            </li>
+          ))}
+      </ol>
+    </div>
+  );
+}
+
+function StepNode({ data, onSelectStep }: NodeProps<MapNode> & { onSelectStep: (index: number) => void }) {
+  const stepIndex = data.stepIndex;
+  const tone = data.errors.length ? 'error' : data.warnings.length ? 'warning' : 'ok';
+  const content = (
+    <>
+      <span className="map-node__title">{data.title}</span>
+      <span className="map-node__subtitle">{data.subtitle}</span>
+      {data.errors.length || data.warnings.length ? (
+        <span className="map-node__problems" title={[...data.errors, ...data.warnings].join('\n')}>
+          {data.errors.length ? `⚠ ${data.errors.length} to fix` : `${data.warnings.length} warning${data.warnings.length > 1 ? 's' : ''}`}
+        </span>
+      ) : null}
+    </>
+  );
+  return (
+    <div className={`map-node map-node--${data.kind} map-node--${tone}`} data-testid={stepIndex === null ? `map-${data.kind}` : `map-step-${stepIndex}`}>
+      {data.kind !== 'start' ? <Handle type="target" position={Position.Top} /> : null}
+      {stepIndex !== null ? (
+        <button type="button" className="map-node__button nodrag" onClick={() => onSelectStep(stepIndex)} aria-label={`Go to ${data.title}`}>
+          {content}
+        </button>
+      ) : (
+        <div className="map-node__button">{content}</div>
+      )}
+      {data.kind !== 'finish' ? <Handle type="source" position={Position.Bottom} /> : null}
+    </div>
+  );
+}

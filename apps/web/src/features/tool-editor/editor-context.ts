@@ -1,0 +1,23 @@
+import { createContext, useContext } from 'react';
+import type { AccountField, AccountTag } from '../../api/api.types';
+import type { ProblemIndex } from './problem-index';
+
+/** What every part of the editor needs besides the form itself: the account's catalogues and problems. */
+export interface EditorContextValue {
+  fields: AccountField[];
+  tags: AccountTag[];
+  tagsLoading: boolean;
+  problems: ProblemIndex;
+  /** Creates a Keap tag and resolves to its id. */
+  createTag: (name: string) => Promise<number>;
+  /** Appends a new, empty step and returns its id (the "+" next to a step picker). */
+  addStep: (name: string) => string;
+}
+
+export const EditorContext = createContext<EditorContextValue | null>(null);
+
+export function useEditor(): EditorContextValue {
+  const value = useContext(EditorContext);
+  if (!value) throw new Error('useEditor() outside the tool editor');
+  return value;
+}

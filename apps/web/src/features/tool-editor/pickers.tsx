@@ -1,0 +1,202 @@
+import { useState, type FormEvent } from 'react';
+import { Button } from '@sms-seq/ui';
+import { errorMessage } from '../../api/api-client';
+import type { AccountField } from '../../api/api.types';
+import { useEditor } from './editor-context';
+
+interface ControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean;
+  'data-path': string;
+}
+
+/** A tag picker with "+" to create a Keap tag on the spot; value is a Keap tag id or null. */
+export function TagSelect({ value, onChange, control }: { value: number | null; onChange: (id: number | null) => void; control: ControlProps }) {
+  const { tags, tagsLoading, createTag } = useEditor();
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const known = value === null || tags.some((tag) => tag.id === value);
+
+  const create = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(await createTag(name.trim()));
+      setCreating(false);
+      setName('');
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="picker">
+      <div className="picker__row">
+        <select {...control} className="ui-input" value={value === null ? '' : String(value)} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}>
+          <option value="">{tagsLoading ? 'Loading tags…' : 'No tag'}</option>
+          {tags.map((tag) => (
+            <option key={tag.id} value={tag.id}>
+              {tag.category ? `${tag.category} › ${tag.name}` : tag.name}
+            </option>
+          ))}
+          {known ? null : <option value={String(value)}>Tag #{value} (not found in Keap)</option>}
+        </select>
+        <Button aria-label="Create a new tag" title="Create a new tag" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
+          +
+        </Button>
+      </div>
+      {creating ? (
+        <div className="picker__create">
+          <input
+            className="ui-input"
+            aria-label="New tag name"
+            placeholder="New tag name"
+            value={name}
+            autoFocus
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') void create(e);
+              if (e.key === 'Escape') setCreating(false);
+            }}
+          />
+          <Button size="small" variant="primary" busy={busy} onClick={() => void create()} disabled={!name.trim()}>
+            Create tag
+          </Button>
+          {error ? (
+            <p className="ui-field__error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export interface StepOption {
+  id: string;
+  label: string;
+}
+
+/** A step picker with "Finish" and "+" to create a new step on the spot; value is a step id or null (finish). */
+export function StepSelect({
+  value,
+  onChange,
+  steps,
+  control,
+}: {
+  value: string | null;
+  onChange: (id: string | null) => void;
+  steps: StepOption[];
+  control: ControlProps;
+}) {
+  const { addStep } = useEditor();
+  const known = value === null || steps.some((step) => step.id === value);
+  return (
+    <div className="picker__row">
+      <select {...control} className="ui-input" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">Don’t send anything (finish)</option>
+        {steps.map((step) => (
+          <option key={step.id} value={step.id}>
+            {step.label}
+          </option>
+        ))}
+        {known ? null : <option value={value ?? ''}>Missing step ({value})</option>}
+      </select>
+      <Button
+        aria-label="Create a new step and send it"
+        title="Create a new step and send it"
+        onClick={() => onChange(addStep(`Message #${steps.length + 1}`))}
+      >
+        +
+      </Button>
+    </div>
+  );
+}
+
+/** A contact field picker over the account's standard and custom fields. */
+export function FieldSelect({
+  value,
+  onChange,
+  control,
+  allowNone = true,
+  noneLabel = 'Don’t save it',
+  filter,
+}: {
+  value: string | null;
+  onChange: (key: string | null) => void;
+  control: ControlProps;
+  allowNone?: boolean;
+  noneLabel?: string;
+  filter?: (field: AccountField) => boolean;
+}) {
+  const { fields } = useEditor();
+  const shown = filter ? fields.filter(filter) : fields;
+  const standard = shown.filter((field) => !field.custom);
+  const custom = shown.filter((field) => field.custom);
+  const known = value === null || shown.some((field) => field.key === value);
+  return (
+    <select {...control} className="ui-input" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+      {allowNone ? <option value="">{noneLabel}</option> : null}
+      <optgroup label="Standard fields">
+        {standard.map((field) => (
+          <option key={field.key} value={field.key}>
+            {field.label}
+          </option>
+        ))}
+      </optgroup>
+      {custom.length > 0 ? (
+        <optgroup label="Custom fields">
+          {custom.map((field) => (
+            <option key={field.key} value={field.key}>
+              {field.label}
+            </option>
+          ))}
+        </optgroup>
+      ) : null}
+      {known ? null : <option value={value ?? ''}>{value} (unknown field)</option>}
+    </select>
+  );
+}
+
+/** "Insert merge field": picks a contact field and hands back its `~Contact.Key~` token. */
+export function MergeFieldPicker({ onPick, label }: { onPick: (token: string) => void; label: string }) {
+  const { fields } = useEditor();
+  return (
+    <select
+      className="ui-input merge-picker"
+      aria-label={label}
+      value=""
+      onChange={(e) => {
+        if (e.target.value) onPick(`~Contact.${e.target.value}~`);
+      }}
+    >
+      <option value="">Insert merge field…</option>
+      <optgroup label="Standard fields">
+        {fields
+          .filter((field) => !field.custom)
+          .map((field) => (
+            <option key={field.key} value={field.key}>
+              {field.label}
+            </option>
+          ))}
+      </optgroup>
+      <optgroup label="Custom fields">
+        {fields
+          .filter((field) => field.custom)
+          .map((field) => (
+            <option key={field.key} value={field.key}>
+              {field.label}
+            </option>
+          ))}
+      </optgroup>
+    </select>
+  );
+}

@@ -1,0 +1,237 @@
+import { useRef } from 'react';
+import { Controller, useFieldArray, useFormContext, useWatch } from 'react-hook-form';
+import type { Condition, Next, Step, ToolDefinition } from '@sms-seq/engine';
+import { Badge, Button, Field } from '@sms-seq/ui';
+import { ConditionEditor, KIND_LABELS } from './condition-editor';
+import { useEditor } from './editor-context';
+import { MessageFacts } from './message-facts';
+import { newCondition } from './new-ids';
+import { fieldMessages } from './problem-index';
+import { FieldSelect, MergeFieldPicker, StepSelect, TagSelect, type StepOption } from './pickers';
+
+export interface StepEditorProps {
+  index: number;
+  count: number;
+  steps: StepOption[];
+  onRemove: () => void;
+  onMove: (to: number) => void;
+}
+
+export const stepLabel = (step: Pick<Step, 'name' | 'id'>, index: number) => `#${index + 1} ${step.name || 'Untitled step'}`;
+
+/** One sequence step, as the seed's "Message #" block: name, message, media, save-to, what next. */
+export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditorProps) {
+  const { control, register, setValue, getValues } = useFormContext<ToolDefinition>();
+  const { problems } = useEditor();
+  const base = `steps.${index}` as const;
+  const step = useWatch({ control, name: base });
+  const messageRef = useRef<HTMLTextAreaElement | null>(null);
+  if (!step) return null;
+  const messages = (suffix: string) => fieldMessages(problems.at(`${base}.${suffix}`));
+  const own = fieldMessages(problems.at(base));
+  const stepProblems = problems.under(base);
+  const errorCount = stepProblems.filter((problem) => problem.severity === 'error').length;
+  const warningCount = stepProblems.length - errorCount;
+  const messageField = register(`${base}.message`);
+
+  const insertToken = (token: string) => {
+    const textarea = messageRef.current;
+    const current = getValues(`${base}.message`) ?? '';
+    const start = textarea?.selectionStart ?? current.length;
+    const end = textarea?.selectionEnd ?? current.length;
+    setValue(`${base}.message`, current.slice(0, start) + token + current.slice(end), { shouldDirty: true });
+    requestAnimationFrame(() => {
+      textarea?.focus();
+      textarea?.setSelectionRange(start + token.length, start + token.length);
+    });
+  };
+
+  const setNextKind = (kind: Next['kind']) => {
+    const next: Next =
+      kind === 'decide' ? { kind, conditions: [], fallbackTagId: null, fallbackStepId: null } : kind === 'finish' ? { kind } : { kind: 'next' };
+    setValue(`${base}.next`, next, { shouldDirty: true });
+  };
+
+  const mediaCount = (step.mediaUrls ?? []).filter((url) => url.trim()).length;
+
+  return (
+    <section className={`step-card ${errorCount ? 'step-card--error' : ''}`} id={`step-${index}`} aria-labelledby={`step-${index}-title`} tabIndex={-1} data-path={base}>
+      <header className="step-card__header">
+        <h3 id={`step-${index}-title`}>
+          Message #{index + 1}
+          <span className="step-card__name">{step.name ? ` — ${step.name}` : ''}</span>
+        </h3>
+        <div className="row row--tight">
+          {errorCount ? <Badge tone="danger">{errorCount} to fix</Badge> : null}
+          {warningCount ? <Badge tone="warning">{warningCount} warning{warningCount > 1 ? 's' : ''}</Badge> : null}
+          <Button size="small" variant="ghost" disabled={index === 0} onClick={() => onMove(index - 1)} aria-label={`Move message ${index + 1} up`}>
+            ↑
+          </Button>
+          <Button size="small" variant="ghost" disabled={index === count - 1} onClick={() => onMove(index + 1)} aria-label={`Move message ${index + 1} down`}>
+            ↓
+          </Button>
+          <Button size="small" variant="danger" onClick={onRemove} aria-label={`Remove message ${index + 1}`}>
+            Remove
+          </Button>
+        </div>
+      </header>
+      {own.error ? <p className="ui-field__error">{own.error}</p> : null}
+      {own.warning ? <p className="ui-field__warning">{own.warning}</p> : null}
+
+      <Field label="Message name" hint="Shown on the sequence map." {...messages('name')}>
+        {(props) => <input {...props} data-path={`${base}.name`} className="ui-input" {...register(`${base}.name`)} />}
+      </Field>
+
+      <Field
+        label="Message to send"
+        {...messages('message')}
+        action={<MergeFieldPicker label={`Insert a merge field into message ${index + 1}`} onPick={insertToken} />}
+      >
+        {(props) => (
+          <textarea
+            {...props}
+            data-path={`${base}.message`}
+            className="ui-input"
+            rows={4}
+            {...messageField}
+            ref={(element) => {
+              messageField.ref(element);
+              messageRef.current = element;
+            }}
+          />
+        )}
+      </Field>
+      <MessageFacts message={step.message ?? ''} mediaCount={mediaCount} />
+
+      <Controller
+        control={control}
+        name={`${base}.mediaUrls`}
+        render={({ field }) => (
+          <Field
+            label="Include the following media (MMS)"
+            hint="Direct links to images or other media, one per line. Non-image media over about 500 KB may not arrive on every carrier."
+            {...fieldMessages(problems.under(`${base}.mediaUrls`))}
+          >
+            {(props) => (
+              <textarea
+                {...props}
+                data-path={`${base}.mediaUrls`}
+                className="ui-input"
+                rows={2}
+                placeholder="https://example.com/picture.jpg"
+                value={(field.value ?? []).join('\n')}
+                onChange={(e) => field.onChange(e.target.value.split('\n'))}
+                onBlur={() => {
+                  field.onChange((field.value ?? []).map((url) => url.trim()).filter(Boolean));
+                  field.onBlur();
+                }}
+              />
+            )}
+          </Field>
+        )}
+      />
+
+      <div className="grid-2">
+        <Controller
+          control={control}
+          name={`${base}.saveTo`}
+          render={({ field }) => (
+            <Field label="Save the response to this field" {...messages('saveTo')}>
+              {(props) => (
+                <FieldSelect value={field.value ?? null} onChange={field.onChange} control={{ ...props, 'data-path': `${base}.saveTo` }} />
+              )}
+            </Field>
+          )}
+        />
+        <Field label="Check the reply" hint="When the reply is not what is asked for, the step asks again (a few times at most).">
+          {(props) => (
+            <select {...props} className="ui-input" {...register(`${base}.validation`)}>
+              <option value="none">Accept any reply</option>
+              <option value="email">Must be an email address</option>
+              <option value="number">Must be a number</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      {step.validation !== 'none' ? (
+        <Field label="Ask again with" hint="Leave empty for a standard sentence.">
+          {(props) => <input {...props} className="ui-input" {...register(`${base}.reaskMessage`)} />}
+        </Field>
+      ) : null}
+
+      <Field label="What should happen next?" {...messages('next')}>
+        {(props) => (
+          <select {...props} data-path={`${base}.next`} className="ui-input" value={step.next.kind} onChange={(e) => setNextKind(e.target.value as Next['kind'])}>
+            <option value="next">The next message (the one below this)</option>
+            <option value="decide">Let me decide (configure conditions)</option>
+            <option value="finish">Don’t send anything (finish)</option>
+          </select>
+        )}
+      </Field>
+      {step.next.kind === "decide" ? <DecideEditor stepIndex={index} steps={steps} /> : null}
+    </section>
+  );
+}
+
+/** "Let me decide": conditions top to bottom, then the fallback tag and step. */
+function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOption[] }) {
+  const { control } = useFormContext<ToolDefinition>();
+  const { problems } = useEditor();
+  const base = `steps.${stepIndex}.next` as const;
+  const conditions = useFieldArray({
+    control,
+    name: `${base}.conditions` as `steps.${number}.next.conditions`,
+    keyName: 'fieldKey',
+  } as never) as unknown as {
+    fields: (Condition & { fieldKey: string })[];
+    append: (condition: Condition) => void;
+    remove: (index: number) => void;
+    move: (from: number, to: number) => void;
+  };
+  const add = (kind: Condition['kind']) => conditions.append(newCondition(kind));
+
+  return (
+    <div className="decide">
+      <p className="muted">Conditions are checked from top to bottom; the first that matches applies its tag and sends its step.</p>
+      {conditions.fields.map((condition, index) => (
+        <ConditionEditor
+          key={condition.fieldKey}
+          stepIndex={stepIndex}
+          index={index}
+          count={conditions.fields.length}
+          steps={steps}
+          onRemove={() => conditions.remove(index)}
+          onMove={(to) => conditions.move(index, to)}
+        />
+      ))}
+      <div className="row row--tight" role="group" aria-label="Add a condition">
+        <span className="muted">Add condition:</span>
+        {(Object.keys(KIND_LABELS) as Condition['kind'][]).map((kind) => (
+          <Button key={kind} size="small" onClick={() => add(kind)}>
+            + {KIND_LABELS[kind]}
+          </Button>
+        ))}
+      </div>
+      <div className="grid-2">
+        <Controller
+          control={control}
+          name={`${base}.fallbackTagId` as `options.optOutTagId`}
+          render={({ field }) => (
+            <Field label="Apply this tag if the response meets none of the criteria, or none are configured" {...fieldMessages(problems.at(`${base}.fallbackTagId`))}>
+              {(props) => <TagSelect value={field.value ?? null} onChange={field.onChange} control={{ ...props, 'data-path': `${base}.fallbackTagId` }} />}
+            </Field>
+          )}
+        />
+        <Controller
+          control={control}
+          name={`${base}.fallbackStepId` as `steps.${number}.saveTo`}
+          render={({ field }) => (
+            <Field label="If none of the criteria are met, send this step" {...fieldMessages(problems.at(`${base}.fallbackStepId`))}>
+              {(props) => <StepSelect value={field.value ?? null} onChange={field.onChange} steps={steps} control={{ ...props, 'data-path': `${base}.fallbackStepId` }} />}
+            </Field>
+          )}
+        />
+      </div>
+    </div>
+  );
+}

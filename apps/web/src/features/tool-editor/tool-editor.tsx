@@ -1,0 +1,451 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Controller, FormProvider, useFieldArray, useForm, useWatch } from 'react-hook-form';
+import { Link } from 'react-router-dom';
+import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, type ToolDefinition } from '@sms-seq/engine';
+import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
+import { ApiError, errorMessage } from '../../api/api-client';
+import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
+import { useCreateTag } from '../../api/use-keap';
+import { toolExportUrl, usePublishTool, useSaveDraft } from '../../api/use-tools';
+import { BuyNumberDialog } from '../connect/buy-number-dialog';
+import { SequenceMap } from '../sequence-map/sequence-map';
+import { Simulator } from '../simulator/simulator';
+import { ToolStatus } from '../tools/tools-page';
+import { EditorContext, type EditorContextValue } from './editor-context';
+import { newStep } from './new-ids';
+import { TagSelect } from './pickers';
+import { fieldMessages, focusPath } from './problem-index';
+import { PublishPanel } from './publish-panel';
+import { optionToSender, senderToOption } from './sender-label';
+import { StepEditor, stepLabel } from './step-editor';
+import { useLiveProblems } from './use-live-problems';
+
+export interface ToolEditorProps {
+  tool: ToolDetail;
+  fields: AccountField[];
+  tags: AccountTag[];
+  tagsLoading: boolean;
+  senders: Senders | undefined;
+  sendersError: string | null;
+  otherKeywordsOnSender: (sender: ToolDefinition['sender']) => string[];
+}
+
+const AUTOSAVE_DELAY_MS = 800;
+type SaveState = { kind: 'saved' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'failed'; message: string } | { kind: 'conflict' };
+
+/** The tool editor: the seed's form field by field, with the live sequence map and the simulator beside it. */
+export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersError, otherKeywordsOnSender }: ToolEditorProps) {
+  const form = useForm<ToolDefinition>({ defaultValues: tool.draft, mode: 'onChange' });
+  const { control, register, setValue } = form;
+  const steps = useFieldArray({ control, name: 'steps', keyName: 'fieldKey' });
+  const values = useWatch({ control }) as ToolDefinition;
+
+  const customFieldKeys = useMemo(() => fields.filter((field) => field.custom).map((field) => field.key), [fields]);
+  const keywordsOnSender = useMemo(() => otherKeywordsOnSender(values.sender ?? null), [otherKeywordsOnSender, values.sender]);
+  const live = useLiveProblems(values, { otherKeywordsOnSender: keywordsOnSender, customFieldKeys });
+
+  // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
+  const save = useSaveDraft(tool.id);
+  const revision = useRef(tool.draftRevision);
+  const lastSaved = useRef(JSON.stringify(tool.draft));
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved' });
+  const liveTool = live.tool;
+  const liveJson = useMemo(() => (liveTool ? JSON.stringify(liveTool) : null), [liveTool]);
+
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    const parsed = liveTool;
+    if (!parsed) return false;
+    const json = JSON.stringify(parsed);
+    if (json === lastSaved.current) return true;
+    setSaveState({ kind: 'saving' });
+    try {
+      const saved = await save.mutateAsync({ draft: parsed, draftRevision: revision.current });
+      revision.current = saved.draftRevision;
+      lastSaved.current = json;
+      setSaveState({ kind: 'saved' });
+      return true;
+    } catch (error) {
+      setSaveState(error instanceof ApiError && error.status === 409 ? { kind: 'conflict' } : { kind: 'failed', message: errorMessage(error) });
+      return false;
+    }
+  }, [liveTool, save]);
+
+  useEffect(() => {
+    if (liveJson === null) {
+      setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
+      return undefined;
+    }
+    if (liveJson === lastSaved.current || save.isPending) return undefined;
+    setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
+    const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [liveJson, save.isPending, saveNow]);
+
+  const publish = usePublishTool(tool.id);
+  const [publishProblems, setPublishProblems] = useState<string[] | null>(null);
+  const onPublish = async () => {
+    setPublishProblems(null);
+    if (!(await saveNow())) return;
+    publish.mutate(undefined, {
+      onError: (error) => {
+        if (error instanceof ApiError && Array.isArray(error.details)) {
+          setPublishProblems((error.details as { message: string }[]).map((problem) => problem.message));
+        }
+      },
+    });
+  };
+
+  const createTag = useCreateTag();
+  const context: EditorContextValue = useMemo(
+    () => ({
+      fields,
+      tags,
+      tagsLoading,
+      problems: live.problems,
+      createTag: async (name) => (await createTag.mutateAsync(name)).id,
+      addStep: (name) => {
+        const step = newStep(name);
+        steps.append(step, { shouldFocus: false });
+        return step.id;
+      },
+    }),
+    [fields, tags, tagsLoading, live.problems, createTag, steps],
+  );
+
+  const [buying, setBuying] = useState(false);
+  const [side, setSide] = useState<'map' | 'simulator'>('map');
+  const problems = live.problems;
+  const messagesAt = (key: string) => fieldMessages(problems.at(key));
+  const stepOptions = (values.steps ?? []).map((step, index) => ({ id: step.id, label: stepLabel(step, index) }));
+  const keywordMode = values.startMode === 'keyword_or_http';
+  const hasEmailStep = (values.steps ?? []).some((step) => step.id === REQUEST_EMAIL_STEP_ID);
+  const selectedService = senders?.messagingServices.find((service) => values.sender?.kind === 'messaging_service' && service.sid === values.sender.messagingServiceSid);
+
+  const jumpToStep = (index: number) => {
+    const card = document.getElementById(`step-${index}`);
+    card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
+  };
+
+  return (
+    <EditorContext.Provider value={context}>
+      <FormProvider {...form}>
+        <div className="editor">
+          <header className="editor-bar">
+            <div>
+              <p className="breadcrumb">
+                <Link to="/">Tools</Link> ›
+              </p>
+              <h1>{values.name || tool.name}</h1>
+              <div className="row row--tight">
+                <ToolStatus tool={{ status: tool.publishedVersion ? 'published' : 'draft', publishedVersion: tool.publishedVersion?.version ?? null, hasUnpublishedChanges: tool.hasUnpublishedChanges, enabled: tool.enabled }} />
+                <SaveIndicator state={saveState} onRetry={() => void saveNow()} />
+              </div>
+            </div>
+            <div className="row row--tight">
+              <a className="ui-button ui-button--ghost" href={toolExportUrl(tool.id)} download>
+                Export JSON
+              </a>
+              {tool.publishedVersion ? (
+                <Link className="ui-button ui-button--ghost" to={`/tools/${tool.id}/analytics`}>
+                  Analytics
+                </Link>
+              ) : null}
+              <Link className="ui-button ui-button--ghost" to={`/conversations?toolId=${encodeURIComponent(tool.id)}`}>
+                Conversations
+              </Link>
+            </div>
+          </header>
+          {saveState.kind === 'conflict' ? (
+            <Alert tone="danger" title="This tool was changed somewhere else" actions={<Button onClick={() => window.location.reload()}>Reload</Button>}>
+              Reload to see the latest version; your last changes here were not saved.
+            </Alert>
+          ) : null}
+
+          <PublishPanel
+            tool={tool}
+            problems={problems}
+            publishing={publish.isPending}
+            publishError={publish.isError ? errorMessage(publish.error) : null}
+            serverProblems={publishProblems}
+            onPublish={() => void onPublish()}
+          />
+
+          <div className="editor-columns">
+            <form className="editor-form" aria-label="Tool settings" onSubmit={(e) => e.preventDefault()} noValidate>
+              <Card title="1. How would you like to start this SMS sequence?">
+                <fieldset className="radio-group" data-path="startMode" tabIndex={-1}>
+                  <legend className="ui-visually-hidden">Start mode</legend>
+                  <label className="radio">
+                    <input type="radio" value="keyword_or_http" {...register('startMode')} /> Both via text of a keyword or an HTTP Post in a campaign
+                  </label>
+                  <label className="radio">
+                    <input type="radio" value="http_only" {...register('startMode')} /> Only via HTTP Post in a campaign sequence
+                  </label>
+                </fieldset>
+              </Card>
+
+              <Card title="2. Who sends the texts">
+                <Controller
+                  control={control}
+                  name="sender"
+                  render={({ field }) => (
+                    <Field
+                      label="Which Twilio phone number would you like to use?"
+                      hint={sendersError ?? 'A number of your Twilio account, or a messaging service. “+” buys a new number.'}
+                      {...messagesAt('sender')}
+                      warning={
+                        [messagesAt('sender').warning, selectedService && !selectedService.stickySender ? 'Turn on Sticky Sender for this messaging service in Twilio, so every step comes from the same number.' : null]
+                          .filter(Boolean)
+                          .join(' ') || null
+                      }
+                      action={
+                        <Button size="small" aria-label="Buy a new phone number" title="Buy a new phone number" onClick={() => setBuying(true)}>
+                          +
+                        </Button>
+                      }
+                    >
+                      {(props) => (
+                        <select {...props} data-path="sender" className="ui-input" value={senderToOption(field.value)} onChange={(e) => field.onChange(optionToSender(e.target.value))}>
+                          <option value="">{senders ? 'Choose a number…' : 'Loading numbers…'}</option>
+                          {senders?.phoneNumbers.length ? (
+                            <optgroup label="Phone numbers">
+                              {senders.phoneNumbers.map((number) => (
+                                <option key={number.sid} value={`phone_number:${number.phoneNumber}`}>
+                                  {number.phoneNumber}
+                                  {number.friendlyName && number.friendlyName !== number.phoneNumber ? ` — ${number.friendlyName}` : ''}
+                                </option>
+                              ))}
+                            </optgroup>
+                          ) : null}
+                          {senders?.messagingServices.length ? (
+                            <optgroup label="Messaging services">
+                              {senders.messagingServices.map((service) => (
+                                <option key={service.sid} value={`messaging_service:${service.sid}`}>
+                                  {service.friendlyName}
+                                </option>
+                              ))}
+                            </optgroup>
+                          ) : null}
+                          {field.value && senders && !senderKnown(field.value, senders) ? (
+                            <option value={senderToOption(field.value)}>{senderToOption(field.value).split(':')[1]} (not in your Twilio account)</option>
+                          ) : null}
+                        </select>
+                      )}
+                    </Field>
+                  )}
+                />
+                <BuyNumberDialog
+                  open={buying}
+                  onClose={() => setBuying(false)}
+                  onBought={(number) => setValue('sender', { kind: 'phone_number', phoneNumber: number.phoneNumber }, { shouldDirty: true })}
+                />
+                <Field
+                  label={keywordMode ? 'Where should we store the requester’s mobile number?' : 'Which contact phone number should we send the messages to?'}
+                  {...messagesAt('phoneField')}
+                >
+                  {(props) => (
+                    <select {...props} data-path="phoneField" className="ui-input" {...register('phoneField')}>
+                      {fields
+                        .filter((field) => PHONE_FIELD_KEYS.includes(field.key) || (field.custom && field.kind === 'phone'))
+                        .map((field) => (
+                          <option key={field.key} value={field.key}>
+                            {field.label}
+                          </option>
+                        ))}
+                    </select>
+                  )}
+                </Field>
+                {keywordMode ? (
+                  <>
+                    <Field label="Keyword that starts this sequence" hint={'Not case-sensitive: texting "blue" or "BLUE " starts a tool whose keyword is BLUE.'} {...messagesAt('keyword')}>
+                      {(props) => (
+                        <input
+                          {...props}
+                          data-path="keyword"
+                          className="ui-input"
+                          {...register('keyword', { setValueAs: (value: string | null) => (value === null || value.trim() === '' ? null : value) })}
+                        />
+                      )}
+                    </Field>
+                    <label className="checkbox" data-path="collectEmailFirst">
+                      <input type="checkbox" {...register('collectEmailFirst')} /> Collect the email address first (recommended: prevents duplicate contacts)
+                    </label>
+                    {fieldMessages(problems.at('collectEmailFirst')).error ? <p className="ui-field__error">{fieldMessages(problems.at('collectEmailFirst')).error}</p> : null}
+                    {values.collectEmailFirst && !hasEmailStep ? (
+                      <Alert tone="info" actions={<Button onClick={() => steps.prepend(requestEmailStep())}>Add “Request Email Address”</Button>}>
+                        The first step should ask for the email address.
+                      </Alert>
+                    ) : null}
+                    {!values.collectEmailFirst && hasEmailStep ? (
+                      <Alert tone="info">You are not collecting the email first: remove the “Request Email Address” step below.</Alert>
+                    ) : null}
+                  </>
+                ) : null}
+              </Card>
+
+              <Card title="3. Sequence steps" data-path="steps" tabIndex={-1}>
+                {fieldMessages(problems.at('steps')).error ? <p className="ui-field__error">{fieldMessages(problems.at('steps')).error}</p> : null}
+                {fieldMessages(problems.at('steps')).warning ? <p className="ui-field__warning">{fieldMessages(problems.at('steps')).warning}</p> : null}
+                <div className="stack">
+                  {steps.fields.map((step, index) => (
+                    <StepEditor
+                      key={step.fieldKey}
+                      index={index}
+                      count={steps.fields.length}
+                      steps={stepOptions}
+                      onRemove={() => steps.remove(index)}
+                      onMove={(to) => steps.move(index, to)}
+                    />
+                  ))}
+                </div>
+                <Button
+                  variant="primary"
+                  onClick={() => {
+                    steps.append(newStep(`Message #${steps.fields.length + 1}`), { shouldFocus: false });
+                    requestAnimationFrame(() => jumpToStep(steps.fields.length));
+                  }}
+                >
+                  + Add sequence step message
+                </Button>
+              </Card>
+
+              <Card title="4. Additional options">
+                <label className="checkbox">
+                  <input type="checkbox" {...register('options.createNote')} /> Create a note on the contact record with this conversation
+                </label>
+                <div className="grid-2">
+                  <Controller
+                    control={control}
+                    name="options.optOutTagId"
+                    render={({ field }) => (
+                      <Field label="If this number has opted out of receiving texts, apply this tag" {...messagesAt('options.optOutTagId')}>
+                        {(props) => <TagSelect value={field.value} onChange={field.onChange} control={{ ...props, 'data-path': 'options.optOutTagId' }} />}
+                      </Field>
+                    )}
+                  />
+                  <Controller
+                    control={control}
+                    name="options.invalidNumberTagId"
+                    render={({ field }) => (
+                      <Field label="If this is not a valid mobile number, apply this tag" {...messagesAt('options.invalidNumberTagId')}>
+                        {(props) => <TagSelect value={field.value} onChange={field.onChange} control={{ ...props, 'data-path': 'options.invalidNumberTagId' }} />}
+                      </Field>
+                    )}
+                  />
+                  <Field label="End an unanswered conversation after (hours)" hint="So nobody is stuck: the contact can start a sequence again afterwards." {...messagesAt('options.expiryMinutes')}>
+                    {(props) => (
+                      <Controller
+                        control={control}
+                        name="options.expiryMinutes"
+                        render={({ field }) => (
+                          <input
+                            {...props}
+                            data-path="options.expiryMinutes"
+                            className="ui-input"
+                            type="number"
+                            min={1}
+                            step="any"
+                            value={Number.isFinite(field.value) ? Math.round((field.value / 60) * 100) / 100 : ''}
+                            onChange={(e) => field.onChange(e.target.value === '' ? Number.NaN : Math.round(Number(e.target.value) * 60))}
+                          />
+                        )}
+                      />
+                    )}
+                  </Field>
+                  <Controller
+                    control={control}
+                    name="options.reminderMinutesBeforeExpiry"
+                    render={({ field }) => (
+                      <Field label="Send a reminder before it ends (minutes before; empty for none)" {...fieldMessages(problems.under('options.reminderMinutesBeforeExpiry'))}>
+                        {(props) => (
+                          <input
+                            {...props}
+                            data-path="options.reminderMinutesBeforeExpiry"
+                            className="ui-input"
+                            type="number"
+                            min={1}
+                            value={field.value ?? ''}
+                            onChange={(e) => field.onChange(e.target.value === '' ? null : Number(e.target.value))}
+                          />
+                        )}
+                      </Field>
+                    )}
+                  />
+                </div>
+                {values.options?.reminderMinutesBeforeExpiry ? (
+                  <Field label="Reminder message">{(props) => <input {...props} className="ui-input" {...register('options.reminderMessage')} />}</Field>
+                ) : null}
+              </Card>
+
+              <Card title="5. Tool name">
+                <Field label="Tool name" hint="Only you see it; contacts never do." {...messagesAt('name')}>
+                  {(props) => <input {...props} data-path="name" className="ui-input" {...register('name')} />}
+                </Field>
+              </Card>
+            </form>
+
+            <aside className="editor-side" aria-label="Sequence map and simulator">
+              <Tabs
+                label="Beside the editor"
+                items={[
+                  { key: 'map', label: 'Sequence map' },
+                  { key: 'simulator', label: 'Simulator' },
+                ]}
+                selected={side}
+                onSelect={setSide}
+              >
+                {side === 'map' ? (
+                  <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
+                ) : (
+                  <Simulator tool={live.tool} tags={tags} hasErrors={problems.errors.length > 0} />
+                )}
+              </Tabs>
+              <ProblemList problems={problems.all} />
+            </aside>
+          </div>
+        </div>
+      </FormProvider>
+    </EditorContext.Provider>
+  );
+
+  function senderKnown(sender: NonNullable<ToolDefinition['sender']>, list: Senders) {
+    return sender.kind === 'phone_number'
+      ? list.phoneNumbers.some((number) => number.phoneNumber === sender.phoneNumber)
+      : list.messagingServices.some((service) => service.sid === sender.messagingServiceSid);
+  }
+}
+
+function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
+  if (state.kind === 'saved') return <span className="save-state">All changes saved</span>;
+  if (state.kind === 'saving') return <span className="save-state">Saving…</span>;
+  if (state.kind === 'dirty') return <span className="save-state">Unsaved changes</span>;
+  if (state.kind === 'conflict') return <Badge tone="danger">Not saved: changed elsewhere</Badge>;
+  return (
+    <span className="save-state save-state--failed" role="alert">
+      Not saved: {state.message}{' '}
+      <Button size="small" onClick={onRetry}>
+        Retry
+      </Button>
+    </span>
+  );
+}
+
+/** Every problem, each a button that jumps to the field it is about. */
+function ProblemList({ problems }: { problems: import('@sms-seq/engine').Problem[] }) {
+  if (problems.length === 0) return <p className="all-good">No problems found.</p>;
+  return (
+    <div className="problem-list" aria-label="Problems">
+      <h2>Problems ({problems.length})</h2>
+      <ul>
+        {problems.map((problem, index) => (
+          <li key={index} className={`problem problem--${problem.severity}`}>
+            <button type="button" className="link-button" onClick={() => focusPath(problem.path)}>
+              <Badge tone={problem.severity === 'error' ? 'danger' : 'warning'}>{problem.severity === 'error' ? 'Fix' : 'Check'}</Badge> {problem.message}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq/ui';
+import { ApiError, errorMessage } from '../../api/api-client';
+import type { ToolSummary } from '../../api/api.types';
+import { useCreateTool, useImportTool, useTools } from '../../api/use-tools';
+import { describeSender } from '../tool-editor/sender-label';
+
+/** Every tool of the account, with what a marketer checks at a glance, and the way to make one. */
+export function ToolsPage() {
+  const tools = useTools();
+  const navigate = useNavigate();
+  const create = useCreateTool();
+  const importTool = useImportTool();
+  const [name, setName] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [importError, setImportError] = useState<string[] | null>(null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!name.trim()) return;
+    create.mutate(name.trim(), { onSuccess: (tool) => void navigate(`/tools/${tool.id}`) });
+  };
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setImportError(null);
+    let definition: unknown;
+    try {
+      definition = JSON.parse(await file.text());
+    } catch {
+      setImportError([`${file.name} is not a JSON file exported from SMS Sequences.`]);
+      return;
+    }
+    importTool.mutate(definition, {
+      onSuccess: (tool) => void navigate(`/tools/${tool.id}`),
+      onError: (error) => {
+        const details = error instanceof ApiError && Array.isArray(error.details) ? (error.details as { message?: string; path?: unknown[] }[]) : [];
+        setImportError([
+          errorMessage(error),
+          ...details.map((problem) => `${(problem.path ?? []).join(' › ')}: ${problem.message ?? ''}`),
+        ]);
+      },
+    });
+  };
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>SMS sequence tools</h1>
+          <p className="lead">Each tool is one text-message conversation: contacts start it by texting a keyword, or a Keap campaign starts it.</p>
+        </div>
+      </div>
+      <Card title="Create a tool">
+        <form className="row row--end" onSubmit={submit}>
+          <Field label="Tool name" hint="Only you see it; contacts never do." className="grow">
+            {(props) => <input {...props} className="ui-input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Spring open house opt-in" />}
+          </Field>
+          <Button type="submit" variant="primary" busy={create.isPending} disabled={!name.trim()}>
+            Create tool
+          </Button>
+          <Button onClick={() => fileInput.current?.click()} busy={importTool.isPending}>
+            Import JSON…
+          </Button>
+          <input ref={fileInput} type="file" accept="application/json,.json" hidden aria-label="Tool JSON file" onChange={(e) => void onFile(e)} />
+        </form>
+        {create.isError ? <Alert tone="danger">{errorMessage(create.error)}</Alert> : null}
+        {importError ? (
+          <Alert tone="danger" title="The file was not imported">
+            <ul>
+              {importError.map((line, index) => (
+                <li key={index}>{line}</li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
+      </Card>
+      {tools.isPending ? (
+        <Loading label="Loading your tools…" />
+      ) : tools.isError ? (
+        <Alert tone="danger" actions={<Button onClick={() => void tools.refetch()}>Try again</Button>}>
+          {errorMessage(tools.error)}
+        </Alert>
+      ) : tools.data.length === 0 ? (
+        <EmptyState title="No tools yet">Name your first tool above; it starts with a step that asks for the contact’s email address.</EmptyState>
+      ) : (
+        <ToolsTable tools={tools.data} />
+      )}
+    </div>
+  );
+}
+
+function ToolsTable({ tools }: { tools: ToolSummary[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="ui-visually-hidden">Tools</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Sender</th>
+            <th scope="col">Keyword</th>
+            <th scope="col" className="num">
+              Conversations today
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tools.map((tool) => (
+            <tr key={tool.id}>
+              <td>
+                <Link to={`/tools/${tool.id}`}>{tool.name}</Link>
+              </td>
+              <td>
+                <ToolStatus tool={tool} />
+              </td>
+              <td>{describeSender(tool.sender)}</td>
+              <td>{tool.startMode === 'http_only' ? <span className="muted">HTTP Post only</span> : tool.keyword ? <code>{tool.keyword}</code> : '—'}</td>
+              <td className="num">{tool.conversationsToday}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ToolStatus({ tool }: { tool: Pick<ToolSummary, 'status' | 'publishedVersion' | 'hasUnpublishedChanges' | 'enabled'> }) {
+  if (tool.status === 'draft' || tool.publishedVersion === null) return <Badge tone="neutral">Draft</Badge>;
+  return (
+    <span className="row row--tight">
+      <Badge tone={tool.enabled ? 'success' : 'warning'}>{tool.enabled ? `Live · v${tool.publishedVersion}` : `Paused · v${tool.publishedVersion}`}</Badge>
+      {tool.hasUnpublishedChanges ? <Badge tone="info">Unpublished changes</Badge> : null}
+    </span>
+  );
+}
