@@ -268,6 +268,27 @@ describe('validating a tool', () => {
     ]);
   });
 
+  it('warns about conditions that match nothing or are never reached', () => {
+    const tool = goodTool()
+      .withStep('n', {
+        next: decideBy([
+          equalsAny([' ']),
+          equalsAny(['yes', '*']),
+          equalsAny(['no']),
+          compareTo('gt', 1),
+        ]),
+      })
+      .build();
+    const problems = problemsOf(tool);
+    expect(withCode(problems, 'condition_empty').map((p) => p.path)).toEqual([
+      ['steps', 1, 'next', 'conditions', 0, 'values'],
+    ]);
+    expect(withCode(problems, 'condition_shadowed').map((p) => p.path)).toEqual([
+      ['steps', 1, 'next', 'conditions', 2],
+      ['steps', 1, 'next', 'conditions', 3],
+    ]);
+  });
+
   it('warns about a reminder that would come after expiry', () => {
     const tool = goodTool()
       .withOptions({ expiryMinutes: 60, reminderMinutesBeforeExpiry: 60 })

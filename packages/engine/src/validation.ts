@@ -49,6 +49,8 @@ export type ProblemCode =
   | 'unknown_field'
   | 'unsupported_merge_field'
   | 'between_never_matches'
+  | 'condition_empty'
+  | 'condition_shadowed'
   | 'phone_field_not_phone'
   | 'reminder_after_expiry';
 
@@ -210,6 +212,7 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
     if (step.saveTo !== null) checkField(step.saveTo, [...at, 'saveTo'], context, add);
     if (step.next.kind === 'decide') {
       const next = step.next;
+      let catchAll: number | null = null;
       next.conditions.forEach((condition, c) => {
         const conditionAt: ProblemPath = [...at, 'next', 'conditions', c];
         if (condition.nextStepId !== null && !ids.has(condition.nextStepId)) {
@@ -221,6 +224,27 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
           );
         }
         checkConditionFields(condition, conditionAt, context, add);
+        if (
+          condition.kind === 'equals_any' &&
+          !condition.values.some((value) => value.trim() !== '')
+        ) {
+          add(
+            'warning',
+            'condition_empty',
+            [...conditionAt, 'values'],
+            'Add the words or phrases this condition looks for; as it is, it never matches.',
+          );
+        }
+        if (catchAll !== null) {
+          add(
+            'warning',
+            'condition_shadowed',
+            conditionAt,
+            `Condition ${catchAll + 1} above matches every reply ("*"), so this one is never reached.`,
+          );
+        } else if (condition.kind === 'equals_any' && condition.values.some(isCatchAll)) {
+          catchAll = c;
+        }
         if (
           condition.kind === 'between' &&
           betweenNeverMatches(condition.first, condition.second)
@@ -243,6 +267,11 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
       }
     }
   });
+}
+
+/** A pattern of only stars matches any reply at all. */
+function isCatchAll(pattern: string): boolean {
+  return /^\*+$/.test(pattern.trim());
 }
 
 function checkMessage(step: Step, at: ProblemPath, context: ValidationContext, add: Add) {
