@@ -2,7 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type AppConfig, loadConfig } from './config/config';
 import { AccountsModule } from './accounts/accounts.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ConfigModule } from './config/config.module';
+import { ConversationHistoryModule } from './conversation-history/conversation-history.module';
+import { RuntimeModule } from './conversations/runtime.module';
 import { DatabaseModule } from './database/database.module';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
@@ -32,6 +35,9 @@ export class AppModule {
         TwilioConnectionModule,
         KeapPickersModule,
         ToolsModule,
+        ConversationHistoryModule,
+        AnalyticsModule,
+        RuntimeModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -51,6 +51,28 @@ const configSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Conversation runtime. Durations are configuration so tests run them in seconds.
+   * CONVERSATION_MINUTE_MS: how long one "minute" of a tool's options (expiry, reminder) lasts.
+   * 60000 in production; TEST-ONLY speed-up: e.g. 1000 makes a 24-hour expiry last 24 minutes.
+   */
+  CONVERSATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
+  /** How often the sweep looks for conversations due a reminder or expiry tick. */
+  CONVERSATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Queue retries: attempts per job and the first backoff delay (doubles each attempt). */
+  QUEUE_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).default(2_000),
+  /** Jobs each queue runs at once in one process. */
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).default(10),
+  /** How often the outbox relay looks for work not yet on the queues. */
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Work published this long ago and still not done is published again (Redis lost it, or retries ran out). */
+  OUTBOX_REPUBLISH_AFTER_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Messages per second per sender, by number type (Twilio's documented defaults). */
+  SEND_RATE_LONG_CODE: z.coerce.number().positive().default(1),
+  SEND_RATE_TOLL_FREE: z.coerce.number().positive().default(3),
+  SEND_RATE_SHORT_CODE: z.coerce.number().positive().default(30),
+  SEND_RATE_MESSAGING_SERVICE: z.coerce.number().positive().default(1),
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
   RUN_WORKER_IN_API: z
     .enum(['true', 'false'])

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { toolDefinitionSchema, type ToolDefinition, type ToolDefinitionInput } from '@sms-seq/engine';
+import type { Sandbox } from '@sms-seq/sandbox';
+import type { DataSource } from 'typeorm';
+import { SecretBox } from '../../src/crypto/secret-box';
+
+export const DEMO_NUMBER = '+14155550100';
+export const DEMO_ACCOUNT_SID = 'AC00000000000000000000000000000001';
+export const DEMO_AUTH_TOKEN = 'sandbox-demo-auth-token-0000000001';
+
+/** An account connected to the sandbox's demo Keap tenant (tokens from its OAuth) and Twilio account. */
+export async function aConnectedAccount(
+  ds: DataSource,
+  sandbox: Sandbox,
+  secretsKey: string,
+  options: { smsUrl: string; tenantId?: string },
+): Promise<{ accountId: string }> {
+  const tenantId = options.tenantId ?? 'sb101';
+  const redirectUri = 'http://127.0.0.1/callback';
+  const code = sandbox.keap.issueAuthorizationCode({ clientId: 'sandbox-keap-client-id', redirectUri, tenantId });
+  const tokens = sandbox.keap.exchangeToken({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirectUri,
+    client_id: 'sandbox-keap-client-id',
+    client_secret: 'sandbox-keap-client-secret',
+  });
+  const box = new SecretBox(secretsKey);
+  const [account] = await ds.query(`INSERT INTO accounts (keap_app_name, name) VALUES ($1, 'Test') RETURNING id`, [
+    `${tenantId}-${randomBytes(3).toString('hex')}`,
+  ]);
+  const accountId: string = account.id;
+  await ds.query(
+    `INSERT INTO keap_connections (account_id, access_token_sealed, refresh_token_sealed, expires_at) VALUES ($1, $2, $3, $4)`,
+    [accountId, box.seal(tokens.access_token), box.seal(tokens.refresh_token), new Date(Date.now() + tokens.expires_in * 1000)],
+  );
+  await ds.query(`INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`, [
+    accountId,
+    DEMO_ACCOUNT_SID,
+    box.seal(DEMO_AUTH_TOKEN),
+  ]);
+  for (const number of sandbox.twilio.numbers.values()) number.smsUrl = options.smsUrl;
+  return { accountId };
+}
+
+/** A tool definition as a person writes it, defaults filled in; sender: the demo number. */
+export function aTool(input: Partial<ToolDefinitionInput> = {}): ToolDefinition {
+  return toolDefinitionSchema.parse({
+    name: 'Test tool',
+    sender: { kind: 'phone_number', phoneNumber: DEMO_NUMBER },
+    keyword: 'BLUE',
+    ...input,
+  });
+}
+
+/** Stores the tool and publishes it as version 1. */
+export async function aPublishedTool(ds: DataSource, accountId: string, definition: ToolDefinition): Promise<{ toolId: string; secret: string }> {
+  const secret = randomBytes(24).toString('base64url');
+  const senderKey = definition.sender?.kind === 'messaging_service' ? `service:${definition.sender.messagingServiceSid}` : `phone:${definition.sender?.phoneNumber}`;
+  const [tool] = await ds.query(
+    `INSERT INTO tools (account_id, name, draft, url_secret, live_sender_key, live_keyword) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [accountId, definition.name, JSON.stringify(definition), secret, senderKey, definition.startMode === 'keyword_or_http' && definition.keyword ? definition.keyword.trim().toUpperCase() : null],
+  );
+  const [version] = await ds.query(
+    `INSERT INTO tool_versions (tool_id, account_id, version, definition) VALUES ($1, $2, 1, $3) RETURNING id`,
+    [tool.id, accountId, JSON.stringify(definition)],
+  );
+  await ds.query(`UPDATE tools SET published_version_id = $2 WHERE id = $1`, [tool.id, version.id]);
+  return { toolId: tool.id, secret };
+}
+
+/** The sandbox tenant's tag id by name. */
+export function tagId(sandbox: Sandbox, name: string, tenantId = 'sb101'): number {
+  const tag = [...sandbox.keap.tenant(tenantId).tags.values()].find((t) => t.name === name);
+  if (!tag) throw new Error(`no tag ${name}`);
+  return Number(tag.id);
+}
+
+let nextPhone = 10;
+/** A fresh contact phone in the fictional 555-01xx range (valid for the phone library). */
+export function aPhone(): string {
+  nextPhone += 1;
+  return `+1212555${String(100 + (nextPhone % 100)).padStart(4, '0')}`;
+}
