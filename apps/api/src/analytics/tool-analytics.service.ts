@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ToolDefinition } from '@sms-seq/engine';
+import type { DataSource } from 'typeorm';
+import { ToolService } from '../tools/tool.service';
+
+export interface StepFunnel {
+  stepId: string;
+  name: string;
+  received: number;
+  replied: number;
+  branches: { conditionId: string; label: string; count: number }[];
+  optedOut: number;
+  expired: number;
+}
+
+export interface ToolAnalytics {
+  versionId: string | null;
+  steps: StepFunnel[];
+  started: number;
+  finished: number;
+}
+
+// Outcomes that mean the contact answered the step (see the engine's Outcome).
+const REPLY_OUTCOMES = ['matched', 'fallback', 'moved_on', 'reasked', 'resolving_contact'];
+
+/** Per-step funnel of one tool version, counted from the runtime's conversations, messages and events. */
+@Injectable()
+export class ToolAnalyticsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tools: ToolService,
+  ) {}
+
+  async forTool(accountId: string, toolId: string, versionId?: string): Promise<ToolAnalytics> {
+    const tool = await this.tools.find(accountId, toolId);
+    const id = versionId ?? tool.publishedVersionId;
+    if (!id) return { versionId: null, steps: funnelOf(tool.draft, new Map(), new Map(), new Map(), new Map()), started: 0, finished: 0 };
+    const version = await this.tools.findVersion(accountId, toolId, id);
+    const params = [accountId, version.id];
+    const conversations = `SELECT id FROM conversations WHERE account_id = $1 AND tool_version_id = $2`;
+    const received: { step: string; n: number }[] = await this.db.query(
+      `SELECT step_id step, count(DISTINCT conversation_id)::int n FROM messages
+       WHERE account_id = $1 AND direction = 'out' AND purpose = 'step' AND step_id IS NOT NULL
+         AND conversation_id IN (${conversations}) GROUP BY step_id`,
+      params,
+    );
+    const replied: { step: string; n: number }[] = await this.db.query(
+      `SELECT detail->>'stepId' step, count(DISTINCT conversation_id)::int n FROM conversation_events
+       WHERE type = ANY($3) AND conversation_id IN (${conversations}) GROUP BY 1`,
+      [...params, REPLY_OUTCOMES],
+    );
+    const branches: { step: string; cond: string; n: number }[] = await this.db.query(
+      `SELECT detail->>'stepId' step, CASE WHEN type = 'fallback' THEN 'fallback' ELSE detail->>'conditionId' END cond, count(*)::int n
+       FROM conversation_events WHERE type IN ('matched', 'fallback') AND conversation_id IN (${conversations}) GROUP BY 1, 2`,
+      params,
+    );
+    const ends: { step: string | null; status: string; n: number }[] = await this.db.query(
+      `SELECT current_step_id step, status, count(*)::int n FROM conversations WHERE account_id = $1 AND tool_version_id = $2 GROUP BY 1, 2`,
+      params,
+    );
+    const endsBy = (status: string) => new Map(ends.filter((e) => e.status === status && e.step).map((e) => [e.step as string, e.n]));
+    const branchMap = new Map<string, Map<string, number>>();
+    for (const b of branches) {
+      const m = branchMap.get(b.step) ?? new Map<string, number>();
+      m.set(b.cond, b.n);
+      branchMap.set(b.step, m);
+    }
+    return {
+      versionId: version.id,
+      steps: funnelOf(
+        version.definition,
+        new Map(received.map((r) => [r.step, r.n])),
+        new Map(replied.map((r) => [r.step, r.n])),
+        branchMap,
+        endsBy('opted_out'),
+        endsBy('expired'),
+      ),
+      started: ends.reduce((s, e) => s + e.n, 0),
+      finished: ends.filter((e) => e.status === 'finished').reduce((s, e) => s + e.n, 0),
+    };
+  }
+}
+
+/** Pure: the counts laid over the version's steps, every condition listed even at zero. */
+export function funnelOf(
+  definition: ToolDefinition,
+  received: Map<string, number>,
+  replied: Map<string, number>,
+  branches: Map<string, Map<string, number>>,
+  optedOut: Map<string, number>,
+  expired: Map<string, number> = new Map(),
+): StepFunnel[] {
+  return definition.steps.map((step) => {
+    const counts = branches.get(step.id) ?? new Map<string, number>();
+    const list =
+      step.next.kind === 'decide'
+        ? [
+            ...step.next.conditions.map((c, i) => ({ conditionId: c.id, label: conditionLabel(c, i), count: counts.get(c.id) ?? 0 })),
+            { conditionId: 'fallback', label: 'Nothing matched', count: counts.get('fallback') ?? 0 },
+          ]
+        : [];
+    return {
+      stepId: step.id,
+      name: step.name,
+      received: received.get(step.id) ?? 0,
+      replied: replied.get(step.id) ?? 0,
+      branches: list,
+      optedOut: optedOut.get(step.id) ?? 0,
+      expired: expired.get(step.id) ?? 0,
+    };
+  });
+}
+
+type Cond = Extract<ToolDefinition['steps'][number]['next'], { kind: 'decide' }>['conditions'][number];
+const OPS = { lt: '<', lte: '≤', gt: '>', gte: '≥' } as const;
+
+function conditionLabel(c: Cond, index: number): string {
+  const operand = (v: { source: 'static'; value: number } | { source: 'field'; field: string }) =>
+    v.source === 'static' ? String(v.value) : `~Contact.${v.field}~`;
+  switch (c.kind) {
+    case 'equals_any':
+      return c.values.length ? `equals ${c.values.join(' / ')}` : `Condition ${index + 1}`;
+    case 'compare':
+      return `${OPS[c.op]} ${operand(c.value)}`;
+    case 'between':
+      return `${OPS[c.first.op]} ${operand(c.first.value)} and ${OPS[c.second.op]} ${operand(c.second.value)}`;
+  }
+}
