@@ -4,7 +4,9 @@ import { KeapClient } from './keap-client';
 import { TokenManager } from './token-manager';
 import {
   KeapGrantRevokedError,
+  KeapNetworkError,
   KeapNotFoundError,
+  KeapServerError,
   KeapQuotaExhaustedError,
   KeapValidationError,
 } from './errors';
@@ -233,6 +235,24 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       );
       expect(observed[2]?.headers['x-keap-product-throttle-available']).toBe('0');
       expect(keap.callCounts()).toEqual({ 'tags.list': 4 });
+    });
+
+    it('rides out a short Keap outage, and types a longer one as retryable', async () => {
+      const keap = client();
+      sandbox.keap.failNextCalls(2, 503);
+      expect((await keap.listTags()).items.length).toBeGreaterThan(0);
+      expect(calls.map((c) => c.status)).toEqual([503, 503, 200]);
+      sandbox.keap.failNextCalls(10, 502);
+      const error = await keap.listTags().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeapServerError);
+      expect((error as KeapServerError).retryable).toBe(true);
+      expect(calls).toHaveLength(3 + 4);
+    });
+
+    it('types an unreachable Keap as a retryable network error', async () => {
+      const error = await client({ baseUrl: 'http://127.0.0.1:1/crm', retry: { maxAttempts: 2 } }).listTags().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeapNetworkError);
+      expect(calls.map((c) => c.status)).toEqual([0, 0]);
     });
 
     it('reports the daily quota gone as KeapQuotaExhaustedError without retrying', async () => {

@@ -74,6 +74,13 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
     return { now: new Date(sandbox.now()).toISOString() };
   }));
 
+  router.post(`${KEAP_CONTROL_BASE}/faults`, handle((req) => {
+    const { count, status = 503 } = body(req);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw KeapApiError.badRequest('count must be a whole number >= 0');
+    if (typeof status !== 'number' || status < 500 || status > 599) throw KeapApiError.badRequest('status must be a 5xx code');
+    sandbox.failNextCalls(count, status);
+    return { count, status };
+  }));
   router.get(`${KEAP_CONTROL_BASE}/calls`, handle(() => sandbox.callCounts()));
   router.post(`${KEAP_CONTROL_BASE}/reset`, handle(() => {
     sandbox.reset();

@@ -204,6 +204,8 @@ export class KeapSandbox {
   private refreshTokens = new Map<string, string>();
   private accessTokens = new Map<string, { grantId: string; expiresAt: number }>();
   private calls: KeapCallCounts = emptyCounts();
+  /** Injected outage: the next `count` REST calls answer `status` (e.g. 503). */
+  private faults: { status: number; count: number } = { status: 503, count: 0 };
 
   constructor(private readonly options: KeapSandboxOptions = {}) {
     this.baseNow = options.now ?? Date.now;
@@ -229,10 +231,16 @@ export class KeapSandbox {
     this.refreshTokens.clear();
     this.accessTokens.clear();
     this.calls = emptyCounts();
+    this.faults = { status: 503, count: 0 };
     this.throttle.limits = { ...KEAP_PUBLISHED_LIMITS, ...this.options.quotas };
     this.throttle.reset();
     this.clockOffsetMs = 0;
     this.accessTokenTtlSeconds = this.options.accessTokenTtlSeconds ?? 86_400;
+  }
+
+  /** The next `count` REST calls fail with `status` (5xx), as during a Keap outage. */
+  failNextCalls(count: number, status = 503): void {
+    this.faults = { status, count };
   }
 
   setQuotas(limits: Partial<KeapQuotaLimits>): KeapQuotaLimits {
@@ -376,6 +384,10 @@ export class KeapSandbox {
     const perTenant = (this.calls.byTenant[tenantId] ??= {});
     perTenant[operation] = (perTenant[operation] ?? 0) + 1;
     const decision = this.throttle.take(clientId, tenantId, this.now());
+    if (decision.allowed && this.faults.count > 0) {
+      this.faults.count -= 1;
+      throw new KeapApiError(this.faults.status, { code: this.faults.status, message: 'Service unavailable', status: 'UNAVAILABLE' }, decision.headers);
+    }
     if (decision.allowed) return decision.headers;
     this.calls.throttled += 1;
     const headers = { ...decision.headers, 'retry-after': String(decision.retryAfterSeconds) };
