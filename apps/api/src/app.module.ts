@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { ConversationHistoryModule } from './conversation-history/conversation-history.module';
 import { RuntimeModule } from './conversations/runtime.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
 import { KeapAuthModule } from './keap-auth/keap-auth.module';
@@ -37,6 +38,7 @@ export class AppModule {
         ToolsModule,
         ConversationHistoryModule,
         AnalyticsModule,
+        DemoModule,
         RuntimeModule,
       ],
       controllers: [HealthController],
