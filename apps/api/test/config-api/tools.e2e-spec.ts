@@ -254,7 +254,7 @@ describe('Tools API', () => {
         for (const url of ['/api/session', '/api/tools', '/api/twilio/senders', '/api/conversations', `/api/tools/${toolId}`]) {
           const res = await who.agent.get(url);
           responses.push(JSON.stringify(res.body), JSON.stringify(res.headers));
-          if (who === a && url === `/api/tools/${toolId}`) ownUrlSecrets.add(String(res.body.toolUrl).split('/').pop());
+          if (who === a && url === `/api/tools/${toolId}`) ownUrlSecrets.add(String(res.body.toolUrl).split('/').pop() ?? '');
         }
       }
       const logs = api.logLines();
