@@ -24,6 +24,16 @@ export const REDACTED_PATHS = [
   '*.urlSecret',
 ];
 
+/**
+ * Request URLs carry secrets in two places: the tool URL's path secret and the OAuth callback's
+ * `code`/`state`. Logs keep the route and drop those.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/hooks\/tools\/([^/?]+)\/[^/?]+/, '/hooks/tools/$1/[secret]')
+    .replace(/([?&](?:code|state|access_token|refresh_token)=)[^&#]*/g, '$1[redacted]');
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -42,7 +52,7 @@ export const REDACTED_PATHS = [
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,
               method: req.method,
-              url: req.url.replace(/\/hooks\/tools\/([^/]+)\/[^/?]+/, '/hooks/tools/$1/[secret]'),
+              url: redactUrl(req.url),
             }),
           },
         },
