@@ -76,9 +76,49 @@ export function tagId(sandbox: Sandbox, name: string, tenantId = 'sb101'): numbe
   return Number(tag.id);
 }
 
+const AREAS = ['212', '646', '718', '917', '347', '929'];
 let nextPhone = 10;
-/** A fresh contact phone in the fictional 555-01xx range (valid for the phone library). */
+/** A fresh contact phone in the fictional 555-01xx ranges of New York (valid for the phone library). */
 export function aPhone(): string {
   nextPhone += 1;
-  return `+1212555${String(100 + (nextPhone % 100)).padStart(4, '0')}`;
+  const area = AREAS[Math.floor(nextPhone / 100) % AREAS.length] ?? '212';
+  return `+1${area}555${String(100 + (nextPhone % 100)).padStart(4, '0')}`;
+}
+
+/** A contact in the sandbox's Keap tenant; answers its id. */
+export function aKeapContact(
+  sandbox: Sandbox,
+  contact: { firstName?: string; email?: string; phone?: string; phoneType?: string; budget?: number; color?: string },
+  tenantId = 'sb101',
+): number {
+  const tenant = sandbox.keap.tenant(tenantId);
+  const custom = tenant.customFields;
+  const idOf = (name: string) => custom.find((f) => f.field_name === name || f.label === name)?.id;
+  const { contact: created } = sandbox.keap.createContact(tenant, {
+    given_name: contact.firstName ?? 'Pat',
+    ...(contact.email ? { email_addresses: [{ email: contact.email, field: 'EMAIL1' }] } : {}),
+    ...(contact.phone ? { phone_numbers: [{ number: contact.phone, field: 'PHONE1', ...(contact.phoneType ? { type: contact.phoneType } : {}) }] } : {}),
+    custom_fields: [
+      ...(contact.budget !== undefined ? [{ id: idOf('Budget'), content: contact.budget }] : []),
+      ...(contact.color !== undefined ? [{ id: idOf('FavoriteColor'), content: contact.color }] : []),
+    ],
+  });
+  return Number(created.id);
+}
+
+/** Contacts of the tenant whose phone ends like this one (E.164 or national forms alike). */
+export function keapContactsWithPhone(sandbox: Sandbox, phone: string, tenantId = 'sb101') {
+  return [...sandbox.keap.tenant(tenantId).contacts.values()].filter((c) =>
+    c.phone_numbers.some((p) => p.number?.replace(/\D/g, '').endsWith(phone.slice(-10))),
+  );
+}
+
+/** Names of the tags the contact has in the sandbox tenant. */
+export function tagsOf(sandbox: Sandbox, contactId: number, tenantId = 'sb101'): string[] {
+  return sandbox.keap.tagsOf(sandbox.keap.tenant(tenantId), String(contactId)).map((t) => t.name);
+}
+
+/** The contact's notes in the sandbox tenant (title and text). */
+export function notesOf(sandbox: Sandbox, contactId: number, tenantId = 'sb101') {
+  return [...sandbox.keap.tenant(tenantId).notes.values()].filter((n) => String(n.contact_id) === String(contactId));
 }

@@ -1,96 +1,135 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { aConnectedAccount, aPhone, aPublishedTool, aTool, DEMO_NUMBER, tagId } from './builders';
-import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
+import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, DEMO_ACCOUNT_SID, DEMO_NUMBER, keapContactsWithPhone, tagId, tagsOf } from './builders';
+import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
-describe('runtime: keyword and HTTP Post starts', () => {
+describe('runtime: keyword starts', () => {
   let h: RuntimeHarness;
-  let accountId: string;
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(dataSource(h), h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const interested = tagId(h.sandbox, 'Interested');
+    const fallback = tagId(h.sandbox, 'Not interested');
+    const colorStep = {
+      id: 'color',
+      name: 'Color',
+      message: 'Hi ~Contact.FirstName~, do you like blue?',
+      next: {
+        kind: 'decide' as const,
+        conditions: [{ id: 'yes', kind: 'equals_any' as const, values: ['*yes*'], tagId: interested, nextStepId: 'thanks' }],
+        fallbackTagId: fallback,
+        fallbackStepId: null,
+      },
+    };
+    const thanks = { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' as const } };
+    await aPublishedTool(
+      h.ds,
+      accountId,
+      aTool({
+        name: 'Blue with email',
+        keyword: 'BLUE',
+        collectEmailFirst: true,
+        steps: [
+          { id: 'request-email', name: 'Request Email Address', message: 'Your email? Text STOP to stop.', saveTo: 'Email', validation: 'email' },
+          colorStep,
+          thanks,
+        ],
+      }),
+    );
+    await aPublishedTool(h.ds, accountId, aTool({ name: 'Green by phone', keyword: 'green', collectEmailFirst: false, steps: [colorStep, thanks] }));
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  function dataSource(harness: RuntimeHarness) {
-    return harness.t.app.get(DataSource);
-  }
-
-  const textsTo = (phone: string) => h.sandbox.twilio.messages.filter((m) => m.to === phone && m.direction === 'outbound-api');
-  const text = (from: string, body: string, extra: { deliverTwice?: boolean } = {}) =>
-    h.sandbox.twilio.receiveInbound({ from, to: DEMO_NUMBER, body, ...extra });
-  const contactsWithPhone = (phone: string) =>
-    [...h.sandbox.keap.tenant('sb101').contacts.values()].filter((c) => c.phone_numbers.some((p) => p.number?.replace(/\D/g, '').endsWith(phone.slice(-10))));
-
-  it('keyword start with email first creates a new contact with the phone, then runs the steps', async () => {
-    const ds = dataSource(h);
-    const interested = tagId(h.sandbox, 'Interested');
-    const fallback = tagId(h.sandbox, 'Not interested');
-    await aPublishedTool(
-      ds,
-      accountId,
-      aTool({
-        keyword: 'BLUE',
-        steps: [
-          { id: 'request-email', name: 'Request Email Address', message: 'Your email? Text STOP to stop.', saveTo: 'Email', validation: 'email' },
-          {
-            id: 'color',
-            name: 'Color',
-            message: 'Hi ~Contact.FirstName~, do you like blue?',
-            next: {
-              kind: 'decide',
-              conditions: [{ id: 'yes', kind: 'equals_any', values: ['*yes*'], tagId: interested, nextStepId: 'thanks' }],
-              fallbackTagId: fallback,
-              fallbackStepId: null,
-            },
-          },
-          { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
-        ],
-      }),
-    );
+  it('with email first, creates a new contact with email and phone, then runs the steps to the end', async () => {
     const phone = aPhone();
-    const first = await text(phone, ' blue ');
+    const first = await h.text(phone, ' blue ');
     expect(first.deliveries[0]?.responseStatus).toBe(200);
     expect(first.deliveries[0]?.responseBody).toContain('<Response/>');
-    await eventually(() => textsTo(phone).length === 1, 'the email question');
-    expect(textsTo(phone)[0]?.body).toBe('Your email? Text STOP to stop.');
+    await eventually(() => h.textsTo(phone).length === 1, 'the email question');
+    expect(h.textsTo(phone)).toEqual(['Your email? Text STOP to stop.']);
 
-    await text(phone, 'new.person@example.com');
-    await eventually(() => textsTo(phone).length === 2, 'the color question');
-    const created = contactsWithPhone(phone);
+    await h.text(phone, 'new.person@example.com');
+    await eventually(() => h.textsTo(phone).length === 2, 'the color question');
+    const created = keapContactsWithPhone(h.sandbox, phone);
     expect(created).toHaveLength(1);
-    expect(created[0]?.email_addresses.map((e) => e.email)).toContain('new.person@example.com');
+    expect(created[0]?.email_addresses.map((e) => e.email)).toEqual(['new.person@example.com']);
 
-    await text(phone, 'Oh yes please');
-    await eventually(() => textsTo(phone).length === 3, 'the thanks');
-    expect(textsTo(phone)[2]?.body).toBe('Great, thanks!');
-    const contactId = created[0]!.id;
-    await eventually(() => h.sandbox.keap.tenant('sb101').applied.get(contactId)?.has(String(interested)), 'the Interested tag');
-    const [waiting] = await ds.query(`SELECT status, current_step_id FROM conversations WHERE phone = $1`, [phone]);
-    expect(waiting).toEqual({ status: 'awaiting_reply', current_step_id: 'thanks' });
+    await h.text(phone, 'Oh yes please');
+    await eventually(() => h.textsTo(phone).length === 3, 'the thanks');
+    expect(h.textsTo(phone)[2]).toBe('Great, thanks!');
+    const contactId = Number(created[0]!.id);
+    await eventually(() => tagsOf(h.sandbox, contactId).includes('Interested'), 'the Interested tag');
+    expect(await h.conversationsOf(phone)).toEqual([expect.objectContaining({ status: 'awaiting_reply', current_step_id: 'thanks', contact_id: contactId })]);
+
     // A second keyword text while in the conversation is a reply, not a new start; "finish" ends it.
-    await text(phone, 'BLUE');
-    const row = await eventually(async () => {
-      const [r] = await ds.query(`SELECT status, ended_at FROM conversations WHERE phone = $1`, [phone]);
-      return r.status === 'finished' ? r : undefined;
-    }, 'the conversation to finish');
-    expect(row.ended_at).not.toBeNull();
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM conversations WHERE phone = $1`, [phone]);
-    expect(n).toBe(1);
+    await h.text(phone, 'BLUE');
+    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'finished', 'the conversation to finish');
+    await whenIdle(h);
+    const conversations = await h.conversationsOf(phone);
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]?.ended_at).not.toBeNull();
+    expect(h.textsTo(phone)).toHaveLength(3);
+    expect(tagsOf(h.sandbox, contactId)).toEqual(['Interested']);
   });
 
-  it('answers 403 to an inbound webhook without a valid signature', async () => {
+  it('with email first, finds an existing contact by email and stores the phone on it: no duplicate', async () => {
+    const phone = aPhone();
+    const existing = aKeapContact(h.sandbox, { firstName: 'Grace', email: 'grace.existing@example.com' });
+    const contactsBefore = h.sandbox.keap.tenant('sb101').contacts.size;
+    await h.text(phone, 'Blue');
+    await eventually(() => h.textsTo(phone).length === 1, 'the email question');
+    await h.text(phone, ' Grace.Existing@example.com ');
+    await eventually(() => h.textsTo(phone).length === 2, 'the color question');
+    // Merge fields are filled from the contact found.
+    expect(h.textsTo(phone)[1]).toBe('Hi Grace, do you like blue?');
+    expect(h.sandbox.keap.tenant('sb101').contacts.size).toBe(contactsBefore);
+    expect(keapContactsWithPhone(h.sandbox, phone).map((c) => Number(c.id))).toEqual([existing]);
+    expect((await h.conversationsOf(phone))[0]?.contact_id).toBe(existing);
+
+    await h.text(phone, 'nope');
+    await eventually(() => tagsOf(h.sandbox, existing).includes('Not interested'), 'the fallback tag');
+    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'finished', 'the end (fallback step: none)');
+  });
+
+  it('without email first, finds the contact by phone (an existing one, or a new one), then asks the first step', async () => {
+    const known = aPhone();
+    const existing = aKeapContact(h.sandbox, { firstName: 'Linus', phone: known });
+    const contactsBefore = h.sandbox.keap.tenant('sb101').contacts.size;
+    await h.text(known, 'GREEN');
+    await eventually(() => h.textsTo(known).length === 1, 'the first step');
+    expect(h.textsTo(known)).toEqual(['Hi Linus, do you like blue?']);
+    expect((await h.conversationsOf(known))[0]?.contact_id).toBe(existing);
+    expect(h.sandbox.keap.tenant('sb101').contacts.size).toBe(contactsBefore);
+
+    const stranger = aPhone();
+    await h.text(stranger, 'green');
+    await eventually(() => h.textsTo(stranger).length === 1, 'the first step for a new number');
+    const created = keapContactsWithPhone(h.sandbox, stranger);
+    expect(created).toHaveLength(1);
+    expect((await h.conversationsOf(stranger))[0]?.contact_id).toBe(Number(created[0]!.id));
+  });
+
+  it('a text that is no keyword starts nothing and is still kept', async () => {
+    const phone = aPhone();
+    await h.text(phone, 'purple');
+    await whenIdle(h);
+    expect(h.textsTo(phone)).toEqual([]);
+    expect(await h.conversationsOf(phone)).toEqual([]);
+    const [kept] = await h.ds.query(`SELECT body, status FROM messages WHERE phone = $1 AND direction = 'in'`, [phone]);
+    expect(kept).toEqual({ body: 'purple', status: 'processed' });
+  });
+
+  it('answers 403 to an inbound webhook without a valid signature, and stores nothing', async () => {
     const res = await request(h.t.app.getHttpServer())
       .post('/hooks/twilio/sms')
       .type('form')
-      .send({ AccountSid: 'AC00000000000000000000000000000001', From: '+12125550111', To: DEMO_NUMBER, Body: 'BLUE', MessageSid: 'SMfake' })
+      .send({ AccountSid: DEMO_ACCOUNT_SID, From: '+12125550111', To: DEMO_NUMBER, Body: 'BLUE', MessageSid: 'SMfake' })
       .set('X-Twilio-Signature', 'bad');
     expect(res.status).toBe(403);
+    expect(res.text).toContain('invalid_signature');
+    expect(await h.ds.query(`SELECT 1 FROM messages WHERE provider_sid = 'SMfake'`)).toEqual([]);
   });
 });

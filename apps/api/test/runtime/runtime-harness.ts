@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
+import { createServer, type Server as NetServer, type Socket, connect } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { createSandbox, type Sandbox } from '@sms-seq/sandbox';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { loadConfig } from '../../src/config/config';
+import { configureApp } from '../../src/configure-app';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { DEMO_NUMBER } from './builders';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,11 +22,71 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A TCP relay in front of the real Redis: `cut()` drops every connection and refuses new ones (a
+ * Redis outage as the app sees it), `restore()` lets them in again.
+ */
+export interface RedisLine {
+  url: string;
+  cut(): void;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function aRedisLine(target: URL): Promise<RedisLine> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: NetServer | null = null;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        sockets.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+  await listen();
+  return {
+    url: `redis://127.0.0.1:${port}${target.pathname}`,
+    cut: () => void stop(),
+    restore: listen,
+    close: stop,
+  };
+}
+
 export interface RuntimeHarness {
   t: TestApp;
+  ds: DataSource;
   sandbox: Sandbox;
   sandboxUrl: string;
   publicUrl: string;
+  /** Present when started with `{ redisLine: true }`. */
+  redis: RedisLine | null;
+  /** The texts the app sent to this phone, oldest first (bodies). */
+  textsTo(phone: string): string[];
+  /** The phone texts one of the sandbox's numbers (the demo number unless `to`). */
+  text(from: string, body: string, extra?: { deliverTwice?: boolean; to?: string }): ReturnType<Sandbox['twilio']['receiveInbound']>;
+  /** The phone's conversations, oldest first. */
+  conversationsOf(phone: string): Promise<{ id: string; status: string; current_step_id: string | null; contact_id: number | null; ended_at: Date | null }[]>;
+  /** One more API process (HTTP + worker) on the same database and Redis. */
+  anotherInstance(): Promise<{ app: INestApplication; url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -28,16 +95,17 @@ export interface RuntimeHarness {
  * and Keap in-process on another, real PostgreSQL and Redis (own key prefix). Durations are
  * configuration: seconds instead of minutes and hours.
  */
-export async function startRuntime(env: Record<string, string> = {}): Promise<RuntimeHarness> {
+export async function startRuntime(env: Record<string, string> = {}, options: { redisLine?: boolean } = {}): Promise<RuntimeHarness> {
   const sandboxPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const sandbox = createSandbox({ publicUrl: sandboxUrl });
   const sandboxServer: Server = await new Promise((resolve) => {
     const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
   });
+  const redis = options.redisLine ? await aRedisLine(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')) : null;
   const appPort = await freePort();
   const publicUrl = `http://127.0.0.1:${appPort}`;
-  const t = await startTestApp({
+  const appEnv: Record<string, string> = {
     PORT: String(appPort),
     PUBLIC_URL: publicUrl,
     KEAP_API_URL: `${sandboxUrl}/crm`,
@@ -53,16 +121,42 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     OUTBOX_REPUBLISH_AFTER_MS: '3000',
     CONVERSATION_SWEEP_INTERVAL_MS: '200',
     SEND_RATE_LONG_CODE: '100',
+    SEND_RATE_MESSAGING_SERVICE: '100',
+    ...(redis ? { REDIS_URL: redis.url } : {}),
     ...env,
-  });
+  };
+  const t = await startTestApp(appEnv);
   await t.app.listen(appPort, '127.0.0.1');
+  const ds = t.app.get(DataSource);
+  const others: { close(): Promise<void> }[] = [];
   return {
     t,
+    ds,
     sandbox,
     sandboxUrl,
     publicUrl,
+    redis,
+    textsTo: (phone) => sandbox.twilio.messages.filter((m) => m.to === phone && m.direction === 'outbound-api').map((m) => m.body),
+    text: (from, body, extra = {}) => sandbox.twilio.receiveInbound({ from, to: extra.to ?? DEMO_NUMBER, body, deliverTwice: extra.deliverTwice }),
+    conversationsOf: (phone) =>
+      ds.query(`SELECT id, status, current_step_id, contact_id, ended_at FROM conversations WHERE phone = $1 ORDER BY started_at, created_at`, [phone]),
+    async anotherInstance() {
+      const port = await freePort();
+      // Same database, same secrets key, same Redis prefix: one deployment, two processes.
+      const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRETS_KEY: t.config.SECRETS_KEY, DATABASE_URL: t.db.url, ...appEnv, PORT: String(port) });
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      configureApp(app);
+      await app.init();
+      await app.listen(port, '127.0.0.1');
+      const instance = { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+      others.push(instance);
+      return instance;
+    },
     async close() {
+      for (const o of others) await o.close();
       await t.close();
+      await redis?.close();
       await new Promise((resolve) => sandboxServer.close(resolve));
     },
   };
@@ -82,4 +176,18 @@ export async function eventually<T>(check: () => Promise<T | undefined | false |
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Lets the app settle, then checks that `check` still holds: for "nothing more happened" after
+ * work that is observable (e.g. once the outbox is drained), so no fixed sleep is needed.
+ */
+export async function whenIdle(h: RuntimeHarness, timeoutMs = 15_000): Promise<void> {
+  await eventually(async () => {
+    const [{ n }] = await h.ds.query(
+      `SELECT (SELECT count(*) FROM outbox WHERE done_at IS NULL) + (SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'received') AS n`,
+    );
+    return Number(n) === 0;
+  }, 'the runtime to have no work left', timeoutMs);
+  await h.sandbox.twilio.whenIdle();
 }
