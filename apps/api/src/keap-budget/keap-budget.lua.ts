@@ -298,3 +298,9 @@ for i = 1, #r.calls, 2 do
 end
 return cjson.encode(r)
 `;
+
+/** Take waiters out of the running (closed process, gave up): without a lease they are dropped. ARGV: 1 prefix, 2.. ids. */
+export const RELEASE_SCRIPT = `${COMMON}
+for i = 2, #ARGV do redis.call('ZREM', P .. ':leases', ARGV[i]) end
+return 1
+`;

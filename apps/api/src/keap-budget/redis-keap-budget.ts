@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { KeapBudgetConfig } from './keap-budget.config';
 import { KeapBudgetClosedError, KeapBudgetInvalidCallError, KeapBudgetWaitTimeoutError } from './keap-budget.errors';
-import { DISPATCH_SCRIPT, HEARTBEAT_SCRIPT, OBSERVE_SCRIPT, REPORT_SCRIPT } from './keap-budget.lua';
+import { DISPATCH_SCRIPT, HEARTBEAT_SCRIPT, OBSERVE_SCRIPT, RELEASE_SCRIPT, REPORT_SCRIPT } from './keap-budget.lua';
 import type { KeapCallContext, KeapRequestGate } from './keap-request-gate';
 import { readKeapRateHeaders } from './keap-rate-headers';
 
@@ -54,9 +54,13 @@ type EvalClient = Redis & {
   keapBudgetHeartbeat(...args: (string | number)[]): Promise<string[]>;
   keapBudgetObserve(...args: (string | number)[]): Promise<number>;
   keapBudgetReport(...args: (string | number)[]): Promise<string>;
+  keapBudgetRelease(...args: (string | number)[]): Promise<number>;
 };
 
 /**
+ * Keys are built inside the Lua scripts from `keyPrefix` (never by ioredis), so give this class a
+ * client without ioredis' own `keyPrefix` option, or fold that prefix into `keyPrefix`.
+ *
  * The one Keap API budget shared by every process (see README.md). `acquire` parks the call in a
  * per-account, per-priority queue in Redis and resolves once a dispatch (run by whichever process
  * notices budget is free) grants it; grants are announced on pub/sub, so waiters do not poll.
@@ -86,6 +90,7 @@ export class RedisKeapBudget implements KeapRequestGate {
     define('keapBudgetHeartbeat', HEARTBEAT_SCRIPT);
     define('keapBudgetObserve', OBSERVE_SCRIPT);
     define('keapBudgetReport', REPORT_SCRIPT);
+    define('keapBudgetRelease', RELEASE_SCRIPT);
   }
 
   get config(): KeapBudgetConfig {
@@ -193,7 +198,7 @@ export class RedisKeapBudget implements KeapRequestGate {
     for (const id of ids) this.settle(id, new KeapBudgetClosedError());
     if (ids.length > 0) {
       // Without a lease the next dispatch drops them instead of spending budget on them.
-      await this.redis.zrem(`${this.options.keyPrefix}:leases`, ...ids).catch(() => undefined);
+      await this.redis.keapBudgetRelease(this.options.keyPrefix, ...ids).catch(() => undefined);
     }
     if (this.subscriber) await this.subscriber.quit().catch(() => undefined);
   }
@@ -307,7 +312,7 @@ export class RedisKeapBudget implements KeapRequestGate {
     const waiter = this.waiters.get(id);
     if (!waiter) return;
     this.settle(id, new KeapBudgetWaitTimeoutError(waiter.ctx.accountId, Date.now() - waiter.startedAt));
-    void this.redis.zrem(`${this.options.keyPrefix}:leases`, id).catch(() => undefined);
+    void this.redis.keapBudgetRelease(this.options.keyPrefix, id).catch(() => undefined);
   }
 
   private settle(id: string, err?: Error): void {
