@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { KeapFailureInterceptor } from './keap-failure.interceptor';
 import { SessionModule } from '../session/session.module';
 import { KeapClientFactory } from './keap-client.factory';
 import { KeapAuthController } from './keap-auth.controller';
@@ -10,7 +12,9 @@ import { KeapTokensService } from './keap-tokens.service';
 @Module({
   imports: [SessionModule],
   controllers: [KeapAuthController],
-  providers: [{ provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService, KeapClientFactory],
+  providers: [
+    { provide: APP_INTERCEPTOR, useClass: KeapFailureInterceptor },
+    { provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService, KeapClientFactory],
   exports: [KeapTokensService, KeapClientFactory, KeapTokenGrant],
 })
 export class KeapAuthModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { KeapClient, type KeapCallPriority, type KeapRequestGate } from '@sms-seq/crm-keap';
+import { KeapClient, type KeapCallPriority, type KeapRequestGate, type KeapRetryPolicy } from '@sms-seq/crm-keap';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { KeapTokensService } from './keap-tokens.service';
@@ -16,8 +16,10 @@ export class KeapClientFactory {
     @Optional() @Inject(KEAP_REQUEST_GATE) private readonly gate?: KeapRequestGate,
   ) {}
 
-  clientFor(accountId: string, priority: KeapCallPriority = 'interactive'): KeapClient {
+  /** `retry` shortens the backoff where a person is waiting for the answer (pickers). */
+  clientFor(accountId: string, priority: KeapCallPriority = 'interactive', retry?: Partial<KeapRetryPolicy>): KeapClient {
     return new KeapClient({
+      ...(retry ? { retry } : {}),
       baseUrl: this.config.KEAP_API_URL,
       accountId,
       priority,

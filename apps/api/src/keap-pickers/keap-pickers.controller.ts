@@ -1,9 +1,15 @@
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import { type FieldOption, KeapPickersService, type TagOption } from './keap-pickers.service';
 
+const pickerQuery = z.object({
+  refresh: z
+    .enum(['0', '1', 'true', 'false'], { error: 'refresh must be 1 or 0' })
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
+});
 const createTagBody = z.object({ name: z.string().trim().min(1, 'give the tag a name').max(100) });
 
 @ApiTags('keap')
@@ -15,14 +21,18 @@ export class KeapPickersController {
 
   @Get('fields')
   @ApiQuery({ name: 'refresh', required: false, description: '1 reads the fields from Keap again' })
-  async fields(@CurrentAccountId() accountId: string, @Query('refresh') refresh?: string): Promise<{ fields: FieldOption[] }> {
-    return { fields: await this.pickers.fields(accountId, refresh === '1' || refresh === 'true') };
+  @ApiOperation({ summary: 'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.' })
+  async fields(@CurrentAccountId() accountId: string, @Query() query: unknown): Promise<{ fields: FieldOption[]; stale?: true }> {
+    const list = await this.pickers.fields(accountId, pickerQuery.parse(query).refresh);
+    return { fields: list.items, ...(list.stale ? { stale: true as const } : {}) };
   }
 
   @Get('tags')
   @ApiQuery({ name: 'refresh', required: false, description: '1 reads the tags from Keap again' })
-  async tags(@CurrentAccountId() accountId: string, @Query('refresh') refresh?: string): Promise<{ tags: TagOption[] }> {
-    return { tags: await this.pickers.tags(accountId, refresh === '1' || refresh === 'true') };
+  @ApiOperation({ summary: 'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.' })
+  async tags(@CurrentAccountId() accountId: string, @Query() query: unknown): Promise<{ tags: TagOption[]; stale?: true }> {
+    const list = await this.pickers.tags(accountId, pickerQuery.parse(query).refresh);
+    return { tags: list.items, ...(list.stale ? { stale: true as const } : {}) };
   }
 
   @Post('tags')

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { REDIS } from '../accounts/accounts.module';
 import { InvalidInputError } from '../errors/domain-error';
 import { KeapClientFactory } from '../keap-auth/keap-client.factory';
+import { isRetryableKeapFailure } from '../keap-auth/keap-failure';
 
 export interface FieldOption {
   key: string;
@@ -22,6 +23,16 @@ export interface TagOption {
 // Keap calls are the scarcest resource: the pickers are read from Keap once an hour at most,
 // unless the user asks for a refresh.
 const CACHE_TTL_SECONDS = 60 * 60;
+// The last list Keap gave us, kept longer: served (marked stale) while Keap is down.
+const LAST_KNOWN_TTL_SECONDS = 30 * 24 * 60 * 60;
+// A person is waiting on the picker: one quick retry, then the last known list or a clear 503.
+const PICKER_RETRY = { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 };
+
+/** A picker's list; `stale` when Keap did not answer and the last known list is served instead. */
+export interface PickerList<T> {
+  items: T[];
+  stale: boolean;
+}
 
 const CUSTOM_KINDS: Record<string, ContactFieldKind> = {
   EMAIL: 'email',
@@ -43,9 +54,9 @@ export class KeapPickersService {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  async fields(accountId: string, refresh = false): Promise<FieldOption[]> {
+  async fields(accountId: string, refresh = false): Promise<PickerList<FieldOption>> {
     return this.cached(`pickers:${accountId}:fields`, refresh, async () => {
-      const model = await this.keap.clientFor(accountId).getContactModel({ refresh: true });
+      const model = await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).getContactModel({ refresh: true });
       const custom: FieldOption[] = model.custom_fields.flatMap((def) => {
         const key = customFieldKey(def);
         if (!key) return [];
@@ -56,9 +67,9 @@ export class KeapPickersService {
     });
   }
 
-  async tags(accountId: string, refresh = false): Promise<TagOption[]> {
+  async tags(accountId: string, refresh = false): Promise<PickerList<TagOption>> {
     return this.cached(`pickers:${accountId}:tags`, refresh, async () => {
-      const tags = await this.keap.clientFor(accountId).listAllTags();
+      const tags = await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).listAllTags();
       return tags.map(tagOption).sort((a, b) => a.name.localeCompare(b.name));
     });
   }
@@ -66,9 +77,9 @@ export class KeapPickersService {
   async createTag(accountId: string, name: string): Promise<TagOption> {
     const trimmed = name.trim();
     if (!trimmed) throw new InvalidInputError('Give the tag a name.');
-    const tag = tagOption(await this.keap.clientFor(accountId).createTag({ name: trimmed }));
+    const tag = tagOption(await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).createTag({ name: trimmed }));
     // The cached list would miss the new tag: forget it so the next read includes it.
-    await this.redis.del(`pickers:${accountId}:tags`);
+    await this.redis.del(`pickers:${accountId}:tags`, `pickers:${accountId}:tags:last`);
     return tag;
   }
 
@@ -79,14 +90,23 @@ export class KeapPickersService {
     return (JSON.parse(raw) as FieldOption[]).filter((f) => f.custom).map((f) => f.key);
   }
 
-  private async cached<T>(key: string, refresh: boolean, load: () => Promise<T>): Promise<T> {
+  private async cached<T>(key: string, refresh: boolean, load: () => Promise<T[]>): Promise<PickerList<T>> {
     if (!refresh) {
       const raw = await this.redis.get(key);
-      if (raw) return JSON.parse(raw) as T;
+      if (raw) return { items: JSON.parse(raw) as T[], stale: false };
     }
-    const value = await load();
-    await this.redis.set(key, JSON.stringify(value), 'EX', CACHE_TTL_SECONDS);
-    return value;
+    let value: T[];
+    try {
+      value = await load();
+    } catch (err) {
+      if (!isRetryableKeapFailure(err)) throw err;
+      const last = await this.redis.get(`${key}:last`);
+      if (last) return { items: JSON.parse(last) as T[], stale: true };
+      throw err;
+    }
+    const json = JSON.stringify(value);
+    await this.redis.multi().set(key, json, 'EX', CACHE_TTL_SECONDS).set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS).exec();
+    return { items: value, stale: false };
   }
 }
 

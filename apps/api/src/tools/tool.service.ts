@@ -14,7 +14,10 @@ import { type DataSource, In, IsNull, Not, type Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { Conversation } from '../conversations/conversation.entity';
+import { AccountService } from '../accounts/account.service';
 import { NotFoundError } from '../errors/domain-error';
+import { KeapDisconnectedError } from '../keap-auth/keap-disconnected.error';
+import { REVOKED_REASON } from '../keap-auth/keap-tokens.service';
 import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
 import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
 import { senderKey } from './sender-key';
@@ -44,6 +47,7 @@ export class ToolService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly pickers: KeapPickersService,
     private readonly senders: TwilioSendersService,
+    private readonly accounts: AccountService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -120,6 +124,8 @@ export class ToolService {
 
   async setEnabled(accountId: string, toolId: string, enabled: boolean): Promise<ToolDetail> {
     const tool = await this.find(accountId, toolId);
+    // Disabling always works; turning a tool on while Keap is disconnected would only fail later.
+    if (enabled) await this.assertKeapConnected(accountId);
     await this.tools.update({ id: tool.id, accountId }, { enabled });
     return this.get(accountId, toolId);
   }
@@ -147,6 +153,7 @@ export class ToolService {
   /** Publishing makes an immutable version; refused (422) with the problems while there are errors. */
   async publish(accountId: string, toolId: string): Promise<VersionSummary> {
     const tool = await this.find(accountId, toolId);
+    await this.assertKeapConnected(accountId);
     const problems = await this.problemsOf(tool, 'publish');
     if (hasErrors(problems)) throw new ToolHasProblemsError(problems);
     const definition = tool.draft;
@@ -182,6 +189,12 @@ export class ToolService {
       });
     }
     return versionSummary(version);
+  }
+
+  /** A disconnected account (revoked Keap grant) cannot put tools live: 409 with the reason. */
+  private async assertKeapConnected(accountId: string): Promise<void> {
+    const account = await this.accounts.get(accountId);
+    if (account.status === 'disconnected') throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
   }
 
   private async insert(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
