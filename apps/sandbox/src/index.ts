@@ -1,2 +1,12 @@
 export * from './app';
 export { SANDBOX_KEAP_CLIENT, DEMO_TENANT_ID, SECOND_TENANT_ID, DEMO_TAG_NAMES, type KeapSandbox } from './keap';
+export {
+  DEMO_ACCOUNT_SID,
+  DEMO_AUTH_TOKEN,
+  DEMO_API_KEY_SID,
+  DEMO_API_KEY_SECRET,
+  DEMO_MESSAGING_SERVICE_SID,
+  type TwilioSandbox,
+  type TwilioNumberState,
+  type TwilioServiceState,
+} from './twilio';

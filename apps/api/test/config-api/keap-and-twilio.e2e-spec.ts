@@ -1,5 +1,4 @@
-import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox/dist/keap';
-import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from '@sms-seq/sandbox/dist/twilio';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { KeapDisconnectedError } from '../../src/keap-auth/keap-disconnected.error';

@@ -1,4 +1,4 @@
-import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox/dist/keap';
+import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import request from 'supertest';
 import { type ConfigApi, startConfigApi } from './support/config-api-harness';
 

@@ -1,5 +1,4 @@
-import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox/dist/keap';
-import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from '@sms-seq/sandbox/dist/twilio';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool } from './support/tool-builder';

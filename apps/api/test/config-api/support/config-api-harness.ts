@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createSandbox, type Sandbox } from '@sms-seq/sandbox';
+import { createSandbox, SANDBOX_KEAP_CLIENT, type Sandbox } from '@sms-seq/sandbox';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import request from 'supertest';
@@ -14,8 +14,6 @@ import { AppModule } from '../../../src/app.module';
 import { type AppConfig, loadConfig } from '../../../src/config/config';
 import { configureApp } from '../../../src/configure-app';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
-
-export const SANDBOX_CLIENT = { id: 'sandbox-keap-client-id', secret: 'sandbox-keap-client-secret' };
 
 export interface ConfigApi {
   app: INestApplication;
@@ -69,8 +67,8 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
     KEAP_AUTHORIZE_URL: `${sandboxUrl}/app/oauth/authorize`,
     KEAP_TOKEN_URL: `${sandboxUrl}/token`,
     KEAP_API_URL: `${sandboxUrl}/crm`,
-    KEAP_CLIENT_ID: SANDBOX_CLIENT.id,
-    KEAP_CLIENT_SECRET: SANDBOX_CLIENT.secret,
+    KEAP_CLIENT_ID: SANDBOX_KEAP_CLIENT.clientId,
+    KEAP_CLIENT_SECRET: SANDBOX_KEAP_CLIENT.clientSecret,
     KEAP_REFRESH_INTERVAL_SECONDS: '0',
     TWILIO_API_BASE_URL: sandboxUrl,
     RUN_WORKER_IN_API: 'false',
