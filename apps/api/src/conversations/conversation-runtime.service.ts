@@ -104,14 +104,18 @@ export class ConversationRuntime {
       return true;
     }
     if (keyword === 'opt_in') {
-      await m.query(`DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`, [
-        message.accountId,
-        message.senderKey,
-        message.phone,
-      ]);
-      if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_in', at }, out);
-      await this.markProcessed(m, message, conversation?.id ?? null);
-      return true;
+      // YES is an opt-in word too, but to a number that never opted out it is a reply ("Do you like blue?" "Yes").
+      const optedOut = await this.isOptedOut(m, message.accountId, message.senderKey, message.phone);
+      if (optedOut || !conversation) {
+        await m.query(`DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`, [
+          message.accountId,
+          message.senderKey,
+          message.phone,
+        ]);
+        if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_in', at }, out);
+        await this.markProcessed(m, message, conversation?.id ?? null);
+        return true;
+      }
     }
     if (conversation) {
       // Replies wait, in order, until the contact is known (the step's field save needs it).
