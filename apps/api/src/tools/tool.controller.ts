@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { schemaRef } from '../openapi/tool-schemas';
 import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
 import type { Response } from 'express';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
@@ -32,23 +33,35 @@ export class ToolController {
   }
 
   @Post()
+  @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
   @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
   create(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.create(accountId, createToolBody.parse(body).name);
   }
 
   @Post('import')
+  @ApiBody({ schema: { type: 'object', required: ['definition'], properties: { definition: schemaRef('ToolDefinitionInput') } } })
+  @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
   @ApiOperation({ summary: 'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.' })
   import(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.import(accountId, importToolBody.parse(body).definition);
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
   get(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
     return this.tools.get(accountId, id);
   }
 
   @Put(':id')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['draft', 'draftRevision'],
+      properties: { draft: schemaRef('ToolDefinitionInput'), draftRevision: { type: 'integer', minimum: 1 } },
+    },
+  })
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
   @ApiOperation({ summary: 'Saves the draft (even with problems); 409 when draftRevision is stale.' })
   update(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
     const { draft, draftRevision } = updateToolBody.parse(body);
@@ -62,23 +75,28 @@ export class ToolController {
   }
 
   @Post(':id/publish')
+  @ApiCreatedResponse({ schema: schemaRef('VersionSummary') })
   @ApiOperation({ summary: 'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.' })
   publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<VersionSummary> {
     return this.tools.publish(accountId, id);
   }
 
   @Get(':id/versions')
+  @ApiOkResponse({ schema: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: schemaRef('VersionSummary') } } } })
   async versions(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<{ versions: VersionSummary[] }> {
     return { versions: await this.tools.listVersions(accountId, id) };
   }
 
   @Post(':id/enabled')
   @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } } })
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
   setEnabled(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.setEnabled(accountId, id, enabledBody.parse(body).enabled);
   }
 
   @Get(':id/export')
+  @ApiOkResponse({ schema: schemaRef('ToolDefinition'), description: 'The tool definition as a file (Content-Disposition: attachment).' })
   async export(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
@@ -92,6 +110,7 @@ export class ToolController {
 
   @Post(':id/url-secret/rotate')
   @HttpCode(200)
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
   rotate(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
     return this.tools.rotateUrlSecret(accountId, id);
   }
