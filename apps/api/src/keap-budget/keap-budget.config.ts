@@ -28,6 +28,13 @@ export interface KeapBudgetConfig {
   maxBackoffMs: number;
   /** Give up waiting after this long (0: wait as long as it takes). */
   maxWaitMs: number;
+  /**
+   * After a 429 nobody saw coming, every window's guard grows by this much, doubling on each
+   * further surprise up to `adaptiveGuardMaxMs`, and lapses `adaptiveGuardTtlMs` after the last one.
+   */
+  adaptiveGuardMs: number;
+  adaptiveGuardMaxMs: number;
+  adaptiveGuardTtlMs: number;
   /** At most this many grants per Redis round trip (bounds script run time). */
   maxGrantsPerDispatch: number;
 }
@@ -51,6 +58,9 @@ export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
   defaultBackoffMs: 2000,
   maxBackoffMs: 120_000,
   maxWaitMs: 0,
+  adaptiveGuardMs: 50,
+  adaptiveGuardMaxMs: 1000,
+  adaptiveGuardTtlMs: 600_000,
   maxGrantsPerDispatch: 200,
 };
 
@@ -67,6 +77,9 @@ export function scaledKeapBudgetConfig(factor: number, overrides: Partial<KeapBu
     pollMs: Math.max(20, d.pollMs / factor),
     defaultBackoffMs: d.defaultBackoffMs / factor,
     maxBackoffMs: d.maxBackoffMs / factor,
+    adaptiveGuardMs: d.adaptiveGuardMs / factor,
+    adaptiveGuardMaxMs: d.adaptiveGuardMaxMs / factor,
+    adaptiveGuardTtlMs: d.adaptiveGuardTtlMs / factor,
     ...overrides,
   };
 }

@@ -63,6 +63,9 @@ export const DISPATCH_SCRIPT = `${COMMON}
 local perSecond, perMinute, perDay = cfg(2), cfg(3), cfg(4)
 local tPerMinute, tPerDay = cfg(5), cfg(6)
 local secondSpan, minuteSpan, dayMs, leaseMs, maxGrants = cfg(7), cfg(8), cfg(9), cfg(10), cfg(11)
+-- learned extra guard after 429s (see OBSERVE_SCRIPT)
+local xguard = num(redis.call('GET', P .. ':xguard'), 0)
+secondSpan, minuteSpan = secondSpan + xguard, minuteSpan + xguard
 local dayIdx = math.floor(now / dayMs)
 local dayTtl = math.ceil(dayMs * 2)
 
@@ -213,16 +216,25 @@ return out
 
 /**
  * Fold one Keap response into the shared state. ARGV: 1 prefix, 2 accountId, 3 observation JSON
- * (see KeapBudgetObservation), 4 secondSpan, 5 minuteSpan, 6 dayMs.
+ * (see KeapBudgetObservation), 4 secondSpan, 5 minuteSpan, 6 dayMs, 7 first extra guard after a
+ * 429, 8 its cap, 9 how long it lasts.
  */
 export const OBSERVE_SCRIPT = `${COMMON}
 local acc = ARGV[2]
 local o = cjson.decode(ARGV[3])
-local minuteSpan, dayMs = tonumber(ARGV[5]), tonumber(ARGV[6])
+local minuteSpan, dayMs = tonumber(ARGV[5]) + num(redis.call('GET', P .. ':xguard'), 0), tonumber(ARGV[6])
 local dayIdx = math.floor(now / dayMs)
 
 if o.pauseMs and o.pauseMs > 0 then
   local cur = redis.call('PTTL', P .. ':pause')
+  if cur <= 0 then
+    -- A 429 we did not see coming: calls reach Keap with more jitter than our guard (or Keap
+    -- counts more strictly than we model). Widen every window's guard, doubling per surprise up
+    -- to a cap; it lapses after a calm period. One bump per pause: a burst of 429s is one surprise.
+    local xg = num(redis.call('GET', P .. ':xguard'), 0)
+    local nxt = math.min(tonumber(ARGV[8]), math.max(xg * 2, tonumber(ARGV[7])))
+    redis.call('SET', P .. ':xguard', nxt, 'PX', math.ceil(tonumber(ARGV[9])))
+  end
   if cur < o.pauseMs then redis.call('SET', P .. ':pause', '1', 'PX', math.ceil(o.pauseMs)) end
   redis.call('HINCRBY', P .. ':stats:429:' .. dayIdx, acc, 1)
   redis.call('PEXPIRE', P .. ':stats:429:' .. dayIdx, math.ceil(dayMs * 2))
@@ -263,10 +275,12 @@ return 1
 
 /** A consistent snapshot for the report. ARGV: 1 prefix, 2 secondSpan, 3 minuteSpan, 4 dayMs. */
 export const REPORT_SCRIPT = `${COMMON}
-local secondSpan, minuteSpan, dayMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local xguard = num(redis.call('GET', P .. ':xguard'), 0)
+local secondSpan, minuteSpan, dayMs = tonumber(ARGV[2]) + xguard, tonumber(ARGV[3]) + xguard, tonumber(ARGV[4])
 local dayIdx = math.floor(now / dayMs)
 local r = {
   now = now,
+  xguard = xguard,
   pauseMs = math.max(0, redis.call('PTTL', P .. ':pause')),
   second = trimLog(P .. ':log:s', secondSpan),
   minute = trimLog(P .. ':log:m', minuteSpan),

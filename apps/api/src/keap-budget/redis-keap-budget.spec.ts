@@ -110,6 +110,23 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect((await other.getReport()).accounts).toContainEqual(expect.objectContaining({ accountId: 'acme', throttled: 1 }));
   });
 
+  it('widens its guard after a 429 nobody saw coming: once per pause, doubling, up to a cap', async () => {
+    const budget = h.budget(aBudgetConfig({ adaptiveGuardMs: 20, adaptiveGuardMaxMs: 50 }));
+    const throttled = (retryAfter: string) => budget.observe(aCall('acme'), 429, { 'retry-after': retryAfter });
+    await throttled('1');
+    await throttled('1'); // the same burst: one surprise
+    expect((await budget.getReport()).extraGuardMs).toBe(20);
+    await budget.observe(aCall('acme'), 429, { 'retry-after': 'Thu, 01 Jan 1970 00:00:00 GMT' }); // still paused
+    expect((await budget.getReport()).extraGuardMs).toBe(20);
+    const redis = h.redis();
+    await redis.del(`${h.prefix}:pause`); // the pause ran out
+    await throttled('0');
+    expect((await budget.getReport()).extraGuardMs).toBe(40);
+    await redis.del(`${h.prefix}:pause`);
+    await throttled('0');
+    expect((await budget.getReport()).extraGuardMs).toBe(50);
+  });
+
   it('shrinks its budget to what Keap says is left (calls it did not see)', async () => {
     const budget = h.budget(aBudgetConfig({ perMinute: 100, minuteMs: 60_000, maxWaitMs: 300 }));
     await budget.acquire(aCall('acme'));

@@ -33,6 +33,8 @@ export interface KeapBudgetReport {
   at: string;
   /** > 0 while every process holds back after a 429. */
   pausedForMs: number;
+  /** Extra guard learned from 429s nobody saw coming (0 when calm). */
+  extraGuardMs: number;
   second: KeapBudgetWindowReport;
   minute: KeapBudgetWindowReport;
   day: KeapBudgetWindowReport;
@@ -136,6 +138,9 @@ export class RedisKeapBudget implements KeapRequestGate {
       this.secondSpan(),
       this.minuteSpan(),
       c.dayMs,
+      c.adaptiveGuardMs,
+      c.adaptiveGuardMaxMs,
+      c.adaptiveGuardTtlMs,
     );
     // The pause ends by itself; make sure this process looks again when it does.
     if (observation.pauseMs > 0 && this.waiters.size > 0) this.scheduleWake(observation.pauseMs + 1);
@@ -180,6 +185,7 @@ export class RedisKeapBudget implements KeapRequestGate {
     return {
       at: new Date(raw.now).toISOString(),
       pausedForMs: raw.pauseMs,
+      extraGuardMs: raw.xguard,
       second: window(c.perSecond, raw.second),
       minute: window(capped(c.perMinute, raw.capMinute), raw.minute),
       day: window(capped(c.perDay, raw.capDay), raw.day),
@@ -327,6 +333,7 @@ export class RedisKeapBudget implements KeapRequestGate {
 
 interface RawReport {
   now: number;
+  xguard: number;
   pauseMs: number;
   second: number;
   minute: number;
