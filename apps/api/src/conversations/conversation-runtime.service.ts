@@ -93,7 +93,7 @@ export class ConversationRuntime {
   private async handleInbound(m: EntityManager, message: Message, out: OutboxRef[]): Promise<boolean> {
     const conversation = await this.activeConversation(m, message.senderKey, message.phone);
     const at = new Date().toISOString();
-    const keyword = classifyKeyword(message.body);
+    const keyword = keywordClassOf(message);
     if (keyword === 'opt_out') {
       await m.query(
         `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
@@ -387,6 +387,13 @@ export class ConversationRuntime {
   private async markProcessed(m: EntityManager, message: Message, conversationId: string | null): Promise<void> {
     await m.getRepository(Message).update({ id: message.id }, { status: 'processed', conversationId });
   }
+}
+
+/** Twilio's Advanced Opt-Out verdict when it gave one, else the engine's reading of the words. */
+function keywordClassOf(message: Pick<Message, 'body' | 'optOutType'>): ReturnType<typeof classifyKeyword> {
+  if (message.optOutType === 'STOP') return 'opt_out';
+  if (message.optOutType === 'START') return 'opt_in';
+  return classifyKeyword(message.body);
 }
 
 /** Serialises all work on one phone at one sender, across every process. */

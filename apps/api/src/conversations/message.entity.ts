@@ -22,10 +22,16 @@ export type MessageStatus =
 
 /** Every text in and out. Nothing a contact sent is dropped, even when it matched nothing. */
 @Entity('messages')
+// The sends of a conversation not out yet, in the order they were asked for.
+@Index('messages_conversation_unsent', ['conversationId', 'seq'], { where: "direction = 'out' AND status IN ('queued', 'sending')" })
 @Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], { where: "direction = 'in' AND status = 'received'" })
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The order rows were written in (created_at is one value per transaction); bigint, read as a string. */
+  @Column({ type: 'bigint', generated: 'increment' })
+  seq!: string;
 
   @Index()
   @Column({ name: 'account_id', type: 'uuid' })
@@ -63,6 +69,10 @@ export class Message {
 
   @Column({ name: 'step_id', type: 'text', nullable: true })
   stepId!: string | null;
+
+  /** Inbound: Twilio's Advanced Opt-Out verdict (STOP, START, HELP) when the sender has it on. */
+  @Column({ name: 'opt_out_type', type: 'text', nullable: true })
+  optOutType!: string | null;
 
   /** Outbound: step | reask | reminder. */
   @Column({ type: 'text', nullable: true })

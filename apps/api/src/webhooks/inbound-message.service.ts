@@ -18,6 +18,15 @@ function mediaUrls(params: Record<string, string>): string[] {
 }
 
 /**
+ * Twilio's Advanced Opt-Out verdict: it knows the sender's custom and localised keywords, which
+ * the engine's word list does not, so it wins when present.
+ */
+function optOutTypeOf(params: Record<string, string>): string | null {
+  const type = params.OptOutType?.trim().toUpperCase();
+  return type === 'STOP' || type === 'START' || type === 'HELP' ? type : null;
+}
+
+/**
  * Stores an inbound text (once per MessageSid: the unique index makes a redelivery a no-op) and
  * queues its handling. The stored row is the source of truth: the relay re-queues rows still
  * unprocessed, so a Redis hiccup delays the reply, never loses it.
@@ -33,11 +42,11 @@ export class InboundMessageService {
     const senderKey = inboundSenderKey(params);
     const phone = params.From ?? '';
     const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status)
-       VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received')
+      `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status, opt_out_type)
+       VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received', $7)
        ON CONFLICT (provider_sid) DO NOTHING
        RETURNING id`,
-      [accountId, phone, senderKey, params.Body ?? '', JSON.stringify(mediaUrls(params)), params.MessageSid ?? null],
+      [accountId, phone, senderKey, params.Body ?? '', JSON.stringify(mediaUrls(params)), params.MessageSid ?? null, optOutTypeOf(params)],
     );
     const inserted = rows[0];
     if (!inserted) return; // the same webhook again: already stored and queued
