@@ -118,6 +118,11 @@ export interface SmsGateway {
   buyNumber(phoneNumber: string, webhook?: InboundWebhookTarget): Promise<SenderNumber>;
   /** Points a number's inbound SMS webhook (POST) and status callback at this app. */
   connectInboundWebhook(numberId: string, webhook: InboundWebhookTarget): Promise<SenderNumber>;
+  /**
+   * Points a messaging service's inbound requests (POST) and status callback at this app, for every
+   * number in its pool (the numbers' own webhooks are then not used).
+   */
+  connectMessagingService(serviceId: string, webhook: InboundWebhookTarget): Promise<MessagingService>;
 }
 
 /** Base of every failure the gateway reports; `retryable` tells the queue whether to try again. */

@@ -16,7 +16,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
   });
   afterAll(() => running.close());
 
-  it('covers connect, send (number and service, SMS and MMS), lookup, numbers, services, search, buy and webhook set-up', async () => {
+  it('covers connect, send (number and service, SMS and MMS), lookup, numbers, services, search, buy and webhook set-up (numbers and services)', async () => {
     const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
     const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
     const hook = { smsUrl: 'https://app.example.com/webhooks/twilio/sms', statusCallbackUrl: 'https://app.example.com/webhooks/twilio/status' };
@@ -43,6 +43,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
     await gateway.searchAvailableNumbers({ country: 'US', kind: 'toll-free' });
     await gateway.buyNumber('+13105550154', hook);
     await gateway.connectInboundWebhook(numbers[0]!.id, hook);
+    await gateway.connectMessagingService('MG00000000000000000000000000000001', hook);
 
     const sent = running.sandbox.twilio.requestLog;
     const operations = sent.map((r) => contract.operationOf(r));
@@ -58,6 +59,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
         'ListService',
         'ListPhoneNumber',
         'FetchPhoneNumber',
+        'UpdateService',
       ]),
     );
     expect(sent.flatMap((r) => contract.requestProblems(r))).toEqual([]);

@@ -242,6 +242,22 @@ describe('TwilioSmsGateway against the sandbox', () => {
       expect((await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312' }))).toEqual([]);
     });
 
+    it('points a messaging service’s inbound requests at the app: texts to its pool numbers arrive there signed', async () => {
+      const smsUrl = `${receiver.url}/webhooks/twilio/service-sms`;
+      const statusCallbackUrl = `${receiver.url}/webhooks/twilio/status`;
+      const service = await gateway.connectMessagingService(SERVICE_SID, { smsUrl, statusCallbackUrl });
+      expect(service).toEqual(expect.objectContaining({ id: SERVICE_SID, inboundWebhookUrl: smsUrl, phoneNumbers: [POOL_NUMBER] }));
+      expect((await gateway.listMessagingServices())[0]?.inboundWebhookUrl).toBe(smsUrl);
+      expect(running.sandbox.twilio.services.get(SERVICE_SID)).toEqual(
+        expect.objectContaining({ inboundRequestUrl: smsUrl, statusCallback: statusCallbackUrl, useInboundWebhookOnNumber: false }),
+      );
+
+      await request(running.sandbox.app).post('/sandbox/twilio/inbound').send({ from: CONTACT, to: POOL_NUMBER, body: 'BLUE' }).expect(201);
+      const inbound = await eventually(() => receiver.received.find((r) => r.path === '/webhooks/twilio/service-sms'));
+      expect(inbound.params).toEqual(expect.objectContaining({ From: CONTACT, To: POOL_NUMBER, Body: 'BLUE', MessagingServiceSid: SERVICE_SID }));
+      expect(isValidTwilioSignature(authToken, smsUrl, inbound.params, inbound.signature)).toBe(true);
+    });
+
     it('points a number’s inbound webhook at the app, and texts then arrive there signed', async () => {
       const number = (await gateway.listNumbers()).find((n) => n.phoneNumber === SENDER)!;
       const smsUrl = `${receiver.url}/webhooks/twilio/sms`;

@@ -101,18 +101,37 @@ export class TwilioSmsGateway implements SmsGateway {
 
   async listMessagingServices(): Promise<MessagingService[]> {
     const services = await this.call(() => this.client.messaging.v1.services.list());
-    return Promise.all(
-      services.map(async (service) => {
-        const pool = await this.call(() => this.client.messaging.v1.services(service.sid).phoneNumbers.list());
-        return {
-          id: service.sid,
-          friendlyName: service.friendlyName,
-          stickySender: service.stickySender,
-          inboundWebhookUrl: service.useInboundWebhookOnNumber ? null : service.inboundRequestUrl || null,
-          phoneNumbers: pool.map((n) => n.phoneNumber),
-        };
+    return Promise.all(services.map((service) => this.withPool(service)));
+  }
+
+  async connectMessagingService(serviceId: string, webhook: InboundWebhookTarget): Promise<MessagingService> {
+    const updated = await this.call(() =>
+      this.client.messaging.v1.services(serviceId).update({
+        inboundRequestUrl: webhook.smsUrl,
+        inboundMethod: 'POST',
+        ...(webhook.statusCallbackUrl ? { statusCallback: webhook.statusCallbackUrl } : {}),
+        // Otherwise Twilio keeps using each pool number's own webhook and ignores the service's.
+        useInboundWebhookOnNumber: false,
       }),
     );
+    return this.withPool(updated);
+  }
+
+  private async withPool(service: {
+    sid: string;
+    friendlyName: string;
+    stickySender: boolean;
+    useInboundWebhookOnNumber: boolean;
+    inboundRequestUrl: string;
+  }): Promise<MessagingService> {
+    const pool = await this.call(() => this.client.messaging.v1.services(service.sid).phoneNumbers.list());
+    return {
+      id: service.sid,
+      friendlyName: service.friendlyName,
+      stickySender: service.stickySender,
+      inboundWebhookUrl: service.useInboundWebhookOnNumber ? null : service.inboundRequestUrl || null,
+      phoneNumbers: pool.map((n) => n.phoneNumber),
+    };
   }
 
   async searchAvailableNumbers(search: AvailableNumberSearch): Promise<AvailableNumber[]> {

@@ -95,7 +95,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
           method: r.method.toLowerCase(),
           path: r.path,
           query: r.query as Record<string, string | string[]>,
-          body: r.method.toUpperCase() === 'GET' ? undefined : r.body,
+          body: r.method.toUpperCase() === 'GET' ? undefined : typedForm(operation, r.body),
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         },
         operation,
@@ -109,4 +109,23 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
       return (result.errors ?? []).map((e) => `${operation.operationId} ${status}: ${e.instancePath} ${e.message ?? ''}`.trim());
     },
   };
+}
+
+/**
+ * A form body carries every value as text; Twilio reads `true`/`false` and digits by the spec's
+ * declared property types, so the check does the same before validating.
+ */
+function typedForm(operation: { requestBody?: unknown }, body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const content = (operation.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }> } | undefined)
+    ?.content?.['application/x-www-form-urlencoded'];
+  const properties = content?.schema?.properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    const type = properties[name]?.type;
+    if (typeof value === 'string' && type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true';
+    else if (typeof value === 'string' && type === 'integer' && /^-?\d+$/.test(value)) out[name] = Number(value);
+    else out[name] = value;
+  }
+  return out;
 }

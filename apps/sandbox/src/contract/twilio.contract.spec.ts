@@ -48,6 +48,17 @@ const calls: Call[] = [
     form: { PhoneNumber: '+13105550154', SmsUrl: 'https://app.example.com/webhooks/twilio/sms', SmsMethod: 'POST' },
   },
   { name: 'list messaging services', method: 'GET', path: () => '/v1/Services?PageSize=50' },
+  {
+    name: 'point a messaging service’s inbound requests at the app',
+    method: 'POST',
+    path: () => `/v1/Services/${SERVICE}`,
+    form: {
+      InboundRequestUrl: 'https://app.example.com/webhooks/twilio/sms',
+      InboundMethod: 'POST',
+      StatusCallback: 'https://app.example.com/webhooks/twilio/status',
+      UseInboundWebhookOnNumber: 'false',
+    },
+  },
   { name: 'list a messaging service’s numbers', method: 'GET', path: () => `/v1/Services/${SERVICE}/PhoneNumbers?PageSize=50` },
   { name: 'look up a mobile number', method: 'GET', path: () => `/v2/PhoneNumbers/${encodeURIComponent(PHONE)}?Fields=line_type_intelligence` },
   { name: 'look up a landline', method: 'GET', path: () => `/v2/PhoneNumbers/${encodeURIComponent('+13125550111')}?Fields=line_type_intelligence` },

@@ -56,6 +56,8 @@ export const twilioErrors = {
     ),
   numberNotAvailable: (n: string) =>
     new TwilioApiError(400, 21422, `Phone Number ${n} is not available.`),
+  invalidParameter: (name: string, value: string) =>
+    new TwilioApiError(400, 21200, `Invalid parameter ${name}: ${value}`),
   tooManyRequests: () => new TwilioApiError(429, 20429, 'Too Many Requests'),
   internal: (status: number) =>
     new TwilioApiError(status, status === 503 ? 20503 : 20500, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),

@@ -183,6 +183,24 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
   router.get('/v1/Services/:serviceSid', (req, res) => {
     res.json(serviceResource(findService(req, res)));
   });
+  router.post('/v1/Services/:serviceSid', (req, res) => {
+    const service = findService(req, res);
+    const body = req.body as Record<string, unknown>;
+    const flag = (name: string) => {
+      const value = str(body[name]);
+      if (value === undefined) return undefined;
+      if (value !== 'true' && value !== 'false') throw twilioErrors.invalidParameter(name, value);
+      return value === 'true';
+    };
+    sandbox.updateService(service, {
+      friendlyName: str(body.FriendlyName),
+      inboundRequestUrl: str(body.InboundRequestUrl),
+      statusCallback: str(body.StatusCallback),
+      stickySender: flag('StickySender'),
+      useInboundWebhookOnNumber: flag('UseInboundWebhookOnNumber'),
+    });
+    res.json(serviceResource(service));
+  });
   router.get('/v1/Services/:serviceSid/PhoneNumbers', (req, res) => {
     const service = findService(req, res);
     const items = [...sandbox.numbers.values()]

@@ -558,6 +558,20 @@ export class TwilioSandbox {
     return number;
   }
 
+  /** Messaging v1 UpdateService: only the fields the product sets (webhooks, sticky sender). */
+  updateService(
+    service: TwilioServiceState,
+    input: { friendlyName?: string; inboundRequestUrl?: string; statusCallback?: string; stickySender?: boolean; useInboundWebhookOnNumber?: boolean },
+  ): TwilioServiceState {
+    if (input.friendlyName !== undefined) service.friendlyName = input.friendlyName;
+    if (input.inboundRequestUrl !== undefined) service.inboundRequestUrl = input.inboundRequestUrl || null;
+    if (input.statusCallback !== undefined) service.statusCallback = input.statusCallback || null;
+    if (input.stickySender !== undefined) service.stickySender = input.stickySender;
+    if (input.useInboundWebhookOnNumber !== undefined) service.useInboundWebhookOnNumber = input.useInboundWebhookOnNumber;
+    service.dateUpdated = new Date(this.now());
+    return service;
+  }
+
   /** The texts a phone sent to and received from sandbox numbers, oldest first. */
   conversationOf(phone: string): TwilioMessageState[] {
     const e164 = parsePhone(phone)?.e164 ?? phone;
