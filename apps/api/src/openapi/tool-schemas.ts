@@ -49,6 +49,16 @@ export function toolApiSchemas() {
     ToolDefinitionInput: json('input'),
     Problem: problem,
     VersionSummary: versionSummary,
+    PublishResult: {
+      allOf: [
+        { $ref: '#/components/schemas/VersionSummary' },
+        {
+          type: 'object',
+          required: ['warnings'],
+          properties: { warnings: { type: 'array', items: { $ref: '#/components/schemas/Problem' }, description: 'About the sender: not pointed at this app, sticky sender off.' } },
+        },
+      ],
+    } as SchemaObject,
     ToolDetail: toolDetail,
   };
 }

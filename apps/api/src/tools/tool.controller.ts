@@ -8,6 +8,7 @@ import { SimulatorService } from '../simulator/simulator.service';
 import {
   createToolBody,
   enabledBody,
+  type PublishResult,
   importToolBody,
   simulateBody,
   type ToolDetail,
@@ -75,9 +76,9 @@ export class ToolController {
   }
 
   @Post(':id/publish')
-  @ApiCreatedResponse({ schema: schemaRef('VersionSummary') })
+  @ApiCreatedResponse({ schema: schemaRef('PublishResult') })
   @ApiOperation({ summary: 'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.' })
-  publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<VersionSummary> {
+  publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<PublishResult> {
     return this.tools.publish(accountId, id);
   }
 

@@ -19,6 +19,14 @@ export interface VersionSummary {
   publishedAt: string;
 }
 
+/** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
+export type SenderWarning = Omit<Problem, 'code' | 'severity'> & { severity: 'warning'; code: 'sticky_sender_off' | 'sender_not_connected' };
+
+/** A new version, with warnings about its sender (not connected, sticky sender off). */
+export interface PublishResult extends VersionSummary {
+  warnings: SenderWarning[];
+}
+
 export interface ToolSummary {
   id: string;
   name: string;

@@ -21,7 +21,7 @@ import { REVOKED_REASON } from '../keap-auth/keap-tokens.service';
 import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
 import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
 import { senderKey } from './sender-key';
-import type { ToolDetail, ToolSummary, VersionSummary } from './tool.dto';
+import type { PublishResult, SenderWarning, ToolDetail, ToolSummary, VersionSummary } from './tool.dto';
 import { InvalidToolDefinitionError, KeywordTakenError, StaleDraftError, ToolHasProblemsError } from './tool.errors';
 import { httpPostInstructions, toolUrl } from './tool-url';
 import { Tool } from './tool.entity';
@@ -151,7 +151,7 @@ export class ToolService {
   }
 
   /** Publishing makes an immutable version; refused (422) with the problems while there are errors. */
-  async publish(accountId: string, toolId: string): Promise<VersionSummary> {
+  async publish(accountId: string, toolId: string): Promise<PublishResult> {
     const tool = await this.find(accountId, toolId);
     await this.assertKeapConnected(accountId);
     const problems = await this.problemsOf(tool, 'publish');
@@ -182,14 +182,39 @@ export class ToolService {
       if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword) throw new KeywordTakenError(liveKeyword);
       throw err;
     }
-    if (definition.sender?.kind === 'phone_number') {
-      // Texts to the number must reach us; a Twilio hiccup here does not undo the publish.
-      await this.senders.pointNumberAtApp(accountId, definition.sender.phoneNumber).catch((err: Error) => {
-        this.logger.warn(`Could not point ${definition.sender?.kind} of tool ${tool.id} at this app: ${err.name}: ${err.message}`);
-      });
-    }
-    return versionSummary(version);
+    return { ...versionSummary(version), warnings: await this.connectSender(accountId, tool.id, definition) };
   }
+
+  /**
+   * Texts to the tool's sender must reach us: the number's webhook or the messaging service's
+   * inbound request URL is pointed at this app. A Twilio hiccup here does not undo the publish;
+   * it comes back as a warning the user can act on, as does a messaging service without sticky
+   * sender (a contact could get each step from a different number of the pool).
+   */
+  private async connectSender(accountId: string, toolId: string, definition: ToolDefinition): Promise<SenderWarning[]> {
+    const sender = definition.sender;
+    if (!sender) return [];
+    try {
+      if (sender.kind === 'phone_number') {
+        await this.senders.pointNumberAtApp(accountId, sender.phoneNumber);
+        return [];
+      }
+      const service = await this.senders.pointServiceAtApp(accountId, sender.messagingServiceSid);
+      return service.stickySender ? [] : [stickySenderOff(service.friendlyName)];
+    } catch (err) {
+      this.logger.warn(`Could not point the ${sender.kind} of tool ${toolId} at this app: ${(err as Error).name}: ${(err as Error).message}`);
+      const what = sender.kind === 'phone_number' ? `the number ${sender.phoneNumber}` : `the messaging service ${sender.messagingServiceSid}`;
+      return [
+        {
+          path: ['sender'],
+          severity: 'warning',
+          code: 'sender_not_connected',
+          message: `Published, but Twilio did not let us point ${what} at this app, so texts to it may not arrive. Check it in Twilio, then publish again.`,
+        },
+      ];
+    }
+  }
+
 
   /** A disconnected account (revoked Keap grant) cannot put tools live: 409 with the reason. */
   private async assertKeapConnected(accountId: string): Promise<void> {
@@ -252,6 +277,15 @@ export class ToolService {
       .getRawMany();
     return new Map(rows.map((r) => [r.tool_id, r.n]));
   }
+}
+
+function stickySenderOff(serviceName: string): SenderWarning {
+  return {
+    path: ['sender'],
+    severity: 'warning',
+    code: 'sticky_sender_off',
+    message: `Sticky sender is off on the messaging service "${serviceName}": a contact may get each text from a different number, and replies to another number may not continue the conversation. Turn on Sticky Sender for the service in Twilio.`,
+  };
 }
 
 function versionSummary(v: ToolVersion): VersionSummary {

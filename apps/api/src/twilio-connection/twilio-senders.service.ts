@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors/domain-error';
-import { type InboundWebhookTarget, type SenderNumber, SmsCredentialsRejectedError, SmsGatewayError } from '../sms/sms-gateway.port';
+import { type InboundWebhookTarget, type MessagingService, type SenderNumber, SmsCredentialsRejectedError, SmsGatewayError } from '../sms/sms-gateway.port';
 import type { TwilioCredentials } from './twilio-credentials';
 import { SMS_GATEWAY_FACTORY, type SmsGatewayFactory, TwilioConnectionService } from './twilio-connection.service';
 
@@ -77,12 +77,7 @@ export class TwilioSendersService {
       const [numbers, services] = await Promise.all([gateway.listNumbers(), gateway.listMessagingServices()]);
       return {
         phoneNumbers: numbers.map((n) => this.numberView(n)),
-        messagingServices: services.map((s) => ({
-          sid: s.id,
-          friendlyName: s.friendlyName,
-          stickySender: s.stickySender,
-          phoneNumbers: s.phoneNumbers,
-        })),
+        messagingServices: services.map((s) => this.serviceView(s)),
       };
     } catch (err) {
       throw this.wrap(err);
@@ -127,6 +122,19 @@ export class TwilioSendersService {
       return this.numberView(number);
     }
     return this.numberView(await gateway.connectInboundWebhook(number.id, target));
+  }
+
+  /** Points the account's messaging service's inbound requests at this app (when a tool using it is published). */
+  async pointServiceAtApp(accountId: string, serviceSid: string): Promise<MessagingServiceView> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    const service = (await gateway.listMessagingServices()).find((s) => s.id === serviceSid);
+    if (!service) throw new NotFoundError(`The messaging service ${serviceSid} on your Twilio account`, 'twilio_service_not_found');
+    const target = this.webhookTarget();
+    return this.serviceView(service.inboundWebhookUrl === target.smsUrl ? service : await gateway.connectMessagingService(service.id, target));
+  }
+
+  private serviceView(s: MessagingService): MessagingServiceView {
+    return { sid: s.id, friendlyName: s.friendlyName, stickySender: s.stickySender, phoneNumbers: s.phoneNumbers };
   }
 
   private numberView(n: SenderNumber): PhoneNumberView {
