@@ -56,7 +56,7 @@ end
  * Enqueue (optionally) and dispatch. ARGV:
  *  1 prefix, 2 perSecond, 3 perMinute, 4 perDay, 5 tenantPerMinute, 6 tenantPerDay,
  *  7 secondSpan (window+guard), 8 minuteSpan (window+guard), 9 dayMs, 10 leaseMs, 11 maxGrants,
- *  12 mode ('enqueue' | 'dispatch'), 13 lane ('i' | 'b'), 14 accountId, 15 waiterId, 16 kind
+ *  12 mode ('enqueue' | 'dispatch'), then for 'enqueue' fours of lane ('i' | 'b'), accountId, waiterId, kind
  * Returns { grantedIdsJson, nextWaitMs (-1: nothing waiting) }.
  */
 export const DISPATCH_SCRIPT = `${COMMON}
@@ -70,12 +70,15 @@ local dayIdx = math.floor(now / dayMs)
 local dayTtl = math.ceil(dayMs * 2)
 
 if ARGV[12] == 'enqueue' then
-  local lane, acc, id, kind = ARGV[13], ARGV[14], ARGV[15], ARGV[16]
-  local q = P .. ':q:' .. lane .. ':' .. acc
-  if redis.call('RPUSH', q, id .. '|' .. kind) == 1 then
-    redis.call('RPUSH', P .. ':ring:' .. lane, acc)
+  -- calls come in fours (lane, account, id, kind): a process sends all calls of one tick at once
+  for i = 13, #ARGV, 4 do
+    local lane, acc, id, kind = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+    local q = P .. ':q:' .. lane .. ':' .. acc
+    if redis.call('RPUSH', q, id .. '|' .. kind) == 1 then
+      redis.call('RPUSH', P .. ':ring:' .. lane, acc)
+    end
+    redis.call('ZADD', P .. ':leases', now + leaseMs, id)
   end
-  redis.call('ZADD', P .. ':leases', now + leaseMs, id)
 end
 
 local granted = {}

@@ -43,6 +43,9 @@ export interface KeapBudgetReport {
   accounts: KeapBudgetAccountReport[];
 }
 
+/** Calls per enqueue script run (bounds one script's run time). */
+const ENQUEUE_BATCH = 500;
+
 interface Waiter {
   ctx: KeapCallContext;
   resolve: () => void;
@@ -73,6 +76,8 @@ export class RedisKeapBudget implements KeapRequestGate {
   private subscriber: Redis | undefined;
   private subscribed: Promise<void> | undefined;
   private readonly waiters = new Map<string, Waiter>();
+  /** Pairs of waiter id and call, to be queued in Redis at the end of this tick. */
+  private readonly toEnqueue: (string | KeapCallContext)[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -115,12 +120,35 @@ export class RedisKeapBudget implements KeapRequestGate {
       this.waiters.set(id, waiter);
     });
     this.ensureHeartbeat();
-    try {
-      await this.dispatch(['enqueue', ctx.priority === 'interactive' ? 'i' : 'b', ctx.accountId, id, ctx.kind || 'unknown']);
-    } catch (err) {
-      this.settle(id, err as Error);
-    }
+    this.enqueue(id, ctx);
     return granted;
+  }
+
+  /**
+   * Calls acquired in the same tick go to Redis in one script run: a campaign burst of thousands
+   * of calls is a handful of round trips, and the event loop stays free to send granted calls
+   * on time (a late send lands in Keap's next window).
+   */
+  private enqueue(id: string, ctx: KeapCallContext): void {
+    this.toEnqueue.push(id, ctx);
+    if (this.toEnqueue.length > 2) return; // a flush is already scheduled
+    setImmediate(() => {
+      const batch = this.toEnqueue.splice(0);
+      for (let from = 0; from < batch.length; from += 2 * ENQUEUE_BATCH) {
+        const part = batch.slice(from, from + 2 * ENQUEUE_BATCH);
+        const args: string[] = ['enqueue'];
+        const ids: string[] = [];
+        for (let i = 0; i < part.length; i += 2) {
+          const waiterId = part[i] as string;
+          const c = part[i + 1] as KeapCallContext;
+          args.push(c.priority === 'interactive' ? 'i' : 'b', c.accountId, waiterId, c.kind || 'unknown');
+          ids.push(waiterId);
+        }
+        this.dispatch(args).catch((err: Error) => {
+          for (const waiterId of ids) this.settle(waiterId, err);
+        });
+      }
+    });
   }
 
   async observe(ctx: KeapCallContext, status: number, headers: Record<string, string>): Promise<void> {
@@ -308,8 +336,7 @@ export class RedisKeapBudget implements KeapRequestGate {
       if (states[i] === 'g') this.settle(id);
       else if (states[i] === 'x') {
         // The lease lapsed (this process stalled longer than leaseMs): queue the call again.
-        const ctx = waiter.ctx;
-        await this.dispatch(['enqueue', ctx.priority === 'interactive' ? 'i' : 'b', ctx.accountId, id, ctx.kind || 'unknown']);
+        this.enqueue(id, waiter.ctx);
       }
     }
   }
