@@ -169,6 +169,11 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
+/** True for a cursor this API handed out (`nextCursor`). */
+export function isCursor(s: string): boolean {
+  return decodeCursor(s) !== null;
+}
+
 function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null;
   try {

@@ -39,6 +39,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
             : String((response as { message?: unknown }).message ?? exception.message);
       return [exception.getStatus(), { error: { code: `http_${exception.getStatus()}`, message } }];
     }
+    const client = clientRequestError(exception);
+    if (client) return client;
     return [500, { error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }];
   }
+}
+
+/**
+ * Express middleware (the JSON body parser) rejects some requests before any handler runs, with a
+ * 4xx `status` and a `type`: answer those as what they are, not as our failure.
+ */
+function clientRequestError(exception: unknown): [number, ErrorBody] | null {
+  const e = exception as { status?: unknown; type?: unknown; expose?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true) return null;
+  if (e.type === 'entity.too.large') {
+    return [413, { error: { code: 'payload_too_large', message: 'The request body is too large. Send less data (a tool definition fits in well under 100 kB).' } }];
+  }
+  if (e.type === 'entity.parse.failed') {
+    return [400, { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } }];
+  }
+  return [e.status, { error: { code: `http_${e.status}`, message: 'The request could not be read. Check its body and Content-Type.' } }];
 }

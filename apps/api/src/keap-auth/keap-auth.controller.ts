@@ -43,12 +43,16 @@ export class KeapAuthController {
   @Get('callback')
   @ApiExcludeEndpoint()
   async callback(
-    @Query('code') code: string | undefined,
-    @Query('state') state: string | undefined,
-    @Query('error') error: string | undefined,
+    @Query('code') codeParam: unknown,
+    @Query('state') stateParam: unknown,
+    @Query('error') errorParam: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    // Keap sends each once; anything else (repeated, too long) is not Keap's answer to our request.
+    const code = oneParam(codeParam);
+    const state = oneParam(stateParam);
+    const error = errorParam === undefined ? undefined : (oneParam(errorParam) ?? 'invalid');
     const cookieState = (req.cookies as Record<string, string> | undefined)?.[STATE_COOKIE];
     res.clearCookie(STATE_COOKIE, { path: '/api/keap' });
     if (error) return this.fail(res, error === 'access_denied' ? 'keap_access_denied' : 'keap_error');
@@ -81,4 +85,8 @@ export class KeapAuthController {
     url.searchParams.set('error', code);
     res.redirect(302, url.toString());
   }
+}
+
+function oneParam(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 2048 ? value : undefined;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type SimulationResult, simulate } from '@sms-seq/engine';
 import type { z } from 'zod';
+import { InvalidInputError } from '../errors/domain-error';
 import type { simulateBody } from '../tools/tool.dto';
 import { ToolService } from '../tools/tool.service';
 
@@ -13,6 +14,11 @@ export class SimulatorService {
     const definition = input.versionId
       ? (await this.tools.findVersion(accountId, toolId, input.versionId)).definition
       : (await this.tools.find(accountId, toolId)).draft;
+    const startStepId = input.start.startStepId;
+    if (startStepId !== undefined && !definition.steps.some((s) => s.id === startStepId)) {
+      const ids = definition.steps.map((s) => `"${s.id}"`).join(', ') || 'none';
+      throw new InvalidInputError(`start.startStepId: there is no step "${startStepId}" in this tool (its steps: ${ids}).`);
+    }
     return simulate(definition, {
       start: input.start.mode,
       startStepId: input.start.startStepId ?? null,

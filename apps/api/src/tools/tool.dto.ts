@@ -3,9 +3,13 @@ import { z } from 'zod';
 
 export const createToolBody = z.object({ name: z.string().trim().min(1, 'give the tool a name').max(120) });
 /** The draft is checked against the engine's schema by the service (every problem listed). */
-export const updateToolBody = z.object({ draft: z.unknown(), draftRevision: z.number().int().min(1) });
+const definitionRequired = { error: 'is required: send the tool definition (the JSON the editor or an export gives)' };
+export const updateToolBody = z.object({
+  draft: z.custom<unknown>((v) => v !== undefined, definitionRequired),
+  draftRevision: z.number({ error: 'must be the draftRevision you loaded (a whole number)' }).int().min(1),
+});
 export const enabledBody = z.object({ enabled: z.boolean() });
-export const importToolBody = z.object({ definition: z.unknown() });
+export const importToolBody = z.object({ definition: z.custom<unknown>((v) => v !== undefined, definitionRequired) });
 export const simulateBody = z.object({
   versionId: z.string().uuid().optional(),
   start: z.object({ mode: z.enum(['keyword', 'http_post']), startStepId: z.string().optional() }),

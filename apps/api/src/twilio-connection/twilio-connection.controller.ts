@@ -7,9 +7,9 @@ import { type MessagingServiceView, type PhoneNumberView, TwilioSendersService }
 
 const connectBody = z.object({
   accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
-  authToken: z.string().trim().min(1, 'is required'),
+  authToken: z.string().trim().min(1, 'is required').max(200, 'is too long for a Twilio Auth Token'),
   apiKeySid: z.string().trim().regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK…)').optional(),
-  apiKeySecret: z.string().trim().min(1).optional(),
+  apiKeySecret: z.string().trim().min(1).max(200, 'is too long for a Twilio API key secret').optional(),
 });
 const searchQuery = z.object({
   country: z.string().trim().length(2).default('US'),
