@@ -103,7 +103,7 @@ export default function ConversationsPage() {
           ) : null}
         </section>
         <section aria-label="Transcript" className="split__detail">
-          {conversationId ? <Transcript id={conversationId} /> : <EmptyState title="Choose a conversation to read its transcript" />}
+          {conversationId ? <Transcript id={conversationId} summary={items.find((item) => item.id === conversationId)} /> : <EmptyState title="Choose a conversation to read its transcript" />}
         </section>
       </div>
     </div>
@@ -127,16 +127,20 @@ function ConversationRow({ item, selected, onOpen }: { item: ConversationSummary
   );
 }
 
-function Transcript({ id }: { id: string }) {
+function Transcript({ id, summary }: { id: string; summary: ConversationSummary | undefined }) {
   const detail = useConversation(id);
   const end = useEndConversation();
   if (detail.isPending) return <Loading label="Loading the transcript…" />;
   if (detail.isError) return <Alert tone="danger">{errorMessage(detail.error)}</Alert>;
-  const { conversation, messages, events, contactUrl } = detail.data;
+  const { messages, events, contactUrl } = detail.data;
+  // The list row knows the tool's name and version; the detail may not carry them.
+  const conversation = { ...summary, ...detail.data.conversation } as ConversationSummary;
+  const toolName = conversation.toolName || summary?.toolName || 'Conversation';
+  const version = conversation.version ?? summary?.version;
   const status = statusOf(conversation.status);
   return (
     <Card
-      title={`${conversation.phone} · ${conversation.toolName}`}
+      title={`${conversation.phone} · ${toolName}`}
       actions={
         <>
           <Badge tone={status.tone}>{status.label}</Badge>
@@ -149,8 +153,8 @@ function Transcript({ id }: { id: string }) {
       }
     >
       <p className="muted small">
-        Started {when(conversation.startedAt)} by {conversation.trigger === 'keyword' ? 'keyword' : conversation.trigger === 'http_post' ? 'campaign HTTP Post' : conversation.trigger} · version{' '}
-        {conversation.version} ·{' '}
+        Started {when(conversation.startedAt)} by {conversation.trigger === 'keyword' ? 'keyword' : conversation.trigger === 'http_post' ? 'campaign HTTP Post' : conversation.trigger}
+        {version ? ` · version ${version}` : ''} ·{' '}
         {contactUrl ? (
           <a href={contactUrl} target="_blank" rel="noreferrer">
             Open the Keap contact #{conversation.contactId}

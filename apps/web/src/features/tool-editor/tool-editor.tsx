@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Controller, FormProvider, useFieldArray, useForm, useWatch } from 'react-hook-form';
+import { Controller, FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { Link } from 'react-router-dom';
 import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, type ToolDefinition } from '@sms-seq/engine';
 import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
@@ -38,14 +38,21 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   const form = useForm<ToolDefinition>({ defaultValues: tool.draft, mode: 'onChange' });
   const { control, register, setValue } = form;
   const steps = useFieldArray({ control, name: 'steps', keyName: 'fieldKey' });
-  const values = useWatch({ control }) as ToolDefinition;
+  // Every change (typing, setValue, field-array edits) goes through one subscription; a snapshot
+  // per distinct content gives the memos below a new value exactly when something changed.
+  const [watchedJson, setWatchedJson] = useState(() => JSON.stringify(tool.draft));
+  useEffect(() => {
+    const subscription = form.watch((all) => setWatchedJson(JSON.stringify(all)));
+    return () => subscription.unsubscribe();
+  }, [form]);
+  const values = useMemo(() => JSON.parse(watchedJson) as ToolDefinition, [watchedJson]);
 
   const customFieldKeys = useMemo(() => fields.filter((field) => field.custom).map((field) => field.key), [fields]);
   const keywordsOnSender = useMemo(() => otherKeywordsOnSender(values.sender ?? null), [otherKeywordsOnSender, values.sender]);
   const live = useLiveProblems(values, { otherKeywordsOnSender: keywordsOnSender, customFieldKeys });
 
   // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
-  const save = useSaveDraft(tool.id);
+  const { mutateAsync: saveDraft, isPending: saving } = useSaveDraft(tool.id);
   const revision = useRef(tool.draftRevision);
   const lastSaved = useRef(JSON.stringify(tool.draft));
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved' });
@@ -59,7 +66,7 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
     if (json === lastSaved.current) return true;
     setSaveState({ kind: 'saving' });
     try {
-      const saved = await save.mutateAsync({ draft: parsed, draftRevision: revision.current });
+      const saved = await saveDraft({ draft: parsed, draftRevision: revision.current });
       revision.current = saved.draftRevision;
       lastSaved.current = json;
       setSaveState({ kind: 'saved' });
@@ -68,18 +75,24 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
       setSaveState(error instanceof ApiError && error.status === 409 ? { kind: 'conflict' } : { kind: 'failed', message: errorMessage(error) });
       return false;
     }
-  }, [liveTool, save]);
+  }, [liveTool, saveDraft]);
+
+  // The timer below must survive re-renders; it calls whatever saveNow is current when it fires.
+  const saveNowRef = useRef(saveNow);
+  useEffect(() => {
+    saveNowRef.current = saveNow;
+  }, [saveNow]);
 
   useEffect(() => {
     if (liveJson === null) {
       setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
       return undefined;
     }
-    if (liveJson === lastSaved.current || save.isPending) return undefined;
+    if (liveJson === lastSaved.current || saving) return undefined;
     setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
-    const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+    const timer = setTimeout(() => void saveNowRef.current(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [liveJson, save.isPending, saveNow]);
+  }, [liveJson, saving]);
 
   const publish = usePublishTool(tool.id);
   const [publishProblems, setPublishProblems] = useState<string[] | null>(null);
@@ -121,11 +134,11 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   const hasEmailStep = (values.steps ?? []).some((step) => step.id === REQUEST_EMAIL_STEP_ID);
   const selectedService = senders?.messagingServices.find((service) => values.sender?.kind === 'messaging_service' && service.sid === values.sender.messagingServiceSid);
 
-  const jumpToStep = (index: number) => {
+  const jumpToStep = useCallback((index: number) => {
     const card = document.getElementById(`step-${index}`);
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
-  };
+  }, []);
 
   return (
     <EditorContext.Provider value={context}>

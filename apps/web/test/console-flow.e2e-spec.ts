@@ -1,0 +1,199 @@
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser';
+import { eventually, screenshot, seeText, signInWithKeap } from './support/console-page';
+import { startProduct, type Product } from './support/product';
+
+/**
+ * The marketer's whole journey against the real product (sandbox + API + console): connect
+ * Twilio, build a three-step tool with a branch from scratch, watch a validation error appear and
+ * clear, simulate it, publish it, text its keyword from the sandbox's phone, and read the
+ * transcript and the funnel in the console.
+ */
+
+const DEMO_TWILIO = { accountSid: 'AC00000000000000000000000000000001', authToken: 'sandbox-demo-auth-token-0000000001' };
+const SENDER = '+14155550100';
+const CONTACT_PHONE = '+14155550123';
+
+let product: Product;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  const log = createWriteStream(path.join(product.logDir, 'browser.log'));
+  page.on('console', (message) => log.write(`${message.type()}: ${message.text()}\n`));
+  page.on('pageerror', (error) => log.write(`pageerror: ${error.message}\n`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+describe('a marketer builds, tests and runs a sequence', () => {
+  let toolUrl = '';
+
+  it('signs in with Keap and connects Twilio', async () => {
+    await signInWithKeap(page, product.consoleUrl);
+    await seeText(page.getByRole('status'), 'Twilio is not connected');
+    await screenshot(page, '01-tools-empty');
+
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
+    await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
+    await screenshot(page, '02-connect-twilio-form');
+    await page.getByRole('button', { name: 'Connect Twilio' }).click();
+    await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+    await seeText(page.getByRole('table'), SENDER);
+    await screenshot(page, '03-connections', { fullPage: true });
+  });
+
+  it('builds a three-step tool with a branch, and sees a validation error appear and clear', async () => {
+    await page.getByRole('link', { name: 'Tools' }).click();
+    await page.getByLabel('Tool name').fill('Favourite colour');
+    await page.getByRole('button', { name: 'Create tool' }).click();
+    await page.getByRole('heading', { name: 'Favourite colour', level: 1 }).waitFor();
+
+    const publish = page.getByRole('button', { name: 'Publish', exact: true });
+    // A new tool has no sender and no keyword yet: publishing is blocked with the reasons.
+    expect(await publish.isDisabled()).toBe(true);
+    await seeText(page.locator('.publish-reasons'), 'Choose the Twilio phone number');
+
+    await page.getByLabel('Which Twilio phone number would you like to use?').selectOption(`phone_number:${SENDER}`);
+    await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
+    await page.getByLabel(/Collect the email address first/).uncheck();
+    await page.getByRole('button', { name: 'Remove message 1' }).click();
+
+    await page.getByRole('button', { name: '+ Add sequence step message' }).click();
+    const first = page.locator('#step-0');
+    await first.getByLabel('Message name').fill('Ask colour');
+    await first.getByLabel('Message to send').fill('Hi! Blue or red? Text STOP to stop.');
+    await first.getByLabel('Insert a merge field into message 1').selectOption('FirstName');
+    expect(await first.getByLabel('Message to send').inputValue()).toContain('~Contact.FirstName~');
+    await seeText(first.locator('.message-facts'), 'GSM-7');
+    await seeText(first.locator('.message-facts'), '1 segment');
+
+    await first.getByLabel('What should happen next?').selectOption('decide');
+    await first.getByRole('button', { name: '+ Equals / contains' }).click();
+    const condition = first.locator('fieldset.condition').first();
+    await condition.getByLabel(/EQUALS ANY/).fill('*blue*');
+    await condition.getByRole('button', { name: 'Create a new tag' }).click();
+    await condition.getByLabel('New tag name').fill('Likes blue');
+    await condition.getByRole('button', { name: 'Create tag' }).click();
+    await eventually(async () => {
+      const selected = await condition.getByLabel('Apply this tag when it matches').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+      expect(selected).toContain('Likes blue');
+    });
+    // "+" beside the step pickers creates the branch's steps on the spot.
+    await condition.getByRole('button', { name: 'Create a new step and send it' }).click();
+    await first.locator('.decide > .grid-2').getByRole('button', { name: 'Create a new step and send it' }).click();
+
+    const blue = page.locator('#step-1');
+    const other = page.locator('#step-2');
+    await blue.waitFor();
+    await other.waitFor();
+    // The new steps have no message yet: the error shows at the field, and publishing stays blocked.
+    await seeText(blue.locator('.ui-field__error'), /message/i);
+    expect(await publish.isDisabled()).toBe(true);
+    await seeText(page.getByTestId('map-step-1'), 'to fix');
+    await screenshot(page, '04-editor-validation-error');
+
+    await blue.getByLabel('Message name').fill('Blue');
+    await blue.getByLabel('Message to send').fill('Blue it is! We will send you blue things.');
+    await blue.getByLabel('What should happen next?').selectOption('finish');
+    await other.getByLabel('Message name').fill('Something else');
+    await other.getByLabel('Message to send').fill('Thanks, noted!');
+    await other.getByLabel('What should happen next?').selectOption('finish');
+
+    await blue.locator('.ui-field__error').waitFor({ state: 'detached' });
+    await eventually(async () => expect(await publish.isEnabled()).toBe(true));
+    await page.getByTestId('map-step-2').waitFor();
+    await seeText(page.locator('.save-state'), 'All changes saved');
+    await screenshot(page, '05-editor-with-map', { fullPage: true });
+
+    // Clicking a node on the map jumps to its step.
+    await page.getByRole('button', { name: 'Go to #3 Something else' }).click();
+    await eventually(async () => expect(await other.getByLabel('Message name').evaluate((input) => input === document.activeElement)).toBe(true));
+  });
+
+  it('simulates the draft: the branch, its tag and the reply', async () => {
+    await page.getByRole('tab', { name: 'Simulator' }).click();
+    await seeText(page.locator('.chat'), 'Blue or red?');
+    await page.getByLabel('Reply as the contact').fill('I like BLUE');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await seeText(page.getByTestId('simulator-facts'), 'Matched condition 1');
+    await seeText(page.getByTestId('simulator-facts'), 'Tag: Likes blue');
+    await seeText(page.locator('.chat'), 'Blue it is!');
+    // "Blue" waits for one more reply, then finishes.
+    await page.getByLabel('Reply as the contact').fill('ok');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await seeText(page.locator('.chat'), 'Conversation ended: finished');
+    await screenshot(page, '06-simulator');
+
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByLabel('Reply as the contact').fill('green');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await seeText(page.getByTestId('simulator-facts'), 'No condition matched');
+    await seeText(page.locator('.chat'), 'Thanks, noted!');
+  });
+
+  it('publishes and shows the tool URL with the campaign instructions', async () => {
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('heading', { name: 'Published: version 1' }).waitFor();
+    toolUrl = await page.getByLabel(/Tool URL/).inputValue();
+    expect(toolUrl).toContain('/hooks/tools/');
+    await page.getByText('How to start this sequence from a Keap campaign').click();
+    await screenshot(page, '07-published-tool-url');
+  });
+
+  it('runs when the contact texts the keyword from the sandbox phone', async () => {
+    const phone = await context.newPage();
+    await phone.goto(`${product.sandboxUrl}/phone?phone=${encodeURIComponent(CONTACT_PHONE)}&number=${encodeURIComponent(SENDER)}`);
+    const send = async (text: string) => {
+      await phone.getByRole('textbox', { name: 'Message' }).fill(text);
+      await phone.getByRole('button', { name: 'Send' }).click();
+    };
+    await send('colour');
+    await seeText(phone.locator('#conversation'), 'Blue or red?', 30_000);
+    await send('blue please');
+    await seeText(phone.locator('#conversation'), 'Blue it is!', 30_000);
+    await send('thanks!');
+    await seeText(phone.locator('#conversation'), 'thanks!');
+    await screenshot(phone, '08-sandbox-phone');
+    await phone.close();
+  });
+
+  it('shows the transcript and the funnel in the console', async () => {
+    await page.getByRole('link', { name: 'Conversations', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Conversations', level: 1 }).waitFor();
+    const row = page.getByRole('button', { name: new RegExp(CONTACT_PHONE.replace('+', '\\+')) });
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Search' }).click();
+      await row.first().waitFor({ timeout: 2_000 });
+    }, 30_000);
+    await row.first().click();
+    const transcript = page.getByRole('list', { name: 'Transcript' });
+    await seeText(transcript, 'blue please');
+    await seeText(transcript, 'Blue it is!');
+    await seeText(page.locator('.ui-card__actions'), 'Finished', 30_000);
+    await screenshot(page, '09-conversation-transcript');
+
+    await page.getByRole('link', { name: 'Open the tool' }).click();
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('heading', { name: /Funnel/ }).waitFor();
+    await seeText(page.locator('.stat'), 'Started');
+    const firstStep = page.locator('.ui-card', { hasText: '#1 Ask colour' });
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await seeText(firstStep.locator('.funnel__row', { hasText: 'Replied' }), '1', 2_000);
+    }, 30_000);
+    await seeText(firstStep.locator('.funnel__row', { hasText: 'Received' }), '1');
+    await screenshot(page, '10-analytics-funnel');
+  });
+});
