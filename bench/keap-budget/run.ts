@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         new Promise<AccountResult[]>((resolve, reject) => {
           const child = spawn(TSX, [join(__dirname, 'worker.ts')], {
             env: { ...process.env, BENCH_WORKER_INPUT: JSON.stringify(input) },
-            stdio: ['pipe', 'pipe', 'inherit'],
+            stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
           });
           children.push(child);
           let out = '';
@@ -191,7 +191,9 @@ async function main(): Promise<void> {
       'conversation work by design. Conversations have no think time, so this is a worst-case burst; the budget, not the ' +
       'sandbox, sets the pace. The guard (the time each call is still counted after its window) must exceed the jitter ' +
       'between a grant and Keap receiving the call: with time compressed 60×, a few tens of ms on a busy 2-core machine ' +
-      'are seconds of Keap time, which is why the guard here costs most of the throughput (at real time, 150 ms is 15% of the per-second window).',
+      `are seconds of Keap time, so here the guard sets the pace: at most 25 calls per ${(1000 / SCALE + GUARD_MS).toFixed(0)} ms = ` +
+      `${Math.round((25 / (1000 / SCALE + GUARD_MS)) * 1000)} calls/s. At real time the same guard costs ${((GUARD_MS / (1000 + GUARD_MS)) * 100).toFixed(0)}% ` +
+      'of the per-second budget. A 429 still pauses every process and widens the guard (adaptive guard).',
     '',
   ];
   const section = lines.join('\n');

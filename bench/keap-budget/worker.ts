@@ -47,6 +47,8 @@ function random(seed: number): () => number {
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.env.BENCH_WORKER_INPUT ?? '{}') as WorkerInput;
+  // The bench was stopped: do not go on calling a sandbox that is gone.
+  process.on('disconnect', () => process.exit(1));
   const redis = new Redis(input.redisUrl);
   const budget = new RedisKeapBudget(redis, { keyPrefix: input.keyPrefix, config: input.config });
   await redis.ping();
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(results)}\n`);
   await budget.close();
   redis.disconnect();
+  process.disconnect?.();
 }
 
 main().catch((err: unknown) => {
