@@ -85,7 +85,9 @@ export class CrmEffectProcessor {
         await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
       });
     } catch (err) {
-      return this.failed(outboxId, err);
+      // Awaited here: a returned promise would reject while `finally` awaits, unhandled, and
+      // Node ends the process on an unhandled rejection.
+      return await this.failed(outboxId, err);
     } finally {
       await this.runtime.recordKeapCalls(conversation.id, calls);
     }
