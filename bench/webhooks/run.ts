@@ -15,7 +15,8 @@
  *
  * Environment: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3), BENCH_CONCURRENCY (32),
  * BENCH_CONVERSATIONS (60000), BENCH_DRAIN_TIMEOUT_SECONDS (600), BENCH_CPU_PROF=1 (profile the
- * API during the load window; summary printed and kept in bench/webhooks/.profiles),
+ * API during the load window; summary printed and kept in bench/webhooks/.out),
+ * BENCH_WORKER=separate (the worker in its own `dist/worker.js`, RUN_WORKER_IN_API=false),
  * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
  *
  * Writes the result into the "Webhooks" section of docs/benchmarks.md (other sections are kept).
@@ -48,6 +49,8 @@ const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT_SECONDS ?? 600) 
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
 const WRITE_DOC = process.env.BENCH_WRITE_DOC !== '0';
 const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+/** `api` (default): the queue worker runs inside the API process; `separate`: in its own `dist/worker.js`. */
+const WORKER = process.env.BENCH_WORKER === 'separate' ? 'separate' : 'api';
 const TARGET_PER_SECOND = 1000;
 const TARGET_P99_MS = 50;
 
@@ -194,9 +197,16 @@ interface ApiProcess {
   stop(): Promise<void>;
 }
 
-async function startApi(env: Record<string, string>, port: number, logFile: string, profileFile: string | null): Promise<ApiProcess> {
+async function startApi(
+  env: Record<string, string>,
+  port: number,
+  logFile: string,
+  profileFile: string | null,
+  entry: 'main' | 'worker' = 'main',
+): Promise<ApiProcess> {
   const out = createWriteStream(logFile);
-  const args = profileFile ? ['-r', join(__dirname, 'profile-preload.cjs'), 'dist/main.js'] : ['dist/main.js'];
+  const script = `dist/${entry}.js`;
+  const args = profileFile ? ['-r', join(__dirname, 'profile-preload.cjs'), script] : [script];
   const child = spawn(process.execPath, args, {
     cwd: API_DIR,
     env: { ...process.env, ...env, ...(profileFile ? { BENCH_CPU_PROF_FILE: profileFile } : {}) },
@@ -207,7 +217,8 @@ async function startApi(env: Record<string, string>, port: number, logFile: stri
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once('exit', () => (exited = true));
-  await eventually(
+  // The worker has no HTTP listener: it is up once Nest has started (it logs nothing at warn).
+  if (entry === 'main') await eventually(
     async () => {
       if (exited) throw new Error(`the API exited at start (see ${logFile})`);
       const res = await fetch(`${url}/health`);
@@ -332,7 +343,7 @@ function section(r: Report): string {
     'Signed Twilio inbound replies (`POST /hooks/twilio/sms`, `X-Twilio-Signature` computed with the',
     'twilio SDK against PUBLIC_URL, the 19 parameters Twilio sends) accepted per second (HTTP 200 with',
     'TwiML) and the latency of the answer, against the API as deployed (`node dist/main.js`, real',
-    'AppModule, pino at `warn`, the queue worker inside the API as by default) on a fresh PostgreSQL',
+    `AppModule, pino at \`warn\`, ${WORKER === 'api' ? 'the queue worker inside the API process as by default' : 'the queue worker in its own `dist/worker.js` process (RUN_WORKER_IN_API=false)'}) on a fresh PostgreSQL`,
     `database, with ${fmt(CONVERSATIONS)} conversations awaiting a reply; each request is the one reply of one of`,
     `them. Load: a separate process, ${CONCURRENCY} keep-alive connections (closed loop), ${WARMUP_SECONDS} s warm-up then`,
     `${SECONDS} s measured. Reference, same run and same load: a bare \`node:http\` handler doing one`,
@@ -366,7 +377,11 @@ function writeDoc(markdown: string): void {
     next = `${current.trimEnd()}\n\n${markdown}`;
   } else {
     const after = current.indexOf('\n## ', start + 1);
-    next = `${current.slice(0, start).trimEnd()}\n\n${markdown}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
+    const old = current.slice(start, after === -1 ? undefined : after);
+    // Hand-written analysis ("### Findings …") survives a new run: only the numbers are replaced.
+    const findingsAt = old.indexOf('\n### Findings');
+    const findings = findingsAt === -1 ? '' : `\n${old.slice(findingsAt + 1).trimEnd()}\n`;
+    next = `${current.slice(0, start).trimEnd()}\n\n${markdown}${findings}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
   }
   writeFileSync(docPath, next);
 }
@@ -396,9 +411,9 @@ async function main(): Promise<void> {
   const publicUrl = `http://127.0.0.1:${apiPort}`;
   const profileFile = PROFILE ? join(OUT_DIR, `api-${stamp}.cpuprofile`) : null;
   let api: ApiProcess | null = null;
+  let worker: ApiProcess | null = null;
   try {
-    api = await startApi(
-      {
+    const env = {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         PORT: String(apiPort),
@@ -416,11 +431,10 @@ async function main(): Promise<void> {
         KEAP_REFRESH_INTERVAL_SECONDS: '0',
         TWILIO_API_BASE_URL: sandboxUrl,
         DEMO_SEED: 'false',
-      },
-      apiPort,
-      join(OUT_DIR, `api-${stamp}.log`),
-      profileFile,
-    );
+        RUN_WORKER_IN_API: WORKER === 'api' ? 'true' : 'false',
+      };
+    api = await startApi(env, apiPort, join(OUT_DIR, `api-${stamp}.log`), profileFile);
+    if (WORKER === 'separate') worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
     log(`API up at ${publicUrl}; seeding ${CONVERSATIONS} conversations`);
     await seed(dbUrl, secretsKey, CONVERSATIONS);
     for (const number of sandbox.twilio.numbers.values()) number.smsUrl = `${publicUrl}/hooks/twilio/sms`;
@@ -531,6 +545,7 @@ async function main(): Promise<void> {
     if (WRITE_DOC) writeDoc(markdown);
   } finally {
     await api?.stop();
+    await worker?.stop();
     await new Promise((resolve) => sandboxServer.close(resolve));
     await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await dropRedisKeys(redisPrefix);
