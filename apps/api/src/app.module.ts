@@ -11,6 +11,8 @@ import { DemoModule } from './demo/demo.module';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
 import { KeapAuthModule } from './keap-auth/keap-auth.module';
+import { KeapBudgetModule } from './keap-budget/keap-budget.module';
+import { KeapBudgetReportModule } from './keap-budget/keap-budget-report.module';
 import { KeapPickersModule } from './keap-pickers/keap-pickers.module';
 import { LoggingModule } from './logging/logging.module';
 import { ToolsModule } from './tools/tools.module';
@@ -30,11 +32,14 @@ export class AppModule {
         ConfigModule.with(config),
         LoggingModule,
         DatabaseModule,
+        // Global: every Keap call of this process (API and worker) goes through the shared budget.
+        KeapBudgetModule,
         AccountsModule,
         KeapAuthModule,
         SessionModule,
         TwilioConnectionModule,
         KeapPickersModule,
+        KeapBudgetReportModule,
         ToolsModule,
         ConversationHistoryModule,
         AnalyticsModule,

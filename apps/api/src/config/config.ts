@@ -73,6 +73,14 @@ const configSchema = z.object({
   SEND_RATE_TOLL_FREE: z.coerce.number().positive().default(3),
   SEND_RATE_SHORT_CODE: z.coerce.number().positive().default(30),
   SEND_RATE_MESSAGING_SERVICE: z.coerce.number().positive().default(1),
+  /**
+   * Serve GET /metrics (Prometheus text: the shared Keap budget) without authentication. Off by
+   * default; turn it on only where the port is reachable from the monitoring network alone.
+   */
+  METRICS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
   RUN_WORKER_IN_API: z
     .enum(['true', 'false'])

@@ -27,6 +27,9 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 
 local function num(v, d) if v == false or v == nil then return d end return tonumber(v) end
 
+-- running totals (metrics counters) outlive days but not an abandoned prefix: 30 days after the last call
+local TOTALS_TTL = 2592000000
+
 -- limit/len for each window, from the config passed in ARGV (see DISPATCH_ARGS in the client)
 local function cfg(i) return tonumber(ARGV[i]) end
 
@@ -166,6 +169,9 @@ else
               redis.call('PEXPIRE', st.dk, dayTtl)
               redis.call('HINCRBY', statsKey, acc .. '|' .. kind, 1)
               redis.call('PEXPIRE', statsKey, dayTtl)
+              -- deployment-wide running totals for metrics (counters never reset by the day window)
+              redis.call('HINCRBY', P .. ':totals:calls', kind, 1)
+              redis.call('PEXPIRE', P .. ':totals:calls', TOTALS_TTL)
               redis.call('ZADD', P .. ':granted', now, id)
               cs, cm, cd = cs + 1, cm + 1, cd + 1
               st.cm, st.cd = st.cm + 1, st.cd + 1
@@ -241,6 +247,8 @@ if o.pauseMs and o.pauseMs > 0 then
   if cur < o.pauseMs then redis.call('SET', P .. ':pause', '1', 'PX', math.ceil(o.pauseMs)) end
   redis.call('HINCRBY', P .. ':stats:429:' .. dayIdx, acc, 1)
   redis.call('PEXPIRE', P .. ':stats:429:' .. dayIdx, math.ceil(dayMs * 2))
+  redis.call('INCR', P .. ':totals:429')
+  redis.call('PEXPIRE', P .. ':totals:429', TOTALS_TTL)
 end
 
 -- Keap counted 'used' calls in a window where we counted 'local': the difference is drift we
@@ -276,10 +284,15 @@ end
 return 1
 `;
 
-/** A consistent snapshot for the report. ARGV: 1 prefix, 2 secondSpan, 3 minuteSpan, 4 dayMs. */
+/**
+ * A consistent snapshot for the report. ARGV: 1 prefix, 2 secondSpan, 3 minuteSpan, 4 dayMs,
+ * 5 (optional) one account id: only that account's numbers (the console sees its own only).
+ */
 export const REPORT_SCRIPT = `${COMMON}
 local xguard = num(redis.call('GET', P .. ':xguard'), 0)
 local secondSpan, minuteSpan, dayMs = tonumber(ARGV[2]) + xguard, tonumber(ARGV[3]) + xguard, tonumber(ARGV[4])
+local only = ARGV[5]
+if only == '' then only = nil end
 local dayIdx = math.floor(now / dayMs)
 local r = {
   now = now,
@@ -294,6 +307,8 @@ local r = {
   throttled = redis.call('HGETALL', P .. ':stats:429:' .. dayIdx),
   waiting = {},
   tenants = {},
+  totalCalls = redis.call('HGETALL', P .. ':totals:calls'),
+  total429 = num(redis.call('GET', P .. ':totals:429'), 0),
 }
 for _, lane in ipairs({ 'i', 'b' }) do
   local accs = redis.call('LRANGE', P .. ':ring:' .. lane, 0, -1)
@@ -303,7 +318,21 @@ for _, lane in ipairs({ 'i', 'b' }) do
   end
   r.waiting[lane] = lw
 end
-local seen = {}
+if only then
+  local calls, throttled = {}, {}
+  for i = 1, #r.calls, 2 do
+    if string.sub(r.calls[i], 1, #only + 1) == only .. '|' then
+      calls[#calls + 1] = r.calls[i]
+      calls[#calls + 1] = r.calls[i + 1]
+    end
+  end
+  local t429 = redis.call('HGET', P .. ':stats:429:' .. dayIdx, only)
+  if t429 then throttled = { only, t429 } end
+  r.calls, r.throttled = calls, throttled
+  r.tenants[1] = { only, trimLog(P .. ':tlog:m:' .. only, minuteSpan),
+    num(redis.call('GET', P .. ':tday:' .. only .. ':' .. dayIdx), 0) }
+end
+local seen = { [only or ''] = only ~= nil }
 for i = 1, #r.calls, 2 do
   local f = r.calls[i]
   local acc = string.sub(f, 1, string.find(f, '|', 1, true) - 1)

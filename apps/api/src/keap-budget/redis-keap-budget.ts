@@ -41,6 +41,8 @@ export interface KeapBudgetReport {
   /** Calls queued for budget right now, by priority. */
   waiting: { interactive: number; background: number };
   accounts: KeapBudgetAccountReport[];
+  /** Running totals over the whole deployment (they outlive the day window): calls granted by kind, and 429s. */
+  totals: { calls: Record<string, number>; throttled: number };
 }
 
 /** Calls per enqueue script run (bounds one script's run time). */
@@ -174,10 +176,14 @@ export class RedisKeapBudget implements KeapRequestGate {
     if (observation.pauseMs > 0 && this.waiters.size > 0) this.scheduleWake(observation.pauseMs + 1);
   }
 
-  async getReport(): Promise<KeapBudgetReport> {
+  /**
+   * The budget left and what was spent. With `accountId`, `accounts` holds that account only (its
+   * entry is there even before its first call): what the console may show a signed-in account.
+   */
+  async getReport(options: { accountId?: string } = {}): Promise<KeapBudgetReport> {
     const c = this.options.config;
     const raw = JSON.parse(
-      await this.redis.keapBudgetReport(this.options.keyPrefix, this.secondSpan(), this.minuteSpan(), c.dayMs),
+      await this.redis.keapBudgetReport(this.options.keyPrefix, this.secondSpan(), this.minuteSpan(), c.dayMs, options.accountId ?? ''),
     ) as RawReport;
     const capped = (limit: number, cap: number): number => (cap >= 0 ? Math.min(limit, cap) : limit);
     const window = (limit: number, used: number): KeapBudgetWindowReport => ({ limit, used, left: Math.max(0, limit - used) });
@@ -208,6 +214,9 @@ export class RedisKeapBudget implements KeapRequestGate {
       a.minute = window(c.tenantPerMinute, minuteUsed);
       a.day = window(c.tenantPerDay, dayUsed);
     }
+    const totalCalls: Record<string, number> = {};
+    const totalsRaw = asArray(raw.totalCalls);
+    for (let i = 0; i + 1 < totalsRaw.length; i += 2) totalCalls[String(totalsRaw[i])] = Number(totalsRaw[i + 1]);
     const queued = (lane: 'i' | 'b'): number =>
       (asArray(raw.waiting?.[lane]) as [string, number][]).reduce((sum, [, n]) => sum + n, 0);
     return {
@@ -219,6 +228,7 @@ export class RedisKeapBudget implements KeapRequestGate {
       day: window(capped(c.perDay, raw.capDay), raw.day),
       waiting: { interactive: queued('i'), background: queued('b') },
       accounts: [...accounts.values()].sort((x, y) => x.accountId.localeCompare(y.accountId)),
+      totals: { calls: totalCalls, throttled: Number(raw.total429) || 0 },
     };
   }
 
@@ -371,6 +381,8 @@ interface RawReport {
   throttled: unknown;
   waiting?: { i?: unknown; b?: unknown };
   tenants: unknown;
+  totalCalls: unknown;
+  total429: number;
 }
 
 /** cjson encodes an empty Lua table as {}: read that as an empty list. */

@@ -22,6 +22,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     SECRETS_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: db.url,
+    // Own Redis keys per test app: no shared Keap budget, 429 pause, sessions or queues between tests.
+    REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
