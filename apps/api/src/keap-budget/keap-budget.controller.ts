@@ -21,7 +21,7 @@ export class KeapBudgetController {
   constructor(private readonly reports: KeapBudgetReportService) {}
 
   @Get('budget')
-  @ApiQuery({ name: 'last', required: false, description: 'Keap calls per conversation over this many of your latest conversations (default 100, at most 1000)' })
+  @ApiQuery({ name: 'last', required: false, type: Number, description: 'Keap calls per conversation over this many of your latest conversations (default 100, at most 1000)' })
   @ApiOperation({
     summary:
       "Keap's shared API budget left (second, minute, day; the pause after a 429) and, for the signed-in account only: its calls by kind today, its tenant budget left, and Keap calls per conversation (average and max, by kind, reads and writes).",
