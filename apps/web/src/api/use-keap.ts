@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
 import type { AccountField, AccountTag } from './api.types';
 
@@ -6,22 +6,22 @@ export const fieldsKey = ['keap', 'fields'] as const;
 export const tagsKey = ['keap', 'tags'] as const;
 
 /** The account's standard and custom contact fields (for pickers and merge fields). */
-export function useAccountFields(enabled = true) {
-  return useQuery({
+export const fieldsQuery = () =>
+  queryOptions({
     queryKey: fieldsKey,
     queryFn: async () => (await apiRequest<{ fields: AccountField[] }>('/api/keap/fields')).fields,
     staleTime: 5 * 60_000,
-    enabled,
   });
+
+export const tagsQuery = () =>
+  queryOptions({ queryKey: tagsKey, queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags, staleTime: 60_000 });
+
+export function useAccountFields(enabled = true) {
+  return useQuery({ ...fieldsQuery(), enabled });
 }
 
 export function useTags(enabled = true) {
-  return useQuery({
-    queryKey: tagsKey,
-    queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags,
-    staleTime: 60_000,
-    enabled,
-  });
+  return useQuery({ ...tagsQuery(), enabled });
 }
 
 export function useCreateTag() {

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
 import type { SimulateRequest, SimulationResult, ToolDetail, ToolSummary, ToolVersionRef } from './api.types';
@@ -6,18 +6,18 @@ import type { SimulateRequest, SimulationResult, ToolDetail, ToolSummary, ToolVe
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
 
+export const toolsQuery = () =>
+  queryOptions({ queryKey: toolsKey, queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools });
+
+export const toolQuery = (id: string) =>
+  queryOptions({ queryKey: toolKey(id), queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`) });
+
 export function useTools() {
-  return useQuery({
-    queryKey: toolsKey,
-    queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools,
-  });
+  return useQuery(toolsQuery());
 }
 
 export function useTool(id: string) {
-  return useQuery({
-    queryKey: toolKey(id),
-    queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`),
-  });
+  return useQuery(toolQuery(id));
 }
 
 export function useToolVersions(id: string) {

@@ -1,16 +1,14 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
 import type { AvailableNumber, Senders, TwilioPhoneNumber } from './api.types';
 import { sessionKey } from './use-session';
 
 export const sendersKey = ['twilio', 'senders'] as const;
 
+export const sendersQuery = () => queryOptions({ queryKey: sendersKey, queryFn: () => apiRequest<Senders>('/api/twilio/senders') });
+
 export function useSenders(enabled = true) {
-  return useQuery({
-    queryKey: sendersKey,
-    queryFn: () => apiRequest<Senders>('/api/twilio/senders'),
-    enabled,
-  });
+  return useQuery({ ...sendersQuery(), enabled });
 }
 
 export interface TwilioCredentials {

@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import { Background, Controls, Handle, Position, ReactFlow, type NodeProps } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { ToolDefinition } from '@sms-seq/engine';
 import type { ProblemIndex } from '../tool-editor/problem-index';
@@ -14,6 +14,8 @@ export interface SequenceMapProps {
 /** The live map of steps and branches, with validation problems marked on the nodes. */
 export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) {
   const { nodes, edges } = useMemo(() => buildMap(tool, problems.all), [tool, problems]);
+  // The whole map stays in view as steps and branches come and go (not on every keystroke).
+  const shape = `${nodes.map((node) => node.id).join(',')}|${edges.map((edge) => edge.id).join(',')}`;
   const nodeTypes = useMemo(() => ({ step: (props: NodeProps<MapNode>) => <StepNode {...props} onSelectStep={onSelectStep} /> }), [onSelectStep]);
   return (
     <div className="sequence-map" aria-label="Sequence map" role="region">
@@ -26,11 +28,16 @@ export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) 
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
+        // The button inside each node is the tab stop; React Flow's own node focus would take
+        // focus back from the step the click jumps to. (Nodes stay selectable: React Flow turns
+        // pointer events off on nodes that are neither selectable nor draggable.)
+        nodesFocusable={false}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
       >
         <Background gap={16} />
         <Controls showInteractive={false} />
+        <FitWhenShapeChanges shape={shape} />
       </ReactFlow>
       {/* A text version of the map for screen readers and keyboard users. */}
       <ol className="ui-visually-hidden">
@@ -45,6 +52,16 @@ export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) 
       </ol>
     </div>
   );
+}
+
+function FitWhenShapeChanges({ shape }: { shape: string }) {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    // After React Flow has measured the new nodes.
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [shape, fitView]);
+  return null;
 }
 
 function StepNode({ data, onSelectStep }: NodeProps<MapNode> & { onSelectStep: (index: number) => void }) {

@@ -137,7 +137,8 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   const jumpToStep = useCallback((index: number) => {
     const card = document.getElementById(`step-${index}`);
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-    card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
+    // After the click has finished its own focus handling.
+    requestAnimationFrame(() => card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true }));
   }, []);
 
   return (
