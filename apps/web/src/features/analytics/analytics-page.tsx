@@ -71,7 +71,7 @@ function Stat({ label, value }: { label: string; value: number | string }) {
 }
 
 function FunnelStep({ step, index, started }: { step: StepFunnel; index: number; started: number }) {
-  const width = (count: number) => `${started ? Math.max(2, Math.round((count / started) * 100)) : 0}%`;
+  const width = (count: number) => `${started && count ? Math.max(2, Math.round((count / started) * 100)) : 0}%`;
   return (
     <Card title={`#${index + 1} ${step.name}`} data-testid={`funnel-step-${step.stepId}`}>
       <dl className="funnel">
