@@ -143,9 +143,9 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
             </Field>
           )}
         />
-        <Field label="Check the reply" hint="When the reply is not what is asked for, the step asks again (a few times at most).">
+        <Field label="Check the reply" hint="When the reply is not what is asked for, the step asks again (how often: see Additional options)." {...messages('validation')}>
           {(props) => (
-            <select {...props} className="ui-input" {...register(`${base}.validation`)}>
+            <select {...props} data-path={`${base}.validation`} className="ui-input" {...register(`${base}.validation`)}>
               <option value="none">Accept any reply</option>
               <option value="email">Must be an email address</option>
               <option value="number">Must be a number</option>
@@ -154,8 +154,8 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
         </Field>
       </div>
       {step.validation !== 'none' ? (
-        <Field label="Ask again with" hint="Leave empty for a standard sentence.">
-          {(props) => <input {...props} className="ui-input" {...register(`${base}.reaskMessage`)} />}
+        <Field label="Ask again with" hint="Leave empty for a standard sentence." {...messages('reaskMessage')}>
+          {(props) => <input {...props} data-path={`${base}.reaskMessage`} className="ui-input" {...register(`${base}.reaskMessage`)} />}
         </Field>
       ) : null}
 

@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Controller, FormProvider, useFieldArray, useForm } from 'react-hook-form';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Controller, FormProvider, useFieldArray, useForm, useFormContext, useWatch } from 'react-hook-form';
 import { Link } from 'react-router-dom';
-import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, type ToolDefinition } from '@sms-seq/engine';
+import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, type SendWindow, type ToolDefinition } from '@sms-seq/engine';
 import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
 import { useCreateTag } from '../../api/use-keap';
 import { toolExportUrl, usePublishTool, useSaveDraft } from '../../api/use-tools';
 import { BuyNumberDialog } from '../connect/buy-number-dialog';
-import { SequenceMap } from '../sequence-map/sequence-map';
 import { Simulator } from '../simulator/simulator';
 import { ToolStatus } from '../tools/tools-page';
-import { EditorContext, type EditorContextValue } from './editor-context';
+import { EditorContext, useEditor, type EditorContextValue } from './editor-context';
 import { newStep } from './new-ids';
 import { TagSelect } from './pickers';
 import { fieldMessages, focusPath } from './problem-index';
@@ -29,6 +28,10 @@ export interface ToolEditorProps {
   sendersError: string | null;
   otherKeywordsOnSender: (sender: ToolDefinition['sender']) => string[];
 }
+
+// The map library (React Flow, dagre, d3) is its own chunk: the form renders first, the map
+// joins it when its code has arrived (measured: about 200 KB of the editor's minified code).
+const SequenceMap = lazy(() => import('../sequence-map/sequence-map').then((module) => ({ default: module.SequenceMap })));
 
 const AUTOSAVE_DELAY_MS = 800;
 type SaveState = { kind: 'saved' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'failed'; message: string } | { kind: 'conflict' };
@@ -388,8 +391,36 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                   />
                 </div>
                 {values.options?.reminderMinutesBeforeExpiry ? (
-                  <Field label="Reminder message">{(props) => <input {...props} className="ui-input" {...register('options.reminderMessage')} />}</Field>
+                  <Field label="Reminder message" hint="Sent once when the contact has not replied; leave empty for a standard sentence." {...messagesAt('options.reminderMessage')}>
+                    {(props) => <input {...props} data-path="options.reminderMessage" className="ui-input" {...register('options.reminderMessage')} />}
+                  </Field>
                 ) : null}
+                <Controller
+                  control={control}
+                  name="options.maxReasks"
+                  render={({ field }) => (
+                    <Field
+                      label="When a reply is not what a step asks for, ask again up to (times)"
+                      hint="For steps that check the reply (email or number). After that, the sequence moves on."
+                      {...fieldMessages(problems.under('options.maxReasks'))}
+                    >
+                      {(props) => (
+                        <input
+                          {...props}
+                          data-path="options.maxReasks"
+                          className="ui-input ui-input--short"
+                          type="number"
+                          min={0}
+                          max={5}
+                          step={1}
+                          value={Number.isFinite(field.value) ? field.value : ''}
+                          onChange={(e) => field.onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+                        />
+                      )}
+                    </Field>
+                  )}
+                />
+                <SendWindowFields />
               </Card>
 
               <Card title="5. Tool name">
@@ -410,7 +441,9 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                 onSelect={setSide}
               >
                 {side === 'map' ? (
-                  <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
+                  <Suspense fallback={<div className="sequence-map sequence-map--loading" role="status">Drawing the sequence map…</div>}>
+                    <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
+                  </Suspense>
                 ) : (
                   <Simulator tool={live.tool} tags={tags} hasErrors={problems.errors.length > 0} />
                 )}
@@ -428,6 +461,57 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
       ? list.phoneNumbers.some((number) => number.phoneNumber === sender.phoneNumber)
       : list.messagingServices.some((service) => service.sid === sender.messagingServiceSid);
   }
+}
+
+const DEFAULT_SEND_WINDOW: SendWindow = { start: '09:00', end: '20:00', defaultTimeZone: 'America/New_York' };
+const COMMON_TIME_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
+
+/** Every IANA zone this browser knows, the usual US ones first. */
+function timeZoneOptions(current: string): string[] {
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([...COMMON_TIME_ZONES, current, ...all])];
+}
+
+/** Quiet hours: texts due outside the window wait until it opens, in the contact's time zone. */
+function SendWindowFields() {
+  const { control, register, setValue } = useFormContext<ToolDefinition>();
+  const { problems } = useEditor();
+  const sendWindow = useWatch({ control, name: 'options.sendWindow' });
+  const messages = (key: string) => fieldMessages(problems.under(key));
+  return (
+    <fieldset className="send-window" data-path="options.sendWindow" tabIndex={-1}>
+      <legend>Quiet hours</legend>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={Boolean(sendWindow)}
+          onChange={(e) => setValue('options.sendWindow', e.target.checked ? DEFAULT_SEND_WINDOW : null, { shouldDirty: true })}
+        />{' '}
+        Only send texts between certain hours (texts due outside them wait until the next morning)
+      </label>
+      {sendWindow ? (
+        <div className="grid-3">
+          <Field label="Send from" hint="Contact’s local time" {...messages('options.sendWindow.start')}>
+            {(props) => <input {...props} data-path="options.sendWindow.start" className="ui-input" type="time" {...register('options.sendWindow.start')} />}
+          </Field>
+          <Field label="Send until" hint="Later than “from” for a daytime window" {...messages('options.sendWindow.end')}>
+            {(props) => <input {...props} data-path="options.sendWindow.end" className="ui-input" type="time" {...register('options.sendWindow.end')} />}
+          </Field>
+          <Field label="Time zone when the contact’s is unknown" {...messages('options.sendWindow.defaultTimeZone')}>
+            {(props) => (
+              <select {...props} data-path="options.sendWindow.defaultTimeZone" className="ui-input" {...register('options.sendWindow.defaultTimeZone')}>
+                {timeZoneOptions(sendWindow.defaultTimeZone).map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone.replace(/_/g, ' ')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      ) : null}
+    </fieldset>
+  );
 }
 
 function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
