@@ -138,8 +138,15 @@ export interface ConversationMessage {
   stepId: string | null;
 }
 
+/** The detail's conversation: the list row's fields, less the tool's name and version (it names the version by id). */
+export interface ConversationRecord extends Omit<ConversationSummary, 'toolName' | 'version'> {
+  toolVersionId: string | null;
+  endedAt: string | null;
+  expiresAt: string | null;
+}
+
 export interface ConversationDetail {
-  conversation: ConversationSummary;
+  conversation: ConversationRecord;
   messages: ConversationMessage[];
   events: { type: string; detail: unknown; createdAt: string }[];
   contactUrl: string | null;
@@ -149,4 +156,28 @@ export interface ConversationFilter {
   toolId?: string;
   status?: string;
   q?: string;
+}
+
+/** GET /api/keap/budget (apps/api keap-budget AccountKeapBudgetReport). */
+export interface KeapBudgetWindow {
+  limit: number;
+  used: number;
+  left: number;
+}
+export interface CallsPerConversation {
+  average: number;
+  max: number;
+}
+export interface KeapBudgetReport {
+  at: string;
+  app: { second: KeapBudgetWindow; minute: KeapBudgetWindow; day: KeapBudgetWindow; pausedForMs: number; waiting: { interactive: number; background: number } };
+  account: { calls: Record<string, number>; total: number; throttled: number; minute: KeapBudgetWindow; day: KeapBudgetWindow };
+  perConversation: {
+    window: number;
+    conversations: number;
+    total: CallsPerConversation;
+    reads: CallsPerConversation;
+    writes: CallsPerConversation;
+    byKind: Record<string, CallsPerConversation>;
+  };
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
-import type { Analytics, ConversationDetail, ConversationFilter, ConversationPage, ConversationSummary } from './api.types';
+import type { Analytics, ConversationDetail, ConversationFilter, ConversationPage, ConversationRecord } from './api.types';
 
 export function useConversations(filter: ConversationFilter) {
   return useInfiniteQuery({
@@ -30,7 +30,7 @@ export function useConversation(id: string | null) {
 export function useEndConversation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest<ConversationSummary>(`/api/conversations/${encodeURIComponent(id)}/end`, { method: 'POST' }),
+    mutationFn: (id: string) => apiRequest<ConversationRecord>(`/api/conversations/${encodeURIComponent(id)}/end`, { method: 'POST' }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['conversations'] }),
   });
 }

@@ -20,8 +20,9 @@ export function useTool(id: string) {
   return useQuery(toolQuery(id));
 }
 
-export function useToolVersions(id: string) {
+export function useToolVersions(id: string, options: { enabled?: boolean } = {}) {
   return useQuery({
+    enabled: options.enabled ?? true,
     queryKey: ['tools', id, 'versions'],
     queryFn: async () => (await apiRequest<{ versions: ToolVersionRef[] }>(`/api/tools/${encodeURIComponent(id)}/versions`)).versions,
   });

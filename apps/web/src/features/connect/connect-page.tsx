@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
-import { KEAP_CONNECT_URL } from '../../api/use-keap';
+import { KEAP_CONNECT_URL, useKeapBudget } from '../../api/use-keap';
+import type { CallsPerConversation, KeapBudgetWindow } from '../../api/api.types';
 import { useSession } from '../../api/use-session';
 import { useConnectTwilio, useDisconnectTwilio, useSenders, type TwilioCredentials } from '../../api/use-twilio';
 import { BuyNumberDialog } from './buy-number-dialog';
@@ -40,6 +41,7 @@ export function ConnectPage() {
         <TwilioCard connected={twilio.connected} accountSid={twilio.accountSid} />
       </div>
       {twilio.connected ? <SendersCard /> : null}
+      {keap.connected ? <KeapBudgetCard /> : null}
     </div>
   );
 }
@@ -202,6 +204,59 @@ function SendersCard() {
         </div>
       )}
       <BuyNumberDialog open={buying} onClose={() => setBuying(false)} />
+    </Card>
+  );
+}
+
+const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const windowLeft = (window: KeapBudgetWindow) => `${count(window.left)} of ${count(window.limit)} left`;
+const perConversation = (calls: CallsPerConversation) => `${count(calls.average)} on average (at most ${count(calls.max)})`;
+
+/**
+ * Keap limits how often apps may call it; this card shows how many calls a conversation costs and
+ * how much of the limits is left, so a marketer can tell a slow day from a problem.
+ */
+function KeapBudgetCard() {
+  const budget = useKeapBudget();
+  return (
+    <Card title="Keap usage" actions={budget.data && budget.data.app.pausedForMs > 0 ? <Badge tone="warning">Keap asked us to slow down</Badge> : null}>
+      {budget.isPending ? (
+        <Loading label="Loading Keap usage…" />
+      ) : budget.isError ? (
+        <Alert tone="warning" actions={<Button onClick={() => void budget.refetch()}>Try again</Button>}>
+          Keap usage could not be loaded: {errorMessage(budget.error)}
+        </Alert>
+      ) : budget.data === null ? (
+        <p className="muted">Keap usage is not available on this server yet.</p>
+      ) : (
+        <div className="stack" data-testid="keap-budget">
+          <p className="muted">
+            Keap lets each app make only so many requests a minute and a day. Sequences read a contact once per conversation and queue the rest, so a busy
+            campaign slows down rather than failing.
+          </p>
+          <dl className="facts">
+            <dt>Keap calls per conversation</dt>
+            <dd>
+              {budget.data.perConversation.conversations === 0
+                ? 'No conversations yet'
+                : `${perConversation(budget.data.perConversation.total)} over your last ${count(budget.data.perConversation.conversations)} conversation${budget.data.perConversation.conversations === 1 ? '' : 's'}: ${count(budget.data.perConversation.reads.average)} reads and ${count(budget.data.perConversation.writes.average)} writes`}
+            </dd>
+            <dt>Your Keap calls today</dt>
+            <dd>
+              {count(budget.data.account.total)}
+              {budget.data.account.throttled ? ` (Keap asked to wait ${count(budget.data.account.throttled)} times; those calls were retried)` : ''}
+            </dd>
+            <dt>Your Keap account’s budget</dt>
+            <dd>
+              This minute: {windowLeft(budget.data.account.minute)} · today: {windowLeft(budget.data.account.day)}
+            </dd>
+            <dt>Shared by every SMS Sequences account</dt>
+            <dd>
+              This minute: {windowLeft(budget.data.app.minute)} · today: {windowLeft(budget.data.app.day)}
+            </dd>
+          </dl>
+        </div>
+      )}
     </Card>
   );
 }

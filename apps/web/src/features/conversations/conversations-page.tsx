@@ -4,7 +4,7 @@ import { Alert, Badge, Button, Card, EmptyState, Field, Loading, type Tone } fro
 import { errorMessage } from '../../api/api-client';
 import type { ConversationSummary } from '../../api/api.types';
 import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
-import { useTools } from '../../api/use-tools';
+import { useToolVersions, useTools } from '../../api/use-tools';
 
 const STATUS: Record<string, { label: string; tone: Tone }> = {
   awaiting_reply: { label: 'Waiting for a reply', tone: 'info' },
@@ -130,13 +130,22 @@ function ConversationRow({ item, selected, onOpen }: { item: ConversationSummary
 function Transcript({ id, summary }: { id: string; summary: ConversationSummary | undefined }) {
   const detail = useConversation(id);
   const end = useEndConversation();
+  // Opened by link (no list row at hand): the tool's name comes from the tools list and the
+  // version number from the tool's versions, both cached queries the console already has.
+  const toolId = detail.data?.conversation.toolId ?? summary?.toolId ?? '';
+  const tools = useTools();
+  const versions = useToolVersions(toolId, { enabled: Boolean(toolId) && !summary });
   if (detail.isPending) return <Loading label="Loading the transcript…" />;
-  if (detail.isError) return <Alert tone="danger">{errorMessage(detail.error)}</Alert>;
+  if (detail.isError)
+    return (
+      <Alert tone="danger" title="This conversation could not be opened" actions={<Button onClick={() => void detail.refetch()}>Try again</Button>}>
+        {errorMessage(detail.error)}
+      </Alert>
+    );
   const { messages, events, contactUrl } = detail.data;
-  // The list row knows the tool's name and version; the detail may not carry them.
-  const conversation = { ...summary, ...detail.data.conversation } as ConversationSummary;
-  const toolName = conversation.toolName || summary?.toolName || 'Conversation';
-  const version = conversation.version ?? summary?.version;
+  const conversation = detail.data.conversation;
+  const toolName = summary?.toolName || tools.data?.find((tool) => tool.id === conversation.toolId)?.name || 'Conversation';
+  const version = summary?.version ?? versions.data?.find((entry) => entry.id === conversation.toolVersionId)?.version;
   const status = statusOf(conversation.status);
   return (
     <Card
