@@ -5,6 +5,7 @@ import { ConversationRuntime } from '../conversations/conversation-runtime.servi
 import { Conversation } from '../conversations/conversation.entity';
 import { CrmError, CrmProvider } from '../crm/crm.port';
 import { OutboxEntry } from './outbox-entry.entity';
+import { returnedRows } from './returned-rows';
 
 /**
  * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
@@ -100,9 +101,8 @@ export class CrmEffectProcessor {
 
   /** Marks the row done unless another worker already did; true when this call did. */
   private async claim(m: EntityManager, outboxId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
-      [outboxId],
+    const rows = returnedRows(
+      await m.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`, [outboxId]),
     );
     return rows.length > 0;
   }

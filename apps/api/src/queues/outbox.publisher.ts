@@ -69,6 +69,20 @@ export class OutboxPublisher {
     }
   }
 
+  /**
+   * Publishes one outbox row under a fresh job id (its own id may still be on the queue, finishing).
+   * Never throws: the relay publishes it anyway if this does not make it.
+   */
+  async publishAgain(entry: { id: string; kind: OutboxKind }): Promise<void> {
+    try {
+      await withTimeout(
+        this.queues[entry.kind].add({ outboxId: entry.id } satisfies OutboxJob, this.jobOptions(`${entry.id}:${Date.now()}:${Math.random()}`)),
+      );
+    } catch (err) {
+      this.logger.warn(`re-publishing outbox entry ${entry.id} failed; the relay will retry: ${String(err)}`);
+    }
+  }
+
   /** Queues the handling of a phone's pending inbound texts. Never throws. */
   async publishInbound(messageId: string, job: InboundJob): Promise<void> {
     try {
