@@ -107,7 +107,7 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
       await eventually(() => serviceTextsTo(phone).length === 1, 'the first question through the service');
       await inbound(phone, 'ARRET', 'STOP');
       await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out', 'the opt-out from OptOutType');
-      const [{ contact_id: contactId }] = await h.conversationsOf(phone);
+      const contactId = (await h.conversationsOf(phone))[0]?.contact_id;
       await eventually(() => tagsOf(h.sandbox, Number(contactId)).includes('SMS: Opted out'), 'the opt-out tag');
       await inbound(phone, 'TEAL');
       await whenIdle(h);
