@@ -1,5 +1,15 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { KeapClient, KeapError, KeapNotFoundError, toContactSnapshot, toContactWrite, type KeapRequestGate } from '@sms-seq/crm-keap';
+import {
+  KeapClient,
+  KeapError,
+  KeapNotFoundError,
+  toContactSnapshot,
+  toContactWrite,
+  type KeapContactModelCache,
+  type KeapRequestGate,
+} from '@sms-seq/crm-keap';
+import type Redis from 'ioredis';
+import { REDIS } from '../accounts/accounts.module';
 import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -67,14 +77,38 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** How long an account's field model is trusted; a custom field added in Keap shows within this. */
+const FIELD_MODEL_TTL_SECONDS = 600;
+
+/**
+ * The contact field model per account in Redis, shared by every process: each job builds a new
+ * client, and without this each would spend a Keap read on the model.
+ */
+function redisModelCache(redis: Redis, prefix: string): KeapContactModelCache {
+  const key = (accountId: string) => `${prefix}keap-contact-model:${accountId}`;
+  return {
+    async get(accountId) {
+      const raw = await redis.get(key(accountId)).catch(() => null);
+      return raw ? (JSON.parse(raw) as Awaited<ReturnType<KeapContactModelCache['get']>>) : null;
+    },
+    async set(accountId, model) {
+      await redis.set(key(accountId), JSON.stringify(model), 'EX', FIELD_MODEL_TTL_SECONDS).catch(() => undefined);
+    },
+  };
+}
+
 @Injectable()
 export class KeapCrmProvider extends CrmProvider {
+  private readonly modelCache: KeapContactModelCache;
+
   constructor(
     private readonly tokens: KeapTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) redis: Redis,
     @Optional() @Inject(CRM_REQUEST_GATE) private readonly gate?: KeapRequestGate,
   ) {
     super();
+    this.modelCache = redisModelCache(redis, config.REDIS_KEY_PREFIX);
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
@@ -85,6 +119,7 @@ export class KeapCrmProvider extends CrmProvider {
       accessToken: ({ rejectedToken }) =>
         rejectedToken ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken) : this.tokens.accessTokenFor(accountId),
       gate: this.gate,
+      contactModelCache: this.modelCache,
       // The queue retries with its own backoff; the client only rides out short bursts.
       retry: { maxAttempts: 3 },
       onCall: (call) => options.onCall?.(call.kind),
