@@ -52,6 +52,17 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
     expect((await h.conversationsOf(byId))[0]?.current_step_id).toBe('feedback');
   });
 
+  it('reads Keap once per start: the field model is cached per account, shared by the jobs', async () => {
+    const phones = [aPhone(), aPhone()];
+    for (const phone of phones) {
+      const contactId = aKeapContact(h.sandbox, { firstName: 'Di', phone });
+      await post(toolUrl()).send({ contactId }).expect(202);
+      await eventually(() => h.textsTo(phone).length === 1, 'the first step');
+    }
+    const [{ keap_calls: calls }] = await h.ds.query(`SELECT keap_calls FROM conversations WHERE phone = $1`, [phones[1]]);
+    expect(calls).toEqual({ 'contacts.get': 1 });
+  });
+
   it('does not start a second conversation for a number already in one on this sender', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Cy', phone });
