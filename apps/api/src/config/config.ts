@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keapBudgetEnvShape } from '../keap-budget/keap-budget.config';
 
 /**
  * All configuration, read from the environment once and checked at start. A wrong variable stops
@@ -81,6 +82,8 @@ const configSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Keap's shared API budget (KEAP_BUDGET_*): see keap-budget/README.md. */
+  ...keapBudgetEnvShape,
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
   RUN_WORKER_IN_API: z
     .enum(['true', 'false'])

@@ -94,7 +94,8 @@ const positive = (name: string, fallback: number) =>
   z.coerce.number({ message: `${name} must be a number` }).positive(`${name} must be above 0`).default(fallback);
 
 const d = DEFAULT_KEAP_BUDGET_CONFIG;
-const envSchema = z.object({
+/** The KEAP_BUDGET_* variables; part of the app's configuration schema (config/config.ts). */
+export const keapBudgetEnvShape = {
   KEAP_BUDGET_PER_SECOND: positiveInt('KEAP_BUDGET_PER_SECOND', d.perSecond),
   KEAP_BUDGET_PER_MINUTE: positiveInt('KEAP_BUDGET_PER_MINUTE', d.perMinute),
   KEAP_BUDGET_PER_DAY: positiveInt('KEAP_BUDGET_PER_DAY', d.perDay),
@@ -105,7 +106,8 @@ const envSchema = z.object({
   KEAP_BUDGET_GUARD_MS: z.coerce.number().min(0).optional(),
   KEAP_BUDGET_MAX_WAIT_MS: z.coerce.number().min(0).default(0),
   KEAP_BUDGET_KEY_PREFIX: z.string().min(1).default('sms:keap-budget'),
-});
+};
+const envSchema = z.object(keapBudgetEnvShape);
 
 export class KeapBudgetConfigError extends Error {
   override readonly name = 'KeapBudgetConfigError';
@@ -116,7 +118,8 @@ export interface KeapBudgetEnvConfig {
   config: KeapBudgetConfig;
 }
 
-export function loadKeapBudgetConfig(env: NodeJS.ProcessEnv = process.env): KeapBudgetEnvConfig {
+/** From the environment, or from the app's checked configuration (which holds the same variables). */
+export function loadKeapBudgetConfig(env: Record<string, unknown> = process.env): KeapBudgetEnvConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -9,16 +9,16 @@ import { RedisKeapBudget } from './redis-keap-budget';
 import { aKeyPrefix, REDIS_URL } from './testing/keap-budget.testing';
 
 describe('KeapBudgetModule', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
-  it('gives the Keap clients one shared budget, configured from the environment', async () => {
-    process.env.KEAP_BUDGET_PER_MINUTE = '42';
-    process.env.KEAP_BUDGET_KEY_PREFIX = aKeyPrefix();
+  it("gives the Keap clients one shared budget, configured from the app's configuration", async () => {
+    const keyPrefix = aKeyPrefix();
+    const config = loadConfig({
+      REDIS_URL,
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      KEAP_BUDGET_PER_MINUTE: '42',
+      KEAP_BUDGET_KEY_PREFIX: keyPrefix,
+    });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.with(loadConfig({ REDIS_URL, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') })), KeapBudgetModule],
+      imports: [ConfigModule.with(config), KeapBudgetModule],
     }).compile();
     const app = moduleRef.createNestApplication();
     app.enableShutdownHooks();
@@ -33,7 +33,7 @@ describe('KeapBudgetModule', () => {
     } finally {
       await app.close();
       const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`*${process.env.KEAP_BUDGET_KEY_PREFIX}:*`);
+      const keys = await redis.keys(`*${keyPrefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     }

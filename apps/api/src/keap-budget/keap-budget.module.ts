@@ -13,7 +13,7 @@ export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
 /**
  * Provides the one shared Keap budget as `RedisKeapBudget` and as the request gate the Keap
  * clients take (`KEAP_REQUEST_GATE`, `CRM_REQUEST_GATE`). Global: import it once, in AppModule.
- * Limits come from KEAP_BUDGET_* variables (see README.md), checked at start.
+ * Limits come from the KEAP_BUDGET_* variables of the app's configuration (see README.md).
  */
 @Global()
 @Module({
@@ -27,7 +27,7 @@ export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
       provide: RedisKeapBudget,
       inject: [KEAP_BUDGET_REDIS, APP_CONFIG],
       useFactory: (redis: Redis, config: AppConfig) => {
-        const { keyPrefix, config: budget } = loadKeapBudgetConfig(process.env);
+        const { keyPrefix, config: budget } = loadKeapBudgetConfig(config);
         return new RedisKeapBudget(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`, config: budget });
       },
     },
