@@ -21,6 +21,7 @@ import { ConversationClock } from './conversation-clock';
 import { ConversationEventRecord } from './conversation-event.entity';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
 import { Message } from './message.entity';
+import { inPhoneTransaction } from './phone-lock';
 
 export interface OutboxRef {
   id: string;
@@ -46,7 +47,8 @@ export interface StartRequest {
  * in ONE transaction. Everything that changes a conversation goes through here, so two processes
  * (or a webhook delivered twice) can never advance it twice on the same input.
  *
- * Lock order, always: the phone's advisory lock (sender + phone), then the conversation row.
+ * Lock order, always: the phone's advisory lock (sender + phone, see phone-lock.ts), then the
+ * conversation row.
  */
 @Injectable()
 export class ConversationRuntime {
@@ -76,18 +78,32 @@ export class ConversationRuntime {
    * that waits for its contact: those replies are handled once the contact is resolved.
    */
   async processInbound(senderKey: string, phone: string): Promise<void> {
-    const out: OutboxRef[] = [];
-    await this.dataSource.transaction(async (m) => {
-      await lockPhone(m, senderKey, phone);
-      const pending = await m.getRepository(Message).find({
-        where: { direction: 'in', status: 'received', senderKey, phone },
-        order: { createdAt: 'ASC', id: 'ASC' },
+    // One job per phone at a time (its job id is the phone's): a text stored while this job runs
+    // may not get a job of its own, so look again before finishing (the relay's sweep catches
+    // anything that slips in after this last look).
+    for (let round = 0; round < MAX_INBOUND_ROUNDS; round++) {
+      const out: OutboxRef[] = [];
+      const waiting = await inPhoneTransaction(this.dataSource, senderKey, phone, async (m) => {
+        const pending = await m.getRepository(Message).find({
+          where: { direction: 'in', status: 'received', senderKey, phone },
+          order: { createdAt: 'ASC', id: 'ASC' },
+        });
+        for (const message of pending) {
+          if (!(await this.handleInbound(m, message, out))) return true;
+        }
+        return false;
       });
-      for (const message of pending) {
-        if (!(await this.handleInbound(m, message, out))) break;
-      }
-    });
-    await this.publisher.publish(out);
+      await this.publisher.publish(out);
+      if (waiting || !(await this.hasPendingInbound(senderKey, phone))) return;
+    }
+  }
+
+  private async hasPendingInbound(senderKey: string, phone: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM messages WHERE direction = 'in' AND status = 'received' AND sender_key = $1 AND phone = $2 LIMIT 1`,
+      [senderKey, phone],
+    );
+    return rows.length > 0;
   }
 
   private async handleInbound(m: EntityManager, message: Message, out: OutboxRef[]): Promise<boolean> {
@@ -205,8 +221,7 @@ export class ConversationRuntime {
     if (!head) return null;
     const out: OutboxRef[] = [];
     let wasAwaitingContact = false;
-    const result = await this.dataSource.transaction(async (m) => {
-      await lockPhone(m, head.senderKey, head.phone);
+    const result = await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
       const conversation = await m
         .getRepository(Conversation)
         .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
@@ -396,9 +411,7 @@ function keywordClassOf(message: Pick<Message, 'body' | 'optOutType'>): ReturnTy
   return classifyKeyword(message.body);
 }
 
-/** Serialises all work on one phone at one sender, across every process. */
-export async function lockPhone(m: EntityManager, senderKey: string, phone: string): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${senderKey}|${phone}`]);
-}
+/** Rounds of one inbound job: a phone texting without pause cannot keep one job forever. */
+const MAX_INBOUND_ROUNDS = 5;
 
 export type { ContactSnapshot };

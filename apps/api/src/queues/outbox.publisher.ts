@@ -17,6 +17,11 @@ export interface InboundJob {
   phone: string;
 }
 
+/** The one job id of a phone's inbound work at a sender. */
+export function inboundJobId(job: Pick<InboundJob, 'senderKey' | 'phone'>): string {
+  return `in|${job.senderKey}|${job.phone}`;
+}
+
 /** Publishing waits this long for Redis at most; the relay publishes whatever did not make it. */
 const PUBLISH_TIMEOUT_MS = 2_000;
 
@@ -70,25 +75,31 @@ export class OutboxPublisher {
   }
 
   /**
-   * Publishes one outbox row under a fresh job id (its own id may still be on the queue, finishing).
-   * Never throws: the relay publishes it anyway if this does not make it.
+   * Publishes one outbox row handed over by the work before it, under a second fixed job id: its
+   * own id may still be on the queue, finishing the run that found it had to wait. Fixed, so a
+   * second hand-over of the same row is a no-op while that job exists. Never throws: the relay
+   * publishes it anyway if this does not make it.
    */
   async publishAgain(entry: { id: string; kind: OutboxKind }): Promise<void> {
     try {
-      await withTimeout(
-        this.queues[entry.kind].add({ outboxId: entry.id } satisfies OutboxJob, this.jobOptions(`${entry.id}:${Date.now()}:${Math.random()}`)),
-      );
+      await withTimeout(this.queues[entry.kind].add({ outboxId: entry.id } satisfies OutboxJob, this.jobOptions(`${entry.id}:handover`)));
     } catch (err) {
       this.logger.warn(`re-publishing outbox entry ${entry.id} failed; the relay will retry: ${String(err)}`);
     }
   }
 
-  /** Queues the handling of a phone's pending inbound texts. Never throws. */
-  async publishInbound(messageId: string, job: InboundJob): Promise<void> {
+  /**
+   * Queues the handling of phones' pending inbound texts, in one round trip. One job per phone
+   * (its job id is the phone's): while a phone's job exists, queueing it again is a no-op, so a
+   * relay that re-publishes never piles duplicate jobs on a worker that is behind. Never throws:
+   * the stored rows are the source of truth and the relay's sweep publishes them again.
+   */
+  async publishInbound(jobs: readonly InboundJob[]): Promise<void> {
+    if (jobs.length === 0) return;
     try {
-      await withTimeout(this.queues.inbound.add(job, this.jobOptions(messageId)));
+      await withTimeout(this.queues.inbound.addBulk(jobs.map((data) => ({ data, opts: this.jobOptions(inboundJobId(data)) }))));
     } catch (err) {
-      this.logger.warn(`queueing inbound ${messageId} failed; the relay will retry: ${String(err)}`);
+      this.logger.warn(`queueing inbound work of ${jobs.length} phones failed; the relay will retry: ${String(err)}`);
     }
   }
 

@@ -11,6 +11,9 @@ import type { OutboxKind } from './outbox-entry.entity';
 import { type InboundJob, type OutboxJob, OutboxPublisher } from './outbox.publisher';
 import { SendMessageProcessor } from './send-message.processor';
 
+/** Inbound texts not processed this long after they arrived are queued again by the sweep. */
+const INBOUND_SWEEP_AFTER_MS = 1_000;
+
 /**
  * The worker half of the app: queue processors, the outbox relay and the expiry sweep. Runs in the
  * API process when RUN_WORKER_IN_API is true (the default) and always in `worker.ts`. Several
@@ -82,15 +85,19 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
       [after],
     );
     await this.publisher.publish(rows);
-    const inbound: { id: string; account_id: string; sender_key: string; phone: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (sender_key, phone) id, account_id, sender_key, phone FROM messages
-        WHERE direction = 'in' AND status = 'received' AND created_at < now() - ($1::int * interval '1 millisecond')
-        ORDER BY sender_key, phone, created_at LIMIT 500`,
-      [Math.min(after, 5_000)],
+    // Phones with texts still unprocessed a moment after they arrived (a wake-up that did not make
+    // it to Redis, a job that gave up). Their job ids are fixed, so phones whose job is still on
+    // the queue cost a no-op. Phones whose conversation waits for its contact are skipped: the
+    // contact's arrival handles their texts.
+    const inbound: { account_id: string; sender_key: string; phone: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (m.sender_key, m.phone) m.account_id, m.sender_key, m.phone FROM messages m
+        WHERE m.direction = 'in' AND m.status = 'received' AND m.created_at < now() - ($1::int * interval '1 millisecond')
+          AND NOT EXISTS (SELECT 1 FROM conversations c
+                           WHERE c.sender_key = m.sender_key AND c.phone = m.phone AND c.ended_at IS NULL AND c.status = 'awaiting_contact')
+        ORDER BY m.sender_key, m.phone, m.created_at LIMIT 500`,
+      [Math.min(after, INBOUND_SWEEP_AFTER_MS)],
     );
-    for (const m of inbound) {
-      await this.publisher.publishInbound(`${m.id}:${Date.now()}`, { accountId: m.account_id, senderKey: m.sender_key, phone: m.phone });
-    }
+    await this.publisher.publishInbound(inbound.map((m) => ({ accountId: m.account_id, senderKey: m.sender_key, phone: m.phone })));
   }
 
   /** Sends `tick` to conversations whose reminder or expiry is due. */

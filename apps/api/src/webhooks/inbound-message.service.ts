@@ -50,6 +50,6 @@ export class InboundMessageService {
     );
     const inserted = rows[0];
     if (!inserted) return; // the same webhook again: already stored and queued
-    await this.publisher.publishInbound(inserted.id, { accountId, senderKey, phone });
+    await this.publisher.publishInbound([{ accountId, senderKey, phone }]);
   }
 }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { normalisePhone, type CountryCode, type StepId } from '@sms-seq/engine';
 import { DataSource } from 'typeorm';
 import { Account } from '../accounts/account.entity';
-import { ConversationRuntime, lockPhone, type OutboxRef } from '../conversations/conversation-runtime.service';
+import { ConversationRuntime, type OutboxRef } from '../conversations/conversation-runtime.service';
+import { inPhoneTransaction } from '../conversations/phone-lock';
 import { CrmProvider } from '../crm/crm.port';
 import { OutboxEntry } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
@@ -136,8 +137,7 @@ export class ToolStartService {
     const rawPhone = raw === null || raw === undefined ? '' : String(raw);
     const phone = normalisePhone(rawPhone, account.defaultCountry as CountryCode);
     const at = new Date().toISOString();
-    await this.dataSource.transaction(async (m) => {
-      await lockPhone(m, p.senderKey, phone ?? rawPhone);
+    await inPhoneTransaction(this.dataSource, p.senderKey, phone ?? rawPhone, async (m) => {
       const locked = await m.getRepository(OutboxEntry).findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
       if (!locked || locked.doneAt) return;
       let note: string | null = null;
