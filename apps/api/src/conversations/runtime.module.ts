@@ -7,6 +7,7 @@ import { KeapCrmProvider } from '../crm/keap-crm';
 import { KeapAuthModule } from '../keap-auth/keap-auth.module';
 import { NoteWriter } from '../notes/note-writer';
 import { CrmEffectProcessor } from '../queues/crm-effect.processor';
+import { InboundRelay } from '../queues/inbound-relay';
 import { OutboxPublisher } from '../queues/outbox.publisher';
 import { ALL_QUEUES } from '../queues/queue-names';
 import { QueueWorker } from '../queues/queue-worker';
@@ -18,7 +19,7 @@ import { InboundMessageService } from '../webhooks/inbound-message.service';
 import { ToolStartService } from '../webhooks/tool-start.service';
 import { ToolUrlController } from '../webhooks/tool-url.controller';
 import { TwilioWebhookAuth } from '../webhooks/twilio-webhook-auth';
-import { TwilioWebhookController } from '../webhooks/twilio-webhook.controller';
+import { TwilioWebhookHandler } from '../webhooks/twilio-webhook.handler';
 import { ConversationRuntime } from './conversation-runtime.service';
 
 /** The conversation runtime: webhooks in, the engine loop, the outbox and the queue processors. */
@@ -32,7 +33,8 @@ import { ConversationRuntime } from './conversation-runtime.service';
     KeapAuthModule,
     TwilioConnectionModule,
   ],
-  controllers: [TwilioWebhookController, ToolUrlController],
+  // Twilio's webhooks are not a controller: see TwilioWebhookHandler (mounted by configureApp).
+  controllers: [ToolUrlController],
   providers: [
     ConversationRuntime,
     OutboxPublisher,
@@ -40,6 +42,8 @@ import { ConversationRuntime } from './conversation-runtime.service';
     DeliveryStatusService,
     ToolStartService,
     TwilioWebhookAuth,
+    TwilioWebhookHandler,
+    InboundRelay,
     SendRateLimiter,
     SendMessageProcessor,
     CrmEffectProcessor,

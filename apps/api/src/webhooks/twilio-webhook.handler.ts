@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { isValidTwilioSignature, publicRequestUrl } from '../twilio/twilio-signature';
+import { DeliveryStatusService } from './delivery-status.service';
+import { InboundMessageService } from './inbound-message.service';
+import { TwilioWebhookAuth } from './twilio-webhook-auth';
+import { InvalidWebhookSignatureError } from './webhook.errors';
+
+type FormParams = Record<string, string>;
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+/** Twilio's webhooks are a few hundred bytes; anything near this is not Twilio. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+/** The parts of an Express request this handler reads (it runs as plain middleware). */
+type WebhookRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+/**
+ * Twilio's webhooks (`/hooks/twilio/sms`, `/hooks/twilio/status`), answered outside Nest's
+ * router and the general middleware (helmet, cookies, request logging): Twilio sends thousands of
+ * these a second at peak and each must only be parsed, verified, stored and answered. The
+ * conversation work runs from the queues. Only failures are logged, with the request id.
+ */
+@Injectable()
+export class TwilioWebhookHandler {
+  private readonly logger = new Logger('TwilioWebhook');
+
+  constructor(
+    private readonly auth: TwilioWebhookAuth,
+    private readonly inbound: InboundMessageService,
+    private readonly delivery: DeliveryStatusService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Express middleware for the mount path `/hooks/twilio`; other paths and methods go on. */
+  middleware(): (req: WebhookRequest, res: ServerResponse, next: () => void) => void {
+    return (req, res, next) => {
+      const route = req.method === 'POST' ? routeOf(req.url ?? '') : null;
+      if (!route) return next();
+      void this.handle(route, req, res);
+    };
+  }
+
+  private async handle(route: 'sms' | 'status', req: WebhookRequest, res: ServerResponse): Promise<void> {
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    try {
+      const params = await formOf(req);
+      const originalUrl = req.originalUrl ?? req.url ?? '';
+      const accountId = await this.verify(originalUrl, params, req.headers['x-twilio-signature']);
+      if (route === 'sms') {
+        await this.inbound.receive(accountId, params);
+        res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(EMPTY_TWIML) }).end(EMPTY_TWIML);
+      } else {
+        const idempotencyKey = new URL(originalUrl, 'http://localhost').searchParams.get('idempotencyKey');
+        await this.delivery.record(accountId, params, idempotencyKey);
+        res.writeHead(204).end();
+      }
+    } catch (err) {
+      this.answerFailure(res, requestId, route, err);
+    }
+  }
+
+  private async verify(originalUrl: string, params: FormParams, signature: string | string[] | undefined): Promise<string> {
+    const auth = await this.auth.forAccountSid(params.AccountSid);
+    const url = publicRequestUrl(this.config.PUBLIC_URL, originalUrl);
+    if (!auth || typeof signature !== 'string' || !isValidTwilioSignature(auth.authToken, url, params, signature)) {
+      throw new InvalidWebhookSignatureError();
+    }
+    return auth.accountId;
+  }
+
+  /** The answers the app's exception filter gives, and a log line (never the body: it is a contact's text). */
+  private answerFailure(res: ServerResponse, requestId: string, route: string, err: unknown): void {
+    let status = 500;
+    let error = { code: 'internal', message: 'Something went wrong on our side. Please try again.' };
+    if (err instanceof InvalidWebhookSignatureError) {
+      status = err.status;
+      error = { code: err.code, message: err.message };
+      this.logger.warn(`twilio ${route} webhook refused (${err.code}) [request ${requestId}]`);
+    } else if (err instanceof BodyTooLargeError) {
+      status = 413;
+      error = { code: 'payload_too_large', message: 'The request body is too large for a Twilio webhook.' };
+      this.logger.warn(`twilio ${route} webhook refused (too large) [request ${requestId}]`);
+    } else {
+      this.logger.error(`twilio ${route} webhook failed [request ${requestId}]: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+    if (res.headersSent) return void res.end();
+    const body = JSON.stringify({ error });
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  }
+}
+
+function routeOf(url: string): 'sms' | 'status' | null {
+  const path = url.split('?', 1)[0];
+  if (path === '/sms' || path === '/sms/') return 'sms';
+  if (path === '/status' || path === '/status/') return 'status';
+  return null;
+}
+
+/** The form Twilio posts (application/x-www-form-urlencoded, flat: no nested keys to expand). */
+async function formOf(req: WebhookRequest): Promise<FormParams> {
+  if (req.body && typeof req.body === 'object') return req.body as FormParams; // parsed upstream already
+  const type = req.headers['content-type'] ?? '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  if (!type.startsWith('application/x-www-form-urlencoded')) return {};
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
