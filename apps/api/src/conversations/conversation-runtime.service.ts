@@ -15,10 +15,9 @@ import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ToolVersion } from '../tools/tool-version.entity';
-import { OutboxEntry, type OutboxKind } from '../queues/outbox-entry.entity';
+import type { OutboxKind } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
 import { ConversationClock } from './conversation-clock';
-import { ConversationEventRecord } from './conversation-event.entity';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
 import { Message } from './message.entity';
 import { inPhoneTransaction } from './phone-lock';
@@ -268,7 +267,25 @@ export class ConversationRuntime {
     conversation.endedAt = final ? (conversation.endedAt ?? new Date()) : null;
     conversation.nextTickAt = final ? null : this.clock.nextTickWallTime(definition, state);
     conversation.expiresAt = final ? null : this.clock.expiryWallTime(definition, state);
-    await m.getRepository(Conversation).save(conversation);
+    // Raw SQL on the hot path (every reply): the repository's save reads the row back and diffs it.
+    await m.query(
+      `UPDATE conversations
+          SET state = $2, status = $3, current_step_id = $4, contact = $5, contact_id = $6, last_activity_at = $7,
+              ended_at = $8, next_tick_at = $9, expires_at = $10, updated_at = now()
+        WHERE id = $1`,
+      [
+        conversation.id,
+        JSON.stringify(state),
+        conversation.status,
+        conversation.currentStepId,
+        JSON.stringify(conversation.contact),
+        conversation.contactId,
+        conversation.lastActivityAt,
+        conversation.endedAt,
+        conversation.nextTickAt,
+        conversation.expiresAt,
+      ],
+    );
     await this.storeConsequences(m, conversation, definition, transition, out);
     return transition;
   }
@@ -285,23 +302,21 @@ export class ConversationRuntime {
     for (const effect of transition.effects) {
       switch (effect.type) {
         case 'send_message': {
-          const message = await m.getRepository(Message).save(
-            m.getRepository(Message).create({
-              accountId: conversation.accountId,
-              conversationId: conversation.id,
-              direction: 'out',
-              phone: conversation.phone,
-              senderKey: conversation.senderKey,
-              body: effect.body,
-              mediaUrls: effect.mediaUrls,
-              providerSid: null,
-              status: 'queued',
-              errorCode: null,
-              stepId: effect.stepId,
-              purpose: effect.purpose,
-            }),
+          const rows: { id: string }[] = await m.query(
+            `INSERT INTO messages (account_id, conversation_id, direction, phone, sender_key, body, media_urls, status, step_id, purpose)
+             VALUES ($1, $2, 'out', $3, $4, $5, $6, 'queued', $7, $8) RETURNING id`,
+            [
+              conversation.accountId,
+              conversation.id,
+              conversation.phone,
+              conversation.senderKey,
+              effect.body,
+              JSON.stringify(effect.mediaUrls),
+              effect.stepId,
+              effect.purpose,
+            ],
           );
-          out.push(await this.enqueue(m, conversation, 'send_message', { messageId: message.id }));
+          out.push(await this.enqueue(m, conversation, 'send_message', { messageId: insertedId(rows) }));
           break;
         }
         case 'apply_tag':
@@ -335,21 +350,19 @@ export class ConversationRuntime {
     kind: OutboxKind,
     payload: Record<string, unknown>,
   ): Promise<OutboxRef> {
-    const entry = await m.getRepository(OutboxEntry).save(
-      m.getRepository(OutboxEntry).create({
-        accountId: conversation.accountId,
-        conversationId: conversation.id,
-        kind,
-        payload,
-        publishedAt: null,
-        doneAt: null,
-      }),
+    const rows: { id: string }[] = await m.query(
+      `INSERT INTO outbox (account_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [conversation.accountId, conversation.id, kind, JSON.stringify(payload)],
     );
-    return { id: entry.id, kind };
+    return { id: insertedId(rows), kind };
   }
 
   async recordEvent(m: EntityManager, conversationId: string, type: string, detail: Record<string, unknown>): Promise<void> {
-    await m.getRepository(ConversationEventRecord).insert({ conversationId, type, detail: detail as never });
+    await m.query(`INSERT INTO conversation_events (conversation_id, type, detail) VALUES ($1, $2, $3)`, [
+      conversationId,
+      type,
+      JSON.stringify(detail),
+    ]);
   }
 
   /** Adds Keap calls to the conversation's tally (for the budget report). */
@@ -400,7 +413,7 @@ export class ConversationRuntime {
   }
 
   private async markProcessed(m: EntityManager, message: Message, conversationId: string | null): Promise<void> {
-    await m.getRepository(Message).update({ id: message.id }, { status: 'processed', conversationId });
+    await m.query(`UPDATE messages SET status = 'processed', conversation_id = $2, updated_at = now() WHERE id = $1`, [message.id, conversationId]);
   }
 }
 
@@ -409,6 +422,12 @@ function keywordClassOf(message: Pick<Message, 'body' | 'optOutType'>): ReturnTy
   if (message.optOutType === 'STOP') return 'opt_out';
   if (message.optOutType === 'START') return 'opt_in';
   return classifyKeyword(message.body);
+}
+
+function insertedId(rows: readonly { id: string }[]): string {
+  const row = rows[0];
+  if (!row) throw new Error('INSERT … RETURNING id returned no row');
+  return row.id;
 }
 
 /** Rounds of one inbound job: a phone texting without pause cannot keep one job forever. */

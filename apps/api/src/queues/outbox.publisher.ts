@@ -65,8 +65,15 @@ export class OutboxPublisher {
   async publish(entries: readonly { id: string; kind: OutboxKind }[]): Promise<void> {
     if (entries.length === 0) return;
     try {
+      // One round trip per queue, not per job.
+      const byKind = new Map<OutboxKind, string[]>();
+      for (const e of entries) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.id]);
       await withTimeout(
-        Promise.all(entries.map((e) => this.queues[e.kind].add({ outboxId: e.id } satisfies OutboxJob, this.jobOptions(e.id)))),
+        Promise.all(
+          [...byKind].map(([kind, ids]) =>
+            this.queues[kind].addBulk(ids.map((id) => ({ data: { outboxId: id } satisfies OutboxJob, opts: this.jobOptions(id) }))),
+          ),
+        ),
       );
       await this.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [entries.map((e) => e.id)]);
     } catch (err) {
