@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Controller, FormProvider, useFieldArray, useForm, useFormContext, useWatch } from 'react-hook-form';
 import { Link } from 'react-router-dom';
-import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, type SendWindow, type ToolDefinition } from '@sms-seq/engine';
+import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, toolDefinitionSchema, type SendWindow, type ToolDefinition } from '@sms-seq/engine';
 import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
@@ -57,7 +57,10 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
   const { mutateAsync: saveDraft, isPending: saving } = useSaveDraft(tool.id);
   const revision = useRef(tool.draftRevision);
-  const lastSaved = useRef(JSON.stringify(tool.draft));
+  // Compared in the schema's key order: the stored draft comes back from PostgreSQL (jsonb) with
+  // its keys reordered, and comparing raw would autosave an unchanged draft on every open, which
+  // made a second tab that merely opened the tool take the first one's revision (a false conflict).
+  const lastSaved = useRef(JSON.stringify(toolDefinitionSchema.safeParse(tool.draft).data ?? tool.draft));
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved' });
   const liveTool = live.tool;
   const liveJson = useMemo(() => (liveTool ? JSON.stringify(liveTool) : null), [liveTool]);
@@ -91,7 +94,12 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
       setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
       return undefined;
     }
-    if (liveJson === lastSaved.current || saving) return undefined;
+    if (saving) return undefined;
+    if (liveJson === lastSaved.current) {
+      // Changed and changed back (a step added and removed before the autosave fired): nothing to save.
+      setSaveState((state) => (state.kind === 'dirty' ? { kind: 'saved' } : state));
+      return undefined;
+    }
     setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
     const timer = setTimeout(() => void saveNowRef.current(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
