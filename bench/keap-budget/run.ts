@@ -35,6 +35,7 @@ const SCALE = arg('scale', 60);
 const GUARD_MS = arg('guard-ms', 50);
 const SEED = arg('seed', 1);
 const WRITE = !process.argv.includes('--no-write');
+const TRACE = process.argv.includes('--trace');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A campaign-shaped load: a few big accounts and a long tail (Zipf-like weights, exponent 0.8). */
@@ -121,6 +122,16 @@ async function main(): Promise<void> {
   const results = perWorker.flat().sort((a, b) => a.accountId.localeCompare(b.accountId));
   const sandboxCalls = keap.calls();
   await keap.close();
+  // Keap's spike window (a sandbox second) holding more calls than its limit: where a 429 came from.
+  const perWindow = new Map<number, number>();
+  for (const at of keap.arrivals) perWindow.set(Math.floor(at / 1000), (perWindow.get(Math.floor(at / 1000)) ?? 0) + 1);
+  const firstWindow = Math.min(...perWindow.keys());
+  const over = [...perWindow].filter(([, n]) => n > quotas.appPerSecond).map(([w, n]) => `${((w - firstWindow) * 1000) / SCALE} ms: ${n}`);
+  if (over.length > 0 || TRACE) {
+    console.error(`  spike windows over ${quotas.appPerSecond}: ${over.join(', ') || 'none'}`);
+    const head = [...perWindow].sort((a, b) => a[0] - b[0]).slice(0, 40).map(([w, n]) => `${(((w - firstWindow) * 1000) / SCALE).toFixed(0)}:${n}`);
+    console.error(`  first windows (ms after the first call: calls): ${head.join(' ')}`);
+  }
 
   // Budget report straight from Redis, then clean up the bench's keys.
   const redis = new Redis(REDIS_URL);

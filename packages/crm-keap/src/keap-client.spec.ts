@@ -249,10 +249,15 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       expect(calls).toHaveLength(3 + 4);
     });
 
-    it('types an unreachable Keap as a retryable network error', async () => {
+    it('types an unreachable Keap as a retryable network error, and answers the gate for every attempt', async () => {
       const error = await client({ baseUrl: 'http://127.0.0.1:1/crm', retry: { maxAttempts: 2 } }).listTags().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KeapNetworkError);
       expect(calls.map((c) => c.status)).toEqual([0, 0]);
+      // The budget holds a granted call as in flight until it is observed: a failure must release it.
+      expect(observed.map((o) => [o.status, o.headers])).toEqual([
+        [0, {}],
+        [0, {}],
+      ]);
     });
 
     it('reports the daily quota gone as KeapQuotaExhaustedError without retrying', async () => {

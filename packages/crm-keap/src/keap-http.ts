@@ -96,7 +96,9 @@ export class KeapHttp {
       }
       const status = response?.status ?? 0;
       this.options.onCall?.({ ...ctx, status, attempt, durationMs: Date.now() - started });
-      if (response) await this.options.gate?.observe(ctx, status, lowerCaseHeaders(response.headers));
+      // Every granted call is answered to the gate, a network failure too (status 0, no headers):
+      // until then the budget counts it as still on its way to Keap.
+      await this.options.gate?.observe(ctx, status, response ? lowerCaseHeaders(response.headers) : {});
 
       if (response && status < 400) return { status, data: response.data as T };
 

@@ -14,6 +14,10 @@ export interface KeapCallContext {
 export interface KeapRequestGate {
   /** Resolves when the call may go out (waits for budget). */
   acquire(ctx: KeapCallContext): Promise<void>;
-  /** Every response's status and lower-cased headers (x-keap-*), 429s included. */
+  /**
+   * Called once after every acquired call: the response's status and lower-cased headers
+   * (x-keap-*), 429s included; status 0 and no headers when no response came (network error,
+   * timeout). The same `ctx` object is passed to `acquire` and to `observe`.
+   */
   observe(ctx: KeapCallContext, status: number, headers: Record<string, string>): void | Promise<void>;
 }

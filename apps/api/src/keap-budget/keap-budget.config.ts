@@ -37,6 +37,12 @@ export interface KeapBudgetConfig {
   adaptiveGuardTtlMs: number;
   /** At most this many grants per Redis round trip (bounds script run time). */
   maxGrantsPerDispatch: number;
+  /**
+   * A granted call counts in its windows as if it reached Keap up to this long after the grant,
+   * until its answer (`observe`) says when it did at the latest. Bounds what a call that is never
+   * answered (network error, dead process) holds; answered calls free their slot sooner.
+   */
+  maxInFlightMs: number;
 }
 
 export const KEAP_REAL_LIMITS = {
@@ -62,6 +68,7 @@ export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
   adaptiveGuardMaxMs: 1000,
   adaptiveGuardTtlMs: 600_000,
   maxGrantsPerDispatch: 200,
+  maxInFlightMs: 10_000,
 };
 
 /** Keap's real limits with time compressed `factor` times (60: a minute lasts a second). */
@@ -80,6 +87,7 @@ export function scaledKeapBudgetConfig(factor: number, overrides: Partial<KeapBu
     adaptiveGuardMs: d.adaptiveGuardMs / factor,
     adaptiveGuardMaxMs: d.adaptiveGuardMaxMs / factor,
     adaptiveGuardTtlMs: d.adaptiveGuardTtlMs / factor,
+    maxInFlightMs: Math.max(1000, d.maxInFlightMs / factor),
     ...overrides,
   };
 }

@@ -59,22 +59,23 @@ end
  * Enqueue (optionally) and dispatch. ARGV:
  *  1 prefix, 2 perSecond, 3 perMinute, 4 perDay, 5 tenantPerMinute, 6 tenantPerDay,
  *  7 secondSpan (window+guard), 8 minuteSpan (window+guard), 9 dayMs, 10 leaseMs, 11 maxGrants,
- *  12 mode ('enqueue' | 'dispatch'), then for 'enqueue' fours of lane ('i' | 'b'), accountId, waiterId, kind
+ *  12 maxInFlightMs, 13 mode ('enqueue' | 'dispatch'), then for 'enqueue' fours of lane ('i' | 'b'), accountId, waiterId, kind
  * Returns { grantedIdsJson, nextWaitMs (-1: nothing waiting) }.
  */
 export const DISPATCH_SCRIPT = `${COMMON}
 local perSecond, perMinute, perDay = cfg(2), cfg(3), cfg(4)
 local tPerMinute, tPerDay = cfg(5), cfg(6)
 local secondSpan, minuteSpan, dayMs, leaseMs, maxGrants = cfg(7), cfg(8), cfg(9), cfg(10), cfg(11)
+local maxInFlight = cfg(12)
 -- learned extra guard after 429s (see OBSERVE_SCRIPT)
 local xguard = num(redis.call('GET', P .. ':xguard'), 0)
 secondSpan, minuteSpan = secondSpan + xguard, minuteSpan + xguard
 local dayIdx = math.floor(now / dayMs)
 local dayTtl = math.ceil(dayMs * 2)
 
-if ARGV[12] == 'enqueue' then
+if ARGV[13] == 'enqueue' then
   -- calls come in fours (lane, account, id, kind): a process sends all calls of one tick at once
-  for i = 13, #ARGV, 4 do
+  for i = 14, #ARGV, 4 do
     local lane, acc, id, kind = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
     local q = P .. ':q:' .. lane .. ':' .. acc
     if redis.call('RPUSH', q, id .. '|' .. kind) == 1 then
@@ -159,12 +160,16 @@ else
             local lease = redis.call('ZSCORE', P .. ':leases', id)
             redis.call('ZREM', P .. ':leases', id)
             if lease and tonumber(lease) >= now then
-              redis.call('ZADD', sKey, now, id)
-              redis.call('ZADD', mKey, now, id)
+              -- In flight: we do not know when Keap receives the call (a busy event loop, a cold
+              -- connection), only that it has by the time its answer is back. Until OBSERVE
+              -- re-stamps it with that time, it counts as arriving as late as maxInFlight from now.
+              local held = now + maxInFlight
+              redis.call('ZADD', sKey, held, id)
+              redis.call('ZADD', mKey, held, id)
               redis.call('INCR', dKey)
               redis.call('PEXPIRE', dKey, dayTtl)
-              redis.call('ZADD', st.lk, now, id)
-              redis.call('PEXPIRE', st.lk, math.ceil(minuteSpan) + 1000)
+              redis.call('ZADD', st.lk, held, id)
+              redis.call('PEXPIRE', st.lk, math.ceil(minuteSpan + maxInFlight) + 1000)
               redis.call('INCR', st.dk)
               redis.call('PEXPIRE', st.dk, dayTtl)
               redis.call('HINCRBY', statsKey, acc .. '|' .. kind, 1)
@@ -226,13 +231,22 @@ return out
 /**
  * Fold one Keap response into the shared state. ARGV: 1 prefix, 2 accountId, 3 observation JSON
  * (see KeapBudgetObservation), 4 secondSpan, 5 minuteSpan, 6 dayMs, 7 first extra guard after a
- * 429, 8 its cap, 9 how long it lasts.
+ * 429, 8 its cap, 9 how long it lasts, 10 the call's grant id ('' if unknown).
+ * Returns the number of accounts with calls waiting (the caller then dispatches: a slot may be free).
  */
 export const OBSERVE_SCRIPT = `${COMMON}
 local acc = ARGV[2]
 local o = cjson.decode(ARGV[3])
 local minuteSpan, dayMs = tonumber(ARGV[5]) + num(redis.call('GET', P .. ':xguard'), 0), tonumber(ARGV[6])
 local dayIdx = math.floor(now / dayMs)
+
+-- The call has reached Keap by now: it counts in each window from now (it was held as in flight).
+local grantId = ARGV[10]
+if grantId and grantId ~= '' then
+  for _, key in ipairs({ P .. ':log:s', P .. ':log:m', P .. ':tlog:m:' .. acc }) do
+    if redis.call('ZSCORE', key, grantId) then redis.call('ZADD', key, 'XX', now, grantId) end
+  end
+end
 
 if o.pauseMs and o.pauseMs > 0 then
   local cur = redis.call('PTTL', P .. ':pause')
@@ -281,7 +295,7 @@ for _, w in ipairs(o.windows or {}) do
     if w.limit then cap(tenant and (P .. ':tcap:d:' .. acc) or (P .. ':cap:d'), w.limit, dayMs) end
   end
 end
-return 1
+return redis.call('LLEN', P .. ':ring:i') + redis.call('LLEN', P .. ':ring:b')
 `;
 
 /**

@@ -154,6 +154,30 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect((await budget.getReport()).day).toEqual({ limit: 500, used: 10, left: 490 });
   });
 
+  it('holds an unanswered call in its windows for maxInFlightMs: Keap may receive it late', async () => {
+    // 2 calls per 100 ms window; neither granted call is answered (a slow network, a dead process).
+    const budget = h.budget(aBudgetConfig({ perSecond: 2, secondMs: 100, guardMs: 0, maxInFlightMs: 600 }));
+    const first = [aCall('acme'), aCall('acme')];
+    await Promise.all(first.map((c) => budget.acquire(c)));
+    const started = Date.now();
+    await budget.acquire(aCall('acme'));
+    // Without in-flight accounting the window would free after 100 ms; held, it frees after 600 + 100.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it('frees an in-flight slot as soon as the call is answered (a network failure counts as an answer)', async () => {
+    const budget = h.budget(aBudgetConfig({ perSecond: 2, secondMs: 100, guardMs: 0, maxInFlightMs: 60_000, maxWaitMs: 5000 }));
+    const first = [aCall('acme'), aCall('acme')];
+    await Promise.all(first.map((c) => budget.acquire(c)));
+    // The client answers the gate with the same context it acquired with.
+    await budget.observe(first[0]!, 200, {});
+    await budget.observe(first[1]!, 0, {});
+    // Held for 60 s this would time out after 5 s; answered, the calls count from their answer.
+    await expect(budget.acquire(aCall('acme'))).resolves.toBeUndefined();
+    const report = await budget.getReport();
+    expect(report.day.used).toBe(3);
+  });
+
   it('drops the waiters of a process that died instead of spending budget on them', async () => {
     const config = aBudgetConfig({ perSecond: 1, secondMs: 300, leaseMs: 300, perMinute: 1000 });
     const survivor = h.budget(config);

@@ -78,6 +78,8 @@ export class RedisKeapBudget implements KeapRequestGate {
   private subscriber: Redis | undefined;
   private subscribed: Promise<void> | undefined;
   private readonly waiters = new Map<string, Waiter>();
+  /** The grant id of each call between its grant and its answer (the client passes the same ctx to both). */
+  private readonly inFlight = new WeakMap<KeapCallContext, string>();
   /** Pairs of waiter id and call, to be queued in Redis at the end of this tick. */
   private readonly toEnqueue: (string | KeapCallContext)[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -123,7 +125,8 @@ export class RedisKeapBudget implements KeapRequestGate {
     });
     this.ensureHeartbeat();
     this.enqueue(id, ctx);
-    return granted;
+    await granted;
+    this.inFlight.set(ctx, id);
   }
 
   /**
@@ -160,8 +163,10 @@ export class RedisKeapBudget implements KeapRequestGate {
       defaultBackoffMs: c.defaultBackoffMs,
       maxBackoffMs: c.maxBackoffMs,
     });
-    if (observation.windows.length === 0 && observation.pauseMs === 0) return;
-    await this.redis.keapBudgetObserve(
+    const grantId = this.inFlight.get(ctx);
+    this.inFlight.delete(ctx);
+    if (grantId === undefined && observation.windows.length === 0 && observation.pauseMs === 0) return;
+    const waiting = await this.redis.keapBudgetObserve(
       this.options.keyPrefix,
       ctx.accountId,
       JSON.stringify(observation),
@@ -171,9 +176,12 @@ export class RedisKeapBudget implements KeapRequestGate {
       c.adaptiveGuardMs,
       c.adaptiveGuardMaxMs,
       c.adaptiveGuardTtlMs,
+      grantId ?? '',
     );
     // The pause ends by itself; make sure this process looks again when it does.
     if (observation.pauseMs > 0 && this.waiters.size > 0) this.scheduleWake(observation.pauseMs + 1);
+    // The answered call no longer counts as in flight: its slot may be what the waiters need.
+    else if (grantId !== undefined && waiting > 0 && !this.closed) this.dispatch().catch(() => undefined);
   }
 
   /**
@@ -291,6 +299,7 @@ export class RedisKeapBudget implements KeapRequestGate {
       c.dayMs,
       c.leaseMs,
       c.maxGrantsPerDispatch,
+      c.maxInFlightMs,
       ...(extra.length > 0 ? extra : ['dispatch']),
     );
     for (const id of asArray(JSON.parse(grantedJson))) this.settle(String(id));

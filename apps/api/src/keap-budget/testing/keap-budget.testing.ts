@@ -22,6 +22,9 @@ export function aBudgetConfig(overrides: Partial<KeapBudgetConfig> = {}): KeapBu
     pollMs: 100,
     defaultBackoffMs: 300,
     maxBackoffMs: 5000,
+    // Most limiter tests acquire without ever answering the call (there is no Keap behind them):
+    // count a grant from the moment it is given. The in-flight tests set this themselves.
+    maxInFlightMs: 0,
     ...overrides,
   };
 }
