@@ -6,13 +6,20 @@ const timeout = setTimeout(() => process.exit(2), 4000);
 try {
   if (which === 'postgres') {
     const { Client } = require('pg');
-    const client = new Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 3000 });
+    const client = new Client({
+      connectionString: process.env.DATABASE_URL,
+      connectionTimeoutMillis: 3000,
+    });
     await client.connect();
     await client.query('select 1');
     await client.end();
   } else if (which === 'redis') {
     const Redis = require('ioredis');
-    const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis(process.env.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     await redis.connect();
     await redis.ping();
     redis.disconnect();

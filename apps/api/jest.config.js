@@ -5,9 +5,14 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
     // The Twilio contract check (openapi-backend) needs this ESM-only ref parser transpiled for jest.
-    '^.+/json-schema-ref-parser/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/json-schema-ref-parser/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, isolatedModules: true },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/@apidevtools\\+json-schema-ref-parser)(?!@apidevtools/json-schema-ref-parser)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!\\.pnpm/@apidevtools\\+json-schema-ref-parser)(?!@apidevtools/json-schema-ref-parser)',
+  ],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testTimeout: 60000,
 };

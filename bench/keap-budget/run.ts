@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   const keap = await KeapSandboxHarness.start({ timeScale: SCALE, quotas, accounts });
   const contacts = new Map<string, string>();
   for (const accountId of accounts) {
-    const { contact } = keap.sandbox.keap.createContact(keap.sandbox.keap.tenant(accountId), { given_name: 'Pat', family_name: accountId });
+    const { contact } = keap.sandbox.keap.createContact(keap.sandbox.keap.tenant(accountId), {
+      given_name: 'Pat',
+      family_name: accountId,
+    });
     contacts.set(accountId, String(contact.id));
   }
   const counts = conversationsPerAccount();
@@ -83,13 +86,17 @@ async function main(): Promise<void> {
     });
   });
 
-  console.error(`bench: ${CONVERSATIONS} conversations, ${ACCOUNTS} accounts, ${WORKERS} workers, time x${SCALE}, guard ${GUARD_MS} ms`);
+  console.error(
+    `bench: ${CONVERSATIONS} conversations, ${ACCOUNTS} accounts, ${WORKERS} workers, time x${SCALE}, guard ${GUARD_MS} ms`,
+  );
   const children: ChildProcess[] = [];
   let ready = 0;
   let startedAt = 0;
   const progress = setInterval(() => {
     const c = keap.calls();
-    console.error(`  ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${c.total} Keap calls, ${c.throttled} answered 429`);
+    console.error(
+      `  ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${c.total} Keap calls, ${c.throttled} answered 429`,
+    );
   }, 10_000);
   const perWorker = await Promise.all(
     inputs.map(
@@ -104,7 +111,11 @@ async function main(): Promise<void> {
           child.stdout?.on('data', (d: Buffer) => {
             const before = out;
             out += d.toString();
-            if (!before.includes('ready\n') && out.includes('ready\n') && ++ready === inputs.length) {
+            if (
+              !before.includes('ready\n') &&
+              out.includes('ready\n') &&
+              ++ready === inputs.length
+            ) {
               startedAt = Date.now();
               for (const c of children) c.stdin?.end('go\n');
             }
@@ -124,12 +135,18 @@ async function main(): Promise<void> {
   await keap.close();
   // Keap's spike window (a sandbox second) holding more calls than its limit: where a 429 came from.
   const perWindow = new Map<number, number>();
-  for (const at of keap.arrivals) perWindow.set(Math.floor(at / 1000), (perWindow.get(Math.floor(at / 1000)) ?? 0) + 1);
+  for (const at of keap.arrivals)
+    perWindow.set(Math.floor(at / 1000), (perWindow.get(Math.floor(at / 1000)) ?? 0) + 1);
   const firstWindow = Math.min(...perWindow.keys());
-  const over = [...perWindow].filter(([, n]) => n > quotas.appPerSecond).map(([w, n]) => `${((w - firstWindow) * 1000) / SCALE} ms: ${n}`);
+  const over = [...perWindow]
+    .filter(([, n]) => n > quotas.appPerSecond)
+    .map(([w, n]) => `${((w - firstWindow) * 1000) / SCALE} ms: ${n}`);
   if (over.length > 0 || TRACE) {
     console.error(`  spike windows over ${quotas.appPerSecond}: ${over.join(', ') || 'none'}`);
-    const head = [...perWindow].sort((a, b) => a[0] - b[0]).slice(0, 40).map(([w, n]) => `${(((w - firstWindow) * 1000) / SCALE).toFixed(0)}:${n}`);
+    const head = [...perWindow]
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, 40)
+      .map(([w, n]) => `${(((w - firstWindow) * 1000) / SCALE).toFixed(0)}:${n}`);
     console.error(`  first windows (ms after the first call: calls): ${head.join(' ')}`);
   }
 
@@ -141,7 +158,8 @@ async function main(): Promise<void> {
   redis.disconnect();
 
   const byKind: Record<string, number> = {};
-  for (const r of results) for (const [k, n] of Object.entries(r.calls)) byKind[k] = (byKind[k] ?? 0) + n;
+  for (const r of results)
+    for (const [k, n] of Object.entries(r.calls)) byKind[k] = (byKind[k] ?? 0) + n;
   const conversations = results.reduce((a, r) => a + r.conversations, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
   const replies = results.reduce((a, r) => a + r.replies, 0);
@@ -155,17 +173,29 @@ async function main(): Promise<void> {
   // Fairness of the conversation work (interactive calls; notes wait behind it by design).
   // Under max-min fair sharing an account needing c calls is done once every account has been
   // served min(c, its own); its "fair finish" is that many of all interactive calls, in time.
-  const interactiveCalls = (r: AccountResult) => (r.calls['contacts.get'] ?? 0) + (r.calls['contacts.update'] ?? 0);
+  const interactiveCalls = (r: AccountResult) =>
+    (r.calls['contacts.get'] ?? 0) + (r.calls['contacts.update'] ?? 0);
   const allInteractive = results.reduce((a, r) => a + interactiveCalls(r), 0);
   const interactiveWallMs = done[done.length - 1] ?? 1;
   const fairDoneMs = (r: AccountResult) => {
     const mine = interactiveCalls(r);
-    return (results.reduce((a, o) => a + Math.min(mine, interactiveCalls(o)), 0) / allInteractive) * interactiveWallMs;
+    return (
+      (results.reduce((a, o) => a + Math.min(mine, interactiveCalls(o)), 0) / allInteractive) *
+      interactiveWallMs
+    );
   };
-  const ratio = results.map((r) => ({ r, x: r.conversationsDoneAfterMs / Math.max(1, fairDoneMs(r)) }));
+  const ratio = results.map((r) => ({
+    r,
+    x: r.conversationsDoneAfterMs / Math.max(1, fairDoneMs(r)),
+  }));
   const ratios = ratio.map((e) => e.x).sort((a, b) => a - b);
-  const medianSize = quantile(results.map((r) => r.conversations).sort((a, b) => a - b), 0.5);
-  const worstSmall = Math.max(...ratio.filter((e) => e.r.conversations <= medianSize).map((e) => e.x));
+  const medianSize = quantile(
+    results.map((r) => r.conversations).sort((a, b) => a - b),
+    0.5,
+  );
+  const worstSmall = Math.max(
+    ...ratio.filter((e) => e.r.conversations <= medianSize).map((e) => e.x),
+  );
   const keapMinute = 60_000 / SCALE;
   const achievedPerKeapMinute = (totalCalls / wallMs) * keapMinute;
 
@@ -185,7 +215,11 @@ async function main(): Promise<void> {
     '| measure | result |',
     '| --- | --- |',
     `| conversations finished / failed | ${conversations - failed} / ${failed} |`,
-    `| Keap calls (sandbox count) | ${sandboxCalls.total.toLocaleString('en-US')} (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')}) |`,
+    `| Keap calls (sandbox count) | ${sandboxCalls.total.toLocaleString('en-US')} (${Object.entries(
+      byKind,
+    )
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}) |`,
     `| calls per conversation | ${(totalCalls / conversations).toFixed(2)}: reads per start ${((byKind['contacts.get'] ?? 0) / conversations).toFixed(2)} (target ≤ 1), ` +
       `writes per reply ${((byKind['contacts.update'] ?? 0) / Math.max(1, replies)).toFixed(2)} (target ≤ 2; drawn ${(writes / Math.max(1, replies)).toFixed(2)}), notes per conversation ${((byKind['notes.create'] ?? 0) / conversations).toFixed(2)} |`,
     `| 429s seen (target 0) | ${throttled} (sandbox: ${sandboxCalls.throttled}) |`,
@@ -197,7 +231,7 @@ async function main(): Promise<void> {
     `| Jain's index of (done ÷ fair done) over accounts (1 = all equally close to fair) | ${jainIndex(ratios).toFixed(3)} |`,
     '',
     'Reading it: an account\'s "fair done time" is when it would be done under exact max-min sharing of the conversation ' +
-      'calls (every account served min(its calls, the other\'s) before it is done); a ratio near 1 means it waited no longer ' +
+      "calls (every account served min(its calls, the other's) before it is done); a ratio near 1 means it waited no longer " +
       'than its share, far below 1 that its small load went through early. Notes are `background` and wait behind all ' +
       'conversation work by design. Conversations have no think time, so this is a worst-case burst; the budget, not the ' +
       'sandbox, sets the pace. The guard (the time each call is still counted after its window) must exceed the jitter ' +

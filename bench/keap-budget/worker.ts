@@ -99,10 +99,17 @@ async function main(): Promise<void> {
             for (let r = 0; r < replies; r++) {
               const writes = Math.floor(rnd() * 3); // 0-2 field saves per reply
               result.writes += writes;
-              for (let w = 0; w < writes; w++) await interactive.updateContact(account.contactId, { given_name: `Pat${i % 10}` });
+              for (let w = 0; w < writes; w++)
+                await interactive.updateContact(account.contactId, { given_name: `Pat${i % 10}` });
             }
-            result.conversationsDoneAfterMs = Math.max(result.conversationsDoneAfterMs, Date.now() - start);
-            await background.createNote(account.contactId, { title: 'SMS conversation', text: `Conversation ${i} finished.` });
+            result.conversationsDoneAfterMs = Math.max(
+              result.conversationsDoneAfterMs,
+              Date.now() - start,
+            );
+            await background.createNote(account.contactId, {
+              title: 'SMS conversation',
+              text: `Conversation ${i} finished.`,
+            });
           } catch {
             result.failed += 1;
           }

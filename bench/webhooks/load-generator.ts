@@ -46,7 +46,9 @@ export interface LoadResult {
 
 // twilio is a dependency of the API, not of the repository root: load it from there.
 const apiRequire = createRequire(join(__dirname, '..', '..', 'apps', 'api', 'package.json'));
-const twilio = apiRequire('twilio') as { getExpectedTwilioSignature(token: string, url: string, params: Record<string, string>): string };
+const twilio = apiRequire('twilio') as {
+  getExpectedTwilioSignature(token: string, url: string, params: Record<string, string>): string;
+};
 
 function assertLoopback(url: string): void {
   const host = new URL(url).hostname;
@@ -58,7 +60,8 @@ function assertLoopback(url: string): void {
 /** Every standard parameter of Twilio's inbound message webhook (as the sandbox sends them). */
 function inboundParams(plan: LoadPlan, index: number): Record<string, string> {
   const sid = `SM${index.toString(16).padStart(8, '0')}${'b'.repeat(24)}`;
-  const body = index % 3 === 0 ? 'Blue, definitely' : index % 3 === 1 ? 'I like red' : 'Maybe green?';
+  const body =
+    index % 3 === 0 ? 'Blue, definitely' : index % 3 === 1 ? 'I like red' : 'Maybe green?';
   return {
     ToCountry: 'US',
     ToState: 'CA',
@@ -161,7 +164,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       let outcome: string;
       try {
         const res = await post(p);
-        outcome = res.status === 200 && res.body.includes('<Response') ? 'ok' : `http ${res.status}`;
+        outcome =
+          res.status === 200 && res.body.includes('<Response') ? 'ok' : `http ${res.status}`;
       } catch (err) {
         outcome = (err as Error).message;
       }

@@ -40,7 +40,8 @@ export function packageOf(frame: ProfileNode['callFrame']): string {
 
 function table(title: string, rows: [string, number][], total: number, limit: number): string[] {
   const out = [`| ${title} | share of busy time |`, '| ---- | ----: |'];
-  for (const [name, ms] of rows.slice(0, limit)) out.push(`| ${name} | ${((100 * ms) / total).toFixed(1)} % |`);
+  for (const [name, ms] of rows.slice(0, limit))
+    out.push(`| ${name} | ${((100 * ms) / total).toFixed(1)} % |`);
   return out;
 }
 
@@ -87,7 +88,12 @@ export function summariseProfile(profile: CpuProfile, limit = 14): string {
     '',
     ...table('Package (self time)', sorted(self), busy, limit),
     '',
-    ...table('Package (on the stack)', sorted(inclusive).filter(([p]) => p !== '(native)'), busy, limit),
+    ...table(
+      'Package (on the stack)',
+      sorted(inclusive).filter(([p]) => p !== '(native)'),
+      busy,
+      limit,
+    ),
     '',
     ...table('Function (self time)', sorted(selfFn), busy, limit),
   ].join('\n');

@@ -75,7 +75,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 250): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -85,7 +90,8 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string, 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -115,7 +121,12 @@ function benchTool(): ToolDefinition {
     sender: { kind: 'phone_number', phoneNumber: SENDER },
     keyword: 'BLUE',
     steps: [
-      { id: 'question', name: 'Question', message: 'Which colour do you like? Text STOP to stop.', next: { kind: 'next' } },
+      {
+        id: 'question',
+        name: 'Question',
+        message: 'Which colour do you like? Text STOP to stop.',
+        next: { kind: 'next' },
+      },
       { id: 'thanks', name: 'Thanks', message: 'Thanks, noted!', next: { kind: 'finish' } },
     ],
   });
@@ -136,28 +147,39 @@ async function seed(url: string, secretsKey: string, count: number): Promise<See
   await db.connect();
   try {
     const box = new SecretBox(secretsKey);
-    const [account] = (await db.query(`INSERT INTO accounts (keap_app_name, name) VALUES ('bench', 'Bench') RETURNING id`)).rows;
+    const [account] = (
+      await db.query(
+        `INSERT INTO accounts (keap_app_name, name) VALUES ('bench', 'Bench') RETURNING id`,
+      )
+    ).rows;
     const accountId: string = account.id;
-    await db.query(`INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`, [
-      accountId,
-      ACCOUNT_SID,
-      box.seal(AUTH_TOKEN),
-    ]);
+    await db.query(
+      `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
+      [accountId, ACCOUNT_SID, box.seal(AUTH_TOKEN)],
+    );
     const definition = benchTool();
     const [tool] = (
       await db.query(
         `INSERT INTO tools (account_id, name, draft, url_secret, live_sender_key, live_keyword) VALUES ($1, $2, $3, $4, $5, 'BLUE') RETURNING id`,
-        [accountId, definition.name, JSON.stringify(definition), randomBytes(24).toString('base64url'), `phone:${SENDER}`],
+        [
+          accountId,
+          definition.name,
+          JSON.stringify(definition),
+          randomBytes(24).toString('base64url'),
+          `phone:${SENDER}`,
+        ],
       )
     ).rows;
     const [version] = (
-      await db.query(`INSERT INTO tool_versions (tool_id, account_id, version, definition) VALUES ($1, $2, 1, $3) RETURNING id`, [
-        tool.id,
-        accountId,
-        JSON.stringify(definition),
-      ])
+      await db.query(
+        `INSERT INTO tool_versions (tool_id, account_id, version, definition) VALUES ($1, $2, 1, $3) RETURNING id`,
+        [tool.id, accountId, JSON.stringify(definition)],
+      )
     ).rows;
-    await db.query(`UPDATE tools SET published_version_id = $2 WHERE id = $1`, [tool.id, version.id]);
+    await db.query(`UPDATE tools SET published_version_id = $2 WHERE id = $1`, [
+      tool.id,
+      version.id,
+    ]);
 
     const at = new Date().toISOString();
     const chunk = 5_000;
@@ -169,7 +191,8 @@ async function seed(url: string, secretsKey: string, count: number): Promise<See
         const phone = phoneOf(i);
         const contact = { id: 100_000 + i, fields: { FirstName: `Bench${i}` } };
         const started = advance(definition, null, { type: 'start_http', at, phone, contact });
-        if (!started.state || started.state.status !== 'awaiting_reply') throw new Error('the bench tool did not start');
+        if (!started.state || started.state.status !== 'awaiting_reply')
+          throw new Error('the bench tool did not start');
         phones.push(phone);
         states.push(JSON.stringify(started.state));
         contactIds.push(contact.id);
@@ -218,15 +241,16 @@ async function startApi(
   let exited = false;
   child.once('exit', () => (exited = true));
   // The worker has no HTTP listener: it is up once Nest has started (it logs nothing at warn).
-  if (entry === 'main') await eventually(
-    async () => {
-      if (exited) throw new Error(`the API exited at start (see ${logFile})`);
-      const res = await fetch(`${url}/health`);
-      return res.ok ? true : undefined;
-    },
-    'the API to answer /health',
-    90_000,
-  );
+  if (entry === 'main')
+    await eventually(
+      async () => {
+        if (exited) throw new Error(`the API exited at start (see ${logFile})`);
+        const res = await fetch(`${url}/health`);
+        return res.ok ? true : undefined;
+      },
+      'the API to answer /health',
+      90_000,
+    );
   return {
     child,
     url,
@@ -316,10 +340,17 @@ function machine(): { nproc: number; cpu: string; node: string; kernel: string; 
   } catch {
     // not Linux: leave it unknown
   }
-  return { nproc: availableParallelism(), cpu, node: process.version, kernel: release(), memGiB: Math.round(totalmem() / 2 ** 30) };
+  return {
+    nproc: availableParallelism(),
+    cpu,
+    node: process.version,
+    kernel: release(),
+    memGiB: Math.round(totalmem() / 2 ** 30),
+  };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface Report {
   date: string;
@@ -389,7 +420,8 @@ function writeDoc(markdown: string): void {
 // ---- The run -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(join(API_DIR, 'dist', 'main.js'))) throw new Error('apps/api/dist is missing: build the API first');
+  if (!existsSync(join(API_DIR, 'dist', 'main.js')))
+    throw new Error('apps/api/dist is missing: build the API first');
   mkdirSync(OUT_DIR, { recursive: true });
   const stamp = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const dbName = `bench_webhooks_${stamp}`;
@@ -414,30 +446,32 @@ async function main(): Promise<void> {
   let worker: ApiProcess | null = null;
   try {
     const env = {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        PORT: String(apiPort),
-        PUBLIC_URL: publicUrl,
-        DATABASE_URL: dbUrl,
-        DATABASE_POOL_SIZE: String(POOL_SIZE),
-        DATABASE_MIGRATE_ON_START: 'true',
-        REDIS_URL,
-        REDIS_KEY_PREFIX: redisPrefix,
-        SECRETS_KEY: secretsKey,
-        KEAP_API_URL: `${sandboxUrl}/crm`,
-        KEAP_TOKEN_URL: `${sandboxUrl}/token`,
-        KEAP_CLIENT_ID: 'sandbox-keap-client-id',
-        KEAP_CLIENT_SECRET: 'sandbox-keap-client-secret',
-        KEAP_REFRESH_INTERVAL_SECONDS: '0',
-        TWILIO_API_BASE_URL: sandboxUrl,
-        DEMO_SEED: 'false',
-        RUN_WORKER_IN_API: WORKER === 'api' ? 'true' : 'false',
-      };
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(apiPort),
+      PUBLIC_URL: publicUrl,
+      DATABASE_URL: dbUrl,
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+      DATABASE_MIGRATE_ON_START: 'true',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: redisPrefix,
+      SECRETS_KEY: secretsKey,
+      KEAP_API_URL: `${sandboxUrl}/crm`,
+      KEAP_TOKEN_URL: `${sandboxUrl}/token`,
+      KEAP_CLIENT_ID: 'sandbox-keap-client-id',
+      KEAP_CLIENT_SECRET: 'sandbox-keap-client-secret',
+      KEAP_REFRESH_INTERVAL_SECONDS: '0',
+      TWILIO_API_BASE_URL: sandboxUrl,
+      DEMO_SEED: 'false',
+      RUN_WORKER_IN_API: WORKER === 'api' ? 'true' : 'false',
+    };
     api = await startApi(env, apiPort, join(OUT_DIR, `api-${stamp}.log`), profileFile);
-    if (WORKER === 'separate') worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
+    if (WORKER === 'separate')
+      worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
     log(`API up at ${publicUrl}; seeding ${CONVERSATIONS} conversations`);
     await seed(dbUrl, secretsKey, CONVERSATIONS);
-    for (const number of sandbox.twilio.numbers.values()) number.smsUrl = `${publicUrl}/hooks/twilio/sms`;
+    for (const number of sandbox.twilio.numbers.values())
+      number.smsUrl = `${publicUrl}/hooks/twilio/sms`;
 
     const basePlan = {
       accountSid: ACCOUNT_SID,
@@ -464,7 +498,9 @@ async function main(): Promise<void> {
     log(`reference: ${JSON.stringify(refResult)}`);
 
     // The API.
-    log(`API: ${CONCURRENCY} connections, ${WARMUP_SECONDS}+${SECONDS} s${PROFILE ? ' (CPU profile of the load window)' : ''}`);
+    log(
+      `API: ${CONCURRENCY} connections, ${WARMUP_SECONDS}+${SECONDS} s${PROFILE ? ' (CPU profile of the load window)' : ''}`,
+    );
     const apiRun = runLoad({
       ...basePlan,
       targetUrl: `${publicUrl}/hooks/twilio/sms`,
@@ -477,7 +513,10 @@ async function main(): Promise<void> {
       // lies inside the measured one.
       profilerTimers = [
         setTimeout(() => child.kill('SIGUSR2'), WARMUP_SECONDS * 1000 + 2_000),
-        setTimeout(() => child.kill('SIGUSR2'), WARMUP_SECONDS * 1000 + 2_000 + SECONDS * 1000 * 0.6),
+        setTimeout(
+          () => child.kill('SIGUSR2'),
+          WARMUP_SECONDS * 1000 + 2_000 + SECONDS * 1000 * 0.6,
+        ),
       ];
     }
     const apiResult = await apiRun;
@@ -499,10 +538,20 @@ async function main(): Promise<void> {
                     (SELECT count(*)::int FROM conversations WHERE current_step_id = 'thanks') AS advanced,
                     (SELECT count(*)::int FROM messages WHERE direction = 'out') AS sends`,
           );
-          const row = rows[0] as { replies: number; pending: number; advanced: number; sends: number };
+          const row = rows[0] as {
+            replies: number;
+            pending: number;
+            advanced: number;
+            sends: number;
+          };
           lastSeen = JSON.stringify(row);
           if (row.pending > 0 || row.advanced < row.replies) return undefined;
-          return { replies: row.replies, advanced: row.advanced, seconds: (Date.now() - loadEnded) / 1000, sendsQueued: row.sends };
+          return {
+            replies: row.replies,
+            advanced: row.advanced,
+            seconds: (Date.now() - loadEnded) / 1000,
+            sendsQueued: row.sends,
+          };
         },
         'the queued replies to be processed',
         DRAIN_TIMEOUT_MS,
@@ -512,9 +561,14 @@ async function main(): Promise<void> {
       const { rows } = await db.query(
         `SELECT count(*)::int AS n FROM conversations WHERE (state->>'currentStepId') = 'thanks' AND current_step_id = 'thanks'`,
       );
-      if ((rows[0] as { n: number }).n !== drain.advanced) throw new Error('conversation rows and states disagree');
-      if (drain.replies < apiResult.sentOk) throw new Error(`${apiResult.sentOk} replies were accepted but only ${drain.replies} stored`);
-      if (drain.advanced !== drain.replies) throw new Error(`${drain.replies} replies but ${drain.advanced} conversations advanced`);
+      if ((rows[0] as { n: number }).n !== drain.advanced)
+        throw new Error('conversation rows and states disagree');
+      if (drain.replies < apiResult.sentOk)
+        throw new Error(
+          `${apiResult.sentOk} replies were accepted but only ${drain.replies} stored`,
+        );
+      if (drain.advanced !== drain.replies)
+        throw new Error(`${drain.replies} replies but ${drain.advanced} conversations advanced`);
     } finally {
       await db.end();
     }
@@ -523,7 +577,11 @@ async function main(): Promise<void> {
     let profile: string | null = null;
     if (profileFile) {
       for (const t of profilerTimers) clearTimeout(t);
-      await eventually(async () => (existsSync(profileFile) ? true : undefined), 'the CPU profile', 30_000);
+      await eventually(
+        async () => (existsSync(profileFile) ? true : undefined),
+        'the CPU profile',
+        30_000,
+      );
       profile = summariseProfile(JSON.parse(readFileSync(profileFile, 'utf8')));
       process.stdout.write(`${profile}\n`);
     }

@@ -9,7 +9,10 @@ import { loadConfig } from './config/config';
  * processors (RUN_WORKER_IN_API only decides whether the API process runs them too).
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule.with({ ...loadConfig(), RUN_WORKER_IN_API: true }), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.with({ ...loadConfig(), RUN_WORKER_IN_API: true }),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 }

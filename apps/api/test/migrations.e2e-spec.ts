@@ -22,7 +22,8 @@ describe('migrations', () => {
   });
 
   it('can be reverted to an empty schema', async () => {
-    const applied: number = (await dataSource.query('SELECT count(*)::int AS n FROM migrations'))[0].n;
+    const applied: number = (await dataSource.query('SELECT count(*)::int AS n FROM migrations'))[0]
+      .n;
     expect(applied).toBeGreaterThan(0);
     for (let i = 0; i < applied; i++) await dataSource.undoLastMigration();
     const tables = await dataSource.query(

@@ -54,7 +54,13 @@ function prefetchEditor(client: QueryClient) {
   const match = /^\/tools\/([^/]+)\/?$/.exec(window.location.pathname);
   if (!match?.[1]) return;
   void loadToolEditor();
-  for (const query of [toolQuery(decodeURIComponent(match[1])), toolsQuery(), fieldsQuery(), tagsQuery(), sendersQuery()]) {
+  for (const query of [
+    toolQuery(decodeURIComponent(match[1])),
+    toolsQuery(),
+    fieldsQuery(),
+    tagsQuery(),
+    sendersQuery(),
+  ]) {
     void client.prefetchQuery(query as Parameters<QueryClient['prefetchQuery']>[0]);
   }
 }

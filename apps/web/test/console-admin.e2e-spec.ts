@@ -32,7 +32,15 @@ function aToolFile(overrides: Partial<ToolDefinitionInput> = {}): ToolDefinition
     keyword: 'SPRING',
     phoneField: 'Phone1',
     collectEmailFirst: true,
-    steps: [requestEmailStep(), { id: 'offer', name: 'Offer', message: 'Thanks! Your coupon: SPRING10', next: { kind: 'finish' } }],
+    steps: [
+      requestEmailStep(),
+      {
+        id: 'offer',
+        name: 'Offer',
+        message: 'Thanks! Your coupon: SPRING10',
+        next: { kind: 'finish' },
+      },
+    ],
     ...overrides,
   };
 }
@@ -45,7 +53,10 @@ let page: Page;
 beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
   page = await context.newPage();
 });
 
@@ -55,10 +66,16 @@ afterAll(async () => {
 });
 
 const postForm = (url: string, form: Record<string, string>) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
 
 async function importFile(name: string, content: string): Promise<void> {
-  await page.getByLabel('Tool JSON file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+  await page
+    .getByLabel('Tool JSON file')
+    .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
 }
 
 /** Presses Tab until the focused element is the one named, as a keyboard user would. */
@@ -67,7 +84,9 @@ async function tabTo(target: Page, name: string | RegExp, maxPresses = 300): Pro
     await target.keyboard.press('Tab');
     const focused = await target.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
-      return element ? element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '' : '';
+      return element
+        ? (element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '')
+        : '';
     });
     if (typeof name === 'string' ? focused === name : name.test(focused)) return;
   }
@@ -81,7 +100,9 @@ async function focusIsVisible(target: Page): Promise<boolean> {
     const element = document.activeElement as HTMLElement | null;
     if (!element || !element.matches(':focus-visible')) return false;
     const style = getComputedStyle(element);
-    return style.boxShadow !== 'none' || (style.outlineStyle !== 'none' && style.outlineWidth !== '0px');
+    return (
+      style.boxShadow !== 'none' || (style.outlineStyle !== 'none' && style.outlineWidth !== '0px')
+    );
   });
 }
 
@@ -98,7 +119,10 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await page.getByLabel('API key SID').fill(DEMO_TWILIO.apiKeySid);
     await page.getByLabel('API key secret').fill(DEMO_TWILIO.apiKeySecret);
     await page.getByRole('button', { name: 'Connect Twilio' }).click();
-    await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+    await seeText(
+      page.locator('.ui-card'),
+      `Connected to Twilio account ${DEMO_TWILIO.accountSid}`,
+    );
     // The messaging service and its number are listed among the senders.
     await seeText(page.getByRole('table').last(), 'Demo messaging service');
 
@@ -107,8 +131,14 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
   });
 
   it('refuses a bad JSON file with every problem listed, and imports a good one', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
-    await importFile('broken.json', JSON.stringify({ name: '', startMode: 'sometimes', steps: [{ id: 'has space' }] }));
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Tools' })
+      .click();
+    await importFile(
+      'broken.json',
+      JSON.stringify({ name: '', startMode: 'sometimes', steps: [{ id: 'has space' }] }),
+    );
     const refusal = page.locator('.ui-alert', { hasText: 'The file was not imported' });
     await seeText(refusal, 'startMode');
     await seeText(refusal, 'name');
@@ -121,7 +151,9 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await importFile('spring.json', JSON.stringify(aToolFile()));
     await page.getByRole('heading', { name: 'Spring offer', level: 1 }).waitFor();
     toolPath = new URL(page.url()).pathname;
-    expect(await page.getByLabel('Which Twilio phone number would you like to use?').inputValue()).toBe(`messaging_service:${MESSAGING_SERVICE}`);
+    expect(
+      await page.getByLabel('Which Twilio phone number would you like to use?').inputValue(),
+    ).toBe(`messaging_service:${MESSAGING_SERVICE}`);
     expect(await page.getByLabel('Keyword that starts this sequence').inputValue()).toBe('SPRING');
   });
 
@@ -129,14 +161,18 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await page.getByLabel(/Only send texts between certain hours/).check();
     await page.getByLabel('Send from').fill('08:30');
     await page.getByLabel('Send until').fill('19:00');
-    await page.getByLabel('Time zone when the contact’s is unknown').selectOption('America/Chicago');
+    await page
+      .getByLabel('Time zone when the contact’s is unknown')
+      .selectOption('America/Chicago');
     await page.getByLabel(/ask again up to/).fill('3');
     await page.getByLabel('End an unanswered conversation after (hours)').fill('2');
     // A reminder after the conversation has ended is flagged where it is set.
     await page.getByLabel(/Send a reminder before it ends/).fill('180');
     await seeText(page.locator('.ui-field__warning'), 'must come before the conversation expires');
     await page.getByLabel(/Send a reminder before it ends/).fill('30');
-    await page.getByLabel('Reminder message').fill('Still there? Reply with your email for the coupon.');
+    await page
+      .getByLabel('Reminder message')
+      .fill('Still there? Reply with your email for the coupon.');
     const offer = page.locator('#step-1');
     await offer.getByLabel('Check the reply').selectOption('number');
     await offer.getByLabel('Ask again with').fill('Please reply with a number.');
@@ -146,12 +182,19 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await page.getByRole('heading', { name: 'Spring offer', level: 1 }).waitFor();
     expect(await page.getByLabel('Send from').inputValue()).toBe('08:30');
     expect(await page.getByLabel('Send until').inputValue()).toBe('19:00');
-    expect(await page.getByLabel('Time zone when the contact’s is unknown').inputValue()).toBe('America/Chicago');
+    expect(await page.getByLabel('Time zone when the contact’s is unknown').inputValue()).toBe(
+      'America/Chicago',
+    );
     expect(await page.getByLabel(/ask again up to/).inputValue()).toBe('3');
     expect(await page.getByLabel('Reminder message').inputValue()).toContain('Still there?');
-    expect(await page.locator('#step-1').getByLabel('Ask again with').inputValue()).toBe('Please reply with a number.');
+    expect(await page.locator('#step-1').getByLabel('Ask again with').inputValue()).toBe(
+      'Please reply with a number.',
+    );
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export JSON' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export JSON' }).click(),
+    ]);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as ToolDefinitionInput;
     expect(exported.name).toBe('Spring offer');
     expect(exported.options).toMatchObject({
@@ -160,7 +203,10 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
       reminderMinutesBeforeExpiry: 30,
       sendWindow: { start: '08:30', end: '19:00', defaultTimeZone: 'America/Chicago' },
     });
-    expect(exported.steps?.[1]).toMatchObject({ validation: 'number', reaskMessage: 'Please reply with a number.' });
+    expect(exported.steps?.[1]).toMatchObject({
+      validation: 'number',
+      reaskMessage: 'Please reply with a number.',
+    });
   });
 
   it('publishes by keyboard only, with focus always visible', async () => {
@@ -172,7 +218,13 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     const added = page.locator('#step-2');
     await added.waitFor();
     // The new step is focused, ready to type its name.
-    await eventually(async () => expect(await added.getByLabel('Message name').evaluate((input) => input === document.activeElement)).toBe(true));
+    await eventually(async () =>
+      expect(
+        await added
+          .getByLabel('Message name')
+          .evaluate((input) => input === document.activeElement),
+      ).toBe(true),
+    );
     await page.keyboard.type('Keyboard step');
     await added.getByLabel('Message to send').focus();
     await page.keyboard.type('Typed without a mouse.');
@@ -196,7 +248,9 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     const oldUrl = await page.getByLabel(/Tool URL/).inputValue();
     await page.getByRole('button', { name: 'Make a new tool URL…' }).click();
     await page.getByRole('button', { name: 'Make a new URL' }).click();
-    await eventually(async () => expect(await page.getByLabel(/Tool URL/).inputValue()).not.toBe(oldUrl));
+    await eventually(async () =>
+      expect(await page.getByLabel(/Tool URL/).inputValue()).not.toBe(oldUrl),
+    );
     const newUrl = await page.getByLabel(/Tool URL/).inputValue();
     expect((await postForm(oldUrl, { contactId: '1' })).status).toBe(404);
     expect((await postForm(newUrl, { contactId: '1' })).status).toBe(202);
@@ -205,7 +259,10 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
   it('pauses and resumes the tool', async () => {
     await page.getByRole('button', { name: 'Pause tool' }).click();
     await seeText(page.locator('.ui-badge'), 'Paused: keyword and URL do nothing');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Tools' })
+      .click();
     await seeText(page.getByRole('table'), /paused/i);
     await page.goto(`${product.consoleUrl}${toolPath}`);
     await page.getByRole('button', { name: 'Resume tool' }).click();
@@ -273,7 +330,9 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     }, 30_000);
     const banner = page.locator('.ui-alert', { hasText: 'Your Keap account is disconnected' });
     await seeText(banner, 'Keap access was revoked');
-    expect(await banner.getByRole('link', { name: 'Reconnect Keap' }).getAttribute('href')).toBe('/api/keap/connect');
+    expect(await banner.getByRole('link', { name: 'Reconnect Keap' }).getAttribute('href')).toBe(
+      '/api/keap/connect',
+    );
   });
 
   it('signs out', async () => {

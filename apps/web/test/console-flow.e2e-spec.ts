@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
-import { eventually, saveFailure, screenshot, seeText, signInWithKeap } from './support/console-page';
+import {
+  eventually,
+  saveFailure,
+  screenshot,
+  seeText,
+  signInWithKeap,
+} from './support/console-page';
 import { ROOT, startProduct, type Product } from './support/product';
 
 /**
@@ -13,7 +19,10 @@ import { ROOT, startProduct, type Product } from './support/product';
  * transcript and the funnel in the console.
  */
 
-const DEMO_TWILIO = { accountSid: 'AC00000000000000000000000000000001', authToken: 'sandbox-demo-auth-token-0000000001' };
+const DEMO_TWILIO = {
+  accountSid: 'AC00000000000000000000000000000001',
+  authToken: 'sandbox-demo-auth-token-0000000001',
+};
 const SENDER = '+14155550100';
 const CONTACT_PHONE = '+14155550123';
 
@@ -54,7 +63,10 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
     await screenshot(page, '02-connect-twilio-form');
     await page.getByRole('button', { name: 'Connect Twilio' }).click();
-    await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+    await seeText(
+      page.locator('.ui-card'),
+      `Connected to Twilio account ${DEMO_TWILIO.accountSid}`,
+    );
     await seeText(page.getByRole('table'), SENDER);
     await screenshot(page, '03-connections', { fullPage: true });
   });
@@ -71,7 +83,9 @@ describe('a marketer builds, tests and runs a sequence', () => {
     expect(await publish.isDisabled()).toBe(true);
     await seeText(page.locator('.publish-reasons'), 'Choose the Twilio phone number');
 
-    await page.getByLabel('Which Twilio phone number would you like to use?').selectOption(`phone_number:${SENDER}`);
+    await page
+      .getByLabel('Which Twilio phone number would you like to use?')
+      .selectOption(`phone_number:${SENDER}`);
     await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
     await page.getByLabel(/Collect the email address first/).uncheck();
     await page.getByRole('button', { name: 'Remove message 1' }).click();
@@ -93,12 +107,17 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await condition.getByLabel('New tag name').fill('Likes blue');
     await condition.getByRole('button', { name: 'Create tag' }).click();
     await eventually(async () => {
-      const selected = await condition.getByLabel('Apply this tag when it matches').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+      const selected = await condition
+        .getByLabel('Apply this tag when it matches')
+        .evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
       expect(selected).toContain('Likes blue');
     });
     // "+" beside the step pickers creates the branch's steps on the spot.
     await condition.getByRole('button', { name: 'Create a new step and send it' }).click();
-    await first.locator('.decide > .grid-2').getByRole('button', { name: 'Create a new step and send it' }).click();
+    await first
+      .locator('.decide > .grid-2')
+      .getByRole('button', { name: 'Create a new step and send it' })
+      .click();
 
     const blue = page.locator('#step-1');
     const other = page.locator('#step-2');
@@ -124,11 +143,20 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await screenshot(page, '05-editor-with-map', { fullPage: true });
 
     // Clicking a node on the map jumps to its step.
-    await page.getByRole('button', { name: 'Go to #3 Something else' }).click({ timeout: 5_000 }).catch(async (error: unknown) => {
-      await saveFailure(page);
-      throw error;
-    });
-    await eventually(async () => expect(await other.getByLabel('Message name').evaluate((input) => input === document.activeElement)).toBe(true));
+    await page
+      .getByRole('button', { name: 'Go to #3 Something else' })
+      .click({ timeout: 5_000 })
+      .catch(async (error: unknown) => {
+        await saveFailure(page);
+        throw error;
+      });
+    await eventually(async () =>
+      expect(
+        await other
+          .getByLabel('Message name')
+          .evaluate((input) => input === document.activeElement),
+      ).toBe(true),
+    );
   });
 
   it('simulates the draft: the branch, its tag and the reply', async () => {
@@ -163,7 +191,9 @@ describe('a marketer builds, tests and runs a sequence', () => {
 
   it('runs when the contact texts the keyword from the sandbox phone', async () => {
     const phone = await context.newPage();
-    await phone.goto(`${product.sandboxUrl}/phone?phone=${encodeURIComponent(CONTACT_PHONE)}&number=${encodeURIComponent(SENDER)}`);
+    await phone.goto(
+      `${product.sandboxUrl}/phone?phone=${encodeURIComponent(CONTACT_PHONE)}&number=${encodeURIComponent(SENDER)}`,
+    );
     const send = async (text: string) => {
       await phone.getByRole('textbox', { name: 'Message' }).fill(text);
       await phone.getByRole('button', { name: 'Send' }).click();
@@ -205,16 +235,24 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await seeText(firstStep.locator('.funnel__row', { hasText: 'Received' }), '1');
     await screenshot(page, '10-analytics-funnel');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Tools' })
+      .click();
     await seeText(page.getByRole('table'), 'Live · v1');
     await screenshot(page, '11-tools-list');
   });
 
   it('fits a phone screen', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      storageState: await context.storageState(),
+    });
     await phone.goto(`${product.consoleUrl}${toolPath}`);
     await phone.getByTestId('map-step-0').waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, '12-editor-phone');
     await phone.close();
@@ -224,16 +262,27 @@ describe('a marketer builds, tests and runs a sequence', () => {
     // Not a test: the figures for docs/benchmarks.md, measured in this browser (cold cache each time).
     it('measures the editor first load', async () => {
       const state = await context.storageState();
-      const samples: { formVisibleMs: number; mapVisibleMs: number; domContentLoadedMs: number; transferKb: number; requests: string[] }[] = [];
+      const samples: {
+        formVisibleMs: number;
+        mapVisibleMs: number;
+        domContentLoadedMs: number;
+        transferKb: number;
+        requests: string[];
+      }[] = [];
       for (let run = 0; run < 5; run += 1) {
-        const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 }, storageState: state });
+        const fresh = await browser.newContext({
+          viewport: { width: 1440, height: 900 },
+          storageState: state,
+        });
         // Marks, every frame, when the form's first step and the map's third node first appear.
         await fresh.addInitScript(() => {
           const marks: Record<string, number> = {};
           (window as unknown as { firstLoadMarks: Record<string, number> }).firstLoadMarks = marks;
           const look = () => {
-            if (marks.form === undefined && document.querySelector('#step-0 input')) marks.form = performance.now();
-            if (marks.map === undefined && document.querySelector('[data-testid="map-step-2"]')) marks.map = performance.now();
+            if (marks.form === undefined && document.querySelector('#step-0 input'))
+              marks.form = performance.now();
+            if (marks.map === undefined && document.querySelector('[data-testid="map-step-2"]'))
+              marks.map = performance.now();
             if (marks.form === undefined || marks.map === undefined) requestAnimationFrame(look);
           };
           requestAnimationFrame(look);
@@ -241,16 +290,32 @@ describe('a marketer builds, tests and runs a sequence', () => {
         const tab = await fresh.newPage();
         await tab.goto(`${product.consoleUrl}${toolPath}`);
         await tab.getByTestId('map-step-2').waitFor();
-        await eventually(async () => expect(await tab.evaluate(() => (window as unknown as { firstLoadMarks: { map?: number } }).firstLoadMarks.map)).toBeDefined());
+        await eventually(async () =>
+          expect(
+            await tab.evaluate(
+              () => (window as unknown as { firstLoadMarks: { map?: number } }).firstLoadMarks.map,
+            ),
+          ).toBeDefined(),
+        );
         samples.push(
           await tab.evaluate(() => {
-            const marks = (window as unknown as { firstLoadMarks: { form: number; map: number } }).firstLoadMarks;
-            const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-            const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-            const transfer = resources.reduce((sum, entry) => sum + entry.transferSize, navigation?.transferSize ?? 0);
+            const marks = (window as unknown as { firstLoadMarks: { form: number; map: number } })
+              .firstLoadMarks;
+            const navigation = performance.getEntriesByType('navigation')[0] as
+              PerformanceNavigationTiming | undefined;
+            const resources = performance.getEntriesByType(
+              'resource',
+            ) as PerformanceResourceTiming[];
+            const transfer = resources.reduce(
+              (sum, entry) => sum + entry.transferSize,
+              navigation?.transferSize ?? 0,
+            );
             const api = resources
               .filter((entry) => entry.name.includes('/api/') || entry.name.endsWith('.js'))
-              .map((entry) => `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':id')} ${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}`);
+              .map(
+                (entry) =>
+                  `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':id')} ${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}`,
+              );
             return {
               formVisibleMs: Math.round(marks.form),
               mapVisibleMs: Math.round(marks.map),
@@ -262,7 +327,8 @@ describe('a marketer builds, tests and runs a sequence', () => {
         );
         await fresh.close();
       }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+      const median = (values: number[]) =>
+        [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
       const result = {
         samples,
         loadAverage: os.loadavg()[0],

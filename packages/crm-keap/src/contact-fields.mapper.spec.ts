@@ -17,17 +17,33 @@ function aContact(overrides: Partial<KeapContact> = {}): KeapContact {
     family_name: 'Lovelace',
     email_addresses: [{ email: 'ada@example.com', field: 'EMAIL1' }],
     phone_numbers: [{ number: '+14155550101', field: 'PHONE1', type: 'Mobile' }],
-    custom_fields: [{ id: '7', content: 'Blue' }, { id: '8', content: 1200 }],
+    custom_fields: [
+      { id: '7', content: 'Blue' },
+      { id: '8', content: 1200 },
+    ],
     ...overrides,
   };
 }
 
 describe('contact fields mapper', () => {
   it('reads merge-field keys from a v2 contact', () => {
-    const snapshot = toContactSnapshot(aContact({ addresses: [{ field: 'BILLING', locality: 'London' }] }), model);
+    const snapshot = toContactSnapshot(
+      aContact({ addresses: [{ field: 'BILLING', locality: 'London' }] }),
+      model,
+    );
     expect(snapshot.id).toBe(42);
     expect(snapshot.fields).toEqual(
-      expect.objectContaining({ FirstName: 'Ada', Email: 'ada@example.com', EmailAddress2: null, Phone1: '+14155550101', Phone1Type: 'Mobile', Phone2: null, City: 'London', _FavoriteColor: 'Blue', _Budget: 1200 }),
+      expect.objectContaining({
+        FirstName: 'Ada',
+        Email: 'ada@example.com',
+        EmailAddress2: null,
+        Phone1: '+14155550101',
+        Phone1Type: 'Mobile',
+        Phone2: null,
+        City: 'London',
+        _FavoriteColor: 'Blue',
+        _Budget: 1200,
+      }),
     );
   });
 
@@ -39,19 +55,39 @@ describe('contact fields mapper', () => {
   });
 
   it('writes slots, types and custom field ids, with an update mask of the touched properties', () => {
-    const plan = toContactWrite({ FirstName: 'Augusta', Email: 'a@example.com', Phone2: '+14155550999', _budget: '$1,500', _FavoriteColor: 'Red' }, model, aContact());
+    const plan = toContactWrite(
+      {
+        FirstName: 'Augusta',
+        Email: 'a@example.com',
+        Phone2: '+14155550999',
+        _budget: '$1,500',
+        _FavoriteColor: 'Red',
+      },
+      model,
+      aContact(),
+    );
     expect(plan.body).toEqual({
       given_name: 'Augusta',
       email_addresses: [{ email: 'a@example.com', field: 'EMAIL1' }],
       phone_numbers: [{ field: 'PHONE2', number: '+14155550999', type: 'Mobile' }],
-      custom_fields: [{ id: '8', content: 1500 }, { id: '7', content: 'Red' }],
+      custom_fields: [
+        { id: '8', content: 1500 },
+        { id: '7', content: 'Red' },
+      ],
     });
-    expect(plan.updateMask.sort()).toEqual(['custom_fields', 'email_addresses', 'given_name', 'phone_numbers']);
+    expect(plan.updateMask.sort()).toEqual([
+      'custom_fields',
+      'email_addresses',
+      'given_name',
+      'phone_numbers',
+    ]);
   });
 
   it('keeps a phone number when only its type changes', () => {
     const plan = toContactWrite({ Phone1Type: 'Work' }, model, aContact());
-    expect(plan.body.phone_numbers).toEqual([{ field: 'PHONE1', number: '+14155550101', type: 'Work' }]);
+    expect(plan.body.phone_numbers).toEqual([
+      { field: 'PHONE1', number: '+14155550101', type: 'Work' },
+    ]);
   });
 
   it('refuses a field the Keap app does not have', () => {

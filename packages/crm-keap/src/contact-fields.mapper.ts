@@ -47,7 +47,11 @@ const SCALAR_KEYS: Record<string, ScalarProperty> = {
   TimeZone: 'time_zone',
 };
 
-const EMAIL_KEYS: Record<string, KeapEmailField> = { Email: 'EMAIL1', EmailAddress2: 'EMAIL2', EmailAddress3: 'EMAIL3' };
+const EMAIL_KEYS: Record<string, KeapEmailField> = {
+  Email: 'EMAIL1',
+  EmailAddress2: 'EMAIL2',
+  EmailAddress3: 'EMAIL3',
+};
 
 const PHONE_NUMBER_KEYS: Record<string, KeapPhoneField> = {
   Phone1: 'PHONE1',
@@ -124,7 +128,8 @@ export function toContactSnapshot(contact: KeapContact, model: KeapContactModel)
   }
   if (contact.addresses) {
     const billing = primaryAddress(contact.addresses);
-    for (const [key, prop] of Object.entries(ADDRESS_KEYS)) fields[key] = (billing?.[prop] as string | undefined) ?? null;
+    for (const [key, prop] of Object.entries(ADDRESS_KEYS))
+      fields[key] = (billing?.[prop] as string | undefined) ?? null;
   }
   if (contact.custom_fields) {
     for (const def of model.custom_fields) {
@@ -160,7 +165,8 @@ export function toContactWrite(
 
   for (const [key, raw] of Object.entries(updates)) {
     const value = raw.trim();
-    const phoneOf = (field: KeapPhoneField) => phones.get(field) ?? phones.set(field, {}).get(field)!;
+    const phoneOf = (field: KeapPhoneField) =>
+      phones.get(field) ?? phones.set(field, {}).get(field)!;
     if (SCALAR_KEYS[key]) body[SCALAR_KEYS[key]] = value;
     else if (key === 'Company') body.company = { company_name: value };
     else if (EMAIL_KEYS[key]) emails.set(EMAIL_KEYS[key], value);
@@ -168,16 +174,22 @@ export function toContactWrite(
     else if (PHONE_TYPE_KEYS[key]) phoneOf(PHONE_TYPE_KEYS[key]).type = value;
     else if (PHONE_EXT_KEYS[key]) phoneOf(PHONE_EXT_KEYS[key]).extension = value;
     else if (ADDRESS_KEYS[key]) {
-      address ??= { ...(current?.addresses ? primaryAddress(current.addresses) : undefined), field: 'BILLING' };
+      address ??= {
+        ...(current?.addresses ? primaryAddress(current.addresses) : undefined),
+        field: 'BILLING',
+      };
       (address as Record<string, string>)[ADDRESS_KEYS[key]] = value;
     } else if (key.startsWith('_')) {
-      const def = model.custom_fields.find((f) => customFieldKey(f)?.toLowerCase() === key.toLowerCase());
+      const def = model.custom_fields.find(
+        (f) => customFieldKey(f)?.toLowerCase() === key.toLowerCase(),
+      );
       if (!def) throw new KeapUnknownFieldError(key);
       custom.push({ id: def.id, content: customContent(def, value) });
     } else throw new KeapUnknownFieldError(key);
   }
 
-  if (emails.size > 0) body.email_addresses = [...emails].map(([field, email]) => ({ email, field }));
+  if (emails.size > 0)
+    body.email_addresses = [...emails].map(([field, email]) => ({ email, field }));
   if (phones.size > 0) {
     body.phone_numbers = [...phones].map(([field, change]) => {
       const existing = current?.phone_numbers?.find((p) => p.field === field);
@@ -195,7 +207,9 @@ export function toContactWrite(
 /** Numbers go to numeric custom fields as numbers; what does not parse is left for Keap to refuse. */
 function customContent(def: KeapCustomFieldDefinition, value: string): string | number | null {
   if (value === '') return null;
-  if (['WHOLE_NUMBER', 'DECIMAL_NUMBER', 'CURRENCY', 'PERCENT', 'YEAR'].includes(def.field_type ?? '')) {
+  if (
+    ['WHOLE_NUMBER', 'DECIMAL_NUMBER', 'CURRENCY', 'PERCENT', 'YEAR'].includes(def.field_type ?? '')
+  ) {
     const n = Number(value.replace(/[$,\s]/g, ''));
     return Number.isFinite(n) ? n : value;
   }

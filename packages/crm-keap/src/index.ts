@@ -1,10 +1,31 @@
 export * from './errors';
 export * from './request-gate';
 export * from './keap.types';
-export { KeapOAuth, KEAP_AUTHORIZE_URL, KEAP_TOKEN_URL, type KeapOAuthOptions, type KeapTokens } from './keap-oauth';
-export { TokenManager, type KeapTokenStore, type KeapAccountLock, type TokenManagerOptions } from './token-manager';
-export { KeapHttp, type KeapCallRecord, type KeapHttpOptions, type KeapRetryPolicy } from './keap-http';
-export { KeapClient, type KeapClientOptions, type KeapContactModelCache, type ApplyTagResult } from './keap-client';
+export {
+  KeapOAuth,
+  KEAP_AUTHORIZE_URL,
+  KEAP_TOKEN_URL,
+  type KeapOAuthOptions,
+  type KeapTokens,
+} from './keap-oauth';
+export {
+  TokenManager,
+  type KeapTokenStore,
+  type KeapAccountLock,
+  type TokenManagerOptions,
+} from './token-manager';
+export {
+  KeapHttp,
+  type KeapCallRecord,
+  type KeapHttpOptions,
+  type KeapRetryPolicy,
+} from './keap-http';
+export {
+  KeapClient,
+  type KeapClientOptions,
+  type KeapContactModelCache,
+  type ApplyTagResult,
+} from './keap-client';
 export {
   toContactSnapshot,
   toContactWrite,

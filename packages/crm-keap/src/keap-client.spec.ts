@@ -16,7 +16,8 @@ import type { KeapCallContext, KeapRequestGate } from './request-gate';
 import { KeapSandboxHarness, MemoryTokenStore, REDIRECT_URI } from './testing/keap-sandbox-harness';
 import { haveKeapSpec, KEAP_SPEC_PATH, KeapSpecValidator } from './testing/keap-spec-validator';
 
-if (!haveKeapSpec) console.warn(`Keap client tests skipped: ${KEAP_SPEC_PATH} not found (set API_SPECS_DIR).`);
+if (!haveKeapSpec)
+  console.warn(`Keap client tests skipped: ${KEAP_SPEC_PATH} not found (set API_SPECS_DIR).`);
 const describeWithSpec = haveKeapSpec ? describe : describe.skip;
 
 const ACCOUNT = 'acct-1';
@@ -39,7 +40,11 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
     sandbox.keap.reset();
     store = new MemoryTokenStore();
     await store.save(ACCOUNT, await sandbox.connect());
-    tokens = new TokenManager({ oauth: sandbox.oauth, store, now: () => new Date(sandbox.keap.now()) });
+    tokens = new TokenManager({
+      oauth: sandbox.oauth,
+      store,
+      now: () => new Date(sandbox.keap.now()),
+    });
     calls = [];
     observed = [];
     validator.requests.length = 0;
@@ -57,7 +62,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
     },
   };
 
-  function client(overrides: Partial<ConstructorParameters<typeof KeapClient>[0]> = {}): KeapClient {
+  function client(
+    overrides: Partial<ConstructorParameters<typeof KeapClient>[0]> = {},
+  ): KeapClient {
     const http = axios.create();
     validator.watch(http);
     return new KeapClient({
@@ -95,7 +102,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       sandbox.keap.advanceClock(86_400 * 1000);
       const before = sandbox.keap.now();
       const keap = client();
-      const results = await Promise.all(Array.from({ length: 10 }, () => keap.listTags({ pageSize: 1 })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => keap.listTags({ pageSize: 1 })),
+      );
       expect(results.every((r) => r.items.length === 1)).toBe(true);
       expect(store.saved).toHaveLength(2); // the connection, then exactly one refresh
       const latest = (await store.load(ACCOUNT))!;
@@ -104,7 +113,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       expect(latest.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 86_400 * 1000);
       expect(latest.expiresAt.getTime()).toBeLessThanOrEqual(sandbox.keap.now() + 86_400 * 1000);
       // The old refresh token was spent by the rotation.
-      await expect(sandbox.oauth.refresh({ refreshToken: first.refreshToken, now: new Date() })).rejects.toBeInstanceOf(KeapGrantRevokedError);
+      await expect(
+        sandbox.oauth.refresh({ refreshToken: first.refreshToken, now: new Date() }),
+      ).rejects.toBeInstanceOf(KeapGrantRevokedError);
     });
 
     it('takes the cross-process lock around a refresh', async () => {
@@ -148,7 +159,10 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
 
     it('reads the field model once for clients sharing a model cache', async () => {
       const shared = new Map<string, KeapContactModel>();
-      const cache = { get: async (id: string) => shared.get(id) ?? null, set: async (id: string, m: KeapContactModel) => void shared.set(id, m) };
+      const cache = {
+        get: async (id: string) => shared.get(id) ?? null,
+        set: async (id: string, m: KeapContactModel) => void shared.set(id, m),
+      };
       const first = client({ contactModelCache: cache });
       const second = client({ contactModelCache: cache });
       const id = await adaId(first);
@@ -159,17 +173,30 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
 
     it('finds by phone within the given phone fields', async () => {
       const keap = client();
-      expect((await keap.findContactsByPhone('+14155550102')).map((c) => c.given_name)).toEqual(['Grace']);
+      expect((await keap.findContactsByPhone('+14155550102')).map((c) => c.given_name)).toEqual([
+        'Grace',
+      ]);
       expect(await keap.findContactsByPhone('+14155550102', ['PHONE2'])).toEqual([]);
     });
 
     it('saves standard and custom fields by merge-field key', async () => {
       const keap = client();
       const id = await adaId(keap);
-      await keap.updateContactFields(id, { FirstName: 'Augusta', _Budget: '$1,500', Phone2: '+14155550999' });
+      await keap.updateContactFields(id, {
+        FirstName: 'Augusta',
+        _Budget: '$1,500',
+        Phone2: '+14155550999',
+      });
       const snapshot = await keap.getContactSnapshot(id);
       expect(snapshot.fields).toEqual(
-        expect.objectContaining({ FirstName: 'Augusta', LastName: 'Lovelace', _Budget: 1500, Phone1: '+14155550101', Phone2: '+14155550999', Phone2Type: 'Mobile' }),
+        expect.objectContaining({
+          FirstName: 'Augusta',
+          LastName: 'Lovelace',
+          _Budget: 1500,
+          Phone1: '+14155550101',
+          Phone2: '+14155550999',
+          Phone2Type: 'Mobile',
+        }),
       );
     });
 
@@ -180,10 +207,14 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
         keap.createOrUpdateByEmail('new.person@example.com', { Phone1: '+14155550777' }),
       ]);
       expect(a.contact.id).toBe(b.contact.id);
-      const updated = await keap.createOrUpdateByEmail('ada@example.com', { Phone1: '+14155550888' });
+      const updated = await keap.createOrUpdateByEmail('ada@example.com', {
+        Phone1: '+14155550888',
+      });
       expect(updated.created).toBe(false);
       const people = sandbox.keap.describeContacts(sandbox.keap.tenant(DEMO_TENANT_ID));
-      expect(people.filter((p) => JSON.stringify(p.emails).includes('new.person@example.com'))).toHaveLength(1);
+      expect(
+        people.filter((p) => JSON.stringify(p.emails).includes('new.person@example.com')),
+      ).toHaveLength(1);
       expect(people.filter((p) => JSON.stringify(p.emails).includes('ada@example.com'))).toEqual([
         expect.objectContaining({ phones: { PHONE1: { number: '+14155550888', type: 'Mobile' } } }),
       ]);
@@ -192,14 +223,21 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
     it('types a missing contact and a refused body', async () => {
       const keap = client();
       await expect(keap.getContact(999_999)).rejects.toBeInstanceOf(KeapNotFoundError);
-      await expect(keap.createContact({ email_addresses: [{ email: 'bad@', field: 'EMAIL1' }] })).rejects.toBeInstanceOf(KeapValidationError);
+      await expect(
+        keap.createContact({ email_addresses: [{ email: 'bad@', field: 'EMAIL1' }] }),
+      ).rejects.toBeInstanceOf(KeapValidationError);
     });
   });
 
   describe('tags and notes', () => {
     it('lists tags page by page', async () => {
       const all = await client().listAllTags(3);
-      expect(all.map((t) => t.name)).toEqual(['SMS: Opted out', 'SMS: Invalid number', 'Interested', 'Not interested']);
+      expect(all.map((t) => t.name)).toEqual([
+        'SMS: Opted out',
+        'SMS: Invalid number',
+        'Interested',
+        'Not interested',
+      ]);
       expect(calls.filter((c) => c.kind === 'tags.list')).toHaveLength(2);
     });
 
@@ -209,7 +247,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       const tag = await keap.createTag({ name: 'Texted BLUE' });
       expect(await keap.applyTag(tag.id, id)).toBe('applied');
       expect(await keap.applyTag(tag.id, id)).toBe('already_applied');
-      expect(sandbox.keap.tagsOf(sandbox.keap.tenant(DEMO_TENANT_ID), id).map((t) => t.name)).toEqual(['Texted BLUE']);
+      expect(
+        sandbox.keap.tagsOf(sandbox.keap.tenant(DEMO_TENANT_ID), id).map((t) => t.name),
+      ).toEqual(['Texted BLUE']);
     });
 
     it('appends a transcript to the same note', async () => {
@@ -218,7 +258,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       const note = await keap.createNote(id, { title: 'SMS: BLUE', text: 'first run' });
       await keap.appendToNote(id, note.id, 'second run');
       expect((await keap.getNote(id, note.id)).text).toBe('first run\n\nsecond run');
-      expect([...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id)).toHaveLength(1);
+      expect(
+        [...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id),
+      ).toHaveLength(1);
     });
   });
 
@@ -231,7 +273,10 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       await keap.listTags();
       expect(calls.map((c) => c.status)).toEqual([200, 200, 429, 200]);
       expect(observed[2]).toEqual(
-        expect.objectContaining({ status: 429, ctx: { accountId: ACCOUNT, priority: 'interactive', kind: 'tags.list' } }),
+        expect.objectContaining({
+          status: 429,
+          ctx: { accountId: ACCOUNT, priority: 'interactive', kind: 'tags.list' },
+        }),
       );
       expect(observed[2]?.headers['x-keap-product-throttle-available']).toBe('0');
       expect(keap.callCounts()).toEqual({ 'tags.list': 4 });
@@ -250,7 +295,9 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
     });
 
     it('types an unreachable Keap as a retryable network error, and answers the gate for every attempt', async () => {
-      const error = await client({ baseUrl: 'http://127.0.0.1:1/crm', retry: { maxAttempts: 2 } }).listTags().catch((e: unknown) => e);
+      const error = await client({ baseUrl: 'http://127.0.0.1:1/crm', retry: { maxAttempts: 2 } })
+        .listTags()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KeapNetworkError);
       expect(calls.map((c) => c.status)).toEqual([0, 0]);
       // The budget holds a granted call as in flight until it is observed: a failure must release it.

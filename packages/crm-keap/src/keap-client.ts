@@ -1,5 +1,9 @@
 import type { ContactFieldKey, ContactSnapshot } from '@sms-seq/engine';
-import { SEQUENCE_CONTACT_FIELDS, toContactSnapshot, toContactWrite } from './contact-fields.mapper';
+import {
+  SEQUENCE_CONTACT_FIELDS,
+  toContactSnapshot,
+  toContactWrite,
+} from './contact-fields.mapper';
 import { KeapValidationError } from './errors';
 import { KeapHttp, type KeapHttpOptions, type KeapRequest } from './keap-http';
 import type { KeapCallPriority } from './request-gate';
@@ -68,7 +72,10 @@ export class KeapClient {
   // ------------------------------------------------------------------ contacts
 
   /** The contact with the fields a sequence needs (names, emails, phones, custom fields). */
-  getContact(contactId: number | string, fields: readonly string[] = SEQUENCE_CONTACT_FIELDS): Promise<KeapContact> {
+  getContact(
+    contactId: number | string,
+    fields: readonly string[] = SEQUENCE_CONTACT_FIELDS,
+  ): Promise<KeapContact> {
     return this.call<KeapContact>({
       kind: 'contacts.get',
       method: 'GET',
@@ -79,7 +86,10 @@ export class KeapClient {
 
   /** The contact as the engine sees it; two calls the first time (the field model is kept). */
   async getContactSnapshot(contactId: number | string): Promise<ContactSnapshot> {
-    const [contact, model] = await Promise.all([this.getContact(contactId), this.getContactModel()]);
+    const [contact, model] = await Promise.all([
+      this.getContact(contactId),
+      this.getContactModel(),
+    ]);
     return toContactSnapshot(contact, model);
   }
 
@@ -93,23 +103,37 @@ export class KeapClient {
   }
 
   /** Contacts with this phone number in the given phone fields (all five by default), oldest first. */
-  findContactsByPhone(phoneE164: string, phoneFields: readonly KeapPhoneField[] = KEAP_PHONE_FIELDS): Promise<KeapContact[]> {
-    if (!/^\+?[0-9]{4,15}$/.test(phoneE164)) throw new KeapValidationError(`Not a phone number: ${phoneE164}`, 400);
+  findContactsByPhone(
+    phoneE164: string,
+    phoneFields: readonly KeapPhoneField[] = KEAP_PHONE_FIELDS,
+  ): Promise<KeapContact[]> {
+    if (!/^\+?[0-9]{4,15}$/.test(phoneE164))
+      throw new KeapValidationError(`Not a phone number: ${phoneE164}`, 400);
     return this.listContacts(`phone_number==${phoneE164};phone_fields==${phoneFields.join(',')}`);
   }
 
-  createContact(body: KeapContactWrite, options: { duplicateOption?: 'Email' | 'EmailAndName' | 'EmailAndNameAndCompany' } = {}): Promise<KeapContact> {
+  createContact(
+    body: KeapContactWrite,
+    options: { duplicateOption?: 'Email' | 'EmailAndName' | 'EmailAndNameAndCompany' } = {},
+  ): Promise<KeapContact> {
     return this.call<KeapContact>({
       kind: 'contacts.create',
       method: 'POST',
       path: '/rest/v2/contacts',
-      params: { fields: SEQUENCE_CONTACT_FIELDS.join(','), duplicate_option: options.duplicateOption },
+      params: {
+        fields: SEQUENCE_CONTACT_FIELDS.join(','),
+        duplicate_option: options.duplicateOption,
+      },
       body,
     });
   }
 
   /** PATCH with `update_mask`, so properties left out of the body are left alone. */
-  updateContact(contactId: number | string, body: KeapContactWrite, updateMask: string[] = Object.keys(body)): Promise<KeapContact> {
+  updateContact(
+    contactId: number | string,
+    body: KeapContactWrite,
+    updateMask: string[] = Object.keys(body),
+  ): Promise<KeapContact> {
     return this.call<KeapContact>({
       kind: 'contacts.update',
       method: 'PATCH',
@@ -120,7 +144,11 @@ export class KeapClient {
   }
 
   /** Saves values by merge-field key (`FirstName`, `Phone1`, `_Budget`); reads the model once. */
-  async updateContactFields(contactId: number | string, updates: Record<ContactFieldKey, string>, current?: KeapContact): Promise<KeapContact> {
+  async updateContactFields(
+    contactId: number | string,
+    updates: Record<ContactFieldKey, string>,
+    current?: KeapContact,
+  ): Promise<KeapContact> {
     const plan = toContactWrite(updates, await this.getContactModel(), current);
     return this.updateContact(contactId, plan.body, plan.updateMask);
   }
@@ -131,7 +159,10 @@ export class KeapClient {
    * `duplicate_option=Email`: Keap then updates the contact the other worker just made instead
    * of making a second one. When several contacts already share the email, the oldest is used.
    */
-  async createOrUpdateByEmail(email: string, updates: Record<ContactFieldKey, string> = {}): Promise<{ contact: KeapContact; created: boolean }> {
+  async createOrUpdateByEmail(
+    email: string,
+    updates: Record<ContactFieldKey, string> = {},
+  ): Promise<{ contact: KeapContact; created: boolean }> {
     const model = await this.getContactModel();
     const [existing] = await this.findContactsByEmail(email);
     const plan = toContactWrite({ ...updates, Email: email.trim() }, model, existing);
@@ -150,7 +181,12 @@ export class KeapClient {
       kind: 'contacts.list',
       method: 'GET',
       path: '/rest/v2/contacts',
-      params: { filter, fields: SEQUENCE_CONTACT_FIELDS.join(','), order_by: 'id asc', page_size: 50 },
+      params: {
+        filter,
+        fields: SEQUENCE_CONTACT_FIELDS.join(','),
+        order_by: 'id asc',
+        page_size: 50,
+      },
     });
     return res.contacts ?? [];
   }
@@ -165,15 +201,24 @@ export class KeapClient {
       const cached = await cache?.get(this.options.accountId);
       if (cached) return (this.model = cached);
     }
-    const model = await this.call<Partial<KeapContactModel>>({ kind: 'contacts.model', method: 'GET', path: '/rest/v2/contacts/model' });
-    this.model = { custom_fields: model.custom_fields ?? [], optional_properties: model.optional_properties ?? [] };
+    const model = await this.call<Partial<KeapContactModel>>({
+      kind: 'contacts.model',
+      method: 'GET',
+      path: '/rest/v2/contacts/model',
+    });
+    this.model = {
+      custom_fields: model.custom_fields ?? [],
+      optional_properties: model.optional_properties ?? [],
+    };
     await cache?.set(this.options.accountId, this.model);
     return this.model;
   }
 
   // ------------------------------------------------------------------ tags
 
-  async listTags(options: { pageSize?: number; pageToken?: string; name?: string } = {}): Promise<KeapPage<KeapTag>> {
+  async listTags(
+    options: { pageSize?: number; pageToken?: string; name?: string } = {},
+  ): Promise<KeapPage<KeapTag>> {
     const res = await this.call<{ tags?: KeapTag[]; next_page_token?: string }>({
       kind: 'tags.list',
       method: 'GET',
@@ -200,7 +245,12 @@ export class KeapClient {
   }
 
   createTag(input: { name: string; description?: string }): Promise<KeapTag> {
-    return this.call<KeapTag>({ kind: 'tags.create', method: 'POST', path: '/rest/v2/tags', body: input });
+    return this.call<KeapTag>({
+      kind: 'tags.create',
+      method: 'POST',
+      path: '/rest/v2/tags',
+      body: input,
+    });
   }
 
   /** Applying a tag the contact already has changes nothing, so retries are safe. */
@@ -213,13 +263,20 @@ export class KeapClient {
     });
     const outcome = res.results?.[String(contactId)];
     if (outcome === 'DUPLICATE') return 'already_applied';
-    if (outcome && outcome !== 'SUCCESS') throw new KeapValidationError(`Keap did not apply tag ${tagId} to contact ${contactId}: ${outcome}`, 200);
+    if (outcome && outcome !== 'SUCCESS')
+      throw new KeapValidationError(
+        `Keap did not apply tag ${tagId} to contact ${contactId}: ${outcome}`,
+        200,
+      );
     return 'applied';
   }
 
   // ------------------------------------------------------------------ notes
 
-  async createNote(contactId: number | string, input: { title: string; text: string; type?: string }): Promise<KeapNote> {
+  async createNote(
+    contactId: number | string,
+    input: { title: string; text: string; type?: string },
+  ): Promise<KeapNote> {
     const userId = await this.noteUser();
     return this.call<KeapNote>({
       kind: 'notes.create',
@@ -237,7 +294,11 @@ export class KeapClient {
     });
   }
 
-  async updateNote(contactId: number | string, noteId: number | string, input: { title?: string; text?: string }): Promise<KeapNote> {
+  async updateNote(
+    contactId: number | string,
+    noteId: number | string,
+    input: { title?: string; text?: string },
+  ): Promise<KeapNote> {
     const userId = await this.noteUser();
     const body = { ...input, user_id: userId };
     return this.call<KeapNote>({
@@ -253,21 +314,31 @@ export class KeapClient {
    * Appends to a note (read, then write the whole text: Keap has no append). Two appends to the
    * same note at once could lose one, so callers serialise them per note (one queue job at a time).
    */
-  async appendToNote(contactId: number | string, noteId: number | string, text: string, separator = '\n\n'): Promise<KeapNote> {
+  async appendToNote(
+    contactId: number | string,
+    noteId: number | string,
+    text: string,
+    separator = '\n\n',
+  ): Promise<KeapNote> {
     const note = await this.getNote(contactId, noteId);
     const merged = note.text ? `${note.text}${separator}${text}` : text;
     return this.updateNote(contactId, noteId, { text: merged });
   }
 
   getUserInfo(): Promise<KeapUserInfo> {
-    return this.call<KeapUserInfo>({ kind: 'oauth.userinfo', method: 'GET', path: '/rest/v2/oauth/connect/userinfo' });
+    return this.call<KeapUserInfo>({
+      kind: 'oauth.userinfo',
+      method: 'GET',
+      path: '/rest/v2/oauth/connect/userinfo',
+    });
   }
 
   private async noteUser(): Promise<string> {
     if (this.noteUserId) return this.noteUserId;
     const info = await this.getUserInfo();
     const id = info.id ?? info.sub;
-    if (!id) throw new KeapValidationError('Keap userinfo carried no user id to write notes as', 200);
+    if (!id)
+      throw new KeapValidationError('Keap userinfo carried no user id to write notes as', 200);
     this.noteUserId = id;
     return id;
   }

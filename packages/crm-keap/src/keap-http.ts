@@ -68,12 +68,21 @@ export class KeapHttp {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async send<T>(request: KeapRequest, defaultPriority: KeapCallPriority): Promise<{ status: number; data: T }> {
-    const ctx: KeapCallContext = { accountId: this.options.accountId, priority: request.priority ?? defaultPriority, kind: request.kind };
+  async send<T>(
+    request: KeapRequest,
+    defaultPriority: KeapCallPriority,
+  ): Promise<{ status: number; data: T }> {
+    const ctx: KeapCallContext = {
+      accountId: this.options.accountId,
+      priority: request.priority ?? defaultPriority,
+      kind: request.kind,
+    };
     let rejectedToken: string | undefined;
     let refreshedAfter401 = false;
     for (let attempt = 1; ; attempt += 1) {
-      const token = await this.options.accessToken(rejectedToken === undefined ? {} : { rejectedToken });
+      const token = await this.options.accessToken(
+        rejectedToken === undefined ? {} : { rejectedToken },
+      );
       await this.options.gate?.acquire(ctx);
       const started = Date.now();
       let response: AxiosResponse | undefined;
@@ -98,7 +107,11 @@ export class KeapHttp {
       this.options.onCall?.({ ...ctx, status, attempt, durationMs: Date.now() - started });
       // Every granted call is answered to the gate, a network failure too (status 0, no headers):
       // until then the budget counts it as still on its way to Keap.
-      await this.options.gate?.observe(ctx, status, response ? lowerCaseHeaders(response.headers) : {});
+      await this.options.gate?.observe(
+        ctx,
+        status,
+        response ? lowerCaseHeaders(response.headers) : {},
+      );
 
       if (response && status < 400) return { status, data: response.data as T };
 
@@ -110,13 +123,21 @@ export class KeapHttp {
         continue;
       }
       const error = response ? toError(response) : toNetworkError(failure);
-      if (!error.retryable || error instanceof KeapQuotaExhaustedError || attempt >= this.retry.maxAttempts) throw error;
+      if (
+        !error.retryable ||
+        error instanceof KeapQuotaExhaustedError ||
+        attempt >= this.retry.maxAttempts
+      )
+        throw error;
       await this.sleep(this.backoffMs(attempt, response));
     }
   }
 
   private backoffMs(attempt: number, response: AxiosResponse | undefined): number {
-    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    const exponential = Math.min(
+      this.retry.maxDelayMs,
+      this.retry.baseDelayMs * 2 ** (attempt - 1),
+    );
     const retryAfter = response ? retryAfterMs(lowerCaseHeaders(response.headers)) : null;
     // Full jitter keeps many workers from retrying in step; Retry-After is a floor, capped by our bound.
     const jittered = Math.round(exponential / 2 + Math.random() * (exponential / 2));
@@ -131,7 +152,9 @@ export function lowerCaseHeaders(headers: unknown): Record<string, string> {
     typeof (source as { toJSON?: unknown }).toJSON === 'function'
       ? Object.entries((source as { toJSON: () => Record<string, unknown> }).toJSON())
       : Object.entries(source);
-  for (const [k, v] of entries) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  for (const [k, v] of entries)
+    if (v !== undefined && v !== null)
+      out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   return out;
 }
 
@@ -160,22 +183,39 @@ function toError(response: AxiosResponse): KeapError {
   if (status === 429) {
     // The daily quota is gone when its bucket shows nothing left; a minute or spike throttle
     // empties itself within seconds and is worth waiting for.
-    const dayGone = headers['x-keap-product-quota-available'] === '0' || headers['x-keap-tenant-quota-available'] === '0';
+    const dayGone =
+      headers['x-keap-product-quota-available'] === '0' ||
+      headers['x-keap-tenant-quota-available'] === '0';
     if (dayGone) {
-      const expiry = Number(headers['x-keap-product-quota-expiry-time'] ?? headers['x-keap-tenant-quota-expiry-time']);
-      return new KeapQuotaExhaustedError(`Keap daily API quota exhausted: ${message}`, Number.isFinite(expiry) ? new Date(expiry) : null);
+      const expiry = Number(
+        headers['x-keap-product-quota-expiry-time'] ?? headers['x-keap-tenant-quota-expiry-time'],
+      );
+      return new KeapQuotaExhaustedError(
+        `Keap daily API quota exhausted: ${message}`,
+        Number.isFinite(expiry) ? new Date(expiry) : null,
+      );
     }
-    return new KeapRateLimitedError(`Keap throttled the call: ${message}`, retryAfterMs(headers) ?? 1000);
+    return new KeapRateLimitedError(
+      `Keap throttled the call: ${message}`,
+      retryAfterMs(headers) ?? 1000,
+    );
   }
   if (status >= 500) return new KeapServerError(`Keap failed (${status}): ${message}`, status);
   if (status === 404) return new KeapNotFoundError(message, status);
-  if (status === 401 || status === 403) return new KeapAuthError(`Keap refused access (${status}): ${message}`, status);
-  const details = response.data && typeof response.data === 'object' ? (response.data as { details?: unknown }).details : undefined;
+  if (status === 401 || status === 403)
+    return new KeapAuthError(`Keap refused access (${status}): ${message}`, status);
+  const details =
+    response.data && typeof response.data === 'object'
+      ? (response.data as { details?: unknown }).details
+      : undefined;
   return new KeapValidationError(message, status, details);
 }
 
 function toNetworkError(err: unknown): KeapError {
   if (err instanceof KeapError) return err;
-  if (isAxiosError(err)) return new KeapNetworkError(`Keap unreachable: ${err.code ?? err.message}`);
-  return new KeapNetworkError(`Keap unreachable: ${err instanceof Error ? err.message : String(err)}`);
+  if (isAxiosError(err))
+    return new KeapNetworkError(`Keap unreachable: ${err.code ?? err.message}`);
+  return new KeapNetworkError(
+    `Keap unreachable: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }

@@ -1,5 +1,11 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { KeapAuthError, KeapGrantRevokedError, KeapNetworkError, KeapServerError, KeapValidationError } from './errors';
+import {
+  KeapAuthError,
+  KeapGrantRevokedError,
+  KeapNetworkError,
+  KeapServerError,
+  KeapValidationError,
+} from './errors';
 
 export const KEAP_AUTHORIZE_URL = 'https://accounts.infusionsoft.com/app/oauth/authorize';
 export const KEAP_TOKEN_URL = 'https://api.infusionsoft.com/token';
@@ -64,21 +70,35 @@ export class KeapOAuth {
 
   /** A new access token AND a new refresh token; the old refresh token is dead afterwards. */
   refresh(input: { refreshToken: string; now: Date }): Promise<KeapTokens> {
-    return this.requestTokens({ grant_type: 'refresh_token', refresh_token: input.refreshToken }, input.now, true);
+    return this.requestTokens(
+      { grant_type: 'refresh_token', refresh_token: input.refreshToken },
+      input.now,
+      true,
+    );
   }
 
-  private async requestTokens(form: Record<string, string>, now: Date, basicAuth: boolean): Promise<KeapTokens> {
+  private async requestTokens(
+    form: Record<string, string>,
+    now: Date,
+    basicAuth: boolean,
+  ): Promise<KeapTokens> {
     try {
-      const res = await this.http.post<Record<string, unknown>>(this.tokenUrl, new URLSearchParams(form).toString(), {
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-          ...(basicAuth
-            ? { Authorization: `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')}` }
-            : {}),
+      const res = await this.http.post<Record<string, unknown>>(
+        this.tokenUrl,
+        new URLSearchParams(form).toString(),
+        {
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+            ...(basicAuth
+              ? {
+                  Authorization: `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')}`,
+                }
+              : {}),
+          },
+          timeout: this.options.timeoutMs ?? 15_000,
         },
-        timeout: this.options.timeoutMs ?? 15_000,
-      });
+      );
       return toTokens(res.data, now);
     } catch (err) {
       throw mapTokenError(err);
@@ -88,8 +108,14 @@ export class KeapOAuth {
 
 function toTokens(data: Record<string, unknown>, now: Date): KeapTokens {
   const { access_token, refresh_token, expires_in, scope } = data;
-  if (typeof access_token !== 'string' || typeof refresh_token !== 'string' || typeof expires_in !== 'number') {
-    throw new KeapServerError('Keap token endpoint answered without access_token, refresh_token and expires_in');
+  if (
+    typeof access_token !== 'string' ||
+    typeof refresh_token !== 'string' ||
+    typeof expires_in !== 'number'
+  ) {
+    throw new KeapServerError(
+      'Keap token endpoint answered without access_token, refresh_token and expires_in',
+    );
   }
   return {
     accessToken: access_token,
@@ -103,12 +129,20 @@ function mapTokenError(err: unknown): Error {
   if (err instanceof KeapServerError) return err;
   if (!isAxiosError(err)) return err instanceof Error ? err : new Error(String(err));
   const status = err.response?.status;
-  if (status === undefined) return new KeapNetworkError(`Keap token endpoint unreachable: ${err.code ?? err.message}`);
+  if (status === undefined)
+    return new KeapNetworkError(`Keap token endpoint unreachable: ${err.code ?? err.message}`);
   const body = (err.response?.data ?? {}) as Record<string, unknown>;
   const code = typeof body.error === 'string' ? body.error : '';
   const description = typeof body.error_description === 'string' ? body.error_description : '';
-  if (code === 'invalid_grant') return new KeapGrantRevokedError(`Keap refused the grant: ${description || code}`, status);
-  if (status === 429 || status >= 500) return new KeapServerError(`Keap token endpoint answered ${status}`, status);
-  if (status === 401 || code === 'invalid_client') return new KeapAuthError(`Keap refused the client credentials (${code || status})`, status);
-  return new KeapValidationError(`Keap token endpoint answered ${status}: ${code} ${description}`.trim(), status, body);
+  if (code === 'invalid_grant')
+    return new KeapGrantRevokedError(`Keap refused the grant: ${description || code}`, status);
+  if (status === 429 || status >= 500)
+    return new KeapServerError(`Keap token endpoint answered ${status}`, status);
+  if (status === 401 || code === 'invalid_client')
+    return new KeapAuthError(`Keap refused the client credentials (${code || status})`, status);
+  return new KeapValidationError(
+    `Keap token endpoint answered ${status}: ${code} ${description}`.trim(),
+    status,
+    body,
+  );
 }

@@ -2,7 +2,13 @@
 
 export type KeapEmailField = 'EMAIL1' | 'EMAIL2' | 'EMAIL3';
 export type KeapPhoneField = 'PHONE1' | 'PHONE2' | 'PHONE3' | 'PHONE4' | 'PHONE5';
-export const KEAP_PHONE_FIELDS: readonly KeapPhoneField[] = ['PHONE1', 'PHONE2', 'PHONE3', 'PHONE4', 'PHONE5'];
+export const KEAP_PHONE_FIELDS: readonly KeapPhoneField[] = [
+  'PHONE1',
+  'PHONE2',
+  'PHONE3',
+  'PHONE4',
+  'PHONE5',
+];
 
 export interface KeapEmailAddress {
   email: string;
@@ -64,7 +70,9 @@ export interface KeapContact {
 }
 
 /** Body of POST /contacts and PATCH /contacts/{id}. */
-export type KeapContactWrite = Partial<Omit<KeapContact, 'id' | 'tag_ids' | 'create_time' | 'update_time' | 'email_addresses'>> & {
+export type KeapContactWrite = Partial<
+  Omit<KeapContact, 'id' | 'tag_ids' | 'create_time' | 'update_time' | 'email_addresses'>
+> & {
   email_addresses?: { email: string; field: KeapEmailField }[];
 };
 

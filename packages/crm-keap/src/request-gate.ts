@@ -19,5 +19,9 @@ export interface KeapRequestGate {
    * (x-keap-*), 429s included; status 0 and no headers when no response came (network error,
    * timeout). The same `ctx` object is passed to `acquire` and to `observe`.
    */
-  observe(ctx: KeapCallContext, status: number, headers: Record<string, string>): void | Promise<void>;
+  observe(
+    ctx: KeapCallContext,
+    status: number,
+    headers: Record<string, string>,
+  ): void | Promise<void>;
 }

@@ -45,7 +45,9 @@ export class TokenManager {
   getAccessToken(accountId: string, options: { rejectedToken?: string } = {}): Promise<string> {
     const running = this.inflight.get(accountId);
     if (running) return running;
-    const work = this.resolve(accountId, options.rejectedToken).finally(() => this.inflight.delete(accountId));
+    const work = this.resolve(accountId, options.rejectedToken).finally(() =>
+      this.inflight.delete(accountId),
+    );
     this.inflight.set(accountId, work);
     return work;
   }
@@ -56,7 +58,10 @@ export class TokenManager {
     return this.lock(accountId, async () => {
       const latest = await this.load(accountId);
       if (this.usable(latest, rejectedToken)) return latest.accessToken;
-      const fresh = await this.options.oauth.refresh({ refreshToken: latest.refreshToken, now: this.now() });
+      const fresh = await this.options.oauth.refresh({
+        refreshToken: latest.refreshToken,
+        now: this.now(),
+      });
       await this.options.store.save(accountId, fresh);
       return fresh.accessToken;
     });

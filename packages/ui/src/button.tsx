@@ -22,11 +22,22 @@ export function Button({
   type = 'button',
   ...rest
 }: ButtonProps) {
-  const classes = ['ui-button', `ui-button--${variant}`, size === 'small' ? 'ui-button--small' : '', className ?? '']
+  const classes = [
+    'ui-button',
+    `ui-button--${variant}`,
+    size === 'small' ? 'ui-button--small' : '',
+    className ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <button type={type} className={classes} disabled={disabled === true || busy} aria-busy={busy || undefined} {...rest}>
+    <button
+      type={type}
+      className={classes}
+      disabled={disabled === true || busy}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
       {busy ? <Spinner size="small" label="" /> : icon}
       {children}
     </button>

@@ -24,13 +24,27 @@ export function CopyField({ label, value }: { label: string; value: string }) {
         {label}
       </label>
       <div className="ui-copy__row">
-        <input id={id} className="ui-input ui-copy__input" readOnly value={value} onFocus={(event) => event.currentTarget.select()} />
-        <button type="button" className="ui-button ui-button--secondary" onClick={() => void copy()}>
+        <input
+          id={id}
+          className="ui-input ui-copy__input"
+          readOnly
+          value={value}
+          onFocus={(event) => event.currentTarget.select()}
+        />
+        <button
+          type="button"
+          className="ui-button ui-button--secondary"
+          onClick={() => void copy()}
+        >
           {copied === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
       <span className="ui-visually-hidden" aria-live="polite">
-        {copied === 'copied' ? 'Copied to the clipboard' : copied === 'failed' ? 'Could not copy; select the text and copy it' : ''}
+        {copied === 'copied'
+          ? 'Copied to the clipboard'
+          : copied === 'failed'
+            ? 'Could not copy; select the text and copy it'
+            : ''}
       </span>
     </div>
   );

@@ -21,7 +21,12 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
     <dialog ref={ref} className="ui-dialog" onClose={onClose} aria-labelledby={titleId}>
       <header className="ui-dialog__header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="ui-button ui-button--ghost" aria-label="Close" onClick={onClose}>
+        <button
+          type="button"
+          className="ui-button ui-button--ghost"
+          aria-label="Close"
+          onClick={onClose}
+        >
           ×
         </button>
       </header>

@@ -7,7 +7,11 @@ export interface FieldProps {
   error?: string | null;
   warning?: string | null;
   /** Receives the input id and the ids that describe it, so the input is labelled and described. */
-  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+  children: (props: {
+    id: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: boolean;
+  }) => ReactNode;
   className?: string;
   /** Extra controls placed on the label line (e.g. a "+" button). */
   action?: ReactNode;
@@ -20,7 +24,12 @@ export function Field({ label, hint, error, warning, children, className, action
   const errorId = error ? `${id}-error` : undefined;
   const warningId = warning ? `${id}-warning` : undefined;
   const describedBy = [hintId, errorId, warningId].filter(Boolean).join(' ') || undefined;
-  const classes = ['ui-field', error ? 'ui-field--error' : '', warning && !error ? 'ui-field--warning' : '', className ?? '']
+  const classes = [
+    'ui-field',
+    error ? 'ui-field--error' : '',
+    warning && !error ? 'ui-field--warning' : '',
+    className ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
@@ -31,7 +40,13 @@ export function Field({ label, hint, error, warning, children, className, action
         </label>
         {action}
       </div>
-      <div className="ui-field__control">{children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}</div>
+      <div className="ui-field__control">
+        {children({
+          id,
+          'aria-describedby': describedBy,
+          'aria-invalid': error ? true : undefined,
+        })}
+      </div>
       {hint ? (
         <p id={hintId} className="ui-field__hint">
           {hint}

@@ -6,7 +6,11 @@ export interface SpinnerProps {
 
 export function Spinner({ size = 'normal', label = 'Loading…' }: SpinnerProps) {
   return (
-    <span className={`ui-spinner ui-spinner--${size}`} role={label ? 'status' : undefined} aria-hidden={label ? undefined : true}>
+    <span
+      className={`ui-spinner ui-spinner--${size}`}
+      role={label ? 'status' : undefined}
+      aria-hidden={label ? undefined : true}
+    >
       <span className="ui-spinner__circle" />
       {label ? <span className="ui-visually-hidden">{label}</span> : null}
     </span>

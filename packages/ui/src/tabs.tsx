@@ -15,7 +15,13 @@ export interface TabsProps<K extends string> {
 }
 
 /** WAI-ARIA tabs: arrow keys move between tabs, the panel is labelled by its tab. */
-export function Tabs<K extends string>({ items, selected, onSelect, label, children }: TabsProps<K>) {
+export function Tabs<K extends string>({
+  items,
+  selected,
+  onSelect,
+  label,
+  children,
+}: TabsProps<K>) {
   const id = useId();
   const refs = useRef(new Map<K, HTMLButtonElement>());
   const onKeyDown = (event: KeyboardEvent, index: number) => {
@@ -50,7 +56,12 @@ export function Tabs<K extends string>({ items, selected, onSelect, label, child
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${selected}`} className="ui-tabs__panel">
+      <div
+        role="tabpanel"
+        id={`${id}-panel`}
+        aria-labelledby={`${id}-tab-${selected}`}
+        className="ui-tabs__panel"
+      >
         {children}
       </div>
     </div>

@@ -21,11 +21,16 @@ export const REDIS = Symbol('REDIS');
 @Module({
   imports: [TypeOrmModule.forFeature([Account, KeapConnection, TwilioConnection])],
   providers: [
-    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SecretBox(config.SECRETS_KEY) },
+    {
+      provide: SecretBox,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new SecretBox(config.SECRETS_KEY),
+    },
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: false }),
+      useFactory: (config: AppConfig) =>
+        new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: false }),
     },
     { provide: RedisLock, inject: [REDIS], useFactory: (redis: Redis) => new RedisLock(redis) },
     AccountService,

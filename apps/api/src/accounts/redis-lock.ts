@@ -19,7 +19,11 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export class RedisLock {
   constructor(private readonly redis: Redis) {}
 
-  async withLock<T>(key: string, fn: () => Promise<T>, opts: { leaseMs?: number; waitMs?: number } = {}): Promise<T> {
+  async withLock<T>(
+    key: string,
+    fn: () => Promise<T>,
+    opts: { leaseMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
     const leaseMs = opts.leaseMs ?? 30_000;
     const deadline = Date.now() + (opts.waitMs ?? 30_000);
     const token = randomUUID();

@@ -12,7 +12,11 @@ export class ToolAnalyticsController {
 
   @Get(':id/analytics')
   @ApiQuery({ name: 'versionId', required: false, description: 'Default: the published version' })
-  get(@CurrentAccountId() accountId: string, @Param('id') id: string, @Query('versionId') versionId?: string): Promise<ToolAnalytics> {
+  get(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Query('versionId') versionId?: string,
+  ): Promise<ToolAnalytics> {
     return this.analytics.forTool(accountId, id, versionId || undefined);
   }
 }

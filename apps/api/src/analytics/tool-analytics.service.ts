@@ -35,7 +35,13 @@ export class ToolAnalyticsService {
   async forTool(accountId: string, toolId: string, versionId?: string): Promise<ToolAnalytics> {
     const tool = await this.tools.find(accountId, toolId);
     const id = versionId ?? tool.publishedVersionId;
-    if (!id) return { versionId: null, steps: funnelOf(tool.draft, new Map(), new Map(), new Map(), new Map()), started: 0, finished: 0 };
+    if (!id)
+      return {
+        versionId: null,
+        steps: funnelOf(tool.draft, new Map(), new Map(), new Map(), new Map()),
+        started: 0,
+        finished: 0,
+      };
     const version = await this.tools.findVersion(accountId, toolId, id);
     const params = [accountId, version.id];
     const conversations = `SELECT id FROM conversations WHERE account_id = $1 AND tool_version_id = $2`;
@@ -59,7 +65,10 @@ export class ToolAnalyticsService {
       `SELECT current_step_id step, status, count(*)::int n FROM conversations WHERE account_id = $1 AND tool_version_id = $2 GROUP BY 1, 2`,
       params,
     );
-    const endsBy = (status: string) => new Map(ends.filter((e) => e.status === status && e.step).map((e) => [e.step as string, e.n]));
+    const endsBy = (status: string) =>
+      new Map(
+        ends.filter((e) => e.status === status && e.step).map((e) => [e.step as string, e.n]),
+      );
     const branchMap = new Map<string, Map<string, number>>();
     for (const b of branches) {
       const m = branchMap.get(b.step) ?? new Map<string, number>();
@@ -96,8 +105,16 @@ export function funnelOf(
     const list =
       step.next.kind === 'decide'
         ? [
-            ...step.next.conditions.map((c, i) => ({ conditionId: c.id, label: conditionLabel(c, i), count: counts.get(c.id) ?? 0 })),
-            { conditionId: 'fallback', label: 'Nothing matched', count: counts.get('fallback') ?? 0 },
+            ...step.next.conditions.map((c, i) => ({
+              conditionId: c.id,
+              label: conditionLabel(c, i),
+              count: counts.get(c.id) ?? 0,
+            })),
+            {
+              conditionId: 'fallback',
+              label: 'Nothing matched',
+              count: counts.get('fallback') ?? 0,
+            },
           ]
         : [];
     return {
@@ -112,7 +129,10 @@ export function funnelOf(
   });
 }
 
-type Cond = Extract<ToolDefinition['steps'][number]['next'], { kind: 'decide' }>['conditions'][number];
+type Cond = Extract<
+  ToolDefinition['steps'][number]['next'],
+  { kind: 'decide' }
+>['conditions'][number];
 const OPS = { lt: '<', lte: '≤', gt: '>', gte: '≥' } as const;
 
 function conditionLabel(c: Cond, index: number): string {

@@ -9,8 +9,12 @@ describe('loadConfig', () => {
 
   it('names the wrong variable and says what it should look like', () => {
     expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(ConfigError);
-    expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(/SECRETS_KEY: must be 32 random bytes/);
+    expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(
+      /SECRETS_KEY: must be 32 random bytes/,
+    );
     expect(() => loadConfig({})).toThrow(/SECRETS_KEY: is required/);
-    expect(() => loadConfig({ PORT: 'eighty', SECRETS_KEY: Buffer.alloc(32).toString('base64') })).toThrow(/PORT/);
+    expect(() =>
+      loadConfig({ PORT: 'eighty', SECRETS_KEY: Buffer.alloc(32).toString('base64') }),
+    ).toThrow(/PORT/);
   });
 });

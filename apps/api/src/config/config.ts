@@ -5,8 +5,7 @@ import { keapBudgetEnvShape } from '../keap-budget/keap-budget.config';
  * All configuration, read from the environment once and checked at start. A wrong variable stops
  * the process with a sentence naming it and saying what it should look like.
  */
-const url = (example: string) =>
-  z.string().url(`must be a URL such as ${example}`);
+const url = (example: string) => z.string().url(`must be a URL such as ${example}`);
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -35,7 +34,9 @@ const configSchema = z.object({
   KEAP_AUTHORIZE_URL: url('https://accounts.infusionsoft.com/app/oauth/authorize').default(
     'https://accounts.infusionsoft.com/app/oauth/authorize',
   ),
-  KEAP_TOKEN_URL: url('https://api.infusionsoft.com/token').default('https://api.infusionsoft.com/token'),
+  KEAP_TOKEN_URL: url('https://api.infusionsoft.com/token').default(
+    'https://api.infusionsoft.com/token',
+  ),
   KEAP_API_URL: url('https://api.keap.com/crm').default('https://api.keap.com/crm'),
   KEAP_CLIENT_ID: z.string().default(''),
   KEAP_CLIENT_SECRET: z.string().default(''),

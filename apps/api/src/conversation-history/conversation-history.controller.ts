@@ -6,21 +6,46 @@ import { ConversationHistoryService, isCursor } from './conversation-history.ser
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const STATUSES = ['awaiting_reply', 'awaiting_contact', 'finished', 'expired', 'opted_out', 'invalid_number', 'ended'] as const;
-const oneDate = () => z.coerce.date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' }).optional();
+const STATUSES = [
+  'awaiting_reply',
+  'awaiting_contact',
+  'finished',
+  'expired',
+  'opted_out',
+  'invalid_number',
+  'ended',
+] as const;
+const oneDate = () =>
+  z.coerce.date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' }).optional();
 
 const listQuery = z.object({
-  toolId: z.string({ error: 'give one toolId' }).regex(UUID, 'must be the id of one of your tools').optional(),
+  toolId: z
+    .string({ error: 'give one toolId' })
+    .regex(UUID, 'must be the id of one of your tools')
+    .optional(),
   status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }).optional(),
   phone: z.string({ error: 'give one phone' }).max(40, 'is too long for a phone number').optional(),
-  q: z.string({ error: 'give one search' }).trim().min(1).max(200, 'is too long: search with at most 200 characters').optional(),
+  q: z
+    .string({ error: 'give one search' })
+    .trim()
+    .min(1)
+    .max(200, 'is too long: search with at most 200 characters')
+    .optional(),
   from: oneDate(),
   to: oneDate(),
   cursor: z
     .string({ error: 'give one cursor' })
-    .refine((c) => isCursor(c), 'is not a cursor this API gave: use nextCursor from the previous page')
+    .refine(
+      (c) => isCursor(c),
+      'is not a cursor this API gave: use nextCursor from the previous page',
+    )
     .optional(),
-  limit: z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int().min(1).max(200).default(50),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 200' })
+    .int()
+    .min(1)
+    .max(200)
+    .default(50),
 });
 
 @ApiTags('conversations')

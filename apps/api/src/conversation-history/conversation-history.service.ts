@@ -53,19 +53,38 @@ export class ConversationHistoryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(accountId: string, f: ConversationFilter): Promise<{ items: ConversationItem[]; nextCursor: string | null }> {
+  async list(
+    accountId: string,
+    f: ConversationFilter,
+  ): Promise<{ items: ConversationItem[]; nextCursor: string | null }> {
     const qb = this.db
       .getRepository(Conversation)
       .createQueryBuilder('c')
       .leftJoin(Tool, 't', 't.id = c.tool_id AND t.account_id = c.account_id')
       .leftJoin(ToolVersion, 'v', 'v.id = c.tool_version_id AND v.account_id = c.account_id')
-      .select(['c.id', 'c.toolId', 'c.phone', 'c.contactId', 'c.status', 'c.currentStepId', 'c.startedAt', 'c.lastActivityAt', 'c.trigger'])
+      .select([
+        'c.id',
+        'c.toolId',
+        'c.phone',
+        'c.contactId',
+        'c.status',
+        'c.currentStepId',
+        'c.startedAt',
+        'c.lastActivityAt',
+        'c.trigger',
+      ])
       .addSelect('t.name', 'tool_name')
       .addSelect('v.version', 'version')
       .where('c.account_id = :accountId', { accountId });
-    if (f.toolId) qb.andWhere('c.tool_id = :toolId', { toolId: isUuid(f.toolId) ? f.toolId : '00000000-0000-0000-0000-000000000000' });
+    if (f.toolId)
+      qb.andWhere('c.tool_id = :toolId', {
+        toolId: isUuid(f.toolId) ? f.toolId : '00000000-0000-0000-0000-000000000000',
+      });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
-    if (f.phone) qb.andWhere('c.phone LIKE :phone', { phone: `%${escapeLike(f.phone.replace(/[^\d+]/g, ''))}%` });
+    if (f.phone)
+      qb.andWhere('c.phone LIKE :phone', {
+        phone: `%${escapeLike(f.phone.replace(/[^\d+]/g, ''))}%`,
+      });
     if (f.q) {
       qb.andWhere(
         `(c.phone ILIKE :q OR CAST(c.contact_id AS text) = :qExact OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.account_id = c.account_id AND m.body ILIKE :q))`,
@@ -75,9 +94,18 @@ export class ConversationHistoryService {
     if (f.from) qb.andWhere('c.started_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('c.started_at < :to', { to: f.to });
     const cursor = decodeCursor(f.cursor);
-    if (cursor) qb.andWhere('(c.started_at, c.id) < (:cs, :ci)', { cs: new Date(cursor.startedAt), ci: cursor.id });
-    qb.orderBy('c.started_at', 'DESC').addOrderBy('c.id', 'DESC').limit(f.limit + 1);
-    const { entities, raw } = await qb.getRawAndEntities<{ tool_name: string | null; version: number | null }>();
+    if (cursor)
+      qb.andWhere('(c.started_at, c.id) < (:cs, :ci)', {
+        cs: new Date(cursor.startedAt),
+        ci: cursor.id,
+      });
+    qb.orderBy('c.started_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(f.limit + 1);
+    const { entities, raw } = await qb.getRawAndEntities<{
+      tool_name: string | null;
+      version: number | null;
+    }>();
     const items = entities.slice(0, f.limit).map((c, i) => ({
       id: c.id,
       toolId: c.toolId,
@@ -92,7 +120,10 @@ export class ConversationHistoryService {
       trigger: c.trigger,
     }));
     const last = entities[f.limit - 1];
-    const nextCursor = entities.length > f.limit && last ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id }) : null;
+    const nextCursor =
+      entities.length > f.limit && last
+        ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id })
+        : null;
     return { items, nextCursor };
   }
 
@@ -118,15 +149,24 @@ export class ConversationHistoryService {
         createdAt: m.createdAt.toISOString(),
         stepId: m.stepId,
       })),
-      events: events.map((e) => ({ type: e.type, detail: e.detail, createdAt: e.createdAt.toISOString() })),
-      contactUrl: conversation.contactId ? keapContactUrl(account.keapAppName, conversation.contactId) : null,
+      events: events.map((e) => ({
+        type: e.type,
+        detail: e.detail,
+        createdAt: e.createdAt.toISOString(),
+      })),
+      contactUrl: conversation.contactId
+        ? keapContactUrl(account.keapAppName, conversation.contactId)
+        : null,
     };
   }
 
   /** Ends the conversation by hand (the machine's `end` event), so nobody stays stuck. */
   async end(accountId: string, id: string) {
     const conversation = await this.find(accountId, id);
-    await this.runtime.applyEvent(conversation.id, () => ({ type: 'end', at: new Date().toISOString() }));
+    await this.runtime.applyEvent(conversation.id, () => ({
+      type: 'end',
+      at: new Date().toISOString(),
+    }));
     return this.view(await this.find(accountId, id));
   }
 
@@ -178,7 +218,9 @@ function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null;
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    return typeof c.startedAt === 'string' && isUuid(c.id) && !Number.isNaN(Date.parse(c.startedAt)) ? c : null;
+    return typeof c.startedAt === 'string' && isUuid(c.id) && !Number.isNaN(Date.parse(c.startedAt))
+      ? c
+      : null;
   } catch {
     return null;
   }

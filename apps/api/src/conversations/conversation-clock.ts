@@ -22,7 +22,10 @@ export class ConversationClock {
 
   /** When the conversation expires without activity, on the wall clock. */
   expiryWallTime(tool: ToolDefinition, state: ConversationState): Date {
-    return this.toWall(state, Date.parse(state.lastActivityAt) + tool.options.expiryMinutes * 60_000);
+    return this.toWall(
+      state,
+      Date.parse(state.lastActivityAt) + tool.options.expiryMinutes * 60_000,
+    );
   }
 
   /** The `at` of a tick sent now: the engine's time that corresponds to the wall clock's now. */

@@ -105,7 +105,11 @@ export class ConversationRuntime {
     return rows.length > 0;
   }
 
-  private async handleInbound(m: EntityManager, message: Message, out: OutboxRef[]): Promise<boolean> {
+  private async handleInbound(
+    m: EntityManager,
+    message: Message,
+    out: OutboxRef[],
+  ): Promise<boolean> {
     const conversation = await this.activeConversation(m, message.senderKey, message.phone);
     const at = new Date().toISOString();
     const keyword = keywordClassOf(message);
@@ -120,13 +124,17 @@ export class ConversationRuntime {
     }
     if (keyword === 'opt_in') {
       // YES is an opt-in word too, but to a number that never opted out it is a reply ("Do you like blue?" "Yes").
-      const optedOut = await this.isOptedOut(m, message.accountId, message.senderKey, message.phone);
+      const optedOut = await this.isOptedOut(
+        m,
+        message.accountId,
+        message.senderKey,
+        message.phone,
+      );
       if (optedOut || !conversation) {
-        await m.query(`DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`, [
-          message.accountId,
-          message.senderKey,
-          message.phone,
-        ]);
+        await m.query(
+          `DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`,
+          [message.accountId, message.senderKey, message.phone],
+        );
         if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_in', at }, out);
         await this.markProcessed(m, message, conversation?.id ?? null);
         return true;
@@ -143,7 +151,12 @@ export class ConversationRuntime {
       await this.markProcessed(m, message, null);
       return true;
     }
-    const tool = await this.keywordTool(m, message.accountId, message.senderKey, normaliseKeyword(message.body));
+    const tool = await this.keywordTool(
+      m,
+      message.accountId,
+      message.senderKey,
+      normaliseKeyword(message.body),
+    );
     let conversationId: string | null = null;
     if (tool) {
       const started = await this.start(
@@ -171,7 +184,11 @@ export class ConversationRuntime {
    * Starts a conversation inside the caller's transaction (which holds the phone's lock). Returns
    * null when the engine declines to start (e.g. the tool has no steps).
    */
-  async start(m: EntityManager, request: StartRequest, out: OutboxRef[]): Promise<Conversation | null> {
+  async start(
+    m: EntityManager,
+    request: StartRequest,
+    out: OutboxRef[],
+  ): Promise<Conversation | null> {
     const definition = await this.definitionOf(m, request.toolVersionId);
     const transition = advance(definition, null, request.event);
     if (transition.state === null) {
@@ -201,7 +218,12 @@ export class ConversationRuntime {
     const conversation = await m.getRepository(Conversation).save(row);
     await this.storeConsequences(m, conversation, definition, transition, out);
     if (request.phone === null) {
-      await this.advanceAndStore(m, conversation, { type: 'send_failed', at: request.event.at, reason: 'invalid_number' }, out);
+      await this.advanceAndStore(
+        m,
+        conversation,
+        { type: 'send_failed', at: request.event.at, reason: 'invalid_number' },
+        out,
+      );
     }
     return conversation;
   }
@@ -213,29 +235,40 @@ export class ConversationRuntime {
    */
   async applyEvent(
     conversationId: string,
-    makeEvent: (conversation: Conversation, m: EntityManager) => Promise<ConversationEvent | null> | ConversationEvent | null,
+    makeEvent: (
+      conversation: Conversation,
+      m: EntityManager,
+    ) => Promise<ConversationEvent | null> | ConversationEvent | null,
     alsoInTransaction?: (m: EntityManager) => Promise<void>,
   ): Promise<Conversation | null> {
-    const head = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
+    const head = await this.dataSource
+      .getRepository(Conversation)
+      .findOneBy({ id: conversationId });
     if (!head) return null;
     const out: OutboxRef[] = [];
     let wasAwaitingContact = false;
-    const result = await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
-      const conversation = await m
-        .getRepository(Conversation)
-        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
-      if (!conversation) return null;
-      wasAwaitingContact = conversation.status === 'awaiting_contact';
-      const event = conversation.endedAt === null ? await makeEvent(conversation, m) : null;
-      // A tick that finds nothing due is not worth a row in the history.
-      if (event?.type === 'tick') {
-        const definition = await this.definitionOf(m, conversation.toolVersionId);
-        if (advance(definition, conversation.state, event).outcome.kind === 'ignored') return conversation;
-      }
-      if (event) await this.advanceAndStore(m, conversation, event, out);
-      if (alsoInTransaction) await alsoInTransaction(m);
-      return conversation;
-    });
+    const result = await inPhoneTransaction(
+      this.dataSource,
+      head.senderKey,
+      head.phone,
+      async (m) => {
+        const conversation = await m
+          .getRepository(Conversation)
+          .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+        if (!conversation) return null;
+        wasAwaitingContact = conversation.status === 'awaiting_contact';
+        const event = conversation.endedAt === null ? await makeEvent(conversation, m) : null;
+        // A tick that finds nothing due is not worth a row in the history.
+        if (event?.type === 'tick') {
+          const definition = await this.definitionOf(m, conversation.toolVersionId);
+          if (advance(definition, conversation.state, event).outcome.kind === 'ignored')
+            return conversation;
+        }
+        if (event) await this.advanceAndStore(m, conversation, event, out);
+        if (alsoInTransaction) await alsoInTransaction(m);
+        return conversation;
+      },
+    );
     await this.publisher.publish(out);
     // Replies that waited for the contact are handled now, in order.
     if (result && wasAwaitingContact && result.status !== 'awaiting_contact') {
@@ -253,7 +286,10 @@ export class ConversationRuntime {
     const definition = await this.definitionOf(m, conversation.toolVersionId);
     const transition = advance(definition, conversation.state, event);
     if (transition.outcome.kind === 'ignored') {
-      await this.recordEvent(m, conversation.id, 'ignored', { event: event.type, reason: transition.outcome.reason });
+      await this.recordEvent(m, conversation.id, 'ignored', {
+        event: event.type,
+        reason: transition.outcome.reason,
+      });
       return transition;
     }
     const state = transition.state;
@@ -316,14 +352,26 @@ export class ConversationRuntime {
               effect.purpose,
             ],
           );
-          out.push(await this.enqueue(m, conversation, 'send_message', { messageId: insertedId(rows) }));
+          out.push(
+            await this.enqueue(m, conversation, 'send_message', { messageId: insertedId(rows) }),
+          );
           break;
         }
         case 'apply_tag':
-          out.push(await this.enqueue(m, conversation, 'apply_tag', { tagId: effect.tagId, reason: effect.reason }));
+          out.push(
+            await this.enqueue(m, conversation, 'apply_tag', {
+              tagId: effect.tagId,
+              reason: effect.reason,
+            }),
+          );
           break;
         case 'save_field':
-          out.push(await this.enqueue(m, conversation, 'save_field', { field: effect.field, value: effect.value }));
+          out.push(
+            await this.enqueue(m, conversation, 'save_field', {
+              field: effect.field,
+              value: effect.value,
+            }),
+          );
           break;
         case 'resolve_contact':
           out.push(
@@ -335,10 +383,13 @@ export class ConversationRuntime {
           );
           break;
         case 'write_note':
-          if (definition.options.createNote) out.push(await this.enqueue(m, conversation, 'write_note', {}));
+          if (definition.options.createNote)
+            out.push(await this.enqueue(m, conversation, 'write_note', {}));
           break;
         case 'conversation_ended':
-          await this.recordEvent(m, conversation.id, 'conversation_ended', { status: effect.status });
+          await this.recordEvent(m, conversation.id, 'conversation_ended', {
+            status: effect.status,
+          });
           break;
       }
     }
@@ -357,12 +408,16 @@ export class ConversationRuntime {
     return { id: insertedId(rows), kind };
   }
 
-  async recordEvent(m: EntityManager, conversationId: string, type: string, detail: Record<string, unknown>): Promise<void> {
-    await m.query(`INSERT INTO conversation_events (conversation_id, type, detail) VALUES ($1, $2, $3)`, [
-      conversationId,
-      type,
-      JSON.stringify(detail),
-    ]);
+  async recordEvent(
+    m: EntityManager,
+    conversationId: string,
+    type: string,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO conversation_events (conversation_id, type, detail) VALUES ($1, $2, $3)`,
+      [conversationId, type, JSON.stringify(detail)],
+    );
   }
 
   /** Adds Keap calls to the conversation's tally (for the budget report). */
@@ -378,13 +433,23 @@ export class ConversationRuntime {
     }
   }
 
-  async activeConversation(m: EntityManager, senderKey: string, phone: string): Promise<Conversation | null> {
-    return m
-      .getRepository(Conversation)
-      .findOne({ where: { senderKey, phone, endedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+  async activeConversation(
+    m: EntityManager,
+    senderKey: string,
+    phone: string,
+  ): Promise<Conversation | null> {
+    return m.getRepository(Conversation).findOne({
+      where: { senderKey, phone, endedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
-  async isOptedOut(m: EntityManager, accountId: string, senderKey: string, phone: string): Promise<boolean> {
+  async isOptedOut(
+    m: EntityManager,
+    accountId: string,
+    senderKey: string,
+    phone: string,
+  ): Promise<boolean> {
     const rows: unknown[] = await m.query(
       `SELECT 1 FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`,
       [accountId, senderKey, phone],
@@ -412,13 +477,22 @@ export class ConversationRuntime {
     return row ? { id: row.id, versionId: row.version_id } : null;
   }
 
-  private async markProcessed(m: EntityManager, message: Message, conversationId: string | null): Promise<void> {
-    await m.query(`UPDATE messages SET status = 'processed', conversation_id = $2, updated_at = now() WHERE id = $1`, [message.id, conversationId]);
+  private async markProcessed(
+    m: EntityManager,
+    message: Message,
+    conversationId: string | null,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE messages SET status = 'processed', conversation_id = $2, updated_at = now() WHERE id = $1`,
+      [message.id, conversationId],
+    );
   }
 }
 
 /** Twilio's Advanced Opt-Out verdict when it gave one, else the engine's reading of the words. */
-function keywordClassOf(message: Pick<Message, 'body' | 'optOutType'>): ReturnType<typeof classifyKeyword> {
+function keywordClassOf(
+  message: Pick<Message, 'body' | 'optOutType'>,
+): ReturnType<typeof classifyKeyword> {
   if (message.optOutType === 'STOP') return 'opt_out';
   if (message.optOutType === 'START') return 'opt_in';
   return classifyKeyword(message.body);

@@ -1,5 +1,17 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ContactSnapshot, ConversationState, ConversationStatus, StartTrigger } from '@sms-seq/engine';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type {
+  ContactSnapshot,
+  ConversationState,
+  ConversationStatus,
+  StartTrigger,
+} from '@sms-seq/engine';
 
 /** Keap calls made for one conversation, by kind (for the budget report). */
 export type KeapCallCounts = Partial<Record<string, number>>;
@@ -10,7 +22,10 @@ export type KeapCallCounts = Partial<Record<string, number>>;
  */
 @Entity('conversations')
 // One unfinished conversation per phone per sender: a second keyword text is a reply.
-@Index('conversations_one_active_per_phone', ['senderKey', 'phone'], { unique: true, where: 'ended_at IS NULL' })
+@Index('conversations_one_active_per_phone', ['senderKey', 'phone'], {
+  unique: true,
+  where: 'ended_at IS NULL',
+})
 @Index('conversations_next_tick', ['nextTickAt'], { where: 'ended_at IS NULL' })
 @Index('conversations_account_started', ['accountId', 'startedAt'])
 @Index('conversations_tool_started', ['toolId', 'startedAt'])

@@ -1,4 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export type MessageDirection = 'in' | 'out';
 
@@ -23,8 +30,12 @@ export type MessageStatus =
 /** Every text in and out. Nothing a contact sent is dropped, even when it matched nothing. */
 @Entity('messages')
 // The sends of a conversation not out yet, in the order they were asked for.
-@Index('messages_conversation_unsent', ['conversationId', 'seq'], { where: "direction = 'out' AND status IN ('queued', 'sending')" })
-@Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], { where: "direction = 'in' AND status = 'received'" })
+@Index('messages_conversation_unsent', ['conversationId', 'seq'], {
+  where: "direction = 'out' AND status IN ('queued', 'sending')",
+})
+@Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], {
+  where: "direction = 'in' AND status = 'received'",
+})
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -19,10 +19,15 @@ const FIRST_PAUSE_MS = 5;
 const LONGEST_PAUSE_MS = 200;
 
 /** Takes the phone's transaction-scoped advisory lock if it is free; never waits for it. */
-export async function tryLockPhone(m: EntityManager, senderKey: string, phone: string): Promise<boolean> {
-  const rows: { locked: boolean }[] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [
-    `${senderKey}|${phone}`,
-  ]);
+export async function tryLockPhone(
+  m: EntityManager,
+  senderKey: string,
+  phone: string,
+): Promise<boolean> {
+  const rows: { locked: boolean }[] = await m.query(
+    'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+    [`${senderKey}|${phone}`],
+  );
   return rows[0]?.locked === true;
 }
 

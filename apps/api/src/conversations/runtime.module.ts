@@ -27,7 +27,10 @@ import { ConversationRuntime } from './conversation-runtime.service';
   imports: [
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ redis: config.REDIS_URL, prefix: `${config.REDIS_KEY_PREFIX}bull` }),
+      useFactory: (config: AppConfig) => ({
+        redis: config.REDIS_URL,
+        prefix: `${config.REDIS_KEY_PREFIX}bull`,
+      }),
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
     KeapAuthModule,

@@ -11,7 +11,11 @@ export interface Crm {
    * Finds the contact by email (or by phone when email is null) and stores the phone in
    * `phoneField`, or creates it with both. Never creates a duplicate.
    */
-  findOrCreateContact(query: { email: string | null; phone: string; phoneField: ContactFieldKey }): Promise<ContactSnapshot>;
+  findOrCreateContact(query: {
+    email: string | null;
+    phone: string;
+    phoneField: ContactFieldKey;
+  }): Promise<ContactSnapshot>;
   /** Applying a tag the contact already has is harmless. */
   applyTag(contactId: number, tagId: TagId): Promise<void>;
   saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;

@@ -34,12 +34,18 @@ export class KeapCrm implements Crm {
     });
   }
 
-  async findOrCreateContact(query: { email: string | null; phone: string; phoneField: ContactFieldKey }): Promise<ContactSnapshot> {
+  async findOrCreateContact(query: {
+    email: string | null;
+    phone: string;
+    phoneField: ContactFieldKey;
+  }): Promise<ContactSnapshot> {
     return guard(async () => {
       const model = await this.client.getContactModel();
       if (query.email !== null) {
         // Find by email and store the phone on it, or create it: never a duplicate.
-        const { contact } = await this.client.createOrUpdateByEmail(query.email, { [query.phoneField]: query.phone });
+        const { contact } = await this.client.createOrUpdateByEmail(query.email, {
+          [query.phoneField]: query.phone,
+        });
         return toContactSnapshot(contact, model);
       }
       const [found] = await this.client.findContactsByPhone(query.phone);
@@ -92,7 +98,9 @@ function redisModelCache(redis: Redis, prefix: string): KeapContactModelCache {
       return raw ? (JSON.parse(raw) as Awaited<ReturnType<KeapContactModelCache['get']>>) : null;
     },
     async set(accountId, model) {
-      await redis.set(key(accountId), JSON.stringify(model), 'EX', FIELD_MODEL_TTL_SECONDS).catch(() => undefined);
+      await redis
+        .set(key(accountId), JSON.stringify(model), 'EX', FIELD_MODEL_TTL_SECONDS)
+        .catch(() => undefined);
     },
   };
 }
@@ -117,7 +125,9 @@ export class KeapCrmProvider extends CrmProvider {
       accountId,
       priority: options.priority,
       accessToken: ({ rejectedToken }) =>
-        rejectedToken ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken) : this.tokens.accessTokenFor(accountId),
+        rejectedToken
+          ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken)
+          : this.tokens.accessTokenFor(accountId),
       gate: this.gate,
       contactModelCache: this.modelCache,
       // The queue retries with its own backoff; the client only rides out short bursts.

@@ -62,15 +62,24 @@ export class DemoSeedService implements OnApplicationBootstrap {
         apiKeySecret: null,
       });
     }
-    const existing = await this.toolRows.findOne({ where: { accountId: account.id, liveKeyword: 'DEMO' } });
+    const existing = await this.toolRows.findOne({
+      where: { accountId: account.id, liveKeyword: 'DEMO' },
+    });
     if (!existing) {
       const created = await this.tools.create(account.id, 'Demo: favourite colour');
-      await this.tools.update(account.id, created.id, demoToolDefinition(DEMO_NUMBER), created.draftRevision);
+      await this.tools.update(
+        account.id,
+        created.id,
+        demoToolDefinition(DEMO_NUMBER),
+        created.draftRevision,
+      );
       await this.tools.publish(account.id, created.id);
     } else {
       await this.senders.pointNumberAtApp(account.id, DEMO_NUMBER);
     }
-    this.logger.log(`Demo account ready (Keap app ${DEMO_TENANT_ID}); text DEMO to ${DEMO_NUMBER} from the phone simulator`);
+    this.logger.log(
+      `Demo account ready (Keap app ${DEMO_TENANT_ID}); text DEMO to ${DEMO_NUMBER} from the phone simulator`,
+    );
     return account.id;
   }
 
@@ -92,7 +101,10 @@ export class DemoSeedService implements OnApplicationBootstrap {
     });
     const location = consent.headers.get('location');
     const code = location ? new URL(location).searchParams.get('code') : null;
-    if (!code) throw new Error(`the Keap sandbox consent page did not grant a code (HTTP ${consent.status})`);
+    if (!code)
+      throw new Error(
+        `the Keap sandbox consent page did not grant a code (HTTP ${consent.status})`,
+      );
     const tokens = await this.grant.exchangeCode(code, redirectUri);
     await this.keapTokens.store(accountId, tokens);
   }

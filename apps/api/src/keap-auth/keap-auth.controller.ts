@@ -55,8 +55,14 @@ export class KeapAuthController {
     const error = errorParam === undefined ? undefined : (oneParam(errorParam) ?? 'invalid');
     const cookieState = (req.cookies as Record<string, string> | undefined)?.[STATE_COOKIE];
     res.clearCookie(STATE_COOKIE, { path: '/api/keap' });
-    if (error) return this.fail(res, error === 'access_denied' ? 'keap_access_denied' : 'keap_error');
-    if (!state || !cookieState || !sameSecret(state, cookieState) || !(await this.sessions.consumeOAuthState(state))) {
+    if (error)
+      return this.fail(res, error === 'access_denied' ? 'keap_access_denied' : 'keap_error');
+    if (
+      !state ||
+      !cookieState ||
+      !sameSecret(state, cookieState) ||
+      !(await this.sessions.consumeOAuthState(state))
+    ) {
       return this.fail(res, 'oauth_state_mismatch');
     }
     if (!code) return this.fail(res, 'keap_error');

@@ -14,7 +14,10 @@ import { KeapTokensService } from './keap-tokens.service';
   controllers: [KeapAuthController],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: KeapFailureInterceptor },
-    { provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant }, KeapTokensService, KeapClientFactory],
+    { provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant },
+    KeapTokensService,
+    KeapClientFactory,
+  ],
   exports: [KeapTokensService, KeapClientFactory, KeapTokenGrant],
 })
 export class KeapAuthModule {}

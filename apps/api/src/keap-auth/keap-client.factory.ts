@@ -1,5 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { KeapClient, type KeapCallPriority, type KeapRequestGate, type KeapRetryPolicy } from '@sms-seq/crm-keap';
+import {
+  KeapClient,
+  type KeapCallPriority,
+  type KeapRequestGate,
+  type KeapRetryPolicy,
+} from '@sms-seq/crm-keap';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { KeapTokensService } from './keap-tokens.service';
@@ -17,14 +22,20 @@ export class KeapClientFactory {
   ) {}
 
   /** `retry` shortens the backoff where a person is waiting for the answer (pickers). */
-  clientFor(accountId: string, priority: KeapCallPriority = 'interactive', retry?: Partial<KeapRetryPolicy>): KeapClient {
+  clientFor(
+    accountId: string,
+    priority: KeapCallPriority = 'interactive',
+    retry?: Partial<KeapRetryPolicy>,
+  ): KeapClient {
     return new KeapClient({
       ...(retry ? { retry } : {}),
       baseUrl: this.config.KEAP_API_URL,
       accountId,
       priority,
       accessToken: ({ rejectedToken }) =>
-        rejectedToken ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken) : this.tokens.accessTokenFor(accountId),
+        rejectedToken
+          ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken)
+          : this.tokens.accessTokenFor(accountId),
       ...(this.gate ? { gate: this.gate } : {}),
     });
   }

@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { catchError, type Observable, throwError } from 'rxjs';
 import type { SessionRequest } from '../session/session.guard';
@@ -18,7 +23,10 @@ export class KeapFailureInterceptor implements NestInterceptor {
         const req = context.switchToHttp().getRequest<SessionRequest>();
         const mapped = keapFailureToDomain(err, req.session?.accountId);
         if (mapped instanceof KeapUnavailableError) {
-          context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(mapped.retryAfterSeconds));
+          context
+            .switchToHttp()
+            .getResponse<Response>()
+            .setHeader('Retry-After', String(mapped.retryAfterSeconds));
         }
         return throwError(() => mapped);
       }),

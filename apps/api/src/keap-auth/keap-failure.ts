@@ -45,23 +45,45 @@ export function keapFailureToDomain(err: unknown, accountId?: string): unknown {
   if (!(err instanceof KeapError)) return err;
   if (err instanceof KeapQuotaExhaustedError) {
     const until = err.resetsAt ? ` until ${err.resetsAt.toISOString()}` : '';
-    const wait = err.resetsAt ? Math.max(60, Math.ceil((err.resetsAt.getTime() - Date.now()) / 1000)) : 3600;
-    return new KeapUnavailableError(`Keap's daily API allowance is used up${until}. Try again later.`, wait);
+    const wait = err.resetsAt
+      ? Math.max(60, Math.ceil((err.resetsAt.getTime() - Date.now()) / 1000))
+      : 3600;
+    return new KeapUnavailableError(
+      `Keap's daily API allowance is used up${until}. Try again later.`,
+      wait,
+    );
   }
   if (err instanceof KeapRateLimitedError) {
-    return new KeapUnavailableError('Keap is busy and asked us to slow down. Try again in a minute.', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+    return new KeapUnavailableError(
+      'Keap is busy and asked us to slow down. Try again in a minute.',
+      Math.max(1, Math.ceil(err.retryAfterMs / 1000)),
+    );
   }
   if (err.retryable) return new KeapUnavailableError();
   if (err instanceof KeapAuthError) {
     // A fresh token did not help (or the grant is gone): only connecting Keap again does.
     return new KeapDisconnectedError(accountId ?? '', 'Keap refused our access.');
   }
-  if (err instanceof KeapNotFoundError) return new KeapRefusedError(404, 'keap_not_found', 'Keap does not have that record (any more). Reload and try again.');
+  if (err instanceof KeapNotFoundError)
+    return new KeapRefusedError(
+      404,
+      'keap_not_found',
+      'Keap does not have that record (any more). Reload and try again.',
+    );
   if (err instanceof KeapUnknownFieldError) {
-    return new KeapRefusedError(400, 'keap_unknown_field', `Keap has no contact field "${err.fieldKey}". Refresh the field list and pick another.`);
+    return new KeapRefusedError(
+      400,
+      'keap_unknown_field',
+      `Keap has no contact field "${err.fieldKey}". Refresh the field list and pick another.`,
+    );
   }
   if (err instanceof KeapValidationError) {
-    return new KeapRefusedError(err.status === 409 ? 409 : 400, 'keap_refused', `Keap refused the request: ${err.message}`, err.details);
+    return new KeapRefusedError(
+      err.status === 409 ? 409 : 400,
+      'keap_refused',
+      `Keap refused the request: ${err.message}`,
+      err.details,
+    );
   }
   return new KeapUnavailableError();
 }

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { KeapGrantRevoked, KeapTokenGrant, type KeapTokenSet, keapAppNameFromScope } from './keap-token-grant';
+import {
+  KeapGrantRevoked,
+  KeapTokenGrant,
+  type KeapTokenSet,
+  keapAppNameFromScope,
+} from './keap-token-grant';
 
 export class KeapTokenEndpointError extends Error {
   constructor(
@@ -53,7 +58,11 @@ export class KeapOAuthTokenGrant extends KeapTokenGrant {
     ).toString('base64');
     const res = await fetch(this.config.KEAP_TOKEN_URL, {
       method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: new URLSearchParams(params).toString(),
     });
     const body = (await res.json().catch(() => ({}))) as TokenAnswer;

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { Account } from '../accounts/account.entity';
@@ -38,7 +44,10 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     const every = this.config.KEAP_REFRESH_INTERVAL_SECONDS;
     if (every > 0) {
-      this.timer = setInterval(() => void this.refreshDueTokens().catch((err) => this.logger.error(String(err))), every * 1000);
+      this.timer = setInterval(
+        () => void this.refreshDueTokens().catch((err) => this.logger.error(String(err))),
+        every * 1000,
+      );
       this.timer.unref();
     }
   }
@@ -59,7 +68,10 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
    * the newer token is returned).
    */
   async refreshAfterUnauthorized(accountId: string, rejectedAccessToken: string): Promise<string> {
-    return this.refresh(accountId, (c) => this.box.open(c.accessTokenSealed) === rejectedAccessToken);
+    return this.refresh(
+      accountId,
+      (c) => this.box.open(c.accessTokenSealed) === rejectedAccessToken,
+    );
   }
 
   /** The scheduled job: refresh every active account's token that expires soon. */
@@ -68,7 +80,9 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
       .createQueryBuilder('c')
       .innerJoin(Account, 'a', 'a.id = c.account_id')
       .where("a.status = 'active'")
-      .andWhere({ expiresAt: LessThan(new Date(Date.now() + this.config.KEAP_REFRESH_AHEAD_SECONDS * 1000)) })
+      .andWhere({
+        expiresAt: LessThan(new Date(Date.now() + this.config.KEAP_REFRESH_AHEAD_SECONDS * 1000)),
+      })
       .getMany();
     let refreshed = 0;
     for (const c of due) {
@@ -76,7 +90,10 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
         await this.refresh(c.accountId, (fresh) => this.isDue(fresh));
         refreshed++;
       } catch (err) {
-        if (!(err instanceof KeapDisconnectedError)) this.logger.warn(`Keap token refresh failed for account ${c.accountId}: ${(err as Error).name}`);
+        if (!(err instanceof KeapDisconnectedError))
+          this.logger.warn(
+            `Keap token refresh failed for account ${c.accountId}: ${(err as Error).name}`,
+          );
       }
     }
     return refreshed;
@@ -105,14 +122,18 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   private async load(accountId: string): Promise<{ account: Account; connection: KeapConnection }> {
     const account = await this.accountRows.findOne({ where: { id: accountId } });
     if (!account) throw new KeapDisconnectedError(accountId, 'The account does not exist.');
-    if (account.status === 'disconnected') throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
+    if (account.status === 'disconnected')
+      throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
     const connection = await this.connections.findOne({ where: { accountId } });
     if (!connection) throw new KeapDisconnectedError(accountId, 'Keap has not been connected yet.');
     return { account, connection };
   }
 
   /** Single flight in this process, then a Redis lock across processes; re-reads under the lock. */
-  private refresh(accountId: string, stillNeeded: (fresh: KeapConnection) => boolean): Promise<string> {
+  private refresh(
+    accountId: string,
+    stillNeeded: (fresh: KeapConnection) => boolean,
+  ): Promise<string> {
     const running = this.inFlight.get(accountId);
     if (running) return running;
     const work = this.lock

@@ -1,5 +1,10 @@
 export { RedisKeapBudget } from './redis-keap-budget';
-export type { RedisKeapBudgetOptions, KeapBudgetReport, KeapBudgetAccountReport, KeapBudgetWindowReport } from './redis-keap-budget';
+export type {
+  RedisKeapBudgetOptions,
+  KeapBudgetReport,
+  KeapBudgetAccountReport,
+  KeapBudgetWindowReport,
+} from './redis-keap-budget';
 export { KeapBudgetModule, KEAP_BUDGET_REDIS } from './keap-budget.module';
 export {
   DEFAULT_KEAP_BUDGET_CONFIG,
@@ -9,6 +14,10 @@ export {
   KeapBudgetConfigError,
 } from './keap-budget.config';
 export type { KeapBudgetConfig, KeapBudgetEnvConfig } from './keap-budget.config';
-export { KeapBudgetWaitTimeoutError, KeapBudgetClosedError, KeapBudgetInvalidCallError } from './keap-budget.errors';
+export {
+  KeapBudgetWaitTimeoutError,
+  KeapBudgetClosedError,
+  KeapBudgetInvalidCallError,
+} from './keap-budget.errors';
 export { readKeapRateHeaders } from './keap-rate-headers';
 export type { KeapCallContext, KeapCallPriority, KeapRequestGate } from './keap-request-gate';

@@ -72,8 +72,16 @@ export class KeapBudgetReportService {
         calls: own?.calls ?? {},
         total: own?.total ?? 0,
         throttled: own?.throttled ?? 0,
-        minute: own?.minute ?? { limit: this.budget.config.tenantPerMinute, used: 0, left: this.budget.config.tenantPerMinute },
-        day: own?.day ?? { limit: this.budget.config.tenantPerDay, used: 0, left: this.budget.config.tenantPerDay },
+        minute: own?.minute ?? {
+          limit: this.budget.config.tenantPerMinute,
+          used: 0,
+          left: this.budget.config.tenantPerMinute,
+        },
+        day: own?.day ?? {
+          limit: this.budget.config.tenantPerDay,
+          used: 0,
+          left: this.budget.config.tenantPerDay,
+        },
       },
       perConversation: { window, ...perConversation(rows.map((r) => r.keap_calls ?? {})) },
     };
@@ -81,7 +89,9 @@ export class KeapBudgetReportService {
 }
 
 /** Average (over all the conversations, a conversation without a kind counting 0) and max, per kind and in total. */
-export function perConversation(tallies: Partial<Record<string, number>>[]): Omit<AccountKeapBudgetReport['perConversation'], 'window'> {
+export function perConversation(
+  tallies: Partial<Record<string, number>>[],
+): Omit<AccountKeapBudgetReport['perConversation'], 'window'> {
   const sums = new Map<string, { sum: number; max: number }>();
   const add = (key: string, n: number): void => {
     const s = sums.get(key) ?? { sum: 0, max: 0 };
@@ -113,5 +123,11 @@ export function perConversation(tallies: Partial<Record<string, number>>[]): Omi
   };
   const byKind: Record<string, CallsPerConversation> = {};
   for (const kind of [...byKindKeys].sort()) byKind[kind] = stat(`kind:${kind}`);
-  return { conversations: count, total: stat('total'), reads: stat('reads'), writes: stat('writes'), byKind };
+  return {
+    conversations: count,
+    total: stat('total'),
+    reads: stat('reads'),
+    writes: stat('writes'),
+    byKind,
+  };
 }

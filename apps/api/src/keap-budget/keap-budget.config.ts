@@ -72,7 +72,10 @@ export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
 };
 
 /** Keap's real limits with time compressed `factor` times (60: a minute lasts a second). */
-export function scaledKeapBudgetConfig(factor: number, overrides: Partial<KeapBudgetConfig> = {}): KeapBudgetConfig {
+export function scaledKeapBudgetConfig(
+  factor: number,
+  overrides: Partial<KeapBudgetConfig> = {},
+): KeapBudgetConfig {
   const d = DEFAULT_KEAP_BUDGET_CONFIG;
   return {
     ...d,
@@ -99,7 +102,10 @@ const positiveInt = (name: string, fallback: number) =>
     .positive(`${name} must be above 0`)
     .default(fallback);
 const positive = (name: string, fallback: number) =>
-  z.coerce.number({ message: `${name} must be a number` }).positive(`${name} must be above 0`).default(fallback);
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .positive(`${name} must be above 0`)
+    .default(fallback);
 
 const d = DEFAULT_KEAP_BUDGET_CONFIG;
 /** The KEAP_BUDGET_* variables; part of the app's configuration schema (config/config.ts). */
@@ -127,7 +133,9 @@ export interface KeapBudgetEnvConfig {
 }
 
 /** From the environment, or from the app's checked configuration (which holds the same variables). */
-export function loadKeapBudgetConfig(env: Record<string, unknown> = process.env): KeapBudgetEnvConfig {
+export function loadKeapBudgetConfig(
+  env: Record<string, unknown> = process.env,
+): KeapBudgetEnvConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -1,8 +1,13 @@
 /** The call waited longer than `maxWaitMs` for Keap budget; the caller may retry later. */
 export class KeapBudgetWaitTimeoutError extends Error {
   override readonly name = 'KeapBudgetWaitTimeoutError';
-  constructor(readonly accountId: string, readonly waitedMs: number) {
-    super(`Waited ${Math.round(waitedMs)} ms for Keap API budget for account ${accountId}; giving up.`);
+  constructor(
+    readonly accountId: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `Waited ${Math.round(waitedMs)} ms for Keap API budget for account ${accountId}; giving up.`,
+    );
   }
 }
 

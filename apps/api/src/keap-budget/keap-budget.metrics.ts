@@ -18,7 +18,8 @@ export function keapBudgetRegistry(budget: RedisKeapBudget): Registry {
   const registry = new Registry();
   let snapshot: ReturnType<RedisKeapBudget['getReport']> | undefined;
   // One Redis round trip per scrape, shared by every metric below.
-  const report = () => (snapshot ??= budget.getReport().finally(() => setImmediate(() => (snapshot = undefined))));
+  const report = () =>
+    (snapshot ??= budget.getReport().finally(() => setImmediate(() => (snapshot = undefined))));
 
   new Gauge({
     name: 'keap_budget_left',
@@ -112,7 +113,8 @@ export class KeapBudgetMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const http = this.adapterHost.httpAdapter as { get?: (path: string, handler: (req: Request, res: Response) => void) => void } | undefined;
+    const http = this.adapterHost.httpAdapter as
+      { get?: (path: string, handler: (req: Request, res: Response) => void) => void } | undefined;
     // The worker runs without HTTP: nothing to serve there.
     if (!this.config.METRICS_ENABLED || !http?.get) return;
     const registry = keapBudgetRegistry(this.budget);

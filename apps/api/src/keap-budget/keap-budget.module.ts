@@ -21,14 +21,18 @@ export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
     {
       provide: KEAP_BUDGET_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
+      useFactory: (config: AppConfig) =>
+        new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
     },
     {
       provide: RedisKeapBudget,
       inject: [KEAP_BUDGET_REDIS, APP_CONFIG],
       useFactory: (redis: Redis, config: AppConfig) => {
         const { keyPrefix, config: budget } = loadKeapBudgetConfig(config);
-        return new RedisKeapBudget(redis, { keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`, config: budget });
+        return new RedisKeapBudget(redis, {
+          keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
+          config: budget,
+        });
       },
     },
     { provide: KEAP_REQUEST_GATE, useExisting: RedisKeapBudget },

@@ -2,7 +2,14 @@
  * Which Keap calls read and which write: the targets are stated that way (at most 1 read per
  * conversation start, at most 2 writes per reply). Kinds are `KeapClient`'s call names.
  */
-const READ_KINDS = new Set(['contacts.get', 'contacts.list', 'contacts.model', 'tags.list', 'notes.get', 'oauth.userinfo']);
+const READ_KINDS = new Set([
+  'contacts.get',
+  'contacts.list',
+  'contacts.model',
+  'tags.list',
+  'notes.get',
+  'oauth.userinfo',
+]);
 
 export type KeapCallDirection = 'read' | 'write';
 
@@ -11,7 +18,10 @@ export function directionOf(kind: string): KeapCallDirection {
 }
 
 /** Splits per-kind call counts into reads and writes. */
-export function readsAndWrites(calls: Partial<Record<string, number>>): { reads: number; writes: number } {
+export function readsAndWrites(calls: Partial<Record<string, number>>): {
+  reads: number;
+  writes: number;
+} {
   let reads = 0;
   let writes = 0;
   for (const [kind, n] of Object.entries(calls)) {

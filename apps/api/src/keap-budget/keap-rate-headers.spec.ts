@@ -28,23 +28,52 @@ describe('readKeapRateHeaders', () => {
     const { windows, pauseMs } = readKeapRateHeaders(200, keapHeaders(), options);
     expect(pauseMs).toBe(0);
     expect(windows).toEqual([
-      { scope: 'app', unit: 'day', limit: 150000, used: 1000, available: 149000, expiresAt: NOW + 3_600_000 },
-      { scope: 'app', unit: 'minute', limit: 1500, used: 100, available: 1400, expiresAt: undefined },
+      {
+        scope: 'app',
+        unit: 'day',
+        limit: 150000,
+        used: 1000,
+        available: 149000,
+        expiresAt: NOW + 3_600_000,
+      },
+      {
+        scope: 'app',
+        unit: 'minute',
+        limit: 1500,
+        used: 100,
+        available: 1400,
+        expiresAt: undefined,
+      },
       // 'used' missing: derived from limit - available
-      { scope: 'tenant', unit: 'minute', limit: 10000, used: 10, available: 9990, expiresAt: undefined },
+      {
+        scope: 'tenant',
+        unit: 'minute',
+        limit: 10000,
+        used: 10,
+        available: 9990,
+        expiresAt: undefined,
+      },
     ]);
   });
 
   it('reads nothing from a response without Keap headers', () => {
-    expect(readKeapRateHeaders(200, { 'content-type': 'application/json' }, options)).toEqual({ windows: [], pauseMs: 0 });
+    expect(readKeapRateHeaders(200, { 'content-type': 'application/json' }, options)).toEqual({
+      windows: [],
+      pauseMs: 0,
+    });
   });
 
   it('pauses for Retry-After on a 429', () => {
-    expect(readKeapRateHeaders(429, keapHeaders({ 'retry-after': '7' }), options).pauseMs).toBe(7000);
+    expect(readKeapRateHeaders(429, keapHeaders({ 'retry-after': '7' }), options).pauseMs).toBe(
+      7000,
+    );
   });
 
   it('without Retry-After, pauses until the exhausted window drains, else for the default backoff', () => {
-    const exhausted = keapHeaders({ 'x-keap-product-quota-available': '0', 'x-keap-product-quota-expiry-time': String(NOW + 30_000) });
+    const exhausted = keapHeaders({
+      'x-keap-product-quota-available': '0',
+      'x-keap-product-quota-expiry-time': String(NOW + 30_000),
+    });
     expect(readKeapRateHeaders(429, exhausted, options).pauseMs).toBe(30_000);
     expect(readKeapRateHeaders(429, {}, options).pauseMs).toBe(2000);
   });

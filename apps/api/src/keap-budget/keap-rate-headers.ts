@@ -83,14 +83,18 @@ export function readKeapRateHeaders(
     const available = int(h(`${family.prefix}available`));
     let used = int(h(`${family.prefix}used`));
     if (limit === undefined && available === undefined && used === undefined) continue;
-    if (used === undefined && limit !== undefined && available !== undefined) used = limit - available;
+    if (used === undefined && limit !== undefined && available !== undefined)
+      used = limit - available;
     windows.push({
       scope: family.scope,
       unit: unitOf(h(`${family.prefix}time-unit`), family.defaultUnit),
       limit,
       used,
       available,
-      expiresAt: parseExpiry(h(`${family.prefix}expiry-time`) ?? h(`${family.prefix}expiry`), options.nowMs),
+      expiresAt: parseExpiry(
+        h(`${family.prefix}expiry-time`) ?? h(`${family.prefix}expiry`),
+        options.nowMs,
+      ),
     });
   }
 
@@ -101,7 +105,8 @@ export function readKeapRateHeaders(
     const exhausted = windows
       .filter((w) => w.available !== undefined && w.available <= 0 && w.expiresAt !== undefined)
       .map((w) => (w.expiresAt ?? 0) - options.nowMs);
-    pauseMs = retryAfter ?? (exhausted.length > 0 ? Math.max(...exhausted) : options.defaultBackoffMs);
+    pauseMs =
+      retryAfter ?? (exhausted.length > 0 ? Math.max(...exhausted) : options.defaultBackoffMs);
     pauseMs = Math.min(Math.max(pauseMs, 1), options.maxBackoffMs);
   }
   return { windows, pauseMs };

@@ -1,4 +1,11 @@
-import { aBudgetConfig, aCall, BudgetHarness, eventually, jainIndex, maxInAnyWindow } from './testing/keap-budget.testing';
+import {
+  aBudgetConfig,
+  aCall,
+  BudgetHarness,
+  eventually,
+  jainIndex,
+  maxInAnyWindow,
+} from './testing/keap-budget.testing';
 import { KeapBudgetWaitTimeoutError } from './keap-budget.errors';
 import type { RedisKeapBudget } from './redis-keap-budget';
 
@@ -10,7 +17,13 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
   afterEach(() => h.close());
 
   /** Issue `count` calls at once and record when each was let through. */
-  async function burst(budget: RedisKeapBudget, accountId: string, count: number, log: { accountId: string; at: number }[], kind = 'contacts.get') {
+  async function burst(
+    budget: RedisKeapBudget,
+    accountId: string,
+    count: number,
+    log: { accountId: string; at: number }[],
+    kind = 'contacts.get',
+  ) {
     await Promise.all(
       Array.from({ length: count }, () =>
         budget.acquire(aCall(accountId, { kind })).then(() => {
@@ -22,7 +35,13 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
 
   it('lets no more than the per-second and per-minute budgets through in any window', async () => {
     // Times are taken when each acquire resolves in this process; the guard covers that delay.
-    const config = aBudgetConfig({ perSecond: 5, secondMs: 100, perMinute: 12, minuteMs: 600, guardMs: 50 });
+    const config = aBudgetConfig({
+      perSecond: 5,
+      secondMs: 100,
+      perMinute: 12,
+      minuteMs: 600,
+      guardMs: 50,
+    });
     const budget = h.budget(config);
     const log: { accountId: string; at: number }[] = [];
     await burst(budget, 'acme', 30, log);
@@ -44,13 +63,19 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect(report.minute).toEqual({ limit: 50, used: 6, left: 44 });
     expect(report.day.used).toBe(6);
     expect(report.accounts).toEqual([
-      expect.objectContaining({ accountId: 'acme', total: 5, calls: { 'contacts.get': 3, 'notes.create': 2 } }),
+      expect.objectContaining({
+        accountId: 'acme',
+        total: 5,
+        calls: { 'contacts.get': 3, 'notes.create': 2 },
+      }),
       expect.objectContaining({ accountId: 'globex', total: 1, calls: { 'tags.apply': 1 } }),
     ]);
   });
 
   it('enforces the per-account (tenant) limit while other accounts go on', async () => {
-    const budget = h.budget(aBudgetConfig({ tenantPerMinute: 3, minuteMs: 60_000, maxWaitMs: 400 }));
+    const budget = h.budget(
+      aBudgetConfig({ tenantPerMinute: 3, minuteMs: 60_000, maxWaitMs: 400 }),
+    );
     const results = await Promise.allSettled([
       ...Array.from({ length: 5 }, () => budget.acquire(aCall('big'))),
       ...Array.from({ length: 3 }, () => budget.acquire(aCall('small'))),
@@ -58,10 +83,9 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     const big = results.slice(0, 5);
     const small = results.slice(5);
     expect(big.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(big.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
-      expect.any(KeapBudgetWaitTimeoutError),
-      expect.any(KeapBudgetWaitTimeoutError),
-    ]);
+    expect(
+      big.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason),
+    ).toEqual([expect.any(KeapBudgetWaitTimeoutError), expect.any(KeapBudgetWaitTimeoutError)]);
     expect(small.every((r) => r.status === 'fulfilled')).toBe(true);
   });
 
@@ -70,7 +94,10 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     const budget = h.budget(aBudgetConfig({ perSecond: 10, secondMs: 200, perMinute: 1000 }));
     const log: { accountId: string; at: number }[] = [];
     const bigDone = burst(budget, 'big', 60, log);
-    await eventually('big account queued', async () => (await budget.getReport()).waiting.interactive >= 40 || undefined);
+    await eventually(
+      'big account queued',
+      async () => (await budget.getReport()).waiting.interactive >= 40 || undefined,
+    );
     const smallDone = Promise.all(['s1', 's2', 's3', 's4'].map((a) => burst(budget, a, 5, log)));
     await Promise.all([bigDone, smallDone]);
     const firstSmall = log.findIndex((e) => e.accountId !== 'big');
@@ -80,7 +107,9 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect(lastSmall - firstSmall).toBeLessThanOrEqual(5 * 5 + 10);
     // While all five were backlogged, throughput was even (Jain's index over per-account counts).
     const window = log.slice(firstSmall, lastSmall + 1);
-    const perAccount = ['big', 's1', 's2', 's3', 's4'].map((a) => window.filter((e) => e.accountId === a).length);
+    const perAccount = ['big', 's1', 's2', 's3', 's4'].map(
+      (a) => window.filter((e) => e.accountId === a).length,
+    );
     expect(jainIndex(perAccount)).toBeGreaterThan(0.9);
   });
 
@@ -91,10 +120,22 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     // Use up the budget, then queue background work before interactive work.
     await Promise.all([budget.acquire(aCall('a')), budget.acquire(aCall('a'))]);
     const waiting = [
-      ...Array.from({ length: 4 }, (_, i) => track(budget.acquire(aCall('b', { priority: 'background', kind: 'notes.create' })), `bg${i}`)),
+      ...Array.from({ length: 4 }, (_, i) =>
+        track(
+          budget.acquire(aCall('b', { priority: 'background', kind: 'notes.create' })),
+          `bg${i}`,
+        ),
+      ),
     ];
-    await eventually('background queued', async () => (await budget.getReport()).waiting.background === 4 || undefined);
-    waiting.push(...Array.from({ length: 2 }, (_, i) => track(budget.acquire(aCall('c', { priority: 'interactive' })), `int${i}`)));
+    await eventually(
+      'background queued',
+      async () => (await budget.getReport()).waiting.background === 4 || undefined,
+    );
+    waiting.push(
+      ...Array.from({ length: 2 }, (_, i) =>
+        track(budget.acquire(aCall('c', { priority: 'interactive' })), `int${i}`),
+      ),
+    );
     await Promise.all(waiting);
     expect(order.slice(0, 2).sort()).toEqual(['int0', 'int1']);
   });
@@ -108,12 +149,15 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     const started = Date.now();
     await other.acquire(aCall('globex'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
-    expect((await other.getReport()).accounts).toContainEqual(expect.objectContaining({ accountId: 'acme', throttled: 1 }));
+    expect((await other.getReport()).accounts).toContainEqual(
+      expect.objectContaining({ accountId: 'acme', throttled: 1 }),
+    );
   });
 
   it('widens its guard after a 429 nobody saw coming: once per pause, doubling, up to a cap', async () => {
     const budget = h.budget(aBudgetConfig({ adaptiveGuardMs: 20, adaptiveGuardMaxMs: 50 }));
-    const throttled = (retryAfter: string) => budget.observe(aCall('acme'), 429, { 'retry-after': retryAfter });
+    const throttled = (retryAfter: string) =>
+      budget.observe(aCall('acme'), 429, { 'retry-after': retryAfter });
     await throttled('1');
     await throttled('1'); // the same burst: one surprise
     expect((await budget.getReport()).extraGuardMs).toBe(20);
@@ -139,7 +183,9 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
       'x-keap-product-throttle-time-unit': 'minute',
     });
     expect((await budget.getReport()).minute.left).toBe(2);
-    const results = await Promise.allSettled(Array.from({ length: 4 }, () => budget.acquire(aCall('acme'))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => budget.acquire(aCall('acme'))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
   });
 
@@ -156,7 +202,9 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
 
   it('holds an unanswered call in its windows for maxInFlightMs: Keap may receive it late', async () => {
     // 2 calls per 100 ms window; neither granted call is answered (a slow network, a dead process).
-    const budget = h.budget(aBudgetConfig({ perSecond: 2, secondMs: 100, guardMs: 0, maxInFlightMs: 600 }));
+    const budget = h.budget(
+      aBudgetConfig({ perSecond: 2, secondMs: 100, guardMs: 0, maxInFlightMs: 600 }),
+    );
     const first = [aCall('acme'), aCall('acme')];
     await Promise.all(first.map((c) => budget.acquire(c)));
     const started = Date.now();
@@ -166,7 +214,15 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
   });
 
   it('frees an in-flight slot as soon as the call is answered (a network failure counts as an answer)', async () => {
-    const budget = h.budget(aBudgetConfig({ perSecond: 2, secondMs: 100, guardMs: 0, maxInFlightMs: 60_000, maxWaitMs: 5000 }));
+    const budget = h.budget(
+      aBudgetConfig({
+        perSecond: 2,
+        secondMs: 100,
+        guardMs: 0,
+        maxInFlightMs: 60_000,
+        maxWaitMs: 5000,
+      }),
+    );
     const first = [aCall('acme'), aCall('acme')];
     await Promise.all(first.map((c) => budget.acquire(c)));
     // The client answers the gate with the same context it acquired with.
@@ -185,7 +241,10 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     // A process queues a call and dies without a word: its connection drops, its timers stop.
     const dying = h.budget(config);
     void dying.acquire(aCall('acme')).catch(() => undefined);
-    await eventually('dead waiter queued', async () => (await survivor.getReport()).waiting.interactive === 1 || undefined);
+    await eventually(
+      'dead waiter queued',
+      async () => (await survivor.getReport()).waiting.interactive === 1 || undefined,
+    );
     await dying.close(); // closing takes its waiters out the same way a lapsed lease does
     const started = Date.now();
     await survivor.acquire(aCall('acme'));

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { KeapBudgetConfig } from './keap-budget.config';
-import { KeapBudgetClosedError, KeapBudgetInvalidCallError, KeapBudgetWaitTimeoutError } from './keap-budget.errors';
-import { DISPATCH_SCRIPT, HEARTBEAT_SCRIPT, OBSERVE_SCRIPT, RELEASE_SCRIPT, REPORT_SCRIPT } from './keap-budget.lua';
+import {
+  KeapBudgetClosedError,
+  KeapBudgetInvalidCallError,
+  KeapBudgetWaitTimeoutError,
+} from './keap-budget.errors';
+import {
+  DISPATCH_SCRIPT,
+  HEARTBEAT_SCRIPT,
+  OBSERVE_SCRIPT,
+  RELEASE_SCRIPT,
+  REPORT_SCRIPT,
+} from './keap-budget.lua';
 import type { KeapCallContext, KeapRequestGate } from './keap-request-gate';
 import { readKeapRateHeaders } from './keap-rate-headers';
 
@@ -111,7 +121,9 @@ export class RedisKeapBudget implements KeapRequestGate {
   async acquire(ctx: KeapCallContext): Promise<void> {
     if (this.closed) throw new KeapBudgetClosedError();
     if (!ctx.accountId || ctx.accountId.includes('|')) {
-      throw new KeapBudgetInvalidCallError(`accountId must be non-empty and without '|': ${JSON.stringify(ctx.accountId)}`);
+      throw new KeapBudgetInvalidCallError(
+        `accountId must be non-empty and without '|': ${JSON.stringify(ctx.accountId)}`,
+      );
     }
     await this.subscribe();
     const id = randomUUID();
@@ -146,7 +158,12 @@ export class RedisKeapBudget implements KeapRequestGate {
         for (let i = 0; i < part.length; i += 2) {
           const waiterId = part[i] as string;
           const c = part[i + 1] as KeapCallContext;
-          args.push(c.priority === 'interactive' ? 'i' : 'b', c.accountId, waiterId, c.kind || 'unknown');
+          args.push(
+            c.priority === 'interactive' ? 'i' : 'b',
+            c.accountId,
+            waiterId,
+            c.kind || 'unknown',
+          );
           ids.push(waiterId);
         }
         this.dispatch(args).catch((err: Error) => {
@@ -156,7 +173,11 @@ export class RedisKeapBudget implements KeapRequestGate {
     });
   }
 
-  async observe(ctx: KeapCallContext, status: number, headers: Record<string, string>): Promise<void> {
+  async observe(
+    ctx: KeapCallContext,
+    status: number,
+    headers: Record<string, string>,
+  ): Promise<void> {
     const c = this.options.config;
     const observation = readKeapRateHeaders(status, headers, {
       nowMs: Date.now(),
@@ -165,7 +186,8 @@ export class RedisKeapBudget implements KeapRequestGate {
     });
     const grantId = this.inFlight.get(ctx);
     this.inFlight.delete(ctx);
-    if (grantId === undefined && observation.windows.length === 0 && observation.pauseMs === 0) return;
+    if (grantId === undefined && observation.windows.length === 0 && observation.pauseMs === 0)
+      return;
     const waiting = await this.redis.keapBudgetObserve(
       this.options.keyPrefix,
       ctx.accountId,
@@ -179,9 +201,11 @@ export class RedisKeapBudget implements KeapRequestGate {
       grantId ?? '',
     );
     // The pause ends by itself; make sure this process looks again when it does.
-    if (observation.pauseMs > 0 && this.waiters.size > 0) this.scheduleWake(observation.pauseMs + 1);
+    if (observation.pauseMs > 0 && this.waiters.size > 0)
+      this.scheduleWake(observation.pauseMs + 1);
     // The answered call no longer counts as in flight: its slot may be what the waiters need.
-    else if (grantId !== undefined && waiting > 0 && !this.closed) this.dispatch().catch(() => undefined);
+    else if (grantId !== undefined && waiting > 0 && !this.closed)
+      this.dispatch().catch(() => undefined);
   }
 
   /**
@@ -191,16 +215,34 @@ export class RedisKeapBudget implements KeapRequestGate {
   async getReport(options: { accountId?: string } = {}): Promise<KeapBudgetReport> {
     const c = this.options.config;
     const raw = JSON.parse(
-      await this.redis.keapBudgetReport(this.options.keyPrefix, this.secondSpan(), this.minuteSpan(), c.dayMs, options.accountId ?? ''),
+      await this.redis.keapBudgetReport(
+        this.options.keyPrefix,
+        this.secondSpan(),
+        this.minuteSpan(),
+        c.dayMs,
+        options.accountId ?? '',
+      ),
     ) as RawReport;
-    const capped = (limit: number, cap: number): number => (cap >= 0 ? Math.min(limit, cap) : limit);
-    const window = (limit: number, used: number): KeapBudgetWindowReport => ({ limit, used, left: Math.max(0, limit - used) });
+    const capped = (limit: number, cap: number): number =>
+      cap >= 0 ? Math.min(limit, cap) : limit;
+    const window = (limit: number, used: number): KeapBudgetWindowReport => ({
+      limit,
+      used,
+      left: Math.max(0, limit - used),
+    });
 
     const accounts = new Map<string, KeapBudgetAccountReport>();
     const account = (accountId: string): KeapBudgetAccountReport => {
       let a = accounts.get(accountId);
       if (!a) {
-        a = { accountId, calls: {}, total: 0, throttled: 0, minute: window(c.tenantPerMinute, 0), day: window(c.tenantPerDay, 0) };
+        a = {
+          accountId,
+          calls: {},
+          total: 0,
+          throttled: 0,
+          minute: window(c.tenantPerMinute, 0),
+          day: window(c.tenantPerDay, 0),
+        };
         accounts.set(accountId, a);
       }
       return a;
@@ -216,15 +258,21 @@ export class RedisKeapBudget implements KeapRequestGate {
       a.total += n;
     }
     const throttled = asArray(raw.throttled);
-    for (let i = 0; i + 1 < throttled.length; i += 2) account(String(throttled[i])).throttled = Number(throttled[i + 1]);
-    for (const [accountId, minuteUsed, dayUsed] of asArray(raw.tenants) as [string, number, number][]) {
+    for (let i = 0; i + 1 < throttled.length; i += 2)
+      account(String(throttled[i])).throttled = Number(throttled[i + 1]);
+    for (const [accountId, minuteUsed, dayUsed] of asArray(raw.tenants) as [
+      string,
+      number,
+      number,
+    ][]) {
       const a = account(accountId);
       a.minute = window(c.tenantPerMinute, minuteUsed);
       a.day = window(c.tenantPerDay, dayUsed);
     }
     const totalCalls: Record<string, number> = {};
     const totalsRaw = asArray(raw.totalCalls);
-    for (let i = 0; i + 1 < totalsRaw.length; i += 2) totalCalls[String(totalsRaw[i])] = Number(totalsRaw[i + 1]);
+    for (let i = 0; i + 1 < totalsRaw.length; i += 2)
+      totalCalls[String(totalsRaw[i])] = Number(totalsRaw[i + 1]);
     const queued = (lane: 'i' | 'b'): number =>
       (asArray(raw.waiting?.[lane]) as [string, number][]).reduce((sum, [, n]) => sum + n, 0);
     return {
@@ -321,12 +369,15 @@ export class RedisKeapBudget implements KeapRequestGate {
     if (this.wakeTimer && at >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = Infinity;
-      if (this.closed || this.waiters.size === 0) return;
-      this.dispatch().catch(() => this.scheduleWake(this.options.config.pollMs));
-    }, Math.max(0, at - Date.now()));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        if (this.closed || this.waiters.size === 0) return;
+        this.dispatch().catch(() => this.scheduleWake(this.options.config.pollMs));
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   private ensureHeartbeat(): void {
@@ -347,7 +398,11 @@ export class RedisKeapBudget implements KeapRequestGate {
   private async heartbeat(): Promise<void> {
     const ids = [...this.waiters.keys()];
     if (ids.length === 0) return;
-    const states = await this.redis.keapBudgetHeartbeat(this.options.keyPrefix, this.options.config.leaseMs, ...ids);
+    const states = await this.redis.keapBudgetHeartbeat(
+      this.options.keyPrefix,
+      this.options.config.leaseMs,
+      ...ids,
+    );
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as string;
       const waiter = this.waiters.get(id);
@@ -363,7 +418,10 @@ export class RedisKeapBudget implements KeapRequestGate {
   private giveUp(id: string): void {
     const waiter = this.waiters.get(id);
     if (!waiter) return;
-    this.settle(id, new KeapBudgetWaitTimeoutError(waiter.ctx.accountId, Date.now() - waiter.startedAt));
+    this.settle(
+      id,
+      new KeapBudgetWaitTimeoutError(waiter.ctx.accountId, Date.now() - waiter.startedAt),
+    );
     void this.redis.keapBudgetRelease(this.options.keyPrefix, id).catch(() => undefined);
   }
 

@@ -21,16 +21,28 @@ export class KeapPickersController {
 
   @Get('fields')
   @ApiQuery({ name: 'refresh', required: false, description: '1 reads the fields from Keap again' })
-  @ApiOperation({ summary: 'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.' })
-  async fields(@CurrentAccountId() accountId: string, @Query() query: unknown): Promise<{ fields: FieldOption[]; stale?: true }> {
+  @ApiOperation({
+    summary:
+      'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
+  })
+  async fields(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ fields: FieldOption[]; stale?: true }> {
     const list = await this.pickers.fields(accountId, pickerQuery.parse(query).refresh);
     return { fields: list.items, ...(list.stale ? { stale: true as const } : {}) };
   }
 
   @Get('tags')
   @ApiQuery({ name: 'refresh', required: false, description: '1 reads the tags from Keap again' })
-  @ApiOperation({ summary: 'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.' })
-  async tags(@CurrentAccountId() accountId: string, @Query() query: unknown): Promise<{ tags: TagOption[]; stale?: true }> {
+  @ApiOperation({
+    summary:
+      'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
+  })
+  async tags(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ tags: TagOption[]; stale?: true }> {
     const list = await this.pickers.tags(accountId, pickerQuery.parse(query).refresh);
     return { tags: list.items, ...(list.stale ? { stale: true as const } : {}) };
   }

@@ -56,13 +56,27 @@ export class KeapPickersService {
 
   async fields(accountId: string, refresh = false): Promise<PickerList<FieldOption>> {
     return this.cached(`pickers:${accountId}:fields`, refresh, async () => {
-      const model = await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).getContactModel({ refresh: true });
+      const model = await this.keap
+        .clientFor(accountId, 'interactive', PICKER_RETRY)
+        .getContactModel({ refresh: true });
       const custom: FieldOption[] = model.custom_fields.flatMap((def) => {
         const key = customFieldKey(def);
         if (!key) return [];
-        return [{ key, label: def.label ?? def.field_name ?? key, kind: CUSTOM_KINDS[def.field_type ?? ''] ?? 'text', custom: true }];
+        return [
+          {
+            key,
+            label: def.label ?? def.field_name ?? key,
+            kind: CUSTOM_KINDS[def.field_type ?? ''] ?? 'text',
+            custom: true,
+          },
+        ];
       });
-      const standard = STANDARD_CONTACT_FIELDS.map((f) => ({ key: f.key, label: f.label, kind: f.kind, custom: false }));
+      const standard = STANDARD_CONTACT_FIELDS.map((f) => ({
+        key: f.key,
+        label: f.label,
+        kind: f.kind,
+        custom: false,
+      }));
       return [...standard, ...custom];
     });
   }
@@ -77,7 +91,11 @@ export class KeapPickersService {
   async createTag(accountId: string, name: string): Promise<TagOption> {
     const trimmed = name.trim();
     if (!trimmed) throw new InvalidInputError('Give the tag a name.');
-    const tag = tagOption(await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).createTag({ name: trimmed }));
+    const tag = tagOption(
+      await this.keap
+        .clientFor(accountId, 'interactive', PICKER_RETRY)
+        .createTag({ name: trimmed }),
+    );
     // The cached list would miss the new tag: forget it so the next read includes it.
     await this.redis.del(`pickers:${accountId}:tags`, `pickers:${accountId}:tags:last`);
     return tag;
@@ -90,7 +108,11 @@ export class KeapPickersService {
     return (JSON.parse(raw) as FieldOption[]).filter((f) => f.custom).map((f) => f.key);
   }
 
-  private async cached<T>(key: string, refresh: boolean, load: () => Promise<T[]>): Promise<PickerList<T>> {
+  private async cached<T>(
+    key: string,
+    refresh: boolean,
+    load: () => Promise<T[]>,
+  ): Promise<PickerList<T>> {
     if (!refresh) {
       const raw = await this.redis.get(key);
       if (raw) return { items: JSON.parse(raw) as T[], stale: false };
@@ -105,7 +127,11 @@ export class KeapPickersService {
       throw err;
     }
     const json = JSON.stringify(value);
-    await this.redis.multi().set(key, json, 'EX', CACHE_TTL_SECONDS).set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS).exec();
+    await this.redis
+      .multi()
+      .set(key, json, 'EX', CACHE_TTL_SECONDS)
+      .set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS)
+      .exec();
     return { items: value, stale: false };
   }
 }

@@ -2,7 +2,9 @@ import { redactUrl } from './logging.module';
 
 describe('redactUrl', () => {
   it('hides the secret of a tool URL and keeps the tool id', () => {
-    expect(redactUrl('/hooks/tools/3f2a/abcdefSECRET?step=intro')).toBe('/hooks/tools/3f2a/[secret]?step=intro');
+    expect(redactUrl('/hooks/tools/3f2a/abcdefSECRET?step=intro')).toBe(
+      '/hooks/tools/3f2a/[secret]?step=intro',
+    );
   });
 
   it('hides OAuth codes and state in query strings', () => {

@@ -8,7 +8,10 @@ import { OutboxEntry } from '../queues/outbox-entry.entity';
 import { ContactNote } from './contact-note.entity';
 
 /** The conversation as text for the contact's note. */
-export function transcript(startedAt: Date, messages: readonly Pick<Message, 'direction' | 'body' | 'createdAt'>[]): string {
+export function transcript(
+  startedAt: Date,
+  messages: readonly Pick<Message, 'direction' | 'body' | 'createdAt'>[],
+): string {
   const lines = messages.map((m) => `${m.direction === 'in' ? 'Contact' : 'Us'}: ${m.body}`);
   return [`SMS conversation of ${startedAt.toISOString()}`, ...lines].join('\n');
 }
@@ -29,17 +32,28 @@ export class NoteWriter {
   async run(outboxId: string): Promise<void> {
     const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
     if (!entry || entry.doneAt || !entry.conversationId) return;
-    const conversation = await this.dataSource.getRepository(Conversation).findOneByOrFail({ id: entry.conversationId });
+    const conversation = await this.dataSource
+      .getRepository(Conversation)
+      .findOneByOrFail({ id: entry.conversationId });
     const contactId = conversation.contactId;
     if (contactId === null) {
-      await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = 'no contact' WHERE id = $1`, [outboxId]);
+      await this.dataSource.query(
+        `UPDATE outbox SET done_at = now(), last_error = 'no contact' WHERE id = $1`,
+        [outboxId],
+      );
       return;
     }
-    const definition = await this.runtime.definitionOf(this.dataSource.manager, conversation.toolVersionId);
+    const definition = await this.runtime.definitionOf(
+      this.dataSource.manager,
+      conversation.toolVersionId,
+    );
     const messages = await this.dataSource
       .getRepository(Message)
       .find({ where: { conversationId: conversation.id }, order: { createdAt: 'ASC' } });
-    const text = transcript(conversation.startedAt, messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'));
+    const text = transcript(
+      conversation.startedAt,
+      messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
+    );
     const calls: Record<string, number> = {};
     try {
       await this.dataSource.transaction(async (m) => {
@@ -47,14 +61,20 @@ export class NoteWriter {
           `INSERT INTO contact_notes (account_id, tool_id, contact_id) VALUES ($1, $2, $3) ON CONFLICT (tool_id, contact_id) DO NOTHING`,
           [conversation.accountId, conversation.toolId, contactId],
         );
-        const note = await m
-          .getRepository(ContactNote)
-          .findOneOrFail({ where: { toolId: conversation.toolId, contactId }, lock: { mode: 'pessimistic_write' } });
+        const note = await m.getRepository(ContactNote).findOneOrFail({
+          where: { toolId: conversation.toolId, contactId },
+          lock: { mode: 'pessimistic_write' },
+        });
         if (note.conversationIds.includes(conversation.id)) {
-          await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()) WHERE id = $1`, [outboxId]);
+          await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()) WHERE id = $1`, [
+            outboxId,
+          ]);
           return;
         }
-        const crm = await this.crm.crmFor(conversation.accountId, { priority: 'background', onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+        const crm = await this.crm.crmFor(conversation.accountId, {
+          priority: 'background',
+          onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+        });
         let action: 'created' | 'appended';
         if (note.crmNoteId === null) {
           note.crmNoteId = await crm.createNote(contactId, `SMS: ${definition.name}`, text);
@@ -65,12 +85,20 @@ export class NoteWriter {
         }
         note.conversationIds = [...note.conversationIds, conversation.id];
         await m.getRepository(ContactNote).save(note);
-        await this.runtime.recordEvent(m, conversation.id, 'note_written', { noteId: note.crmNoteId, action });
-        await m.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, [outboxId]);
+        await this.runtime.recordEvent(m, conversation.id, 'note_written', {
+          noteId: note.crmNoteId,
+          action,
+        });
+        await m.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, [
+          outboxId,
+        ]);
       });
     } catch (err) {
       if (err instanceof CrmError && !err.retryable) {
-        await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`, [outboxId, err.message]);
+        await this.dataSource.query(
+          `UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`,
+          [outboxId, err.message],
+        );
         return;
       }
       throw err;

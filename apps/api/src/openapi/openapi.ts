@@ -12,7 +12,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addCookieAuth('sms_session')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...toolApiSchemas() } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...toolApiSchemas() },
+  };
   return document;
 }
 

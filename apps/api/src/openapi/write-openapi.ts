@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.with(config), { logger: false });
   configureApp(app);
   const document = buildOpenApiDocument(app);
-  writeFileSync(join(__dirname, '..', '..', 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
+  writeFileSync(
+    join(__dirname, '..', '..', 'openapi.json'),
+    `${JSON.stringify(document, null, 2)}\n`,
+  );
   await app.close();
 }
 

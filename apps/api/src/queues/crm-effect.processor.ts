@@ -42,7 +42,10 @@ export class CrmEffectProcessor {
     const calls: Record<string, number> = {};
     let contact: ContactSnapshot;
     try {
-      const crm = await this.crm.crmFor(entry.accountId, { priority: 'interactive', onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+      const crm = await this.crm.crmFor(entry.accountId, {
+        priority: 'interactive',
+        onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+      });
       contact = await crm.findOrCreateContact({
         email: (entry.payload.email as string | null) ?? null,
         phone: String(entry.payload.phone),
@@ -53,9 +56,10 @@ export class CrmEffectProcessor {
       return this.failed(outboxId, err);
     }
     await this.runtime.recordKeapCalls(entry.conversationId, calls);
-    await this.runtime.applyEvent(
-      entry.conversationId,
-      async (_conversation, m) => ((await this.claim(m, outboxId)) ? { type: 'contact_resolved', at: new Date().toISOString(), contact } : null),
+    await this.runtime.applyEvent(entry.conversationId, async (_conversation, m) =>
+      (await this.claim(m, outboxId))
+        ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
+        : null,
     );
     await this.markDone(this.dataSource.manager, outboxId, null);
   }
@@ -70,16 +74,25 @@ export class CrmEffectProcessor {
   ): Promise<void> {
     const entry = await this.pending(outboxId);
     if (!entry?.conversationId) return;
-    const conversation = await this.dataSource.getRepository(Conversation).findOneByOrFail({ id: entry.conversationId });
+    const conversation = await this.dataSource
+      .getRepository(Conversation)
+      .findOneByOrFail({ id: entry.conversationId });
     if (conversation.contactId === null) {
-      await this.markDone(this.dataSource.manager, outboxId, 'the conversation has no Keap contact');
+      await this.markDone(
+        this.dataSource.manager,
+        outboxId,
+        'the conversation has no Keap contact',
+      );
       return;
     }
     const calls: Record<string, number> = {};
     // Once the conversation is over nobody waits for this: it goes behind conversation work.
     const priority = conversation.endedAt ? 'background' : 'interactive';
     try {
-      const crm = await this.crm.crmFor(entry.accountId, { priority, onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+      const crm = await this.crm.crmFor(entry.accountId, {
+        priority,
+        onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+      });
       const event = await work(crm, conversation.contactId, entry);
       await this.dataSource.transaction(async (m) => {
         if (!(await this.claim(m, outboxId))) return;
@@ -102,16 +115,19 @@ export class CrmEffectProcessor {
   /** Marks the row done unless another worker already did; true when this call did. */
   private async claim(m: EntityManager, outboxId: string): Promise<boolean> {
     const rows = returnedRows(
-      await m.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`, [outboxId]),
+      await m.query(
+        `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
+        [outboxId],
+      ),
     );
     return rows.length > 0;
   }
 
   private async markDone(m: EntityManager, outboxId: string, note: string | null): Promise<void> {
-    await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`, [
-      outboxId,
-      note,
-    ]);
+    await m.query(
+      `UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`,
+      [outboxId, note],
+    );
   }
 
   private async failed(outboxId: string, err: unknown): Promise<void> {
@@ -119,7 +135,10 @@ export class CrmEffectProcessor {
       await this.markDone(this.dataSource.manager, outboxId, err.message);
       return;
     }
-    await this.dataSource.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+    await this.dataSource.query(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [outboxId, String(err)],
+    );
     throw err;
   }
 }

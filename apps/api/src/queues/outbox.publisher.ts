@@ -71,13 +71,23 @@ export class OutboxPublisher {
       await withTimeout(
         Promise.all(
           [...byKind].map(([kind, ids]) =>
-            this.queues[kind].addBulk(ids.map((id) => ({ data: { outboxId: id } satisfies OutboxJob, opts: this.jobOptions(id) }))),
+            this.queues[kind].addBulk(
+              ids.map((id) => ({
+                data: { outboxId: id } satisfies OutboxJob,
+                opts: this.jobOptions(id),
+              })),
+            ),
           ),
         ),
       );
-      await this.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [entries.map((e) => e.id)]);
+      await this.dataSource.query(
+        'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+        [entries.map((e) => e.id)],
+      );
     } catch (err) {
-      this.logger.warn(`publishing ${entries.length} outbox entries failed; the relay will retry: ${String(err)}`);
+      this.logger.warn(
+        `publishing ${entries.length} outbox entries failed; the relay will retry: ${String(err)}`,
+      );
     }
   }
 
@@ -89,9 +99,16 @@ export class OutboxPublisher {
    */
   async publishAgain(entry: { id: string; kind: OutboxKind }): Promise<void> {
     try {
-      await withTimeout(this.queues[entry.kind].add({ outboxId: entry.id } satisfies OutboxJob, this.jobOptions(`${entry.id}:handover`)));
+      await withTimeout(
+        this.queues[entry.kind].add(
+          { outboxId: entry.id } satisfies OutboxJob,
+          this.jobOptions(`${entry.id}:handover`),
+        ),
+      );
     } catch (err) {
-      this.logger.warn(`re-publishing outbox entry ${entry.id} failed; the relay will retry: ${String(err)}`);
+      this.logger.warn(
+        `re-publishing outbox entry ${entry.id} failed; the relay will retry: ${String(err)}`,
+      );
     }
   }
 
@@ -104,9 +121,15 @@ export class OutboxPublisher {
   async publishInbound(jobs: readonly InboundJob[]): Promise<void> {
     if (jobs.length === 0) return;
     try {
-      await withTimeout(this.queues.inbound.addBulk(jobs.map((data) => ({ data, opts: this.jobOptions(inboundJobId(data)) }))));
+      await withTimeout(
+        this.queues.inbound.addBulk(
+          jobs.map((data) => ({ data, opts: this.jobOptions(inboundJobId(data)) })),
+        ),
+      );
     } catch (err) {
-      this.logger.warn(`queueing inbound work of ${jobs.length} phones failed; the relay will retry: ${String(err)}`);
+      this.logger.warn(
+        `queueing inbound work of ${jobs.length} phones failed; the relay will retry: ${String(err)}`,
+      );
     }
   }
 

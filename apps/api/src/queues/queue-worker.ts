@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
@@ -40,17 +46,23 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.config.RUN_WORKER_IN_API) return;
     const n = this.config.QUEUE_CONCURRENCY;
     const outbox = (kind: OutboxKind, handler: (id: string) => Promise<void>) =>
-      void this.publisher.queue(kind).process(n, (job: Job<OutboxJob>) => handler(job.data.outboxId));
+      void this.publisher
+        .queue(kind)
+        .process(n, (job: Job<OutboxJob>) => handler(job.data.outboxId));
     void this.publisher
       .queue('inbound')
-      .process(n, (job: Job<InboundJob>) => this.runtime.processInbound(job.data.senderKey, job.data.phone));
+      .process(n, (job: Job<InboundJob>) =>
+        this.runtime.processInbound(job.data.senderKey, job.data.phone),
+      );
     outbox('start_http', (id) => this.starts.perform(id));
     outbox('send_message', (id) => this.sends.run(id));
     outbox('apply_tag', (id) => this.crmEffects.applyTag(id));
     outbox('save_field', (id) => this.crmEffects.saveField(id));
     outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id));
     // One note job at a time per process: appends to one note must not interleave.
-    void this.publisher.queue('write_note').process(1, (job: Job<OutboxJob>) => this.notes.run(job.data.outboxId));
+    void this.publisher
+      .queue('write_note')
+      .process(1, (job: Job<OutboxJob>) => this.notes.run(job.data.outboxId));
     this.every(this.config.OUTBOX_RELAY_INTERVAL_MS, () => this.relay());
     this.every(this.config.CONVERSATION_SWEEP_INTERVAL_MS, () => this.sweep());
   }
@@ -89,15 +101,18 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     // it to Redis, a job that gave up). Their job ids are fixed, so phones whose job is still on
     // the queue cost a no-op. Phones whose conversation waits for its contact are skipped: the
     // contact's arrival handles their texts.
-    const inbound: { account_id: string; sender_key: string; phone: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (m.sender_key, m.phone) m.account_id, m.sender_key, m.phone FROM messages m
+    const inbound: { account_id: string; sender_key: string; phone: string }[] =
+      await this.dataSource.query(
+        `SELECT DISTINCT ON (m.sender_key, m.phone) m.account_id, m.sender_key, m.phone FROM messages m
         WHERE m.direction = 'in' AND m.status = 'received' AND m.created_at < now() - ($1::int * interval '1 millisecond')
           AND NOT EXISTS (SELECT 1 FROM conversations c
                            WHERE c.sender_key = m.sender_key AND c.phone = m.phone AND c.ended_at IS NULL AND c.status = 'awaiting_contact')
         ORDER BY m.sender_key, m.phone, m.created_at LIMIT 500`,
-      [Math.min(after, INBOUND_SWEEP_AFTER_MS)],
+        [Math.min(after, INBOUND_SWEEP_AFTER_MS)],
+      );
+    await this.publisher.publishInbound(
+      inbound.map((m) => ({ accountId: m.account_id, senderKey: m.sender_key, phone: m.phone })),
     );
-    await this.publisher.publishInbound(inbound.map((m) => ({ accountId: m.account_id, senderKey: m.sender_key, phone: m.phone })));
   }
 
   /** Sends `tick` to conversations whose reminder or expiry is due. */
@@ -108,7 +123,9 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     for (const { id } of due) {
       const now = new Date();
       await this.runtime.applyEvent(id, (c) =>
-        c.nextTickAt && c.nextTickAt <= now ? { type: 'tick', at: this.runtime.clock.engineTimeOfTick(c.state, now) } : null,
+        c.nextTickAt && c.nextTickAt <= now
+          ? { type: 'tick', at: this.runtime.clock.engineTimeOfTick(c.state, now) }
+          : null,
       );
     }
   }

@@ -73,8 +73,17 @@ export class SendMessageProcessor {
     const conversation = message.conversationId
       ? await this.dataSource.getRepository(Conversation).findOneBy({ id: message.conversationId })
       : null;
-    const cannotReceive = conversation?.status === 'opted_out' || conversation?.status === 'invalid_number';
-    if (cannotReceive || (await this.runtime.isOptedOut(this.dataSource.manager, message.accountId, message.senderKey, message.phone))) {
+    const cannotReceive =
+      conversation?.status === 'opted_out' || conversation?.status === 'invalid_number';
+    if (
+      cannotReceive ||
+      (await this.runtime.isOptedOut(
+        this.dataSource.manager,
+        message.accountId,
+        message.senderKey,
+        message.phone,
+      ))
+    ) {
       await this.setStatus(messageId, 'suppressed', null);
       await this.done(outboxId, 'the number opted out or cannot receive texts');
       await this.handOver(message.conversationId);
@@ -109,7 +118,10 @@ export class SendMessageProcessor {
       }
       // The provider did not take it (5xx, 429, not reachable): give it back for the retry.
       await this.setStatus(messageId, 'queued', null);
-      await this.dataSource.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+      await this.dataSource.query(
+        `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+        [outboxId, String(err)],
+      );
       throw err;
     }
   }
@@ -126,15 +138,21 @@ export class SendMessageProcessor {
     if (next[0]) await this.publisher.publishAgain({ id: next[0].id, kind: 'send_message' });
   }
 
-  private async setStatus(messageId: string, status: string, errorCode: string | null): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), updated_at = now() WHERE id = $1`, [
-      messageId,
-      status,
-      errorCode,
-    ]);
+  private async setStatus(
+    messageId: string,
+    status: string,
+    errorCode: string | null,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), updated_at = now() WHERE id = $1`,
+      [messageId, status, errorCode],
+    );
   }
 
   private async done(outboxId: string, note: string | null): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2 WHERE id = $1`, [outboxId, note]);
+    await this.dataSource.query(
+      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [outboxId, note],
+    );
   }
 }

@@ -53,7 +53,9 @@ export class SendRateLimiter {
   /** Resolves when this sender may send one more message. */
   async waitForSlot(senderKey: string): Promise<void> {
     const interval = 1000 / this.ratePerSecond(senderKey);
-    const waitMs = Number(await this.redis.eval(RESERVE_SLOT, 1, `send-rate:${senderKey}`, Date.now(), interval));
+    const waitMs = Number(
+      await this.redis.eval(RESERVE_SLOT, 1, `send-rate:${senderKey}`, Date.now(), interval),
+    );
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }

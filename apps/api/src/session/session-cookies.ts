@@ -9,7 +9,12 @@ function base(config: AppConfig): CookieOptions {
 }
 
 /** The httpOnly session cookie and the readable CSRF cookie the console echoes in a header. */
-export function setSessionCookies(res: Response, config: AppConfig, sessionId: string, csrfToken: string): void {
+export function setSessionCookies(
+  res: Response,
+  config: AppConfig,
+  sessionId: string,
+  csrfToken: string,
+): void {
   res.cookie(SESSION_COOKIE, sessionId, { ...base(config), httpOnly: true });
   res.cookie(CSRF_COOKIE, csrfToken, { ...base(config), httpOnly: false });
 }

@@ -13,7 +13,13 @@ import { CurrentAccountId, SessionGuard, type SessionRequest } from './session.g
 import { SessionStore } from './session.store';
 
 export interface SessionView {
-  account: { id: string; name: string; keapAppName: string; status: 'active' | 'disconnected'; statusReason: string | null };
+  account: {
+    id: string;
+    name: string;
+    keapAppName: string;
+    status: 'active' | 'disconnected';
+    statusReason: string | null;
+  };
   keap: { connected: boolean; expiresAt: string | null };
   twilio: { connected: boolean; accountSid: string | null };
 }
@@ -45,14 +51,20 @@ export class SessionController {
         status: account.status,
         statusReason: account.statusReason,
       },
-      keap: { connected: !!keap && account.status === 'active', expiresAt: keap?.expiresAt.toISOString() ?? null },
+      keap: {
+        connected: !!keap && account.status === 'active',
+        expiresAt: keap?.expiresAt.toISOString() ?? null,
+      },
       twilio: { connected: !!twilio, accountSid: twilio?.accountSid ?? null },
     };
   }
 
   @Post('logout')
   @HttpCode(204)
-  async logout(@Req() req: SessionRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(
+    @Req() req: SessionRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.sessions.destroy(req.session?.id);
     clearSessionCookies(res, this.config);
   }

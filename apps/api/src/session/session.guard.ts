@@ -1,4 +1,9 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors/domain-error';
 import { type Session, SessionStore, sameSecret } from './session.store';
@@ -34,7 +39,9 @@ export class SessionGuard implements CanActivate {
         !sameSecret(header, cookie) ||
         !sameSecret(header, session.csrfToken)
       ) {
-        throw new ForbiddenError('The request is missing its CSRF token. Reload the page and try again.');
+        throw new ForbiddenError(
+          'The request is missing its CSRF token. Reload the page and try again.',
+        );
       }
     }
     req.session = { ...session, id };
@@ -43,8 +50,10 @@ export class SessionGuard implements CanActivate {
 }
 
 /** The signed-in account's id (use on routes guarded by SessionGuard). */
-export const CurrentAccountId = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const req = context.switchToHttp().getRequest<SessionRequest>();
-  if (!req.session) throw new UnauthorizedError('Sign in: connect Keap to open the console.');
-  return req.session.accountId;
-});
+export const CurrentAccountId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => {
+    const req = context.switchToHttp().getRequest<SessionRequest>();
+    if (!req.session) throw new UnauthorizedError('Sign in: connect Keap to open the console.');
+    return req.session.accountId;
+  },
+);

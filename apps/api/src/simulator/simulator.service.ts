@@ -10,14 +10,20 @@ import { ToolService } from '../tools/tool.service';
 export class SimulatorService {
   constructor(private readonly tools: ToolService) {}
 
-  async run(accountId: string, toolId: string, input: z.infer<typeof simulateBody>): Promise<SimulationResult> {
+  async run(
+    accountId: string,
+    toolId: string,
+    input: z.infer<typeof simulateBody>,
+  ): Promise<SimulationResult> {
     const definition = input.versionId
       ? (await this.tools.findVersion(accountId, toolId, input.versionId)).definition
       : (await this.tools.find(accountId, toolId)).draft;
     const startStepId = input.start.startStepId;
     if (startStepId !== undefined && !definition.steps.some((s) => s.id === startStepId)) {
       const ids = definition.steps.map((s) => `"${s.id}"`).join(', ') || 'none';
-      throw new InvalidInputError(`start.startStepId: there is no step "${startStepId}" in this tool (its steps: ${ids}).`);
+      throw new InvalidInputError(
+        `start.startStepId: there is no step "${startStepId}" in this tool (its steps: ${ids}).`,
+      );
     }
     return simulate(definition, {
       start: input.start.mode,

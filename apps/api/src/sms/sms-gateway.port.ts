@@ -4,7 +4,8 @@
  */
 
 /** Who a message is sent from: one of the account's numbers, or a messaging service (which picks one). */
-export type Sender = { kind: 'number'; phoneNumber: string } | { kind: 'messaging-service'; id: string };
+export type Sender =
+  { kind: 'number'; phoneNumber: string } | { kind: 'messaging-service'; id: string };
 
 export interface OutgoingMessage {
   /** E.164 recipient. */
@@ -122,7 +123,10 @@ export interface SmsGateway {
    * Points a messaging service's inbound requests (POST) and status callback at this app, for every
    * number in its pool (the numbers' own webhooks are then not used).
    */
-  connectMessagingService(serviceId: string, webhook: InboundWebhookTarget): Promise<MessagingService>;
+  connectMessagingService(
+    serviceId: string,
+    webhook: InboundWebhookTarget,
+  ): Promise<MessagingService>;
 }
 
 /** Base of every failure the gateway reports; `retryable` tells the queue whether to try again. */

@@ -1,5 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { schemaRef } from '../openapi/tool-schemas';
 import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
 import type { Response } from 'express';
@@ -35,15 +53,26 @@ export class ToolController {
 
   @Post()
   @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
-  @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+  })
   create(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.create(accountId, createToolBody.parse(body).name);
   }
 
   @Post('import')
-  @ApiBody({ schema: { type: 'object', required: ['definition'], properties: { definition: schemaRef('ToolDefinitionInput') } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['definition'],
+      properties: { definition: schemaRef('ToolDefinitionInput') },
+    },
+  })
   @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
-  @ApiOperation({ summary: 'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.' })
+  @ApiOperation({
+    summary:
+      'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.',
+  })
   import(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.import(accountId, importToolBody.parse(body).definition);
   }
@@ -59,12 +88,21 @@ export class ToolController {
     schema: {
       type: 'object',
       required: ['draft', 'draftRevision'],
-      properties: { draft: schemaRef('ToolDefinitionInput'), draftRevision: { type: 'integer', minimum: 1 } },
+      properties: {
+        draft: schemaRef('ToolDefinitionInput'),
+        draftRevision: { type: 'integer', minimum: 1 },
+      },
     },
   })
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
-  @ApiOperation({ summary: 'Saves the draft (even with problems); 409 when draftRevision is stale.' })
-  update(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
+  @ApiOperation({
+    summary: 'Saves the draft (even with problems); 409 when draftRevision is stale.',
+  })
+  update(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ToolDetail> {
     const { draft, draftRevision } = updateToolBody.parse(body);
     return this.tools.update(accountId, id, draft, draftRevision);
   }
@@ -77,27 +115,48 @@ export class ToolController {
 
   @Post(':id/publish')
   @ApiCreatedResponse({ schema: schemaRef('PublishResult') })
-  @ApiOperation({ summary: 'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.' })
+  @ApiOperation({
+    summary:
+      'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.',
+  })
   publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<PublishResult> {
     return this.tools.publish(accountId, id);
   }
 
   @Get(':id/versions')
-  @ApiOkResponse({ schema: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: schemaRef('VersionSummary') } } } })
-  async versions(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<{ versions: VersionSummary[] }> {
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['versions'],
+      properties: { versions: { type: 'array', items: schemaRef('VersionSummary') } },
+    },
+  })
+  async versions(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+  ): Promise<{ versions: VersionSummary[] }> {
     return { versions: await this.tools.listVersions(accountId, id) };
   }
 
   @Post(':id/enabled')
   @HttpCode(200)
-  @ApiBody({ schema: { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
+  })
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
-  setEnabled(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<ToolDetail> {
+  setEnabled(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ToolDetail> {
     return this.tools.setEnabled(accountId, id, enabledBody.parse(body).enabled);
   }
 
   @Get(':id/export')
-  @ApiOkResponse({ schema: schemaRef('ToolDefinition'), description: 'The tool definition as a file (Content-Disposition: attachment).' })
+  @ApiOkResponse({
+    schema: schemaRef('ToolDefinition'),
+    description: 'The tool definition as a file (Content-Disposition: attachment).',
+  })
   async export(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
@@ -118,8 +177,14 @@ export class ToolController {
 
   @Post(':id/simulate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Runs the draft (or a version) as a pretend contact; sends nothing, never calls Keap.' })
-  simulate(@CurrentAccountId() accountId: string, @Param('id') id: string, @Body() body: unknown): Promise<SimulationResult> {
+  @ApiOperation({
+    summary: 'Runs the draft (or a version) as a pretend contact; sends nothing, never calls Keap.',
+  })
+  simulate(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<SimulationResult> {
     return this.simulator.run(accountId, id, simulateBody.parse(body));
   }
 }

@@ -6,7 +6,10 @@ export class ToolHasProblemsError extends DomainError {
   readonly code = 'tool_has_problems';
   constructor(problems: Problem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    super(`The tool has ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix before it can be published.`, problems);
+    super(
+      `The tool has ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix before it can be published.`,
+      problems,
+    );
   }
 }
 
@@ -14,7 +17,10 @@ export class InvalidToolDefinitionError extends DomainError {
   readonly status = 400;
   readonly code = 'invalid_tool_definition';
   constructor(problems: Problem[]) {
-    super(`The tool definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was saved.`, problems);
+    super(
+      `The tool definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was saved.`,
+      problems,
+    );
   }
 }
 
@@ -22,7 +28,9 @@ export class StaleDraftError extends DomainError {
   readonly status = 409;
   readonly code = 'stale_draft';
   constructor() {
-    super('Someone saved this tool since you opened it. Reload to see their changes, then edit again.');
+    super(
+      'Someone saved this tool since you opened it. Reload to see their changes, then edit again.',
+    );
   }
 }
 
@@ -30,6 +38,8 @@ export class KeywordTakenError extends DomainError {
   readonly status = 409;
   readonly code = 'keyword_taken';
   constructor(keyword: string) {
-    super(`Another published tool already uses the keyword "${keyword}" on this sender. Choose another keyword.`);
+    super(
+      `Another published tool already uses the keyword "${keyword}" on this sender. Choose another keyword.`,
+    );
   }
 }

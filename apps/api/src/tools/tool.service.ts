@@ -21,8 +21,19 @@ import { REVOKED_REASON } from '../keap-auth/keap-tokens.service';
 import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
 import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
 import { senderKey } from './sender-key';
-import type { PublishResult, SenderWarning, ToolDetail, ToolSummary, VersionSummary } from './tool.dto';
-import { InvalidToolDefinitionError, KeywordTakenError, StaleDraftError, ToolHasProblemsError } from './tool.errors';
+import type {
+  PublishResult,
+  SenderWarning,
+  ToolDetail,
+  ToolSummary,
+  VersionSummary,
+} from './tool.dto';
+import {
+  InvalidToolDefinitionError,
+  KeywordTakenError,
+  StaleDraftError,
+  ToolHasProblemsError,
+} from './tool.errors';
 import { httpPostInstructions, toolUrl } from './tool-url';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
@@ -54,7 +65,9 @@ export class ToolService {
   async list(accountId: string): Promise<ToolSummary[]> {
     const tools = await this.tools.find({ where: { accountId }, order: { createdAt: 'ASC' } });
     const versionIds = tools.map((t) => t.publishedVersionId).filter((id): id is string => !!id);
-    const versions = versionIds.length ? await this.versions.find({ where: { id: In(versionIds), accountId } }) : [];
+    const versions = versionIds.length
+      ? await this.versions.find({ where: { id: In(versionIds), accountId } })
+      : [];
     const byId = new Map(versions.map((v) => [v.id, v]));
     const today = await this.conversationsToday(accountId);
     return tools.map((t) => {
@@ -97,19 +110,31 @@ export class ToolService {
   }
 
   /** Saves the draft even with problems; refuses only JSON that does not fit the schema, and stale revisions. */
-  async update(accountId: string, toolId: string, draft: unknown, draftRevision: number): Promise<ToolDetail> {
+  async update(
+    accountId: string,
+    toolId: string,
+    draft: unknown,
+    draftRevision: number,
+  ): Promise<ToolDetail> {
     await this.find(accountId, toolId);
     const parsed = parseToolDefinition(draft);
     if (!parsed.ok) throw new InvalidToolDefinitionError(parsed.problems);
     const result = await this.tools
       .createQueryBuilder()
       .update(Tool)
-      .set({ draft: parsed.tool, name: parsed.tool.name, draftRevision: () => 'draft_revision + 1' })
-      .where('id = :toolId AND account_id = :accountId AND draft_revision = :draftRevision AND deleted_at IS NULL', {
-        toolId,
-        accountId,
-        draftRevision,
+      .set({
+        draft: parsed.tool,
+        name: parsed.tool.name,
+        draftRevision: () => 'draft_revision + 1',
       })
+      .where(
+        'id = :toolId AND account_id = :accountId AND draft_revision = :draftRevision AND deleted_at IS NULL',
+        {
+          toolId,
+          accountId,
+          draftRevision,
+        },
+      )
       .execute();
     if (!result.affected) throw new StaleDraftError();
     return this.get(accountId, toolId);
@@ -118,7 +143,10 @@ export class ToolService {
   async remove(accountId: string, toolId: string): Promise<void> {
     const tool = await this.find(accountId, toolId);
     // The live keyword is released so another tool may take it.
-    await this.tools.update({ id: tool.id, accountId }, { liveKeyword: null, liveSenderKey: null, enabled: false });
+    await this.tools.update(
+      { id: tool.id, accountId },
+      { liveKeyword: null, liveSenderKey: null, enabled: false },
+    );
     await this.tools.softDelete({ id: tool.id, accountId });
   }
 
@@ -138,14 +166,19 @@ export class ToolService {
 
   async listVersions(accountId: string, toolId: string): Promise<VersionSummary[]> {
     const tool = await this.find(accountId, toolId);
-    const versions = await this.versions.find({ where: { toolId: tool.id, accountId }, order: { version: 'DESC' } });
+    const versions = await this.versions.find({
+      where: { toolId: tool.id, accountId },
+      order: { version: 'DESC' },
+    });
     return versions.map(versionSummary);
   }
 
   async findVersion(accountId: string, toolId: string, versionId: string): Promise<ToolVersion> {
     const tool = await this.find(accountId, toolId);
     if (!isUuid(versionId)) throw new NotFoundError('The tool version', 'tool_version_not_found');
-    const version = await this.versions.findOne({ where: { id: versionId, toolId: tool.id, accountId } });
+    const version = await this.versions.findOne({
+      where: { id: versionId, toolId: tool.id, accountId },
+    });
     if (!version) throw new NotFoundError('The tool version', 'tool_version_not_found');
     return version;
   }
@@ -158,16 +191,27 @@ export class ToolService {
     if (hasErrors(problems)) throw new ToolHasProblemsError(problems);
     const definition = tool.draft;
     const liveKeyword =
-      definition.startMode === 'keyword_or_http' && definition.keyword ? normaliseKeyword(definition.keyword) : null;
+      definition.startMode === 'keyword_or_http' && definition.keyword
+        ? normaliseKeyword(definition.keyword)
+        : null;
     let version: ToolVersion;
     try {
       version = await this.db.transaction(async (em) => {
         // Row lock: two publishes of one tool never take the same version number.
-        await em.getRepository(Tool).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :id', { id: tool.id }).getOne();
+        await em
+          .getRepository(Tool)
+          .createQueryBuilder('t')
+          .setLock('pessimistic_write')
+          .where('t.id = :id', { id: tool.id })
+          .getOne();
         const last = await em.getRepository(ToolVersion).maximum('version', { toolId: tool.id });
-        const saved = await em.getRepository(ToolVersion).save(
-          em.getRepository(ToolVersion).create({ toolId: tool.id, accountId, version: (last ?? 0) + 1, definition }),
-        );
+        const saved = await em
+          .getRepository(ToolVersion)
+          .save(
+            em
+              .getRepository(ToolVersion)
+              .create({ toolId: tool.id, accountId, version: (last ?? 0) + 1, definition }),
+          );
         await em.getRepository(Tool).update(
           { id: tool.id, accountId },
           {
@@ -179,10 +223,14 @@ export class ToolService {
         return saved;
       });
     } catch (err) {
-      if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword) throw new KeywordTakenError(liveKeyword);
+      if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword)
+        throw new KeywordTakenError(liveKeyword);
       throw err;
     }
-    return { ...versionSummary(version), warnings: await this.connectSender(accountId, tool.id, definition) };
+    return {
+      ...versionSummary(version),
+      warnings: await this.connectSender(accountId, tool.id, definition),
+    };
   }
 
   /**
@@ -191,7 +239,11 @@ export class ToolService {
    * it comes back as a warning the user can act on, as does a messaging service without sticky
    * sender (a contact could get each step from a different number of the pool).
    */
-  private async connectSender(accountId: string, toolId: string, definition: ToolDefinition): Promise<SenderWarning[]> {
+  private async connectSender(
+    accountId: string,
+    toolId: string,
+    definition: ToolDefinition,
+  ): Promise<SenderWarning[]> {
     const sender = definition.sender;
     if (!sender) return [];
     try {
@@ -202,8 +254,13 @@ export class ToolService {
       const service = await this.senders.pointServiceAtApp(accountId, sender.messagingServiceSid);
       return service.stickySender ? [] : [stickySenderOff(service.friendlyName)];
     } catch (err) {
-      this.logger.warn(`Could not point the ${sender.kind} of tool ${toolId} at this app: ${(err as Error).name}: ${(err as Error).message}`);
-      const what = sender.kind === 'phone_number' ? `the number ${sender.phoneNumber}` : `the messaging service ${sender.messagingServiceSid}`;
+      this.logger.warn(
+        `Could not point the ${sender.kind} of tool ${toolId} at this app: ${(err as Error).name}: ${(err as Error).message}`,
+      );
+      const what =
+        sender.kind === 'phone_number'
+          ? `the number ${sender.phoneNumber}`
+          : `the messaging service ${sender.messagingServiceSid}`;
       return [
         {
           path: ['sender'],
@@ -215,23 +272,31 @@ export class ToolService {
     }
   }
 
-
   /** A disconnected account (revoked Keap grant) cannot put tools live: 409 with the reason. */
   private async assertKeapConnected(accountId: string): Promise<void> {
     const account = await this.accounts.get(accountId);
-    if (account.status === 'disconnected') throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
+    if (account.status === 'disconnected')
+      throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
   }
 
   private async insert(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
     const tool = await this.tools.save(
-      this.tools.create({ accountId, name: definition.name, draft: definition, urlSecret: newUrlSecret(), enabled: true }),
+      this.tools.create({
+        accountId,
+        name: definition.name,
+        draft: definition,
+        urlSecret: newUrlSecret(),
+        enabled: true,
+      }),
     );
     return this.get(accountId, tool.id);
   }
 
   private async detail(tool: Tool): Promise<ToolDetail> {
     const published = tool.publishedVersionId
-      ? await this.versions.findOne({ where: { id: tool.publishedVersionId, accountId: tool.accountId } })
+      ? await this.versions.findOne({
+          where: { id: tool.publishedVersionId, accountId: tool.accountId },
+        })
       : null;
     return {
       id: tool.id,
@@ -252,7 +317,12 @@ export class ToolService {
     const sender = tool.draft.sender;
     const others = sender
       ? await this.tools.find({
-          where: { accountId: tool.accountId, liveSenderKey: senderKey(sender), id: Not(tool.id), liveKeyword: Not(IsNull()) },
+          where: {
+            accountId: tool.accountId,
+            liveSenderKey: senderKey(sender),
+            id: Not(tool.id),
+            liveKeyword: Not(IsNull()),
+          },
           select: { id: true, liveKeyword: true },
         })
       : [];

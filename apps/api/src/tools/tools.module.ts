@@ -10,7 +10,12 @@ import { ToolService } from './tool.service';
 import { ToolVersion } from './tool-version.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tool, ToolVersion]), SessionModule, KeapPickersModule, TwilioConnectionModule],
+  imports: [
+    TypeOrmModule.forFeature([Tool, ToolVersion]),
+    SessionModule,
+    KeapPickersModule,
+    TwilioConnectionModule,
+  ],
   controllers: [ToolController],
   providers: [ToolService, SimulatorService],
   exports: [ToolService],

@@ -1,22 +1,61 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import { TwilioConnectionService } from './twilio-connection.service';
-import { type MessagingServiceView, type PhoneNumberView, TwilioSendersService } from './twilio-senders.service';
+import {
+  type MessagingServiceView,
+  type PhoneNumberView,
+  TwilioSendersService,
+} from './twilio-senders.service';
 
 const connectBody = z.object({
-  accountSid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
-  authToken: z.string().trim().min(1, 'is required').max(200, 'is too long for a Twilio Auth Token'),
-  apiKeySid: z.string().trim().regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK…)').optional(),
-  apiKeySecret: z.string().trim().min(1).max(200, 'is too long for a Twilio API key secret').optional(),
+  accountSid: z
+    .string()
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
+  authToken: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(200, 'is too long for a Twilio Auth Token'),
+  apiKeySid: z
+    .string()
+    .trim()
+    .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK…)')
+    .optional(),
+  apiKeySecret: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200, 'is too long for a Twilio API key secret')
+    .optional(),
 });
 const searchQuery = z.object({
   country: z.string().trim().length(2).default('US'),
-  areaCode: z.string().trim().regex(/^\d{0,5}$/).optional(),
+  areaCode: z
+    .string()
+    .trim()
+    .regex(/^\d{0,5}$/)
+    .optional(),
   type: z.enum(['local', 'toll_free']).default('local'),
 });
-const buyBody = z.object({ phoneNumber: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567') });
+const buyBody = z.object({
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567'),
+});
 
 @ApiTags('twilio')
 @ApiCookieAuth('sms_session')
@@ -33,10 +72,18 @@ export class TwilioConnectionController {
     schema: {
       type: 'object',
       required: ['accountSid', 'authToken'],
-      properties: { accountSid: { type: 'string' }, authToken: { type: 'string' }, apiKeySid: { type: 'string' }, apiKeySecret: { type: 'string' } },
+      properties: {
+        accountSid: { type: 'string' },
+        authToken: { type: 'string' },
+        apiKeySid: { type: 'string' },
+        apiKeySecret: { type: 'string' },
+      },
     },
   })
-  async connect(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<{ connected: true; accountSid: string }> {
+  async connect(
+    @CurrentAccountId() accountId: string,
+    @Body() body: unknown,
+  ): Promise<{ connected: true; accountSid: string }> {
     const input = connectBody.parse(body);
     await this.senders.connect(accountId, {
       accountSid: input.accountSid,

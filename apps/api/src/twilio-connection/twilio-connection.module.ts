@@ -23,7 +23,12 @@ import { TwilioSendersService } from './twilio-senders.service';
           c.apiKeySid && c.apiKeySecret
             ? { accountSid: c.accountSid, apiKeySid: c.apiKeySid, apiKeySecret: c.apiKeySecret }
             : { accountSid: c.accountSid, authToken: c.authToken },
-          { apiBaseUrl: config.TWILIO_API_BASE_URL === 'https://api.twilio.com' ? undefined : config.TWILIO_API_BASE_URL },
+          {
+            apiBaseUrl:
+              config.TWILIO_API_BASE_URL === 'https://api.twilio.com'
+                ? undefined
+                : config.TWILIO_API_BASE_URL,
+          },
         ),
     },
   ],

@@ -2,15 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors/domain-error';
-import { type InboundWebhookTarget, type MessagingService, type SenderNumber, SmsCredentialsRejectedError, SmsGatewayError } from '../sms/sms-gateway.port';
+import {
+  type InboundWebhookTarget,
+  type MessagingService,
+  type SenderNumber,
+  SmsCredentialsRejectedError,
+  SmsGatewayError,
+} from '../sms/sms-gateway.port';
 import type { TwilioCredentials } from './twilio-credentials';
-import { SMS_GATEWAY_FACTORY, type SmsGatewayFactory, TwilioConnectionService } from './twilio-connection.service';
+import {
+  SMS_GATEWAY_FACTORY,
+  type SmsGatewayFactory,
+  TwilioConnectionService,
+} from './twilio-connection.service';
 
 export class TwilioCredentialsRejectedError extends DomainError {
   readonly status = 400;
   readonly code = 'twilio_credentials_rejected';
   constructor() {
-    super('Twilio did not accept these credentials. Check the Account SID and Auth Token (or API key and secret) and try again.');
+    super(
+      'Twilio did not accept these credentials. Check the Account SID and Auth Token (or API key and secret) and try again.',
+    );
   }
 }
 
@@ -59,7 +71,10 @@ export class TwilioSendersService {
       const account = await gateway.verifyCredentials();
       if (account.id !== credentials.accountSid) throw new TwilioCredentialsRejectedError();
     } catch (err) {
-      if (err instanceof SmsCredentialsRejectedError || err instanceof TwilioCredentialsRejectedError) {
+      if (
+        err instanceof SmsCredentialsRejectedError ||
+        err instanceof TwilioCredentialsRejectedError
+      ) {
         throw new TwilioCredentialsRejectedError();
       }
       throw this.wrap(err);
@@ -71,10 +86,15 @@ export class TwilioSendersService {
     await this.connections.save(accountId, credentials);
   }
 
-  async list(accountId: string): Promise<{ phoneNumbers: PhoneNumberView[]; messagingServices: MessagingServiceView[] }> {
+  async list(
+    accountId: string,
+  ): Promise<{ phoneNumbers: PhoneNumberView[]; messagingServices: MessagingServiceView[] }> {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
-      const [numbers, services] = await Promise.all([gateway.listNumbers(), gateway.listMessagingServices()]);
+      const [numbers, services] = await Promise.all([
+        gateway.listNumbers(),
+        gateway.listMessagingServices(),
+      ]);
       return {
         phoneNumbers: numbers.map((n) => this.numberView(n)),
         messagingServices: services.map((s) => this.serviceView(s)),
@@ -96,7 +116,11 @@ export class TwilioSendersService {
         ...(search.areaCode ? { areaCode: search.areaCode } : {}),
         limit: 20,
       });
-      return found.map((n) => ({ phoneNumber: n.phoneNumber, locality: n.locality, region: n.region }));
+      return found.map((n) => ({
+        phoneNumber: n.phoneNumber,
+        locality: n.locality,
+        region: n.region,
+      }));
     } catch (err) {
       throw this.wrap(err);
     }
@@ -116,9 +140,16 @@ export class TwilioSendersService {
   async pointNumberAtApp(accountId: string, phoneNumber: string): Promise<PhoneNumberView> {
     const gateway = await this.connections.gatewayFor(accountId);
     const number = (await gateway.listNumbers()).find((n) => n.phoneNumber === phoneNumber);
-    if (!number) throw new NotFoundError(`The number ${phoneNumber} on your Twilio account`, 'twilio_number_not_found');
+    if (!number)
+      throw new NotFoundError(
+        `The number ${phoneNumber} on your Twilio account`,
+        'twilio_number_not_found',
+      );
     const target = this.webhookTarget();
-    if (number.inboundWebhookUrl === target.smsUrl && number.statusCallbackUrl === (target.statusCallbackUrl ?? null)) {
+    if (
+      number.inboundWebhookUrl === target.smsUrl &&
+      number.statusCallbackUrl === (target.statusCallbackUrl ?? null)
+    ) {
       return this.numberView(number);
     }
     return this.numberView(await gateway.connectInboundWebhook(number.id, target));
@@ -128,13 +159,26 @@ export class TwilioSendersService {
   async pointServiceAtApp(accountId: string, serviceSid: string): Promise<MessagingServiceView> {
     const gateway = await this.connections.gatewayFor(accountId);
     const service = (await gateway.listMessagingServices()).find((s) => s.id === serviceSid);
-    if (!service) throw new NotFoundError(`The messaging service ${serviceSid} on your Twilio account`, 'twilio_service_not_found');
+    if (!service)
+      throw new NotFoundError(
+        `The messaging service ${serviceSid} on your Twilio account`,
+        'twilio_service_not_found',
+      );
     const target = this.webhookTarget();
-    return this.serviceView(service.inboundWebhookUrl === target.smsUrl ? service : await gateway.connectMessagingService(service.id, target));
+    return this.serviceView(
+      service.inboundWebhookUrl === target.smsUrl
+        ? service
+        : await gateway.connectMessagingService(service.id, target),
+    );
   }
 
   private serviceView(s: MessagingService): MessagingServiceView {
-    return { sid: s.id, friendlyName: s.friendlyName, stickySender: s.stickySender, phoneNumbers: s.phoneNumbers };
+    return {
+      sid: s.id,
+      friendlyName: s.friendlyName,
+      stickySender: s.stickySender,
+      phoneNumbers: s.phoneNumbers,
+    };
   }
 
   private numberView(n: SenderNumber): PhoneNumberView {

@@ -3,6 +3,9 @@ import { SmsCredentialsRejectedError } from '../sms/sms-gateway.port';
 /** Twilio answered 401: the account SID / auth token (or API key) is wrong or was revoked. */
 export class TwilioAuthError extends SmsCredentialsRejectedError {
   constructor(providerCode?: number) {
-    super('Twilio refused these credentials: check the Account SID and Auth Token (or API key).', providerCode);
+    super(
+      'Twilio refused these credentials: check the Account SID and Auth Token (or API key).',
+      providerCode,
+    );
   }
 }

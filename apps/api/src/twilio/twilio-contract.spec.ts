@@ -1,9 +1,16 @@
-import { loadTwilioContract, twilioSpecsDir, type TwilioContract } from '@sms-seq/sandbox/dist/contract/twilio-contract';
+import {
+  loadTwilioContract,
+  twilioSpecsDir,
+  type TwilioContract,
+} from '@sms-seq/sandbox/dist/contract/twilio-contract';
 import { TwilioSmsGateway } from './twilio-sms-gateway';
 import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
 
 const specsDir = twilioSpecsDir();
-if (!specsDir) console.warn('Twilio adapter contract test skipped: official specs not found (set API_SPECS_DIR).');
+if (!specsDir)
+  console.warn(
+    'Twilio adapter contract test skipped: official specs not found (set API_SPECS_DIR).',
+  );
 const describeWithSpecs = specsDir ? describe : describe.skip;
 
 describeWithSpecs('every request the Twilio adapter sends follows Twilio’s official specs', () => {
@@ -19,7 +26,10 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
   it('covers connect, send (number and service, SMS and MMS), lookup, numbers, services, search, buy and webhook set-up (numbers and services)', async () => {
     const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
     const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
-    const hook = { smsUrl: 'https://app.example.com/webhooks/twilio/sms', statusCallbackUrl: 'https://app.example.com/webhooks/twilio/status' };
+    const hook = {
+      smsUrl: 'https://app.example.com/webhooks/twilio/sms',
+      statusCallbackUrl: 'https://app.example.com/webhooks/twilio/status',
+    };
 
     await gateway.verifyCredentials();
     await gateway.send({
@@ -39,7 +49,12 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
     await gateway.checkLineType('+14155550123');
     const numbers = await gateway.listNumbers();
     await gateway.listMessagingServices();
-    await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312', contains: '555' });
+    await gateway.searchAvailableNumbers({
+      country: 'US',
+      kind: 'local',
+      areaCode: '312',
+      contains: '555',
+    });
     await gateway.searchAvailableNumbers({ country: 'US', kind: 'toll-free' });
     await gateway.buyNumber('+13105550154', hook);
     await gateway.connectInboundWebhook(numbers[0]!.id, hook);

@@ -51,7 +51,9 @@ describe('delivery failure reasons from status callback error codes', () => {
     expect(parseTwilioStatusCallback({ SmsSid: 'SM2', SmsStatus: 'delivered' })).toEqual(
       expect.objectContaining({ providerMessageId: 'SM2', status: 'delivered', failure: null }),
     );
-    expect(parseTwilioStatusCallback({ MessageSid: 'SM3', MessageStatus: 'teleported' }).status).toBe('unknown');
+    expect(
+      parseTwilioStatusCallback({ MessageSid: 'SM3', MessageStatus: 'teleported' }).status,
+    ).toBe('unknown');
   });
 });
 
@@ -82,8 +84,12 @@ describe('the API base URL', () => {
     expect(rewriteTwilioUrl('https://messaging.twilio.com/v1/Services?PageSize=50', base)).toBe(
       `${base}/v1/Services?PageSize=50`,
     );
-    expect(rewriteTwilioUrl('https://lookups.twilio.com/v2/PhoneNumbers/%2B1415', base)).toBe(`${base}/v2/PhoneNumbers/%2B1415`);
-    expect(rewriteTwilioUrl('https://api.twilio.com/x', undefined)).toBe('https://api.twilio.com/x');
+    expect(rewriteTwilioUrl('https://lookups.twilio.com/v2/PhoneNumbers/%2B1415', base)).toBe(
+      `${base}/v2/PhoneNumbers/%2B1415`,
+    );
+    expect(rewriteTwilioUrl('https://api.twilio.com/x', undefined)).toBe(
+      'https://api.twilio.com/x',
+    );
     expect(rewriteTwilioUrl('https://evil.example.com/?u=https://api.twilio.com', base)).toBe(
       'https://evil.example.com/?u=https://api.twilio.com',
     );

@@ -15,7 +15,9 @@ const STATUSES: ReadonlySet<string> = new Set<MessageStatus>([
  * The failure reason behind an ErrorCode of a status callback (or a failed send). Pure, so the
  * webhook controller and the queue agree on it.
  */
-export function deliveryFailureReason(errorCode: number | string | null | undefined): SmsFailureReason {
+export function deliveryFailureReason(
+  errorCode: number | string | null | undefined,
+): SmsFailureReason {
   const code = typeof errorCode === 'string' ? Number(errorCode) : errorCode;
   switch (code) {
     case 21211:
@@ -44,7 +46,9 @@ export function deliveryFailureReason(errorCode: number | string | null | undefi
 }
 
 /** A Twilio status callback's form parameters, read as a delivery report. */
-export function parseTwilioStatusCallback(params: Record<string, string | string[] | undefined>): DeliveryReport {
+export function parseTwilioStatusCallback(
+  params: Record<string, string | string[] | undefined>,
+): DeliveryReport {
   const one = (name: string): string | undefined => {
     const value = params[name];
     return Array.isArray(value) ? value[0] : value;
@@ -57,7 +61,10 @@ export function parseTwilioStatusCallback(params: Record<string, string | string
     providerMessageId: one('MessageSid') ?? one('SmsSid') ?? '',
     status,
     failure: failed
-      ? { reason: deliveryFailureReason(errorCode), providerCode: errorCode ? Number(errorCode) : null }
+      ? {
+          reason: deliveryFailureReason(errorCode),
+          providerCode: errorCode ? Number(errorCode) : null,
+        }
       : null,
     from: one('From') ?? null,
     to: one('To') ?? null,

@@ -23,7 +23,8 @@ export function toGatewayError(err: unknown): SmsGatewayError {
     const code = err.code;
     const message = err.message || `Twilio answered HTTP ${err.status}`;
     if (err.status === 401) return new TwilioAuthError(code);
-    if (code !== undefined && INVALID_NUMBER_CODES.has(code)) return new InvalidNumberError(message, code);
+    if (code !== undefined && INVALID_NUMBER_CODES.has(code))
+      return new InvalidNumberError(message, code);
     if (code === 21614) return new NotMobileError(message, code);
     if (code === 21610) return new RecipientUnsubscribedError(message, code);
     if (err.status === 429 || code === 20429) return new RateLimitedError(message, code);

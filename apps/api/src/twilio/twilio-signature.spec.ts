@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { isValidTwilioSignature, publicRequestUrl } from './twilio-signature';
-import { eventually, startSandbox, startWebhookReceiver, type RunningSandbox } from './testing/twilio-test-harness';
+import {
+  eventually,
+  startSandbox,
+  startWebhookReceiver,
+  type RunningSandbox,
+} from './testing/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const SENDER = '+14155550100';
@@ -44,7 +49,10 @@ describe('inbound webhook signatures', () => {
   let authToken: string;
 
   const textFromPhone = (body: string, extra: Record<string, unknown> = {}) =>
-    request(running.sandbox.app).post('/sandbox/twilio/inbound').send({ from: CONTACT, to: SENDER, body, ...extra }).expect(201);
+    request(running.sandbox.app)
+      .post('/sandbox/twilio/inbound')
+      .send({ from: CONTACT, to: SENDER, body, ...extra })
+      .expect(201);
 
   beforeAll(async () => {
     running = await startSandbox();
@@ -70,8 +78,17 @@ describe('inbound webhook signatures', () => {
     const configured = publicRequestUrl(receiver.url, hook.originalUrl);
     expect(configured).toBe(smsUrl);
     expect(isValidTwilioSignature(authToken, configured, hook.params, hook.signature)).toBe(true);
-    expect(isValidTwilioSignature(authToken, configured, { ...hook.params, Body: 'red' }, hook.signature)).toBe(false);
-    expect(isValidTwilioSignature('another-token', configured, hook.params, hook.signature)).toBe(false);
+    expect(
+      isValidTwilioSignature(
+        authToken,
+        configured,
+        { ...hook.params, Body: 'red' },
+        hook.signature,
+      ),
+    ).toBe(false);
+    expect(isValidTwilioSignature('another-token', configured, hook.params, hook.signature)).toBe(
+      false,
+    );
     expect(isValidTwilioSignature(authToken, configured, hook.params, undefined)).toBe(false);
   });
 
@@ -99,7 +116,9 @@ describe('inbound webhook signatures', () => {
     running.sandbox.twilio.numberByPhone(SENDER)!.smsUrl = smsUrl;
 
     await textFromPhone('blue', { deliverTwice: true });
-    const [first, second] = await eventually(() => receiver.received.length === 2 && receiver.received);
+    const [first, second] = await eventually(
+      () => receiver.received.length === 2 && receiver.received,
+    );
 
     expect(second!.params.MessageSid).toBe(first!.params.MessageSid);
     expect(isValidTwilioSignature(authToken, smsUrl, second!.params, second!.signature)).toBe(true);

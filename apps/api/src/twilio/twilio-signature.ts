@@ -18,5 +18,8 @@ export function isValidTwilioSignature(
 
 /** The URL Twilio called: the configured public base URL joined with the request's path and query. */
 export function publicRequestUrl(publicBaseUrl: string, originalUrl: string): string {
-  return publicBaseUrl.replace(/\/+$/, '') + (originalUrl.startsWith('/') ? originalUrl : `/${originalUrl}`);
+  return (
+    publicBaseUrl.replace(/\/+$/, '') +
+    (originalUrl.startsWith('/') ? originalUrl : `/${originalUrl}`)
+  );
 }

@@ -12,7 +12,12 @@ import { TwilioSmsGateway, IDEMPOTENCY_KEY_PARAM } from './twilio-sms-gateway';
 import { TwilioAuthError } from './twilio-auth.error';
 import { isValidTwilioSignature } from './twilio-signature';
 import { parseTwilioStatusCallback } from './twilio-delivery-status';
-import { eventually, startSandbox, startWebhookReceiver, type RunningSandbox } from './testing/twilio-test-harness';
+import {
+  eventually,
+  startSandbox,
+  startWebhookReceiver,
+  type RunningSandbox,
+} from './testing/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const OTHER_CONTACT = '+14155550124';
@@ -66,11 +71,16 @@ describe('TwilioSmsGateway against the sandbox', () => {
         { accountSid, apiKeySid: key.sid, apiKeySecret: key.secret },
         { apiBaseUrl: running.url },
       );
-      await expect(withKey.verifyCredentials()).resolves.toEqual(expect.objectContaining({ id: accountSid }));
+      await expect(withKey.verifyCredentials()).resolves.toEqual(
+        expect.objectContaining({ id: accountSid }),
+      );
     });
 
     it('reports a wrong auth token as a TwilioAuthError', async () => {
-      const wrong = new TwilioSmsGateway({ accountSid, authToken: 'not-the-token' }, { apiBaseUrl: running.url });
+      const wrong = new TwilioSmsGateway(
+        { accountSid, authToken: 'not-the-token' },
+        { apiBaseUrl: running.url },
+      );
       await expect(wrong.verifyCredentials()).rejects.toBeInstanceOf(TwilioAuthError);
       await expect(wrong.listNumbers()).rejects.toBeInstanceOf(TwilioAuthError);
     });
@@ -78,19 +88,35 @@ describe('TwilioSmsGateway against the sandbox', () => {
 
   describe('sending', () => {
     it('sends an SMS from a number and reports queued → sent → delivered to the status callback', async () => {
-      const sent = await gateway.send(aMessage({ statusCallbackUrl: `${receiver.url}/webhooks/twilio/status` }));
+      const sent = await gateway.send(
+        aMessage({ statusCallbackUrl: `${receiver.url}/webhooks/twilio/status` }),
+      );
 
       expect(sent.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
       expect(sent.status).toBe('queued');
       const callbacks = await eventually(() => {
-        const mine = receiver.received.filter((r) => r.params.MessageSid === sent.providerMessageId);
+        const mine = receiver.received.filter(
+          (r) => r.params.MessageSid === sent.providerMessageId,
+        );
         return mine.length === 2 && mine;
       });
-      expect(callbacks.map((c) => parseTwilioStatusCallback(c.params).status)).toEqual(['sent', 'delivered']);
+      expect(callbacks.map((c) => parseTwilioStatusCallback(c.params).status)).toEqual([
+        'sent',
+        'delivered',
+      ]);
       for (const callback of callbacks) {
         expect(callback.originalUrl).toContain(`${IDEMPOTENCY_KEY_PARAM}=outbox-1`);
-        expect(isValidTwilioSignature(authToken, receiver.url + callback.originalUrl, callback.params, callback.signature)).toBe(true);
-        expect(callback.params).toEqual(expect.objectContaining({ From: SENDER, To: CONTACT, AccountSid: accountSid }));
+        expect(
+          isValidTwilioSignature(
+            authToken,
+            receiver.url + callback.originalUrl,
+            callback.params,
+            callback.signature,
+          ),
+        ).toBe(true);
+        expect(callback.params).toEqual(
+          expect.objectContaining({ From: SENDER, To: CONTACT, AccountSid: accountSid }),
+        );
       }
     });
 
@@ -106,7 +132,9 @@ describe('TwilioSmsGateway against the sandbox', () => {
       expect(sent.providerMessageId).toMatch(/^MM/);
       expect(sent.status).toBe('accepted');
       const callbacks = await eventually(() => {
-        const mine = receiver.received.filter((r) => r.params.MessageSid === sent.providerMessageId);
+        const mine = receiver.received.filter(
+          (r) => r.params.MessageSid === sent.providerMessageId,
+        );
         return mine.length === 3 && mine;
       });
       expect(callbacks.map((c) => c.params.MessageStatus)).toEqual(['queued', 'sent', 'delivered']);
@@ -123,23 +151,37 @@ describe('TwilioSmsGateway against the sandbox', () => {
         .send({ numbers: { [OTHER_CONTACT]: { errorCode: 30006, status: 'undelivered' } } })
         .expect(200);
 
-      const sent = await gateway.send(aMessage({ to: OTHER_CONTACT, statusCallbackUrl: `${receiver.url}/status` }));
+      const sent = await gateway.send(
+        aMessage({ to: OTHER_CONTACT, statusCallbackUrl: `${receiver.url}/status` }),
+      );
 
       const last = await eventually(() =>
-        receiver.received.find((r) => r.params.MessageSid === sent.providerMessageId && r.params.MessageStatus === 'undelivered'),
+        receiver.received.find(
+          (r) =>
+            r.params.MessageSid === sent.providerMessageId &&
+            r.params.MessageStatus === 'undelivered',
+        ),
       );
-      expect(parseTwilioStatusCallback(last.params).failure).toEqual({ reason: 'not-mobile', providerCode: 30006 });
+      expect(parseTwilioStatusCallback(last.params).failure).toEqual({
+        reason: 'not-mobile',
+        providerCode: 30006,
+      });
     });
   });
 
   describe('send failures, in the product’s words', () => {
     it('rejects an unparseable number as invalid without calling Twilio', async () => {
-      await expect(gateway.send(aMessage({ to: 'call me maybe' }))).rejects.toBeInstanceOf(InvalidNumberError);
+      await expect(gateway.send(aMessage({ to: 'call me maybe' }))).rejects.toBeInstanceOf(
+        InvalidNumberError,
+      );
       expect(running.sandbox.twilio.requestLog).toHaveLength(0);
     });
 
     it('reports a landline as not mobile (21614)', async () => {
-      await request(running.sandbox.app).put('/sandbox/twilio/landlines').send({ numbers: [OTHER_CONTACT] }).expect(200);
+      await request(running.sandbox.app)
+        .put('/sandbox/twilio/landlines')
+        .send({ numbers: [OTHER_CONTACT] })
+        .expect(200);
 
       const failure = await gateway.send(aMessage({ to: OTHER_CONTACT })).catch((e: unknown) => e);
 
@@ -161,7 +203,9 @@ describe('TwilioSmsGateway against the sandbox', () => {
         .post('/sandbox/twilio/inbound')
         .send({ from: CONTACT, to: SENDER, body: 'START' })
         .expect(201);
-      await expect(gateway.send(aMessage())).resolves.toEqual(expect.objectContaining({ status: 'queued' }));
+      await expect(gateway.send(aMessage())).resolves.toEqual(
+        expect.objectContaining({ status: 'queued' }),
+      );
     });
 
     it('reports a per-sender rate limit as rate limited (429), retryable', async () => {
@@ -171,29 +215,41 @@ describe('TwilioSmsGateway against the sandbox', () => {
         .expect(200);
 
       await gateway.send(aMessage());
-      const failure = await gateway.send(aMessage({ idempotencyKey: 'outbox-2' })).catch((e: unknown) => e);
+      const failure = await gateway
+        .send(aMessage({ idempotencyKey: 'outbox-2' }))
+        .catch((e: unknown) => e);
 
       expect(failure).toBeInstanceOf(RateLimitedError);
       expect(failure).toEqual(expect.objectContaining({ providerCode: 20429, retryable: true }));
     });
 
     it('reports a Twilio 5xx as transient, and the next send goes through', async () => {
-      await request(running.sandbox.app).put('/sandbox/twilio/failures').send({ failNextSends: 1, status: 503 }).expect(200);
+      await request(running.sandbox.app)
+        .put('/sandbox/twilio/failures')
+        .send({ failNextSends: 1, status: 503 })
+        .expect(200);
 
       const failure = await gateway.send(aMessage()).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(TransientSendError);
       expect(failure).toEqual(expect.objectContaining({ retryable: true }));
 
-      await expect(gateway.send(aMessage())).resolves.toEqual(expect.objectContaining({ status: 'queued' }));
+      await expect(gateway.send(aMessage())).resolves.toEqual(
+        expect.objectContaining({ status: 'queued' }),
+      );
     });
 
     it('reports an unreachable Twilio as transient', async () => {
-      const closed = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 });
+      const closed = new TwilioSmsGateway(
+        { accountSid, authToken },
+        { apiBaseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 },
+      );
       await expect(closed.send(aMessage())).rejects.toBeInstanceOf(TransientSendError);
     });
 
     it('reports a region that is not enabled (21408) as permanent', async () => {
-      const failure = await gateway.send(aMessage({ to: '+442079460958' })).catch((e: unknown) => e);
+      const failure = await gateway
+        .send(aMessage({ to: '+442079460958' }))
+        .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(PermanentSendError);
       expect(failure).toEqual(expect.objectContaining({ providerCode: 21408, retryable: false }));
     });
@@ -201,15 +257,26 @@ describe('TwilioSmsGateway against the sandbox', () => {
 
   describe('line type (Lookup v2)', () => {
     it('tells mobile from landline and invalid', async () => {
-      await request(running.sandbox.app).put('/sandbox/twilio/landlines').send({ numbers: [OTHER_CONTACT] }).expect(200);
+      await request(running.sandbox.app)
+        .put('/sandbox/twilio/landlines')
+        .send({ numbers: [OTHER_CONTACT] })
+        .expect(200);
 
-      await expect(gateway.checkLineType(CONTACT)).resolves.toEqual({ phoneNumber: CONTACT, lineType: 'mobile', isMobile: true });
+      await expect(gateway.checkLineType(CONTACT)).resolves.toEqual({
+        phoneNumber: CONTACT,
+        lineType: 'mobile',
+        isMobile: true,
+      });
       await expect(gateway.checkLineType(OTHER_CONTACT)).resolves.toEqual({
         phoneNumber: OTHER_CONTACT,
         lineType: 'landline',
         isMobile: false,
       });
-      await expect(gateway.checkLineType('12345')).resolves.toEqual({ phoneNumber: null, lineType: 'invalid', isMobile: false });
+      await expect(gateway.checkLineType('12345')).resolves.toEqual({
+        phoneNumber: null,
+        lineType: 'invalid',
+        isMobile: false,
+      });
     });
   });
 
@@ -219,14 +286,26 @@ describe('TwilioSmsGateway against the sandbox', () => {
       expect(numbers.map((n) => n.phoneNumber)).toEqual(
         expect.arrayContaining([SENDER, '+12125550142', '+18885550199', POOL_NUMBER]),
       );
-      expect(numbers[0]).toEqual(expect.objectContaining({ capabilities: { sms: true, mms: true } }));
+      expect(numbers[0]).toEqual(
+        expect.objectContaining({ capabilities: { sms: true, mms: true } }),
+      );
 
       const services = await gateway.listMessagingServices();
-      expect(services).toEqual([expect.objectContaining({ id: SERVICE_SID, stickySender: true, phoneNumbers: [POOL_NUMBER] })]);
+      expect(services).toEqual([
+        expect.objectContaining({
+          id: SERVICE_SID,
+          stickySender: true,
+          phoneNumbers: [POOL_NUMBER],
+        }),
+      ]);
     });
 
     it('searches local numbers by area code and toll-free numbers', async () => {
-      const local = await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312' });
+      const local = await gateway.searchAvailableNumbers({
+        country: 'US',
+        kind: 'local',
+        areaCode: '312',
+      });
       expect(local.map((n) => n.phoneNumber)).toEqual(['+13125550190']);
       expect(local[0]).toEqual(expect.objectContaining({ locality: 'Chicago', region: 'IL' }));
 
@@ -235,27 +314,63 @@ describe('TwilioSmsGateway against the sandbox', () => {
     });
 
     it('buys a number with its webhook set, and it is then the account’s', async () => {
-      const bought = await gateway.buyNumber('+13125550190', { smsUrl: `${receiver.url}/webhooks/twilio/sms` });
+      const bought = await gateway.buyNumber('+13125550190', {
+        smsUrl: `${receiver.url}/webhooks/twilio/sms`,
+      });
 
-      expect(bought).toEqual(expect.objectContaining({ phoneNumber: '+13125550190', inboundWebhookUrl: `${receiver.url}/webhooks/twilio/sms` }));
+      expect(bought).toEqual(
+        expect.objectContaining({
+          phoneNumber: '+13125550190',
+          inboundWebhookUrl: `${receiver.url}/webhooks/twilio/sms`,
+        }),
+      );
       expect((await gateway.listNumbers()).map((n) => n.phoneNumber)).toContain('+13125550190');
-      expect((await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312' }))).toEqual([]);
+      expect(
+        await gateway.searchAvailableNumbers({ country: 'US', kind: 'local', areaCode: '312' }),
+      ).toEqual([]);
     });
 
     it('points a messaging service’s inbound requests at the app: texts to its pool numbers arrive there signed', async () => {
       const smsUrl = `${receiver.url}/webhooks/twilio/service-sms`;
       const statusCallbackUrl = `${receiver.url}/webhooks/twilio/status`;
-      const service = await gateway.connectMessagingService(SERVICE_SID, { smsUrl, statusCallbackUrl });
-      expect(service).toEqual(expect.objectContaining({ id: SERVICE_SID, inboundWebhookUrl: smsUrl, phoneNumbers: [POOL_NUMBER] }));
+      const service = await gateway.connectMessagingService(SERVICE_SID, {
+        smsUrl,
+        statusCallbackUrl,
+      });
+      expect(service).toEqual(
+        expect.objectContaining({
+          id: SERVICE_SID,
+          inboundWebhookUrl: smsUrl,
+          phoneNumbers: [POOL_NUMBER],
+        }),
+      );
       expect((await gateway.listMessagingServices())[0]?.inboundWebhookUrl).toBe(smsUrl);
       expect(running.sandbox.twilio.services.get(SERVICE_SID)).toEqual(
-        expect.objectContaining({ inboundRequestUrl: smsUrl, statusCallback: statusCallbackUrl, useInboundWebhookOnNumber: false }),
+        expect.objectContaining({
+          inboundRequestUrl: smsUrl,
+          statusCallback: statusCallbackUrl,
+          useInboundWebhookOnNumber: false,
+        }),
       );
 
-      await request(running.sandbox.app).post('/sandbox/twilio/inbound').send({ from: CONTACT, to: POOL_NUMBER, body: 'BLUE' }).expect(201);
-      const inbound = await eventually(() => receiver.received.find((r) => r.path === '/webhooks/twilio/service-sms'));
-      expect(inbound.params).toEqual(expect.objectContaining({ From: CONTACT, To: POOL_NUMBER, Body: 'BLUE', MessagingServiceSid: SERVICE_SID }));
-      expect(isValidTwilioSignature(authToken, smsUrl, inbound.params, inbound.signature)).toBe(true);
+      await request(running.sandbox.app)
+        .post('/sandbox/twilio/inbound')
+        .send({ from: CONTACT, to: POOL_NUMBER, body: 'BLUE' })
+        .expect(201);
+      const inbound = await eventually(() =>
+        receiver.received.find((r) => r.path === '/webhooks/twilio/service-sms'),
+      );
+      expect(inbound.params).toEqual(
+        expect.objectContaining({
+          From: CONTACT,
+          To: POOL_NUMBER,
+          Body: 'BLUE',
+          MessagingServiceSid: SERVICE_SID,
+        }),
+      );
+      expect(isValidTwilioSignature(authToken, smsUrl, inbound.params, inbound.signature)).toBe(
+        true,
+      );
     });
 
     it('points a number’s inbound webhook at the app, and texts then arrive there signed', async () => {
@@ -266,13 +381,27 @@ describe('TwilioSmsGateway against the sandbox', () => {
         smsUrl,
         statusCallbackUrl: `${receiver.url}/webhooks/twilio/status`,
       });
-      expect(connected).toEqual(expect.objectContaining({ inboundWebhookUrl: smsUrl, statusCallbackUrl: `${receiver.url}/webhooks/twilio/status` }));
+      expect(connected).toEqual(
+        expect.objectContaining({
+          inboundWebhookUrl: smsUrl,
+          statusCallbackUrl: `${receiver.url}/webhooks/twilio/status`,
+        }),
+      );
       expect(running.sandbox.twilio.numberByPhone(SENDER)?.smsMethod).toBe('POST');
 
-      await request(running.sandbox.app).post('/sandbox/twilio/inbound').send({ from: CONTACT, to: SENDER, body: 'BLUE' }).expect(201);
-      const inbound = await eventually(() => receiver.received.find((r) => r.path === '/webhooks/twilio/sms'));
-      expect(inbound.params).toEqual(expect.objectContaining({ From: CONTACT, To: SENDER, Body: 'BLUE', NumMedia: '0' }));
-      expect(isValidTwilioSignature(authToken, smsUrl, inbound.params, inbound.signature)).toBe(true);
+      await request(running.sandbox.app)
+        .post('/sandbox/twilio/inbound')
+        .send({ from: CONTACT, to: SENDER, body: 'BLUE' })
+        .expect(201);
+      const inbound = await eventually(() =>
+        receiver.received.find((r) => r.path === '/webhooks/twilio/sms'),
+      );
+      expect(inbound.params).toEqual(
+        expect.objectContaining({ From: CONTACT, To: SENDER, Body: 'BLUE', NumMedia: '0' }),
+      );
+      expect(isValidTwilioSignature(authToken, smsUrl, inbound.params, inbound.signature)).toBe(
+        true,
+      );
     });
   });
 });

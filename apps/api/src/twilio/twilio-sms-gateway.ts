@@ -51,11 +51,17 @@ export class TwilioSmsGateway implements SmsGateway {
 
   constructor(credentials: TwilioCredentials, options: TwilioGatewayOptions = {}) {
     this.accountSid = credentials.accountSid;
-    const httpClient = new TwilioBaseUrlRequestClient({ apiBaseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs });
+    const httpClient = new TwilioBaseUrlRequestClient({
+      apiBaseUrl: options.apiBaseUrl,
+      timeoutMs: options.timeoutMs,
+    });
     this.client =
       'authToken' in credentials
         ? twilio(credentials.accountSid, credentials.authToken, { httpClient })
-        : twilio(credentials.apiKeySid, credentials.apiKeySecret, { accountSid: credentials.accountSid, httpClient });
+        : twilio(credentials.apiKeySid, credentials.apiKeySecret, {
+            accountSid: credentials.accountSid,
+            httpClient,
+          });
   }
 
   async verifyCredentials(): Promise<ProviderAccount> {
@@ -73,9 +79,17 @@ export class TwilioSmsGateway implements SmsGateway {
         ...(message.sender.kind === 'number'
           ? { from: message.sender.phoneNumber }
           : { messagingServiceSid: message.sender.id }),
-        ...(message.mediaUrls && message.mediaUrls.length > 0 ? { mediaUrl: message.mediaUrls } : {}),
+        ...(message.mediaUrls && message.mediaUrls.length > 0
+          ? { mediaUrl: message.mediaUrls }
+          : {}),
         ...(message.statusCallbackUrl
-          ? { statusCallback: withQueryParam(message.statusCallbackUrl, IDEMPOTENCY_KEY_PARAM, message.idempotencyKey) }
+          ? {
+              statusCallback: withQueryParam(
+                message.statusCallbackUrl,
+                IDEMPOTENCY_KEY_PARAM,
+                message.idempotencyKey,
+              ),
+            }
           : {}),
       }),
     );
@@ -90,7 +104,10 @@ export class TwilioSmsGateway implements SmsGateway {
     );
     if (!lookup.valid) return { phoneNumber: null, lineType: 'invalid', isMobile: false };
     const intelligence = lookup.lineTypeIntelligence as { type?: string | null } | null;
-    const known = LINE_TYPES[intelligence?.type ?? ''] ?? { lineType: 'other' as const, isMobile: false };
+    const known = LINE_TYPES[intelligence?.type ?? ''] ?? {
+      lineType: 'other' as const,
+      isMobile: false,
+    };
     return { phoneNumber: lookup.phoneNumber, ...known };
   }
 
@@ -104,7 +121,10 @@ export class TwilioSmsGateway implements SmsGateway {
     return Promise.all(services.map((service) => this.withPool(service)));
   }
 
-  async connectMessagingService(serviceId: string, webhook: InboundWebhookTarget): Promise<MessagingService> {
+  async connectMessagingService(
+    serviceId: string,
+    webhook: InboundWebhookTarget,
+  ): Promise<MessagingService> {
     const updated = await this.call(() =>
       this.client.messaging.v1.services(serviceId).update({
         inboundRequestUrl: webhook.smsUrl,
@@ -124,12 +144,16 @@ export class TwilioSmsGateway implements SmsGateway {
     useInboundWebhookOnNumber: boolean;
     inboundRequestUrl: string;
   }): Promise<MessagingService> {
-    const pool = await this.call(() => this.client.messaging.v1.services(service.sid).phoneNumbers.list());
+    const pool = await this.call(() =>
+      this.client.messaging.v1.services(service.sid).phoneNumbers.list(),
+    );
     return {
       id: service.sid,
       friendlyName: service.friendlyName,
       stickySender: service.stickySender,
-      inboundWebhookUrl: service.useInboundWebhookOnNumber ? null : service.inboundRequestUrl || null,
+      inboundWebhookUrl: service.useInboundWebhookOnNumber
+        ? null
+        : service.inboundRequestUrl || null,
       phoneNumbers: pool.map((n) => n.phoneNumber),
     };
   }
@@ -156,13 +180,21 @@ export class TwilioSmsGateway implements SmsGateway {
 
   async buyNumber(phoneNumber: string, webhook?: InboundWebhookTarget): Promise<SenderNumber> {
     const bought = await this.call(() =>
-      this.client.incomingPhoneNumbers.create({ phoneNumber, ...(webhook ? webhookParams(webhook) : {}) }),
+      this.client.incomingPhoneNumbers.create({
+        phoneNumber,
+        ...(webhook ? webhookParams(webhook) : {}),
+      }),
     );
     return toSenderNumber(bought);
   }
 
-  async connectInboundWebhook(numberId: string, webhook: InboundWebhookTarget): Promise<SenderNumber> {
-    const updated = await this.call(() => this.client.incomingPhoneNumbers(numberId).update(webhookParams(webhook)));
+  async connectInboundWebhook(
+    numberId: string,
+    webhook: InboundWebhookTarget,
+  ): Promise<SenderNumber> {
+    const updated = await this.call(() =>
+      this.client.incomingPhoneNumbers(numberId).update(webhookParams(webhook)),
+    );
     return toSenderNumber(updated);
   }
 

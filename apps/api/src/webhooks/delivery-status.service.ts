@@ -9,7 +9,15 @@ import { parseTwilioStatusCallback } from '../twilio/twilio-delivery-status';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Later statuses win; a report arriving late never moves a message backwards. */
-const RANK: Partial<Record<MessageStatus, number>> = { queued: 1, sending: 2, unknown: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4 };
+const RANK: Partial<Record<MessageStatus, number>> = {
+  queued: 1,
+  sending: 2,
+  unknown: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+};
 
 /** The failures that mean the number cannot get our texts: the engine tags and ends the conversation. */
 export function sendFailureOf(reason: SmsFailureReason): SendFailureReason | null {
@@ -33,7 +41,11 @@ export class DeliveryStatusService {
     private readonly runtime: ConversationRuntime,
   ) {}
 
-  async record(accountId: string, params: Record<string, string>, idempotencyKey: string | null): Promise<void> {
+  async record(
+    accountId: string,
+    params: Record<string, string>,
+    idempotencyKey: string | null,
+  ): Promise<void> {
     const report = parseTwilioStatusCallback(params);
     const messages = this.dataSource.getRepository(Message);
     // The key is our message id; it finds the message even before the send stored Twilio's SID.
@@ -51,7 +63,13 @@ export class DeliveryStatusService {
         `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), provider_sid = COALESCE(provider_sid, $4), updated_at = now()
           WHERE id = $1 AND (CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'unknown' THEN 2 WHEN 'sent' THEN 3
                 WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 WHEN 'failed' THEN 4 ELSE 5 END) < $5`,
-        [message.id, status, report.failure?.providerCode?.toString() ?? null, report.providerMessageId || null, newRank],
+        [
+          message.id,
+          status,
+          report.failure?.providerCode?.toString() ?? null,
+          report.providerMessageId || null,
+          newRank,
+        ],
       );
     }
     const reason = report.failure ? sendFailureOf(report.failure.reason) : null;
@@ -67,7 +85,11 @@ export class DeliveryStatusService {
       );
     }
     if (message.conversationId) {
-      await this.runtime.applyEvent(message.conversationId, () => ({ type: 'send_failed', at: new Date().toISOString(), reason }));
+      await this.runtime.applyEvent(message.conversationId, () => ({
+        type: 'send_failed',
+        at: new Date().toISOString(),
+        reason,
+      }));
     }
   }
 }

@@ -4,7 +4,9 @@ import { OutboxPublisher } from '../queues/outbox.publisher';
 
 /** The routing key of the sender an inbound text reached (as Tool.liveSenderKey spells it). */
 export function inboundSenderKey(params: Record<string, string>): string {
-  return params.MessagingServiceSid ? `service:${params.MessagingServiceSid}` : `phone:${params.To ?? ''}`;
+  return params.MessagingServiceSid
+    ? `service:${params.MessagingServiceSid}`
+    : `phone:${params.To ?? ''}`;
 }
 
 function mediaUrls(params: Record<string, string>): string[] {
@@ -46,7 +48,15 @@ export class InboundMessageService {
        VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received', $7)
        ON CONFLICT (provider_sid) DO NOTHING
        RETURNING id`,
-      [accountId, phone, senderKey, params.Body ?? '', JSON.stringify(mediaUrls(params)), params.MessageSid ?? null, optOutTypeOf(params)],
+      [
+        accountId,
+        phone,
+        senderKey,
+        params.Body ?? '',
+        JSON.stringify(mediaUrls(params)),
+        params.MessageSid ?? null,
+        optOutTypeOf(params),
+      ],
     );
     const inserted = rows[0];
     if (!inserted) return; // the same webhook again: already stored and queued

@@ -65,25 +65,40 @@ export class ToolStartService {
     private readonly crm: CrmProvider,
   ) {}
 
-  async accept(toolId: string, secret: string, rawContactId: unknown, rawStep: unknown): Promise<string> {
+  async accept(
+    toolId: string,
+    secret: string,
+    rawContactId: unknown,
+    rawStep: unknown,
+  ): Promise<string> {
     if (!UUID.test(toolId)) throw new ToolUrlNotFoundError();
     const tool = await this.dataSource.getRepository(Tool).findOneBy({ id: toolId });
     if (!tool || !sameSecret(tool.urlSecret, secret)) throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
     if (!tool.publishedVersionId || !tool.liveSenderKey) {
-      throw new ToolNotStartableError('tool_not_published', 'This tool is not published yet. Publish it in the console, then run the campaign again.');
+      throw new ToolNotStartableError(
+        'tool_not_published',
+        'This tool is not published yet. Publish it in the console, then run the campaign again.',
+      );
     }
     if (!tool.enabled) {
-      throw new ToolNotStartableError('tool_disabled', 'This tool is switched off. Switch it on in the console to start conversations.');
+      throw new ToolNotStartableError(
+        'tool_disabled',
+        'This tool is switched off. Switch it on in the console to start conversations.',
+      );
     }
-    const account = await this.dataSource.getRepository(Account).findOneByOrFail({ id: tool.accountId });
+    const account = await this.dataSource
+      .getRepository(Account)
+      .findOneByOrFail({ id: tool.accountId });
     if (account.status !== 'active') {
       throw new ToolNotStartableError(
         'account_disconnected',
         'The Keap account of this tool is disconnected. Reconnect Keap in the console, then run the campaign again.',
       );
     }
-    const version = await this.dataSource.getRepository(ToolVersion).findOneByOrFail({ id: tool.publishedVersionId });
+    const version = await this.dataSource
+      .getRepository(ToolVersion)
+      .findOneByOrFail({ id: tool.publishedVersionId });
     const startStepId = this.startStep(version, rawStep);
     const payload: HttpStartPayload = {
       toolId: tool.id,
@@ -110,10 +125,14 @@ export class ToolStartService {
     if (value === undefined || value === null || String(value).trim() === '') return null;
     const wanted = String(value).trim();
     const steps = version.definition.steps;
-    const step = steps.find((s) => s.id === wanted) ?? steps.find((s) => s.name.trim().toLowerCase() === wanted.toLowerCase());
+    const step =
+      steps.find((s) => s.id === wanted) ??
+      steps.find((s) => s.name.trim().toLowerCase() === wanted.toLowerCase());
     if (!step) {
       const names = steps.map((s) => `"${s.name || s.id}"`).join(', ');
-      throw new StartStepUnknownError(`This tool has no step "${wanted.slice(0, 80)}". Its steps are: ${names}.`);
+      throw new StartStepUnknownError(
+        `This tool has no step "${wanted.slice(0, 80)}". Its steps are: ${names}.`,
+      );
     }
     return step.id;
   }
@@ -123,9 +142,14 @@ export class ToolStartService {
     const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
     if (!entry || entry.doneAt) return;
     const p = entry.payload as unknown as HttpStartPayload;
-    const account = await this.dataSource.getRepository(Account).findOneByOrFail({ id: entry.accountId });
+    const account = await this.dataSource
+      .getRepository(Account)
+      .findOneByOrFail({ id: entry.accountId });
     const calls: Record<string, number> = {};
-    const crm = await this.crm.crmFor(entry.accountId, { priority: 'interactive', onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) });
+    const crm = await this.crm.crmFor(entry.accountId, {
+      priority: 'interactive',
+      onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+    });
     const contact = await crm.readContact(p.contactId);
     const out: OutboxRef[] = [];
     if (!contact) {
@@ -138,7 +162,9 @@ export class ToolStartService {
     const phone = normalisePhone(rawPhone, account.defaultCountry as CountryCode);
     const at = new Date().toISOString();
     await inPhoneTransaction(this.dataSource, p.senderKey, phone ?? rawPhone, async (m) => {
-      const locked = await m.getRepository(OutboxEntry).findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
+      const locked = await m
+        .getRepository(OutboxEntry)
+        .findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
       if (!locked || locked.doneAt) return;
       let note: string | null = null;
       if (phone && (await this.runtime.activeConversation(m, p.senderKey, phone))) {
@@ -156,18 +182,28 @@ export class ToolStartService {
             phone,
             rawPhone: rawPhone || '(no phone)',
             trigger: 'http_post',
-            event: { type: 'start_http', at, phone: phone ?? rawPhone, contact, startStepId: p.startStepId },
+            event: {
+              type: 'start_http',
+              at,
+              phone: phone ?? rawPhone,
+              contact,
+              startStepId: p.startStepId,
+            },
             keapCalls: calls,
           },
           out,
         );
       }
-      await m.getRepository(OutboxEntry).update({ id: outboxId }, { doneAt: new Date(), lastError: note });
+      await m
+        .getRepository(OutboxEntry)
+        .update({ id: outboxId }, { doneAt: new Date(), lastError: note });
     });
     await this.publisher.publish(out);
   }
 
   private async finish(outboxId: string, note: string): Promise<void> {
-    await this.dataSource.getRepository(OutboxEntry).update({ id: outboxId }, { doneAt: new Date(), lastError: note });
+    await this.dataSource
+      .getRepository(OutboxEntry)
+      .update({ id: outboxId }, { doneAt: new Date(), lastError: note });
   }
 }

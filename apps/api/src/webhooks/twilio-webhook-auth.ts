@@ -21,7 +21,9 @@ export class TwilioWebhookAuth {
 
   constructor(private readonly connections: TwilioConnectionService) {}
 
-  async forAccountSid(accountSid: string | undefined): Promise<{ accountId: string; authToken: string } | null> {
+  async forAccountSid(
+    accountSid: string | undefined,
+  ): Promise<{ accountId: string; authToken: string } | null> {
     if (!accountSid) return null;
     const hit = this.cache.get(accountSid);
     if (hit && hit.until > Date.now()) return hit;

@@ -46,7 +46,11 @@ export class TwilioWebhookHandler {
     };
   }
 
-  private async handle(route: 'sms' | 'status', req: WebhookRequest, res: ServerResponse): Promise<void> {
+  private async handle(
+    route: 'sms' | 'status',
+    req: WebhookRequest,
+    res: ServerResponse,
+  ): Promise<void> {
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
@@ -55,9 +59,16 @@ export class TwilioWebhookHandler {
       const accountId = await this.verify(originalUrl, params, req.headers['x-twilio-signature']);
       if (route === 'sms') {
         await this.inbound.receive(accountId, params);
-        res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(EMPTY_TWIML) }).end(EMPTY_TWIML);
+        res
+          .writeHead(200, {
+            'Content-Type': 'text/xml',
+            'Content-Length': Buffer.byteLength(EMPTY_TWIML),
+          })
+          .end(EMPTY_TWIML);
       } else {
-        const idempotencyKey = new URL(originalUrl, 'http://localhost').searchParams.get('idempotencyKey');
+        const idempotencyKey = new URL(originalUrl, 'http://localhost').searchParams.get(
+          'idempotencyKey',
+        );
         await this.delivery.record(accountId, params, idempotencyKey);
         res.writeHead(204).end();
       }
@@ -66,10 +77,18 @@ export class TwilioWebhookHandler {
     }
   }
 
-  private async verify(originalUrl: string, params: FormParams, signature: string | string[] | undefined): Promise<string> {
+  private async verify(
+    originalUrl: string,
+    params: FormParams,
+    signature: string | string[] | undefined,
+  ): Promise<string> {
     const auth = await this.auth.forAccountSid(params.AccountSid);
     const url = publicRequestUrl(this.config.PUBLIC_URL, originalUrl);
-    if (!auth || typeof signature !== 'string' || !isValidTwilioSignature(auth.authToken, url, params, signature)) {
+    if (
+      !auth ||
+      typeof signature !== 'string' ||
+      !isValidTwilioSignature(auth.authToken, url, params, signature)
+    ) {
       throw new InvalidWebhookSignatureError();
     }
     return auth.accountId;
@@ -78,21 +97,34 @@ export class TwilioWebhookHandler {
   /** The answers the app's exception filter gives, and a log line (never the body: it is a contact's text). */
   private answerFailure(res: ServerResponse, requestId: string, route: string, err: unknown): void {
     let status = 500;
-    let error = { code: 'internal', message: 'Something went wrong on our side. Please try again.' };
+    let error = {
+      code: 'internal',
+      message: 'Something went wrong on our side. Please try again.',
+    };
     if (err instanceof InvalidWebhookSignatureError) {
       status = err.status;
       error = { code: err.code, message: err.message };
       this.logger.warn(`twilio ${route} webhook refused (${err.code}) [request ${requestId}]`);
     } else if (err instanceof BodyTooLargeError) {
       status = 413;
-      error = { code: 'payload_too_large', message: 'The request body is too large for a Twilio webhook.' };
+      error = {
+        code: 'payload_too_large',
+        message: 'The request body is too large for a Twilio webhook.',
+      };
       this.logger.warn(`twilio ${route} webhook refused (too large) [request ${requestId}]`);
     } else {
-      this.logger.error(`twilio ${route} webhook failed [request ${requestId}]: ${err instanceof Error ? err.stack : String(err)}`);
+      this.logger.error(
+        `twilio ${route} webhook failed [request ${requestId}]: ${err instanceof Error ? err.stack : String(err)}`,
+      );
     }
     if (res.headersSent) return void res.end();
     const body = JSON.stringify({ error });
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    res
+      .writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+      })
+      .end(body);
   }
 }
 

@@ -1,4 +1,9 @@
-import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
+import {
+  DEMO_ACCOUNT_SID,
+  DEMO_AUTH_TOKEN,
+  DEMO_TENANT_ID,
+  SECOND_TENANT_ID,
+} from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { KeapDisconnectedError } from '../../src/keap-auth/keap-disconnected.error';
@@ -17,7 +22,10 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
   afterAll(() => api.close());
 
   const stored = async (accountId: string) => {
-    const [row] = await db.query('SELECT access_token_sealed a, refresh_token_sealed r, expires_at e FROM keap_connections WHERE account_id = $1', [accountId]);
+    const [row] = await db.query(
+      'SELECT access_token_sealed a, refresh_token_sealed r, expires_at e FROM keap_connections WHERE account_id = $1',
+      [accountId],
+    );
     const box = api.app.get(SecretBox);
     return { access: box.open(row.a), refresh: box.open(row.r), expiresAt: new Date(row.e) };
   };
@@ -26,7 +34,10 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     const before = await stored(a.accountId);
     expect(await tokens.accessTokenFor(a.accountId)).toBe(before.access);
-    await db.query("UPDATE keap_connections SET expires_at = now() + interval '1 minute' WHERE account_id = $1", [a.accountId]);
+    await db.query(
+      "UPDATE keap_connections SET expires_at = now() + interval '1 minute' WHERE account_id = $1",
+      [a.accountId],
+    );
     const got = await Promise.all([1, 2, 3, 4].map(() => tokens.accessTokenFor(a.accountId)));
     const after = await stored(a.accountId);
     expect(new Set(got)).toEqual(new Set([after.access]));
@@ -38,7 +49,10 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
   it('the scheduled job refreshes tokens that are about to expire', async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     const before = await stored(a.accountId);
-    await db.query("UPDATE keap_connections SET expires_at = now() + interval '2 minutes' WHERE account_id = $1", [a.accountId]);
+    await db.query(
+      "UPDATE keap_connections SET expires_at = now() + interval '2 minutes' WHERE account_id = $1",
+      [a.accountId],
+    );
     expect(await tokens.refreshDueTokens()).toBeGreaterThanOrEqual(1);
     expect((await stored(a.accountId)).refresh).not.toBe(before.refresh);
   });
@@ -46,7 +60,10 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
   it('refreshes on a 401 and retries: the picker still loads', async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     const box = api.app.get(SecretBox);
-    await db.query('UPDATE keap_connections SET access_token_sealed = $2 WHERE account_id = $1', [a.accountId, box.seal('no-longer-valid-token')]);
+    await db.query('UPDATE keap_connections SET access_token_sealed = $2 WHERE account_id = $1', [
+      a.accountId,
+      box.seal('no-longer-valid-token'),
+    ]);
     const res = await a.agent.get('/api/keap/tags?refresh=1').expect(200);
     expect(res.body.tags.map((t: { name: string }) => t.name)).toContain('Interested');
     expect((await stored(a.accountId)).access).not.toBe('no-longer-valid-token');
@@ -56,7 +73,9 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     const b = await api.signIn(SECOND_TENANT_ID);
     const fields = await a.agent.get('/api/keap/fields').expect(200);
-    expect(fields.body.fields).toContainEqual(expect.objectContaining({ key: 'FirstName', custom: false }));
+    expect(fields.body.fields).toContainEqual(
+      expect.objectContaining({ key: 'FirstName', custom: false }),
+    );
     expect(fields.body.fields.some((f: { custom: boolean }) => f.custom)).toBe(true);
     await a.agent.get('/api/keap/tags?refresh=1').expect(200);
     const calls = () => JSON.stringify(api.sandbox.keap.callCounts());
@@ -64,7 +83,11 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     await a.agent.get('/api/keap/tags').expect(200);
     await a.agent.get('/api/keap/fields').expect(200);
     expect(calls()).toBe(before);
-    const created = await a.agent.post('/api/keap/tags').set('x-csrf-token', a.csrf).send({ name: 'From the console' }).expect(201);
+    const created = await a.agent
+      .post('/api/keap/tags')
+      .set('x-csrf-token', a.csrf)
+      .send({ name: 'From the console' })
+      .expect(201);
     expect(created.body).toMatchObject({ name: 'From the console', id: expect.any(Number) });
     const again = await a.agent.get('/api/keap/tags').expect(200);
     expect(again.body.tags.map((t: { name: string }) => t.name)).toContain('From the console');
@@ -76,10 +99,15 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
   it('a revoked grant shows the account as disconnected, with a reason', async () => {
     const b = await api.signIn(SECOND_TENANT_ID);
     api.sandbox.keap.revokeGrants({ tenantId: SECOND_TENANT_ID });
-    await db.query("UPDATE keap_connections SET expires_at = now() WHERE account_id = $1", [b.accountId]);
+    await db.query('UPDATE keap_connections SET expires_at = now() WHERE account_id = $1', [
+      b.accountId,
+    ]);
     await expect(tokens.accessTokenFor(b.accountId)).rejects.toBeInstanceOf(KeapDisconnectedError);
     const session = await b.agent.get('/api/session').expect(200);
-    expect(session.body.account).toMatchObject({ status: 'disconnected', statusReason: expect.stringMatching(/revoked/) });
+    expect(session.body.account).toMatchObject({
+      status: 'disconnected',
+      statusReason: expect.stringMatching(/revoked/),
+    });
     expect(session.body.keap.connected).toBe(false);
     // Connecting Keap again brings it back.
     await api.signIn(SECOND_TENANT_ID);
@@ -94,23 +122,50 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       .send({ accountSid: DEMO_ACCOUNT_SID, authToken: 'wrong-token' })
       .expect(400);
     expect(res.body.error.code).toBe('twilio_credentials_rejected');
-    expect((await a.agent.get('/api/session')).body.twilio).toEqual({ connected: false, accountSid: null });
+    expect((await a.agent.get('/api/session')).body.twilio).toEqual({
+      connected: false,
+      accountSid: null,
+    });
   });
 
   it('connects Twilio, lists senders, finds and buys a number pointed at this app', async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
-    await a.agent.put('/api/twilio/connection').set('x-csrf-token', a.csrf).send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN }).expect(200);
-    expect((await a.agent.get('/api/session')).body.twilio).toEqual({ connected: true, accountSid: DEMO_ACCOUNT_SID });
+    await a.agent
+      .put('/api/twilio/connection')
+      .set('x-csrf-token', a.csrf)
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN })
+      .expect(200);
+    expect((await a.agent.get('/api/session')).body.twilio).toEqual({
+      connected: true,
+      accountSid: DEMO_ACCOUNT_SID,
+    });
     const senders = await a.agent.get('/api/twilio/senders').expect(200);
     expect(senders.body.phoneNumbers.length).toBeGreaterThan(0);
-    expect(senders.body.messagingServices[0]).toMatchObject({ sid: expect.stringMatching(/^MG/), stickySender: expect.any(Boolean) });
-    const available = await a.agent.get('/api/twilio/available-numbers?country=US&type=local').expect(200);
+    expect(senders.body.messagingServices[0]).toMatchObject({
+      sid: expect.stringMatching(/^MG/),
+      stickySender: expect.any(Boolean),
+    });
+    const available = await a.agent
+      .get('/api/twilio/available-numbers?country=US&type=local')
+      .expect(200);
     const pick = available.body.numbers[0].phoneNumber as string;
-    const bought = await a.agent.post('/api/twilio/numbers').set('x-csrf-token', a.csrf).send({ phoneNumber: pick }).expect(201);
-    expect(bought.body).toMatchObject({ phoneNumber: pick, smsUrl: 'http://api.test.local/hooks/twilio/sms', connected: true });
+    const bought = await a.agent
+      .post('/api/twilio/numbers')
+      .set('x-csrf-token', a.csrf)
+      .send({ phoneNumber: pick })
+      .expect(201);
+    expect(bought.body).toMatchObject({
+      phoneNumber: pick,
+      smsUrl: 'http://api.test.local/hooks/twilio/sms',
+      connected: true,
+    });
     // The same Twilio account cannot be connected to another Keap app.
     const b = await api.signIn(SECOND_TENANT_ID);
-    await b.agent.put('/api/twilio/connection').set('x-csrf-token', b.csrf).send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN }).expect(400);
+    await b.agent
+      .put('/api/twilio/connection')
+      .set('x-csrf-token', b.csrf)
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN })
+      .expect(400);
     expect(api.logLines()).not.toContain(DEMO_AUTH_TOKEN);
   });
 });

@@ -12,31 +12,47 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
   afterEach(() => api.sandbox.keap.failNextCalls(0));
 
   /** Keap's next `count` REST calls answer 503, through the sandbox's control API. */
-  const keapDown = (count = 50) => request(api.sandbox.app).post('/sandbox/keap/faults').send({ count, status: 503 }).expect(200);
+  const keapDown = (count = 50) =>
+    request(api.sandbox.app).post('/sandbox/keap/faults').send({ count, status: 503 }).expect(200);
 
-  it.each(['fields', 'tags'])('a Keap outage on the %s picker with nothing cached answers 503 keap_unavailable', async (picker) => {
-    const a = await api.signIn(DEMO_TENANT_ID);
-    await keapDown();
-    const res = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(503);
-    expect(res.body.error).toEqual({ code: 'keap_unavailable', message: expect.stringMatching(/Keap did not answer.*try again in a minute/) });
-    expect(res.headers['retry-after']).toBe('60');
-  });
+  it.each(['fields', 'tags'])(
+    'a Keap outage on the %s picker with nothing cached answers 503 keap_unavailable',
+    async (picker) => {
+      const a = await api.signIn(DEMO_TENANT_ID);
+      await keapDown();
+      const res = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(503);
+      expect(res.body.error).toEqual({
+        code: 'keap_unavailable',
+        message: expect.stringMatching(/Keap did not answer.*try again in a minute/),
+      });
+      expect(res.headers['retry-after']).toBe('60');
+    },
+  );
 
-  it.each(['fields', 'tags'])('a Keap outage on a refresh of the %s picker serves the last known list, marked stale', async (picker) => {
-    const a = await api.signIn(DEMO_TENANT_ID);
-    const fresh = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200);
-    expect(fresh.body.stale).toBeUndefined();
-    await keapDown();
-    const res = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200);
-    expect(res.body).toEqual({ [picker]: fresh.body[picker], stale: true });
-    api.sandbox.keap.failNextCalls(0);
-    expect((await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200)).body.stale).toBeUndefined();
-  });
+  it.each(['fields', 'tags'])(
+    'a Keap outage on a refresh of the %s picker serves the last known list, marked stale',
+    async (picker) => {
+      const a = await api.signIn(DEMO_TENANT_ID);
+      const fresh = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200);
+      expect(fresh.body.stale).toBeUndefined();
+      await keapDown();
+      const res = await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200);
+      expect(res.body).toEqual({ [picker]: fresh.body[picker], stale: true });
+      api.sandbox.keap.failNextCalls(0);
+      expect(
+        (await a.agent.get(`/api/keap/${picker}?refresh=1`).expect(200)).body.stale,
+      ).toBeUndefined();
+    },
+  );
 
   it('"create tag" during an outage answers 503 and creates nothing', async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     await keapDown();
-    const res = await a.agent.post('/api/keap/tags').set('x-csrf-token', a.csrf).send({ name: 'Made in an outage' }).expect(503);
+    const res = await a.agent
+      .post('/api/keap/tags')
+      .set('x-csrf-token', a.csrf)
+      .send({ name: 'Made in an outage' })
+      .expect(503);
     expect(res.body.error.code).toBe('keap_unavailable');
     api.sandbox.keap.failNextCalls(0);
     const tags = await a.agent.get('/api/keap/tags?refresh=1').expect(200);
@@ -48,33 +64,67 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
     let toolId: string;
     beforeAll(async () => {
       b = await api.signIn(SECOND_TENANT_ID);
-      const created = await b.agent.post('/api/tools').set('x-csrf-token', b.csrf).send({ name: 'Colour survey' }).expect(201);
+      const created = await b.agent
+        .post('/api/tools')
+        .set('x-csrf-token', b.csrf)
+        .send({ name: 'Colour survey' })
+        .expect(201);
       toolId = created.body.id;
-      await b.agent.put(`/api/tools/${toolId}`).set('x-csrf-token', b.csrf).send({ draft: aPublishableTool(), draftRevision: 1 }).expect(200);
-      await b.agent.post(`/api/tools/${toolId}/enabled`).set('x-csrf-token', b.csrf).send({ enabled: false }).expect(200);
+      await b.agent
+        .put(`/api/tools/${toolId}`)
+        .set('x-csrf-token', b.csrf)
+        .send({ draft: aPublishableTool(), draftRevision: 1 })
+        .expect(200);
+      await b.agent
+        .post(`/api/tools/${toolId}/enabled`)
+        .set('x-csrf-token', b.csrf)
+        .send({ enabled: false })
+        .expect(200);
       api.sandbox.keap.revokeGrants({ tenantId: SECOND_TENANT_ID });
     });
 
     it('a picker answers 409 keap_disconnected telling the user to connect Keap again', async () => {
       const res = await b.agent.get('/api/keap/tags?refresh=1').expect(409);
-      expect(res.body.error).toEqual({ code: 'keap_disconnected', message: expect.stringMatching(/Connect Keap again/) });
+      expect(res.body.error).toEqual({
+        code: 'keap_disconnected',
+        message: expect.stringMatching(/Connect Keap again/),
+      });
     });
 
     it('the session shows the account as disconnected with the reason', async () => {
       await b.agent.get('/api/keap/fields?refresh=1').expect(409);
       const session = await b.agent.get('/api/session').expect(200);
-      expect(session.body.account).toEqual(expect.objectContaining({ status: 'disconnected', statusReason: expect.stringMatching(/revoked/) }));
+      expect(session.body.account).toEqual(
+        expect.objectContaining({
+          status: 'disconnected',
+          statusReason: expect.stringMatching(/revoked/),
+        }),
+      );
       expect(session.body.keap.connected).toBe(false);
     });
 
     it('publishing or enabling its tools answers 409 with the reason; disabling still works', async () => {
       await b.agent.get('/api/keap/tags?refresh=1').expect(409);
-      const publish = await b.agent.post(`/api/tools/${toolId}/publish`).set('x-csrf-token', b.csrf).expect(409);
-      expect(publish.body.error).toEqual({ code: 'keap_disconnected', message: expect.stringMatching(/revoked.*Connect Keap again/) });
+      const publish = await b.agent
+        .post(`/api/tools/${toolId}/publish`)
+        .set('x-csrf-token', b.csrf)
+        .expect(409);
+      expect(publish.body.error).toEqual({
+        code: 'keap_disconnected',
+        message: expect.stringMatching(/revoked.*Connect Keap again/),
+      });
       await b.agent.get(`/api/tools/${toolId}/versions`).expect(200, { versions: [] });
-      const enable = await b.agent.post(`/api/tools/${toolId}/enabled`).set('x-csrf-token', b.csrf).send({ enabled: true }).expect(409);
+      const enable = await b.agent
+        .post(`/api/tools/${toolId}/enabled`)
+        .set('x-csrf-token', b.csrf)
+        .send({ enabled: true })
+        .expect(409);
       expect(enable.body.error.code).toBe('keap_disconnected');
-      const disable = await b.agent.post(`/api/tools/${toolId}/enabled`).set('x-csrf-token', b.csrf).send({ enabled: false }).expect(200);
+      const disable = await b.agent
+        .post(`/api/tools/${toolId}/enabled`)
+        .set('x-csrf-token', b.csrf)
+        .send({ enabled: false })
+        .expect(200);
       expect(disable.body.enabled).toBe(false);
     });
 

@@ -1,4 +1,9 @@
-import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, DEMO_MESSAGING_SERVICE_SID, DEMO_TENANT_ID } from '@sms-seq/sandbox';
+import {
+  DEMO_ACCOUNT_SID,
+  DEMO_AUTH_TOKEN,
+  DEMO_MESSAGING_SERVICE_SID,
+  DEMO_TENANT_ID,
+} from '@sms-seq/sandbox';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool } from './support/tool-builder';
 
@@ -6,20 +11,35 @@ describe('publishing a tool whose sender is a messaging service', () => {
   let api: ConfigApi;
   let a: Browser;
   const service = () => api.sandbox.twilio.services.get(DEMO_MESSAGING_SERVICE_SID)!;
-  const post = (url: string, body?: object) => a.agent.post(url).set('x-csrf-token', a.csrf).send(body);
+  const post = (url: string, body?: object) =>
+    a.agent.post(url).set('x-csrf-token', a.csrf).send(body);
 
   /** A draft tool sending through `messagingServiceSid`. */
-  const aServiceTool = async (keyword: string, messagingServiceSid = DEMO_MESSAGING_SERVICE_SID) => {
+  const aServiceTool = async (
+    keyword: string,
+    messagingServiceSid = DEMO_MESSAGING_SERVICE_SID,
+  ) => {
     const created = await post('/api/tools', { name: keyword }).expect(201);
-    const draft = { ...aPublishableTool(keyword, keyword), sender: { kind: 'messaging_service', messagingServiceSid } };
-    await a.agent.put(`/api/tools/${created.body.id}`).set('x-csrf-token', a.csrf).send({ draft, draftRevision: 1 }).expect(200);
+    const draft = {
+      ...aPublishableTool(keyword, keyword),
+      sender: { kind: 'messaging_service', messagingServiceSid },
+    };
+    await a.agent
+      .put(`/api/tools/${created.body.id}`)
+      .set('x-csrf-token', a.csrf)
+      .send({ draft, draftRevision: 1 })
+      .expect(200);
     return created.body.id as string;
   };
 
   beforeAll(async () => {
     api = await startConfigApi();
     a = await api.signIn(DEMO_TENANT_ID);
-    await a.agent.put('/api/twilio/connection').set('x-csrf-token', a.csrf).send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN }).expect(200);
+    await a.agent
+      .put('/api/twilio/connection')
+      .set('x-csrf-token', a.csrf)
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN })
+      .expect(200);
   });
   afterAll(() => api.close());
 
@@ -43,7 +63,12 @@ describe('publishing a tool whose sender is a messaging service', () => {
       const id = await aServiceTool('NOSTICKY');
       const published = await post(`/api/tools/${id}/publish`).expect(201);
       expect(published.body.warnings).toEqual([
-        expect.objectContaining({ path: ['sender'], severity: 'warning', code: 'sticky_sender_off', message: expect.stringMatching(/Turn on Sticky Sender/) }),
+        expect.objectContaining({
+          path: ['sender'],
+          severity: 'warning',
+          code: 'sticky_sender_off',
+          message: expect.stringMatching(/Turn on Sticky Sender/),
+        }),
       ]);
     } finally {
       service().stickySender = true;
@@ -53,6 +78,11 @@ describe('publishing a tool whose sender is a messaging service', () => {
   it('publishes, with a warning, when Twilio does not know the service', async () => {
     const id = await aServiceTool('MISSING', 'MG99999999999999999999999999999999');
     const published = await post(`/api/tools/${id}/publish`).expect(201);
-    expect(published.body.warnings).toEqual([expect.objectContaining({ code: 'sender_not_connected', message: expect.stringMatching(/MG9{32}.*publish again/) })]);
+    expect(published.body.warnings).toEqual([
+      expect.objectContaining({
+        code: 'sender_not_connected',
+        message: expect.stringMatching(/MG9{32}.*publish again/),
+      }),
+    ]);
   });
 });

@@ -23,14 +23,29 @@ describe('OpenAPI document', () => {
 
   it("carries the engine's tool definition schema and the tools endpoints refer to it", () => {
     const schemas = generated.components.schemas;
-    expect(schemas.ToolDefinition).toMatchObject({ type: 'object', required: expect.arrayContaining(['name', 'steps', 'sender']) });
-    expect(schemas.ToolDefinition.properties.startMode.enum).toEqual(['keyword_or_http', 'http_only']);
+    expect(schemas.ToolDefinition).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['name', 'steps', 'sender']),
+    });
+    expect(schemas.ToolDefinition.properties.startMode.enum).toEqual([
+      'keyword_or_http',
+      'http_only',
+    ]);
     const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
     const paths = generated.paths;
-    expect(paths['/api/tools/{id}'].put.requestBody.content['application/json'].schema.properties.draft).toEqual(ref('ToolDefinitionInput'));
-    expect(paths['/api/tools/{id}'].get.responses['200'].content['application/json'].schema).toEqual(ref('ToolDetail'));
-    expect(paths['/api/tools/import'].post.requestBody.content['application/json'].schema.properties.definition).toEqual(ref('ToolDefinitionInput'));
-    expect(paths['/api/tools/{id}/export'].get.responses['200'].content['application/json'].schema).toEqual(ref('ToolDefinition'));
+    expect(
+      paths['/api/tools/{id}'].put.requestBody.content['application/json'].schema.properties.draft,
+    ).toEqual(ref('ToolDefinitionInput'));
+    expect(
+      paths['/api/tools/{id}'].get.responses['200'].content['application/json'].schema,
+    ).toEqual(ref('ToolDetail'));
+    expect(
+      paths['/api/tools/import'].post.requestBody.content['application/json'].schema.properties
+        .definition,
+    ).toEqual(ref('ToolDefinitionInput'));
+    expect(
+      paths['/api/tools/{id}/export'].get.responses['200'].content['application/json'].schema,
+    ).toEqual(ref('ToolDefinition'));
     expect(schemas.ToolDetail.properties.draft).toEqual(ref('ToolDefinition'));
   });
 });

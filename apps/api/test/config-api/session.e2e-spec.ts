@@ -28,12 +28,18 @@ describe('Connect Keap and the console session', () => {
     const agent = api.anonymous();
     const connect = await agent.get('/api/keap/connect').expect(302);
     const q = Object.fromEntries(new URL(connect.headers.location as string).searchParams);
-    expect(q).toMatchObject({ client_id: 'sandbox-keap-client-id', response_type: 'code', redirect_uri: 'http://api.test.local/api/keap/callback' });
+    expect(q).toMatchObject({
+      client_id: 'sandbox-keap-client-id',
+      response_type: 'code',
+      redirect_uri: 'http://api.test.local/api/keap/callback',
+    });
     const allow = await request(api.sandbox.app)
       .post('/app/oauth/authorize')
       .type('form')
       .send({ ...q, tenant_id: DEMO_TENANT_ID, decision: 'allow' });
-    const done = await agent.get(`/api/keap/callback${new URL(allow.headers.location as string).search}`).expect(302);
+    const done = await agent
+      .get(`/api/keap/callback${new URL(allow.headers.location as string).search}`)
+      .expect(302);
     const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
     expect(cookies.find((c) => c.startsWith('sms_session='))).toMatch(/HttpOnly/i);
     expect(cookies.find((c) => c.startsWith('sms_session='))).toMatch(/SameSite=Lax/i);
@@ -45,13 +51,20 @@ describe('Connect Keap and the console session', () => {
     const attacker = api.anonymous();
     const connect = await attacker.get('/api/keap/connect').expect(302);
     const q = Object.fromEntries(new URL(connect.headers.location as string).searchParams);
-    const allow = await request(api.sandbox.app).post('/app/oauth/authorize').type('form').send({ ...q, tenant_id: DEMO_TENANT_ID, decision: 'allow' });
+    const allow = await request(api.sandbox.app)
+      .post('/app/oauth/authorize')
+      .type('form')
+      .send({ ...q, tenant_id: DEMO_TENANT_ID, decision: 'allow' });
     const back = new URL(allow.headers.location as string);
     const res = await victim.get(`/api/keap/callback${back.search}`).expect(302);
     expect(res.headers.location).toBe('http://console.test.local/?error=oauth_state_mismatch');
     await victim.get('/api/session').expect(401);
     // A made-up state is refused too.
-    const forged = await attacker.get(`/api/keap/callback?code=${back.searchParams.get('code')}&state=forged-state-forged-state-forged`).expect(302);
+    const forged = await attacker
+      .get(
+        `/api/keap/callback?code=${back.searchParams.get('code')}&state=forged-state-forged-state-forged`,
+      )
+      .expect(302);
     expect(forged.headers.location).toContain('error=oauth_state_mismatch');
   });
 
@@ -59,8 +72,13 @@ describe('Connect Keap and the console session', () => {
     const agent = api.anonymous();
     const connect = await agent.get('/api/keap/connect').expect(302);
     const q = Object.fromEntries(new URL(connect.headers.location as string).searchParams);
-    const deny = await request(api.sandbox.app).post('/app/oauth/authorize').type('form').send({ ...q, decision: 'deny' });
-    const res = await agent.get(`/api/keap/callback${new URL(deny.headers.location as string).search}`).expect(302);
+    const deny = await request(api.sandbox.app)
+      .post('/app/oauth/authorize')
+      .type('form')
+      .send({ ...q, decision: 'deny' });
+    const res = await agent
+      .get(`/api/keap/callback${new URL(deny.headers.location as string).search}`)
+      .expect(302);
     expect(res.headers.location).toBe('http://console.test.local/?error=keap_access_denied');
   });
 

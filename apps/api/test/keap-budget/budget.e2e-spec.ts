@@ -4,7 +4,12 @@ import { readsAndWrites } from '../../src/keap-budget/keap-call-kinds';
 import { RedisKeapBudget } from '../../src/keap-budget/redis-keap-budget';
 import { SessionStore } from '../../src/session/session.store';
 import { aKeapContact, aPhone, aPublishedTool, aTool } from '../runtime/builders';
-import { eventually, startRuntime, whenIdle, type RuntimeHarness } from '../runtime/runtime-harness';
+import {
+  eventually,
+  startRuntime,
+  whenIdle,
+  type RuntimeHarness,
+} from '../runtime/runtime-harness';
 import { startTestApp } from '../support/test-app';
 import { aCustomer } from './budget-builders';
 
@@ -41,7 +46,14 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
   let second: { app: INestApplication; url: string };
   const grants: Grant[] = [];
   let seq = 0;
-  const accounts: { accountId: string; tenantId: string; tool: { toolId: string; secret: string }; tagId: number; number: string; phones: string[] }[] = [];
+  const accounts: {
+    accountId: string;
+    tenantId: string;
+    tool: { toolId: string; secret: string };
+    tagId: number;
+    number: string;
+    phones: string[];
+  }[] = [];
 
   /** Logs every grant of an instance's budget (ask time, grant time, order), for the fairness measure. */
   const recordGrants = (app: INestApplication): void => {
@@ -50,7 +62,14 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     jest.spyOn(budget, 'acquire').mockImplementation(async (ctx) => {
       const askedAt = performance.timeOrigin + performance.now();
       await acquire(ctx);
-      grants.push({ accountId: ctx.accountId, kind: ctx.kind, priority: ctx.priority, askedAt, grantedAt: performance.timeOrigin + performance.now(), seq: seq++ });
+      grants.push({
+        accountId: ctx.accountId,
+        kind: ctx.kind,
+        priority: ctx.priority,
+        askedAt,
+        grantedAt: performance.timeOrigin + performance.now(),
+        seq: seq++,
+      });
     });
   };
 
@@ -67,14 +86,22 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     };
     h = await startRuntime(budgetEnv);
     second = await h.anotherInstance();
-    await request(h.sandboxUrl).put('/sandbox/keap/quotas').send({ appPerSecond: PER_SECOND, appPerMinute: PER_MINUTE }).expect(200);
+    await request(h.sandboxUrl)
+      .put('/sandbox/keap/quotas')
+      .send({ appPerSecond: PER_SECOND, appPerMinute: PER_MINUTE })
+      .expect(200);
     recordGrants(h.t.app);
     recordGrants(second.app);
 
     for (let i = 0; i < 1 + SMALL_ACCOUNTS; i++) {
       const tenantId = `budget${i}`;
-      const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms`, tenantId });
-      const tagId = Number(h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id);
+      const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+        smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+        tenantId,
+      });
+      const tagId = Number(
+        h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
+      );
       const tool = await aPublishedTool(
         h.ds,
         accountId,
@@ -92,7 +119,9 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
               // One reply ends it: save the answer, tag it, finish.
               next: {
                 kind: 'decide',
-                conditions: [{ id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null }],
+                conditions: [
+                  { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
+                ],
                 fallbackStepId: null,
               },
             },
@@ -116,14 +145,22 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
       for (let n = 0; n < (account === big ? BIG : SMALL); n++) {
         const phone = aPhone();
         account.phones.push(phone);
-        starts.push({ account, phone, contactId: aKeapContact(h.sandbox, { firstName: `C${n}`, phone }, account.tenantId) });
+        starts.push({
+          account,
+          phone,
+          contactId: aKeapContact(h.sandbox, { firstName: `C${n}`, phone }, account.tenantId),
+        });
       }
     }
     const servers = [h.t.app.getHttpServer(), second.app.getHttpServer()];
     const t0 = Date.now();
     await Promise.all(
       starts.map(({ account, contactId }, i) =>
-        request(servers[i % 2]).post(`/hooks/tools/${account.tool.toolId}/${account.tool.secret}`).type('form').send({ contactId: String(contactId) }).expect(202),
+        request(servers[i % 2])
+          .post(`/hooks/tools/${account.tool.toolId}/${account.tool.secret}`)
+          .type('form')
+          .send({ contactId: String(contactId) })
+          .expect(202),
       ),
     );
 
@@ -140,15 +177,23 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
             }
           }
         }
-        const [{ open, n }] = await h.ds.query(`SELECT count(*) FILTER (WHERE ended_at IS NULL)::int AS open, count(*)::int AS n FROM conversations`);
+        const [{ open, n }] = await h.ds.query(
+          `SELECT count(*) FILTER (WHERE ended_at IS NULL)::int AS open, count(*)::int AS n FROM conversations`,
+        );
         return n === all.length && open === 0 && replied.size === all.length;
       },
       'every conversation to end',
       150_000,
     ).catch(async (err: Error) => {
       // Say where it stood: which conversations are stuck, what Keap and the budget saw.
-      const state = await h.ds.query(`SELECT account_id, status, current_step_id, count(*)::int AS n FROM conversations GROUP BY 1, 2, 3`);
-      const outbox = await h.ds.query(`SELECT kind, count(*)::int AS n, max(attempts) AS attempts, max(last_error) AS error FROM outbox WHERE done_at IS NULL GROUP BY kind`).catch((e: Error) => e.message);
+      const state = await h.ds.query(
+        `SELECT account_id, status, current_step_id, count(*)::int AS n FROM conversations GROUP BY 1, 2, 3`,
+      );
+      const outbox = await h.ds
+        .query(
+          `SELECT kind, count(*)::int AS n, max(attempts) AS attempts, max(last_error) AS error FROM outbox WHERE done_at IS NULL GROUP BY kind`,
+        )
+        .catch((e: Error) => e.message);
       throw new Error(
         `${err.message}\n${JSON.stringify({ replied: replied.size, of: all.length, state, outbox, keap: h.sandbox.keap.callCounts(), budget: await h.t.app.get(RedisKeapBudget).getReport() }, null, 1)}`,
       );
@@ -162,8 +207,15 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     expect(keapCalls.throttled).toBe(0);
 
     // 2. Every conversation finished, with the texts it should have.
-    for (const phone of all) expect(h.textsTo(phone)).toEqual([expect.stringMatching(/^Hi C\d+, favourite colour\?$/)]);
-    const rows: { account_id: string; status: string; keap_calls: Record<string, number>; replies: number; ended_at: Date }[] = await h.ds.query(
+    for (const phone of all)
+      expect(h.textsTo(phone)).toEqual([expect.stringMatching(/^Hi C\d+, favourite colour\?$/)]);
+    const rows: {
+      account_id: string;
+      status: string;
+      keap_calls: Record<string, number>;
+      replies: number;
+      ended_at: Date;
+    }[] = await h.ds.query(
       `SELECT c.account_id, c.status, c.keap_calls, c.ended_at,
               (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in') AS replies
          FROM conversations c`,
@@ -184,26 +236,38 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
       expect(row.keap_calls['tags.apply']).toBe(1);
     }
     // ...and the tallies account for what Keap saw: nothing was called outside a conversation.
-    const tallied = rows.reduce((sum, r) => sum + Object.values(r.keap_calls).reduce((a, b) => a + b, 0), 0);
+    const tallied = rows.reduce(
+      (sum, r) => sum + Object.values(r.keap_calls).reduce((a, b) => a + b, 0),
+      0,
+    );
     expect(keapCalls.total).toBe(tallied);
     // Every call went through the budget of one of the two instances.
     expect(grants).toHaveLength(tallied);
-    expect(new Set(grants.map((g) => g.accountId))).toEqual(new Set(accounts.map((a) => a.accountId)));
+    expect(new Set(grants.map((g) => g.accountId))).toEqual(
+      new Set(accounts.map((a) => a.accountId)),
+    );
 
     // 4. Fairness: bounded overtaking for every call of every small account.
     const smallIds = new Set(small.map((a) => a.accountId));
     let worst = 0;
     for (const g of grants.filter((x) => smallIds.has(x.accountId))) {
       // Same priority only: interactive work of any account goes ahead of background work by design.
-      const sameLane = (x: Grant) => x.priority === g.priority && x.seq < g.seq && x.grantedAt > g.askedAt;
+      const sameLane = (x: Grant) =>
+        x.priority === g.priority && x.seq < g.seq && x.grantedAt > g.askedAt;
       const bigDuring = grants.filter((x) => x.accountId === big.accountId && sameLane(x)).length;
-      const ownAhead = grants.filter((x) => x.accountId === g.accountId && x.askedAt < g.askedAt && sameLane(x)).length;
+      const ownAhead = grants.filter(
+        (x) => x.accountId === g.accountId && x.askedAt < g.askedAt && sameLane(x),
+      ).length;
       worst = Math.max(worst, bigDuring - ownAhead);
       expect(bigDuring).toBeLessThanOrEqual(ownAhead + 1 + MEASURE_NOISE);
     }
     // The small accounts were done long before the burst: each one's last conversation ended
     // before the big account's median one.
-    const endsOf = (accountId: string) => rows.filter((r) => r.account_id === accountId).map((r) => r.ended_at.getTime()).sort((a, b) => a - b);
+    const endsOf = (accountId: string) =>
+      rows
+        .filter((r) => r.account_id === accountId)
+        .map((r) => r.ended_at.getTime())
+        .sort((a, b) => a - b);
     const bigEnds = endsOf(big.accountId);
     const bigMedian = bigEnds[Math.floor(bigEnds.length / 2)]!;
     for (const a of small) expect(Math.max(...endsOf(a.accountId))).toBeLessThan(bigMedian);
@@ -212,7 +276,10 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     const sessions = h.t.app.get(SessionStore);
     const asAccount = async (accountId: string) => {
       const { id } = await sessions.create(accountId);
-      return request(h.t.app.getHttpServer()).get('/api/keap/budget').set('Cookie', `sms_session=${id}`).expect(200);
+      return request(h.t.app.getHttpServer())
+        .get('/api/keap/budget')
+        .set('Cookie', `sms_session=${id}`)
+        .expect(200);
     };
     const bigReport = (await asAccount(big.accountId)).body as BudgetBody;
     const smallReport = (await asAccount(small[0]!.accountId)).body as BudgetBody;
@@ -227,7 +294,11 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     expect(smallReport.perConversation.writes.max).toBeLessThanOrEqual(2);
     expect(smallReport.perConversation.byKind['contacts.get']).toEqual({ average: 1, max: 1 });
     expect(smallReport.app.second.limit).toBe(PER_SECOND);
-    expect(smallReport.app.minute).toEqual({ limit: PER_MINUTE, used: expect.any(Number), left: expect.any(Number) });
+    expect(smallReport.app.minute).toEqual({
+      limit: PER_MINUTE,
+      used: expect.any(Number),
+      left: expect.any(Number),
+    });
     for (const other of accounts.filter((a) => a.accountId !== small[0]!.accountId)) {
       expect(JSON.stringify(smallReport)).not.toContain(other.accountId);
     }
@@ -238,7 +309,9 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     expect(metrics.text).toMatch(/^keap_budget_left\{window="minute"\} \d+$/m);
     expect(metrics.text).toMatch(/^keap_budget_waiting\{priority="interactive"\} 0$/m);
     expect(metrics.text).toMatch(/^keap_throttled_total 0$/m);
-    const getCalls = Number(/^keap_calls_total\{kind="contacts.get"\} (\d+)$/m.exec(metrics.text)?.[1]);
+    const getCalls = Number(
+      /^keap_calls_total\{kind="contacts.get"\} (\d+)$/m.exec(metrics.text)?.[1],
+    );
     expect(getCalls).toBe(grants.filter((g) => g.kind === 'contacts.get').length);
     for (const a of accounts) expect(metrics.text).not.toContain(a.accountId);
 
@@ -285,5 +358,10 @@ interface PerConversation {
 interface BudgetBody {
   app: { second: Window; minute: Window; day: Window; pausedForMs: number };
   account: { total: number; calls: Record<string, number> };
-  perConversation: { conversations: number; reads: PerConversation; writes: PerConversation; byKind: Record<string, PerConversation> };
+  perConversation: {
+    conversations: number;
+    reads: PerConversation;
+    writes: PerConversation;
+    byKind: Record<string, PerConversation>;
+  };
 }

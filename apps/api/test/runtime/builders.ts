@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { toolDefinitionSchema, type ToolDefinition, type ToolDefinitionInput } from '@sms-seq/engine';
+import {
+  toolDefinitionSchema,
+  type ToolDefinition,
+  type ToolDefinitionInput,
+} from '@sms-seq/engine';
 import type { Sandbox } from '@sms-seq/sandbox';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
@@ -17,7 +21,11 @@ export async function aConnectedAccount(
 ): Promise<{ accountId: string }> {
   const tenantId = options.tenantId ?? 'sb101';
   const redirectUri = 'http://127.0.0.1/callback';
-  const code = sandbox.keap.issueAuthorizationCode({ clientId: 'sandbox-keap-client-id', redirectUri, tenantId });
+  const code = sandbox.keap.issueAuthorizationCode({
+    clientId: 'sandbox-keap-client-id',
+    redirectUri,
+    tenantId,
+  });
   const tokens = sandbox.keap.exchangeToken({
     grant_type: 'authorization_code',
     code,
@@ -26,19 +34,24 @@ export async function aConnectedAccount(
     client_secret: 'sandbox-keap-client-secret',
   });
   const box = new SecretBox(secretsKey);
-  const [account] = await ds.query(`INSERT INTO accounts (keap_app_name, name) VALUES ($1, 'Test') RETURNING id`, [
-    `${tenantId}-${randomBytes(3).toString('hex')}`,
-  ]);
+  const [account] = await ds.query(
+    `INSERT INTO accounts (keap_app_name, name) VALUES ($1, 'Test') RETURNING id`,
+    [`${tenantId}-${randomBytes(3).toString('hex')}`],
+  );
   const accountId: string = account.id;
   await ds.query(
     `INSERT INTO keap_connections (account_id, access_token_sealed, refresh_token_sealed, expires_at) VALUES ($1, $2, $3, $4)`,
-    [accountId, box.seal(tokens.access_token), box.seal(tokens.refresh_token), new Date(Date.now() + tokens.expires_in * 1000)],
+    [
+      accountId,
+      box.seal(tokens.access_token),
+      box.seal(tokens.refresh_token),
+      new Date(Date.now() + tokens.expires_in * 1000),
+    ],
   );
-  await ds.query(`INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`, [
-    accountId,
-    DEMO_ACCOUNT_SID,
-    box.seal(DEMO_AUTH_TOKEN),
-  ]);
+  await ds.query(
+    `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
+    [accountId, DEMO_ACCOUNT_SID, box.seal(DEMO_AUTH_TOKEN)],
+  );
   for (const number of sandbox.twilio.numbers.values()) number.smsUrl = options.smsUrl;
   return { accountId };
 }
@@ -54,12 +67,28 @@ export function aTool(input: Partial<ToolDefinitionInput> = {}): ToolDefinition 
 }
 
 /** Stores the tool and publishes it as version 1. */
-export async function aPublishedTool(ds: DataSource, accountId: string, definition: ToolDefinition): Promise<{ toolId: string; secret: string }> {
+export async function aPublishedTool(
+  ds: DataSource,
+  accountId: string,
+  definition: ToolDefinition,
+): Promise<{ toolId: string; secret: string }> {
   const secret = randomBytes(24).toString('base64url');
-  const senderKey = definition.sender?.kind === 'messaging_service' ? `service:${definition.sender.messagingServiceSid}` : `phone:${definition.sender?.phoneNumber}`;
+  const senderKey =
+    definition.sender?.kind === 'messaging_service'
+      ? `service:${definition.sender.messagingServiceSid}`
+      : `phone:${definition.sender?.phoneNumber}`;
   const [tool] = await ds.query(
     `INSERT INTO tools (account_id, name, draft, url_secret, live_sender_key, live_keyword) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [accountId, definition.name, JSON.stringify(definition), secret, senderKey, definition.startMode === 'keyword_or_http' && definition.keyword ? definition.keyword.trim().toUpperCase() : null],
+    [
+      accountId,
+      definition.name,
+      JSON.stringify(definition),
+      secret,
+      senderKey,
+      definition.startMode === 'keyword_or_http' && definition.keyword
+        ? definition.keyword.trim().toUpperCase()
+        : null,
+    ],
   );
   const [version] = await ds.query(
     `INSERT INTO tool_versions (tool_id, account_id, version, definition) VALUES ($1, $2, 1, $3) RETURNING id`,
@@ -88,7 +117,14 @@ export function aPhone(): string {
 /** A contact in the sandbox's Keap tenant; answers its id. */
 export function aKeapContact(
   sandbox: Sandbox,
-  contact: { firstName?: string; email?: string; phone?: string; phoneType?: string; budget?: number; color?: string },
+  contact: {
+    firstName?: string;
+    email?: string;
+    phone?: string;
+    phoneType?: string;
+    budget?: number;
+    color?: string;
+  },
   tenantId = 'sb101',
 ): number {
   const tenant = sandbox.keap.tenant(tenantId);
@@ -97,10 +133,22 @@ export function aKeapContact(
   const { contact: created } = sandbox.keap.createContact(tenant, {
     given_name: contact.firstName ?? 'Pat',
     ...(contact.email ? { email_addresses: [{ email: contact.email, field: 'EMAIL1' }] } : {}),
-    ...(contact.phone ? { phone_numbers: [{ number: contact.phone, field: 'PHONE1', ...(contact.phoneType ? { type: contact.phoneType } : {}) }] } : {}),
+    ...(contact.phone
+      ? {
+          phone_numbers: [
+            {
+              number: contact.phone,
+              field: 'PHONE1',
+              ...(contact.phoneType ? { type: contact.phoneType } : {}),
+            },
+          ],
+        }
+      : {}),
     custom_fields: [
       ...(contact.budget !== undefined ? [{ id: idOf('Budget'), content: contact.budget }] : []),
-      ...(contact.color !== undefined ? [{ id: idOf('FavoriteColor'), content: contact.color }] : []),
+      ...(contact.color !== undefined
+        ? [{ id: idOf('FavoriteColor'), content: contact.color }]
+        : []),
     ],
   });
   return Number(created.id);
@@ -120,5 +168,7 @@ export function tagsOf(sandbox: Sandbox, contactId: number, tenantId = 'sb101'):
 
 /** The contact's notes in the sandbox tenant (title and text). */
 export function notesOf(sandbox: Sandbox, contactId: number, tenantId = 'sb101') {
-  return [...sandbox.keap.tenant(tenantId).notes.values()].filter((n) => String(n.contact_id) === String(contactId));
+  return [...sandbox.keap.tenant(tenantId).notes.values()].filter(
+    (n) => String(n.contact_id) === String(contactId),
+  );
 }

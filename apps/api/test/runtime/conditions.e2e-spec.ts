@@ -1,5 +1,13 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, tagId, tagsOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  tagId,
+  tagsOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /**
@@ -13,11 +21,19 @@ describe('runtime: conditions choose the branch and the tag', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     const tenant = h.sandbox.keap.tenant('sb101');
-    for (const name of ['Likes blue', 'Big budget', 'Under own budget', 'Mid budget', 'Said yes']) tag[name] = Number(h.sandbox.keap.createTag(tenant, { name }).id);
+    for (const name of ['Likes blue', 'Big budget', 'Under own budget', 'Mid budget', 'Said yes'])
+      tag[name] = Number(h.sandbox.keap.createTag(tenant, { name }).id);
     tag['Not interested'] = tagId(h.sandbox, 'Not interested');
-    const end = (id: string, message: string) => ({ id, name: id, message, next: { kind: 'finish' as const } });
+    const end = (id: string, message: string) => ({
+      id,
+      name: id,
+      message,
+      next: { kind: 'finish' as const },
+    });
     tool = await aPublishedTool(
       h.ds,
       accountId,
@@ -34,10 +50,36 @@ describe('runtime: conditions choose the branch and the tag', () => {
             next: {
               kind: 'decide',
               conditions: [
-                { id: 'blue', kind: 'equals_any', values: ['*blue*', 'navy'], tagId: tag['Likes blue'], nextStepId: 'blue' },
-                { id: 'yes', kind: 'equals_any', values: ['yes', 'yep'], tagId: tag['Said yes'], nextStepId: 'yes' },
-                { id: 'big', kind: 'compare', op: 'gt', value: { source: 'static', value: 1000 }, tagId: tag['Big budget'], nextStepId: 'big' },
-                { id: 'under', kind: 'compare', op: 'lt', value: { source: 'field', field: '_Budget' }, tagId: tag['Under own budget'], nextStepId: 'under' },
+                {
+                  id: 'blue',
+                  kind: 'equals_any',
+                  values: ['*blue*', 'navy'],
+                  tagId: tag['Likes blue'],
+                  nextStepId: 'blue',
+                },
+                {
+                  id: 'yes',
+                  kind: 'equals_any',
+                  values: ['yes', 'yep'],
+                  tagId: tag['Said yes'],
+                  nextStepId: 'yes',
+                },
+                {
+                  id: 'big',
+                  kind: 'compare',
+                  op: 'gt',
+                  value: { source: 'static', value: 1000 },
+                  tagId: tag['Big budget'],
+                  nextStepId: 'big',
+                },
+                {
+                  id: 'under',
+                  kind: 'compare',
+                  op: 'lt',
+                  value: { source: 'field', field: '_Budget' },
+                  tagId: tag['Under own budget'],
+                  nextStepId: 'under',
+                },
                 {
                   id: 'mid',
                   kind: 'between',
@@ -69,7 +111,11 @@ describe('runtime: conditions choose the branch and the tag', () => {
   async function converse(reply: string, contact: { budget?: number } = {}) {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Pat', phone, ...contact });
-    await request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).type('form').send({ contactId: String(contactId) }).expect(202);
+    await request(h.t.app.getHttpServer())
+      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+      .type('form')
+      .send({ contactId: String(contactId) })
+      .expect(202);
     await eventually(() => h.textsTo(phone).length === 1, 'the question');
     await h.text(phone, reply);
     await eventually(() => h.textsTo(phone).length === 2, 'the branch’s step');
@@ -80,7 +126,12 @@ describe('runtime: conditions choose the branch and the tag', () => {
   it.each([
     ['equals any, with a wildcard', 'I really like BLUE', 'Blue it is.', 'Likes blue'],
     ['equals any, a whole word', ' Navy ', 'Blue it is.', 'Likes blue'],
-    ['equals any, "yes" is a reply in a conversation (not an opt-in)', 'YES', 'Glad to hear it.', 'Said yes'],
+    [
+      'equals any, "yes" is a reply in a conversation (not an opt-in)',
+      'YES',
+      'Glad to hear it.',
+      'Said yes',
+    ],
     ['compare with a static number, read leniently', '$1,200', 'A big budget.', 'Big budget'],
   ])('%s: "%s" → %s', async (_what, reply, expectedText, expectedTag) => {
     const { texts, tags } = await converse(reply, { budget: 5000 });
@@ -113,20 +164,28 @@ describe('runtime: conditions choose the branch and the tag', () => {
   it('finish: the reply to a last step ends the conversation and sends nothing more', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Pat', phone });
-    await request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId }).expect(202);
+    await request(h.t.app.getHttpServer())
+      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+      .send({ contactId })
+      .expect(202);
     await eventually(() => h.textsTo(phone).length === 1, 'the question');
     await h.text(phone, 'blue');
     await eventually(() => h.textsTo(phone).length === 2, 'the last step');
     expect((await h.conversationsOf(phone))[0]?.status).toBe('awaiting_reply');
     await h.text(phone, 'thanks!');
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'finished', 'the end');
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'finished',
+      'the end',
+    );
     await whenIdle(h);
     expect(h.textsTo(phone)).toEqual(['Colour or budget?', 'Blue it is.']);
   });
 
   it('saves the reply to the step’s field in Keap', async () => {
     const { contactId } = await converse('navy');
-    const [described] = h.sandbox.keap.describeContacts(h.sandbox.keap.tenant('sb101')).filter((c) => String(c.id) === String(contactId));
+    const [described] = h.sandbox.keap
+      .describeContacts(h.sandbox.keap.tenant('sb101'))
+      .filter((c) => String(c.id) === String(contactId));
     expect(described?.custom_fields).toEqual(expect.objectContaining({ FavoriteColor: 'navy' }));
   });
 });

@@ -10,8 +10,13 @@ describe('runtime: expiry and the reminder', () => {
   let tool: { toolId: string; secret: string };
 
   beforeAll(async () => {
-    h = await startRuntime({ CONVERSATION_MINUTE_MS: String(MINUTE_MS), CONVERSATION_SWEEP_INTERVAL_MS: '50' });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    h = await startRuntime({
+      CONVERSATION_MINUTE_MS: String(MINUTE_MS),
+      CONVERSATION_SWEEP_INTERVAL_MS: '50',
+    });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     tool = await aPublishedTool(
       h.ds,
       accountId,
@@ -23,7 +28,11 @@ describe('runtime: expiry and the reminder', () => {
           { id: 'q1', name: 'Q1', message: 'Question one?' },
           { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
         ],
-        options: { expiryMinutes: 40, reminderMinutesBeforeExpiry: 20, reminderMessage: 'Still there? Reply to carry on.' },
+        options: {
+          expiryMinutes: 40,
+          reminderMinutesBeforeExpiry: 20,
+          reminderMessage: 'Still there? Reply to carry on.',
+        },
       }),
     );
   });
@@ -35,9 +44,15 @@ describe('runtime: expiry and the reminder', () => {
   it('reminds once before expiry, then expires after the configured time without activity; the number can start again', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Eve', phone });
-    await request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId }).expect(202);
+    await request(h.t.app.getHttpServer())
+      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+      .send({ contactId })
+      .expect(202);
     await eventually(() => h.textsTo(phone).length === 1, 'the first question');
-    const [{ started_at: started }] = await h.ds.query(`SELECT started_at FROM conversations WHERE phone = $1`, [phone]);
+    const [{ started_at: started }] = await h.ds.query(
+      `SELECT started_at FROM conversations WHERE phone = $1`,
+      [phone],
+    );
     const startedAt = (started as Date).getTime();
     await eventually(() => h.textsTo(phone).length === 2, 'the reminder', 5_000);
     expect(h.textsTo(phone)[1]).toBe('Still there? Reply to carry on.');
@@ -45,9 +60,16 @@ describe('runtime: expiry and the reminder', () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(20 * MINUTE_MS);
     expect((await h.conversationsOf(phone))[0]?.status).toBe('awaiting_reply');
 
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'expired', 'the expiry', 5_000);
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'expired',
+      'the expiry',
+      5_000,
+    );
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(40 * MINUTE_MS);
-    const [row] = await h.ds.query(`SELECT ended_at, expires_at, next_tick_at FROM conversations WHERE phone = $1`, [phone]);
+    const [row] = await h.ds.query(
+      `SELECT ended_at, expires_at, next_tick_at FROM conversations WHERE phone = $1`,
+      [phone],
+    );
     expect(row).toEqual({ ended_at: expect.any(Date), expires_at: null, next_tick_at: null });
     await whenIdle(h);
     expect(h.textsTo(phone)).toHaveLength(2);
@@ -59,7 +81,10 @@ describe('runtime: expiry and the reminder', () => {
     await h.text(phone, 'red');
     await eventually(() => h.textsTo(phone).length === 3, 'a new start');
     expect(h.textsTo(phone)[2]).toBe('Question one?');
-    expect((await h.conversationsOf(phone)).map((c) => c.status)).toEqual(['expired', 'awaiting_reply']);
+    expect((await h.conversationsOf(phone)).map((c) => c.status)).toEqual([
+      'expired',
+      'awaiting_reply',
+    ]);
   });
 
   it('activity pushes expiry back: a reply restarts the clock', async () => {
@@ -68,9 +93,20 @@ describe('runtime: expiry and the reminder', () => {
     await eventually(() => h.textsTo(phone).length === 1, 'the first question');
     await h.text(phone, 'answer one');
     await eventually(() => h.textsTo(phone).length === 2, 'the second question');
-    const [row] = await h.ds.query(`SELECT last_activity_at, expires_at FROM conversations WHERE phone = $1`, [phone]);
-    expect(row.expires_at.getTime() - row.last_activity_at.getTime()).toBeGreaterThanOrEqual(40 * MINUTE_MS - 5);
-    expect(row.expires_at.getTime() - row.last_activity_at.getTime()).toBeLessThanOrEqual(40 * MINUTE_MS + 5);
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'expired', 'the expiry', 5_000);
+    const [row] = await h.ds.query(
+      `SELECT last_activity_at, expires_at FROM conversations WHERE phone = $1`,
+      [phone],
+    );
+    expect(row.expires_at.getTime() - row.last_activity_at.getTime()).toBeGreaterThanOrEqual(
+      40 * MINUTE_MS - 5,
+    );
+    expect(row.expires_at.getTime() - row.last_activity_at.getTime()).toBeLessThanOrEqual(
+      40 * MINUTE_MS + 5,
+    );
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'expired',
+      'the expiry',
+      5_000,
+    );
   });
 });

@@ -8,13 +8,24 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
   let tool: { toolId: string; secret: string };
   const steps = [
     { id: 'welcome', name: 'Welcome', message: 'Hi ~Contact.FirstName~, welcome!' },
-    { id: 'feedback', name: 'Ask for feedback', message: 'How did we do, ~Contact.FirstName~?', next: { kind: 'finish' as const } },
+    {
+      id: 'feedback',
+      name: 'Ask for feedback',
+      message: 'How did we do, ~Contact.FirstName~?',
+      next: { kind: 'finish' as const },
+    },
   ];
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` }));
-    tool = await aPublishedTool(h.ds, accountId, aTool({ name: 'Campaign tool', keyword: null, startMode: 'http_only', steps }));
+    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    }));
+    tool = await aPublishedTool(
+      h.ds,
+      accountId,
+      aTool({ name: 'Campaign tool', keyword: null, startMode: 'http_only', steps }),
+    );
   });
 
   afterAll(async () => {
@@ -26,19 +37,32 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
 
   it('starts at step 1 from a form-encoded contactId, as Keap sends it (202 at once)', async () => {
     const phone = aPhone();
-    const contactId = aKeapContact(h.sandbox, { firstName: 'Ada', phone: phone.replace('+1', '(').replace(/^\((\d{3})(\d{3})/, '($1) $2-') });
-    const res = await post(toolUrl()).type('form').send({ contactId: String(contactId) });
+    const contactId = aKeapContact(h.sandbox, {
+      firstName: 'Ada',
+      phone: phone.replace('+1', '(').replace(/^\((\d{3})(\d{3})/, '($1) $2-'),
+    });
+    const res = await post(toolUrl())
+      .type('form')
+      .send({ contactId: String(contactId) });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: true, requestId: expect.any(String) });
     await eventually(() => h.textsTo(phone).length === 1, 'the first step');
     expect(h.textsTo(phone)).toEqual(['Hi Ada, welcome!']);
-    expect(await h.conversationsOf(phone)).toEqual([expect.objectContaining({ status: 'awaiting_reply', current_step_id: 'welcome', contact_id: contactId })]);
+    expect(await h.conversationsOf(phone)).toEqual([
+      expect.objectContaining({
+        status: 'awaiting_reply',
+        current_step_id: 'welcome',
+        contact_id: contactId,
+      }),
+    ]);
   });
 
   it('starts at a named step (by name in the query, by id in a JSON body)', async () => {
     const byName = aPhone();
     const ada = aKeapContact(h.sandbox, { firstName: 'Ada', phone: byName });
-    const res = await post(`${toolUrl()}?step=${encodeURIComponent('ask for FEEDBACK')}`).type('form').send({ contactId: String(ada) });
+    const res = await post(`${toolUrl()}?step=${encodeURIComponent('ask for FEEDBACK')}`)
+      .type('form')
+      .send({ contactId: String(ada) });
     expect(res.status).toBe(202);
     await eventually(() => h.textsTo(byName).length === 1, 'the named step');
     expect(h.textsTo(byName)).toEqual(['How did we do, Ada?']);
@@ -59,16 +83,25 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
       await post(toolUrl()).send({ contactId }).expect(202);
       await eventually(() => h.textsTo(phone).length === 1, 'the first step');
     }
-    const [{ keap_calls: calls }] = await h.ds.query(`SELECT keap_calls FROM conversations WHERE phone = $1`, [phones[1]]);
+    const [{ keap_calls: calls }] = await h.ds.query(
+      `SELECT keap_calls FROM conversations WHERE phone = $1`,
+      [phones[1]],
+    );
     expect(calls).toEqual({ 'contacts.get': 1 });
   });
 
   it('does not start a second conversation for a number already in one on this sender', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Cy', phone });
-    await post(toolUrl()).type('form').send({ contactId: String(contactId) }).expect(202);
+    await post(toolUrl())
+      .type('form')
+      .send({ contactId: String(contactId) })
+      .expect(202);
     await eventually(() => h.textsTo(phone).length === 1, 'the first step');
-    await post(toolUrl()).type('form').send({ contactId: String(contactId) }).expect(202);
+    await post(toolUrl())
+      .type('form')
+      .send({ contactId: String(contactId) })
+      .expect(202);
     await whenIdle(h);
     expect(h.textsTo(phone)).toHaveLength(1);
     expect(await h.conversationsOf(phone)).toHaveLength(1);
@@ -76,38 +109,104 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
 
   describe('answers a clear 4xx and starts nothing', () => {
     const cases: [string, () => Promise<request.Response>, number, string, RegExp][] = [
-      ['an unknown tool', () => post(`/hooks/tools/00000000-0000-4000-8000-000000000000/${tool.secret}`).type('form').send({ contactId: '1' }), 404, 'tool_not_found', /No tool has this URL/],
-      ['a tool id that is no id', () => post(`/hooks/tools/not-a-tool/${tool.secret}`).type('form').send({ contactId: '1' }), 404, 'tool_not_found', /Copy the tool URL again/],
-      ['a bad secret', () => post(`/hooks/tools/${tool.toolId}/wrong-secret`).type('form').send({ contactId: '1' }), 404, 'tool_not_found', /No tool has this URL/],
-      ['a missing contactId', () => post(toolUrl()).type('form').send({ name: 'x' }), 400, 'invalid_contact_id', /contactId is required.*~Contact\.Id~/],
+      [
+        'an unknown tool',
+        () =>
+          post(`/hooks/tools/00000000-0000-4000-8000-000000000000/${tool.secret}`)
+            .type('form')
+            .send({ contactId: '1' }),
+        404,
+        'tool_not_found',
+        /No tool has this URL/,
+      ],
+      [
+        'a tool id that is no id',
+        () => post(`/hooks/tools/not-a-tool/${tool.secret}`).type('form').send({ contactId: '1' }),
+        404,
+        'tool_not_found',
+        /Copy the tool URL again/,
+      ],
+      [
+        'a bad secret',
+        () =>
+          post(`/hooks/tools/${tool.toolId}/wrong-secret`).type('form').send({ contactId: '1' }),
+        404,
+        'tool_not_found',
+        /No tool has this URL/,
+      ],
+      [
+        'a missing contactId',
+        () => post(toolUrl()).type('form').send({ name: 'x' }),
+        400,
+        'invalid_contact_id',
+        /contactId is required.*~Contact\.Id~/,
+      ],
       ['an empty body', () => post(toolUrl()), 400, 'invalid_contact_id', /contactId is required/],
-      ['a malformed contactId', () => post(toolUrl()).type('form').send({ contactId: '~Contact.Id~' }), 400, 'invalid_contact_id', /whole number.*"~Contact\.Id~"/],
-      ['a negative contactId', () => post(toolUrl()).send({ contactId: -4 }), 400, 'invalid_contact_id', /whole number/],
-      ['an unknown step', () => post(`${toolUrl()}?step=nowhere`).type('form').send({ contactId: '1' }), 400, 'unknown_step', /no step "nowhere".*"Welcome", "Ask for feedback"/],
+      [
+        'a malformed contactId',
+        () => post(toolUrl()).type('form').send({ contactId: '~Contact.Id~' }),
+        400,
+        'invalid_contact_id',
+        /whole number.*"~Contact\.Id~"/,
+      ],
+      [
+        'a negative contactId',
+        () => post(toolUrl()).send({ contactId: -4 }),
+        400,
+        'invalid_contact_id',
+        /whole number/,
+      ],
+      [
+        'an unknown step',
+        () => post(`${toolUrl()}?step=nowhere`).type('form').send({ contactId: '1' }),
+        400,
+        'unknown_step',
+        /no step "nowhere".*"Welcome", "Ask for feedback"/,
+      ],
     ];
     it.each(cases)('%s', async (_what, send, status, code, message) => {
-      const before = await h.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'start_http'`);
+      const before = await h.ds.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE kind = 'start_http'`,
+      );
       const res = await send();
       expect(res.status).toBe(status);
       expect(res.body.error.code).toBe(code);
       expect(res.body.error.message).toMatch(message);
-      expect(await h.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'start_http'`)).toEqual(before);
+      expect(
+        await h.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'start_http'`),
+      ).toEqual(before);
     });
 
     it('a tool that is not published', async () => {
-      const draft = await aPublishedTool(h.ds, accountId, aTool({ name: 'Draft', keyword: null, startMode: 'http_only', steps }));
-      await h.ds.query(`UPDATE tools SET published_version_id = NULL WHERE id = $1`, [draft.toolId]);
+      const draft = await aPublishedTool(
+        h.ds,
+        accountId,
+        aTool({ name: 'Draft', keyword: null, startMode: 'http_only', steps }),
+      );
+      await h.ds.query(`UPDATE tools SET published_version_id = NULL WHERE id = $1`, [
+        draft.toolId,
+      ]);
       const res = await post(toolUrl(draft)).type('form').send({ contactId: '1' });
       expect(res.status).toBe(409);
-      expect(res.body.error).toEqual({ code: 'tool_not_published', message: expect.stringMatching(/Publish it in the console/) });
+      expect(res.body.error).toEqual({
+        code: 'tool_not_published',
+        message: expect.stringMatching(/Publish it in the console/),
+      });
     });
 
     it('a tool that is switched off', async () => {
-      const off = await aPublishedTool(h.ds, accountId, aTool({ name: 'Off', keyword: null, startMode: 'http_only', steps }));
+      const off = await aPublishedTool(
+        h.ds,
+        accountId,
+        aTool({ name: 'Off', keyword: null, startMode: 'http_only', steps }),
+      );
       await h.ds.query(`UPDATE tools SET enabled = false WHERE id = $1`, [off.toolId]);
       const res = await post(toolUrl(off)).type('form').send({ contactId: '1' });
       expect(res.status).toBe(409);
-      expect(res.body.error).toEqual({ code: 'tool_disabled', message: expect.stringMatching(/Switch it on/) });
+      expect(res.body.error).toEqual({
+        code: 'tool_disabled',
+        message: expect.stringMatching(/Switch it on/),
+      });
     });
 
     it('a tool whose Keap account is disconnected', async () => {
@@ -115,7 +214,10 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
       try {
         const res = await post(toolUrl()).type('form').send({ contactId: '1' });
         expect(res.status).toBe(409);
-        expect(res.body.error).toEqual({ code: 'account_disconnected', message: expect.stringMatching(/Reconnect Keap/) });
+        expect(res.body.error).toEqual({
+          code: 'account_disconnected',
+          message: expect.stringMatching(/Reconnect Keap/),
+        });
       } finally {
         await h.ds.query(`UPDATE accounts SET status = 'active' WHERE id = $1`, [accountId]);
       }
@@ -126,7 +228,9 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
     const res = await post(toolUrl()).type('form').send({ contactId: '987654' });
     expect(res.status).toBe(202);
     const note = await eventually(async () => {
-      const [row] = await h.ds.query(`SELECT done_at, last_error FROM outbox WHERE id = $1`, [res.body.requestId]);
+      const [row] = await h.ds.query(`SELECT done_at, last_error FROM outbox WHERE id = $1`, [
+        res.body.requestId,
+      ]);
       return row?.done_at ? row.last_error : undefined;
     }, 'the start to be handled');
     expect(note).toBe('Keap has no contact 987654');

@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, notesOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  notesOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: webhooks delivered twice, and one note per contact per tool', () => {
@@ -8,7 +15,9 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` }));
+    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    }));
   });
 
   afterAll(async () => {
@@ -39,8 +48,13 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
     await eventually(() => h.textsTo(phone).length === 2, 'the second question');
     await whenIdle(h);
     expect(h.textsTo(phone)).toEqual(['Question one?', 'Question two?']);
-    expect(await h.conversationsOf(phone)).toEqual([expect.objectContaining({ current_step_id: 'q2', status: 'awaiting_reply' })]);
-    const [{ n }] = await h.ds.query(`SELECT count(*)::int AS n FROM messages WHERE phone = $1 AND direction = 'in'`, [phone]);
+    expect(await h.conversationsOf(phone)).toEqual([
+      expect.objectContaining({ current_step_id: 'q2', status: 'awaiting_reply' }),
+    ]);
+    const [{ n }] = await h.ds.query(
+      `SELECT count(*)::int AS n FROM messages WHERE phone = $1 AND direction = 'in'`,
+      [phone],
+    );
     expect(n).toBe(2);
   });
 
@@ -59,21 +73,34 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Nia', phone });
     const run = async (answer: string, n: number) => {
-      await request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId }).expect(202);
+      await request(h.t.app.getHttpServer())
+        .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+        .send({ contactId })
+        .expect(202);
       await eventually(() => h.textsTo(phone).length === n, 'the question');
       await h.text(phone, answer);
-      await eventually(async () => (await h.conversationsOf(phone))[n - 1]?.status === 'finished', 'the end');
+      await eventually(
+        async () => (await h.conversationsOf(phone))[n - 1]?.status === 'finished',
+        'the end',
+      );
       await whenIdle(h);
     };
 
     await run('Lovely, thanks', 1);
-    const first = await eventually(() => (notesOf(h.sandbox, contactId).length === 1 ? notesOf(h.sandbox, contactId) : undefined), 'the note');
+    const first = await eventually(
+      () =>
+        notesOf(h.sandbox, contactId).length === 1 ? notesOf(h.sandbox, contactId) : undefined,
+      'the note',
+    );
     expect(first[0]?.title).toBe('SMS: Noted');
     expect(first[0]?.text).toContain('Us: How was your visit?');
     expect(first[0]?.text).toContain('Contact: Lovely, thanks');
 
     await run('Even better', 2);
-    await eventually(() => notesOf(h.sandbox, contactId)[0]?.text?.includes('Contact: Even better'), 'the appended transcript');
+    await eventually(
+      () => notesOf(h.sandbox, contactId)[0]?.text?.includes('Contact: Even better'),
+      'the appended transcript',
+    );
     const notes = notesOf(h.sandbox, contactId);
     expect(notes).toHaveLength(1);
     const text = notes[0]!.text!;
@@ -82,8 +109,12 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
     expect(text.indexOf('Lovely, thanks')).toBeLessThan(text.indexOf('Even better'));
 
     // Redelivering the note jobs (the relay after a crash) writes nothing twice.
-    const jobs: { id: string }[] = await h.ds.query(`SELECT id FROM outbox WHERE kind = 'write_note'`);
-    await h.ds.query(`UPDATE outbox SET done_at = NULL, published_at = NULL WHERE kind = 'write_note'`);
+    const jobs: { id: string }[] = await h.ds.query(
+      `SELECT id FROM outbox WHERE kind = 'write_note'`,
+    );
+    await h.ds.query(
+      `UPDATE outbox SET done_at = NULL, published_at = NULL WHERE kind = 'write_note'`,
+    );
     expect(jobs).toHaveLength(2);
     await whenIdle(h);
     expect(notesOf(h.sandbox, contactId)).toHaveLength(1);

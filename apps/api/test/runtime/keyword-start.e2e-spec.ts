@@ -1,5 +1,16 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, DEMO_ACCOUNT_SID, DEMO_NUMBER, keapContactsWithPhone, tagId, tagsOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  DEMO_ACCOUNT_SID,
+  DEMO_NUMBER,
+  keapContactsWithPhone,
+  tagId,
+  tagsOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: keyword starts', () => {
@@ -7,7 +18,9 @@ describe('runtime: keyword starts', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     const interested = tagId(h.sandbox, 'Interested');
     const fallback = tagId(h.sandbox, 'Not interested');
     const colorStep = {
@@ -16,12 +29,25 @@ describe('runtime: keyword starts', () => {
       message: 'Hi ~Contact.FirstName~, do you like blue?',
       next: {
         kind: 'decide' as const,
-        conditions: [{ id: 'yes', kind: 'equals_any' as const, values: ['*yes*'], tagId: interested, nextStepId: 'thanks' }],
+        conditions: [
+          {
+            id: 'yes',
+            kind: 'equals_any' as const,
+            values: ['*yes*'],
+            tagId: interested,
+            nextStepId: 'thanks',
+          },
+        ],
         fallbackTagId: fallback,
         fallbackStepId: null,
       },
     };
-    const thanks = { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' as const } };
+    const thanks = {
+      id: 'thanks',
+      name: 'Thanks',
+      message: 'Great, thanks!',
+      next: { kind: 'finish' as const },
+    };
     await aPublishedTool(
       h.ds,
       accountId,
@@ -30,13 +56,28 @@ describe('runtime: keyword starts', () => {
         keyword: 'BLUE',
         collectEmailFirst: true,
         steps: [
-          { id: 'request-email', name: 'Request Email Address', message: 'Your email? Text STOP to stop.', saveTo: 'Email', validation: 'email' },
+          {
+            id: 'request-email',
+            name: 'Request Email Address',
+            message: 'Your email? Text STOP to stop.',
+            saveTo: 'Email',
+            validation: 'email',
+          },
           colorStep,
           thanks,
         ],
       }),
     );
-    await aPublishedTool(h.ds, accountId, aTool({ name: 'Green by phone', keyword: 'green', collectEmailFirst: false, steps: [colorStep, thanks] }));
+    await aPublishedTool(
+      h.ds,
+      accountId,
+      aTool({
+        name: 'Green by phone',
+        keyword: 'green',
+        collectEmailFirst: false,
+        steps: [colorStep, thanks],
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -61,12 +102,24 @@ describe('runtime: keyword starts', () => {
     await eventually(() => h.textsTo(phone).length === 3, 'the thanks');
     expect(h.textsTo(phone)[2]).toBe('Great, thanks!');
     const contactId = Number(created[0]!.id);
-    await eventually(() => tagsOf(h.sandbox, contactId).includes('Interested'), 'the Interested tag');
-    expect(await h.conversationsOf(phone)).toEqual([expect.objectContaining({ status: 'awaiting_reply', current_step_id: 'thanks', contact_id: contactId })]);
+    await eventually(
+      () => tagsOf(h.sandbox, contactId).includes('Interested'),
+      'the Interested tag',
+    );
+    expect(await h.conversationsOf(phone)).toEqual([
+      expect.objectContaining({
+        status: 'awaiting_reply',
+        current_step_id: 'thanks',
+        contact_id: contactId,
+      }),
+    ]);
 
     // A second keyword text while in the conversation is a reply, not a new start; "finish" ends it.
     await h.text(phone, 'BLUE');
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'finished', 'the conversation to finish');
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'finished',
+      'the conversation to finish',
+    );
     await whenIdle(h);
     const conversations = await h.conversationsOf(phone);
     expect(conversations).toHaveLength(1);
@@ -77,7 +130,10 @@ describe('runtime: keyword starts', () => {
 
   it('with email first, finds an existing contact by email and stores the phone on it: no duplicate', async () => {
     const phone = aPhone();
-    const existing = aKeapContact(h.sandbox, { firstName: 'Grace', email: 'grace.existing@example.com' });
+    const existing = aKeapContact(h.sandbox, {
+      firstName: 'Grace',
+      email: 'grace.existing@example.com',
+    });
     const contactsBefore = h.sandbox.keap.tenant('sb101').contacts.size;
     await h.text(phone, 'Blue');
     await eventually(() => h.textsTo(phone).length === 1, 'the email question');
@@ -90,8 +146,14 @@ describe('runtime: keyword starts', () => {
     expect((await h.conversationsOf(phone))[0]?.contact_id).toBe(existing);
 
     await h.text(phone, 'nope');
-    await eventually(() => tagsOf(h.sandbox, existing).includes('Not interested'), 'the fallback tag');
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'finished', 'the end (fallback step: none)');
+    await eventually(
+      () => tagsOf(h.sandbox, existing).includes('Not interested'),
+      'the fallback tag',
+    );
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'finished',
+      'the end (fallback step: none)',
+    );
   });
 
   it('without email first, finds the contact by phone (an existing one, or a new one), then asks the first step', async () => {
@@ -118,7 +180,10 @@ describe('runtime: keyword starts', () => {
     await whenIdle(h);
     expect(h.textsTo(phone)).toEqual([]);
     expect(await h.conversationsOf(phone)).toEqual([]);
-    const [kept] = await h.ds.query(`SELECT body, status FROM messages WHERE phone = $1 AND direction = 'in'`, [phone]);
+    const [kept] = await h.ds.query(
+      `SELECT body, status FROM messages WHERE phone = $1 AND direction = 'in'`,
+      [phone],
+    );
     expect(kept).toEqual({ body: 'purple', status: 'processed' });
   });
 
@@ -126,7 +191,13 @@ describe('runtime: keyword starts', () => {
     const res = await request(h.t.app.getHttpServer())
       .post('/hooks/twilio/sms')
       .type('form')
-      .send({ AccountSid: DEMO_ACCOUNT_SID, From: '+12125550111', To: DEMO_NUMBER, Body: 'BLUE', MessageSid: 'SMfake' })
+      .send({
+        AccountSid: DEMO_ACCOUNT_SID,
+        From: '+12125550111',
+        To: DEMO_NUMBER,
+        Body: 'BLUE',
+        MessageSid: 'SMfake',
+      })
       .set('X-Twilio-Signature', 'bad');
     expect(res.status).toBe(403);
     expect(res.text).toContain('invalid_signature');

@@ -1,6 +1,16 @@
 import request from 'supertest';
 import twilio from 'twilio';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, tagId, tagsOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  DEMO_ACCOUNT_SID,
+  DEMO_AUTH_TOKEN,
+  tagId,
+  tagsOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 const SERVICE_SID = 'MG00000000000000000000000000000001';
@@ -13,18 +23,31 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     optedOutTag = tagId(h.sandbox, 'SMS: Opted out');
     const steps = [
       { id: 'q1', name: 'Q1', message: 'Question one? Text STOP to stop.' },
       { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' as const } },
     ];
     const options = { optOutTagId: optedOutTag };
-    tool = await aPublishedTool(h.ds, accountId, aTool({ name: 'Stoppable', keyword: 'BLUE', collectEmailFirst: false, steps, options }));
+    tool = await aPublishedTool(
+      h.ds,
+      accountId,
+      aTool({ name: 'Stoppable', keyword: 'BLUE', collectEmailFirst: false, steps, options }),
+    );
     await aPublishedTool(
       h.ds,
       accountId,
-      aTool({ name: 'Via service', keyword: 'TEAL', collectEmailFirst: false, sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID }, steps, options }),
+      aTool({
+        name: 'Via service',
+        keyword: 'TEAL',
+        collectEmailFirst: false,
+        sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID },
+        steps,
+        options,
+      }),
     );
   });
 
@@ -33,7 +56,10 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
   });
 
   const startByPost = (contactId: number) =>
-    request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId }).expect(202);
+    request(h.t.app.getHttpServer())
+      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+      .send({ contactId })
+      .expect(202);
 
   it('STOP mid-conversation: ends it, applies the opt-out tag, nothing more is sent, keyword and campaign do not start; START opts back in', async () => {
     const phone = aPhone();
@@ -42,9 +68,17 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
     await eventually(() => h.textsTo(phone).length === 1, 'the first question');
 
     await h.text(phone, ' stop ');
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out', 'the conversation to end as opted out');
-    await eventually(() => tagsOf(h.sandbox, contactId).includes('SMS: Opted out'), 'the opt-out tag');
-    expect(await h.ds.query(`SELECT source FROM opt_outs WHERE phone = $1`, [phone])).toEqual([{ source: 'STOP' }]);
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out',
+      'the conversation to end as opted out',
+    );
+    await eventually(
+      () => tagsOf(h.sandbox, contactId).includes('SMS: Opted out'),
+      'the opt-out tag',
+    );
+    expect(await h.ds.query(`SELECT source FROM opt_outs WHERE phone = $1`, [phone])).toEqual([
+      { source: 'STOP' },
+    ]);
 
     // Nothing more: a reply, the keyword, a campaign start.
     await h.text(phone, 'BLUE');
@@ -54,11 +88,18 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
     expect(await h.conversationsOf(phone)).toHaveLength(1);
 
     await h.text(phone, 'START');
-    await eventually(async () => (await h.ds.query(`SELECT 1 FROM opt_outs WHERE phone = $1`, [phone])).length === 0, 'the opt-in');
+    await eventually(
+      async () =>
+        (await h.ds.query(`SELECT 1 FROM opt_outs WHERE phone = $1`, [phone])).length === 0,
+      'the opt-in',
+    );
     await h.text(phone, 'blue');
     await eventually(() => h.textsTo(phone).length === 2, 'a new start after opting in');
     expect(h.textsTo(phone)[1]).toBe('Question one? Text STOP to stop.');
-    expect((await h.conversationsOf(phone)).map((c) => c.status)).toEqual(['opted_out', 'awaiting_reply']);
+    expect((await h.conversationsOf(phone)).map((c) => c.status)).toEqual([
+      'opted_out',
+      'awaiting_reply',
+    ]);
     expect(tagsOf(h.sandbox, contactId)).toEqual(['SMS: Opted out']);
   });
 
@@ -68,10 +109,21 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
     // The phone unsubscribed at Twilio (e.g. before we knew it); we never saw the STOP.
     h.sandbox.twilio.optOuts.add(`+14155550100|${phone}`);
     await startByPost(contactId);
-    await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out', 'the conversation to end as opted out');
-    await eventually(() => tagsOf(h.sandbox, contactId).includes('SMS: Opted out'), 'the opt-out tag');
-    expect(await h.ds.query(`SELECT source FROM opt_outs WHERE phone = $1`, [phone])).toEqual([{ source: 'provider' }]);
-    const [message] = await h.ds.query(`SELECT status, error_code FROM messages WHERE phone = $1 AND direction = 'out'`, [phone]);
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out',
+      'the conversation to end as opted out',
+    );
+    await eventually(
+      () => tagsOf(h.sandbox, contactId).includes('SMS: Opted out'),
+      'the opt-out tag',
+    );
+    expect(await h.ds.query(`SELECT source FROM opt_outs WHERE phone = $1`, [phone])).toEqual([
+      { source: 'provider' },
+    ]);
+    const [message] = await h.ds.query(
+      `SELECT status, error_code FROM messages WHERE phone = $1 AND direction = 'out'`,
+      [phone],
+    );
     expect(message).toEqual({ status: 'failed', error_code: '21610' });
     expect(h.textsTo(phone)).toEqual([]);
   });
@@ -99,22 +151,39 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
         .send(params);
       expect(res.status).toBe(200);
     }
-    const serviceTextsTo = (phone: string) => h.sandbox.twilio.messages.filter((m) => m.to === phone && m.direction === 'outbound-api' && m.messagingServiceSid === SERVICE_SID);
+    const serviceTextsTo = (phone: string) =>
+      h.sandbox.twilio.messages.filter(
+        (m) =>
+          m.to === phone && m.direction === 'outbound-api' && m.messagingServiceSid === SERVICE_SID,
+      );
 
     it('honours OptOutType=STOP for a word the app does not know, and OptOutType=START to opt back in', async () => {
       const phone = aPhone();
       await inbound(phone, 'TEAL');
-      await eventually(() => serviceTextsTo(phone).length === 1, 'the first question through the service');
+      await eventually(
+        () => serviceTextsTo(phone).length === 1,
+        'the first question through the service',
+      );
       await inbound(phone, 'ARRET', 'STOP');
-      await eventually(async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out', 'the opt-out from OptOutType');
+      await eventually(
+        async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out',
+        'the opt-out from OptOutType',
+      );
       const contactId = (await h.conversationsOf(phone))[0]?.contact_id;
-      await eventually(() => tagsOf(h.sandbox, Number(contactId)).includes('SMS: Opted out'), 'the opt-out tag');
+      await eventually(
+        () => tagsOf(h.sandbox, Number(contactId)).includes('SMS: Opted out'),
+        'the opt-out tag',
+      );
       await inbound(phone, 'TEAL');
       await whenIdle(h);
       expect(serviceTextsTo(phone)).toHaveLength(1);
 
       await inbound(phone, 'REPRENDRE', 'START');
-      await eventually(async () => (await h.ds.query(`SELECT 1 FROM opt_outs WHERE phone = $1`, [phone])).length === 0, 'the opt-in from OptOutType');
+      await eventually(
+        async () =>
+          (await h.ds.query(`SELECT 1 FROM opt_outs WHERE phone = $1`, [phone])).length === 0,
+        'the opt-in from OptOutType',
+      );
       await inbound(phone, 'TEAL');
       await eventually(() => serviceTextsTo(phone).length === 2, 'a new start after opting in');
     });

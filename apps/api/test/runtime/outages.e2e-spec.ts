@@ -1,5 +1,14 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, notesOf, tagId, tagsOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  notesOf,
+  tagId,
+  tagsOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Keap throttling, Twilio failures and a Redis outage delay the work; nothing is lost or done twice. */
@@ -8,8 +17,13 @@ describe('runtime: outages delay work, never lose or double it', () => {
   let tool: { toolId: string; secret: string };
 
   beforeAll(async () => {
-    h = await startRuntime({ QUEUE_ATTEMPTS: '20', OUTBOX_REPUBLISH_AFTER_MS: '1500' }, { redisLine: true });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    h = await startRuntime(
+      { QUEUE_ATTEMPTS: '20', OUTBOX_REPUBLISH_AFTER_MS: '1500' },
+      { redisLine: true },
+    );
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     const interested = tagId(h.sandbox, 'Interested');
     tool = await aPublishedTool(
       h.ds,
@@ -24,7 +38,18 @@ describe('runtime: outages delay work, never lose or double it', () => {
             name: 'Q1',
             message: 'Question one?',
             saveTo: '_FavoriteColor',
-            next: { kind: 'decide', conditions: [{ id: 'any', kind: 'equals_any', values: ['*'], tagId: interested, nextStepId: 'q2' }] },
+            next: {
+              kind: 'decide',
+              conditions: [
+                {
+                  id: 'any',
+                  kind: 'equals_any',
+                  values: ['*'],
+                  tagId: interested,
+                  nextStepId: 'q2',
+                },
+              ],
+            },
           },
           { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
         ],
@@ -38,19 +63,36 @@ describe('runtime: outages delay work, never lose or double it', () => {
     await h?.close();
   });
 
-  const start = (contactId: number) => request(h.t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId }).expect(202);
+  const start = (contactId: number) =>
+    request(h.t.app.getHttpServer())
+      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+      .send({ contactId })
+      .expect(202);
 
   /** Runs one conversation to the end for each contact; answers them. */
   async function converse(people: { phone: string; contactId: number }[]) {
     await Promise.all(people.map((p) => start(p.contactId)));
-    await eventually(() => people.every((p) => h.textsTo(p.phone).length >= 1), 'every first question', 30_000);
+    await eventually(
+      () => people.every((p) => h.textsTo(p.phone).length >= 1),
+      'every first question',
+      30_000,
+    );
     await Promise.all(people.map((p) => h.text(p.phone, 'green')));
-    await eventually(() => people.every((p) => h.textsTo(p.phone).length >= 2), 'every second question', 30_000);
+    await eventually(
+      () => people.every((p) => h.textsTo(p.phone).length >= 2),
+      'every second question',
+      30_000,
+    );
     await Promise.all(people.map((p) => h.text(p.phone, 'done')));
-    await eventually(async () => {
-      for (const p of people) if ((await h.conversationsOf(p.phone))[0]?.status !== 'finished') return false;
-      return true;
-    }, 'every conversation to finish', 30_000);
+    await eventually(
+      async () => {
+        for (const p of people)
+          if ((await h.conversationsOf(p.phone))[0]?.status !== 'finished') return false;
+        return true;
+      },
+      'every conversation to finish',
+      30_000,
+    );
     await whenIdle(h, 30_000);
   }
 
@@ -93,7 +135,10 @@ describe('runtime: outages delay work, never lose or double it', () => {
   it('Redis down mid-conversation: webhooks are still answered, the outbox re-publishes once Redis is back', async () => {
     const group = people(3);
     await Promise.all(group.map((p) => start(p.contactId)));
-    await eventually(() => group.every((p) => h.textsTo(p.phone).length === 1), 'every first question');
+    await eventually(
+      () => group.every((p) => h.textsTo(p.phone).length === 1),
+      'every first question',
+    );
     await whenIdle(h);
 
     h.redis!.cut();
@@ -103,18 +148,33 @@ describe('runtime: outages delay work, never lose or double it', () => {
     const late = people(1)[0]!;
     const accepted = await start(late.contactId);
     expect(accepted.status).toBe(202);
-    const [{ n }] = await h.ds.query(`SELECT count(*)::int AS n FROM messages WHERE direction = 'in' AND status = 'received'`);
+    const [{ n }] = await h.ds.query(
+      `SELECT count(*)::int AS n FROM messages WHERE direction = 'in' AND status = 'received'`,
+    );
     expect(n).toBe(3);
     expect(group.every((p) => h.textsTo(p.phone).length === 1)).toBe(true);
 
     await h.redis!.restore();
-    await eventually(() => group.every((p) => h.textsTo(p.phone).length === 2), 'the second questions after Redis is back', 30_000);
-    await eventually(() => h.textsTo(late.phone).length === 1, 'the campaign start after Redis is back', 30_000);
+    await eventually(
+      () => group.every((p) => h.textsTo(p.phone).length === 2),
+      'the second questions after Redis is back',
+      30_000,
+    );
+    await eventually(
+      () => h.textsTo(late.phone).length === 1,
+      'the campaign start after Redis is back',
+      30_000,
+    );
     await Promise.all(group.map((p) => h.text(p.phone, 'done')));
-    await eventually(async () => {
-      for (const p of group) if ((await h.conversationsOf(p.phone))[0]?.status !== 'finished') return false;
-      return true;
-    }, 'every conversation to finish', 30_000);
+    await eventually(
+      async () => {
+        for (const p of group)
+          if ((await h.conversationsOf(p.phone))[0]?.status !== 'finished') return false;
+        return true;
+      },
+      'every conversation to finish',
+      30_000,
+    );
     await whenIdle(h, 30_000);
     expectEachDoneOnce(group);
     expect(h.textsTo(late.phone)).toEqual(['Question one?']);

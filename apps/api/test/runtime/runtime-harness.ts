@@ -82,9 +82,21 @@ export interface RuntimeHarness {
   /** The texts the app sent to this phone, oldest first (bodies). */
   textsTo(phone: string): string[];
   /** The phone texts one of the sandbox's numbers (the demo number unless `to`). */
-  text(from: string, body: string, extra?: { deliverTwice?: boolean; to?: string }): ReturnType<Sandbox['twilio']['receiveInbound']>;
+  text(
+    from: string,
+    body: string,
+    extra?: { deliverTwice?: boolean; to?: string },
+  ): ReturnType<Sandbox['twilio']['receiveInbound']>;
   /** The phone's conversations, oldest first. */
-  conversationsOf(phone: string): Promise<{ id: string; status: string; current_step_id: string | null; contact_id: number | null; ended_at: Date | null }[]>;
+  conversationsOf(phone: string): Promise<
+    {
+      id: string;
+      status: string;
+      current_step_id: string | null;
+      contact_id: number | null;
+      ended_at: Date | null;
+    }[]
+  >;
   /** One more API process (HTTP + worker) on the same database and Redis. */
   anotherInstance(): Promise<{ app: INestApplication; url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -95,14 +107,19 @@ export interface RuntimeHarness {
  * and Keap in-process on another, real PostgreSQL and Redis (own key prefix). Durations are
  * configuration: seconds instead of minutes and hours.
  */
-export async function startRuntime(env: Record<string, string> = {}, options: { redisLine?: boolean } = {}): Promise<RuntimeHarness> {
+export async function startRuntime(
+  env: Record<string, string> = {},
+  options: { redisLine?: boolean } = {},
+): Promise<RuntimeHarness> {
   const sandboxPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const sandbox = createSandbox({ publicUrl: sandboxUrl });
   const sandboxServer: Server = await new Promise((resolve) => {
     const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
   });
-  const redis = options.redisLine ? await aRedisLine(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')) : null;
+  const redis = options.redisLine
+    ? await aRedisLine(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'))
+    : null;
   const appPort = await freePort();
   const publicUrl = `http://127.0.0.1:${appPort}`;
   const appEnv: Record<string, string> = {
@@ -136,15 +153,37 @@ export async function startRuntime(env: Record<string, string> = {}, options: { 
     sandboxUrl,
     publicUrl,
     redis,
-    textsTo: (phone) => sandbox.twilio.messages.filter((m) => m.to === phone && m.direction === 'outbound-api').map((m) => m.body),
-    text: (from, body, extra = {}) => sandbox.twilio.receiveInbound({ from, to: extra.to ?? DEMO_NUMBER, body, deliverTwice: extra.deliverTwice }),
+    textsTo: (phone) =>
+      sandbox.twilio.messages
+        .filter((m) => m.to === phone && m.direction === 'outbound-api')
+        .map((m) => m.body),
+    text: (from, body, extra = {}) =>
+      sandbox.twilio.receiveInbound({
+        from,
+        to: extra.to ?? DEMO_NUMBER,
+        body,
+        deliverTwice: extra.deliverTwice,
+      }),
     conversationsOf: (phone) =>
-      ds.query(`SELECT id, status, current_step_id, contact_id, ended_at FROM conversations WHERE phone = $1 ORDER BY started_at, created_at`, [phone]),
+      ds.query(
+        `SELECT id, status, current_step_id, contact_id, ended_at FROM conversations WHERE phone = $1 ORDER BY started_at, created_at`,
+        [phone],
+      ),
     async anotherInstance() {
       const port = await freePort();
       // Same database, same secrets key, same Redis prefix: one deployment, two processes.
-      const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SECRETS_KEY: t.config.SECRETS_KEY, DATABASE_URL: t.db.url, ...appEnv, PORT: String(port) });
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
+      const config = loadConfig({
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SECRETS_KEY: t.config.SECRETS_KEY,
+        DATABASE_URL: t.db.url,
+        ...appEnv,
+        PORT: String(port),
+      });
+      const moduleRef = await Test.createTestingModule({
+        imports: [AppModule.with(config)],
+      }).compile();
       const app = moduleRef.createNestApplication({ logger: false });
       configureApp(app);
       await app.init();
@@ -163,7 +202,11 @@ export async function startRuntime(env: Record<string, string> = {}, options: { 
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | false | null> | T | undefined | false | null, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -173,7 +216,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false |
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -183,11 +227,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | false |
  * work that is observable (e.g. once the outbox is drained), so no fixed sleep is needed.
  */
 export async function whenIdle(h: RuntimeHarness, timeoutMs = 15_000): Promise<void> {
-  await eventually(async () => {
-    const [{ n }] = await h.ds.query(
-      `SELECT (SELECT count(*) FROM outbox WHERE done_at IS NULL) + (SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'received') AS n`,
-    );
-    return Number(n) === 0;
-  }, 'the runtime to have no work left', timeoutMs);
+  await eventually(
+    async () => {
+      const [{ n }] = await h.ds.query(
+        `SELECT (SELECT count(*) FROM outbox WHERE done_at IS NULL) + (SELECT count(*) FROM messages WHERE direction = 'in' AND status = 'received') AS n`,
+      );
+      return Number(n) === 0;
+    },
+    'the runtime to have no work left',
+    timeoutMs,
+  );
   await h.sandbox.twilio.whenIdle();
 }

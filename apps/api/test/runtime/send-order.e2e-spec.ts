@@ -7,7 +7,9 @@ describe('runtime: the texts of one conversation go out in the order they were a
   beforeAll(async () => {
     // A retry waits a full second, long enough for a later text to overtake it if nothing stops it.
     h = await startRuntime({ QUEUE_BACKOFF_MS: '1000' });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     await aPublishedTool(
       h.ds,
       accountId,
@@ -35,7 +37,10 @@ describe('runtime: the texts of one conversation go out in the order they were a
     h.sandbox.twilio.failNextSends = { remaining: 1, status: 503 };
     await h.text(phone, 'one');
     await eventually(async () => {
-      const [row] = await h.ds.query(`SELECT attempts FROM outbox o JOIN messages m ON m.id = (o.payload->>'messageId')::uuid WHERE m.body = 'Question two?' AND m.phone = $1`, [phone]);
+      const [row] = await h.ds.query(
+        `SELECT attempts FROM outbox o JOIN messages m ON m.id = (o.payload->>'messageId')::uuid WHERE m.body = 'Question two?' AND m.phone = $1`,
+        [phone],
+      );
       return row?.attempts >= 1;
     }, 'the failed send of question two');
     await h.text(phone, 'two');

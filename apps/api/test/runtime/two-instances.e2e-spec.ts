@@ -1,5 +1,13 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool, tagId, tagsOf } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  tagId,
+  tagsOf,
+} from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Two API processes (HTTP and worker each) on one database and one Redis: a burst, no doubles. */
@@ -11,7 +19,9 @@ describe('runtime: two API instances process one burst', () => {
   beforeAll(async () => {
     h = await startRuntime();
     second = await h.anotherInstance();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, { smsUrl: `${h.publicUrl}/hooks/twilio/sms` });
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
     tool = await aPublishedTool(
       h.ds,
       accountId,
@@ -24,7 +34,18 @@ describe('runtime: two API instances process one burst', () => {
             id: 'q1',
             name: 'Q1',
             message: 'Question one?',
-            next: { kind: 'decide', conditions: [{ id: 'any', kind: 'equals_any', values: ['*'], tagId: tagId(h.sandbox, 'Interested'), nextStepId: 'q2' }] },
+            next: {
+              kind: 'decide',
+              conditions: [
+                {
+                  id: 'any',
+                  kind: 'equals_any',
+                  values: ['*'],
+                  tagId: tagId(h.sandbox, 'Interested'),
+                  nextStepId: 'q2',
+                },
+              ],
+            },
           },
           { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
         ],
@@ -43,11 +64,26 @@ describe('runtime: two API instances process one burst', () => {
     });
     const servers = [h.t.app.getHttpServer(), second.app.getHttpServer()];
     await Promise.all(
-      people.flatMap((p) => servers.map((server) => request(server).post(`/hooks/tools/${tool.toolId}/${tool.secret}`).send({ contactId: p.contactId }).expect(202))),
+      people.flatMap((p) =>
+        servers.map((server) =>
+          request(server)
+            .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
+            .send({ contactId: p.contactId })
+            .expect(202),
+        ),
+      ),
     );
-    await eventually(() => people.every((p) => h.textsTo(p.phone).length >= 1), 'every first question', 20_000);
+    await eventually(
+      () => people.every((p) => h.textsTo(p.phone).length >= 1),
+      'every first question',
+      20_000,
+    );
     await Promise.all(people.map((p) => h.text(p.phone, 'sure', { deliverTwice: true })));
-    await eventually(() => people.every((p) => h.textsTo(p.phone).length >= 2), 'every second question', 20_000);
+    await eventually(
+      () => people.every((p) => h.textsTo(p.phone).length >= 2),
+      'every second question',
+      20_000,
+    );
     await whenIdle(h);
     for (const p of people) {
       expect(h.textsTo(p.phone)).toEqual(['Question one?', 'Question two?']);
@@ -55,7 +91,9 @@ describe('runtime: two API instances process one burst', () => {
       expect(await h.conversationsOf(p.phone)).toHaveLength(1);
     }
     // Every send done once, whichever process ran it (jobs are shared through Redis).
-    const [{ n }] = await h.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'send_message' AND done_at IS NOT NULL`);
+    const [{ n }] = await h.ds.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE kind = 'send_message' AND done_at IS NOT NULL`,
+    );
     expect(n).toBe(24);
   });
 });

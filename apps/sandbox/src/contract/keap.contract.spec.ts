@@ -13,7 +13,8 @@ import { DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT, type KeapSandbox } from '../keap';
 const specsDir = process.env.API_SPECS_DIR ?? resolve(__dirname, '../../../../../shared/specs');
 const specPath = join(specsDir, 'keap', 'keap-rest-v2.openapi.yml');
 const haveSpec = existsSync(specPath);
-if (!haveSpec) console.warn(`Keap contract tests skipped: ${specPath} not found (set API_SPECS_DIR).`);
+if (!haveSpec)
+  console.warn(`Keap contract tests skipped: ${specPath} not found (set API_SPECS_DIR).`);
 const describeWithSpec = haveSpec ? describe : describe.skip;
 
 const REDIRECT_URI = 'http://127.0.0.1:9/keap/callback';
@@ -37,7 +38,12 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
   let accessToken: string;
 
   beforeAll(async () => {
-    spec = new OpenAPIBackend({ definition: specPath, quick: true, apiRoot: '/crm', ajvOpts: { strict: false, validateFormats: false } });
+    spec = new OpenAPIBackend({
+      definition: specPath,
+      quick: true,
+      apiRoot: '/crm',
+      ajvOpts: { strict: false, validateFormats: false },
+    });
     await spec.init();
   });
 
@@ -46,17 +52,27 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
     accessToken = (await connect()).access_token;
   });
 
-  async function connect(): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
-    const consent = await request(app)
-      .post('/app/oauth/authorize')
-      .type('form')
-      .send({ client_id: SANDBOX_KEAP_CLIENT.clientId, redirect_uri: REDIRECT_URI, state: 's1', tenant_id: DEMO_TENANT_ID, decision: 'allow' });
+  async function connect(): Promise<{
+    access_token: string;
+    refresh_token: string;
+    expires_in: number;
+  }> {
+    const consent = await request(app).post('/app/oauth/authorize').type('form').send({
+      client_id: SANDBOX_KEAP_CLIENT.clientId,
+      redirect_uri: REDIRECT_URI,
+      state: 's1',
+      tenant_id: DEMO_TENANT_ID,
+      decision: 'allow',
+    });
     expect(consent.status).toBe(302);
     const code = new URL(consent.headers.location ?? '').searchParams.get('code');
-    const token = await request(app)
-      .post('/token')
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: SANDBOX_KEAP_CLIENT.clientId, client_secret: SANDBOX_KEAP_CLIENT.clientSecret });
+    const token = await request(app).post('/token').type('form').send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: SANDBOX_KEAP_CLIENT.clientId,
+      client_secret: SANDBOX_KEAP_CLIENT.clientSecret,
+    });
     expect(token.status).toBe(200);
     return token.body;
   }
@@ -65,19 +81,37 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
   async function call(
     method: 'get' | 'post' | 'patch',
     path: string,
-    options: { query?: Record<string, string | string[]>; body?: unknown; expectStatus: number; token?: string },
+    options: {
+      query?: Record<string, string | string[]>;
+      body?: unknown;
+      expectStatus: number;
+      token?: string;
+    },
   ): Promise<request.Response> {
     const operation = spec.matchOperation({ method, path: `/crm${path}`, headers: {} });
     if (!operation) throw new Error(`${method} ${path} is not an operation of the Keap spec`);
     const reqCheck = spec.validateRequest(
-      { method, path: `/crm${path}`, query: options.query ?? {}, headers: { 'content-type': 'application/json' }, body: options.body },
+      {
+        method,
+        path: `/crm${path}`,
+        query: options.query ?? {},
+        headers: { 'content-type': 'application/json' },
+        body: options.body,
+      },
       operation,
     );
     expect(reqCheck.errors ?? []).toEqual([]);
-    let req = request(app)[method](`/crm${path}`).set('Authorization', `Bearer ${options.token ?? accessToken}`);
+    const agent = request(app);
+    let req = agent[method](`/crm${path}`).set(
+      'Authorization',
+      `Bearer ${options.token ?? accessToken}`,
+    );
     if (options.query) req = req.query(options.query);
     const res = options.body === undefined ? await req : await req.send(options.body as object);
-    expect({ status: res.status, body: res.body }).toEqual({ status: options.expectStatus, body: expect.anything() });
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: options.expectStatus,
+      body: expect.anything(),
+    });
     const resCheck = spec.validateResponse(res.body, operation, res.status);
     expect(resCheck.errors ?? []).toEqual([]);
     for (const header of QUOTA_HEADERS) expect(res.headers[header]).toMatch(/^\d+$/);
@@ -86,18 +120,28 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
 
   it('serves the contact model with the custom fields', async () => {
     const res = await call('get', '/rest/v2/contacts/model', { expectStatus: 200 });
-    expect(res.body.custom_fields.map((f: { label: string }) => f.label)).toEqual(['Favorite Color', 'Budget']);
+    expect(res.body.custom_fields.map((f: { label: string }) => f.label)).toEqual([
+      'Favorite Color',
+      'Budget',
+    ]);
   });
 
   it('gets a contact with its custom fields when asked, and 404s an unknown one', async () => {
-    const found = await call('get', '/rest/v2/contacts', { query: { filter: 'email==ada@example.com' }, expectStatus: 200 });
+    const found = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'email==ada@example.com' },
+      expectStatus: 200,
+    });
     const id = found.body.contacts[0].id as string;
     const res = await call('get', `/rest/v2/contacts/${id}`, {
-      query: { fields: 'given_name,family_name,email_addresses,phone_numbers,custom_fields,company' },
+      query: {
+        fields: 'given_name,family_name,email_addresses,phone_numbers,custom_fields,company',
+      },
       expectStatus: 200,
     });
     expect(res.body.given_name).toBe('Ada');
-    expect(res.body.custom_fields).toEqual(expect.arrayContaining([expect.objectContaining({ content: 'Blue' })]));
+    expect(res.body.custom_fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ content: 'Blue' })]),
+    );
     await call('get', '/rest/v2/contacts/999999', { expectStatus: 404 });
   });
 
@@ -107,9 +151,15 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
       expectStatus: 200,
     });
     expect(hit.body.contacts).toHaveLength(1);
-    const miss = await call('get', '/rest/v2/contacts', { query: { filter: 'phone_number==+14155550101;phone_fields==PHONE2' }, expectStatus: 200 });
+    const miss = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'phone_number==+14155550101;phone_fields==PHONE2' },
+      expectStatus: 200,
+    });
     expect(miss.body.contacts).toHaveLength(0);
-    await call('get', '/rest/v2/contacts', { query: { filter: 'phone_number==+14155550101' }, expectStatus: 400 });
+    await call('get', '/rest/v2/contacts', {
+      query: { filter: 'phone_number==+14155550101' },
+      expectStatus: 400,
+    });
   });
 
   it('creates, de-duplicates by email and updates contacts with an update mask', async () => {
@@ -119,41 +169,74 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
       phone_numbers: [{ number: '+14155550199', field: 'PHONE1', type: 'Mobile' }],
     };
     const created = await call('post', '/rest/v2/contacts', { body, expectStatus: 201 });
-    const again = await call('post', '/rest/v2/contacts', { query: { duplicate_option: 'Email' }, body, expectStatus: 200 });
+    const again = await call('post', '/rest/v2/contacts', {
+      query: { duplicate_option: 'Email' },
+      body,
+      expectStatus: 200,
+    });
     expect(again.body.id).toBe(created.body.id);
     const updated = await call('patch', `/rest/v2/contacts/${created.body.id}`, {
       query: { update_mask: ['family_name', 'custom_fields'] },
-      body: { family_name: 'Jemison', given_name: 'ignored', custom_fields: [{ id: '2', content: '5000' }] },
+      body: {
+        family_name: 'Jemison',
+        given_name: 'ignored',
+        custom_fields: [{ id: '2', content: '5000' }],
+      },
       expectStatus: 200,
     });
-    expect(updated.body).toEqual(expect.objectContaining({ given_name: 'Mae', family_name: 'Jemison' }));
-    await call('post', '/rest/v2/contacts', { body: { email_addresses: [{ email: 'not-an-email', field: 'EMAIL1' }] }, expectStatus: 400 });
+    expect(updated.body).toEqual(
+      expect.objectContaining({ given_name: 'Mae', family_name: 'Jemison' }),
+    );
+    await call('post', '/rest/v2/contacts', {
+      body: { email_addresses: [{ email: 'not-an-email', field: 'EMAIL1' }] },
+      expectStatus: 400,
+    });
   });
 
   it('pages tags, creates one and applies it (twice harmlessly)', async () => {
-    const first = await call('get', '/rest/v2/tags', { query: { page_size: '3' }, expectStatus: 200 });
+    const first = await call('get', '/rest/v2/tags', {
+      query: { page_size: '3' },
+      expectStatus: 200,
+    });
     expect(first.body.tags).toHaveLength(3);
-    const second = await call('get', '/rest/v2/tags', { query: { page_size: '3', page_token: first.body.next_page_token }, expectStatus: 200 });
+    const second = await call('get', '/rest/v2/tags', {
+      query: { page_size: '3', page_token: first.body.next_page_token },
+      expectStatus: 200,
+    });
     expect(second.body.tags).toHaveLength(1);
     expect(second.body.next_page_token).toBe('');
     const tag = await call('post', '/rest/v2/tags', { body: { name: 'VIP' }, expectStatus: 201 });
-    const contacts = await call('get', '/rest/v2/contacts', { query: { filter: 'email==grace@example.com' }, expectStatus: 200 });
+    const contacts = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'email==grace@example.com' },
+      expectStatus: 200,
+    });
     const contactId = contacts.body.contacts[0].id;
-    const applied = await call('post', `/rest/v2/tags/${tag.body.id}/contacts:applyTags`, { body: { contact_ids: [contactId] }, expectStatus: 200 });
+    const applied = await call('post', `/rest/v2/tags/${tag.body.id}/contacts:applyTags`, {
+      body: { contact_ids: [contactId] },
+      expectStatus: 200,
+    });
     expect(applied.body.results[contactId]).toBe('SUCCESS');
-    await call('post', `/rest/v2/tags/${tag.body.id}/contacts:applyTags`, { body: { contact_ids: [contactId] }, expectStatus: 200 });
+    await call('post', `/rest/v2/tags/${tag.body.id}/contacts:applyTags`, {
+      body: { contact_ids: [contactId] },
+      expectStatus: 200,
+    });
     expect(keap.tagsOf(keap.tenant(DEMO_TENANT_ID), contactId).map((t) => t.name)).toEqual(['VIP']);
   });
 
   it('creates, reads, updates and lists notes', async () => {
-    const contacts = await call('get', '/rest/v2/contacts', { query: { filter: 'email==alan@example.com' }, expectStatus: 200 });
+    const contacts = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'email==alan@example.com' },
+      expectStatus: 200,
+    });
     const contactId = contacts.body.contacts[0].id;
     const user = await call('get', '/rest/v2/oauth/connect/userinfo', { expectStatus: 200 });
     const note = await call('post', `/rest/v2/contacts/${contactId}/notes`, {
       body: { title: 'SMS: BLUE', text: 'line 1', type: 'Other', user_id: user.body.id },
       expectStatus: 201,
     });
-    await call('get', `/rest/v2/contacts/${contactId}/notes/${note.body.id}`, { expectStatus: 200 });
+    await call('get', `/rest/v2/contacts/${contactId}/notes/${note.body.id}`, {
+      expectStatus: 200,
+    });
     const patched = await call('patch', `/rest/v2/contacts/${contactId}/notes/${note.body.id}`, {
       query: { update_mask: ['text'] },
       body: { text: 'line 1\nline 2', user_id: user.body.id },
@@ -166,7 +249,9 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
 
   it('answers 401 in the gateway shape for a revoked grant', async () => {
     keap.revokeGrants({ tenantId: DEMO_TENANT_ID });
-    const res = await request(app).get('/crm/rest/v2/tags').set('Authorization', `Bearer ${accessToken}`);
+    const res = await request(app)
+      .get('/crm/rest/v2/tags')
+      .set('Authorization', `Bearer ${accessToken}`);
     expect(res.status).toBe(401);
     expect(spec.validateResponse(res.body, 'listTags', 401).errors ?? []).toEqual([]);
   });
@@ -175,7 +260,9 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
     keap.setQuotas({ appPerMinute: 2 });
     await call('get', '/rest/v2/tags', { expectStatus: 200 });
     await call('get', '/rest/v2/tags', { expectStatus: 200 });
-    const res = await request(app).get('/crm/rest/v2/tags').set('Authorization', `Bearer ${accessToken}`);
+    const res = await request(app)
+      .get('/crm/rest/v2/tags')
+      .set('Authorization', `Bearer ${accessToken}`);
     expect(res.status).toBe(429);
     expect(res.headers['x-keap-product-throttle-available']).toBe('0');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);

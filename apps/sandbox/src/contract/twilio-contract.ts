@@ -17,11 +17,14 @@ const SPEC_FILES = {
 
 /** Where the official specs are, or null when they are absent (as on a user's machine). */
 export function twilioSpecsDir(): string | null {
-  const dir = process.env.API_SPECS_DIR ?? path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'specs');
+  const dir =
+    process.env.API_SPECS_DIR ??
+    path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'specs');
   return Object.values(SPEC_FILES).every((f) => fs.existsSync(path.join(dir, f))) ? dir : null;
 }
 
-const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
+const RFC_2822 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 // Twilio writes 2010 page links as relative URIs under format "uri", so "uri" cannot be strict.
 const DESCRIPTIVE_FORMATS = [
@@ -51,7 +54,11 @@ export interface TwilioContract {
   /** Problems with a request as the spec's operation describes it; empty when it conforms. */
   requestProblems(request: RecordedRequest): string[];
   /** Problems with a response body for that request and status; empty when it conforms. */
-  responseProblems(request: Pick<RecordedRequest, 'method' | 'path'>, status: number, body: unknown): string[];
+  responseProblems(
+    request: Pick<RecordedRequest, 'method' | 'path'>,
+    status: number,
+    body: unknown,
+  ): string[];
   /** The spec's operationId for a request (so tests can say which operations they covered). */
   operationOf(request: Pick<RecordedRequest, 'method' | 'path'>): string | undefined;
 }
@@ -81,9 +88,17 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
   ) as Record<keyof typeof SPEC_FILES, OpenAPIBackend>;
 
   const backendFor = (p: string): OpenAPIBackend =>
-    p.startsWith('/2010-04-01') ? backends.api : p.startsWith('/v1/') ? backends.messaging : backends.lookups;
+    p.startsWith('/2010-04-01')
+      ? backends.api
+      : p.startsWith('/v1/')
+        ? backends.messaging
+        : backends.lookups;
   const match = (r: Pick<RecordedRequest, 'method' | 'path'>) =>
-    backendFor(r.path).matchOperation({ method: r.method.toLowerCase(), path: r.path, headers: {} });
+    backendFor(r.path).matchOperation({
+      method: r.method.toLowerCase(),
+      path: r.path,
+      headers: {},
+    });
 
   return {
     operationOf: (r) => match(r)?.operationId,
@@ -100,13 +115,17 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
         },
         operation,
       );
-      return (result.errors ?? []).map((e) => `${operation.operationId}: ${e.instancePath} ${e.message ?? ''}`.trim());
+      return (result.errors ?? []).map((e) =>
+        `${operation.operationId}: ${e.instancePath} ${e.message ?? ''}`.trim(),
+      );
     },
     responseProblems(r, status, body) {
       const operation = match(r);
       if (!operation) return [`${r.method} ${r.path} is not an operation of Twilio's API`];
       const result = backendFor(r.path).validateResponse(body, operation, status);
-      return (result.errors ?? []).map((e) => `${operation.operationId} ${status}: ${e.instancePath} ${e.message ?? ''}`.trim());
+      return (result.errors ?? []).map((e) =>
+        `${operation.operationId} ${status}: ${e.instancePath} ${e.message ?? ''}`.trim(),
+      );
     },
   };
 }
@@ -117,14 +136,21 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
  */
 function typedForm(operation: { requestBody?: unknown }, body: unknown): unknown {
   if (!body || typeof body !== 'object') return body;
-  const content = (operation.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }> } | undefined)
-    ?.content?.['application/x-www-form-urlencoded'];
+  const content = (
+    operation.requestBody as
+      | {
+          content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }>;
+        }
+      | undefined
+  )?.content?.['application/x-www-form-urlencoded'];
   const properties = content?.schema?.properties ?? {};
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     const type = properties[name]?.type;
-    if (typeof value === 'string' && type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true';
-    else if (typeof value === 'string' && type === 'integer' && /^-?\d+$/.test(value)) out[name] = Number(value);
+    if (typeof value === 'string' && type === 'boolean' && (value === 'true' || value === 'false'))
+      out[name] = value === 'true';
+    else if (typeof value === 'string' && type === 'integer' && /^-?\d+$/.test(value))
+      out[name] = Number(value);
     else out[name] = value;
   }
   return out;

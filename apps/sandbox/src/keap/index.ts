@@ -5,7 +5,12 @@ import { keapRestRouter } from './keap-rest.router';
 import { keapControlRouter } from './keap-control.router';
 
 export { KeapSandbox, SANDBOX_KEAP_CLIENT } from './keap-sandbox';
-export type { KeapSandboxOptions, KeapOAuthClient, KeapCallCounts, KeapTokenResponse } from './keap-sandbox';
+export type {
+  KeapSandboxOptions,
+  KeapOAuthClient,
+  KeapCallCounts,
+  KeapTokenResponse,
+} from './keap-sandbox';
 export { KEAP_PUBLISHED_LIMITS } from './keap-throttle';
 export type { KeapQuotaLimits } from './keap-throttle';
 export { DEMO_TENANT_ID, SECOND_TENANT_ID, DEMO_TAG_NAMES } from './keap-seed';

@@ -10,7 +10,12 @@ export class KeapApiError extends Error {
   }
 
   /** The v2 `Error` schema of the spec: code, message, status, details. */
-  static of(code: number, status: string, message: string, details?: { domain: string; resource: string }[]): KeapApiError {
+  static of(
+    code: number,
+    status: string,
+    message: string,
+    details?: { domain: string; resource: string }[],
+  ): KeapApiError {
     return new KeapApiError(code, { code, message, status, ...(details ? { details } : {}) });
   }
 
@@ -19,14 +24,21 @@ export class KeapApiError extends Error {
   }
 
   static notFound(resource: string, id: string): KeapApiError {
-    return KeapApiError.of(404, 'NOT_FOUND', `${resource} not found: ${id}`, [{ domain: resource, resource: id }]);
+    return KeapApiError.of(404, 'NOT_FOUND', `${resource} not found: ${id}`, [
+      { domain: resource, resource: id },
+    ]);
   }
 
   /**
    * Keap's API gateway (Apigee) answers auth and rate-limit failures with a `fault` object rather
    * than the v2 Error shape; clients must cope with both.
    */
-  static fault(status: number, faultstring: string, errorcode: string, headers: Record<string, string> = {}): KeapApiError {
+  static fault(
+    status: number,
+    faultstring: string,
+    errorcode: string,
+    headers: Record<string, string> = {},
+  ): KeapApiError {
     return new KeapApiError(status, { fault: { faultstring, detail: { errorcode } } }, headers);
   }
 }

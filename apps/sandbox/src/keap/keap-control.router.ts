@@ -5,7 +5,13 @@ import type { KeapQuotaLimits } from './keap-throttle';
 
 export const KEAP_CONTROL_BASE = '/sandbox/keap';
 
-const QUOTA_KEYS: (keyof KeapQuotaLimits)[] = ['appPerSecond', 'appPerMinute', 'appPerDay', 'tenantPerMinute', 'tenantPerDay'];
+const QUOTA_KEYS: (keyof KeapQuotaLimits)[] = [
+  'appPerSecond',
+  'appPerMinute',
+  'appPerDay',
+  'tenantPerMinute',
+  'tenantPerDay',
+];
 
 /** JSON control API to inspect and drive the Keap stand-in (end-to-end tests, the demo). */
 export function keapControlRouter(sandbox: KeapSandbox): Router {
@@ -21,70 +27,129 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
     }
   };
   const tenantOf = (req: Request) => sandbox.tenant(String(req.params.tenantId));
-  const body = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
+  const body = (req: Request): Record<string, unknown> =>
+    (req.body ?? {}) as Record<string, unknown>;
 
-  router.get(`${KEAP_CONTROL_BASE}/tenants`, handle(() =>
-    [...sandbox.tenants.values()].map((t) => ({ id: t.id, name: t.name, contacts: t.contacts.size, tags: t.tags.size })),
-  ));
-  router.post(`${KEAP_CONTROL_BASE}/tenants`, handle((req) => {
-    const { id, name } = body(req);
-    if (typeof id !== 'string' || !/^[a-z0-9]{2,20}$/.test(id)) throw KeapApiError.badRequest('id: 2-20 lower-case letters or digits');
-    const tenant = sandbox.createTenant(id, typeof name === 'string' ? name : id);
-    return { id: tenant.id, name: tenant.name };
-  }));
-  router.get(`${KEAP_CONTROL_BASE}/tenants/:tenantId/contacts`, handle((req) => sandbox.describeContacts(tenantOf(req))));
-  router.get(`${KEAP_CONTROL_BASE}/tenants/:tenantId/contacts/:contactId/tags`, handle((req) =>
-    sandbox.tagsOf(tenantOf(req), String(req.params.contactId)),
-  ));
-  router.get(`${KEAP_CONTROL_BASE}/tenants/:tenantId/tags`, handle((req) => [...tenantOf(req).tags.values()]));
-  router.get(`${KEAP_CONTROL_BASE}/tenants/:tenantId/notes`, handle((req) => [...tenantOf(req).notes.values()]));
-  router.get(`${KEAP_CONTROL_BASE}/tenants/:tenantId/custom-fields`, handle((req) => tenantOf(req).customFields));
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants`,
+    handle(() =>
+      [...sandbox.tenants.values()].map((t) => ({
+        id: t.id,
+        name: t.name,
+        contacts: t.contacts.size,
+        tags: t.tags.size,
+      })),
+    ),
+  );
+  router.post(
+    `${KEAP_CONTROL_BASE}/tenants`,
+    handle((req) => {
+      const { id, name } = body(req);
+      if (typeof id !== 'string' || !/^[a-z0-9]{2,20}$/.test(id))
+        throw KeapApiError.badRequest('id: 2-20 lower-case letters or digits');
+      const tenant = sandbox.createTenant(id, typeof name === 'string' ? name : id);
+      return { id: tenant.id, name: tenant.name };
+    }),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/contacts`,
+    handle((req) => sandbox.describeContacts(tenantOf(req))),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/contacts/:contactId/tags`,
+    handle((req) => sandbox.tagsOf(tenantOf(req), String(req.params.contactId))),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/tags`,
+    handle((req) => [...tenantOf(req).tags.values()]),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/notes`,
+    handle((req) => [...tenantOf(req).notes.values()]),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/custom-fields`,
+    handle((req) => tenantOf(req).customFields),
+  );
 
-  router.get(`${KEAP_CONTROL_BASE}/quotas`, handle(() => sandbox.throttle.limits));
-  router.put(`${KEAP_CONTROL_BASE}/quotas`, handle((req) => {
-    const patch: Partial<KeapQuotaLimits> = {};
-    for (const [key, value] of Object.entries(body(req))) {
-      if (!QUOTA_KEYS.includes(key as keyof KeapQuotaLimits)) throw KeapApiError.badRequest(`Unknown quota ${key}; known: ${QUOTA_KEYS.join(', ')}`);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw KeapApiError.badRequest(`${key} must be a whole number`);
-      patch[key as keyof KeapQuotaLimits] = value;
-    }
-    return sandbox.setQuotas(patch);
-  }));
+  router.get(
+    `${KEAP_CONTROL_BASE}/quotas`,
+    handle(() => sandbox.throttle.limits),
+  );
+  router.put(
+    `${KEAP_CONTROL_BASE}/quotas`,
+    handle((req) => {
+      const patch: Partial<KeapQuotaLimits> = {};
+      for (const [key, value] of Object.entries(body(req))) {
+        if (!QUOTA_KEYS.includes(key as keyof KeapQuotaLimits))
+          throw KeapApiError.badRequest(`Unknown quota ${key}; known: ${QUOTA_KEYS.join(', ')}`);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+          throw KeapApiError.badRequest(`${key} must be a whole number`);
+        patch[key as keyof KeapQuotaLimits] = value;
+      }
+      return sandbox.setQuotas(patch);
+    }),
+  );
 
-  router.get(`${KEAP_CONTROL_BASE}/grants`, handle(() => sandbox.grantSummaries()));
-  router.post(`${KEAP_CONTROL_BASE}/grants/revoke`, handle((req) => {
-    const { tenantId, clientId } = body(req);
-    return {
-      revoked: sandbox.revokeGrants({
-        ...(typeof tenantId === 'string' ? { tenantId } : {}),
-        ...(typeof clientId === 'string' ? { clientId } : {}),
-      }),
-    };
-  }));
-  router.put(`${KEAP_CONTROL_BASE}/access-token-ttl`, handle((req) => {
-    const { seconds } = body(req);
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) throw KeapApiError.badRequest('seconds must be a positive whole number');
-    sandbox.accessTokenTtlSeconds = seconds;
-    return { seconds };
-  }));
-  router.post(`${KEAP_CONTROL_BASE}/clock/advance`, handle((req) => {
-    const { seconds } = body(req);
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw KeapApiError.badRequest('seconds must be a number >= 0');
-    sandbox.advanceClock(seconds * 1000);
-    return { now: new Date(sandbox.now()).toISOString() };
-  }));
+  router.get(
+    `${KEAP_CONTROL_BASE}/grants`,
+    handle(() => sandbox.grantSummaries()),
+  );
+  router.post(
+    `${KEAP_CONTROL_BASE}/grants/revoke`,
+    handle((req) => {
+      const { tenantId, clientId } = body(req);
+      return {
+        revoked: sandbox.revokeGrants({
+          ...(typeof tenantId === 'string' ? { tenantId } : {}),
+          ...(typeof clientId === 'string' ? { clientId } : {}),
+        }),
+      };
+    }),
+  );
+  router.put(
+    `${KEAP_CONTROL_BASE}/access-token-ttl`,
+    handle((req) => {
+      const { seconds } = body(req);
+      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1)
+        throw KeapApiError.badRequest('seconds must be a positive whole number');
+      sandbox.accessTokenTtlSeconds = seconds;
+      return { seconds };
+    }),
+  );
+  router.post(
+    `${KEAP_CONTROL_BASE}/clock/advance`,
+    handle((req) => {
+      const { seconds } = body(req);
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+        throw KeapApiError.badRequest('seconds must be a number >= 0');
+      sandbox.advanceClock(seconds * 1000);
+      return { now: new Date(sandbox.now()).toISOString() };
+    }),
+  );
 
-  router.post(`${KEAP_CONTROL_BASE}/faults`, handle((req) => {
-    const { count, status = 503 } = body(req);
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw KeapApiError.badRequest('count must be a whole number >= 0');
-    if (typeof status !== 'number' || status < 500 || status > 599) throw KeapApiError.badRequest('status must be a 5xx code');
-    sandbox.failNextCalls(count, status);
-    return { count, status };
-  }));
-  router.get(`${KEAP_CONTROL_BASE}/calls`, handle(() => sandbox.callCounts()));
-  router.post(`${KEAP_CONTROL_BASE}/reset`, handle(() => {
-    sandbox.reset();
-    return { reset: true };
-  }));
+  router.post(
+    `${KEAP_CONTROL_BASE}/faults`,
+    handle((req) => {
+      const { count, status = 503 } = body(req);
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw KeapApiError.badRequest('count must be a whole number >= 0');
+      if (typeof status !== 'number' || status < 500 || status > 599)
+        throw KeapApiError.badRequest('status must be a 5xx code');
+      sandbox.failNextCalls(count, status);
+      return { count, status };
+    }),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/calls`,
+    handle(() => sandbox.callCounts()),
+  );
+  router.post(
+    `${KEAP_CONTROL_BASE}/reset`,
+    handle(() => {
+      sandbox.reset();
+      return { reset: true };
+    }),
+  );
   return router;
 }

@@ -13,21 +13,37 @@ export function keapOAuthRouter(sandbox: KeapSandbox): Router {
   router.get('/app/oauth/authorize', (req, res) => {
     const q = stringQuery(req);
     const client = sandbox.client(q.client_id);
-    if (!client) return sendPage(res, 400, errorPage('Unknown client_id: the app asking for access is not registered.'));
-    if (q.response_type !== 'code') return sendPage(res, 400, errorPage('response_type must be "code".'));
-    if (!q.redirect_uri || !isHttpUrl(q.redirect_uri)) return sendPage(res, 400, errorPage('redirect_uri must be an http(s) URL.'));
+    if (!client)
+      return sendPage(
+        res,
+        400,
+        errorPage('Unknown client_id: the app asking for access is not registered.'),
+      );
+    if (q.response_type !== 'code')
+      return sendPage(res, 400, errorPage('response_type must be "code".'));
+    if (!q.redirect_uri || !isHttpUrl(q.redirect_uri))
+      return sendPage(res, 400, errorPage('redirect_uri must be an http(s) URL.'));
     return sendPage(res, 200, consentPage(sandbox, client.name, q));
   });
 
   router.post('/app/oauth/authorize', form, (req, res) => {
     const body = stringBody(req);
     const client = sandbox.client(body.client_id);
-    if (!client || !body.redirect_uri || !isHttpUrl(body.redirect_uri)) return sendPage(res, 400, errorPage('Invalid authorization request.'));
+    if (!client || !body.redirect_uri || !isHttpUrl(body.redirect_uri))
+      return sendPage(res, 400, errorPage('Invalid authorization request.'));
     const target = new URL(body.redirect_uri);
     if (body.decision === 'allow') {
       const tenantId = body.tenant_id ?? '';
-      if (!sandbox.tenants.has(tenantId)) return sendPage(res, 400, errorPage('Pick a Keap app to connect.'));
-      target.searchParams.set('code', sandbox.issueAuthorizationCode({ clientId: client.clientId, redirectUri: body.redirect_uri, tenantId }));
+      if (!sandbox.tenants.has(tenantId))
+        return sendPage(res, 400, errorPage('Pick a Keap app to connect.'));
+      target.searchParams.set(
+        'code',
+        sandbox.issueAuthorizationCode({
+          clientId: client.clientId,
+          redirectUri: body.redirect_uri,
+          tenantId,
+        }),
+      );
     } else {
       target.searchParams.set('error', 'access_denied');
       target.searchParams.set('error_description', 'The user denied access');
@@ -56,7 +72,8 @@ function stringQuery(req: Request): Record<string, string | undefined> {
 
 function stringBody(req: Request): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
+    if (typeof v === 'string') out[k] = v;
   return out;
 }
 
@@ -66,7 +83,10 @@ function basicAuth(header: string | undefined): { id: string; secret: string } |
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   if (i < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  return {
+    id: decodeURIComponent(decoded.slice(0, i)),
+    secret: decodeURIComponent(decoded.slice(i + 1)),
+  };
 }
 
 function isHttpUrl(value: string): boolean {
@@ -95,10 +115,17 @@ button[value=allow]{background:#1a7f37;color:#fff;border-color:#1a7f37}label{dis
 }
 
 function errorPage(message: string): string {
-  return page('Keap sandbox: authorization error', `<h1>Authorization error</h1><p>${escapeHtml(message)}</p>`);
+  return page(
+    'Keap sandbox: authorization error',
+    `<h1>Authorization error</h1><p>${escapeHtml(message)}</p>`,
+  );
 }
 
-function consentPage(sandbox: KeapSandbox, appName: string, q: Record<string, string | undefined>): string {
+function consentPage(
+  sandbox: KeapSandbox,
+  appName: string,
+  q: Record<string, string | undefined>,
+): string {
   const hidden = ['client_id', 'redirect_uri', 'state', 'scope']
     .filter((k) => q[k] !== undefined)
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q[k] ?? '')}">`)

@@ -18,7 +18,12 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
   const router = Router();
   router.use(KEAP_REST_BASE, express.json({ limit: '1mb' }));
 
-  const route = (method: 'get' | 'post' | 'patch', path: string, operationId: string, handler: Handler): void => {
+  const route = (
+    method: 'get' | 'post' | 'patch',
+    path: string,
+    operationId: string,
+    handler: Handler,
+  ): void => {
     router[method](`${KEAP_REST_BASE}${path}`, (req: Request, res: Response) => {
       let headers: Record<string, string> = {};
       try {
@@ -36,7 +41,9 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
     });
   };
 
-  route('get', '/oauth/connect/userinfo', 'getUserInfo', ({ tenant, userId }) => ({ body: sandbox.userInfo(tenant, userId) }));
+  route('get', '/oauth/connect/userinfo', 'getUserInfo', ({ tenant, userId }) => ({
+    body: sandbox.userInfo(tenant, userId),
+  }));
 
   route('get', '/contacts', 'listContacts', ({ tenant, req }) => ({
     body: sandbox.listContacts(tenant, {
@@ -48,55 +55,96 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
     }),
   }));
   route('post', '/contacts', 'createContact', ({ tenant, req }) => {
-    const created = sandbox.createContact(tenant, req.body, str(req.query.duplicate_option), list(req.query.fields));
+    const created = sandbox.createContact(
+      tenant,
+      req.body,
+      str(req.query.duplicate_option),
+      list(req.query.fields),
+    );
     return { status: created.status, body: created.contact };
   });
   // Before /contacts/:contact_id so that "model" is not read as a contact id.
-  route('get', '/contacts/model', 'retrieveContactModel', ({ tenant }) => ({ body: sandbox.contactModel(tenant) }));
+  route('get', '/contacts/model', 'retrieveContactModel', ({ tenant }) => ({
+    body: sandbox.contactModel(tenant),
+  }));
   route('get', '/contacts/:contact_id', 'getContact', ({ tenant, req }) => ({
     body: sandbox.getContact(tenant, param(req, 'contact_id'), list(req.query.fields)),
   }));
   route('patch', '/contacts/:contact_id', 'updateContact', ({ tenant, req }) => ({
-    body: sandbox.updateContact(tenant, param(req, 'contact_id'), req.body, list(req.query.update_mask), list(req.query.fields)),
+    body: sandbox.updateContact(
+      tenant,
+      param(req, 'contact_id'),
+      req.body,
+      list(req.query.update_mask),
+      list(req.query.fields),
+    ),
   }));
 
   route('get', '/tags', 'listTags', ({ tenant, req }) => ({
-    body: sandbox.listTags(tenant, { filter: str(req.query.filter), pageSize: int(req.query.page_size), pageToken: str(req.query.page_token) }),
+    body: sandbox.listTags(tenant, {
+      filter: str(req.query.filter),
+      pageSize: int(req.query.page_size),
+      pageToken: str(req.query.page_token),
+    }),
   }));
-  route('post', '/tags', 'createTag', ({ tenant, req }) => ({ status: 201, body: sandbox.createTag(tenant, req.body) }));
+  route('post', '/tags', 'createTag', ({ tenant, req }) => ({
+    status: 201,
+    body: sandbox.createTag(tenant, req.body),
+  }));
   route('post', '/tags/:tag_id/contacts\\:applyTags', 'applyTags', ({ tenant, req }) => ({
     body: sandbox.applyTag(tenant, param(req, 'tag_id'), req.body),
   }));
 
   route('get', '/contacts/:contact_id/notes', 'listNotes', ({ tenant, req }) => {
-    const page = sandbox.listNotes(tenant, param(req, 'contact_id'), { pageSize: int(req.query.page_size), pageToken: str(req.query.page_token) });
-    return { body: { notes: page.notes.map((n) => sandbox.renderNote(n)), next_page_token: page.next_page_token } };
+    const page = sandbox.listNotes(tenant, param(req, 'contact_id'), {
+      pageSize: int(req.query.page_size),
+      pageToken: str(req.query.page_token),
+    });
+    return {
+      body: {
+        notes: page.notes.map((n) => sandbox.renderNote(n)),
+        next_page_token: page.next_page_token,
+      },
+    };
   });
   route('post', '/contacts/:contact_id/notes', 'createNote', ({ tenant, req }) => ({
     status: 201,
     body: sandbox.renderNote(sandbox.createNote(tenant, param(req, 'contact_id'), req.body)),
   }));
   route('get', '/contacts/:contact_id/notes/:note_id', 'getNote', ({ tenant, req }) => ({
-    body: sandbox.renderNote(sandbox.getNote(tenant, param(req, 'contact_id'), param(req, 'note_id'))),
+    body: sandbox.renderNote(
+      sandbox.getNote(tenant, param(req, 'contact_id'), param(req, 'note_id')),
+    ),
   }));
   route('patch', '/contacts/:contact_id/notes/:note_id', 'updateNote', ({ tenant, req }) => ({
     body: sandbox.renderNote(
-      sandbox.updateNote(tenant, param(req, 'contact_id'), param(req, 'note_id'), req.body, list(req.query.update_mask)),
+      sandbox.updateNote(
+        tenant,
+        param(req, 'contact_id'),
+        param(req, 'note_id'),
+        req.body,
+        list(req.query.update_mask),
+      ),
     ),
   }));
 
   // Anything else under the REST base: Keap's 404 shape rather than express's HTML page.
   router.use(KEAP_REST_BASE, (req, res) => {
-    res.status(404).json(KeapApiError.of(404, 'NOT_FOUND', `No such operation: ${req.method} ${req.path}`).body);
+    res
+      .status(404)
+      .json(KeapApiError.of(404, 'NOT_FOUND', `No such operation: ${req.method} ${req.path}`).body);
   });
   // A body that is not JSON: Keap answers 400 in its Error shape.
-  router.use(KEAP_REST_BASE, (err: unknown, _req: Request, res: Response, next: (e?: unknown) => void) => {
-    if (err && typeof err === 'object' && 'type' in err && err.type === 'entity.parse.failed') {
-      res.status(400).json(KeapApiError.badRequest('Malformed JSON body').body);
-      return;
-    }
-    next(err);
-  });
+  router.use(
+    KEAP_REST_BASE,
+    (err: unknown, _req: Request, res: Response, next: (e?: unknown) => void) => {
+      if (err && typeof err === 'object' && 'type' in err && err.type === 'entity.parse.failed') {
+        res.status(400).json(KeapApiError.badRequest('Malformed JSON body').body);
+        return;
+      }
+      next(err);
+    },
+  );
   return router;
 }
 
@@ -107,14 +155,23 @@ function str(value: unknown): string | undefined {
 function int(value: unknown): number | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 1000) throw KeapApiError.badRequest(`Invalid page_size: ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 1000)
+    throw KeapApiError.badRequest(`Invalid page_size: ${value}`);
   return n;
 }
 
 /** `fields` comes comma-separated (explode: false), `update_mask` as repeated keys; accept both. */
 function list(value: unknown): string[] | undefined {
-  const parts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const items = parts.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean);
+  const parts =
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((v): v is string => typeof v === 'string')
+        : [];
+  const items = parts
+    .flatMap((p) => p.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length > 0 ? items : undefined;
 }
 

@@ -55,7 +55,16 @@ export interface KeapCustomFieldDef {
   id: string;
   label: string;
   field_name: string;
-  field_type: 'TEXT' | 'TEXT_AREA' | 'WHOLE_NUMBER' | 'DECIMAL_NUMBER' | 'CURRENCY' | 'DROPDOWN' | 'DATE' | 'EMAIL' | 'PHONE_NUMBER';
+  field_type:
+    | 'TEXT'
+    | 'TEXT_AREA'
+    | 'WHOLE_NUMBER'
+    | 'DECIMAL_NUMBER'
+    | 'CURRENCY'
+    | 'DROPDOWN'
+    | 'DATE'
+    | 'EMAIL'
+    | 'PHONE_NUMBER';
   record_type: 'CONTACT';
   group_id?: string;
   group_name?: string;
@@ -173,19 +182,70 @@ const SCALAR_PROPERTIES: Record<string, number> = {
   assistant_phone: 15,
   billing_information: 100,
 };
-const LIST_PROPERTIES = ['email_addresses', 'phone_numbers', 'addresses', 'custom_fields', 'company'] as const;
+const LIST_PROPERTIES = [
+  'email_addresses',
+  'phone_numbers',
+  'addresses',
+  'custom_fields',
+  'company',
+] as const;
 /** Properties the spec lists for `fields` that we answer with (others are accepted and left out). */
 const ALL_CONTACT_FIELDS = [
-  'addresses', 'anniversary_date', 'birth_date', 'company', 'contact_type', 'create_time', 'custom_fields',
-  'email_addresses', 'family_name', 'fax_numbers', 'given_name', 'id', 'job_title', 'leadsource_id', 'links',
-  'middle_name', 'notes', 'origin', 'owner_id', 'phone_numbers', 'preferred_locale', 'preferred_name', 'prefix',
-  'referral_code', 'score_value', 'social_accounts', 'source_type', 'spouse_name', 'suffix', 'tag_ids', 'time_zone',
-  'update_time', 'utm_parameters', 'website', 'account_id', 'assistant_name', 'assistant_phone',
-  'billing_information', 'created_by', 'groups', 'last_updated_by',
+  'addresses',
+  'anniversary_date',
+  'birth_date',
+  'company',
+  'contact_type',
+  'create_time',
+  'custom_fields',
+  'email_addresses',
+  'family_name',
+  'fax_numbers',
+  'given_name',
+  'id',
+  'job_title',
+  'leadsource_id',
+  'links',
+  'middle_name',
+  'notes',
+  'origin',
+  'owner_id',
+  'phone_numbers',
+  'preferred_locale',
+  'preferred_name',
+  'prefix',
+  'referral_code',
+  'score_value',
+  'social_accounts',
+  'source_type',
+  'spouse_name',
+  'suffix',
+  'tag_ids',
+  'time_zone',
+  'update_time',
+  'utm_parameters',
+  'website',
+  'account_id',
+  'assistant_name',
+  'assistant_phone',
+  'billing_information',
+  'created_by',
+  'groups',
+  'last_updated_by',
 ];
 /** Not sent unless asked for with `fields` (the model's `optional_properties`). */
-export const CONTACT_OPTIONAL_PROPERTIES = ['custom_fields', 'tag_ids', 'fax_numbers', 'social_accounts', 'links', 'utm_parameters', 'notes'];
-const DEFAULT_CONTACT_FIELDS = ALL_CONTACT_FIELDS.filter((f) => !CONTACT_OPTIONAL_PROPERTIES.includes(f));
+export const CONTACT_OPTIONAL_PROPERTIES = [
+  'custom_fields',
+  'tag_ids',
+  'fax_numbers',
+  'social_accounts',
+  'links',
+  'utm_parameters',
+  'notes',
+];
+const DEFAULT_CONTACT_FIELDS = ALL_CONTACT_FIELDS.filter(
+  (f) => !CONTACT_OPTIONAL_PROPERTIES.includes(f),
+);
 
 const EMAIL_FIELDS: readonly string[] = ['EMAIL1', 'EMAIL2', 'EMAIL3'];
 const PHONE_FIELDS: readonly string[] = ['PHONE1', 'PHONE2', 'PHONE3', 'PHONE4', 'PHONE5'];
@@ -283,7 +343,11 @@ export class KeapSandbox {
   }
 
   /** The user pressed "Allow" on the consent page: a one-time code for that tenant. */
-  issueAuthorizationCode(input: { clientId: string; redirectUri: string; tenantId: string }): string {
+  issueAuthorizationCode(input: {
+    clientId: string;
+    redirectUri: string;
+    tenantId: string;
+  }): string {
     const tenant = this.tenant(input.tenantId);
     const code = token();
     this.codes.set(code, {
@@ -298,7 +362,10 @@ export class KeapSandbox {
   }
 
   /** The token endpoint: authorization_code and refresh_token grants. */
-  exchangeToken(form: Record<string, string | undefined>, basic?: { id: string; secret: string }): KeapTokenResponse {
+  exchangeToken(
+    form: Record<string, string | undefined>,
+    basic?: { id: string; secret: string },
+  ): KeapTokenResponse {
     const clientId = basic?.id ?? form.client_id;
     const clientSecret = basic?.secret ?? form.client_secret;
     const client = this.client(clientId);
@@ -338,7 +405,11 @@ export class KeapSandbox {
       this.refreshTokens.set(grant.refreshToken, grant.id);
       return this.issueAccessToken(grant);
     }
-    throw new KeapOAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${form.grant_type ?? '(none)'}`);
+    throw new KeapOAuthError(
+      400,
+      'unsupported_grant_type',
+      `Unsupported grant type: ${form.grant_type ?? '(none)'}`,
+    );
   }
 
   /** The user disconnected the app (or Keap revoked it): its tokens stop working. */
@@ -354,25 +425,44 @@ export class KeapSandbox {
     return count;
   }
 
-  grantSummaries(): { tenantId: string; clientId: string; revoked: boolean; accessTokens: number }[] {
+  grantSummaries(): {
+    tenantId: string;
+    clientId: string;
+    revoked: boolean;
+    accessTokens: number;
+  }[] {
     return [...this.grants.values()].map((g) => ({
       tenantId: g.tenantId,
       clientId: g.clientId,
       revoked: g.revoked,
-      accessTokens: [...this.accessTokens.values()].filter((a) => a.grantId === g.id && a.expiresAt > this.now()).length,
+      accessTokens: [...this.accessTokens.values()].filter(
+        (a) => a.grantId === g.id && a.expiresAt > this.now(),
+      ).length,
     }));
   }
 
   /** Bearer check of the REST API; answers the gateway's 401 fault when the token is no good. */
-  authenticate(authorization: string | undefined): { tenant: KeapTenant; clientId: string; userId: string } {
+  authenticate(authorization: string | undefined): {
+    tenant: KeapTenant;
+    clientId: string;
+    userId: string;
+  } {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const access = match?.[1] ? this.accessTokens.get(match[1]) : undefined;
     const grant = access ? this.grants.get(access.grantId) : undefined;
     if (!access || !grant || grant.revoked) {
-      throw KeapApiError.fault(401, 'Invalid Access Token', 'keymanagement.service.invalid_access_token');
+      throw KeapApiError.fault(
+        401,
+        'Invalid Access Token',
+        'keymanagement.service.invalid_access_token',
+      );
     }
     if (access.expiresAt <= this.now()) {
-      throw KeapApiError.fault(401, 'Access Token expired', 'keymanagement.service.access_token_expired');
+      throw KeapApiError.fault(
+        401,
+        'Access Token expired',
+        'keymanagement.service.access_token_expired',
+      );
     }
     return { tenant: this.tenant(grant.tenantId), clientId: grant.clientId, userId: grant.userId };
   }
@@ -386,15 +476,29 @@ export class KeapSandbox {
     const decision = this.throttle.take(clientId, tenantId, this.now());
     if (decision.allowed && this.faults.count > 0) {
       this.faults.count -= 1;
-      throw new KeapApiError(this.faults.status, { code: this.faults.status, message: 'Service unavailable', status: 'UNAVAILABLE' }, decision.headers);
+      throw new KeapApiError(
+        this.faults.status,
+        { code: this.faults.status, message: 'Service unavailable', status: 'UNAVAILABLE' },
+        decision.headers,
+      );
     }
     if (decision.allowed) return decision.headers;
     this.calls.throttled += 1;
     const headers = { ...decision.headers, 'retry-after': String(decision.retryAfterSeconds) };
     if (decision.violated === 'appPerSecond') {
-      throw KeapApiError.fault(429, 'Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=25, periodInMicroseconds=1000000, maxBurstMessageCount=25.0}', 'policies.ratelimit.SpikeArrestViolation', headers);
+      throw KeapApiError.fault(
+        429,
+        'Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=25, periodInMicroseconds=1000000, maxBurstMessageCount=25.0}',
+        'policies.ratelimit.SpikeArrestViolation',
+        headers,
+      );
     }
-    throw KeapApiError.fault(429, 'Rate limit quota violation. Quota limit exceeded.', 'policies.ratelimit.QuotaViolation', headers);
+    throw KeapApiError.fault(
+      429,
+      'Rate limit quota violation. Quota limit exceeded.',
+      'policies.ratelimit.QuotaViolation',
+      headers,
+    );
   }
 
   userInfo(tenant: KeapTenant, userId: string): Record<string, unknown> {
@@ -413,7 +517,10 @@ export class KeapSandbox {
 
   private issueAccessToken(grant: Grant): KeapTokenResponse {
     const accessToken = token();
-    this.accessTokens.set(accessToken, { grantId: grant.id, expiresAt: this.now() + this.accessTokenTtlSeconds * 1000 });
+    this.accessTokens.set(accessToken, {
+      grantId: grant.id,
+      expiresAt: this.now() + this.accessTokenTtlSeconds * 1000,
+    });
     return {
       access_token: accessToken,
       token_type: 'bearer',
@@ -431,13 +538,22 @@ export class KeapSandbox {
 
   listContacts(
     tenant: KeapTenant,
-    query: { filter?: string; fields?: string[]; pageSize?: number; pageToken?: string; orderBy?: string },
+    query: {
+      filter?: string;
+      fields?: string[];
+      pageSize?: number;
+      pageToken?: string;
+      orderBy?: string;
+    },
   ): { contacts: Record<string, unknown>[]; next_page_token: string } {
     const predicates = parseContactFilter(tenant, query.filter);
     let matches = [...tenant.contacts.values()].filter((c) => predicates.every((p) => p(c)));
     matches = orderContacts(matches, query.orderBy);
     const page = paginate(matches, query.pageSize, query.pageToken);
-    return { contacts: page.items.map((c) => this.renderContact(tenant, c, query.fields)), next_page_token: page.next };
+    return {
+      contacts: page.items.map((c) => this.renderContact(tenant, c, query.fields)),
+      next_page_token: page.next,
+    };
   }
 
   /**
@@ -465,7 +581,9 @@ export class KeapSandbox {
     const emails = Array.isArray(input.email_addresses) ? input.email_addresses : [];
     const phones = Array.isArray(input.phone_numbers) ? input.phone_numbers : [];
     if (emails.length === 0 && phones.length === 0 && !input.given_name && !input.family_name) {
-      throw KeapApiError.badRequest('A contact needs at least a name, an email address or a phone number');
+      throw KeapApiError.badRequest(
+        'A contact needs at least a name, an email address or a phone number',
+      );
     }
     const now = this.isoNow();
     const contact: StoredContact = {
@@ -483,7 +601,13 @@ export class KeapSandbox {
     return { status: 201, contact: this.renderContact(tenant, contact, fields) };
   }
 
-  updateContact(tenant: KeapTenant, id: string, body: unknown, updateMask?: string[], fields?: string[]): Record<string, unknown> {
+  updateContact(
+    tenant: KeapTenant,
+    id: string,
+    body: unknown,
+    updateMask?: string[],
+    fields?: string[],
+  ): Record<string, unknown> {
     const contact = this.findContact(tenant, id);
     const input = asObject(body);
     validateContactBody(tenant, input);
@@ -504,7 +628,11 @@ export class KeapSandbox {
     return contact;
   }
 
-  private findDuplicate(tenant: KeapTenant, input: Record<string, unknown>, option: string): StoredContact | undefined {
+  private findDuplicate(
+    tenant: KeapTenant,
+    input: Record<string, unknown>,
+    option: string,
+  ): StoredContact | undefined {
     const emails = (Array.isArray(input.email_addresses) ? input.email_addresses : [])
       .map((e) => String(asObject(e).email ?? '').toLowerCase())
       .filter(Boolean);
@@ -522,8 +650,14 @@ export class KeapSandbox {
     });
   }
 
-  private applyContactBody(tenant: KeapTenant, contact: StoredContact, input: Record<string, unknown>, mask: string[] | undefined): void {
-    const touches = (prop: string): boolean => input[prop] !== undefined && (!mask || mask.includes(prop));
+  private applyContactBody(
+    tenant: KeapTenant,
+    contact: StoredContact,
+    input: Record<string, unknown>,
+    mask: string[] | undefined,
+  ): void {
+    const touches = (prop: string): boolean =>
+      input[prop] !== undefined && (!mask || mask.includes(prop));
     for (const prop of Object.keys(SCALAR_PROPERTIES)) {
       if (!touches(prop)) continue;
       const value = input[prop];
@@ -565,11 +699,13 @@ export class KeapSandbox {
       }
       contact.phone_numbers.sort((a, b) => a.field.localeCompare(b.field));
     }
-    if (touches('addresses')) contact.addresses = (input.addresses as unknown[]).map((a) => ({ ...asObject(a) }));
+    if (touches('addresses'))
+      contact.addresses = (input.addresses as unknown[]).map((a) => ({ ...asObject(a) }));
     if (touches('company')) {
       const company = asObject(input.company);
       const name = String(company.company_name ?? '');
-      if (name) contact.company = { id: String(company.id ?? `co-${contact.id}`), company_name: name };
+      if (name)
+        contact.company = { id: String(company.id ?? `co-${contact.id}`), company_name: name };
       else delete contact.company;
     }
     if (touches('custom_fields')) {
@@ -583,7 +719,11 @@ export class KeapSandbox {
     contact.update_time = this.isoNow();
   }
 
-  private renderContact(tenant: KeapTenant, c: StoredContact, fields?: string[]): Record<string, unknown> {
+  private renderContact(
+    tenant: KeapTenant,
+    c: StoredContact,
+    fields?: string[],
+  ): Record<string, unknown> {
     const wanted = fields && fields.length > 0 ? fields : DEFAULT_CONTACT_FIELDS;
     const unknown = wanted.filter((f) => !ALL_CONTACT_FIELDS.includes(f));
     if (unknown.length > 0) throw KeapApiError.badRequest(`Invalid fields: ${unknown.join(',')}`);
@@ -594,7 +734,10 @@ export class KeapSandbox {
       phone_numbers: c.phone_numbers.map((p) => ({ ...p })),
       addresses: c.addresses.map((a) => ({ ...a })),
       ...(c.company ? { company: { ...c.company } } : {}),
-      custom_fields: tenant.customFields.map((f) => ({ id: f.id, content: c.custom.get(f.id) ?? null })),
+      custom_fields: tenant.customFields.map((f) => ({
+        id: f.id,
+        content: c.custom.get(f.id) ?? null,
+      })),
       tag_ids: [...(tenant.applied.get(c.id)?.keys() ?? [])],
       create_time: c.create_time,
       update_time: c.update_time,
@@ -606,10 +749,14 @@ export class KeapSandbox {
 
   // ---------------------------------------------------------------- tags
 
-  listTags(tenant: KeapTenant, query: { filter?: string; pageSize?: number; pageToken?: string }): { tags: StoredTag[]; next_page_token: string } {
+  listTags(
+    tenant: KeapTenant,
+    query: { filter?: string; pageSize?: number; pageToken?: string },
+  ): { tags: StoredTag[]; next_page_token: string } {
     let tags = [...tenant.tags.values()];
     for (const clause of splitFilter(query.filter)) {
-      if (clause.key === 'name' && clause.op === '==') tags = tags.filter((t) => wildcardMatch(t.name, clause.value));
+      if (clause.key === 'name' && clause.op === '==')
+        tags = tags.filter((t) => wildcardMatch(t.name, clause.value));
       else if (clause.key === 'tag_ids' && clause.op === '==') {
         const ids = clause.value.split(',');
         tags = tags.filter((t) => ids.includes(t.id));
@@ -641,7 +788,8 @@ export class KeapSandbox {
   applyTag(tenant: KeapTenant, tagId: string, body: unknown): { results: Record<string, string> } {
     if (!tenant.tags.has(tagId)) throw KeapApiError.notFound('tag', tagId);
     const ids = asObject(body).contact_ids;
-    if (!Array.isArray(ids) || ids.length === 0) throw KeapApiError.badRequest('contact_ids is required');
+    if (!Array.isArray(ids) || ids.length === 0)
+      throw KeapApiError.badRequest('contact_ids is required');
     const results: Record<string, string> = {};
     for (const raw of ids) {
       const id = String(raw);
@@ -657,7 +805,10 @@ export class KeapSandbox {
     return { results };
   }
 
-  tagsOf(tenant: KeapTenant, contactId: string): { id: string; name: string; applied_time: string }[] {
+  tagsOf(
+    tenant: KeapTenant,
+    contactId: string,
+  ): { id: string; name: string; applied_time: string }[] {
     return [...(tenant.applied.get(contactId)?.entries() ?? [])].map(([tagId, at]) => ({
       id: tagId,
       name: tenant.tags.get(tagId)?.name ?? '',
@@ -671,7 +822,8 @@ export class KeapSandbox {
     this.findContact(tenant, contactId);
     const input = asObject(body);
     const userId = input.user_id === undefined ? '' : String(input.user_id);
-    if (!tenant.users.some((u) => u.id === userId)) throw KeapApiError.badRequest(`Invalid user_id: ${userId || '(missing)'}`);
+    if (!tenant.users.some((u) => u.id === userId))
+      throw KeapApiError.badRequest(`Invalid user_id: ${userId || '(missing)'}`);
     const now = this.isoNow();
     const note: StoredNote = {
       id: String(tenant.nextId++),
@@ -693,10 +845,17 @@ export class KeapSandbox {
     return note;
   }
 
-  updateNote(tenant: KeapTenant, contactId: string, noteId: string, body: unknown, mask?: string[]): StoredNote {
+  updateNote(
+    tenant: KeapTenant,
+    contactId: string,
+    noteId: string,
+    body: unknown,
+    mask?: string[],
+  ): StoredNote {
     const note = this.getNote(tenant, contactId, noteId);
     const input = asObject(body);
-    const touches = (prop: string): boolean => input[prop] !== undefined && (!mask || mask.includes(prop));
+    const touches = (prop: string): boolean =>
+      input[prop] !== undefined && (!mask || mask.includes(prop));
     if (touches('title')) note.title = String(input.title);
     if (touches('text')) note.text = String(input.text);
     if (touches('type')) note.type = String(input.type);
@@ -704,7 +863,11 @@ export class KeapSandbox {
     return note;
   }
 
-  listNotes(tenant: KeapTenant, contactId: string, query: { pageSize?: number; pageToken?: string }): { notes: StoredNote[]; next_page_token: string } {
+  listNotes(
+    tenant: KeapTenant,
+    contactId: string,
+    query: { pageSize?: number; pageToken?: string },
+  ): { notes: StoredNote[]; next_page_token: string } {
     this.findContact(tenant, contactId);
     const notes = [...tenant.notes.values()].filter((n) => n.contact_id === contactId);
     const page = paginate(notes, query.pageSize, query.pageToken);
@@ -726,12 +889,16 @@ export class KeapSandbox {
       family_name: c.scalars.family_name ?? null,
       company: c.company?.company_name ?? null,
       emails: Object.fromEntries(c.email_addresses.map((e) => [e.field, e.email])),
-      phones: Object.fromEntries(c.phone_numbers.map((p) => [p.field, { number: p.number, type: p.type ?? null }])),
+      phones: Object.fromEntries(
+        c.phone_numbers.map((p) => [p.field, { number: p.number, type: p.type ?? null }]),
+      ),
       custom_fields: Object.fromEntries(
         tenant.customFields.map((f) => [f.field_name, c.custom.get(f.id) ?? null]),
       ),
       tags: this.tagsOf(tenant, c.id).map((t) => t.name),
-      notes: [...tenant.notes.values()].filter((n) => n.contact_id === c.id).map((n) => ({ id: n.id, title: n.title ?? '', text: n.text ?? '' })),
+      notes: [...tenant.notes.values()]
+        .filter((n) => n.contact_id === c.id)
+        .map((n) => ({ id: n.id, title: n.title ?? '', text: n.text ?? '' })),
     }));
   }
 
@@ -751,14 +918,16 @@ function token(): string {
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw KeapApiError.badRequest('Expected a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw KeapApiError.badRequest('Expected a JSON object');
   return value as Record<string, unknown>;
 }
 
 function validateContactBody(tenant: KeapTenant, input: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(input)) {
     if (key in SCALAR_PROPERTIES) {
-      if (value !== null && typeof value !== 'string') throw KeapApiError.badRequest(`${key} must be a string`);
+      if (value !== null && typeof value !== 'string')
+        throw KeapApiError.badRequest(`${key} must be a string`);
       if (typeof value === 'string' && value.length > (SCALAR_PROPERTIES[key] ?? 0)) {
         throw KeapApiError.badRequest(`${key} is longer than ${SCALAR_PROPERTIES[key]} characters`);
       }
@@ -766,7 +935,10 @@ function validateContactBody(tenant: KeapTenant, input: Record<string, unknown>)
       throw KeapApiError.badRequest(`Unknown contact property: ${key}`);
     }
   }
-  for (const [key, allowed] of [['email_addresses', EMAIL_FIELDS], ['phone_numbers', PHONE_FIELDS]] as const) {
+  for (const [key, allowed] of [
+    ['email_addresses', EMAIL_FIELDS],
+    ['phone_numbers', PHONE_FIELDS],
+  ] as const) {
     if (input[key] === undefined) continue;
     if (!Array.isArray(input[key])) throw KeapApiError.badRequest(`${key} must be an array`);
     for (const raw of input[key] as unknown[]) {
@@ -780,7 +952,8 @@ function validateContactBody(tenant: KeapTenant, input: Record<string, unknown>)
     }
   }
   if (input.custom_fields !== undefined) {
-    if (!Array.isArray(input.custom_fields)) throw KeapApiError.badRequest('custom_fields must be an array');
+    if (!Array.isArray(input.custom_fields))
+      throw KeapApiError.badRequest('custom_fields must be an array');
     for (const raw of input.custom_fields as unknown[]) {
       const cf = asObject(raw);
       const def = tenant.customFields.find((f) => f.id === String(cf.id));
@@ -794,16 +967,24 @@ function coerceCustomContent(def: KeapCustomFieldDef, content: unknown): string 
   if (content === null || content === undefined || content === '') return null;
   if (def.field_type === 'WHOLE_NUMBER') {
     const n = Number(content);
-    if (!Number.isInteger(n)) throw KeapApiError.badRequest(`${def.label} takes a whole number, not "${String(content)}"`);
+    if (!Number.isInteger(n))
+      throw KeapApiError.badRequest(`${def.label} takes a whole number, not "${String(content)}"`);
     return n;
   }
   if (def.field_type === 'DECIMAL_NUMBER' || def.field_type === 'CURRENCY') {
     const n = Number(content);
-    if (!Number.isFinite(n)) throw KeapApiError.badRequest(`${def.label} takes a number, not "${String(content)}"`);
+    if (!Number.isFinite(n))
+      throw KeapApiError.badRequest(`${def.label} takes a number, not "${String(content)}"`);
     return n;
   }
-  if (def.field_type === 'DROPDOWN' && def.options && !def.options.some((o) => o.label === String(content) || o.id === String(content))) {
-    throw KeapApiError.badRequest(`${def.label} takes one of: ${def.options.map((o) => o.label).join(', ')}`);
+  if (
+    def.field_type === 'DROPDOWN' &&
+    def.options &&
+    !def.options.some((o) => o.label === String(content) || o.id === String(content))
+  ) {
+    throw KeapApiError.badRequest(
+      `${def.label} takes one of: ${def.options.map((o) => o.label).join(', ')}`,
+    );
   }
   return String(content);
 }
@@ -827,7 +1008,8 @@ function splitFilter(filter: string | undefined): FilterClause[] {
 }
 
 function wildcardMatch(actual: string, pattern: string): boolean {
-  if (pattern.endsWith('*')) return actual.toLowerCase().startsWith(pattern.slice(0, -1).toLowerCase());
+  if (pattern.endsWith('*'))
+    return actual.toLowerCase().startsWith(pattern.slice(0, -1).toLowerCase());
   return actual.toLowerCase() === pattern.toLowerCase();
 }
 
@@ -873,25 +1055,31 @@ function parseContactFilter(tenant: KeapTenant, filter: string | undefined): Con
       }
       case 'phone_number': {
         eqOnly();
-        if (!phoneFields) throw KeapApiError.badRequest('phone_fields is required when phone_number is supplied');
+        if (!phoneFields)
+          throw KeapApiError.badRequest('phone_fields is required when phone_number is supplied');
         const fields = phoneFields.value.split(',');
         const wanted = toE164(value) ?? value.replace(/\D/g, '');
         predicates.push((c) =>
           c.phone_numbers.some(
-            (p) => fields.includes(p.field) && (p.number_e164 ?? p.number.replace(/\D/g, '')) === wanted,
+            (p) =>
+              fields.includes(p.field) && (p.number_e164 ?? p.number.replace(/\D/g, '')) === wanted,
           ),
         );
         break;
       }
       default: {
-        const def = tenant.customFields.find((f) => f.field_name.toLowerCase() === key.toLowerCase());
+        const def = tenant.customFields.find(
+          (f) => f.field_name.toLowerCase() === key.toLowerCase(),
+        );
         if (!def) throw KeapApiError.badRequest(`Invalid filter field: ${key}`);
         const numeric = ['WHOLE_NUMBER', 'DECIMAL_NUMBER', 'CURRENCY'].includes(def.field_type);
         if (!numeric) eqOnly();
         predicates.push((c) => {
           const content = c.custom.get(def.id);
           if (content === null || content === undefined) return false;
-          return numeric ? compare(Number(content), op, Number(value)) : wildcardMatch(String(content), value);
+          return numeric
+            ? compare(Number(content), op, Number(value))
+            : wildcardMatch(String(content), value);
         });
       }
     }
@@ -918,22 +1106,42 @@ function orderContacts(contacts: StoredContact[], orderBy: string | undefined): 
   if (!orderBy) return contacts;
   const [field, direction = 'asc'] = orderBy.trim().split(/\s+/);
   const key = (c: StoredContact): string | number =>
-    field === 'id' ? Number(c.id) : field === 'email' ? (c.email_addresses[0]?.email ?? '') : field === 'create_time' ? c.create_time : c.update_time;
-  if (!['id', 'email', 'create_time', 'update_time'].includes(field ?? '')) throw KeapApiError.badRequest(`Invalid order_by: ${orderBy}`);
+    field === 'id'
+      ? Number(c.id)
+      : field === 'email'
+        ? (c.email_addresses[0]?.email ?? '')
+        : field === 'create_time'
+          ? c.create_time
+          : c.update_time;
+  if (!['id', 'email', 'create_time', 'update_time'].includes(field ?? ''))
+    throw KeapApiError.badRequest(`Invalid order_by: ${orderBy}`);
   const sorted = [...contacts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return direction.toLowerCase() === 'desc' ? sorted.reverse() : sorted;
 }
 
 /** Keap's paging: an opaque page token, and an empty next_page_token on the last page. */
-function paginate<T>(items: T[], pageSize: number | undefined, pageToken: string | undefined): { items: T[]; next: string } {
+function paginate<T>(
+  items: T[],
+  pageSize: number | undefined,
+  pageToken: string | undefined,
+): { items: T[]; next: string } {
   const size = pageSize && pageSize > 0 ? Math.min(pageSize, 1000) : 1000;
   let offset = 0;
   if (pageToken) {
-    const decoded = Number(Buffer.from(pageToken, 'base64url').toString('utf8').replace(/^offset:/, ''));
-    if (!Number.isInteger(decoded) || decoded < 0) throw KeapApiError.badRequest('Invalid page_token');
+    const decoded = Number(
+      Buffer.from(pageToken, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
+    if (!Number.isInteger(decoded) || decoded < 0)
+      throw KeapApiError.badRequest('Invalid page_token');
     offset = decoded;
   }
   const slice = items.slice(offset, offset + size);
   const nextOffset = offset + size;
-  return { items: slice, next: nextOffset < items.length ? Buffer.from(`offset:${nextOffset}`).toString('base64url') : '' };
+  return {
+    items: slice,
+    next:
+      nextOffset < items.length ? Buffer.from(`offset:${nextOffset}`).toString('base64url') : '',
+  };
 }

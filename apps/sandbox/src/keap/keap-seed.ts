@@ -6,11 +6,30 @@ export const DEMO_TENANT_ID = 'sb101';
 export const SECOND_TENANT_ID = 'sb202';
 
 /** The tags the product's options point at, plus two a "let me decide" demo uses. */
-export const DEMO_TAG_NAMES = ['SMS: Opted out', 'SMS: Invalid number', 'Interested', 'Not interested'];
+export const DEMO_TAG_NAMES = [
+  'SMS: Opted out',
+  'SMS: Invalid number',
+  'Interested',
+  'Not interested',
+];
 
 const DEMO_CUSTOM_FIELDS: Omit<KeapCustomFieldDef, 'id'>[] = [
-  { label: 'Favorite Color', field_name: 'FavoriteColor', field_type: 'TEXT', record_type: 'CONTACT', group_id: '1', group_name: 'SMS' },
-  { label: 'Budget', field_name: 'Budget', field_type: 'WHOLE_NUMBER', record_type: 'CONTACT', group_id: '1', group_name: 'SMS' },
+  {
+    label: 'Favorite Color',
+    field_name: 'FavoriteColor',
+    field_type: 'TEXT',
+    record_type: 'CONTACT',
+    group_id: '1',
+    group_name: 'SMS',
+  },
+  {
+    label: 'Budget',
+    field_name: 'Budget',
+    field_type: 'WHOLE_NUMBER',
+    record_type: 'CONTACT',
+    group_id: '1',
+    group_name: 'SMS',
+  },
 ];
 
 interface ContactSeed {
@@ -23,20 +42,49 @@ interface ContactSeed {
 }
 
 const DEMO_CONTACTS: ContactSeed[] = [
-  { given: 'Ada', family: 'Lovelace', email: 'ada@example.com', phone: { number: '+14155550101', type: 'Mobile' }, company: 'Analytical Engines', custom: { FavoriteColor: 'Blue', Budget: 1200 } },
-  { given: 'Grace', family: 'Hopper', email: 'grace@example.com', phone: { number: '+14155550102', type: 'Mobile' } },
-  { given: 'Alan', family: 'Turing', email: 'alan@example.com', phone: { number: '+14155550103', type: 'Work' } },
+  {
+    given: 'Ada',
+    family: 'Lovelace',
+    email: 'ada@example.com',
+    phone: { number: '+14155550101', type: 'Mobile' },
+    company: 'Analytical Engines',
+    custom: { FavoriteColor: 'Blue', Budget: 1200 },
+  },
+  {
+    given: 'Grace',
+    family: 'Hopper',
+    email: 'grace@example.com',
+    phone: { number: '+14155550102', type: 'Mobile' },
+  },
+  {
+    given: 'Alan',
+    family: 'Turing',
+    email: 'alan@example.com',
+    phone: { number: '+14155550103', type: 'Work' },
+  },
   { given: 'Katherine', family: 'Johnson', email: 'katherine@example.com' },
 ];
 
 const SECOND_CONTACTS: ContactSeed[] = [
-  { given: 'Linus', family: 'Pauling', email: 'linus@example.org', phone: { number: '+14155550201', type: 'Mobile' } },
+  {
+    given: 'Linus',
+    family: 'Pauling',
+    email: 'linus@example.org',
+    phone: { number: '+14155550201', type: 'Mobile' },
+  },
 ];
 
 /** Two tenants with their own data; the first is the demo account the README walks through. */
 export function seedKeapTenants(now: string): KeapTenant[] {
   return [
-    buildTenant(DEMO_TENANT_ID, 'Demo Company', DEMO_CONTACTS, DEMO_TAG_NAMES, DEMO_CUSTOM_FIELDS, now),
+    buildTenant(
+      DEMO_TENANT_ID,
+      'Demo Company',
+      DEMO_CONTACTS,
+      DEMO_TAG_NAMES,
+      DEMO_CUSTOM_FIELDS,
+      now,
+    ),
     buildTenant(SECOND_TENANT_ID, 'Second Company', SECOND_CONTACTS, ['SMS: Opted out'], [], now),
   ];
 }
@@ -69,9 +117,25 @@ function buildTenant(
     const contact: StoredContact = {
       id: String(tenant.nextId++),
       scalars: { given_name: seed.given, family_name: seed.family },
-      email_addresses: seed.email ? [{ email: seed.email, field: 'EMAIL1', is_opt_in: false, email_opt_status: 'UNENGAGED_MARKETABLE' }] : [],
+      email_addresses: seed.email
+        ? [
+            {
+              email: seed.email,
+              field: 'EMAIL1',
+              is_opt_in: false,
+              email_opt_status: 'UNENGAGED_MARKETABLE',
+            },
+          ]
+        : [],
       phone_numbers: seed.phone
-        ? [{ number: seed.phone.number, field: 'PHONE1', type: seed.phone.type, ...optionalE164(seed.phone.number) }]
+        ? [
+            {
+              number: seed.phone.number,
+              field: 'PHONE1',
+              type: seed.phone.type,
+              ...optionalE164(seed.phone.number),
+            },
+          ]
         : [],
       addresses: [],
       custom: new Map(),

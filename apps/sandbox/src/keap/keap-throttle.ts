@@ -37,7 +37,12 @@ const WINDOWS: Record<WindowName, { ms: number; scope: 'app' | 'tenant' }> = {
 
 export type ThrottleDecision =
   | { allowed: true; headers: Record<string, string> }
-  | { allowed: false; violated: WindowName; retryAfterSeconds: number; headers: Record<string, string> };
+  | {
+      allowed: false;
+      violated: WindowName;
+      retryAfterSeconds: number;
+      headers: Record<string, string>;
+    };
 
 export class KeapThrottle {
   private readonly used = new Map<string, { count: number; endsAt: number }>();
@@ -51,7 +56,9 @@ export class KeapThrottle {
   /** Counts one call for the app and tenant, or refuses it when a window is full. */
   take(clientId: string, tenantId: string, now: number): ThrottleDecision {
     const names = Object.keys(WINDOWS) as WindowName[];
-    const violated = names.find((name) => this.count(name, clientId, tenantId, now) >= this.limits[name]);
+    const violated = names.find(
+      (name) => this.count(name, clientId, tenantId, now) >= this.limits[name],
+    );
     if (violated) {
       const windowEnd = windowStart(now, WINDOWS[violated].ms) + WINDOWS[violated].ms;
       return {
@@ -67,7 +74,8 @@ export class KeapThrottle {
       this.used.set(key, { count: (this.used.get(key)?.count ?? 0) + 1, endsAt });
     }
     // A long-running sandbox would otherwise keep every past second's counter.
-    if (this.used.size > 10_000) for (const [key, entry] of this.used) if (entry.endsAt <= now) this.used.delete(key);
+    if (this.used.size > 10_000)
+      for (const [key, entry] of this.used) if (entry.endsAt <= now) this.used.delete(key);
     return { allowed: true, headers: this.headers(clientId, tenantId, now) };
   }
 

@@ -30,16 +30,22 @@ export const twilioErrors = {
   invalidTo: (to: string) => new TwilioApiError(400, 21211, `Invalid 'To' Phone Number: ${to}`),
   notMobile: (to: string) =>
     new TwilioApiError(400, 21614, `'To' number ${to} is not a valid mobile number`),
-  unsubscribed: () =>
-    new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient'),
-  missingBody: () =>
-    new TwilioApiError(400, 21602, 'Message body is required.'),
+  unsubscribed: () => new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient'),
+  missingBody: () => new TwilioApiError(400, 21602, 'Message body is required.'),
   bodyTooLong: () =>
-    new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'),
+    new TwilioApiError(
+      400,
+      21617,
+      'The concatenated message body exceeds the 1600 character limit.',
+    ),
   tooManyMedia: () =>
     new TwilioApiError(400, 21623, 'Number of media files exceeds allowed limit of 10'),
   missingFrom: () =>
-    new TwilioApiError(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."),
+    new TwilioApiError(
+      400,
+      21603,
+      "A 'From' or 'MessagingServiceSid' parameter is required to send a message.",
+    ),
   fromNotOwned: (from: string) =>
     new TwilioApiError(
       400,
@@ -60,5 +66,9 @@ export const twilioErrors = {
     new TwilioApiError(400, 21200, `Invalid parameter ${name}: ${value}`),
   tooManyRequests: () => new TwilioApiError(429, 20429, 'Too Many Requests'),
   internal: (status: number) =>
-    new TwilioApiError(status, status === 503 ? 20503 : 20500, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+    new TwilioApiError(
+      status,
+      status === 503 ? 20503 : 20500,
+      status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+    ),
 };

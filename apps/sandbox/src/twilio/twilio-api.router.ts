@@ -77,19 +77,31 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     const to = str(req.query.To);
     const from = str(req.query.From);
     const items = sandbox.messages
-      .filter((m) => m.accountSid === account.sid && (!to || m.to === to) && (!from || m.from === from))
+      .filter(
+        (m) => m.accountSid === account.sid && (!to || m.to === to) && (!from || m.from === from),
+      )
       .slice()
       .reverse() // newest first, as Twilio lists them
       .map(messageResource);
     const extra: Record<string, string> = {};
     if (to) extra.To = to;
     if (from) extra.From = from;
-    res.json(page2010('messages', `/2010-04-01/Accounts/${account.sid}/Messages.json`, items, req.query, extra));
+    res.json(
+      page2010(
+        'messages',
+        `/2010-04-01/Accounts/${account.sid}/Messages.json`,
+        items,
+        req.query,
+        extra,
+      ),
+    );
   });
 
   router.get(`${A}/Messages/:sid.json`, (req, res) => {
     const account = own(req, res);
-    const message = sandbox.messages.find((m) => m.sid === req.params.sid && m.accountSid === account.sid);
+    const message = sandbox.messages.find(
+      (m) => m.sid === req.params.sid && m.accountSid === account.sid,
+    );
     if (!message) throw twilioErrors.notFound(req.path);
     res.json(messageResource(message));
   });
@@ -101,7 +113,12 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
       .filter((n) => n.accountSid === account.sid && (!phone || n.phoneNumber === phone))
       .map(incomingNumberResource);
     res.json(
-      page2010('incoming_phone_numbers', `/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`, items, req.query),
+      page2010(
+        'incoming_phone_numbers',
+        `/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`,
+        items,
+        req.query,
+      ),
     );
   });
 
@@ -170,7 +187,9 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
 
   router.get('/v1/Services', (req, res) => {
     const account = res.locals.account as TwilioAccountState;
-    const items = [...sandbox.services.values()].filter((s) => s.accountSid === account.sid).map(serviceResource);
+    const items = [...sandbox.services.values()]
+      .filter((s) => s.accountSid === account.sid)
+      .map(serviceResource);
     res.json(pageV1('services', `${twilioHosts.messaging}/v1/Services`, items, req.query));
   });
 
@@ -206,7 +225,14 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     const items = [...sandbox.numbers.values()]
       .filter((n) => n.messagingServiceSid === service.sid)
       .map((n) => servicePhoneNumberResource(service, n));
-    res.json(pageV1('phone_numbers', `${twilioHosts.messaging}/v1/Services/${service.sid}/PhoneNumbers`, items, req.query));
+    res.json(
+      pageV1(
+        'phone_numbers',
+        `${twilioHosts.messaging}/v1/Services/${service.sid}/PhoneNumbers`,
+        items,
+        req.query,
+      ),
+    );
   });
 
   router.get('/v2/PhoneNumbers/:phone', (req, res) => {
@@ -214,7 +240,8 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     const parsed = parsePhone(input);
     const fields = (str(req.query.Fields) ?? '').split(',').map((f) => f.trim());
     const wantsLineType = fields.includes('line_type_intelligence');
-    const lineType = parsed && wantsLineType ? lineTypeOf(sandbox, parsed.e164, parsed.nationalFormat) : null;
+    const lineType =
+      parsed && wantsLineType ? lineTypeOf(sandbox, parsed.e164, parsed.nationalFormat) : null;
     res.json(lookupResource(input, parsed, lineType));
   });
 
@@ -254,5 +281,7 @@ function str(value: unknown): string | undefined {
 
 function list(value: unknown): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
 }

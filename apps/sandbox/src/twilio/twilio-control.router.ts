@@ -68,7 +68,9 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
   router.post('/sandbox/twilio/inbound', async (req, res) => {
     const input = inboundSchema.parse(req.body);
     const result = await sandbox.receiveInbound(input);
-    res.status(201).json({ message: view(result.message), deliveries: result.deliveries.map(deliveryView) });
+    res
+      .status(201)
+      .json({ message: view(result.message), deliveries: result.deliveries.map(deliveryView) });
   });
 
   router.get('/sandbox/twilio/webhooks', (_req, res) => {
@@ -139,7 +141,8 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
       })
       .parse(req.body);
     if (input.inboundRequestUrl !== undefined) service.inboundRequestUrl = input.inboundRequestUrl;
-    if (input.useInboundWebhookOnNumber !== undefined) service.useInboundWebhookOnNumber = input.useInboundWebhookOnNumber;
+    if (input.useInboundWebhookOnNumber !== undefined)
+      service.useInboundWebhookOnNumber = input.useInboundWebhookOnNumber;
     if (input.advancedOptOut !== undefined) service.advancedOptOut = input.advancedOptOut;
     if (input.statusCallback !== undefined) service.statusCallback = input.statusCallback;
     res.json({ sid: service.sid, ...input });
@@ -151,17 +154,20 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
     res.json({ reset: true });
   });
 
-  router.use('/sandbox/twilio', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof z.ZodError) {
-      res.status(400).json({ error: 'invalid request', issues: err.issues });
-      return;
-    }
-    if (err instanceof TwilioApiError) {
-      res.status(err.status).json(err.toJSON());
-      return;
-    }
-    next(err);
-  });
+  router.use(
+    '/sandbox/twilio',
+    (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (err instanceof z.ZodError) {
+        res.status(400).json({ error: 'invalid request', issues: err.issues });
+        return;
+      }
+      if (err instanceof TwilioApiError) {
+        res.status(err.status).json(err.toJSON());
+        return;
+      }
+      next(err);
+    },
+  );
   return router;
 }
 

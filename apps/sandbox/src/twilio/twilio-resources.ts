@@ -241,7 +241,12 @@ export function page2010<T>(
 }
 
 /** Twilio's v1 page envelope (absolute URLs under `meta`). */
-export function pageV1<T>(key: string, baseUrl: string, items: T[], query: { PageSize?: unknown; Page?: unknown }) {
+export function pageV1<T>(
+  key: string,
+  baseUrl: string,
+  items: T[],
+  query: { PageSize?: unknown; Page?: unknown },
+) {
   const pageSize = clampPageSize(query.PageSize);
   const page = Math.max(0, Number(query.Page ?? 0) || 0);
   const start = page * pageSize;

@@ -17,13 +17,22 @@ interface Hook {
 }
 
 /** The app's side of the webhooks: records them and answers with the TwiML a test sets. */
-async function startApp(): Promise<{ url: string; hooks: Hook[]; twiml: { value: string }; close(): Promise<void> }> {
+async function startApp(): Promise<{
+  url: string;
+  hooks: Hook[];
+  twiml: { value: string };
+  close(): Promise<void>;
+}> {
   const hooks: Hook[] = [];
   const twiml = { value: '<Response/>' };
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.post('/{*path}', (req, res) => {
-    hooks.push({ path: req.path, params: req.body as Record<string, string>, signature: req.header('x-twilio-signature') });
+    hooks.push({
+      path: req.path,
+      params: req.body as Record<string, string>,
+      signature: req.header('x-twilio-signature'),
+    });
     res.type('text/xml').send(twiml.value);
   });
   const server = http.createServer(app);
@@ -47,7 +56,9 @@ describe('the Twilio stand-in', () => {
     return 'Basic ' + Buffer.from(`${account.sid}:${account.authToken}`).toString('base64');
   };
   const text = (body: string, extra: Record<string, unknown> = {}, from = PHONE, to = NUMBER) =>
-    request(sandbox.app).post('/sandbox/twilio/inbound').send({ from, to, body, ...extra });
+    request(sandbox.app)
+      .post('/sandbox/twilio/inbound')
+      .send({ from, to, body, ...extra });
 
   beforeAll(async () => {
     sandbox = createSandbox({ publicUrl: 'http://127.0.0.1:4010' });
@@ -67,7 +78,9 @@ describe('the Twilio stand-in', () => {
   });
 
   it('posts an inbound text with every standard parameter and a valid signature', async () => {
-    const res = await text('Hello there', { mediaUrls: ['https://example.com/cat.png'] }).expect(201);
+    const res = await text('Hello there', { mediaUrls: ['https://example.com/cat.png'] }).expect(
+      201,
+    );
 
     expect(res.body.deliveries).toEqual([expect.objectContaining({ responseStatus: 200 })]);
     const hook = app.hooks[0]!;
@@ -93,12 +106,30 @@ describe('the Twilio stand-in', () => {
         SmsStatus: 'received',
       }),
     );
-    expect(Object.keys(hook.params)).toEqual(expect.arrayContaining(['FromCity', 'FromState', 'FromZip']));
-    expect(twilio.validateRequest(sandbox.twilio.demoAccount.authToken, hook.signature!, `${app.url}/sms`, hook.params)).toBe(true);
+    expect(Object.keys(hook.params)).toEqual(
+      expect.arrayContaining(['FromCity', 'FromState', 'FromZip']),
+    );
+    expect(
+      twilio.validateRequest(
+        sandbox.twilio.demoAccount.authToken,
+        hook.signature!,
+        `${app.url}/sms`,
+        hook.params,
+      ),
+    ).toBe(true);
   });
 
   it('unsubscribes on any standard opt-out word and fails later sends with 21610 as Twilio does', async () => {
-    for (const word of ['STOP', 'stopall', 'Unsubscribe', 'cancel', 'END', 'quit', 'optout', 'REVOKE']) {
+    for (const word of [
+      'STOP',
+      'stopall',
+      'Unsubscribe',
+      'cancel',
+      'END',
+      'quit',
+      'optout',
+      'REVOKE',
+    ]) {
       sandbox.twilio.reset();
       await text(` ${word} `).expect(201);
       const res = await request(sandbox.app)
@@ -136,7 +167,9 @@ describe('the Twilio stand-in', () => {
 
     expect(app.hooks.map((h) => h.params.OptOutType)).toEqual(['STOP', 'HELP', 'START']);
     expect(app.hooks.every((h) => h.params.MessagingServiceSid === SERVICE)).toBe(true);
-    const res = await request(sandbox.app).get(`/sandbox/twilio/phones/${encodeURIComponent(PHONE)}/messages`).expect(200);
+    const res = await request(sandbox.app)
+      .get(`/sandbox/twilio/phones/${encodeURIComponent(PHONE)}/messages`)
+      .expect(200);
     expect(res.body.received.map((m: { body: string }) => m.body)).toEqual([
       expect.stringContaining('You have successfully been unsubscribed'),
       'Reply STOP to unsubscribe. Msg&Data Rates May Apply.',
@@ -147,7 +180,9 @@ describe('the Twilio stand-in', () => {
   it('without Advanced Opt-Out (a bare number), sends no OptOutType and no confirmation', async () => {
     await text('STOP').expect(201);
     expect(app.hooks[0]!.params.OptOutType).toBeUndefined();
-    const res = await request(sandbox.app).get(`/sandbox/twilio/phones/${encodeURIComponent(PHONE)}/messages`).expect(200);
+    const res = await request(sandbox.app)
+      .get(`/sandbox/twilio/phones/${encodeURIComponent(PHONE)}/messages`)
+      .expect(200);
     expect(res.body.received).toEqual([]);
     expect(res.body.sent.map((m: { body: string }) => m.body)).toEqual(['STOP']);
   });
@@ -162,10 +197,15 @@ describe('the Twilio stand-in', () => {
   });
 
   it('sends a TwiML <Message> answer back to the phone as a reply', async () => {
-    app.twiml.value = '<?xml version="1.0"?><Response><Message>Thanks &amp; welcome!</Message></Response>';
+    app.twiml.value =
+      '<?xml version="1.0"?><Response><Message>Thanks &amp; welcome!</Message></Response>';
     await text('blue').expect(201);
-    const res = await request(sandbox.app).get(`/sandbox/twilio/messages?phone=${encodeURIComponent(PHONE)}`).expect(200);
-    expect(res.body.messages.map((m: { direction: string; body: string }) => [m.direction, m.body])).toEqual([
+    const res = await request(sandbox.app)
+      .get(`/sandbox/twilio/messages?phone=${encodeURIComponent(PHONE)}`)
+      .expect(200);
+    expect(
+      res.body.messages.map((m: { direction: string; body: string }) => [m.direction, m.body]),
+    ).toEqual([
       ['inbound', 'blue'],
       ['outbound-reply', 'Thanks & welcome!'],
     ]);
@@ -177,8 +217,15 @@ describe('the Twilio stand-in', () => {
   });
 
   it('asks for credentials in Twilio’s error shape', async () => {
-    const res = await request(sandbox.app).get(`/2010-04-01/Accounts/${sandbox.twilio.demoAccount.sid}.json`).expect(401);
-    expect(res.body).toEqual({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+    const res = await request(sandbox.app)
+      .get(`/2010-04-01/Accounts/${sandbox.twilio.demoAccount.sid}.json`)
+      .expect(401);
+    expect(res.body).toEqual({
+      code: 20003,
+      message: 'Authenticate',
+      more_info: 'https://www.twilio.com/docs/errors/20003',
+      status: 401,
+    });
   });
 
   it('pages message lists as Twilio does', async () => {
@@ -191,10 +238,16 @@ describe('the Twilio stand-in', () => {
         .send({ To: PHONE, From: NUMBER, Body: `text ${i}` })
         .expect(201);
     }
-    const first = await request(sandbox.app).get(`/2010-04-01/Accounts/${sid}/Messages.json?PageSize=2`).set('Authorization', auth()).expect(200);
+    const first = await request(sandbox.app)
+      .get(`/2010-04-01/Accounts/${sid}/Messages.json?PageSize=2`)
+      .set('Authorization', auth())
+      .expect(200);
     expect(first.body.messages.map((m: { body: string }) => m.body)).toEqual(['text 2', 'text 1']);
     expect(first.body.next_page_uri).toContain('Page=1');
-    const second = await request(sandbox.app).get(first.body.next_page_uri).set('Authorization', auth()).expect(200);
+    const second = await request(sandbox.app)
+      .get(first.body.next_page_uri)
+      .set('Authorization', auth())
+      .expect(200);
     expect(second.body.messages.map((m: { body: string }) => m.body)).toEqual(['text 0']);
     expect(second.body.next_page_uri).toBeNull();
   });
@@ -202,10 +255,23 @@ describe('the Twilio stand-in', () => {
   it('rejects a body over 1,600 characters and more than 10 media', async () => {
     const sid = sandbox.twilio.demoAccount.sid;
     const send = (form: Record<string, unknown>) =>
-      request(sandbox.app).post(`/2010-04-01/Accounts/${sid}/Messages.json`).set('Authorization', auth()).type('form').send(form);
+      request(sandbox.app)
+        .post(`/2010-04-01/Accounts/${sid}/Messages.json`)
+        .set('Authorization', auth())
+        .type('form')
+        .send(form);
     expect((await send({ To: PHONE, From: NUMBER, Body: 'x'.repeat(1601) })).body.code).toBe(21617);
-    const media = Array.from({ length: 11 }, (_, i) => `MediaUrl=${encodeURIComponent(`https://example.com/${i}.jpg`)}`).join('&');
-    expect((await send(`To=${encodeURIComponent(PHONE)}&From=${encodeURIComponent(NUMBER)}&${media}` as never)).body.code).toBe(21623);
+    const media = Array.from(
+      { length: 11 },
+      (_, i) => `MediaUrl=${encodeURIComponent(`https://example.com/${i}.jpg`)}`,
+    ).join('&');
+    expect(
+      (
+        await send(
+          `To=${encodeURIComponent(PHONE)}&From=${encodeURIComponent(NUMBER)}&${media}` as never,
+        )
+      ).body.code,
+    ).toBe(21623);
     expect((await send({ To: 'nonsense', From: NUMBER, Body: 'hi' })).body.code).toBe(21211);
   });
 
@@ -214,12 +280,18 @@ describe('the Twilio stand-in', () => {
     expect(page.text).toContain('<label for="phone">');
     expect(page.text).toContain('<label for="number">');
     expect(page.text).toContain('<label for="body">');
-    await request(sandbox.app).get('/phone/phone.js').expect(200).expect('Content-Type', /javascript/);
+    await request(sandbox.app)
+      .get('/phone/phone.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
   });
 
   it('forgets everything on reset', async () => {
     await text('STOP').expect(201);
-    await request(sandbox.app).put('/sandbox/twilio/landlines').send({ numbers: [PHONE] }).expect(200);
+    await request(sandbox.app)
+      .put('/sandbox/twilio/landlines')
+      .send({ numbers: [PHONE] })
+      .expect(200);
     await request(sandbox.app).post('/sandbox/twilio/reset').expect(200);
     const optOuts = await request(sandbox.app).get('/sandbox/twilio/opt-outs').expect(200);
     expect(optOuts.body.optOuts).toEqual([]);

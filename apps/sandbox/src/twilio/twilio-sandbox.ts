@@ -46,14 +46,7 @@ export interface TwilioServiceState {
 }
 
 export type MessageStatus =
-  | 'accepted'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'received';
+  'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 
 export interface TwilioMessageState {
   sid: string;
@@ -154,7 +147,12 @@ export class TwilioSandbox {
   failNextSends = { remaining: 0, status: 500 };
   senderRateLimit: { limit: number; windowMs: number } | null = null;
   /** Every request made to the Twilio API paths, for contract checks and for tests to inspect. */
-  requestLog: { method: string; path: string; query: Record<string, unknown>; body: Record<string, unknown> }[] = [];
+  requestLog: {
+    method: string;
+    path: string;
+    query: Record<string, unknown>;
+    body: Record<string, unknown>;
+  }[] = [];
   private sendTimes = new Map<string, number[]>();
 
   constructor(readonly options: TwilioSandboxOptions) {
@@ -237,7 +235,11 @@ export class TwilioSandbox {
     return serviceSid ?? number?.messagingServiceSid ?? number?.phoneNumber ?? 'unknown';
   }
 
-  isOptedOut(phone: string, number: TwilioNumberState | undefined, serviceSid: string | null): boolean {
+  isOptedOut(
+    phone: string,
+    number: TwilioNumberState | undefined,
+    serviceSid: string | null,
+  ): boolean {
     return this.optOuts.has(`${this.senderKey(number, serviceSid)}|${phone}`);
   }
 
@@ -245,7 +247,9 @@ export class TwilioSandbox {
   createMessage(account: TwilioAccountState, input: SendMessageInput): TwilioMessageState {
     this.failIfSwitchedOn();
     if (!input.to) throw twilioErrors.invalidTo('');
-    const service = input.messagingServiceSid ? this.services.get(input.messagingServiceSid) : undefined;
+    const service = input.messagingServiceSid
+      ? this.services.get(input.messagingServiceSid)
+      : undefined;
     if (input.messagingServiceSid && (!service || service.accountSid !== account.sid)) {
       throw twilioErrors.serviceNotFound(input.messagingServiceSid);
     }
@@ -301,8 +305,13 @@ export class TwilioSandbox {
     if (service.stickySender) {
       const last = [...this.messages]
         .reverse()
-        .find((m) => (m.to === to && pool.some((n) => n.phoneNumber === m.from)) || (m.from === to && pool.some((n) => n.phoneNumber === m.to)));
-      const sticky = last && pool.find((n) => n.phoneNumber === last.from || n.phoneNumber === last.to);
+        .find(
+          (m) =>
+            (m.to === to && pool.some((n) => n.phoneNumber === m.from)) ||
+            (m.from === to && pool.some((n) => n.phoneNumber === m.to)),
+        );
+      const sticky =
+        last && pool.find((n) => n.phoneNumber === last.from || n.phoneNumber === last.to);
       if (sticky) return sticky;
     }
     return pool[0];
@@ -395,7 +404,9 @@ export class TwilioSandbox {
     const to = parsePhone(input.to);
     const number = to ? this.numberByPhone(to.e164) : undefined;
     if (!number) throw twilioErrors.notFound(`phone number ${input.to}`);
-    const service = number.messagingServiceSid ? this.services.get(number.messagingServiceSid) : undefined;
+    const service = number.messagingServiceSid
+      ? this.services.get(number.messagingServiceSid)
+      : undefined;
     const mediaUrls = input.mediaUrls ?? [];
     const created = new Date(this.now());
     const message: TwilioMessageState = {
@@ -423,7 +434,12 @@ export class TwilioSandbox {
     if (optOutType === 'STOP') this.optOuts.add(key);
     if (optOutType === 'START') this.optOuts.delete(key);
 
-    const params = this.inboundParams(message, number, from.country, service?.advancedOptOut ? optOutType : null);
+    const params = this.inboundParams(
+      message,
+      number,
+      from.country,
+      service?.advancedOptOut ? optOutType : null,
+    );
     const url =
       service && !service.useInboundWebhookOnNumber && service.inboundRequestUrl
         ? service.inboundRequestUrl
@@ -433,13 +449,19 @@ export class TwilioSandbox {
       const account = this.accountOf(message);
       const times = input.deliverTwice ? 2 : 1;
       for (let i = 0; i < times; i += 1) {
-        const delivery = await this.webhooks.send({ kind: 'inbound', url, authToken: account.authToken, params });
+        const delivery = await this.webhooks.send({
+          kind: 'inbound',
+          url,
+          authToken: account.authToken,
+          params,
+        });
         deliveries.push(delivery);
         if (i === 0) this.replyFromTwiml(delivery.responseBody, message, number);
       }
     }
     // Twilio answers opt-out keywords itself only where Advanced Opt-Out is on (see README).
-    if (optOutType && service?.advancedOptOut) this.recordAutoReply(number, from.e164, optOutReply(optOutType));
+    if (optOutType && service?.advancedOptOut)
+      this.recordAutoReply(number, from.e164, optOutReply(optOutType));
     return { message, deliveries };
   }
 
@@ -481,7 +503,11 @@ export class TwilioSandbox {
   }
 
   /** A webhook may answer with TwiML `<Message>`s: Twilio sends them as replies. */
-  private replyFromTwiml(twiml: string | undefined, inbound: TwilioMessageState, number: TwilioNumberState): void {
+  private replyFromTwiml(
+    twiml: string | undefined,
+    inbound: TwilioMessageState,
+    number: TwilioNumberState,
+  ): void {
     if (!twiml) return;
     for (const match of twiml.matchAll(/<Message(?:\s[^>]*)?>([\s\S]*?)<\/Message>/g)) {
       const inner = match[1] ?? '';
@@ -516,21 +542,38 @@ export class TwilioSandbox {
   /** IncomingPhoneNumbers.create: buy one of the available numbers. */
   buyNumber(
     account: TwilioAccountState,
-    input: { phoneNumber?: string; areaCode?: string; smsUrl?: string; smsMethod?: string; statusCallback?: string; friendlyName?: string },
+    input: {
+      phoneNumber?: string;
+      areaCode?: string;
+      smsUrl?: string;
+      smsMethod?: string;
+      statusCallback?: string;
+      friendlyName?: string;
+    },
   ): TwilioNumberState {
-    const wanted = input.phoneNumber ? (parsePhone(input.phoneNumber)?.e164 ?? input.phoneNumber) : undefined;
+    const wanted = input.phoneNumber
+      ? (parsePhone(input.phoneNumber)?.e164 ?? input.phoneNumber)
+      : undefined;
     const index = this.availableNumbers.findIndex((n) =>
-      wanted ? n.phoneNumber === wanted : input.areaCode ? n.phoneNumber.startsWith(`+1${input.areaCode}`) : true,
+      wanted
+        ? n.phoneNumber === wanted
+        : input.areaCode
+          ? n.phoneNumber.startsWith(`+1${input.areaCode}`)
+          : true,
     );
     const available = this.availableNumbers[index];
-    if (!available) throw twilioErrors.numberNotAvailable(input.phoneNumber ?? input.areaCode ?? '');
+    if (!available)
+      throw twilioErrors.numberNotAvailable(input.phoneNumber ?? input.areaCode ?? '');
     this.availableNumbers.splice(index, 1);
     const created = new Date(this.now());
     const number: TwilioNumberState = {
       sid: newSid('PN'),
       accountSid: account.sid,
       phoneNumber: available.phoneNumber,
-      friendlyName: input.friendlyName ?? parsePhone(available.phoneNumber)?.nationalFormat ?? available.phoneNumber,
+      friendlyName:
+        input.friendlyName ??
+        parsePhone(available.phoneNumber)?.nationalFormat ??
+        available.phoneNumber,
       kind: available.kind,
       locality: available.locality,
       region: available.region,
@@ -551,7 +594,8 @@ export class TwilioSandbox {
     input: { smsUrl?: string; smsMethod?: string; statusCallback?: string; friendlyName?: string },
   ): TwilioNumberState {
     if (input.smsUrl !== undefined) number.smsUrl = input.smsUrl || null;
-    if (input.smsMethod !== undefined) number.smsMethod = input.smsMethod === 'GET' ? 'GET' : 'POST';
+    if (input.smsMethod !== undefined)
+      number.smsMethod = input.smsMethod === 'GET' ? 'GET' : 'POST';
     if (input.statusCallback !== undefined) number.statusCallback = input.statusCallback || null;
     if (input.friendlyName !== undefined) number.friendlyName = input.friendlyName;
     number.dateUpdated = new Date(this.now());
@@ -561,13 +605,21 @@ export class TwilioSandbox {
   /** Messaging v1 UpdateService: only the fields the product sets (webhooks, sticky sender). */
   updateService(
     service: TwilioServiceState,
-    input: { friendlyName?: string; inboundRequestUrl?: string; statusCallback?: string; stickySender?: boolean; useInboundWebhookOnNumber?: boolean },
+    input: {
+      friendlyName?: string;
+      inboundRequestUrl?: string;
+      statusCallback?: string;
+      stickySender?: boolean;
+      useInboundWebhookOnNumber?: boolean;
+    },
   ): TwilioServiceState {
     if (input.friendlyName !== undefined) service.friendlyName = input.friendlyName;
-    if (input.inboundRequestUrl !== undefined) service.inboundRequestUrl = input.inboundRequestUrl || null;
+    if (input.inboundRequestUrl !== undefined)
+      service.inboundRequestUrl = input.inboundRequestUrl || null;
     if (input.statusCallback !== undefined) service.statusCallback = input.statusCallback || null;
     if (input.stickySender !== undefined) service.stickySender = input.stickySender;
-    if (input.useInboundWebhookOnNumber !== undefined) service.useInboundWebhookOnNumber = input.useInboundWebhookOnNumber;
+    if (input.useInboundWebhookOnNumber !== undefined)
+      service.useInboundWebhookOnNumber = input.useInboundWebhookOnNumber;
     service.dateUpdated = new Date(this.now());
     return service;
   }
@@ -575,7 +627,9 @@ export class TwilioSandbox {
   /** The texts a phone sent to and received from sandbox numbers, oldest first. */
   conversationOf(phone: string): TwilioMessageState[] {
     const e164 = parsePhone(phone)?.e164 ?? phone;
-    return this.messages.filter((m) => (m.direction === 'inbound' ? m.from === e164 : m.to === e164));
+    return this.messages.filter((m) =>
+      m.direction === 'inbound' ? m.from === e164 : m.to === e164,
+    );
   }
 
   /** Waits until every status callback and webhook started so far has been delivered. */

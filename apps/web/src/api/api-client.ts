@@ -77,9 +77,16 @@ function safeJson(text: string): unknown {
 }
 
 function toApiError(status: number, payload: unknown): ApiError {
-  const error = typeof payload === 'object' && payload !== null && 'error' in payload ? (payload as { error: unknown }).error : null;
+  const error =
+    typeof payload === 'object' && payload !== null && 'error' in payload
+      ? (payload as { error: unknown }).error
+      : null;
   if (typeof error === 'object' && error !== null) {
-    const { message, code, details } = error as { message?: unknown; code?: unknown; details?: unknown };
+    const { message, code, details } = error as {
+      message?: unknown;
+      code?: unknown;
+      details?: unknown;
+    };
     return new ApiError(
       typeof message === 'string' && message ? message : fallbackMessage(status),
       status,

@@ -6,7 +6,13 @@ import type { Problem, SimulationResult, StartMode, ToolDefinition } from '@sms-
  */
 
 export interface Session {
-  account: { id: string; name: string; keapAppName: string; status: 'active' | 'disconnected'; statusReason: string | null };
+  account: {
+    id: string;
+    name: string;
+    keapAppName: string;
+    status: 'active' | 'disconnected';
+    statusReason: string | null;
+  };
   keap: { connected: boolean; expiresAt: string | null };
   twilio: { connected: boolean; accountSid: string | null };
 }
@@ -170,8 +176,20 @@ export interface CallsPerConversation {
 }
 export interface KeapBudgetReport {
   at: string;
-  app: { second: KeapBudgetWindow; minute: KeapBudgetWindow; day: KeapBudgetWindow; pausedForMs: number; waiting: { interactive: number; background: number } };
-  account: { calls: Record<string, number>; total: number; throttled: number; minute: KeapBudgetWindow; day: KeapBudgetWindow };
+  app: {
+    second: KeapBudgetWindow;
+    minute: KeapBudgetWindow;
+    day: KeapBudgetWindow;
+    pausedForMs: number;
+    waiting: { interactive: number; background: number };
+  };
+  account: {
+    calls: Record<string, number>;
+    total: number;
+    throttled: number;
+    minute: KeapBudgetWindow;
+    day: KeapBudgetWindow;
+  };
   perConversation: {
     window: number;
     conversations: number;

@@ -1,6 +1,12 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
-import type { Analytics, ConversationDetail, ConversationFilter, ConversationPage, ConversationRecord } from './api.types';
+import type {
+  Analytics,
+  ConversationDetail,
+  ConversationFilter,
+  ConversationPage,
+  ConversationRecord,
+} from './api.types';
 
 export function useConversations(filter: ConversationFilter) {
   return useInfiniteQuery({
@@ -20,7 +26,8 @@ export function useConversations(filter: ConversationFilter) {
 export function useConversation(id: string | null) {
   return useQuery({
     queryKey: ['conversations', 'detail', id],
-    queryFn: () => apiRequest<ConversationDetail>(`/api/conversations/${encodeURIComponent(id ?? '')}`),
+    queryFn: () =>
+      apiRequest<ConversationDetail>(`/api/conversations/${encodeURIComponent(id ?? '')}`),
     enabled: id !== null,
     // A live conversation changes while the marketer watches it.
     refetchInterval: 5_000,
@@ -30,7 +37,10 @@ export function useConversation(id: string | null) {
 export function useEndConversation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest<ConversationRecord>(`/api/conversations/${encodeURIComponent(id)}/end`, { method: 'POST' }),
+    mutationFn: (id: string) =>
+      apiRequest<ConversationRecord>(`/api/conversations/${encodeURIComponent(id)}/end`, {
+        method: 'POST',
+      }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['conversations'] }),
   });
 }

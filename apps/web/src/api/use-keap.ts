@@ -14,7 +14,11 @@ export const fieldsQuery = () =>
   });
 
 export const tagsQuery = () =>
-  queryOptions({ queryKey: tagsKey, queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags, staleTime: 60_000 });
+  queryOptions({
+    queryKey: tagsKey,
+    queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags,
+    staleTime: 60_000,
+  });
 
 export function useAccountFields(enabled = true) {
   return useQuery({ ...fieldsQuery(), enabled });
@@ -27,7 +31,8 @@ export function useTags(enabled = true) {
 export function useCreateTag() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => apiRequest<AccountTag>('/api/keap/tags', { method: 'POST', body: { name } }),
+    mutationFn: (name: string) =>
+      apiRequest<AccountTag>('/api/keap/tags', { method: 'POST', body: { name } }),
     onSuccess: (tag) => {
       client.setQueryData<AccountTag[]>(tagsKey, (tags) => [...(tags ?? []), tag]);
     },

@@ -1,16 +1,28 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
-import type { SimulateRequest, SimulationResult, ToolDetail, ToolSummary, ToolVersionRef } from './api.types';
+import type {
+  SimulateRequest,
+  SimulationResult,
+  ToolDetail,
+  ToolSummary,
+  ToolVersionRef,
+} from './api.types';
 
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
 
 export const toolsQuery = () =>
-  queryOptions({ queryKey: toolsKey, queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools });
+  queryOptions({
+    queryKey: toolsKey,
+    queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools,
+  });
 
 export const toolQuery = (id: string) =>
-  queryOptions({ queryKey: toolKey(id), queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`) });
+  queryOptions({
+    queryKey: toolKey(id),
+    queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`),
+  });
 
 export function useTools() {
   return useQuery(toolsQuery());
@@ -24,7 +36,12 @@ export function useToolVersions(id: string, options: { enabled?: boolean } = {})
   return useQuery({
     enabled: options.enabled ?? true,
     queryKey: ['tools', id, 'versions'],
-    queryFn: async () => (await apiRequest<{ versions: ToolVersionRef[] }>(`/api/tools/${encodeURIComponent(id)}/versions`)).versions,
+    queryFn: async () =>
+      (
+        await apiRequest<{ versions: ToolVersionRef[] }>(
+          `/api/tools/${encodeURIComponent(id)}/versions`,
+        )
+      ).versions,
   });
 }
 
@@ -40,7 +57,8 @@ function useRememberTool() {
 export function useCreateTool() {
   const remember = useRememberTool();
   return useMutation({
-    mutationFn: (name: string) => apiRequest<ToolDetail>('/api/tools', { method: 'POST', body: { name } }),
+    mutationFn: (name: string) =>
+      apiRequest<ToolDetail>('/api/tools', { method: 'POST', body: { name } }),
     onSuccess: remember,
   });
 }
@@ -48,7 +66,8 @@ export function useCreateTool() {
 export function useImportTool() {
   const remember = useRememberTool();
   return useMutation({
-    mutationFn: (definition: unknown) => apiRequest<ToolDetail>('/api/tools/import', { method: 'POST', body: { definition } }),
+    mutationFn: (definition: unknown) =>
+      apiRequest<ToolDetail>('/api/tools/import', { method: 'POST', body: { definition } }),
     onSuccess: remember,
   });
 }
@@ -57,7 +76,10 @@ export function useSaveDraft(id: string) {
   const remember = useRememberTool();
   return useMutation({
     mutationFn: (input: { draft: ToolDefinition; draftRevision: number }) =>
-      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`, { method: 'PUT', body: input }),
+      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        body: input,
+      }),
     onSuccess: remember,
   });
 }
@@ -65,7 +87,8 @@ export function useSaveDraft(id: string) {
 export function useDeleteTool() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest<void>(`/api/tools/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      apiRequest<void>(`/api/tools/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: (_result, id) => {
       client.removeQueries({ queryKey: toolKey(id) });
       void client.invalidateQueries({ queryKey: toolsKey, exact: true });
@@ -76,7 +99,10 @@ export function useDeleteTool() {
 export function usePublishTool(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest<ToolVersionRef>(`/api/tools/${encodeURIComponent(id)}/publish`, { method: 'POST' }),
+    mutationFn: () =>
+      apiRequest<ToolVersionRef>(`/api/tools/${encodeURIComponent(id)}/publish`, {
+        method: 'POST',
+      }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ['tools'] });
     },
@@ -87,7 +113,10 @@ export function useSetToolEnabled(id: string) {
   const remember = useRememberTool();
   return useMutation({
     mutationFn: (enabled: boolean) =>
-      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/enabled`, { method: 'POST', body: { enabled } }),
+      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/enabled`, {
+        method: 'POST',
+        body: { enabled },
+      }),
     onSuccess: remember,
   });
 }
@@ -95,7 +124,10 @@ export function useSetToolEnabled(id: string) {
 export function useRotateSecret(id: string) {
   const remember = useRememberTool();
   return useMutation({
-    mutationFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/url-secret/rotate`, { method: 'POST' }),
+    mutationFn: () =>
+      apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}/url-secret/rotate`, {
+        method: 'POST',
+      }),
     onSuccess: remember,
   });
 }
@@ -103,7 +135,10 @@ export function useRotateSecret(id: string) {
 export function useSimulateOnServer(id: string) {
   return useMutation({
     mutationFn: (request: SimulateRequest) =>
-      apiRequest<SimulationResult>(`/api/tools/${encodeURIComponent(id)}/simulate`, { method: 'POST', body: request }),
+      apiRequest<SimulationResult>(`/api/tools/${encodeURIComponent(id)}/simulate`, {
+        method: 'POST',
+        body: request,
+      }),
   });
 }
 

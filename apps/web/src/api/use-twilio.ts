@@ -5,7 +5,8 @@ import { sessionKey } from './use-session';
 
 export const sendersKey = ['twilio', 'senders'] as const;
 
-export const sendersQuery = () => queryOptions({ queryKey: sendersKey, queryFn: () => apiRequest<Senders>('/api/twilio/senders') });
+export const sendersQuery = () =>
+  queryOptions({ queryKey: sendersKey, queryFn: () => apiRequest<Senders>('/api/twilio/senders') });
 
 export function useSenders(enabled = true) {
   return useQuery({ ...sendersQuery(), enabled });
@@ -22,7 +23,10 @@ export function useConnectTwilio() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (credentials: TwilioCredentials) =>
-      apiRequest<{ connected: true; accountSid: string }>('/api/twilio/connection', { method: 'PUT', body: credentials }),
+      apiRequest<{ connected: true; accountSid: string }>('/api/twilio/connection', {
+        method: 'PUT',
+        body: credentials,
+      }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: sessionKey });
       void client.invalidateQueries({ queryKey: sendersKey });
@@ -51,8 +55,14 @@ export function useAvailableNumbers(search: NumberSearch | null) {
   return useQuery({
     queryKey: ['twilio', 'available-numbers', search],
     queryFn: () => {
-      const params = new URLSearchParams({ country: search?.country ?? 'US', areaCode: search?.areaCode ?? '', type: search?.type ?? 'local' });
-      return apiRequest<{ numbers: AvailableNumber[] }>(`/api/twilio/available-numbers?${params.toString()}`);
+      const params = new URLSearchParams({
+        country: search?.country ?? 'US',
+        areaCode: search?.areaCode ?? '',
+        type: search?.type ?? 'local',
+      });
+      return apiRequest<{ numbers: AvailableNumber[] }>(
+        `/api/twilio/available-numbers?${params.toString()}`,
+      );
     },
     enabled: search !== null,
   });
@@ -61,7 +71,11 @@ export function useAvailableNumbers(search: NumberSearch | null) {
 export function useBuyNumber() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (phoneNumber: string) => apiRequest<TwilioPhoneNumber>('/api/twilio/numbers', { method: 'POST', body: { phoneNumber } }),
+    mutationFn: (phoneNumber: string) =>
+      apiRequest<TwilioPhoneNumber>('/api/twilio/numbers', {
+        method: 'POST',
+        body: { phoneNumber },
+      }),
     onSuccess: () => void client.invalidateQueries({ queryKey: sendersKey }),
   });
 }

@@ -34,7 +34,12 @@ export function Layout() {
             </nav>
             <div className="app-account">
               <span title={session.data.account.keapAppName}>{session.data.account.name}</span>
-              <Button size="small" variant="ghost" busy={logout.isPending} onClick={() => logout.mutate()}>
+              <Button
+                size="small"
+                variant="ghost"
+                busy={logout.isPending}
+                onClick={() => logout.mutate()}
+              >
                 Sign out
               </Button>
             </div>
@@ -50,7 +55,11 @@ export function Layout() {
         {session.isPending ? (
           <Loading label="Loading your account…" />
         ) : session.isError ? (
-          <Alert tone="danger" title="The console cannot reach the server" actions={<Button onClick={() => void session.refetch()}>Try again</Button>}>
+          <Alert
+            tone="danger"
+            title="The console cannot reach the server"
+            actions={<Button onClick={() => void session.refetch()}>Try again</Button>}
+          >
             {errorMessage(session.error)}
           </Alert>
         ) : session.data === null ? (
@@ -67,12 +76,20 @@ export function Layout() {
                   </a>
                 }
               >
-                {session.data.account.statusReason ?? 'Keap no longer accepts this app’s access.'} Sequences cannot tag or find contacts
-                until you reconnect.
+                {session.data.account.statusReason ?? 'Keap no longer accepts this app’s access.'}{' '}
+                Sequences cannot tag or find contacts until you reconnect.
               </Alert>
             ) : null}
             {!session.data.twilio.connected && location.pathname !== '/connect' ? (
-              <Alert tone="warning" title="Twilio is not connected" actions={<NavLink className="ui-button ui-button--secondary" to="/connect">Connect Twilio</NavLink>}>
+              <Alert
+                tone="warning"
+                title="Twilio is not connected"
+                actions={
+                  <NavLink className="ui-button ui-button--secondary" to="/connect">
+                    Connect Twilio
+                  </NavLink>
+                }
+              >
                 Connect your Twilio account so your sequences can send and receive texts.
               </Alert>
             ) : null}

@@ -9,14 +9,25 @@ export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
 const takingScreenshots = process.env.SCREENSHOTS === '1';
 
 /** Saves a screenshot of the screen when the screenshots script runs (`pnpm --filter @sms-seq/web screenshots`). */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   if (!takingScreenshots) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: options.fullPage ?? false });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: options.fullPage ?? false,
+  });
 }
 
 /** Waits (with a deadline) until the locator shows the text. */
-export async function seeText(locator: Locator, text: string | RegExp, timeout = 15_000): Promise<void> {
+export async function seeText(
+  locator: Locator,
+  text: string | RegExp,
+  timeout = 15_000,
+): Promise<void> {
   try {
     await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
   } catch (error) {
@@ -29,7 +40,9 @@ export async function seeText(locator: Locator, text: string | RegExp, timeout =
 export async function saveFailure(page: Page): Promise<void> {
   const dir = path.join(ROOT, '.run', 'web-e2e');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, 'last-failure.png'), fullPage: true }).catch(() => undefined);
+  await page
+    .screenshot({ path: path.join(dir, 'last-failure.png'), fullPage: true })
+    .catch(() => undefined);
 }
 
 /** Polls a check until it passes or the deadline passes; the last failure is the error. */

@@ -14,11 +14,15 @@ import path from 'node:path';
  */
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://sms:sms@127.0.0.1:5432/sms_sequences';
+const BASE_DATABASE_URL =
+  process.env.DATABASE_URL ?? 'postgres://sms:sms@127.0.0.1:5432/sms_sequences';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The sandbox's OAuth client and demo Twilio account (apps/sandbox keap-sandbox.ts, twilio-seed.ts). */
-export const SANDBOX_KEAP_CLIENT = { id: 'sandbox-keap-client-id', secret: 'sandbox-keap-client-secret' };
+export const SANDBOX_KEAP_CLIENT = {
+  id: 'sandbox-keap-client-id',
+  secret: 'sandbox-keap-client-secret',
+};
 
 export interface Product {
   consoleUrl: string;
@@ -37,12 +41,20 @@ interface PgClient {
   end(): Promise<void>;
 }
 // The root's `pg` has no type package here; this is the little of it the harness uses.
-const { Client } = createRequire(__filename)('pg') as { Client: new (options: { connectionString: string }) => PgClient };
+const { Client } = createRequire(__filename)('pg') as {
+  Client: new (options: { connectionString: string }) => PgClient;
+};
 
 export async function startProduct(): Promise<Product> {
-  for (const built of ['apps/api/dist/main.js', 'apps/sandbox/dist/main.js', 'apps/web/dist/index.html']) {
+  for (const built of [
+    'apps/api/dist/main.js',
+    'apps/sandbox/dist/main.js',
+    'apps/web/dist/index.html',
+  ]) {
     if (!existsSync(path.join(ROOT, built))) {
-      throw new Error(`${built} is missing: build first (pnpm exec turbo run build --filter @sms-seq/web... --filter @sms-seq/api... --filter @sms-seq/sandbox...)`);
+      throw new Error(
+        `${built} is missing: build first (pnpm exec turbo run build --filter @sms-seq/web... --filter @sms-seq/api... --filter @sms-seq/sandbox...)`,
+      );
     }
   }
   const run = `${Date.now()}-${randomBytes(3).toString('hex')}`;
@@ -61,7 +73,12 @@ export async function startProduct(): Promise<Product> {
 
   try {
     children.push(
-      startChild('sandbox', ['node', 'apps/sandbox/dist/main.js'], { SANDBOX_PORT: String(sandboxPort), SANDBOX_PUBLIC_URL: sandboxUrl, LOG_LEVEL: 'warn' }, logDir),
+      startChild(
+        'sandbox',
+        ['node', 'apps/sandbox/dist/main.js'],
+        { SANDBOX_PORT: String(sandboxPort), SANDBOX_PUBLIC_URL: sandboxUrl, LOG_LEVEL: 'warn' },
+        logDir,
+      ),
     );
     await waitForHttp(`${sandboxUrl}/health`, 'the sandbox');
 
@@ -91,7 +108,15 @@ export async function startProduct(): Promise<Product> {
     children.push(
       startChild(
         'web',
-        [path.join(ROOT, 'apps/web/node_modules/.bin/vite'), 'preview', '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'],
+        [
+          path.join(ROOT, 'apps/web/node_modules/.bin/vite'),
+          'preview',
+          '--port',
+          String(webPort),
+          '--strictPort',
+          '--host',
+          '127.0.0.1',
+        ],
         { API_URL: apiUrl, WEB_PORT: String(webPort) },
         logDir,
         path.join(ROOT, 'apps/web'),
@@ -101,7 +126,9 @@ export async function startProduct(): Promise<Product> {
     return { consoleUrl, apiUrl, sandboxUrl, databaseUrl: database.url, apiEnv, logDir, stop };
   } catch (error) {
     await stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)} (logs in ${logDir})`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)} (logs in ${logDir})`,
+    );
   }
 }
 
@@ -118,14 +145,28 @@ async function createDatabase(name: string): Promise<{ url: string; drop(): Prom
   await withClient(`CREATE DATABASE "${name}"`);
   const url = new URL(BASE_DATABASE_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withClient(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return {
+    url: url.toString(),
+    drop: () => withClient(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
 }
 
-function startChild(name: string, command: string[], env: Record<string, string>, logDir: string, cwd = ROOT): ChildProcess {
+function startChild(
+  name: string,
+  command: string[],
+  env: Record<string, string>,
+  logDir: string,
+  cwd = ROOT,
+): ChildProcess {
   const [bin, ...args] = command;
   const log = createWriteStream(path.join(logDir, `${name}.log`));
   // Its own process group, so stopping it also stops what it started.
-  const child = spawn(bin ?? 'node', args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin ?? 'node', args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   return child;
@@ -152,10 +193,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => {
     const address = server.address();

@@ -1,7 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
-import { createSandbox, DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT, type KeapSandbox } from '@sms-seq/sandbox';
+import {
+  createSandbox,
+  DEMO_TENANT_ID,
+  SANDBOX_KEAP_CLIENT,
+  type KeapSandbox,
+} from '@sms-seq/sandbox';
 import { KeapOAuth, type KeapTokens } from '../keap-oauth';
 import type { KeapTokenStore } from '../token-manager';
 
@@ -54,8 +59,18 @@ export class KeapSandboxHarness {
   async approve(tenantId = DEMO_TENANT_ID, state = 'st'): Promise<string> {
     const res = await axios.post(
       `${this.baseUrl}/app/oauth/authorize`,
-      new URLSearchParams({ client_id: SANDBOX_KEAP_CLIENT.clientId, redirect_uri: REDIRECT_URI, state, tenant_id: tenantId, decision: 'allow' }).toString(),
-      { maxRedirects: 0, validateStatus: (s) => s === 302, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+      new URLSearchParams({
+        client_id: SANDBOX_KEAP_CLIENT.clientId,
+        redirect_uri: REDIRECT_URI,
+        state,
+        tenant_id: tenantId,
+        decision: 'allow',
+      }).toString(),
+      {
+        maxRedirects: 0,
+        validateStatus: (s) => s === 302,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      },
     );
     const location = new URL(String(res.headers.location));
     if (location.searchParams.get('state') !== state) throw new Error('state did not come back');
@@ -63,6 +78,10 @@ export class KeapSandboxHarness {
   }
 
   async connect(tenantId = DEMO_TENANT_ID): Promise<KeapTokens> {
-    return this.oauth.exchangeCode({ code: await this.approve(tenantId), redirectUri: REDIRECT_URI, now: new Date(this.keap.now()) });
+    return this.oauth.exchangeCode({
+      code: await this.approve(tenantId),
+      redirectUri: REDIRECT_URI,
+      now: new Date(this.keap.now()),
+    });
   }
 }

@@ -50,18 +50,34 @@ export class KeapSpecValidator {
         body: config.data,
       };
       const operation = this.api.matchOperation(request);
-      const errors = operation ? (this.api.validateRequest(request, operation).errors ?? []) : ['no such operation in the Keap spec'];
-      this.requests.push({ operationId: operation?.operationId ?? null, method, path: url.pathname, errors });
+      const errors = operation
+        ? (this.api.validateRequest(request, operation).errors ?? [])
+        : ['no such operation in the Keap spec'];
+      this.requests.push({
+        operationId: operation?.operationId ?? null,
+        method,
+        path: url.pathname,
+        errors,
+      });
       return config;
     });
     // The answers too (the sandbox's contract tests cover them in depth); 429 is not in the spec.
     http.interceptors.response.use((response) => {
       const url = new URL(http.getUri(response.config));
       const method = (response.config.method ?? 'get').toLowerCase();
-      const operation = url.pathname.startsWith('/crm/rest/') ? this.api.matchOperation({ method, path: url.pathname, headers: {} }) : undefined;
+      const operation = url.pathname.startsWith('/crm/rest/')
+        ? this.api.matchOperation({ method, path: url.pathname, headers: {} })
+        : undefined;
       if (operation && response.status !== 429) {
-        const errors = this.api.validateResponse(response.data, operation, response.status).errors ?? [];
-        if (errors.length > 0) this.requests.push({ operationId: operation.operationId ?? null, method, path: `${url.pathname} (response ${response.status})`, errors });
+        const errors =
+          this.api.validateResponse(response.data, operation, response.status).errors ?? [];
+        if (errors.length > 0)
+          this.requests.push({
+            operationId: operation.operationId ?? null,
+            method,
+            path: `${url.pathname} (response ${response.status})`,
+            errors,
+          });
       }
       return response;
     });

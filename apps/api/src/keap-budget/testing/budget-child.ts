@@ -51,10 +51,26 @@ async function main(): Promise<void> {
               return { accountId: job.accountId, ok: true, grantedAt: Date.now() };
             }
             const token = input.keap.tokens[job.accountId] ?? '';
-            const out = await callKeapThroughGate(budget, { baseUrl: input.keap.baseUrl, token }, ctx, { method: 'GET', path: '/contacts' });
-            return { accountId: job.accountId, ok: out.status === 200, grantedAt: out.grantedAt, status: out.status, throttled: out.throttled };
+            const out = await callKeapThroughGate(
+              budget,
+              { baseUrl: input.keap.baseUrl, token },
+              ctx,
+              { method: 'GET', path: '/contacts' },
+            );
+            return {
+              accountId: job.accountId,
+              ok: out.status === 200,
+              grantedAt: out.grantedAt,
+              status: out.status,
+              throttled: out.throttled,
+            };
           } catch (err) {
-            return { accountId: job.accountId, ok: false, grantedAt: Date.now(), error: (err as Error).name };
+            return {
+              accountId: job.accountId,
+              ok: false,
+              grantedAt: Date.now(),
+              error: (err as Error).name,
+            };
           }
         })(),
       );

@@ -33,7 +33,10 @@ export function aKeyPrefix(): string {
   return `test:keap-budget:${randomUUID()}`;
 }
 
-export function aCall(accountId: string, overrides: Partial<KeapCallContext> = {}): KeapCallContext {
+export function aCall(
+  accountId: string,
+  overrides: Partial<KeapCallContext> = {},
+): KeapCallContext {
   return { accountId, priority: 'interactive', kind: 'contacts.get', ...overrides };
 }
 
@@ -68,7 +71,11 @@ export class BudgetHarness {
 }
 
 /** Waits for `check` to hold, polling; fails with `what` after the deadline. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

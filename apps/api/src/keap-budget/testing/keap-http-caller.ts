@@ -33,7 +33,13 @@ export async function callKeapThroughGate(
       ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
     });
     const text = await res.text();
-    if (res.status === 429 && process.env.KEAP_BUDGET_DEBUG) console.error(Date.now(), ctx.accountId, text, JSON.stringify(Object.fromEntries(res.headers)));
+    if (res.status === 429 && process.env.KEAP_BUDGET_DEBUG)
+      console.error(
+        Date.now(),
+        ctx.accountId,
+        text,
+        JSON.stringify(Object.fromEntries(res.headers)),
+      );
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

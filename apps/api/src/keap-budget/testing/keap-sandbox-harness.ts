@@ -18,10 +18,17 @@ export class KeapSandboxHarness {
     readonly baseUrl: string,
   ) {}
 
-  static async start(options: { timeScale: number; quotas: KeapQuotas; accounts: string[] }): Promise<KeapSandboxHarness> {
+  static async start(options: {
+    timeScale: number;
+    quotas: KeapQuotas;
+    accounts: string[];
+  }): Promise<KeapSandboxHarness> {
     const origin = Date.now();
     const now = () => origin + (Date.now() - origin) * options.timeScale;
-    const sandbox = createSandbox({ publicUrl: 'http://127.0.0.1', keap: { now, quotas: options.quotas } });
+    const sandbox = createSandbox({
+      publicUrl: 'http://127.0.0.1',
+      keap: { now, quotas: options.quotas },
+    });
     const arrivals: number[] = [];
     const server = createServer((req, res) => {
       if (req.url?.startsWith('/crm/')) arrivals.push(now());
@@ -36,7 +43,11 @@ export class KeapSandboxHarness {
     for (const accountId of options.accounts) {
       sandbox.keap.createTenant(accountId, accountId);
       const redirectUri = 'http://127.0.0.1/keap/callback';
-      const code = sandbox.keap.issueAuthorizationCode({ clientId: client.clientId, redirectUri, tenantId: accountId });
+      const code = sandbox.keap.issueAuthorizationCode({
+        clientId: client.clientId,
+        redirectUri,
+        tenantId: accountId,
+      });
       const tokens = sandbox.keap.exchangeToken({
         grant_type: 'authorization_code',
         code,

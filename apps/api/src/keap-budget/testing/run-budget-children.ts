@@ -28,7 +28,11 @@ export async function runBudgetChildren(
             const before = out;
             out += d.toString();
             // All children connected and waiting: start them together.
-            if (!before.includes('ready\n') && out.includes('ready\n') && ++ready === inputs.length) {
+            if (
+              !before.includes('ready\n') &&
+              out.includes('ready\n') &&
+              ++ready === inputs.length
+            ) {
               void beforeGo().then(() => {
                 for (const c of children) c.stdin?.end('go\n');
               });

@@ -69,7 +69,10 @@ export async function startWebhookReceiver(): Promise<{
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after the deadline. */
-export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

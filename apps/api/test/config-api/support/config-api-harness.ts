@@ -95,8 +95,12 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
     async storedSecrets() {
       const box = app.get(SecretBox);
       const ds = app.get(DataSource);
-      const keap: { a: string; r: string }[] = await ds.query('SELECT access_token_sealed a, refresh_token_sealed r FROM keap_connections');
-      const twilio: { t: string; k: string | null }[] = await ds.query('SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections');
+      const keap: { a: string; r: string }[] = await ds.query(
+        'SELECT access_token_sealed a, refresh_token_sealed r FROM keap_connections',
+      );
+      const twilio: { t: string; k: string | null }[] = await ds.query(
+        'SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
+      );
       const tools: { s: string }[] = await ds.query('SELECT url_secret s FROM tools');
       return [
         ...keap.flatMap((k) => [box.open(k.a), box.open(k.r)]),
@@ -112,11 +116,19 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
       const allow = await request(sandbox.app)
         .post('/app/oauth/authorize')
         .type('form')
-        .send({ client_id: q.client_id, redirect_uri: q.redirect_uri, state: q.state, scope: q.scope, tenant_id: tenantId, decision: 'allow' })
+        .send({
+          client_id: q.client_id,
+          redirect_uri: q.redirect_uri,
+          state: q.state,
+          scope: q.scope,
+          tenant_id: tenantId,
+          decision: 'allow',
+        })
         .expect(302);
       const back = new URL(allow.headers.location as string);
       const done = await agent.get(`/api/keap/callback${back.search}`).expect(302);
-      if (done.headers.location !== config.CONSOLE_URL) throw new Error(`sign-in failed: ${done.headers.location}`);
+      if (done.headers.location !== config.CONSOLE_URL)
+        throw new Error(`sign-in failed: ${done.headers.location}`);
       const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
       const csrf = /sms_csrf=([^;]+)/.exec(cookies.join('\n'))?.[1];
       if (!csrf) throw new Error('no CSRF cookie');
@@ -133,7 +145,10 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
 }
 
 /** Polls until `check` passes or the deadline passes (no sleeps in tests). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => Promise<void> | void,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -23,7 +23,13 @@ export function aPublishableTool(name = 'Colour survey', keyword = 'COLOR'): Too
       fallbackStepId: null,
     },
   };
-  const thanks: Step = { ...ask, id: 'thanks', name: 'Thanks', message: 'Great choice.', next: { kind: 'finish' } };
+  const thanks: Step = {
+    ...ask,
+    id: 'thanks',
+    name: 'Thanks',
+    message: 'Great choice.',
+    next: { kind: 'finish' },
+  };
   return {
     ...base,
     sender: { kind: 'phone_number', phoneNumber: SANDBOX_NUMBER },

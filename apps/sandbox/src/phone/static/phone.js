@@ -21,19 +21,26 @@
   }
 
   function loadNumbers() {
-    return fetch(api + '/numbers').then(function (res) { return res.json(); }).then(function (data) {
-      numberSelect.innerHTML = '';
-      data.numbers.forEach(function (n) {
-        var option = document.createElement('option');
-        option.value = n.phoneNumber;
-        option.textContent = n.friendlyName + (n.kind === 'toll-free' ? ' (toll-free)' : '') +
-          (n.messagingServiceSid ? ' · messaging service' : '') + (n.smsUrl ? '' : ' · no webhook');
-        numberSelect.appendChild(option);
+    return fetch(api + '/numbers')
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (data) {
+        numberSelect.innerHTML = '';
+        data.numbers.forEach(function (n) {
+          var option = document.createElement('option');
+          option.value = n.phoneNumber;
+          option.textContent =
+            n.friendlyName +
+            (n.kind === 'toll-free' ? ' (toll-free)' : '') +
+            (n.messagingServiceSid ? ' · messaging service' : '') +
+            (n.smsUrl ? '' : ' · no webhook');
+          numberSelect.appendChild(option);
+        });
+        var wanted = params();
+        if (wanted.number) numberSelect.value = wanted.number;
+        if (wanted.phone) phoneInput.value = wanted.phone;
       });
-      var wanted = params();
-      if (wanted.number) numberSelect.value = wanted.number;
-      if (wanted.phone) phoneInput.value = wanted.phone;
-    });
   }
 
   function render(messages) {
@@ -41,7 +48,11 @@
     var shown = messages.filter(function (m) {
       return m.direction === 'inbound' ? m.to === number : m.from === number || m.from === null;
     });
-    var key = JSON.stringify(shown.map(function (m) { return [m.sid, m.status]; }));
+    var key = JSON.stringify(
+      shown.map(function (m) {
+        return [m.sid, m.status];
+      }),
+    );
     if (key === lastRendered) return;
     lastRendered = key;
     list.innerHTML = '';
@@ -49,7 +60,9 @@
     shown.forEach(function (m) {
       var sent = m.direction === 'inbound';
       var item = document.createElement('li');
-      item.className = 'bubble ' + (sent ? 'sent' : 'received') +
+      item.className =
+        'bubble ' +
+        (sent ? 'sent' : 'received') +
         (m.status === 'failed' || m.status === 'undelivered' ? ' failed' : '');
       var text = document.createElement('span');
       text.textContent = m.body;
@@ -63,8 +76,10 @@
       var meta = document.createElement('span');
       meta.className = 'meta';
       var time = new Date(m.dateCreated).toLocaleTimeString();
-      meta.textContent = (sent ? 'You · ' : 'App · ') + time + (sent ? '' : ' · ' + m.status +
-        (m.errorCode ? ' (error ' + m.errorCode + ')' : ''));
+      meta.textContent =
+        (sent ? 'You · ' : 'App · ') +
+        time +
+        (sent ? '' : ' · ' + m.status + (m.errorCode ? ' (error ' + m.errorCode + ')' : ''));
       item.appendChild(meta);
       list.appendChild(item);
     });
@@ -75,46 +90,87 @@
     var phone = phoneInput.value.trim();
     if (!phone) return Promise.resolve();
     return fetch(api + '/phones/' + encodeURIComponent(phone) + '/messages')
-      .then(function (res) { return res.json(); })
-      .then(function (data) { render(data.conversation || []); })
-      .catch(function () { statusLine.textContent = 'The sandbox is not answering; retrying…'; });
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (data) {
+        render(data.conversation || []);
+      })
+      .catch(function () {
+        statusLine.textContent = 'The sandbox is not answering; retrying…';
+      });
   }
 
   compose.addEventListener('submit', function (event) {
     event.preventDefault();
     var body = bodyInput.value;
     var media = mediaInput.value.trim();
-    if (!body.trim() && !media) { statusLine.textContent = 'Type a message or add a picture URL first.'; return; }
+    if (!body.trim() && !media) {
+      statusLine.textContent = 'Type a message or add a picture URL first.';
+      return;
+    }
     sendButton.disabled = true;
     statusLine.textContent = 'Sending…';
     fetch(api + '/inbound', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
-        from: phoneInput.value.trim(), to: numberSelect.value, body: body,
-        mediaUrls: media ? [media] : [], deliverTwice: twice.checked,
+        from: phoneInput.value.trim(),
+        to: numberSelect.value,
+        body: body,
+        mediaUrls: media ? [media] : [],
+        deliverTwice: twice.checked,
       }),
     })
-      .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+      .then(function (res) {
+        return res.json().then(function (data) {
+          return { ok: res.ok, data: data };
+        });
+      })
       .then(function (r) {
-        if (!r.ok) { statusLine.textContent = 'Not sent: ' + (r.data.message || r.data.error || 'error'); return; }
+        if (!r.ok) {
+          statusLine.textContent = 'Not sent: ' + (r.data.message || r.data.error || 'error');
+          return;
+        }
         var d = r.data.deliveries;
-        statusLine.textContent = d.length === 0 ? 'Sent, but this number has no webhook URL yet.'
-          : 'Sent; the app answered HTTP ' + d.map(function (x) { return x.responseStatus || x.error; }).join(', ') + '.';
+        statusLine.textContent =
+          d.length === 0
+            ? 'Sent, but this number has no webhook URL yet.'
+            : 'Sent; the app answered HTTP ' +
+              d
+                .map(function (x) {
+                  return x.responseStatus || x.error;
+                })
+                .join(', ') +
+              '.';
         bodyInput.value = '';
         mediaInput.value = '';
         return poll();
       })
-      .catch(function () { statusLine.textContent = 'Not sent: the sandbox is not answering.'; })
-      .then(function () { sendButton.disabled = false; bodyInput.focus(); });
+      .catch(function () {
+        statusLine.textContent = 'Not sent: the sandbox is not answering.';
+      })
+      .then(function () {
+        sendButton.disabled = false;
+        bodyInput.focus();
+      });
   });
 
   // Enter sends, Shift+Enter starts a new line, as in messaging apps.
   bodyInput.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); compose.requestSubmit(); }
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      compose.requestSubmit();
+    }
   });
-  phoneInput.addEventListener('change', function () { lastRendered = ''; poll(); });
-  numberSelect.addEventListener('change', function () { lastRendered = ''; poll(); });
+  phoneInput.addEventListener('change', function () {
+    lastRendered = '';
+    poll();
+  });
+  numberSelect.addEventListener('change', function () {
+    lastRendered = '';
+    poll();
+  });
 
   loadNumbers().then(poll);
   setInterval(poll, 1500);

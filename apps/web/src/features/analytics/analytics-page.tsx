@@ -17,13 +17,19 @@ export default function AnalyticsPage() {
   return (
     <div className="page">
       <p className="breadcrumb">
-        <Link to="/">Tools</Link> › <Link to={`/tools/${toolId}`}>{tool.data?.name ?? 'Tool'}</Link> ›
+        <Link to="/">Tools</Link> › <Link to={`/tools/${toolId}`}>{tool.data?.name ?? 'Tool'}</Link>{' '}
+        ›
       </p>
       <h1>Funnel{tool.data ? `: ${tool.data.name}` : ''}</h1>
       <div className="row row--end">
         <Field label="Version">
           {(props) => (
-            <select {...props} className="ui-input" value={versionId ?? ''} onChange={(e) => setVersionId(e.target.value || null)}>
+            <select
+              {...props}
+              className="ui-input"
+              value={versionId ?? ''}
+              onChange={(e) => setVersionId(e.target.value || null)}
+            >
               <option value="">Latest published version</option>
               {(versions.data ?? []).map((version) => (
                 <option key={version.id} value={version.id}>
@@ -42,17 +48,27 @@ export default function AnalyticsPage() {
       ) : analytics.isError ? (
         <Alert tone="danger">{errorMessage(analytics.error)}</Alert>
       ) : analytics.data.started === 0 ? (
-        <EmptyState title="No conversations on this version yet">Text the keyword or run the campaign, then come back.</EmptyState>
+        <EmptyState title="No conversations on this version yet">
+          Text the keyword or run the campaign, then come back.
+        </EmptyState>
       ) : (
         <>
           <div className="stats">
             <Stat label="Started" value={analytics.data.started} />
             <Stat label="Finished" value={analytics.data.finished} />
-            <Stat label="Completion" value={`${Math.round((analytics.data.finished / analytics.data.started) * 100)}%`} />
+            <Stat
+              label="Completion"
+              value={`${Math.round((analytics.data.finished / analytics.data.started) * 100)}%`}
+            />
           </div>
           <div className="stack" aria-label="Funnel by step">
             {analytics.data.steps.map((step, index) => (
-              <FunnelStep key={step.stepId} step={step} index={index} started={analytics.data.started} />
+              <FunnelStep
+                key={step.stepId}
+                step={step}
+                index={index}
+                started={analytics.data.started}
+              />
             ))}
           </div>
         </>
@@ -70,24 +86,54 @@ function Stat({ label, value }: { label: string; value: number | string }) {
   );
 }
 
-function FunnelStep({ step, index, started }: { step: StepFunnel; index: number; started: number }) {
-  const width = (count: number) => `${started && count ? Math.max(2, Math.round((count / started) * 100)) : 0}%`;
+function FunnelStep({
+  step,
+  index,
+  started,
+}: {
+  step: StepFunnel;
+  index: number;
+  started: number;
+}) {
+  const width = (count: number) =>
+    `${started && count ? Math.max(2, Math.round((count / started) * 100)) : 0}%`;
   return (
     <Card title={`#${index + 1} ${step.name}`} data-testid={`funnel-step-${step.stepId}`}>
       <dl className="funnel">
         <FunnelRow label="Received" count={step.received} width={width(step.received)} />
         <FunnelRow label="Replied" count={step.replied} width={width(step.replied)} />
         {step.branches.map((branch) => (
-          <FunnelRow key={branch.conditionId} label={`↳ ${branch.label}`} count={branch.count} width={width(branch.count)} tone="branch" />
+          <FunnelRow
+            key={branch.conditionId}
+            label={`↳ ${branch.label}`}
+            count={branch.count}
+            width={width(branch.count)}
+            tone="branch"
+          />
         ))}
-        <FunnelRow label="Opted out" count={step.optedOut} width={width(step.optedOut)} tone="bad" />
+        <FunnelRow
+          label="Opted out"
+          count={step.optedOut}
+          width={width(step.optedOut)}
+          tone="bad"
+        />
         <FunnelRow label="Expired" count={step.expired} width={width(step.expired)} tone="bad" />
       </dl>
     </Card>
   );
 }
 
-function FunnelRow({ label, count, width, tone = 'main' }: { label: string; count: number; width: string; tone?: 'main' | 'branch' | 'bad' }) {
+function FunnelRow({
+  label,
+  count,
+  width,
+  tone = 'main',
+}: {
+  label: string;
+  count: number;
+  width: string;
+  tone?: 'main' | 'branch' | 'bad';
+}) {
   return (
     <div className="funnel__row">
       <dt>{label}</dt>

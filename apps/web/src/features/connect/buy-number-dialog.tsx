@@ -24,11 +24,19 @@ export function BuyNumberDialog({ open, onClose, onBought }: BuyNumberDialogProp
   return (
     <Dialog open={open} onClose={onClose} title="Buy a Twilio phone number">
       <form className="stack" onSubmit={submit}>
-        <p className="muted">The number is bought in your Twilio account (Twilio bills it monthly) and connected to this app at once.</p>
+        <p className="muted">
+          The number is bought in your Twilio account (Twilio bills it monthly) and connected to
+          this app at once.
+        </p>
         <div className="row">
           <Field label="Country">
             {(props) => (
-              <select {...props} className="ui-input" value={draft.country} onChange={(e) => setDraft({ ...draft, country: e.target.value })}>
+              <select
+                {...props}
+                className="ui-input"
+                value={draft.country}
+                onChange={(e) => setDraft({ ...draft, country: e.target.value })}
+              >
                 <option value="US">United States</option>
                 <option value="CA">Canada</option>
                 <option value="GB">United Kingdom</option>
@@ -42,7 +50,12 @@ export function BuyNumberDialog({ open, onClose, onBought }: BuyNumberDialogProp
                 {...props}
                 className="ui-input"
                 value={draft.type}
-                onChange={(e) => setDraft({ ...draft, type: e.target.value === 'toll_free' ? 'toll_free' : 'local' })}
+                onChange={(e) =>
+                  setDraft({
+                    ...draft,
+                    type: e.target.value === 'toll_free' ? 'toll_free' : 'local',
+                  })
+                }
               >
                 <option value="local">Local</option>
                 <option value="toll_free">Toll-free</option>
@@ -56,7 +69,9 @@ export function BuyNumberDialog({ open, onClose, onBought }: BuyNumberDialogProp
                 className="ui-input"
                 inputMode="numeric"
                 value={draft.areaCode}
-                onChange={(e) => setDraft({ ...draft, areaCode: e.target.value.replace(/\D/g, '') })}
+                onChange={(e) =>
+                  setDraft({ ...draft, areaCode: e.target.value.replace(/\D/g, '') })
+                }
               />
             )}
           </Field>
@@ -77,7 +92,9 @@ export function BuyNumberDialog({ open, onClose, onBought }: BuyNumberDialogProp
             <li key={number.phoneNumber} className="list__item">
               <span>
                 <strong>{number.phoneNumber}</strong>{' '}
-                <span className="muted">{[number.locality, number.region].filter(Boolean).join(', ')}</span>
+                <span className="muted">
+                  {[number.locality, number.region].filter(Boolean).join(', ')}
+                </span>
               </span>
               <Button
                 size="small"

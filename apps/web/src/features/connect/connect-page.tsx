@@ -4,7 +4,12 @@ import { errorMessage } from '../../api/api-client';
 import { KEAP_CONNECT_URL, useKeapBudget } from '../../api/use-keap';
 import type { CallsPerConversation, KeapBudgetWindow } from '../../api/api.types';
 import { useSession } from '../../api/use-session';
-import { useConnectTwilio, useDisconnectTwilio, useSenders, type TwilioCredentials } from '../../api/use-twilio';
+import {
+  useConnectTwilio,
+  useDisconnectTwilio,
+  useSenders,
+  type TwilioCredentials,
+} from '../../api/use-twilio';
 import { BuyNumberDialog } from './buy-number-dialog';
 
 /** Connections: Keap (OAuth) and Twilio (credentials), their state, and what to do when one breaks. */
@@ -15,23 +20,36 @@ export function ConnectPage() {
   return (
     <div className="page">
       <h1>Connections</h1>
-      <p className="lead">SMS Sequences needs your Keap account (to find, tag and update contacts) and your Twilio account (to send and receive texts).</p>
+      <p className="lead">
+        SMS Sequences needs your Keap account (to find, tag and update contacts) and your Twilio
+        account (to send and receive texts).
+      </p>
       <div className="grid-2">
         <Card
           title="Keap"
-          actions={keap.connected && account.status === 'active' ? <Badge tone="success">Connected</Badge> : <Badge tone="danger">Disconnected</Badge>}
+          actions={
+            keap.connected && account.status === 'active' ? (
+              <Badge tone="success">Connected</Badge>
+            ) : (
+              <Badge tone="danger">Disconnected</Badge>
+            )
+          }
         >
           {keap.connected && account.status === 'active' ? (
             <>
               <p>
                 Connected to Keap app <strong>{account.keapAppName}</strong>.
               </p>
-              <p className="muted">Access renews automatically. If you revoke it in Keap, sequences pause their Keap work until you reconnect here.</p>
+              <p className="muted">
+                Access renews automatically. If you revoke it in Keap, sequences pause their Keap
+                work until you reconnect here.
+              </p>
             </>
           ) : (
             <Alert tone="danger" title="Keap access was lost">
-              {account.statusReason ?? 'Keap no longer accepts this app’s access (it may have been revoked).'} Reconnect to let sequences find and
-              tag contacts again; nothing you built is lost.
+              {account.statusReason ??
+                'Keap no longer accepts this app’s access (it may have been revoked).'}{' '}
+              Reconnect to let sequences find and tag contacts again; nothing you built is lost.
             </Alert>
           )}
           <a className="ui-button ui-button--secondary" href={KEAP_CONNECT_URL}>
@@ -49,33 +67,52 @@ export function ConnectPage() {
 function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid: string | null }) {
   const [editing, setEditing] = useState(!connected);
   const [useApiKey, setUseApiKey] = useState(false);
-  const [form, setForm] = useState<TwilioCredentials>({ accountSid: '', authToken: '', apiKeySid: '', apiKeySecret: '' });
+  const [form, setForm] = useState<TwilioCredentials>({
+    accountSid: '',
+    authToken: '',
+    apiKeySid: '',
+    apiKeySecret: '',
+  });
   const connect = useConnectTwilio();
   const disconnect = useDisconnectTwilio();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const credentials: TwilioCredentials = { accountSid: form.accountSid.trim(), authToken: form.authToken.trim() };
+    const credentials: TwilioCredentials = {
+      accountSid: form.accountSid.trim(),
+      authToken: form.authToken.trim(),
+    };
     if (useApiKey) {
       credentials.apiKeySid = form.apiKeySid?.trim();
       credentials.apiKeySecret = form.apiKeySecret?.trim();
     }
     connect.mutate(credentials, { onSuccess: () => setEditing(false) });
   };
-  const input = (key: keyof TwilioCredentials, type = 'text') => (props: object) => (
-    <input
-      {...props}
-      className="ui-input"
-      type={type}
-      autoComplete="off"
-      required={key === 'accountSid' || key === 'authToken' || useApiKey}
-      value={form[key] ?? ''}
-      onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-    />
-  );
+  const input =
+    (key: keyof TwilioCredentials, type = 'text') =>
+    (props: object) => (
+      <input
+        {...props}
+        className="ui-input"
+        type={type}
+        autoComplete="off"
+        required={key === 'accountSid' || key === 'authToken' || useApiKey}
+        value={form[key] ?? ''}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      />
+    );
 
   return (
-    <Card title="Twilio" actions={connected ? <Badge tone="success">Connected</Badge> : <Badge tone="warning">Not connected</Badge>}>
+    <Card
+      title="Twilio"
+      actions={
+        connected ? (
+          <Badge tone="success">Connected</Badge>
+        ) : (
+          <Badge tone="warning">Not connected</Badge>
+        )
+      }
+    >
       {connected && !editing ? (
         <>
           <p>
@@ -83,24 +120,35 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
           </p>
           <div className="row">
             <Button onClick={() => setEditing(true)}>Change credentials</Button>
-            <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
+            <Button
+              variant="danger"
+              busy={disconnect.isPending}
+              onClick={() => disconnect.mutate()}
+            >
               Disconnect
             </Button>
           </div>
-          {disconnect.isError ? <Alert tone="danger">{errorMessage(disconnect.error)}</Alert> : null}
+          {disconnect.isError ? (
+            <Alert tone="danger">{errorMessage(disconnect.error)}</Alert>
+          ) : null}
         </>
       ) : (
         <form className="stack" onSubmit={submit} aria-label="Twilio credentials">
           <p className="muted">
-            Find these on your Twilio Console home page. We check them with Twilio and store them encrypted; they are never shown again.
+            Find these on your Twilio Console home page. We check them with Twilio and store them
+            encrypted; they are never shown again.
           </p>
           <Field label="Account SID" hint="Starts with AC">
             {input('accountSid')}
           </Field>
           <Field label="Auth Token">{input('authToken', 'password')}</Field>
           <label className="checkbox">
-            <input type="checkbox" checked={useApiKey} onChange={(e) => setUseApiKey(e.target.checked)} /> Send with an API key instead (recommended
-            by Twilio)
+            <input
+              type="checkbox"
+              checked={useApiKey}
+              onChange={(e) => setUseApiKey(e.target.checked)}
+            />{' '}
+            Send with an API key instead (recommended by Twilio)
           </label>
           {useApiKey ? (
             <>
@@ -110,7 +158,11 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
               <Field label="API key secret">{input('apiKeySecret', 'password')}</Field>
             </>
           ) : null}
-          {connect.isError ? <Alert tone="danger" title="Twilio did not accept these credentials">{errorMessage(connect.error)}</Alert> : null}
+          {connect.isError ? (
+            <Alert tone="danger" title="Twilio did not accept these credentials">
+              {errorMessage(connect.error)}
+            </Alert>
+          ) : null}
           <div className="row">
             <Button type="submit" variant="primary" busy={connect.isPending}>
               Connect Twilio
@@ -138,11 +190,17 @@ function SendersCard() {
       {senders.isPending ? (
         <Loading label="Loading your Twilio numbers…" />
       ) : senders.isError ? (
-        <Alert tone="danger" actions={<Button onClick={() => void senders.refetch()}>Try again</Button>}>
+        <Alert
+          tone="danger"
+          actions={<Button onClick={() => void senders.refetch()}>Try again</Button>}
+        >
           {errorMessage(senders.error)}
         </Alert>
       ) : senders.data.phoneNumbers.length === 0 && senders.data.messagingServices.length === 0 ? (
-        <EmptyState title="Your Twilio account has no phone numbers yet" actions={<Button onClick={() => setBuying(true)}>Buy a number</Button>} />
+        <EmptyState
+          title="Your Twilio account has no phone numbers yet"
+          actions={<Button onClick={() => setBuying(true)}>Buy a number</Button>}
+        />
       ) : (
         <div className="stack">
           <table className="table">
@@ -191,7 +249,10 @@ function SendersCard() {
                       {service.stickySender ? (
                         <Badge tone="success">On</Badge>
                       ) : (
-                        <Badge tone="warning" title="Turn on Sticky Sender in Twilio so a contact gets every step from the same number">
+                        <Badge
+                          tone="warning"
+                          title="Turn on Sticky Sender in Twilio so a contact gets every step from the same number"
+                        >
                           Off: turn it on in Twilio
                         </Badge>
                       )}
@@ -209,8 +270,10 @@ function SendersCard() {
 }
 
 const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-const windowLeft = (window: KeapBudgetWindow) => `${count(window.left)} of ${count(window.limit)} left`;
-const perConversation = (calls: CallsPerConversation) => `${count(calls.average)} on average (at most ${count(calls.max)})`;
+const windowLeft = (window: KeapBudgetWindow) =>
+  `${count(window.left)} of ${count(window.limit)} left`;
+const perConversation = (calls: CallsPerConversation) =>
+  `${count(calls.average)} on average (at most ${count(calls.max)})`;
 
 /**
  * Keap limits how often apps may call it; this card shows how many calls a conversation costs and
@@ -219,11 +282,21 @@ const perConversation = (calls: CallsPerConversation) => `${count(calls.average)
 function KeapBudgetCard() {
   const budget = useKeapBudget();
   return (
-    <Card title="Keap usage" actions={budget.data && budget.data.app.pausedForMs > 0 ? <Badge tone="warning">Keap asked us to slow down</Badge> : null}>
+    <Card
+      title="Keap usage"
+      actions={
+        budget.data && budget.data.app.pausedForMs > 0 ? (
+          <Badge tone="warning">Keap asked us to slow down</Badge>
+        ) : null
+      }
+    >
       {budget.isPending ? (
         <Loading label="Loading Keap usage…" />
       ) : budget.isError ? (
-        <Alert tone="warning" actions={<Button onClick={() => void budget.refetch()}>Try again</Button>}>
+        <Alert
+          tone="warning"
+          actions={<Button onClick={() => void budget.refetch()}>Try again</Button>}
+        >
           Keap usage could not be loaded: {errorMessage(budget.error)}
         </Alert>
       ) : budget.data === null ? (
@@ -231,8 +304,9 @@ function KeapBudgetCard() {
       ) : (
         <div className="stack" data-testid="keap-budget">
           <p className="muted">
-            Keap lets each app make only so many requests a minute and a day. Sequences read a contact once per conversation and queue the rest, so a busy
-            campaign slows down rather than failing.
+            Keap lets each app make only so many requests a minute and a day. Sequences read a
+            contact once per conversation and queue the rest, so a busy campaign slows down rather
+            than failing.
           </p>
           <dl className="facts">
             <dt>Keap calls per conversation</dt>
@@ -244,15 +318,19 @@ function KeapBudgetCard() {
             <dt>Your Keap calls today</dt>
             <dd>
               {count(budget.data.account.total)}
-              {budget.data.account.throttled ? ` (Keap asked to wait ${count(budget.data.account.throttled)} times; those calls were retried)` : ''}
+              {budget.data.account.throttled
+                ? ` (Keap asked to wait ${count(budget.data.account.throttled)} times; those calls were retried)`
+                : ''}
             </dd>
             <dt>Your Keap account’s budget</dt>
             <dd>
-              This minute: {windowLeft(budget.data.account.minute)} · today: {windowLeft(budget.data.account.day)}
+              This minute: {windowLeft(budget.data.account.minute)} · today:{' '}
+              {windowLeft(budget.data.account.day)}
             </dd>
             <dt>Shared by every SMS Sequences account</dt>
             <dd>
-              This minute: {windowLeft(budget.data.app.minute)} · today: {windowLeft(budget.data.app.day)}
+              This minute: {windowLeft(budget.data.app.minute)} · today:{' '}
+              {windowLeft(budget.data.app.day)}
             </dd>
           </dl>
         </div>

@@ -7,8 +7,8 @@ export function SignIn() {
     <div className="sign-in">
       <Card title="Sign in with your Keap account">
         <p>
-          SMS Sequences runs text-message conversations for your Keap contacts over your own Twilio account. Sign in with Keap to build
-          sequences, connect Twilio and follow conversations.
+          SMS Sequences runs text-message conversations for your Keap contacts over your own Twilio
+          account. Sign in with Keap to build sequences, connect Twilio and follow conversations.
         </p>
         <a className="ui-button ui-button--primary" href={KEAP_CONNECT_URL}>
           Sign in with Keap

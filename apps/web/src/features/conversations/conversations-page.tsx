@@ -16,8 +16,10 @@ const STATUS: Record<string, { label: string; tone: Tone }> = {
   invalid_number: { label: 'Invalid number', tone: 'danger' },
   ended: { label: 'Ended by hand', tone: 'neutral' },
 };
-const statusOf = (status: string) => STATUS[status] ?? { label: status.replace(/_/g, ' '), tone: 'neutral' as Tone };
-const isOpen = (status: string) => status === 'awaiting_reply' || status === 'awaiting_contact' || status === 'active';
+const statusOf = (status: string) =>
+  STATUS[status] ?? { label: status.replace(/_/g, ' '), tone: 'neutral' as Tone };
+const isOpen = (status: string) =>
+  status === 'awaiting_reply' || status === 'awaiting_contact' || status === 'active';
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** Every conversation, searchable, with its transcript and the Keap contact. */
@@ -26,7 +28,11 @@ export default function ConversationsPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const tools = useTools();
-  const filter = { toolId: params.get('toolId') ?? undefined, status: params.get('status') ?? undefined, q: params.get('q') ?? undefined };
+  const filter = {
+    toolId: params.get('toolId') ?? undefined,
+    status: params.get('status') ?? undefined,
+    q: params.get('q') ?? undefined,
+  };
   const [query, setQuery] = useState(filter.q ?? '');
   const list = useConversations(filter);
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
@@ -47,11 +53,24 @@ export default function ConversationsPage() {
       <h1>Conversations</h1>
       <form className="row row--end filters" onSubmit={search} role="search">
         <Field label="Search by phone, email or words" className="grow">
-          {(props) => <input {...props} type="search" className="ui-input" value={query} onChange={(e) => setQuery(e.target.value)} />}
+          {(props) => (
+            <input
+              {...props}
+              type="search"
+              className="ui-input"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Tool">
           {(props) => (
-            <select {...props} className="ui-input" value={filter.toolId ?? ''} onChange={(e) => setFilter('toolId', e.target.value)}>
+            <select
+              {...props}
+              className="ui-input"
+              value={filter.toolId ?? ''}
+              onChange={(e) => setFilter('toolId', e.target.value)}
+            >
               <option value="">All tools</option>
               {(tools.data ?? []).map((tool) => (
                 <option key={tool.id} value={tool.id}>
@@ -63,7 +82,12 @@ export default function ConversationsPage() {
         </Field>
         <Field label="Status">
           {(props) => (
-            <select {...props} className="ui-input" value={filter.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select
+              {...props}
+              className="ui-input"
+              value={filter.status ?? ''}
+              onChange={(e) => setFilter('status', e.target.value)}
+            >
               <option value="">Any status</option>
               {Object.entries(STATUS)
                 .filter(([key]) => key !== 'active')
@@ -84,15 +108,26 @@ export default function ConversationsPage() {
           {list.isPending ? (
             <Loading label="Loading conversations…" />
           ) : list.isError ? (
-            <Alert tone="danger" actions={<Button onClick={() => void list.refetch()}>Try again</Button>}>
+            <Alert
+              tone="danger"
+              actions={<Button onClick={() => void list.refetch()}>Try again</Button>}
+            >
               {errorMessage(list.error)}
             </Alert>
           ) : items.length === 0 ? (
-            <EmptyState title="No conversations found">Conversations appear here as soon as a contact texts a keyword or a campaign starts a tool.</EmptyState>
+            <EmptyState title="No conversations found">
+              Conversations appear here as soon as a contact texts a keyword or a campaign starts a
+              tool.
+            </EmptyState>
           ) : (
             <ul className="list">
               {items.map((item) => (
-                <ConversationRow key={item.id} item={item} selected={item.id === conversationId} onOpen={() => void navigate(`/conversations/${item.id}?${params.toString()}`)} />
+                <ConversationRow
+                  key={item.id}
+                  item={item}
+                  selected={item.id === conversationId}
+                  onOpen={() => void navigate(`/conversations/${item.id}?${params.toString()}`)}
+                />
               ))}
             </ul>
           )}
@@ -103,20 +138,43 @@ export default function ConversationsPage() {
           ) : null}
         </section>
         <section aria-label="Transcript" className="split__detail">
-          {conversationId ? <Transcript id={conversationId} summary={items.find((item) => item.id === conversationId)} /> : <EmptyState title="Choose a conversation to read its transcript" />}
+          {conversationId ? (
+            <Transcript
+              id={conversationId}
+              summary={items.find((item) => item.id === conversationId)}
+            />
+          ) : (
+            <EmptyState title="Choose a conversation to read its transcript" />
+          )}
         </section>
       </div>
     </div>
   );
 }
 
-function ConversationRow({ item, selected, onOpen }: { item: ConversationSummary; selected: boolean; onOpen: () => void }) {
+function ConversationRow({
+  item,
+  selected,
+  onOpen,
+}: {
+  item: ConversationSummary;
+  selected: boolean;
+  onOpen: () => void;
+}) {
   const status = statusOf(item.status);
   return (
     <li className={`list__item ${selected ? 'list__item--selected' : ''}`}>
-      <button type="button" className="list__button" onClick={onOpen} aria-current={selected || undefined}>
+      <button
+        type="button"
+        className="list__button"
+        onClick={onOpen}
+        aria-current={selected || undefined}
+      >
         <span>
-          <strong>{item.phone}</strong> <span className="muted">· {item.toolName} v{item.version}</span>
+          <strong>{item.phone}</strong>{' '}
+          <span className="muted">
+            · {item.toolName} v{item.version}
+          </span>
         </span>
         <span className="row row--tight">
           <Badge tone={status.tone}>{status.label}</Badge>
@@ -138,14 +196,23 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
   if (detail.isPending) return <Loading label="Loading the transcript…" />;
   if (detail.isError)
     return (
-      <Alert tone="danger" title="This conversation could not be opened" actions={<Button onClick={() => void detail.refetch()}>Try again</Button>}>
+      <Alert
+        tone="danger"
+        title="This conversation could not be opened"
+        actions={<Button onClick={() => void detail.refetch()}>Try again</Button>}
+      >
         {errorMessage(detail.error)}
       </Alert>
     );
   const { messages, events, contactUrl } = detail.data;
   const conversation = detail.data.conversation;
-  const toolName = summary?.toolName || tools.data?.find((tool) => tool.id === conversation.toolId)?.name || 'Conversation';
-  const version = summary?.version ?? versions.data?.find((entry) => entry.id === conversation.toolVersionId)?.version;
+  const toolName =
+    summary?.toolName ||
+    tools.data?.find((tool) => tool.id === conversation.toolId)?.name ||
+    'Conversation';
+  const version =
+    summary?.version ??
+    versions.data?.find((entry) => entry.id === conversation.toolVersionId)?.version;
   const status = statusOf(conversation.status);
   return (
     <Card
@@ -154,7 +221,14 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
         <>
           <Badge tone={status.tone}>{status.label}</Badge>
           {isOpen(conversation.status) ? (
-            <Button variant="danger" size="small" busy={end.isPending} onClick={() => end.mutate(conversation.id, { onSuccess: () => void detail.refetch() })}>
+            <Button
+              variant="danger"
+              size="small"
+              busy={end.isPending}
+              onClick={() =>
+                end.mutate(conversation.id, { onSuccess: () => void detail.refetch() })
+              }
+            >
               End conversation
             </Button>
           ) : null}
@@ -162,7 +236,12 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
       }
     >
       <p className="muted small">
-        Started {when(conversation.startedAt)} by {conversation.trigger === 'keyword' ? 'keyword' : conversation.trigger === 'http_post' ? 'campaign HTTP Post' : conversation.trigger}
+        Started {when(conversation.startedAt)} by{' '}
+        {conversation.trigger === 'keyword'
+          ? 'keyword'
+          : conversation.trigger === 'http_post'
+            ? 'campaign HTTP Post'
+            : conversation.trigger}
         {version ? ` · version ${version}` : ''} ·{' '}
         {contactUrl ? (
           <a href={contactUrl} target="_blank" rel="noreferrer">
@@ -177,10 +256,17 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
       <ol className="chat" aria-label="Transcript">
         {messages.length === 0 ? <li className="chat__event">No messages yet</li> : null}
         {messages.map((message) => (
-          <li key={message.id} className={`chat__bubble chat__bubble--${message.direction === 'in' ? 'in' : 'out'}`}>
-            <span className="ui-visually-hidden">{message.direction === 'in' ? 'Contact: ' : 'Sequence: '}</span>
+          <li
+            key={message.id}
+            className={`chat__bubble chat__bubble--${message.direction === 'in' ? 'in' : 'out'}`}
+          >
+            <span className="ui-visually-hidden">
+              {message.direction === 'in' ? 'Contact: ' : 'Sequence: '}
+            </span>
             {message.body}
-            {message.mediaUrls.length ? <span className="chat__media">+ {message.mediaUrls.length} media</span> : null}
+            {message.mediaUrls.length ? (
+              <span className="chat__media">+ {message.mediaUrls.length} media</span>
+            ) : null}
             <span className="chat__meta">
               {new Date(message.createdAt).toLocaleTimeString()}
               {message.direction === 'out' ? ` · ${message.status}` : ''}
@@ -195,8 +281,13 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
           <ul className="events">
             {events.map((event, index) => (
               <li key={index}>
-                <span className="muted small">{new Date(event.createdAt).toLocaleTimeString()}</span> {event.type.replace(/_/g, ' ')}
-                {event.detail && typeof event.detail === 'object' ? <code className="small"> {JSON.stringify(event.detail)}</code> : null}
+                <span className="muted small">
+                  {new Date(event.createdAt).toLocaleTimeString()}
+                </span>{' '}
+                {event.type.replace(/_/g, ' ')}
+                {event.detail && typeof event.detail === 'object' ? (
+                  <code className="small"> {JSON.stringify(event.detail)}</code>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -28,19 +28,30 @@ export function conditionLabel(condition: Condition): string {
     value.source === 'static' ? String(value.value) : `~${value.field}~`;
   if (condition.kind === 'equals_any') {
     const words = condition.values.filter(Boolean);
-    return words.length ? `= ${words.slice(0, 3).join(', ')}${words.length > 3 ? '…' : ''}` : '= (no words yet)';
+    return words.length
+      ? `= ${words.slice(0, 3).join(', ')}${words.length > 3 ? '…' : ''}`
+      : '= (no words yet)';
   }
-  if (condition.kind === 'compare') return `${OPERATORS[condition.op] ?? condition.op} ${operand(condition.value)}`;
+  if (condition.kind === 'compare')
+    return `${OPERATORS[condition.op] ?? condition.op} ${operand(condition.value)}`;
   return `${OPERATORS[condition.first.op] ?? ''} ${operand(condition.first.value)} and ${OPERATORS[condition.second.op] ?? ''} ${operand(condition.second.value)}`;
 }
 
-export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: MapNode[]; edges: Edge[] } {
+export function buildMap(
+  tool: ToolDefinition,
+  problems: Problem[],
+): { nodes: MapNode[]; edges: Edge[] } {
   const steps = tool.steps ?? [];
   const indexById = new Map<string, number>();
   steps.forEach((step, index) => {
     if (!indexById.has(step.id)) indexById.set(step.id, index);
   });
-  const problemsOf = (index: number) => problems.filter((problem) => pathKey(problem.path) === `steps.${index}` || pathKey(problem.path).startsWith(`steps.${index}.`));
+  const problemsOf = (index: number) =>
+    problems.filter(
+      (problem) =>
+        pathKey(problem.path) === `steps.${index}` ||
+        pathKey(problem.path).startsWith(`steps.${index}.`),
+    );
 
   const nodes: MapNode[] = [
     {
@@ -50,7 +61,10 @@ export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: Ma
       data: {
         kind: 'start',
         title: 'Start',
-        subtitle: tool.startMode === 'http_only' ? 'Campaign HTTP Post' : `Text “${tool.keyword ?? '…'}” or HTTP Post`,
+        subtitle:
+          tool.startMode === 'http_only'
+            ? 'Campaign HTTP Post'
+            : `Text “${tool.keyword ?? '…'}” or HTTP Post`,
         stepIndex: null,
         errors: [],
         warnings: [],
@@ -66,10 +80,16 @@ export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: Ma
       data: {
         kind: 'step',
         title: `#${index + 1} ${step.name || 'Untitled step'}`,
-        subtitle: step.message ? step.message.slice(0, 60) + (step.message.length > 60 ? '…' : '') : '(no message yet)',
+        subtitle: step.message
+          ? step.message.slice(0, 60) + (step.message.length > 60 ? '…' : '')
+          : '(no message yet)',
         stepIndex: index,
-        errors: own.filter((problem) => problem.severity === 'error').map((problem) => problem.message),
-        warnings: own.filter((problem) => problem.severity === 'warning').map((problem) => problem.message),
+        errors: own
+          .filter((problem) => problem.severity === 'error')
+          .map((problem) => problem.message),
+        warnings: own
+          .filter((problem) => problem.severity === 'warning')
+          .map((problem) => problem.message),
       },
     });
   });
@@ -77,7 +97,14 @@ export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: Ma
     id: 'finish',
     type: 'step',
     position: { x: 0, y: 0 },
-    data: { kind: 'finish', title: 'Finish', subtitle: 'The conversation ends', stepIndex: null, errors: [], warnings: [] },
+    data: {
+      kind: 'finish',
+      title: 'Finish',
+      subtitle: 'The conversation ends',
+      stepIndex: null,
+      errors: [],
+      warnings: [],
+    },
   });
 
   const edges: Edge[] = [];
@@ -85,18 +112,38 @@ export function buildMap(tool: ToolDefinition, problems: Problem[]): { nodes: Ma
     const index = stepId === null ? undefined : indexById.get(stepId);
     return index === undefined ? 'finish' : `step-${index}`;
   };
-  const edge = (source: string, to: string, label: string, key: string, tone: 'plain' | 'branch' | 'fallback' = 'plain') =>
-    edges.push({ id: `${source}->${to}:${key}`, source, target: to, label, className: `map-edge map-edge--${tone}`, animated: tone === 'branch' });
+  const edge = (
+    source: string,
+    to: string,
+    label: string,
+    key: string,
+    tone: 'plain' | 'branch' | 'fallback' = 'plain',
+  ) =>
+    edges.push({
+      id: `${source}->${to}:${key}`,
+      source,
+      target: to,
+      label,
+      className: `map-edge map-edge--${tone}`,
+      animated: tone === 'branch',
+    });
   if (steps.length > 0) edge('start', 'step-0', '', 'start');
   else edge('start', 'finish', '', 'start');
   steps.forEach((step, index) => {
     const source = `step-${index}`;
     const next = step.next ?? { kind: 'next' };
     if (next.kind === 'finish') edge(source, 'finish', 'finish', 'finish');
-    if (next.kind === 'next') edge(source, index + 1 < steps.length ? `step-${index + 1}` : 'finish', 'reply', 'next');
+    if (next.kind === 'next')
+      edge(source, index + 1 < steps.length ? `step-${index + 1}` : 'finish', 'reply', 'next');
     if (next.kind === 'decide') {
       (next.conditions ?? []).forEach((condition, conditionIndex) =>
-        edge(source, target(condition.nextStepId ?? null), conditionLabel(condition), `c${conditionIndex}`, 'branch'),
+        edge(
+          source,
+          target(condition.nextStepId ?? null),
+          conditionLabel(condition),
+          `c${conditionIndex}`,
+          'branch',
+        ),
       );
       edge(source, target(next.fallbackStepId ?? null), 'no match', 'fallback', 'fallback');
     }

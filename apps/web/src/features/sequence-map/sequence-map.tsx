@@ -1,5 +1,13 @@
 import { useEffect, useMemo } from 'react';
-import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type NodeProps } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Handle,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  type NodeProps,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { ToolDefinition } from '@sms-seq/engine';
 import type { ProblemIndex } from '../tool-editor/problem-index';
@@ -16,7 +24,12 @@ export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) 
   const { nodes, edges } = useMemo(() => buildMap(tool, problems.all), [tool, problems]);
   // The whole map stays in view as steps and branches come and go (not on every keystroke).
   const shape = `${nodes.map((node) => node.id).join(',')}|${edges.map((edge) => edge.id).join(',')}`;
-  const nodeTypes = useMemo(() => ({ step: (props: NodeProps<MapNode>) => <StepNode {...props} onSelectStep={onSelectStep} /> }), [onSelectStep]);
+  const nodeTypes = useMemo(
+    () => ({
+      step: (props: NodeProps<MapNode>) => <StepNode {...props} onSelectStep={onSelectStep} />,
+    }),
+    [onSelectStep],
+  );
   return (
     <div className="sequence-map" aria-label="Sequence map" role="region">
       <ReactFlow
@@ -64,7 +77,10 @@ function FitWhenShapeChanges({ shape }: { shape: string }) {
   return null;
 }
 
-function StepNode({ data, onSelectStep }: NodeProps<MapNode> & { onSelectStep: (index: number) => void }) {
+function StepNode({
+  data,
+  onSelectStep,
+}: NodeProps<MapNode> & { onSelectStep: (index: number) => void }) {
   const stepIndex = data.stepIndex;
   const tone = data.errors.length ? 'error' : data.warnings.length ? 'warning' : 'ok';
   const content = (
@@ -73,16 +89,26 @@ function StepNode({ data, onSelectStep }: NodeProps<MapNode> & { onSelectStep: (
       <span className="map-node__subtitle">{data.subtitle}</span>
       {data.errors.length || data.warnings.length ? (
         <span className="map-node__problems" title={[...data.errors, ...data.warnings].join('\n')}>
-          {data.errors.length ? `⚠ ${data.errors.length} to fix` : `${data.warnings.length} warning${data.warnings.length > 1 ? 's' : ''}`}
+          {data.errors.length
+            ? `⚠ ${data.errors.length} to fix`
+            : `${data.warnings.length} warning${data.warnings.length > 1 ? 's' : ''}`}
         </span>
       ) : null}
     </>
   );
   return (
-    <div className={`map-node map-node--${data.kind} map-node--${tone}`} data-testid={stepIndex === null ? `map-${data.kind}` : `map-step-${stepIndex}`}>
+    <div
+      className={`map-node map-node--${data.kind} map-node--${tone}`}
+      data-testid={stepIndex === null ? `map-${data.kind}` : `map-step-${stepIndex}`}
+    >
       {data.kind !== 'start' ? <Handle type="target" position={Position.Top} /> : null}
       {stepIndex !== null ? (
-        <button type="button" className="map-node__button nodrag" onClick={() => onSelectStep(stepIndex)} aria-label={`Go to ${data.title}`}>
+        <button
+          type="button"
+          className="map-node__button nodrag"
+          onClick={() => onSelectStep(stepIndex)}
+          aria-label={`Go to ${data.title}`}
+        >
           {content}
         </button>
       ) : (

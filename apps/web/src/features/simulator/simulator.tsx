@@ -1,5 +1,11 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { FINAL_STATUSES, simulate, type SimulationInput, type SimulationTurn, type ToolDefinition } from '@sms-seq/engine';
+import {
+  FINAL_STATUSES,
+  simulate,
+  type SimulationInput,
+  type SimulationTurn,
+  type ToolDefinition,
+} from '@sms-seq/engine';
 import { Alert, Badge, Button, EmptyState, Field } from '@sms-seq/ui';
 import type { AccountTag } from '../../api/api.types';
 
@@ -38,7 +44,11 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
   }, [tool, effectiveMode, startStepId, firstName, inputs]);
 
   const tagName = (id: number) => tags.find((tag) => tag.id === id)?.name ?? `Tag #${id}`;
-  const finished = result !== null && !(result instanceof Error) && result.status !== null && FINAL_STATUSES.includes(result.status);
+  const finished =
+    result !== null &&
+    !(result instanceof Error) &&
+    result.status !== null &&
+    FINAL_STATUSES.includes(result.status);
 
   const send = (event: FormEvent) => {
     event.preventDefault();
@@ -47,14 +57,27 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
     setReply('');
   };
 
-  if (!tool) return <Alert tone="warning">Fix the highlighted fields first: the simulator needs a tool it can read.</Alert>;
+  if (!tool)
+    return (
+      <Alert tone="warning">
+        Fix the highlighted fields first: the simulator needs a tool it can read.
+      </Alert>
+    );
   return (
     <div className="simulator">
       <div className="row row--end">
         {tool.startMode === 'keyword_or_http' ? (
           <Field label="Start by">
             {(props) => (
-              <select {...props} className="ui-input" value={mode} onChange={(e) => { setMode(e.target.value === 'http_post' ? 'http_post' : 'keyword'); setInputs([]); }}>
+              <select
+                {...props}
+                className="ui-input"
+                value={mode}
+                onChange={(e) => {
+                  setMode(e.target.value === 'http_post' ? 'http_post' : 'keyword');
+                  setInputs([]);
+                }}
+              >
                 <option value="keyword">Texting the keyword</option>
                 <option value="http_post">Campaign HTTP Post</option>
               </select>
@@ -64,7 +87,15 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
         {effectiveMode === 'http_post' ? (
           <Field label="Start with step">
             {(props) => (
-              <select {...props} className="ui-input" value={startStepId} onChange={(e) => { setStartStepId(e.target.value); setInputs([]); }}>
+              <select
+                {...props}
+                className="ui-input"
+                value={startStepId}
+                onChange={(e) => {
+                  setStartStepId(e.target.value);
+                  setInputs([]);
+                }}
+              >
                 <option value="">The first step</option>
                 {tool.steps.map((step, index) => (
                   <option key={step.id} value={step.id}>
@@ -75,17 +106,30 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
             )}
           </Field>
         ) : null}
-        <Field label="Contact’s first name">{(props) => <input {...props} className="ui-input" value={firstName} onChange={(e) => setFirstName(e.target.value)} />}</Field>
+        <Field label="Contact’s first name">
+          {(props) => (
+            <input
+              {...props}
+              className="ui-input"
+              value={firstName}
+              onChange={(e) => setFirstName(e.target.value)}
+            />
+          )}
+        </Field>
         <Button onClick={() => setInputs([])}>Restart</Button>
       </div>
-      {hasErrors ? <p className="muted">The draft still has problems; the simulator runs it as it is.</p> : null}
+      {hasErrors ? (
+        <p className="muted">The draft still has problems; the simulator runs it as it is.</p>
+      ) : null}
       <ol className="chat" aria-label="Simulated conversation" aria-live="polite">
         {result instanceof Error ? (
           <Alert tone="danger">{result.message}</Alert>
         ) : result === null || result.turns.length === 0 ? (
           <EmptyState title="Nothing to show yet" />
         ) : (
-          result.turns.map((turn, index) => <Turn key={index} turn={turn} tool={tool} tagName={tagName} />)
+          result.turns.map((turn, index) => (
+            <Turn key={index} turn={turn} tool={tool} tagName={tagName} />
+          ))
         )}
       </ol>
       <form className="chat-input" onSubmit={send}>
@@ -95,7 +139,9 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
         <input
           id="simulator-reply"
           className="ui-input"
-          placeholder={finished ? 'The conversation has ended. Restart to try again.' : 'Reply as the contact…'}
+          placeholder={
+            finished ? 'The conversation has ended. Restart to try again.' : 'Reply as the contact…'
+          }
           value={reply}
           disabled={Boolean(finished)}
           onChange={(e) => setReply(e.target.value)}
@@ -103,7 +149,10 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
         <Button type="submit" variant="primary" disabled={Boolean(finished) || !reply.trim()}>
           Send
         </Button>
-        <Button onClick={() => setInputs([...inputs, { optOut: true }])} disabled={Boolean(finished)}>
+        <Button
+          onClick={() => setInputs([...inputs, { optOut: true }])}
+          disabled={Boolean(finished)}
+        >
           Text STOP
         </Button>
       </form>
@@ -111,7 +160,15 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
   );
 }
 
-function Turn({ turn, tool, tagName }: { turn: SimulationTurn; tool: ToolDefinition; tagName: (id: number) => string }) {
+function Turn({
+  turn,
+  tool,
+  tagName,
+}: {
+  turn: SimulationTurn;
+  tool: ToolDefinition;
+  tagName: (id: number) => string;
+}) {
   const step = (id: string | null) => {
     const index = tool.steps.findIndex((candidate) => candidate.id === id);
     return index < 0 ? null : `#${index + 1} ${tool.steps[index]?.name ?? ''}`;
@@ -126,7 +183,11 @@ function Turn({ turn, tool, tagName }: { turn: SimulationTurn; tool: ToolDefinit
   return (
     <>
       {turn.input.kind === 'start' ? (
-        <li className="chat__event">{turn.input.mode === 'keyword' ? `The contact texts “${tool.keyword ?? ''}”` : 'A campaign HTTP Post starts the sequence'}</li>
+        <li className="chat__event">
+          {turn.input.mode === 'keyword'
+            ? `The contact texts “${tool.keyword ?? ''}”`
+            : 'A campaign HTTP Post starts the sequence'}
+        </li>
       ) : turn.input.kind === 'reply' ? (
         <li className="chat__bubble chat__bubble--in">
           <span className="ui-visually-hidden">Contact: </span>
@@ -137,10 +198,16 @@ function Turn({ turn, tool, tagName }: { turn: SimulationTurn; tool: ToolDefinit
       ) : (
         <li className="chat__event">{turn.input.minutes} minutes pass</li>
       )}
-      {answering || condition || turn.tags.length || turn.fieldSaves.length || turn.contactLookups.length ? (
+      {answering ||
+      condition ||
+      turn.tags.length ||
+      turn.fieldSaves.length ||
+      turn.contactLookups.length ? (
         <li className="chat__facts" data-testid="simulator-facts">
           {answering && turn.input.kind === 'reply' ? <span>Reply to {answering}</span> : null}
-          {condition ? <Badge tone={turn.matched === 'fallback' ? 'warning' : 'info'}>{condition}</Badge> : null}
+          {condition ? (
+            <Badge tone={turn.matched === 'fallback' ? 'warning' : 'info'}>{condition}</Badge>
+          ) : null}
           {turn.tags.map((tag, index) => (
             <Badge key={`t${index}`} tone="success">
               Tag: {tagName(tag.tagId)}
@@ -153,7 +220,8 @@ function Turn({ turn, tool, tagName }: { turn: SimulationTurn; tool: ToolDefinit
           ))}
           {turn.contactLookups.map((lookup, index) => (
             <Badge key={`l${index}`} tone="neutral">
-              Finds the Keap contact by {lookup.email ? `email ${lookup.email}` : `phone ${lookup.phone}`}
+              Finds the Keap contact by{' '}
+              {lookup.email ? `email ${lookup.email}` : `phone ${lookup.phone}`}
             </Badge>
           ))}
           {turn.noteWritten ? <Badge tone="neutral">Writes the note</Badge> : null}
@@ -163,11 +231,19 @@ function Turn({ turn, tool, tagName }: { turn: SimulationTurn; tool: ToolDefinit
         <li key={index} className="chat__bubble chat__bubble--out">
           <span className="ui-visually-hidden">Sequence: </span>
           {message.body}
-          {message.mediaUrls.length ? <span className="chat__media">+ {message.mediaUrls.length} media</span> : null}
-          {message.purpose !== 'step' ? <span className="chat__purpose">{message.purpose === 'reask' ? 'asks again' : 'reminder'}</span> : null}
+          {message.mediaUrls.length ? (
+            <span className="chat__media">+ {message.mediaUrls.length} media</span>
+          ) : null}
+          {message.purpose !== 'step' ? (
+            <span className="chat__purpose">
+              {message.purpose === 'reask' ? 'asks again' : 'reminder'}
+            </span>
+          ) : null}
         </li>
       ))}
-      {turn.endedWith ? <li className="chat__event">Conversation ended: {turn.endedWith.replace(/_/g, ' ')}</li> : null}
+      {turn.endedWith ? (
+        <li className="chat__event">Conversation ended: {turn.endedWith.replace(/_/g, ' ')}</li>
+      ) : null}
     </>
   );
 }

@@ -28,13 +28,22 @@ export interface ConditionEditorProps {
 }
 
 /** One "let me decide" condition: the test on the reply, the tag it applies and the step it sends. */
-export function ConditionEditor({ stepIndex, index, count, steps, onRemove, onMove }: ConditionEditorProps) {
+export function ConditionEditor({
+  stepIndex,
+  index,
+  count,
+  steps,
+  onRemove,
+  onMove,
+}: ConditionEditorProps) {
   const { control } = useFormContext<ToolDefinition>();
   const { problems } = useEditor();
   const base = `steps.${stepIndex}.next.conditions.${index}` as const;
-  const condition = useWatch({ control, name: base as `steps.${number}.next` }) as unknown as Condition | undefined;
+  const condition = useWatch({ control, name: base as `steps.${number}.next` }) as unknown as
+    Condition | undefined;
   if (!condition) return null;
-  const messages = (suffix: string) => fieldMessages(problems.at(suffix ? `${base}.${suffix}` : base));
+  const messages = (suffix: string) =>
+    fieldMessages(problems.at(suffix ? `${base}.${suffix}` : base));
   const own = messages('');
 
   return (
@@ -43,13 +52,30 @@ export function ConditionEditor({ stepIndex, index, count, steps, onRemove, onMo
         Condition {index + 1}: {KIND_LABELS[condition.kind]}
       </legend>
       <div className="condition__tools">
-        <Button size="small" variant="ghost" disabled={index === 0} onClick={() => onMove(index - 1)} aria-label={`Move condition ${index + 1} up`}>
+        <Button
+          size="small"
+          variant="ghost"
+          disabled={index === 0}
+          onClick={() => onMove(index - 1)}
+          aria-label={`Move condition ${index + 1} up`}
+        >
           ↑
         </Button>
-        <Button size="small" variant="ghost" disabled={index === count - 1} onClick={() => onMove(index + 1)} aria-label={`Move condition ${index + 1} down`}>
+        <Button
+          size="small"
+          variant="ghost"
+          disabled={index === count - 1}
+          onClick={() => onMove(index + 1)}
+          aria-label={`Move condition ${index + 1} down`}
+        >
           ↓
         </Button>
-        <Button size="small" variant="ghost" onClick={onRemove} aria-label={`Remove condition ${index + 1}`}>
+        <Button
+          size="small"
+          variant="ghost"
+          onClick={onRemove}
+          aria-label={`Remove condition ${index + 1}`}
+        >
           Remove
         </Button>
       </div>
@@ -75,7 +101,9 @@ export function ConditionEditor({ stepIndex, index, count, steps, onRemove, onMo
                   value={(field.value ?? []).join('\n')}
                   onChange={(e) => field.onChange(e.target.value.split('\n'))}
                   onBlur={() => {
-                    field.onChange((field.value ?? []).map((value) => value.trim()).filter(Boolean));
+                    field.onChange(
+                      (field.value ?? []).map((value) => value.trim()).filter(Boolean),
+                    );
                     field.onBlur();
                   }}
                 />
@@ -98,7 +126,13 @@ export function ConditionEditor({ stepIndex, index, count, steps, onRemove, onMo
           name={`${base}.tagId` as `options.optOutTagId`}
           render={({ field }) => (
             <Field label="Apply this tag when it matches" {...messages('tagId')}>
-              {(props) => <TagSelect value={field.value ?? null} onChange={field.onChange} control={{ ...props, 'data-path': `${base}.tagId` }} />}
+              {(props) => (
+                <TagSelect
+                  value={field.value ?? null}
+                  onChange={field.onChange}
+                  control={{ ...props, 'data-path': `${base}.tagId` }}
+                />
+              )}
             </Field>
           )}
         />
@@ -107,7 +141,14 @@ export function ConditionEditor({ stepIndex, index, count, steps, onRemove, onMo
           name={`${base}.nextStepId` as `steps.${number}.saveTo`}
           render={({ field }) => (
             <Field label="Then send this step" {...messages('nextStepId')}>
-              {(props) => <StepSelect value={field.value ?? null} onChange={field.onChange} steps={steps} control={{ ...props, 'data-path': `${base}.nextStepId` }} />}
+              {(props) => (
+                <StepSelect
+                  value={field.value ?? null}
+                  onChange={field.onChange}
+                  steps={steps}
+                  control={{ ...props, 'data-path': `${base}.nextStepId` }}
+                />
+              )}
             </Field>
           )}
         />
@@ -129,7 +170,13 @@ function Inequality({ base, label }: { base: string; label: string }) {
         render={({ field }) => (
           <Field label={label} {...messages('op')}>
             {(props) => (
-              <select {...props} data-path={`${base}.op`} className="ui-input" value={field.value} onChange={(e) => field.onChange(e.target.value)}>
+              <select
+                {...props}
+                data-path={`${base}.op`}
+                className="ui-input"
+                value={field.value}
+                onChange={(e) => field.onChange(e.target.value)}
+              >
                 {OPERATORS.map((operator) => (
                   <option key={operator.value} value={operator.value}>
                     {operator.label}
@@ -154,7 +201,11 @@ function Inequality({ base, label }: { base: string; label: string }) {
                     className="ui-input"
                     value={operand.source}
                     onChange={(e) =>
-                      field.onChange(e.target.value === 'field' ? { source: 'field', field: '' } : { source: 'static', value: 0 })
+                      field.onChange(
+                        e.target.value === 'field'
+                          ? { source: 'field', field: '' }
+                          : { source: 'static', value: 0 },
+                      )
                     }
                   >
                     <option value="static">A value I type in</option>
@@ -172,7 +223,12 @@ function Inequality({ base, label }: { base: string; label: string }) {
                       type="number"
                       step="any"
                       value={Number.isFinite(operand.value) ? operand.value : ''}
-                      onChange={(e) => field.onChange({ source: 'static', value: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+                      onChange={(e) =>
+                        field.onChange({
+                          source: 'static',
+                          value: e.target.value === '' ? Number.NaN : Number(e.target.value),
+                        })
+                      }
                     />
                   )}
                 </Field>

@@ -14,12 +14,15 @@ export function MessageFacts({ message, mediaCount }: { message: string; mediaCo
         {facts.encoding}
       </span>
       <span>
-        {facts.characters} characters · {facts.segments} {facts.segments === 1 ? 'segment' : 'segments'}
+        {facts.characters} characters · {facts.segments}{' '}
+        {facts.segments === 1 ? 'segment' : 'segments'}
       </span>
       <span>
         ≈ ${cost.cost.toFixed(4)} per send ({cost.kind === 'mms' ? 'MMS' : 'SMS'}, US prices)
       </span>
-      {facts.nonGsmCharacters.length > 0 ? <span className="warn-text">UCS-2 because of: {facts.nonGsmCharacters.join(' ')}</span> : null}
+      {facts.nonGsmCharacters.length > 0 ? (
+        <span className="warn-text">UCS-2 because of: {facts.nonGsmCharacters.join(' ')}</span>
+      ) : null}
       {hasMergeFields ? <span className="muted">merge fields change the length</span> : null}
     </p>
   );

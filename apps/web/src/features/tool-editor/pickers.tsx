@@ -12,7 +12,15 @@ interface ControlProps {
 }
 
 /** A tag picker with "+" to create a Keap tag on the spot; value is a Keap tag id or null. */
-export function TagSelect({ value, onChange, control }: { value: number | null; onChange: (id: number | null) => void; control: ControlProps }) {
+export function TagSelect({
+  value,
+  onChange,
+  control,
+}: {
+  value: number | null;
+  onChange: (id: number | null) => void;
+  control: ControlProps;
+}) {
   const { tags, tagsLoading, createTag } = useEditor();
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
@@ -39,7 +47,12 @@ export function TagSelect({ value, onChange, control }: { value: number | null; 
   return (
     <div className="picker">
       <div className="picker__row">
-        <select {...control} className="ui-input" value={value === null ? '' : String(value)} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}>
+        <select
+          {...control}
+          className="ui-input"
+          value={value === null ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}
+        >
           <option value="">{tagsLoading ? 'Loading tags…' : 'No tag'}</option>
           {tags.map((tag) => (
             <option key={tag.id} value={tag.id}>
@@ -48,7 +61,12 @@ export function TagSelect({ value, onChange, control }: { value: number | null; 
           ))}
           {known ? null : <option value={String(value)}>Tag #{value} (not found in Keap)</option>}
         </select>
-        <Button aria-label="Create a new tag" title="Create a new tag" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
+        <Button
+          aria-label="Create a new tag"
+          title="Create a new tag"
+          onClick={() => setCreating((open) => !open)}
+          aria-expanded={creating}
+        >
           +
         </Button>
       </div>
@@ -66,7 +84,13 @@ export function TagSelect({ value, onChange, control }: { value: number | null; 
               if (e.key === 'Escape') setCreating(false);
             }}
           />
-          <Button size="small" variant="primary" busy={busy} onClick={() => void create()} disabled={!name.trim()}>
+          <Button
+            size="small"
+            variant="primary"
+            busy={busy}
+            onClick={() => void create()}
+            disabled={!name.trim()}
+          >
             Create tag
           </Button>
           {error ? (
@@ -101,7 +125,12 @@ export function StepSelect({
   const known = value === null || steps.some((step) => step.id === value);
   return (
     <div className="picker__row">
-      <select {...control} className="ui-input" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+      <select
+        {...control}
+        className="ui-input"
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value || null)}
+      >
         <option value="">Don’t send anything (finish)</option>
         {steps.map((step) => (
           <option key={step.id} value={step.id}>
@@ -143,7 +172,12 @@ export function FieldSelect({
   const custom = shown.filter((field) => field.custom);
   const known = value === null || shown.some((field) => field.key === value);
   return (
-    <select {...control} className="ui-input" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+    <select
+      {...control}
+      className="ui-input"
+      value={value ?? ''}
+      onChange={(e) => onChange(e.target.value || null)}
+    >
       {allowNone ? <option value="">{noneLabel}</option> : null}
       <optgroup label="Standard fields">
         {standard.map((field) => (
@@ -167,7 +201,13 @@ export function FieldSelect({
 }
 
 /** "Insert merge field": picks a contact field and hands back its `~Contact.Key~` token. */
-export function MergeFieldPicker({ onPick, label }: { onPick: (token: string) => void; label: string }) {
+export function MergeFieldPicker({
+  onPick,
+  label,
+}: {
+  onPick: (token: string) => void;
+  label: string;
+}) {
   const { fields } = useEditor();
   return (
     <select

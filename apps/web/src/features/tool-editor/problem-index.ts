@@ -28,15 +28,19 @@ export function indexProblems(problems: Problem[]): ProblemIndex {
     errors: problems.filter((problem) => problem.severity === 'error'),
     warnings: problems.filter((problem) => problem.severity === 'warning'),
     at: (key) => exact.get(key) ?? [],
-    under: (key) => problems.filter((problem) => {
-      const own = pathKey(problem.path);
-      return own === key || own.startsWith(`${key}.`);
-    }),
+    under: (key) =>
+      problems.filter((problem) => {
+        const own = pathKey(problem.path);
+        return own === key || own.startsWith(`${key}.`);
+      }),
   };
 }
 
 /** The messages to show under a field: errors first, then warnings. */
-export function fieldMessages(problems: Problem[]): { error: string | null; warning: string | null } {
+export function fieldMessages(problems: Problem[]): {
+  error: string | null;
+  warning: string | null;
+} {
   const join = (severity: Problem['severity']) =>
     problems
       .filter((problem) => problem.severity === severity)

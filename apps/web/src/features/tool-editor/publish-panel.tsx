@@ -16,7 +16,14 @@ export interface PublishPanelProps {
 }
 
 /** Publish (disabled with the reasons while errors remain), then the tool URL and the campaign instructions. */
-export function PublishPanel({ tool, problems, publishing, publishError, serverProblems, onPublish }: PublishPanelProps) {
+export function PublishPanel({
+  tool,
+  problems,
+  publishing,
+  publishError,
+  serverProblems,
+  onPublish,
+}: PublishPanelProps) {
   const blocked = problems.errors.length > 0;
   const rotate = useRotateSecret(tool.id);
   const setEnabled = useSetToolEnabled(tool.id);
@@ -25,9 +32,19 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
   return (
     <Card
       className="publish-panel"
-      title={tool.publishedVersion ? `Published: version ${tool.publishedVersion.version}` : 'Not published yet'}
+      title={
+        tool.publishedVersion
+          ? `Published: version ${tool.publishedVersion.version}`
+          : 'Not published yet'
+      }
       actions={
-        <Button variant="primary" disabled={blocked} busy={publishing} onClick={onPublish} aria-describedby={blocked ? reasonsId : undefined}>
+        <Button
+          variant="primary"
+          disabled={blocked}
+          busy={publishing}
+          onClick={onPublish}
+          aria-describedby={blocked ? reasonsId : undefined}
+        >
           {tool.publishedVersion ? 'Publish changes' : 'Publish'}
         </Button>
       }
@@ -36,13 +53,18 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
         <div id={reasonsId} className="publish-reasons">
           <p>
             <strong>
-              Fix {problems.errors.length} {problems.errors.length === 1 ? 'problem' : 'problems'} to publish:
+              Fix {problems.errors.length} {problems.errors.length === 1 ? 'problem' : 'problems'}{' '}
+              to publish:
             </strong>
           </p>
           <ul>
             {problems.errors.map((problem, index) => (
               <li key={index}>
-                <button type="button" className="link-button" onClick={() => focusPath(problem.path)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => focusPath(problem.path)}
+                >
                   {problem.message}
                 </button>
               </li>
@@ -54,7 +76,9 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
           {tool.publishedVersion
             ? 'Edits are saved as a draft. Conversations already running finish on the version they started on; publish to make the draft live.'
             : 'Ready to publish. Publishing makes version 1 live: the keyword starts answering and the tool URL starts working.'}
-          {problems.warnings.length ? ` ${problems.warnings.length} warning(s) to look at, but they do not block publishing.` : ''}
+          {problems.warnings.length
+            ? ` ${problems.warnings.length} warning(s) to look at, but they do not block publishing.`
+            : ''}
         </p>
       )}
       {publishError ? (
@@ -72,12 +96,21 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
       {tool.publishedVersion ? (
         <div className="stack">
           <div className="row row--tight">
-            <Badge tone={tool.enabled ? 'success' : 'warning'}>{tool.enabled ? 'Running' : 'Paused: keyword and URL do nothing'}</Badge>
-            <Button size="small" busy={setEnabled.isPending} onClick={() => setEnabled.mutate(!tool.enabled)}>
+            <Badge tone={tool.enabled ? 'success' : 'warning'}>
+              {tool.enabled ? 'Running' : 'Paused: keyword and URL do nothing'}
+            </Badge>
+            <Button
+              size="small"
+              busy={setEnabled.isPending}
+              onClick={() => setEnabled.mutate(!tool.enabled)}
+            >
               {tool.enabled ? 'Pause tool' : 'Resume tool'}
             </Button>
           </div>
-          <CopyField label="Tool URL (paste it into the campaign’s “Send HTTP Post”)" value={tool.toolUrl} />
+          <CopyField
+            label="Tool URL (paste it into the campaign’s “Send HTTP Post”)"
+            value={tool.toolUrl}
+          />
           <details className="instructions">
             <summary>How to start this sequence from a Keap campaign</summary>
             <ol>
@@ -89,8 +122,17 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
           <div className="row row--tight">
             {confirmRotate ? (
               <>
-                <span className="warn-text">The old URL stops working at once; update every campaign that uses it.</span>
-                <Button variant="danger" size="small" busy={rotate.isPending} onClick={() => rotate.mutate(undefined, { onSuccess: () => setConfirmRotate(false) })}>
+                <span className="warn-text">
+                  The old URL stops working at once; update every campaign that uses it.
+                </span>
+                <Button
+                  variant="danger"
+                  size="small"
+                  busy={rotate.isPending}
+                  onClick={() =>
+                    rotate.mutate(undefined, { onSuccess: () => setConfirmRotate(false) })
+                  }
+                >
                   Make a new URL
                 </Button>
                 <Button size="small" onClick={() => setConfirmRotate(false)}>
@@ -104,7 +146,9 @@ export function PublishPanel({ tool, problems, publishing, publishError, serverP
             )}
           </div>
           {rotate.isError ? <Alert tone="danger">{errorMessage(rotate.error)}</Alert> : null}
-          {setEnabled.isError ? <Alert tone="danger">{errorMessage(setEnabled.error)}</Alert> : null}
+          {setEnabled.isError ? (
+            <Alert tone="danger">{errorMessage(setEnabled.error)}</Alert>
+          ) : null}
         </div>
       ) : null}
     </Card>

@@ -17,7 +17,8 @@ export interface StepEditorProps {
   onMove: (to: number) => void;
 }
 
-export const stepLabel = (step: Pick<Step, 'name' | 'id'>, index: number) => `#${index + 1} ${step.name || 'Untitled step'}`;
+export const stepLabel = (step: Pick<Step, 'name' | 'id'>, index: number) =>
+  `#${index + 1} ${step.name || 'Untitled step'}`;
 
 /** One sequence step, as the seed's "Message #" block: name, message, media, save-to, what next. */
 export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditorProps) {
@@ -39,7 +40,9 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
     const current = getValues(`${base}.message`) ?? '';
     const start = textarea?.selectionStart ?? current.length;
     const end = textarea?.selectionEnd ?? current.length;
-    setValue(`${base}.message`, current.slice(0, start) + token + current.slice(end), { shouldDirty: true });
+    setValue(`${base}.message`, current.slice(0, start) + token + current.slice(end), {
+      shouldDirty: true,
+    });
     requestAnimationFrame(() => {
       textarea?.focus();
       textarea?.setSelectionRange(start + token.length, start + token.length);
@@ -48,14 +51,24 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
 
   const setNextKind = (kind: Next['kind']) => {
     const next: Next =
-      kind === 'decide' ? { kind, conditions: [], fallbackTagId: null, fallbackStepId: null } : kind === 'finish' ? { kind } : { kind: 'next' };
+      kind === 'decide'
+        ? { kind, conditions: [], fallbackTagId: null, fallbackStepId: null }
+        : kind === 'finish'
+          ? { kind }
+          : { kind: 'next' };
     setValue(`${base}.next`, next, { shouldDirty: true });
   };
 
   const mediaCount = (step.mediaUrls ?? []).filter((url) => url.trim()).length;
 
   return (
-    <section className={`step-card ${errorCount ? 'step-card--error' : ''}`} id={`step-${index}`} aria-labelledby={`step-${index}-title`} tabIndex={-1} data-path={base}>
+    <section
+      className={`step-card ${errorCount ? 'step-card--error' : ''}`}
+      id={`step-${index}`}
+      aria-labelledby={`step-${index}-title`}
+      tabIndex={-1}
+      data-path={base}
+    >
       <header className="step-card__header">
         <h3 id={`step-${index}-title`}>
           Message #{index + 1}
@@ -63,14 +76,35 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
         </h3>
         <div className="row row--tight">
           {errorCount ? <Badge tone="danger">{errorCount} to fix</Badge> : null}
-          {warningCount ? <Badge tone="warning">{warningCount} warning{warningCount > 1 ? 's' : ''}</Badge> : null}
-          <Button size="small" variant="ghost" disabled={index === 0} onClick={() => onMove(index - 1)} aria-label={`Move message ${index + 1} up`}>
+          {warningCount ? (
+            <Badge tone="warning">
+              {warningCount} warning{warningCount > 1 ? 's' : ''}
+            </Badge>
+          ) : null}
+          <Button
+            size="small"
+            variant="ghost"
+            disabled={index === 0}
+            onClick={() => onMove(index - 1)}
+            aria-label={`Move message ${index + 1} up`}
+          >
             ↑
           </Button>
-          <Button size="small" variant="ghost" disabled={index === count - 1} onClick={() => onMove(index + 1)} aria-label={`Move message ${index + 1} down`}>
+          <Button
+            size="small"
+            variant="ghost"
+            disabled={index === count - 1}
+            onClick={() => onMove(index + 1)}
+            aria-label={`Move message ${index + 1} down`}
+          >
             ↓
           </Button>
-          <Button size="small" variant="danger" onClick={onRemove} aria-label={`Remove message ${index + 1}`}>
+          <Button
+            size="small"
+            variant="danger"
+            onClick={onRemove}
+            aria-label={`Remove message ${index + 1}`}
+          >
             Remove
           </Button>
         </div>
@@ -79,13 +113,25 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
       {own.warning ? <p className="ui-field__warning">{own.warning}</p> : null}
 
       <Field label="Message name" hint="Shown on the sequence map." {...messages('name')}>
-        {(props) => <input {...props} data-path={`${base}.name`} className="ui-input" {...register(`${base}.name`)} />}
+        {(props) => (
+          <input
+            {...props}
+            data-path={`${base}.name`}
+            className="ui-input"
+            {...register(`${base}.name`)}
+          />
+        )}
       </Field>
 
       <Field
         label="Message to send"
         {...messages('message')}
-        action={<MergeFieldPicker label={`Insert a merge field into message ${index + 1}`} onPick={insertToken} />}
+        action={
+          <MergeFieldPicker
+            label={`Insert a merge field into message ${index + 1}`}
+            onPick={insertToken}
+          />
+        }
       >
         {(props) => (
           <textarea
@@ -138,14 +184,27 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
           render={({ field }) => (
             <Field label="Save the response to this field" {...messages('saveTo')}>
               {(props) => (
-                <FieldSelect value={field.value ?? null} onChange={field.onChange} control={{ ...props, 'data-path': `${base}.saveTo` }} />
+                <FieldSelect
+                  value={field.value ?? null}
+                  onChange={field.onChange}
+                  control={{ ...props, 'data-path': `${base}.saveTo` }}
+                />
               )}
             </Field>
           )}
         />
-        <Field label="Check the reply" hint="When the reply is not what is asked for, the step asks again (how often: see Additional options)." {...messages('validation')}>
+        <Field
+          label="Check the reply"
+          hint="When the reply is not what is asked for, the step asks again (how often: see Additional options)."
+          {...messages('validation')}
+        >
           {(props) => (
-            <select {...props} data-path={`${base}.validation`} className="ui-input" {...register(`${base}.validation`)}>
+            <select
+              {...props}
+              data-path={`${base}.validation`}
+              className="ui-input"
+              {...register(`${base}.validation`)}
+            >
               <option value="none">Accept any reply</option>
               <option value="email">Must be an email address</option>
               <option value="number">Must be a number</option>
@@ -154,21 +213,38 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
         </Field>
       </div>
       {step.validation !== 'none' ? (
-        <Field label="Ask again with" hint="Leave empty for a standard sentence." {...messages('reaskMessage')}>
-          {(props) => <input {...props} data-path={`${base}.reaskMessage`} className="ui-input" {...register(`${base}.reaskMessage`)} />}
+        <Field
+          label="Ask again with"
+          hint="Leave empty for a standard sentence."
+          {...messages('reaskMessage')}
+        >
+          {(props) => (
+            <input
+              {...props}
+              data-path={`${base}.reaskMessage`}
+              className="ui-input"
+              {...register(`${base}.reaskMessage`)}
+            />
+          )}
         </Field>
       ) : null}
 
       <Field label="What should happen next?" {...messages('next')}>
         {(props) => (
-          <select {...props} data-path={`${base}.next`} className="ui-input" value={step.next.kind} onChange={(e) => setNextKind(e.target.value as Next['kind'])}>
+          <select
+            {...props}
+            data-path={`${base}.next`}
+            className="ui-input"
+            value={step.next.kind}
+            onChange={(e) => setNextKind(e.target.value as Next['kind'])}
+          >
             <option value="next">The next message (the one below this)</option>
             <option value="decide">Let me decide (configure conditions)</option>
             <option value="finish">Don’t send anything (finish)</option>
           </select>
         )}
       </Field>
-      {step.next.kind === "decide" ? <DecideEditor stepIndex={index} steps={steps} /> : null}
+      {step.next.kind === 'decide' ? <DecideEditor stepIndex={index} steps={steps} /> : null}
     </section>
   );
 }
@@ -192,7 +268,10 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
 
   return (
     <div className="decide">
-      <p className="muted">Conditions are checked from top to bottom; the first that matches applies its tag and sends its step.</p>
+      <p className="muted">
+        Conditions are checked from top to bottom; the first that matches applies its tag and sends
+        its step.
+      </p>
       {conditions.fields.map((condition, index) => (
         <ConditionEditor
           key={condition.fieldKey}
@@ -217,8 +296,17 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
           control={control}
           name={`${base}.fallbackTagId` as `options.optOutTagId`}
           render={({ field }) => (
-            <Field label="Apply this tag if the response meets none of the criteria, or none are configured" {...fieldMessages(problems.at(`${base}.fallbackTagId`))}>
-              {(props) => <TagSelect value={field.value ?? null} onChange={field.onChange} control={{ ...props, 'data-path': `${base}.fallbackTagId` }} />}
+            <Field
+              label="Apply this tag if the response meets none of the criteria, or none are configured"
+              {...fieldMessages(problems.at(`${base}.fallbackTagId`))}
+            >
+              {(props) => (
+                <TagSelect
+                  value={field.value ?? null}
+                  onChange={field.onChange}
+                  control={{ ...props, 'data-path': `${base}.fallbackTagId` }}
+                />
+              )}
             </Field>
           )}
         />
@@ -226,8 +314,18 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
           control={control}
           name={`${base}.fallbackStepId` as `steps.${number}.saveTo`}
           render={({ field }) => (
-            <Field label="If none of the criteria are met, send this step" {...fieldMessages(problems.at(`${base}.fallbackStepId`))}>
-              {(props) => <StepSelect value={field.value ?? null} onChange={field.onChange} steps={steps} control={{ ...props, 'data-path': `${base}.fallbackStepId` }} />}
+            <Field
+              label="If none of the criteria are met, send this step"
+              {...fieldMessages(problems.at(`${base}.fallbackStepId`))}
+            >
+              {(props) => (
+                <StepSelect
+                  value={field.value ?? null}
+                  onChange={field.onChange}
+                  steps={steps}
+                  control={{ ...props, 'data-path': `${base}.fallbackStepId` }}
+                />
+              )}
             </Field>
           )}
         />

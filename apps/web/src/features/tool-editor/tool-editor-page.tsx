@@ -11,7 +11,9 @@ import { senderToOption } from './sender-label';
 import { ToolEditor } from './tool-editor';
 
 /** The engine's standard catalogue, until (or if) the account's own field list arrives. */
-const STANDARD_FIELDS: AccountField[] = STANDARD_CONTACT_FIELDS.filter((field) => !field.readOnly).map((field) => ({
+const STANDARD_FIELDS: AccountField[] = STANDARD_CONTACT_FIELDS.filter(
+  (field) => !field.readOnly,
+).map((field) => ({
   key: field.key,
   label: field.label,
   kind: field.kind,
@@ -31,7 +33,9 @@ export default function ToolEditorPage() {
       if (!sender) return [];
       const key = senderToOption(sender);
       return (tools.data ?? [])
-        .filter((other) => other.id !== toolId && other.keyword && senderToOption(other.sender) === key)
+        .filter(
+          (other) => other.id !== toolId && other.keyword && senderToOption(other.sender) === key,
+        )
         .map((other) => normaliseKeyword(other.keyword ?? ''));
     },
     [tools.data, toolId],
@@ -44,14 +48,25 @@ export default function ToolEditorPage() {
   if (tool.isPending) return <Loading label="Loading the tool…" />;
   if (tool.isError)
     return (
-      <Alert tone="danger" title="The tool could not be loaded" actions={<Button onClick={() => void tool.refetch()}>Try again</Button>}>
+      <Alert
+        tone="danger"
+        title="The tool could not be loaded"
+        actions={<Button onClick={() => void tool.refetch()}>Try again</Button>}
+      >
         {errorMessage(tool.error)}
       </Alert>
     );
   return (
     <>
-      {fields.isError ? <Alert tone="warning">Your Keap custom fields could not be loaded ({errorMessage(fields.error)}); only standard fields are listed.</Alert> : null}
-      {tags.isError ? <Alert tone="warning">Your Keap tags could not be loaded: {errorMessage(tags.error)}</Alert> : null}
+      {fields.isError ? (
+        <Alert tone="warning">
+          Your Keap custom fields could not be loaded ({errorMessage(fields.error)}); only standard
+          fields are listed.
+        </Alert>
+      ) : null}
+      {tags.isError ? (
+        <Alert tone="warning">Your Keap tags could not be loaded: {errorMessage(tags.error)}</Alert>
+      ) : null}
       <ToolEditor
         key={tool.data.id}
         tool={tool.data}
@@ -59,7 +74,11 @@ export default function ToolEditorPage() {
         tags={tags.data ?? []}
         tagsLoading={tags.isPending}
         senders={senders.data}
-        sendersError={senders.isError ? `Your Twilio numbers could not be loaded: ${errorMessage(senders.error)}` : null}
+        sendersError={
+          senders.isError
+            ? `Your Twilio numbers could not be loaded: ${errorMessage(senders.error)}`
+            : null
+        }
         otherKeywordsOnSender={otherKeywordsOnSender}
       />
     </>

@@ -1,7 +1,21 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Controller, FormProvider, useFieldArray, useForm, useFormContext, useWatch } from 'react-hook-form';
+import {
+  Controller,
+  FormProvider,
+  useFieldArray,
+  useForm,
+  useFormContext,
+  useWatch,
+} from 'react-hook-form';
 import { Link } from 'react-router-dom';
-import { PHONE_FIELD_KEYS, REQUEST_EMAIL_STEP_ID, requestEmailStep, toolDefinitionSchema, type SendWindow, type ToolDefinition } from '@sms-seq/engine';
+import {
+  PHONE_FIELD_KEYS,
+  REQUEST_EMAIL_STEP_ID,
+  requestEmailStep,
+  toolDefinitionSchema,
+  type SendWindow,
+  type ToolDefinition,
+} from '@sms-seq/engine';
 import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
@@ -31,13 +45,28 @@ export interface ToolEditorProps {
 
 // The map library (React Flow, dagre, d3) is its own chunk: the form renders first, the map
 // joins it when its code has arrived (measured: about 200 KB of the editor's minified code).
-const SequenceMap = lazy(() => import('../sequence-map/sequence-map').then((module) => ({ default: module.SequenceMap })));
+const SequenceMap = lazy(() =>
+  import('../sequence-map/sequence-map').then((module) => ({ default: module.SequenceMap })),
+);
 
 const AUTOSAVE_DELAY_MS = 800;
-type SaveState = { kind: 'saved' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'failed'; message: string } | { kind: 'conflict' };
+type SaveState =
+  | { kind: 'saved' }
+  | { kind: 'dirty' }
+  | { kind: 'saving' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'conflict' };
 
 /** The tool editor: the seed's form field by field, with the live sequence map and the simulator beside it. */
-export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersError, otherKeywordsOnSender }: ToolEditorProps) {
+export function ToolEditor({
+  tool,
+  fields,
+  tags,
+  tagsLoading,
+  senders,
+  sendersError,
+  otherKeywordsOnSender,
+}: ToolEditorProps) {
   const form = useForm<ToolDefinition>({ defaultValues: tool.draft, mode: 'onChange' });
   const { control, register, setValue } = form;
   const steps = useFieldArray({ control, name: 'steps', keyName: 'fieldKey' });
@@ -50,9 +79,18 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   }, [form]);
   const values = useMemo(() => JSON.parse(watchedJson) as ToolDefinition, [watchedJson]);
 
-  const customFieldKeys = useMemo(() => fields.filter((field) => field.custom).map((field) => field.key), [fields]);
-  const keywordsOnSender = useMemo(() => otherKeywordsOnSender(values.sender ?? null), [otherKeywordsOnSender, values.sender]);
-  const live = useLiveProblems(values, { otherKeywordsOnSender: keywordsOnSender, customFieldKeys });
+  const customFieldKeys = useMemo(
+    () => fields.filter((field) => field.custom).map((field) => field.key),
+    [fields],
+  );
+  const keywordsOnSender = useMemo(
+    () => otherKeywordsOnSender(values.sender ?? null),
+    [otherKeywordsOnSender, values.sender],
+  );
+  const live = useLiveProblems(values, {
+    otherKeywordsOnSender: keywordsOnSender,
+    customFieldKeys,
+  });
 
   // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
   const { mutateAsync: saveDraft, isPending: saving } = useSaveDraft(tool.id);
@@ -60,7 +98,9 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   // Compared in the schema's key order: the stored draft comes back from PostgreSQL (jsonb) with
   // its keys reordered, and comparing raw would autosave an unchanged draft on every open, which
   // made a second tab that merely opened the tool take the first one's revision (a false conflict).
-  const lastSaved = useRef(JSON.stringify(toolDefinitionSchema.safeParse(tool.draft).data ?? tool.draft));
+  const lastSaved = useRef(
+    JSON.stringify(toolDefinitionSchema.safeParse(tool.draft).data ?? tool.draft),
+  );
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved' });
   const liveTool = live.tool;
   const liveJson = useMemo(() => (liveTool ? JSON.stringify(liveTool) : null), [liveTool]);
@@ -78,7 +118,11 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
       setSaveState({ kind: 'saved' });
       return true;
     } catch (error) {
-      setSaveState(error instanceof ApiError && error.status === 409 ? { kind: 'conflict' } : { kind: 'failed', message: errorMessage(error) });
+      setSaveState(
+        error instanceof ApiError && error.status === 409
+          ? { kind: 'conflict' }
+          : { kind: 'failed', message: errorMessage(error) },
+      );
       return false;
     }
   }, [liveTool, saveDraft]);
@@ -113,7 +157,9 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
     publish.mutate(undefined, {
       onError: (error) => {
         if (error instanceof ApiError && Array.isArray(error.details)) {
-          setPublishProblems((error.details as { message: string }[]).map((problem) => problem.message));
+          setPublishProblems(
+            (error.details as { message: string }[]).map((problem) => problem.message),
+          );
         }
       },
     });
@@ -140,16 +186,25 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   const [side, setSide] = useState<'map' | 'simulator'>('map');
   const problems = live.problems;
   const messagesAt = (key: string) => fieldMessages(problems.at(key));
-  const stepOptions = (values.steps ?? []).map((step, index) => ({ id: step.id, label: stepLabel(step, index) }));
+  const stepOptions = (values.steps ?? []).map((step, index) => ({
+    id: step.id,
+    label: stepLabel(step, index),
+  }));
   const keywordMode = values.startMode === 'keyword_or_http';
   const hasEmailStep = (values.steps ?? []).some((step) => step.id === REQUEST_EMAIL_STEP_ID);
-  const selectedService = senders?.messagingServices.find((service) => values.sender?.kind === 'messaging_service' && service.sid === values.sender.messagingServiceSid);
+  const selectedService = senders?.messagingServices.find(
+    (service) =>
+      values.sender?.kind === 'messaging_service' &&
+      service.sid === values.sender.messagingServiceSid,
+  );
 
   const jumpToStep = useCallback((index: number) => {
     const card = document.getElementById(`step-${index}`);
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     // After the click has finished its own focus handling.
-    requestAnimationFrame(() => card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true }));
+    requestAnimationFrame(() =>
+      card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true }),
+    );
   }, []);
 
   return (
@@ -163,7 +218,14 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
               </p>
               <h1>{values.name || tool.name}</h1>
               <div className="row row--tight">
-                <ToolStatus tool={{ status: tool.publishedVersion ? 'published' : 'draft', publishedVersion: tool.publishedVersion?.version ?? null, hasUnpublishedChanges: tool.hasUnpublishedChanges, enabled: tool.enabled }} />
+                <ToolStatus
+                  tool={{
+                    status: tool.publishedVersion ? 'published' : 'draft',
+                    publishedVersion: tool.publishedVersion?.version ?? null,
+                    hasUnpublishedChanges: tool.hasUnpublishedChanges,
+                    enabled: tool.enabled,
+                  }}
+                />
                 <SaveIndicator state={saveState} onRetry={() => void saveNow()} />
               </div>
             </div>
@@ -176,13 +238,20 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                   Analytics
                 </Link>
               ) : null}
-              <Link className="ui-button ui-button--ghost" to={`/conversations?toolId=${encodeURIComponent(tool.id)}`}>
+              <Link
+                className="ui-button ui-button--ghost"
+                to={`/conversations?toolId=${encodeURIComponent(tool.id)}`}
+              >
                 Conversations
               </Link>
             </div>
           </header>
           {saveState.kind === 'conflict' ? (
-            <Alert tone="danger" title="This tool was changed somewhere else" actions={<Button onClick={() => window.location.reload()}>Reload</Button>}>
+            <Alert
+              tone="danger"
+              title="This tool was changed somewhere else"
+              actions={<Button onClick={() => window.location.reload()}>Reload</Button>}
+            >
               Reload to see the latest version; your last changes here were not saved.
             </Alert>
           ) : null}
@@ -197,15 +266,22 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
           />
 
           <div className="editor-columns">
-            <form className="editor-form" aria-label="Tool settings" onSubmit={(e) => e.preventDefault()} noValidate>
+            <form
+              className="editor-form"
+              aria-label="Tool settings"
+              onSubmit={(e) => e.preventDefault()}
+              noValidate
+            >
               <Card title="1. How would you like to start this SMS sequence?">
                 <fieldset className="radio-group" data-path="startMode" tabIndex={-1}>
                   <legend className="ui-visually-hidden">Start mode</legend>
                   <label className="radio">
-                    <input type="radio" value="keyword_or_http" {...register('startMode')} /> Both via text of a keyword or an HTTP Post in a campaign
+                    <input type="radio" value="keyword_or_http" {...register('startMode')} /> Both
+                    via text of a keyword or an HTTP Post in a campaign
                   </label>
                   <label className="radio">
-                    <input type="radio" value="http_only" {...register('startMode')} /> Only via HTTP Post in a campaign sequence
+                    <input type="radio" value="http_only" {...register('startMode')} /> Only via
+                    HTTP Post in a campaign sequence
                   </label>
                 </fieldset>
               </Card>
@@ -217,28 +293,54 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                   render={({ field }) => (
                     <Field
                       label="Which Twilio phone number would you like to use?"
-                      hint={sendersError ?? 'A number of your Twilio account, or a messaging service. “+” buys a new number.'}
+                      hint={
+                        sendersError ??
+                        'A number of your Twilio account, or a messaging service. “+” buys a new number.'
+                      }
                       {...messagesAt('sender')}
                       warning={
-                        [messagesAt('sender').warning, selectedService && !selectedService.stickySender ? 'Turn on Sticky Sender for this messaging service in Twilio, so every step comes from the same number.' : null]
+                        [
+                          messagesAt('sender').warning,
+                          selectedService && !selectedService.stickySender
+                            ? 'Turn on Sticky Sender for this messaging service in Twilio, so every step comes from the same number.'
+                            : null,
+                        ]
                           .filter(Boolean)
                           .join(' ') || null
                       }
                       action={
-                        <Button size="small" aria-label="Buy a new phone number" title="Buy a new phone number" onClick={() => setBuying(true)}>
+                        <Button
+                          size="small"
+                          aria-label="Buy a new phone number"
+                          title="Buy a new phone number"
+                          onClick={() => setBuying(true)}
+                        >
                           +
                         </Button>
                       }
                     >
                       {(props) => (
-                        <select {...props} data-path="sender" className="ui-input" value={senderToOption(field.value)} onChange={(e) => field.onChange(optionToSender(e.target.value))}>
-                          <option value="">{senders ? 'Choose a number…' : 'Loading numbers…'}</option>
+                        <select
+                          {...props}
+                          data-path="sender"
+                          className="ui-input"
+                          value={senderToOption(field.value)}
+                          onChange={(e) => field.onChange(optionToSender(e.target.value))}
+                        >
+                          <option value="">
+                            {senders ? 'Choose a number…' : 'Loading numbers…'}
+                          </option>
                           {senders?.phoneNumbers.length ? (
                             <optgroup label="Phone numbers">
                               {senders.phoneNumbers.map((number) => (
-                                <option key={number.sid} value={`phone_number:${number.phoneNumber}`}>
+                                <option
+                                  key={number.sid}
+                                  value={`phone_number:${number.phoneNumber}`}
+                                >
                                   {number.phoneNumber}
-                                  {number.friendlyName && number.friendlyName !== number.phoneNumber ? ` — ${number.friendlyName}` : ''}
+                                  {number.friendlyName && number.friendlyName !== number.phoneNumber
+                                    ? ` — ${number.friendlyName}`
+                                    : ''}
                                 </option>
                               ))}
                             </optgroup>
@@ -246,14 +348,20 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                           {senders?.messagingServices.length ? (
                             <optgroup label="Messaging services">
                               {senders.messagingServices.map((service) => (
-                                <option key={service.sid} value={`messaging_service:${service.sid}`}>
+                                <option
+                                  key={service.sid}
+                                  value={`messaging_service:${service.sid}`}
+                                >
                                   {service.friendlyName}
                                 </option>
                               ))}
                             </optgroup>
                           ) : null}
                           {field.value && senders && !senderKnown(field.value, senders) ? (
-                            <option value={senderToOption(field.value)}>{senderToOption(field.value).split(':')[1]} (not in your Twilio account)</option>
+                            <option value={senderToOption(field.value)}>
+                              {senderToOption(field.value).split(':')[1]} (not in your Twilio
+                              account)
+                            </option>
                           ) : null}
                         </select>
                       )}
@@ -263,16 +371,35 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                 <BuyNumberDialog
                   open={buying}
                   onClose={() => setBuying(false)}
-                  onBought={(number) => setValue('sender', { kind: 'phone_number', phoneNumber: number.phoneNumber }, { shouldDirty: true })}
+                  onBought={(number) =>
+                    setValue(
+                      'sender',
+                      { kind: 'phone_number', phoneNumber: number.phoneNumber },
+                      { shouldDirty: true },
+                    )
+                  }
                 />
                 <Field
-                  label={keywordMode ? 'Where should we store the requester’s mobile number?' : 'Which contact phone number should we send the messages to?'}
+                  label={
+                    keywordMode
+                      ? 'Where should we store the requester’s mobile number?'
+                      : 'Which contact phone number should we send the messages to?'
+                  }
                   {...messagesAt('phoneField')}
                 >
                   {(props) => (
-                    <select {...props} data-path="phoneField" className="ui-input" {...register('phoneField')}>
+                    <select
+                      {...props}
+                      data-path="phoneField"
+                      className="ui-input"
+                      {...register('phoneField')}
+                    >
                       {fields
-                        .filter((field) => PHONE_FIELD_KEYS.includes(field.key) || (field.custom && field.kind === 'phone'))
+                        .filter(
+                          (field) =>
+                            PHONE_FIELD_KEYS.includes(field.key) ||
+                            (field.custom && field.kind === 'phone'),
+                        )
                         .map((field) => (
                           <option key={field.key} value={field.key}>
                             {field.label}
@@ -283,35 +410,63 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                 </Field>
                 {keywordMode ? (
                   <>
-                    <Field label="Keyword that starts this sequence" hint={'Not case-sensitive: texting "blue" or "BLUE " starts a tool whose keyword is BLUE.'} {...messagesAt('keyword')}>
+                    <Field
+                      label="Keyword that starts this sequence"
+                      hint={
+                        'Not case-sensitive: texting "blue" or "BLUE " starts a tool whose keyword is BLUE.'
+                      }
+                      {...messagesAt('keyword')}
+                    >
                       {(props) => (
                         <input
                           {...props}
                           data-path="keyword"
                           className="ui-input"
-                          {...register('keyword', { setValueAs: (value: string | null) => (value === null || value.trim() === '' ? null : value) })}
+                          {...register('keyword', {
+                            setValueAs: (value: string | null) =>
+                              value === null || value.trim() === '' ? null : value,
+                          })}
                         />
                       )}
                     </Field>
                     <label className="checkbox" data-path="collectEmailFirst">
-                      <input type="checkbox" {...register('collectEmailFirst')} /> Collect the email address first (recommended: prevents duplicate contacts)
+                      <input type="checkbox" {...register('collectEmailFirst')} /> Collect the email
+                      address first (recommended: prevents duplicate contacts)
                     </label>
-                    {fieldMessages(problems.at('collectEmailFirst')).error ? <p className="ui-field__error">{fieldMessages(problems.at('collectEmailFirst')).error}</p> : null}
+                    {fieldMessages(problems.at('collectEmailFirst')).error ? (
+                      <p className="ui-field__error">
+                        {fieldMessages(problems.at('collectEmailFirst')).error}
+                      </p>
+                    ) : null}
                     {values.collectEmailFirst && !hasEmailStep ? (
-                      <Alert tone="info" actions={<Button onClick={() => steps.prepend(requestEmailStep())}>Add “Request Email Address”</Button>}>
+                      <Alert
+                        tone="info"
+                        actions={
+                          <Button onClick={() => steps.prepend(requestEmailStep())}>
+                            Add “Request Email Address”
+                          </Button>
+                        }
+                      >
                         The first step should ask for the email address.
                       </Alert>
                     ) : null}
                     {!values.collectEmailFirst && hasEmailStep ? (
-                      <Alert tone="info">You are not collecting the email first: remove the “Request Email Address” step below.</Alert>
+                      <Alert tone="info">
+                        You are not collecting the email first: remove the “Request Email Address”
+                        step below.
+                      </Alert>
                     ) : null}
                   </>
                 ) : null}
               </Card>
 
               <Card title="3. Sequence steps" data-path="steps" tabIndex={-1}>
-                {fieldMessages(problems.at('steps')).error ? <p className="ui-field__error">{fieldMessages(problems.at('steps')).error}</p> : null}
-                {fieldMessages(problems.at('steps')).warning ? <p className="ui-field__warning">{fieldMessages(problems.at('steps')).warning}</p> : null}
+                {fieldMessages(problems.at('steps')).error ? (
+                  <p className="ui-field__error">{fieldMessages(problems.at('steps')).error}</p>
+                ) : null}
+                {fieldMessages(problems.at('steps')).warning ? (
+                  <p className="ui-field__warning">{fieldMessages(problems.at('steps')).warning}</p>
+                ) : null}
                 <div className="stack">
                   {steps.fields.map((step, index) => (
                     <StepEditor
@@ -327,7 +482,9 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                 <Button
                   variant="primary"
                   onClick={() => {
-                    steps.append(newStep(`Message #${steps.fields.length + 1}`), { shouldFocus: false });
+                    steps.append(newStep(`Message #${steps.fields.length + 1}`), {
+                      shouldFocus: false,
+                    });
                     requestAnimationFrame(() => jumpToStep(steps.fields.length));
                   }}
                 >
@@ -337,15 +494,25 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
 
               <Card title="4. Additional options">
                 <label className="checkbox">
-                  <input type="checkbox" {...register('options.createNote')} /> Create a note on the contact record with this conversation
+                  <input type="checkbox" {...register('options.createNote')} /> Create a note on the
+                  contact record with this conversation
                 </label>
                 <div className="grid-2">
                   <Controller
                     control={control}
                     name="options.optOutTagId"
                     render={({ field }) => (
-                      <Field label="If this number has opted out of receiving texts, apply this tag" {...messagesAt('options.optOutTagId')}>
-                        {(props) => <TagSelect value={field.value} onChange={field.onChange} control={{ ...props, 'data-path': 'options.optOutTagId' }} />}
+                      <Field
+                        label="If this number has opted out of receiving texts, apply this tag"
+                        {...messagesAt('options.optOutTagId')}
+                      >
+                        {(props) => (
+                          <TagSelect
+                            value={field.value}
+                            onChange={field.onChange}
+                            control={{ ...props, 'data-path': 'options.optOutTagId' }}
+                          />
+                        )}
                       </Field>
                     )}
                   />
@@ -353,12 +520,25 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                     control={control}
                     name="options.invalidNumberTagId"
                     render={({ field }) => (
-                      <Field label="If this is not a valid mobile number, apply this tag" {...messagesAt('options.invalidNumberTagId')}>
-                        {(props) => <TagSelect value={field.value} onChange={field.onChange} control={{ ...props, 'data-path': 'options.invalidNumberTagId' }} />}
+                      <Field
+                        label="If this is not a valid mobile number, apply this tag"
+                        {...messagesAt('options.invalidNumberTagId')}
+                      >
+                        {(props) => (
+                          <TagSelect
+                            value={field.value}
+                            onChange={field.onChange}
+                            control={{ ...props, 'data-path': 'options.invalidNumberTagId' }}
+                          />
+                        )}
                       </Field>
                     )}
                   />
-                  <Field label="End an unanswered conversation after (hours)" hint="So nobody is stuck: the contact can start a sequence again afterwards." {...messagesAt('options.expiryMinutes')}>
+                  <Field
+                    label="End an unanswered conversation after (hours)"
+                    hint="So nobody is stuck: the contact can start a sequence again afterwards."
+                    {...messagesAt('options.expiryMinutes')}
+                  >
                     {(props) => (
                       <Controller
                         control={control}
@@ -371,8 +551,18 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                             type="number"
                             min={1}
                             step="any"
-                            value={Number.isFinite(field.value) ? Math.round((field.value / 60) * 100) / 100 : ''}
-                            onChange={(e) => field.onChange(e.target.value === '' ? Number.NaN : Math.round(Number(e.target.value) * 60))}
+                            value={
+                              Number.isFinite(field.value)
+                                ? Math.round((field.value / 60) * 100) / 100
+                                : ''
+                            }
+                            onChange={(e) =>
+                              field.onChange(
+                                e.target.value === ''
+                                  ? Number.NaN
+                                  : Math.round(Number(e.target.value) * 60),
+                              )
+                            }
                           />
                         )}
                       />
@@ -382,7 +572,10 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                     control={control}
                     name="options.reminderMinutesBeforeExpiry"
                     render={({ field }) => (
-                      <Field label="Send a reminder before it ends (minutes before; empty for none)" {...fieldMessages(problems.under('options.reminderMinutesBeforeExpiry'))}>
+                      <Field
+                        label="Send a reminder before it ends (minutes before; empty for none)"
+                        {...fieldMessages(problems.under('options.reminderMinutesBeforeExpiry'))}
+                      >
                         {(props) => (
                           <input
                             {...props}
@@ -391,7 +584,9 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                             type="number"
                             min={1}
                             value={field.value ?? ''}
-                            onChange={(e) => field.onChange(e.target.value === '' ? null : Number(e.target.value))}
+                            onChange={(e) =>
+                              field.onChange(e.target.value === '' ? null : Number(e.target.value))
+                            }
                           />
                         )}
                       </Field>
@@ -399,8 +594,19 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                   />
                 </div>
                 {values.options?.reminderMinutesBeforeExpiry ? (
-                  <Field label="Reminder message" hint="Sent once when the contact has not replied; leave empty for a standard sentence." {...messagesAt('options.reminderMessage')}>
-                    {(props) => <input {...props} data-path="options.reminderMessage" className="ui-input" {...register('options.reminderMessage')} />}
+                  <Field
+                    label="Reminder message"
+                    hint="Sent once when the contact has not replied; leave empty for a standard sentence."
+                    {...messagesAt('options.reminderMessage')}
+                  >
+                    {(props) => (
+                      <input
+                        {...props}
+                        data-path="options.reminderMessage"
+                        className="ui-input"
+                        {...register('options.reminderMessage')}
+                      />
+                    )}
                   </Field>
                 ) : null}
                 <Controller
@@ -422,7 +628,11 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                           max={5}
                           step={1}
                           value={Number.isFinite(field.value) ? field.value : ''}
-                          onChange={(e) => field.onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+                          onChange={(e) =>
+                            field.onChange(
+                              e.target.value === '' ? Number.NaN : Number(e.target.value),
+                            )
+                          }
                         />
                       )}
                     </Field>
@@ -432,8 +642,14 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
               </Card>
 
               <Card title="5. Tool name">
-                <Field label="Tool name" hint="Only you see it; contacts never do." {...messagesAt('name')}>
-                  {(props) => <input {...props} data-path="name" className="ui-input" {...register('name')} />}
+                <Field
+                  label="Tool name"
+                  hint="Only you see it; contacts never do."
+                  {...messagesAt('name')}
+                >
+                  {(props) => (
+                    <input {...props} data-path="name" className="ui-input" {...register('name')} />
+                  )}
                 </Field>
               </Card>
             </form>
@@ -449,7 +665,13 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
                 onSelect={setSide}
               >
                 {side === 'map' ? (
-                  <Suspense fallback={<div className="sequence-map sequence-map--loading" role="status">Drawing the sequence map…</div>}>
+                  <Suspense
+                    fallback={
+                      <div className="sequence-map sequence-map--loading" role="status">
+                        Drawing the sequence map…
+                      </div>
+                    }
+                  >
                     <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
                   </Suspense>
                 ) : (
@@ -471,12 +693,25 @@ export function ToolEditor({ tool, fields, tags, tagsLoading, senders, sendersEr
   }
 }
 
-const DEFAULT_SEND_WINDOW: SendWindow = { start: '09:00', end: '20:00', defaultTimeZone: 'America/New_York' };
-const COMMON_TIME_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
+const DEFAULT_SEND_WINDOW: SendWindow = {
+  start: '09:00',
+  end: '20:00',
+  defaultTimeZone: 'America/New_York',
+};
+const COMMON_TIME_ZONES = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+];
 
 /** Every IANA zone this browser knows, the usual US ones first. */
 function timeZoneOptions(current: string): string[] {
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const all =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return [...new Set([...COMMON_TIME_ZONES, current, ...all])];
 }
 
@@ -493,21 +728,57 @@ function SendWindowFields() {
         <input
           type="checkbox"
           checked={Boolean(sendWindow)}
-          onChange={(e) => setValue('options.sendWindow', e.target.checked ? DEFAULT_SEND_WINDOW : null, { shouldDirty: true })}
+          onChange={(e) =>
+            setValue('options.sendWindow', e.target.checked ? DEFAULT_SEND_WINDOW : null, {
+              shouldDirty: true,
+            })
+          }
         />{' '}
         Only send texts between certain hours (texts due outside them wait until the next morning)
       </label>
       {sendWindow ? (
         <div className="grid-3">
-          <Field label="Send from" hint="Contact’s local time" {...messages('options.sendWindow.start')}>
-            {(props) => <input {...props} data-path="options.sendWindow.start" className="ui-input" type="time" {...register('options.sendWindow.start')} />}
-          </Field>
-          <Field label="Send until" hint="Later than “from” for a daytime window" {...messages('options.sendWindow.end')}>
-            {(props) => <input {...props} data-path="options.sendWindow.end" className="ui-input" type="time" {...register('options.sendWindow.end')} />}
-          </Field>
-          <Field label="Time zone when the contact’s is unknown" {...messages('options.sendWindow.defaultTimeZone')}>
+          <Field
+            label="Send from"
+            hint="Contact’s local time"
+            {...messages('options.sendWindow.start')}
+          >
             {(props) => (
-              <select {...props} data-path="options.sendWindow.defaultTimeZone" className="ui-input" {...register('options.sendWindow.defaultTimeZone')}>
+              <input
+                {...props}
+                data-path="options.sendWindow.start"
+                className="ui-input"
+                type="time"
+                {...register('options.sendWindow.start')}
+              />
+            )}
+          </Field>
+          <Field
+            label="Send until"
+            hint="Later than “from” for a daytime window"
+            {...messages('options.sendWindow.end')}
+          >
+            {(props) => (
+              <input
+                {...props}
+                data-path="options.sendWindow.end"
+                className="ui-input"
+                type="time"
+                {...register('options.sendWindow.end')}
+              />
+            )}
+          </Field>
+          <Field
+            label="Time zone when the contact’s is unknown"
+            {...messages('options.sendWindow.defaultTimeZone')}
+          >
+            {(props) => (
+              <select
+                {...props}
+                data-path="options.sendWindow.defaultTimeZone"
+                className="ui-input"
+                {...register('options.sendWindow.defaultTimeZone')}
+              >
                 {timeZoneOptions(sendWindow.defaultTimeZone).map((zone) => (
                   <option key={zone} value={zone}>
                     {zone.replace(/_/g, ' ')}
@@ -547,7 +818,10 @@ function ProblemList({ problems }: { problems: import('@sms-seq/engine').Problem
         {problems.map((problem, index) => (
           <li key={index} className={`problem problem--${problem.severity}`}>
             <button type="button" className="link-button" onClick={() => focusPath(problem.path)}>
-              <Badge tone={problem.severity === 'error' ? 'danger' : 'warning'}>{problem.severity === 'error' ? 'Fix' : 'Check'}</Badge> {problem.message}
+              <Badge tone={problem.severity === 'error' ? 'danger' : 'warning'}>
+                {problem.severity === 'error' ? 'Fix' : 'Check'}
+              </Badge>{' '}
+              {problem.message}
             </button>
           </li>
         ))}

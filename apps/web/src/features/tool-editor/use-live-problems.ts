@@ -1,5 +1,11 @@
 import { useMemo } from 'react';
-import { schemaProblems, toolDefinitionSchema, validateTool, type ToolDefinition, type ValidationContext } from '@sms-seq/engine';
+import {
+  schemaProblems,
+  toolDefinitionSchema,
+  validateTool,
+  type ToolDefinition,
+  type ValidationContext,
+} from '@sms-seq/engine';
 import { indexProblems, type ProblemIndex } from './problem-index';
 
 export interface LiveValidation {
@@ -18,8 +24,13 @@ export function useLiveProblems(values: unknown, context: ValidationContext): Li
   const { otherKeywordsOnSender, customFieldKeys } = context;
   return useMemo(() => {
     const parsed = toolDefinitionSchema.safeParse(values);
-    if (!parsed.success) return { problems: indexProblems(schemaProblems(parsed.error)), tool: null };
-    const problems = validateTool(parsed.data, { purpose: 'publish', otherKeywordsOnSender, customFieldKeys });
+    if (!parsed.success)
+      return { problems: indexProblems(schemaProblems(parsed.error)), tool: null };
+    const problems = validateTool(parsed.data, {
+      purpose: 'publish',
+      otherKeywordsOnSender,
+      customFieldKeys,
+    });
     return { problems: indexProblems(problems), tool: parsed.data };
   }, [values, otherKeywordsOnSender, customFieldKeys]);
 }

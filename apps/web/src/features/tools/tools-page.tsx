@@ -37,10 +37,15 @@ export function ToolsPage() {
     importTool.mutate(definition, {
       onSuccess: (tool) => void navigate(`/tools/${tool.id}`),
       onError: (error) => {
-        const details = error instanceof ApiError && Array.isArray(error.details) ? (error.details as { message?: string; path?: unknown[] }[]) : [];
+        const details =
+          error instanceof ApiError && Array.isArray(error.details)
+            ? (error.details as { message?: string; path?: unknown[] }[])
+            : [];
         setImportError([
           errorMessage(error),
-          ...details.map((problem) => `${(problem.path ?? []).join(' › ')}: ${problem.message ?? ''}`),
+          ...details.map(
+            (problem) => `${(problem.path ?? []).join(' › ')}: ${problem.message ?? ''}`,
+          ),
         ]);
       },
     });
@@ -51,13 +56,24 @@ export function ToolsPage() {
       <div className="page-header">
         <div>
           <h1>SMS sequence tools</h1>
-          <p className="lead">Each tool is one text-message conversation: contacts start it by texting a keyword, or a Keap campaign starts it.</p>
+          <p className="lead">
+            Each tool is one text-message conversation: contacts start it by texting a keyword, or a
+            Keap campaign starts it.
+          </p>
         </div>
       </div>
       <Card title="Create a tool">
         <form className="row row--end" onSubmit={submit}>
           <Field label="Tool name" hint="Only you see it; contacts never do." className="grow">
-            {(props) => <input {...props} className="ui-input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Spring open house opt-in" />}
+            {(props) => (
+              <input
+                {...props}
+                className="ui-input"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="e.g. Spring open house opt-in"
+              />
+            )}
           </Field>
           <Button type="submit" variant="primary" busy={create.isPending} disabled={!name.trim()}>
             Create tool
@@ -65,7 +81,14 @@ export function ToolsPage() {
           <Button onClick={() => fileInput.current?.click()} busy={importTool.isPending}>
             Import JSON…
           </Button>
-          <input ref={fileInput} type="file" accept="application/json,.json" hidden aria-label="Tool JSON file" onChange={(e) => void onFile(e)} />
+          <input
+            ref={fileInput}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            aria-label="Tool JSON file"
+            onChange={(e) => void onFile(e)}
+          />
         </form>
         {create.isError ? <Alert tone="danger">{errorMessage(create.error)}</Alert> : null}
         {importError ? (
@@ -81,11 +104,17 @@ export function ToolsPage() {
       {tools.isPending ? (
         <Loading label="Loading your tools…" />
       ) : tools.isError ? (
-        <Alert tone="danger" actions={<Button onClick={() => void tools.refetch()}>Try again</Button>}>
+        <Alert
+          tone="danger"
+          actions={<Button onClick={() => void tools.refetch()}>Try again</Button>}
+        >
           {errorMessage(tools.error)}
         </Alert>
       ) : tools.data.length === 0 ? (
-        <EmptyState title="No tools yet">Name your first tool above; it starts with a step that asks for the contact’s email address.</EmptyState>
+        <EmptyState title="No tools yet">
+          Name your first tool above; it starts with a step that asks for the contact’s email
+          address.
+        </EmptyState>
       ) : (
         <ToolsTable tools={tools.data} />
       )}
@@ -119,7 +148,15 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
                 <ToolStatus tool={tool} />
               </td>
               <td>{describeSender(tool.sender)}</td>
-              <td>{tool.startMode === 'http_only' ? <span className="muted">HTTP Post only</span> : tool.keyword ? <code>{tool.keyword}</code> : '—'}</td>
+              <td>
+                {tool.startMode === 'http_only' ? (
+                  <span className="muted">HTTP Post only</span>
+                ) : tool.keyword ? (
+                  <code>{tool.keyword}</code>
+                ) : (
+                  '—'
+                )}
+              </td>
               <td className="num">{tool.conversationsToday}</td>
             </tr>
           ))}
@@ -129,11 +166,18 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
   );
 }
 
-export function ToolStatus({ tool }: { tool: Pick<ToolSummary, 'status' | 'publishedVersion' | 'hasUnpublishedChanges' | 'enabled'> }) {
-  if (tool.status === 'draft' || tool.publishedVersion === null) return <Badge tone="neutral">Draft</Badge>;
+export function ToolStatus({
+  tool,
+}: {
+  tool: Pick<ToolSummary, 'status' | 'publishedVersion' | 'hasUnpublishedChanges' | 'enabled'>;
+}) {
+  if (tool.status === 'draft' || tool.publishedVersion === null)
+    return <Badge tone="neutral">Draft</Badge>;
   return (
     <span className="row row--tight">
-      <Badge tone={tool.enabled ? 'success' : 'warning'}>{tool.enabled ? `Live · v${tool.publishedVersion}` : `Paused · v${tool.publishedVersion}`}</Badge>
+      <Badge tone={tool.enabled ? 'success' : 'warning'}>
+        {tool.enabled ? `Live · v${tool.publishedVersion}` : `Paused · v${tool.publishedVersion}`}
+      </Badge>
       {tool.hasUnpublishedChanges ? <Badge tone="info">Unpublished changes</Badge> : null}
     </span>
   );
