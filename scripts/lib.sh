@@ -20,20 +20,35 @@ as_root() {
 
 PNPM_VERSION="$(node -p "require('$ROOT/package.json').packageManager.split('@')[1]")"
 
-# pnpm at the version pinned in package.json. corepack's signature check fails against some
-# registries, so we install pnpm with npm into .tools/ (no root needed) when the one on PATH differs.
+# pnpm at the version pinned in package.json (packageManager), run through corepack, which ships
+# with Node.js. corepack checks pnpm's signature against the keys it ships with; where a registry
+# mirror serves tarballs those keys do not match, corepack can still check the registry's integrity
+# hash (as npm does) with COREPACK_INTEGRITY_KEYS=0. Without corepack at all, npm installs the
+# pinned pnpm into .tools/. A shim in .tools/bin makes `pnpm` the pinned one for turbo too.
 ensure_pnpm() {
-  if command -v pnpm >/dev/null && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
-    PNPM=(pnpm)
-  else
-    local bin="$ROOT/.tools/node_modules/.bin/pnpm"
-    if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "$PNPM_VERSION" ]; then
-      log "installing pnpm $PNPM_VERSION into .tools/"
-      npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "pnpm@$PNPM_VERSION" >&2
-    fi
-    PNPM=("$bin")
+  local tools="$ROOT/.tools" shim="$ROOT/.tools/bin/pnpm"
+  mkdir -p "$tools/bin"
+  export PATH="$tools/bin:$PATH"
+  if [ -x "$shim" ] && [ "$("$shim" --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    PNPM=("$shim")
+    return
   fi
-  export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+  export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+  if command -v corepack >/dev/null && [ "$(corepack "pnpm@$PNPM_VERSION" --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    log "pnpm $PNPM_VERSION through corepack"
+    printf '#!/bin/sh\nCOREPACK_ENABLE_DOWNLOAD_PROMPT=0 exec corepack pnpm@%s "$@"\n' "$PNPM_VERSION" >"$shim"
+  elif command -v corepack >/dev/null &&
+    [ "$(COREPACK_INTEGRITY_KEYS=0 corepack "pnpm@$PNPM_VERSION" --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    log "pnpm $PNPM_VERSION through corepack (its signature keys do not match this registry: checking the registry's integrity hash instead)"
+    printf '#!/bin/sh\nCOREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 exec corepack pnpm@%s "$@"\n' "$PNPM_VERSION" >"$shim"
+  else
+    log "corepack cannot provide pnpm $PNPM_VERSION here: installing it with npm into .tools/"
+    npm install --silent --no-audit --no-fund --prefix "$tools" "pnpm@$PNPM_VERSION" >&2
+    printf '#!/bin/sh\nexec "%s" "$@"\n' "$tools/node_modules/.bin/pnpm" >"$shim"
+  fi
+  chmod +x "$shim"
+  [ "$("$shim" --version)" = "$PNPM_VERSION" ] || die "could not get pnpm $PNPM_VERSION"
+  PNPM=("$shim")
 }
 
 ensure_dependencies() {
@@ -54,22 +69,28 @@ ensure_postgres() {
     as_root apt-get update -qq >&2
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
   fi
-  local cluster
-  cluster="$(pg_lsclusters --no-header | head -n1)"
+  # The cluster that listens on DATABASE_URL's port; made when there is none (a fresh machine).
+  local port cluster
+  port="$(node -e "console.log(new URL(process.argv[1]).port || 5432)" "$DATABASE_URL")"
+  cluster="$(pg_lsclusters --no-header | awk -v p="$port" '$3 == p' | head -n1)"
   if [ -z "$cluster" ]; then
     local ver; ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
-    as_root pg_createcluster "$ver" main >&2
-    cluster="$(pg_lsclusters --no-header | head -n1)"
+    local name=main
+    pg_lsclusters --no-header | awk '{print $2}' | grep -qx main && name="sms$port"
+    log "creating PostgreSQL cluster $ver/$name on port $port"
+    as_root pg_createcluster -p "$port" "$ver" "$name" >&2
+    cluster="$(pg_lsclusters --no-header | awk -v p="$port" '$3 == p' | head -n1)"
   fi
   local ver name status
   read -r ver name _port status _rest <<<"$cluster"
-  if [ "$status" != online ]; then log "starting PostgreSQL $ver/$name"; as_root pg_ctlcluster "$ver" "$name" start >&2; fi
+  if [ "$status" != online ]; then log "starting PostgreSQL $ver/$name (port $port)"; as_root pg_ctlcluster "$ver" "$name" start >&2; fi
   local user pass db
   user="$(node -e "console.log(decodeURIComponent(new URL(process.argv[1]).username))" "$DATABASE_URL")"
   pass="$(node -e "console.log(decodeURIComponent(new URL(process.argv[1]).password))" "$DATABASE_URL")"
   db="$(node -e "console.log(new URL(process.argv[1]).pathname.slice(1))" "$DATABASE_URL")"
   log "creating role $user and database $db"
-  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 >&2 <<SQL
+  [ -n "$pass" ] || die "DATABASE_URL has no password: give the role one (postgres://user:password@host:port/db)"
+  as_root runuser -u postgres -- psql -p "$port" -q -v ON_ERROR_STOP=1 >&2 <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user') THEN
     CREATE ROLE "$user" LOGIN CREATEDB PASSWORD '$pass';
@@ -78,8 +99,8 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
-  if ! as_root runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-    as_root runuser -u postgres -- createdb -O "$user" "$db" >&2
+  if ! as_root runuser -u postgres -- psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_root runuser -u postgres -- createdb -p "$port" -O "$user" "$db" >&2
   fi
   for _ in $(seq 1 30); do probe postgres && return; sleep 1; done
   die "PostgreSQL still does not answer at DATABASE_URL"
@@ -93,10 +114,13 @@ ensure_redis() {
     as_root apt-get update -qq >&2
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
   fi
-  local port; port="$(node -e "console.log(new URL(process.argv[1]).port || 6379)" "$REDIS_URL")"
+  local port pass auth=()
+  port="$(node -e "console.log(new URL(process.argv[1]).port || 6379)" "$REDIS_URL")"
+  pass="$(node -e "console.log(decodeURIComponent(new URL(process.argv[1]).password))" "$REDIS_URL")"
+  [ -z "$pass" ] || auth=(--requirepass "$pass")
   log "starting Redis on port $port"
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$ROOT/.run" \
-    --logfile "$ROOT/.run/redis.log" --appendonly yes >&2
+    --logfile "$ROOT/.run/redis.log" --appendonly yes "${auth[@]}" >&2
   for _ in $(seq 1 30); do probe redis && return; sleep 0.5; done
   die "Redis still does not answer at REDIS_URL"
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AccountService } from '../accounts/account.service';
@@ -15,6 +21,8 @@ import { demoToolDefinition } from './demo-tool';
 // The sandbox's seeded demo tenant and Twilio account (apps/sandbox keap-seed.ts, twilio-seed.ts).
 const DEMO_TENANT_ID = 'sb101';
 const DEMO_NUMBER = '+14155550100';
+const DEMO_SEED_RETRY_EVERY_MS = 2000;
+const DEMO_SEED_RETRY_FOR_MS = 120_000;
 
 /**
  * Try-it-now mode (DEMO_SEED=true): connects the sandbox's demo Keap app and Twilio account to a
@@ -22,7 +30,7 @@ const DEMO_NUMBER = '+14155550100';
  * Tokens come from the sandbox's real OAuth endpoints (consent, then code exchange).
  */
 @Injectable()
-export class DemoSeedService implements OnApplicationBootstrap {
+export class DemoSeedService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DemoSeedService.name);
 
   constructor(
@@ -36,12 +44,33 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @InjectRepository(Tool) private readonly toolRows: Repository<Tool>,
   ) {}
 
+  private retry: NodeJS.Timeout | undefined;
+
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.DEMO_SEED) return;
+    await this.seedOrRetry(Date.now() + DEMO_SEED_RETRY_FOR_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.retry);
+  }
+
+  /**
+   * The start command launches the sandbox and the API together: the sandbox may not answer
+   * yet when the API boots. Keep trying in the background (the API serves meanwhile).
+   */
+  private async seedOrRetry(deadline: number): Promise<void> {
     try {
       await this.seed();
     } catch (err) {
-      this.logger.error(`Demo seed failed: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      if (Date.now() > deadline) {
+        this.logger.error(`Demo seed failed, giving up: ${message}`);
+        return;
+      }
+      this.logger.warn(`Demo seed failed (${message}); retrying in ${DEMO_SEED_RETRY_EVERY_MS} ms`);
+      this.retry = setTimeout(() => void this.seedOrRetry(deadline), DEMO_SEED_RETRY_EVERY_MS);
+      this.retry.unref();
     }
   }
 

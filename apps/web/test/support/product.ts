@@ -132,7 +132,9 @@ export async function startProduct(): Promise<Product> {
   }
 }
 
-async function createDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  name: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const withClient = async (sql: string) => {
     const client = new Client({ connectionString: BASE_DATABASE_URL });
     await client.connect();
@@ -151,7 +153,7 @@ async function createDatabase(name: string): Promise<{ url: string; drop(): Prom
   };
 }
 
-function startChild(
+export function startChild(
   name: string,
   command: string[],
   env: Record<string, string>,
@@ -172,7 +174,7 @@ function startChild(
   return child;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
@@ -191,7 +193,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
