@@ -19,28 +19,44 @@ import {
   TwilioSendersService,
 } from './twilio-senders.service';
 
-const connectBody = z.object({
-  accountSid: z
-    .string()
-    .trim()
-    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
-  authToken: z
-    .string()
-    .trim()
-    .min(1, 'is required')
-    .max(200, 'is too long for a Twilio Auth Token'),
-  apiKeySid: z
-    .string()
-    .trim()
-    .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK…)')
-    .optional(),
-  apiKeySecret: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200, 'is too long for a Twilio API key secret')
-    .optional(),
-});
+export const connectTwilioBody = z
+  .object({
+    accountSid: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
+    authToken: z
+      .string()
+      .trim()
+      .min(1, 'is required: it checks that inbound texts really come from Twilio')
+      .max(200, 'is too long for a Twilio Auth Token'),
+    apiKeySid: z
+      .string()
+      .trim()
+      .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK followed by 32 hex digits)')
+      .optional(),
+    apiKeySecret: z
+      .string()
+      .trim()
+      .min(1, 'is required with apiKeySid')
+      .max(200, 'is too long for a Twilio API key secret')
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    // A key without its secret (or the reverse) would silently fall back to the Auth Token.
+    if (body.apiKeySid && !body.apiKeySecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeySecret'],
+        message: 'is required with apiKeySid: give the secret shown when the API key was created',
+      });
+    if (body.apiKeySecret && !body.apiKeySid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeySid'],
+        message: 'is required with apiKeySecret: give the API key SID (SK…)',
+      });
+  });
 const searchQuery = z.object({
   country: z.string().trim().length(2).default('US'),
   areaCode: z
@@ -84,12 +100,12 @@ export class TwilioConnectionController {
     @CurrentAccountId() accountId: string,
     @Body() body: unknown,
   ): Promise<{ connected: true; accountSid: string }> {
-    const input = connectBody.parse(body);
+    const input = connectTwilioBody.parse(body);
     await this.senders.connect(accountId, {
       accountSid: input.accountSid,
       authToken: input.authToken,
       apiKeySid: input.apiKeySid ?? null,
-      apiKeySecret: input.apiKeySid ? (input.apiKeySecret ?? null) : null,
+      apiKeySecret: input.apiKeySecret ?? null,
     });
     return { connected: true, accountSid: input.accountSid };
   }

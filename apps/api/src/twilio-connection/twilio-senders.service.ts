@@ -16,12 +16,18 @@ import {
   TwilioConnectionService,
 } from './twilio-connection.service';
 
+/** Which credential Twilio refused, so the message says what to fix. */
+export type RejectedTwilioCredential = 'auth_token' | 'api_key';
+
 export class TwilioCredentialsRejectedError extends DomainError {
   readonly status = 400;
   readonly code = 'twilio_credentials_rejected';
-  constructor() {
+  constructor(readonly rejected: RejectedTwilioCredential = 'auth_token') {
     super(
-      'Twilio did not accept these credentials. Check the Account SID and Auth Token (or API key and secret) and try again.',
+      rejected === 'api_key'
+        ? 'Twilio did not accept this API key: check the API key SID (SK…) and its secret (shown once when the key was created in the Twilio Console), and try again.'
+        : 'Twilio did not accept this Account SID and Auth Token. Copy both again from the Twilio Console (Account info) and try again. The Auth Token is needed even with an API key: it checks that texts reaching this app really come from Twilio.',
+      { rejected: rejected === 'api_key' ? ['apiKeySid', 'apiKeySecret'] : ['authToken'] },
     );
   }
 }
@@ -64,26 +70,40 @@ export class TwilioSendersService {
     return { smsUrl: `${base}/hooks/twilio/sms`, statusCallbackUrl: `${base}/hooks/twilio/status` };
   }
 
-  /** Checks the credentials with Twilio, then saves them sealed. Refused credentials are never saved. */
+  /**
+   * Checks the credentials with Twilio, then saves them sealed. Refused credentials are never
+   * saved. The Auth Token is checked even when an API key is given: the key sends, but only the
+   * Auth Token verifies the signature of every inbound webhook, so a wrong one would refuse every
+   * text the contacts send.
+   */
   async connect(accountId: string, credentials: TwilioCredentials): Promise<void> {
-    const gateway = this.gatewayFactory(credentials);
-    try {
-      const account = await gateway.verifyCredentials();
-      if (account.id !== credentials.accountSid) throw new TwilioCredentialsRejectedError();
-    } catch (err) {
-      if (
-        err instanceof SmsCredentialsRejectedError ||
-        err instanceof TwilioCredentialsRejectedError
-      ) {
-        throw new TwilioCredentialsRejectedError();
-      }
-      throw this.wrap(err);
-    }
+    await this.verify({ ...credentials, apiKeySid: null, apiKeySecret: null }, 'auth_token');
+    if (credentials.apiKeySid && credentials.apiKeySecret)
+      await this.verify(credentials, 'api_key');
     const owner = await this.connections.accountIdForAccountSid(credentials.accountSid);
     if (owner && owner !== accountId) {
       throw new InvalidInputError('This Twilio account is already connected to another Keap app.');
     }
     await this.connections.save(accountId, credentials);
+  }
+
+  private async verify(
+    credentials: TwilioCredentials,
+    checking: RejectedTwilioCredential,
+  ): Promise<void> {
+    const gateway = this.gatewayFactory(credentials);
+    try {
+      const account = await gateway.verifyCredentials();
+      if (account.id !== credentials.accountSid) throw new TwilioCredentialsRejectedError(checking);
+    } catch (err) {
+      if (
+        err instanceof SmsCredentialsRejectedError ||
+        err instanceof TwilioCredentialsRejectedError
+      ) {
+        throw new TwilioCredentialsRejectedError(checking);
+      }
+      throw this.wrap(err);
+    }
   }
 
   async list(

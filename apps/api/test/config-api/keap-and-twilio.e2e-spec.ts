@@ -1,5 +1,7 @@
 import {
   DEMO_ACCOUNT_SID,
+  DEMO_API_KEY_SECRET,
+  DEMO_API_KEY_SID,
   DEMO_AUTH_TOKEN,
   DEMO_TENANT_ID,
   SECOND_TENANT_ID,
@@ -8,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { KeapDisconnectedError } from '../../src/keap-auth/keap-disconnected.error';
 import { KeapTokensService } from '../../src/keap-auth/keap-tokens.service';
-import { type ConfigApi, startConfigApi } from './support/config-api-harness';
+import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 
 describe('Keap tokens, pickers and the Twilio connection', () => {
   let api: ConfigApi;
@@ -125,6 +127,85 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect((await a.agent.get('/api/session')).body.twilio).toEqual({
       connected: false,
       accountSid: null,
+    });
+  });
+
+  describe('with an API key', () => {
+    const connect = (who: Browser, body: object) =>
+      who.agent.put('/api/twilio/connection').set('x-csrf-token', who.csrf).send(body);
+    const withKey = {
+      accountSid: DEMO_ACCOUNT_SID,
+      authToken: DEMO_AUTH_TOKEN,
+      apiKeySid: DEMO_API_KEY_SID,
+      apiKeySecret: DEMO_API_KEY_SECRET,
+    };
+    let a: Browser;
+    beforeEach(async () => {
+      a = await api.signIn(DEMO_TENANT_ID);
+      await a.agent.delete('/api/twilio/connection').set('x-csrf-token', a.csrf).expect(204);
+    });
+    const notConnected = async () =>
+      expect((await a.agent.get('/api/session')).body.twilio).toEqual({
+        connected: false,
+        accountSid: null,
+      });
+
+    it('checks the Auth Token too (it verifies every inbound text): a right key with a wrong token is refused', async () => {
+      const res = await connect(a, { ...withKey, authToken: 'not-the-auth-token' }).expect(400);
+      expect(res.body.error).toMatchObject({
+        code: 'twilio_credentials_rejected',
+        message: expect.stringMatching(/Auth Token/),
+        details: { rejected: ['authToken'] },
+      });
+      await notConnected();
+    });
+
+    it('refuses a wrong API key secret, saying which credential to fix', async () => {
+      const res = await connect(a, { ...withKey, apiKeySecret: 'not-the-secret' }).expect(400);
+      expect(res.body.error).toMatchObject({
+        code: 'twilio_credentials_rejected',
+        message: expect.stringMatching(/API key/),
+        details: { rejected: ['apiKeySid', 'apiKeySecret'] },
+      });
+      await notConnected();
+    });
+
+    it('refuses an API key SID without its secret (and the reverse) instead of falling back to the Auth Token', async () => {
+      const { apiKeySecret: _secret, ...sidOnly } = withKey;
+      const res = await connect(a, sidOnly).expect(400);
+      expect(res.body.error.code).toBe('invalid_input');
+      expect(res.body.error.details).toContainEqual(
+        expect.objectContaining({
+          path: ['apiKeySecret'],
+          message: expect.stringMatching(/required/),
+        }),
+      );
+      const { apiKeySid: _sid, ...secretOnly } = withKey;
+      const other = await connect(a, secretOnly).expect(400);
+      expect(other.body.error.details).toContainEqual(
+        expect.objectContaining({ path: ['apiKeySid'] }),
+      );
+      await notConnected();
+    });
+
+    it('connects with a right key and a right token, and then calls Twilio as the API key', async () => {
+      const seen = jest.spyOn(api.sandbox.twilio, 'authenticate');
+      try {
+        await connect(a, withKey).expect(200, { connected: true, accountSid: DEMO_ACCOUNT_SID });
+        await a.agent.get('/api/twilio/senders').expect(200);
+        const usernames = seen.mock.calls.map(([username]) => username);
+        // The token was checked once at connect; everything after goes out as the key.
+        expect(usernames).toContain(DEMO_API_KEY_SID);
+        expect(usernames.at(-1)).toBe(DEMO_API_KEY_SID);
+      } finally {
+        seen.mockRestore();
+      }
+      const [row] = await db.query(
+        'SELECT api_key_sid, api_key_secret_sealed FROM twilio_connections WHERE account_id = $1',
+        [a.accountId],
+      );
+      expect(row.api_key_sid).toBe(DEMO_API_KEY_SID);
+      expect(api.app.get(SecretBox).open(row.api_key_secret_sealed)).toBe(DEMO_API_KEY_SECRET);
     });
   });
 
