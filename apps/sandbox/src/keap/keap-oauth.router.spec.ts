@@ -43,6 +43,24 @@ describe('Keap sandbox OAuth', () => {
     );
   });
 
+  it('a token-endpoint fault answers the next requests with 503 temporarily_unavailable, then recovers', async () => {
+    const code = (await decide('allow')).searchParams.get('code');
+    await request(app).post('/sandbox/keap/token-faults').send({ count: 1 }).expect(200);
+    const exchange = () =>
+      request(app).post('/token').type('form').send({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: SANDBOX_KEAP_CLIENT.clientId,
+        client_secret: SANDBOX_KEAP_CLIENT.clientSecret,
+      });
+    const down = await exchange();
+    expect([down.status, down.body.error]).toEqual([503, 'temporarily_unavailable']);
+    // The failed request did not spend the code.
+    expect((await exchange()).body.access_token).toEqual(expect.any(String));
+    await request(app).post('/sandbox/keap/token-faults').send({ count: -1 }).expect(400);
+  });
+
   it('exchanges a code once, rotates refresh tokens and expires access tokens', async () => {
     const code = (await decide('allow')).searchParams.get('code');
     const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };

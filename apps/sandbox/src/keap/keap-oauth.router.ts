@@ -52,7 +52,36 @@ export function keapOAuthRouter(sandbox: KeapSandbox): Router {
     return res.redirect(302, target.toString());
   });
 
+  // An outage of the token endpoint alone (Keap's REST API may still answer): the next `count`
+  // token requests answer `status`, as Keap's gateway does when the OAuth service is down.
+  const tokenFaults = { count: 0, status: 503 };
+  router.post('/sandbox/keap/token-faults', express.json(), (req, res) => {
+    const { count, status } = (req.body ?? {}) as { count?: unknown; status?: unknown };
+    const n = typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : null;
+    const code = status === undefined ? 503 : status;
+    if (
+      n === null ||
+      typeof code !== 'number' ||
+      !Number.isInteger(code) ||
+      code < 400 ||
+      code > 599
+    )
+      return res.status(400).json({
+        error: 'count must be a whole number ≥ 0 and status (optional, default 503) a 4xx/5xx code',
+      });
+    tokenFaults.count = n;
+    tokenFaults.status = code;
+    return res.json(tokenFaults);
+  });
+
   router.post('/token', form, (req, res) => {
+    if (tokenFaults.count > 0) {
+      tokenFaults.count -= 1;
+      return res.status(tokenFaults.status).json({
+        error: tokenFaults.status >= 500 ? 'temporarily_unavailable' : 'invalid_request',
+        error_description: 'The token service is unavailable (sandbox fault)',
+      });
+    }
     try {
       res.json(sandbox.exchangeToken(stringBody(req), basicAuth(req.headers.authorization)));
     } catch (err) {

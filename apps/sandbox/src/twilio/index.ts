@@ -22,8 +22,13 @@ export {
   DEMO_API_KEY_SID,
   DEMO_API_KEY_SECRET,
   DEMO_MESSAGING_SERVICE_SID,
+  SECOND_ACCOUNT_SID,
+  SECOND_AUTH_TOKEN,
+  SECOND_API_KEY_SID,
+  SECOND_API_KEY_SECRET,
+  SECOND_NUMBER,
 } from './twilio-seed';
-export type { TwilioSeed } from './twilio-seed';
+export type { TwilioSeed, TwilioSeedAccount } from './twilio-seed';
 
 /** Twilio's REST paths, the `/sandbox/twilio` control API and the `/phone` simulator page. */
 export function twilioRouter(sandbox: TwilioSandbox): Router {

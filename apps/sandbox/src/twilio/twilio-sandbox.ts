@@ -206,6 +206,25 @@ export class TwilioSandbox {
         dateUpdated: created,
       });
     }
+    for (const other of seed.otherAccounts ?? []) {
+      this.accounts.set(other.account.sid, {
+        ...other.account,
+        apiKeys: [{ ...other.apiKey }],
+        dateCreated: created,
+      });
+      for (const n of other.numbers) {
+        this.numbers.set(n.sid, {
+          ...n,
+          accountSid: other.account.sid,
+          messagingServiceSid: n.messagingServiceSid ?? null,
+          smsUrl: null,
+          smsMethod: 'POST',
+          statusCallback: null,
+          dateCreated: created,
+          dateUpdated: created,
+        });
+      }
+    }
     this.availableNumbers = seed.availableNumbers.map((n) => ({ ...n }));
     this.landlines = new Set(seed.landlines);
   }

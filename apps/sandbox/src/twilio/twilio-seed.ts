@@ -25,11 +25,20 @@ export interface TwilioSeedAvailableNumber {
   lata: string;
 }
 
+/** A further Twilio account beside the demo one: its own credentials and numbers, no messaging service. */
+export interface TwilioSeedAccount {
+  account: { sid: string; authToken: string; friendlyName: string };
+  apiKey: { sid: string; secret: string };
+  numbers: TwilioSeedNumber[];
+}
+
 export interface TwilioSeed {
   account: { sid: string; authToken: string; friendlyName: string };
   apiKey: { sid: string; secret: string };
   messagingService: { sid: string; friendlyName: string; advancedOptOut: boolean };
   numbers: TwilioSeedNumber[];
+  /** Other Twilio accounts (e.g. the second Keap tenant's), so two installs can each connect their own. */
+  otherAccounts?: TwilioSeedAccount[];
   availableNumbers: TwilioSeedAvailableNumber[];
   landlines: string[];
 }
@@ -39,6 +48,13 @@ export const DEMO_AUTH_TOKEN = 'sandbox-demo-auth-token-0000000001';
 export const DEMO_API_KEY_SID = 'SK00000000000000000000000000000001';
 export const DEMO_API_KEY_SECRET = 'sandbox-demo-api-key-secret-000001';
 export const DEMO_MESSAGING_SERVICE_SID = 'MG00000000000000000000000000000001';
+
+// The second Twilio account (for the second Keap tenant, sb202): multi-account tests and demos.
+export const SECOND_ACCOUNT_SID = 'AC00000000000000000000000000000002';
+export const SECOND_AUTH_TOKEN = 'sandbox-second-auth-token-000000002';
+export const SECOND_API_KEY_SID = 'SK00000000000000000000000000000002';
+export const SECOND_API_KEY_SECRET = 'sandbox-second-api-key-secret-00002';
+export const SECOND_NUMBER = '+15035550120';
 
 export function twilioSeed(env: NodeJS.ProcessEnv = process.env): TwilioSeed {
   return {
@@ -90,6 +106,27 @@ export function twilioSeed(env: NodeJS.ProcessEnv = process.env): TwilioSeed {
         region: 'MA',
         postalCode: '02108',
         messagingServiceSid: DEMO_MESSAGING_SERVICE_SID,
+      },
+    ],
+    otherAccounts: [
+      {
+        account: {
+          sid: SECOND_ACCOUNT_SID,
+          authToken: SECOND_AUTH_TOKEN,
+          friendlyName: 'Sandbox second account',
+        },
+        apiKey: { sid: SECOND_API_KEY_SID, secret: SECOND_API_KEY_SECRET },
+        numbers: [
+          {
+            sid: 'PN00000000000000000000000000000021',
+            phoneNumber: SECOND_NUMBER,
+            friendlyName: '(503) 555-0120',
+            kind: 'local',
+            locality: 'Portland',
+            region: 'OR',
+            postalCode: '97201',
+          },
+        ],
       },
     ],
     availableNumbers: [
