@@ -23,7 +23,17 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const keap = new KeapSandbox(options.keap);
   const twilio = new TwilioSandbox({ publicUrl: options.publicUrl });
   const app = express();
-  if (options.logger) app.use(pinoHttp({ logger: options.logger }));
+  if (options.logger)
+    app.use(
+      pinoHttp({
+        logger: options.logger,
+        // Bearer tokens and Twilio's Basic credentials never reach the log.
+        redact: {
+          paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          censor: '[redacted]',
+        },
+      }),
+    );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

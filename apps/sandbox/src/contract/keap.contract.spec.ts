@@ -230,8 +230,14 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
     });
     const contactId = contacts.body.contacts[0].id;
     const user = await call('get', '/rest/v2/oauth/connect/userinfo', { expectStatus: 200 });
-    const note = await call('post', `/rest/v2/contacts/${contactId}/notes`, {
+    // `sub` is the user of this Keap app; `id` the global user identifier, not a user of the app.
+    expect(user.body.id).not.toBe(user.body.sub);
+    await call('post', `/rest/v2/contacts/${contactId}/notes`, {
       body: { title: 'SMS: BLUE', text: 'line 1', type: 'Other', user_id: user.body.id },
+      expectStatus: 400,
+    });
+    const note = await call('post', `/rest/v2/contacts/${contactId}/notes`, {
+      body: { title: 'SMS: BLUE', text: 'line 1', type: 'Other', user_id: user.body.sub },
       expectStatus: 201,
     });
     await call('get', `/rest/v2/contacts/${contactId}/notes/${note.body.id}`, {
@@ -239,12 +245,27 @@ describeWithSpec('Keap sandbox against the official Keap REST v2 spec', () => {
     });
     const patched = await call('patch', `/rest/v2/contacts/${contactId}/notes/${note.body.id}`, {
       query: { update_mask: ['text'] },
-      body: { text: 'line 1\nline 2', user_id: user.body.id },
+      body: { text: 'line 1\nline 2', user_id: user.body.sub },
       expectStatus: 200,
     });
     expect(patched.body.text).toBe('line 1\nline 2');
     const list = await call('get', `/rest/v2/contacts/${contactId}/notes`, { expectStatus: 200 });
     expect(list.body.notes).toHaveLength(1);
+    await call('post', `/rest/v2/contacts/${contactId}/notes`, {
+      body: { title: 'Call back', text: 'other', type: 'Other', user_id: user.body.sub },
+      expectStatus: 201,
+    });
+    // title== matches anywhere in the title; a trailing * is a prefix match.
+    const byTitle = await call('get', `/rest/v2/contacts/${contactId}/notes`, {
+      query: { filter: 'title==BLUE' },
+      expectStatus: 200,
+    });
+    expect(byTitle.body.notes.map((n: { title: string }) => n.title)).toEqual(['SMS: BLUE']);
+    const byPrefix = await call('get', `/rest/v2/contacts/${contactId}/notes`, {
+      query: { filter: 'title==Call*' },
+      expectStatus: 200,
+    });
+    expect(byPrefix.body.notes.map((n: { title: string }) => n.title)).toEqual(['Call back']);
   });
 
   it('answers 401 in the gateway shape for a revoked grant', async () => {

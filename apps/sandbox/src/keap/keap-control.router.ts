@@ -131,13 +131,33 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
   router.post(
     `${KEAP_CONTROL_BASE}/faults`,
     handle((req) => {
-      const { count, status = 503 } = body(req);
+      const { count, status = 503, afterApplying = false, drop = false, operations } = body(req);
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
         throw KeapApiError.badRequest('count must be a whole number >= 0');
       if (typeof status !== 'number' || status < 500 || status > 599)
         throw KeapApiError.badRequest('status must be a 5xx code');
-      sandbox.failNextCalls(count, status);
-      return { count, status };
+      if (typeof afterApplying !== 'boolean' || typeof drop !== 'boolean')
+        throw KeapApiError.badRequest('afterApplying and drop must be true or false');
+      if (drop && !afterApplying)
+        throw KeapApiError.badRequest(
+          'drop needs afterApplying: true (the work is done, the answer lost)',
+        );
+      if (
+        operations !== undefined &&
+        (!Array.isArray(operations) ||
+          operations.length === 0 ||
+          !operations.every((o) => typeof o === 'string' && /^[A-Za-z]+$/.test(o)))
+      )
+        throw KeapApiError.badRequest(
+          'operations must be a non-empty list of operation ids, e.g. ["createNote"]',
+        );
+      const only = operations as string[] | undefined;
+      sandbox.failNextCalls(count, status, {
+        afterApplying,
+        drop,
+        ...(only ? { operations: only } : {}),
+      });
+      return { count, status, afterApplying, drop, ...(only ? { operations: only } : {}) };
     }),
   );
   router.get(

@@ -30,6 +30,19 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
         const auth = sandbox.authenticate(req.headers.authorization);
         headers = sandbox.meter(auth.clientId, auth.tenant.id, operationId);
         const result = handler({ tenant: auth.tenant, userId: auth.userId, req });
+        const lost = sandbox.takeFaultAfterApplying(operationId);
+        if (lost?.drop) {
+          // Applied, and no answer at all: the connection closes under the client.
+          req.socket.destroy();
+          return;
+        }
+        if (lost) {
+          throw new KeapApiError(
+            lost.status,
+            { code: lost.status, message: 'Service unavailable', status: 'UNAVAILABLE' },
+            headers,
+          );
+        }
         res.set(headers);
         if (result.body === undefined) res.status(result.status ?? 204).end();
         else res.status(result.status ?? 200).json(result.body);
@@ -99,6 +112,7 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
     const page = sandbox.listNotes(tenant, param(req, 'contact_id'), {
       pageSize: int(req.query.page_size),
       pageToken: str(req.query.page_token),
+      filter: str(req.query.filter),
     });
     return {
       body: {

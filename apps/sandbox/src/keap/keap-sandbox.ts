@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KeapApiError, KeapOAuthError } from './keap-api.error';
 import { KEAP_PUBLISHED_LIMITS, KeapThrottle, type KeapQuotaLimits } from './keap-throttle';
-import { seedKeapTenants } from './keap-seed';
+import { globalUserId, seedKeapTenants } from './keap-seed';
 import { toE164 } from './keap-phone';
 
 /**
@@ -106,7 +106,10 @@ export interface StoredNote {
 }
 
 export interface KeapUser {
+  /** The user's id in this Keap app (userinfo's `sub`; a note's `user_id`). */
   id: string;
+  /** The global (cross-app) user identifier (userinfo's `id`): not a user id of the tenant. */
+  globalId?: string;
   given_name: string;
   family_name: string;
   email: string;
@@ -265,7 +268,7 @@ export class KeapSandbox {
   private accessTokens = new Map<string, { grantId: string; expiresAt: number }>();
   private calls: KeapCallCounts = emptyCounts();
   /** Injected outage: the next `count` REST calls answer `status` (e.g. 503). */
-  private faults: { status: number; count: number } = { status: 503, count: 0 };
+  private faults: KeapFault = { status: 503, count: 0 };
 
   constructor(private readonly options: KeapSandboxOptions = {}) {
     this.baseNow = options.now ?? Date.now;
@@ -298,9 +301,26 @@ export class KeapSandbox {
     this.accessTokenTtlSeconds = this.options.accessTokenTtlSeconds ?? 86_400;
   }
 
-  /** The next `count` REST calls fail with `status` (5xx), as during a Keap outage. */
-  failNextCalls(count: number, status = 503): void {
-    this.faults = { status, count };
+  /**
+   * The next `count` REST calls fail with `status` (5xx), as during a Keap outage. With
+   * `afterApplying`, Keap does the work first and then the answer is lost: a 5xx, or with `drop`
+   * no answer at all (the connection is closed). `operations` (operation ids, e.g. `createNote`)
+   * limits the fault to those calls; others pass.
+   */
+  failNextCalls(
+    count: number,
+    status = 503,
+    options: { afterApplying?: boolean; drop?: boolean; operations?: string[] } = {},
+  ): void {
+    this.faults = { status, count, ...options };
+  }
+
+  /** The fault that applies to this call once its work is done, if any (see `failNextCalls`). */
+  takeFaultAfterApplying(operation: string): { status: number; drop: boolean } | null {
+    const f = this.faults;
+    if (f.count <= 0 || !f.afterApplying || !faultCovers(f, operation)) return null;
+    f.count -= 1;
+    return { status: f.status, drop: f.drop === true };
   }
 
   setQuotas(limits: Partial<KeapQuotaLimits>): KeapQuotaLimits {
@@ -324,7 +344,15 @@ export class KeapSandbox {
     const tenant: KeapTenant = {
       id,
       name,
-      users: [{ id: '1', given_name: 'Owner', family_name: name, email: `owner@${id}.example` }],
+      users: [
+        {
+          id: '1',
+          globalId: globalUserId(id),
+          given_name: 'Owner',
+          family_name: name,
+          email: `owner@${id}.example`,
+        },
+      ],
       contacts: new Map(),
       tags: new Map(),
       applied: new Map(),
@@ -474,7 +502,12 @@ export class KeapSandbox {
     const perTenant = (this.calls.byTenant[tenantId] ??= {});
     perTenant[operation] = (perTenant[operation] ?? 0) + 1;
     const decision = this.throttle.take(clientId, tenantId, this.now());
-    if (decision.allowed && this.faults.count > 0) {
+    if (
+      decision.allowed &&
+      this.faults.count > 0 &&
+      !this.faults.afterApplying &&
+      faultCovers(this.faults, operation)
+    ) {
       this.faults.count -= 1;
       throw new KeapApiError(
         this.faults.status,
@@ -504,7 +537,7 @@ export class KeapSandbox {
   userInfo(tenant: KeapTenant, userId: string): Record<string, unknown> {
     const user = tenant.users.find((u) => u.id === userId) ?? tenant.users[0];
     return {
-      id: user?.id,
+      id: user?.globalId ?? user?.id,
       sub: user?.id,
       keap_id: user?.email,
       email: user?.email,
@@ -863,13 +896,17 @@ export class KeapSandbox {
     return note;
   }
 
+  /** `filter` supports the spec's `title==` (contains; `title==Follow*` is a prefix match). */
   listNotes(
     tenant: KeapTenant,
     contactId: string,
-    query: { pageSize?: number; pageToken?: string },
+    query: { pageSize?: number; pageToken?: string; filter?: string },
   ): { notes: StoredNote[]; next_page_token: string } {
     this.findContact(tenant, contactId);
-    const notes = [...tenant.notes.values()].filter((n) => n.contact_id === contactId);
+    const title = noteTitleFilter(query.filter);
+    const notes = [...tenant.notes.values()].filter(
+      (n) => n.contact_id === contactId && (title === null || title(n.title ?? '')),
+    );
     const page = paginate(notes, query.pageSize, query.pageToken);
     return { notes: page.items, next_page_token: page.next };
   }
@@ -908,6 +945,28 @@ export class KeapSandbox {
 }
 
 // ------------------------------------------------------------------ helpers
+
+interface KeapFault {
+  status: number;
+  count: number;
+  afterApplying?: boolean;
+  drop?: boolean;
+  operations?: string[];
+}
+
+function faultCovers(fault: KeapFault, operation: string): boolean {
+  return !fault.operations || fault.operations.includes(operation);
+}
+
+function noteTitleFilter(filter: string | undefined): ((title: string) => boolean) | null {
+  if (!filter) return null;
+  const parts = filter.split(';').map((p) => p.trim());
+  const unsupported = parts.find((p) => !p.startsWith('title=='));
+  if (unsupported) throw KeapApiError.badRequest(`Unsupported note filter: ${unsupported}`);
+  const values = parts.map((p) => p.slice('title=='.length));
+  return (title) =>
+    values.every((v) => (v.endsWith('*') ? title.startsWith(v.slice(0, -1)) : title.includes(v)));
+}
 
 function emptyCounts(): KeapCallCounts {
   return { total: 0, throttled: 0, byOperation: {}, byTenant: {} };

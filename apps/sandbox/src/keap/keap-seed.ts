@@ -1,6 +1,13 @@
 import type { KeapCustomFieldDef, KeapTenant, StoredContact } from './keap-sandbox';
 import { toE164 } from './keap-phone';
 
+/** A tenant user's global id: distinct from its id in the app, as in Keap. */
+export function globalUserId(tenantId: string): string {
+  let h = 0;
+  for (const ch of tenantId) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return String(9_000_000 + h);
+}
+
 /** Tenant ids as Keap names apps (the `xy123` in xy123.infusionsoft.com). */
 export const DEMO_TENANT_ID = 'sb101';
 export const SECOND_TENANT_ID = 'sb202';
@@ -100,7 +107,15 @@ function buildTenant(
   const tenant: KeapTenant = {
     id,
     name,
-    users: [{ id: '1', given_name: 'Owner', family_name: name, email: `owner@${id}.example` }],
+    users: [
+      {
+        id: '1',
+        globalId: globalUserId(id),
+        given_name: 'Owner',
+        family_name: name,
+        email: `owner@${id}.example`,
+      },
+    ],
     contacts: new Map(),
     tags: new Map(),
     applied: new Map(),
