@@ -16,6 +16,7 @@ export {
 } from './token-manager';
 export {
   KeapHttp,
+  DEFAULT_KEAP_TIMEOUT_MS,
   type KeapCallRecord,
   type KeapHttpOptions,
   type KeapRetryPolicy,
@@ -23,7 +24,7 @@ export {
 export {
   KeapClient,
   type KeapClientOptions,
-  type KeapContactModelCache,
+  type KeapAccountCache,
   type ApplyTagResult,
 } from './keap-client';
 export {
@@ -34,3 +35,4 @@ export {
   DEFAULT_PHONE_TYPE,
   type ContactWritePlan,
 } from './contact-fields.mapper';
+export { memoryAccountCache } from './account-cache';

@@ -10,9 +10,9 @@ import {
   KeapQuotaExhaustedError,
   KeapValidationError,
 } from './errors';
-import type { KeapCallRecord } from './keap-http';
-import type { KeapContactModel } from './keap.types';
-import type { KeapCallContext, KeapRequestGate } from './request-gate';
+import { memoryAccountCache } from './account-cache';
+import { KeapHttp, type KeapCallRecord } from './keap-http';
+import type { KeapGrant, KeapRequestGate } from './request-gate';
 import { KeapSandboxHarness, MemoryTokenStore, REDIRECT_URI } from './testing/keap-sandbox-harness';
 import { haveKeapSpec, KEAP_SPEC_PATH, KeapSpecValidator } from './testing/keap-spec-validator';
 
@@ -28,7 +28,7 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
   let store: MemoryTokenStore;
   let tokens: TokenManager;
   let calls: KeapCallRecord[];
-  let observed: { ctx: KeapCallContext; status: number; headers: Record<string, string> }[];
+  let observed: { grant: KeapGrant; status: number; headers: Record<string, string> }[];
 
   beforeAll(async () => {
     validator = await KeapSpecValidator.load();
@@ -55,10 +55,11 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
     expect(validator.failures()).toEqual([]);
   });
 
+  let grants = 0;
   const gate: KeapRequestGate = {
-    acquire: async () => undefined,
-    observe: (ctx, status, headers) => {
-      observed.push({ ctx, status, headers });
+    acquire: async (ctx) => ({ ...ctx, grantId: `g${++grants}` }),
+    observe: (grant, status, headers) => {
+      observed.push({ grant, status, headers });
     },
   };
 
@@ -157,18 +158,17 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       );
     });
 
-    it('reads the field model once for clients sharing a model cache', async () => {
-      const shared = new Map<string, KeapContactModel>();
-      const cache = {
-        get: async (id: string) => shared.get(id) ?? null,
-        set: async (id: string, m: KeapContactModel) => void shared.set(id, m),
-      };
-      const first = client({ contactModelCache: cache });
-      const second = client({ contactModelCache: cache });
-      const id = await adaId(first);
-      await first.getContactSnapshot(id);
-      await second.getContactSnapshot(id);
+    it('reads the field model once for clients sharing an account cache, even all at once', async () => {
+      const cache = memoryAccountCache();
+      const keap = client();
+      const id = await adaId(keap);
+      const clients = Array.from({ length: 5 }, () => client({ accountCache: cache }));
+      await Promise.all(clients.map((c) => c.getContactSnapshot(id)));
       expect(calls.filter((c) => c.kind === 'contacts.model')).toHaveLength(1);
+      // refresh reads it again, once, and the others get the fresh one from the cache.
+      await clients[0]!.getContactModel({ refresh: true });
+      await client({ accountCache: cache }).getContactModel();
+      expect(calls.filter((c) => c.kind === 'contacts.model')).toHaveLength(2);
     });
 
     it('finds by phone within the given phone fields', async () => {
@@ -262,6 +262,63 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
         [...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id),
       ).toHaveLength(1);
     });
+
+    it("writes notes as userinfo's sub (the app's user, not the global id), read once per account", async () => {
+      const cache = memoryAccountCache();
+      const id = await adaId(client());
+      const first = await client({ accountCache: cache }).createNote(id, { title: 'A', text: 'a' });
+      await client({ accountCache: cache }).createNote(id, { title: 'B', text: 'b' });
+      await client({ accountCache: cache }).appendToNote(id, first.id, 'more');
+      expect(calls.filter((c) => c.kind === 'oauth.userinfo')).toHaveLength(1);
+      const stored = sandbox.keap.tenant(DEMO_TENANT_ID).notes.get(first.id);
+      expect(stored?.user_id).toBe('1');
+      const info = await client().getUserInfo();
+      expect(info.id).not.toBe(info.sub);
+    });
+
+    it.each<[string, { status?: number; drop?: boolean }]>([
+      ['a 5xx', { status: 502 }],
+      ['no answer', { drop: true }],
+    ])('creates one note when Keap applies the create but %s comes back', async (_what, fault) => {
+      const keap = client();
+      const id = await adaId(keap);
+      const notesOf = () =>
+        [...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id);
+      sandbox.keap.failNextCalls(1, fault.status ?? 503, {
+        afterApplying: true,
+        drop: fault.drop ?? false,
+        operations: ['createNote'],
+      });
+      const marker = 'ref conv-1';
+      const note = await keap.createNote(id, {
+        title: 'SMS: BLUE',
+        text: `run 1 ${marker}`,
+        marker,
+      });
+      expect(notesOf()).toHaveLength(1);
+      expect(note.id).toBe(notesOf()[0]?.id);
+      // A later retry of the same work (its outcome unknown) finds the note instead of adding one.
+      const again = await keap.createNote(
+        id,
+        { title: 'SMS: BLUE', text: `run 1 ${marker}`, marker },
+        { lookFirst: true },
+      );
+      expect(again.id).toBe(note.id);
+      expect(notesOf()).toHaveLength(1);
+      expect(calls.filter((c) => c.kind === 'notes.create')).toHaveLength(1);
+    });
+
+    it('appends a transcript once when the append is retried after a lost answer', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      const note = await keap.createNote(id, { title: 'SMS: BLUE', text: 'run 1 ref c1' });
+      sandbox.keap.failNextCalls(1, 503, { afterApplying: true, operations: ['updateNote'] });
+      // The PATCH is applied but answered 503: the client's own retry re-sends the same text.
+      await keap.appendToNote(id, note.id, 'run 2 ref c2', { marker: 'ref c2' });
+      // The queue's retry of the whole job reads the note, finds its marker and leaves it.
+      await keap.appendToNote(id, note.id, 'run 2 ref c2', { marker: 'ref c2' });
+      expect((await keap.getNote(id, note.id)).text).toBe('run 1 ref c1\n\nrun 2 ref c2');
+    });
   });
 
   describe('rate limits', () => {
@@ -275,9 +332,15 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       expect(observed[2]).toEqual(
         expect.objectContaining({
           status: 429,
-          ctx: { accountId: ACCOUNT, priority: 'interactive', kind: 'tags.list' },
+          grant: expect.objectContaining({
+            accountId: ACCOUNT,
+            priority: 'interactive',
+            kind: 'tags.list',
+          }),
         }),
       );
+      // Each attempt is answered to the gate with the grant it was given.
+      expect(new Set(observed.map((o) => o.grant.grantId)).size).toBe(4);
       expect(observed[2]?.headers['x-keap-product-throttle-available']).toBe('0');
       expect(keap.callCounts()).toEqual({ 'tags.list': 4 });
     });
@@ -315,6 +378,37 @@ describeWithSpec('KeapClient against the Keap sandbox', () => {
       expect(error).toBeInstanceOf(KeapQuotaExhaustedError);
       expect((error as KeapQuotaExhaustedError).resetsAt?.getUTCHours()).toBe(0);
       expect(calls).toHaveLength(2);
+    });
+
+    it('keeps what Keap did when the gate cannot take the answer (its Redis is down)', async () => {
+      const gateErrors: unknown[] = [];
+      const failing: KeapRequestGate = {
+        acquire: async (ctx) => ctx,
+        observe: async () => {
+          throw new Error('Connection is closed.');
+        },
+      };
+      const keap = client({ gate: failing, onGateError: (err) => gateErrors.push(err) });
+      const id = await adaId(client());
+      const note = await keap.createNote(id, { title: 'SMS: BLUE', text: 'once' });
+      expect(note.id).toBeTruthy();
+      expect(calls.filter((c) => c.kind === 'notes.create')).toHaveLength(1);
+      expect(
+        [...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id),
+      ).toHaveLength(1);
+      expect(gateErrors.length).toBeGreaterThanOrEqual(1);
+    });
+
+    it("gives up on a call no later than the gate's maxCallMs", () => {
+      const base = {
+        baseUrl: 'http://127.0.0.1:1/crm',
+        accountId: ACCOUNT,
+        accessToken: async () => 't',
+      };
+      const short: KeapRequestGate = { ...gate, maxCallMs: 4000 };
+      expect(new KeapHttp({ ...base, gate: short }).attemptTimeoutMs).toBe(4000);
+      expect(new KeapHttp({ ...base, gate: short, timeoutMs: 1000 }).attemptTimeoutMs).toBe(1000);
+      expect(new KeapHttp({ ...base, gate }).attemptTimeoutMs).toBe(15_000);
     });
   });
 });

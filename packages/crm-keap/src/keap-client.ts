@@ -4,7 +4,7 @@ import {
   toContactSnapshot,
   toContactWrite,
 } from './contact-fields.mapper';
-import { KeapValidationError } from './errors';
+import { KeapNetworkError, KeapServerError, KeapValidationError } from './errors';
 import { KeapHttp, type KeapHttpOptions, type KeapRequest } from './keap-http';
 import type { KeapCallPriority } from './request-gate';
 import {
@@ -25,15 +25,26 @@ export interface KeapClientOptions extends KeapHttpOptions {
   /** Keap user notes are written as (notes require a user_id); found through userinfo when absent. */
   noteUserId?: string;
   /**
-   * Shared home of the field model (e.g. Redis), so that short-lived clients do not spend a Keap
-   * call on it each time. Without it the model is kept for the life of this client.
+   * Shared home of what is read once per account (the field model, the note user), e.g. in
+   * Redis, so that short-lived clients do not spend a Keap call on it each time. Without it each
+   * is kept for the life of this client.
    */
-  contactModelCache?: KeapContactModelCache;
+  accountCache?: KeapAccountCache;
 }
 
-export interface KeapContactModelCache {
-  get(accountId: string): Promise<KeapContactModel | null>;
-  set(accountId: string, model: KeapContactModel): Promise<void>;
+/**
+ * Per-account data worth one Keap read for many clients. Each method answers the cached value,
+ * or calls `read` (once per account at a time: concurrent callers share that read) and keeps it.
+ */
+export interface KeapAccountCache {
+  /** The field model; `refresh` reads it from Keap again and replaces the cached one. */
+  contactModel(
+    accountId: string,
+    read: () => Promise<KeapContactModel>,
+    options?: { refresh?: boolean },
+  ): Promise<KeapContactModel>;
+  /** The Keap user id notes are written as. */
+  noteUser(accountId: string, read: () => Promise<string>): Promise<string>;
 }
 
 export type ApplyTagResult = 'applied' | 'already_applied';
@@ -193,25 +204,26 @@ export class KeapClient {
 
   // ------------------------------------------------------------------ field model
 
-  /** Custom fields and optional properties; cached (see `contactModelCache`) unless `refresh`. */
+  /** Custom fields and optional properties; cached (see `accountCache`) unless `refresh`. */
   async getContactModel(options: { refresh?: boolean } = {}): Promise<KeapContactModel> {
-    const cache = this.options.contactModelCache;
-    if (!options.refresh) {
-      if (this.model) return this.model;
-      const cached = await cache?.get(this.options.accountId);
-      if (cached) return (this.model = cached);
-    }
+    if (this.model && !options.refresh) return this.model;
+    const cache = this.options.accountCache;
+    this.model = cache
+      ? await cache.contactModel(this.options.accountId, () => this.readContactModel(), options)
+      : await this.readContactModel();
+    return this.model;
+  }
+
+  private async readContactModel(): Promise<KeapContactModel> {
     const model = await this.call<Partial<KeapContactModel>>({
       kind: 'contacts.model',
       method: 'GET',
       path: '/rest/v2/contacts/model',
     });
-    this.model = {
+    return {
       custom_fields: model.custom_fields ?? [],
       optional_properties: model.optional_properties ?? [],
     };
-    await cache?.set(this.options.accountId, this.model);
-    return this.model;
   }
 
   // ------------------------------------------------------------------ tags
@@ -273,17 +285,69 @@ export class KeapClient {
 
   // ------------------------------------------------------------------ notes
 
+  /**
+   * Creates a note. With a `marker` (a text unique to this write, e.g. the conversation id, that
+   * `input.text` contains) it is written at most once even when Keap's answer is lost: after a 5xx
+   * or no answer it first looks for a note of the same title carrying the marker, and answers that
+   * one instead of creating another. `lookFirst` looks before the first attempt too (a retry of
+   * earlier work whose outcome is unknown).
+   */
   async createNote(
     contactId: number | string,
-    input: { title: string; text: string; type?: string },
+    input: { title: string; text: string; type?: string; marker?: string },
+    options: { lookFirst?: boolean } = {},
   ): Promise<KeapNote> {
     const userId = await this.noteUser();
-    return this.call<KeapNote>({
-      kind: 'notes.create',
-      method: 'POST',
+    const { marker } = input;
+    const create = (): Promise<KeapNote> =>
+      this.call<KeapNote>({
+        kind: 'notes.create',
+        method: 'POST',
+        path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes`,
+        body: {
+          title: input.title,
+          text: input.text,
+          type: input.type ?? 'Other',
+          user_id: userId,
+        },
+        // With a marker, an answer that may hide a committed write is ours to check, not resent.
+        ...(marker ? { retryAmbiguous: false } : {}),
+      });
+    if (!marker) return create();
+    for (let attempt = 1; ; attempt += 1) {
+      if (options.lookFirst || attempt > 1) {
+        const existing = await this.findNote(contactId, { title: input.title, marker });
+        if (existing) return existing;
+      }
+      try {
+        return await create();
+      } catch (err) {
+        const ambiguous = err instanceof KeapServerError || err instanceof KeapNetworkError;
+        if (!ambiguous || attempt >= this.http.maxAttempts) throw err;
+        await this.http.pauseBeforeRetry(attempt);
+      }
+    }
+  }
+
+  /**
+   * The contact's note with this title (Keap matches `title==` anywhere in the title) whose text
+   * carries `marker`; one call (a page of up to 1,000 notes).
+   */
+  async findNote(
+    contactId: number | string,
+    query: { title: string; marker: string },
+  ): Promise<KeapNote | null> {
+    const res = await this.call<{ notes?: KeapNote[] }>({
+      kind: 'notes.list',
+      method: 'GET',
       path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes`,
-      body: { title: input.title, text: input.text, type: input.type ?? 'Other', user_id: userId },
+      params: { filter: `title==${query.title}`, page_size: 1000 },
     });
+    return (
+      (res.notes ?? []).find(
+        (n) => (n.title ?? '') === query.title && (n.text ?? '').includes(query.marker),
+      ) ?? null
+    );
   }
 
   getNote(contactId: number | string, noteId: number | string): Promise<KeapNote> {
@@ -313,15 +377,18 @@ export class KeapClient {
   /**
    * Appends to a note (read, then write the whole text: Keap has no append). Two appends to the
    * same note at once could lose one, so callers serialise them per note (one queue job at a time).
+   * With a `marker` (contained in `text`), a note that already carries it is left as it is: a
+   * retry after a lost answer does not append the same text twice.
    */
   async appendToNote(
     contactId: number | string,
     noteId: number | string,
     text: string,
-    separator = '\n\n',
+    options: { separator?: string; marker?: string } = {},
   ): Promise<KeapNote> {
     const note = await this.getNote(contactId, noteId);
-    const merged = note.text ? `${note.text}${separator}${text}` : text;
+    if (options.marker && (note.text ?? '').includes(options.marker)) return note;
+    const merged = note.text ? `${note.text}${options.separator ?? '\n\n'}${text}` : text;
     return this.updateNote(contactId, noteId, { text: merged });
   }
 
@@ -333,14 +400,22 @@ export class KeapClient {
     });
   }
 
+  /**
+   * The user notes are written as: the signed-in user's `sub` (the subject: the user's id in this
+   * Keap app, what a note's `user_id` names). Not `id`: that is the global (cross-app) user id.
+   */
   private async noteUser(): Promise<string> {
     if (this.noteUserId) return this.noteUserId;
-    const info = await this.getUserInfo();
-    const id = info.id ?? info.sub;
-    if (!id)
-      throw new KeapValidationError('Keap userinfo carried no user id to write notes as', 200);
-    this.noteUserId = id;
-    return id;
+    const read = async (): Promise<string> => {
+      const info = await this.getUserInfo();
+      const id = info.sub;
+      if (!id)
+        throw new KeapValidationError('Keap userinfo carried no user id to write notes as', 200);
+      return String(id);
+    };
+    const cache = this.options.accountCache;
+    this.noteUserId = cache ? await cache.noteUser(this.options.accountId, read) : await read();
+    return this.noteUserId;
   }
 
   private async call<T>(request: KeapRequest): Promise<T> {

@@ -9,7 +9,7 @@ import {
   KeapServerError,
   KeapValidationError,
 } from './errors';
-import type { KeapCallContext, KeapCallPriority, KeapRequestGate } from './request-gate';
+import type { KeapCallContext, KeapCallPriority, KeapGrant, KeapRequestGate } from './request-gate';
 
 /** One HTTP attempt, reported to `onCall` (so the app can count Keap calls per conversation). */
 export interface KeapCallRecord extends KeapCallContext {
@@ -35,7 +35,13 @@ export interface KeapHttpOptions {
   gate?: KeapRequestGate;
   onCall?: (call: KeapCallRecord) => void;
   retry?: Partial<KeapRetryPolicy>;
+  /** Per attempt; never longer than the gate's `maxCallMs` (default `DEFAULT_KEAP_TIMEOUT_MS`). */
   timeoutMs?: number;
+  /**
+   * Told when the gate could not take a call's answer (its store is down, it was closed): the
+   * call's own outcome stands, so log it and go on. Defaults to console.warn.
+   */
+  onGateError?: (err: unknown, call: KeapCallContext) => void;
   /** Waits between retries; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
   http?: AxiosInstance;
@@ -49,7 +55,15 @@ export interface KeapRequest {
   params?: Record<string, string | string[] | number | undefined>;
   body?: unknown;
   priority?: KeapCallPriority;
+  /**
+   * false: a 5xx or no answer is not retried here (the write may have been applied); the caller
+   * checks and retries. 429s and 401s are still handled (Keap did not apply those).
+   */
+  retryAmbiguous?: boolean;
 }
+
+/** How long one attempt may take before the client gives up on it. */
+export const DEFAULT_KEAP_TIMEOUT_MS = 15_000;
 
 const DEFAULT_RETRY: KeapRetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 
@@ -61,11 +75,22 @@ export class KeapHttp {
   private readonly http: AxiosInstance;
   private readonly retry: KeapRetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: KeapHttpOptions) {
     this.http = options.http ?? axios.create();
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // The gate counts an unanswered call for `maxCallMs` at most: give up on it by then.
+    this.timeoutMs = Math.min(
+      options.timeoutMs ?? DEFAULT_KEAP_TIMEOUT_MS,
+      options.gate?.maxCallMs ?? Infinity,
+    );
+  }
+
+  /** Per attempt, in ms: the configured time-out, capped by the gate's `maxCallMs`. */
+  get attemptTimeoutMs(): number {
+    return this.timeoutMs;
   }
 
   async send<T>(
@@ -83,7 +108,7 @@ export class KeapHttp {
       const token = await this.options.accessToken(
         rejectedToken === undefined ? {} : { rejectedToken },
       );
-      await this.options.gate?.acquire(ctx);
+      const grant: KeapGrant | undefined = await this.options.gate?.acquire(ctx);
       const started = Date.now();
       let response: AxiosResponse | undefined;
       let failure: unknown;
@@ -97,7 +122,7 @@ export class KeapHttp {
           paramsSerializer: { indexes: null },
           data: request.body,
           headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-          timeout: this.options.timeoutMs ?? 15_000,
+          timeout: this.timeoutMs,
           validateStatus: () => true,
         });
       } catch (err) {
@@ -107,11 +132,7 @@ export class KeapHttp {
       this.options.onCall?.({ ...ctx, status, attempt, durationMs: Date.now() - started });
       // Every granted call is answered to the gate, a network failure too (status 0, no headers):
       // until then the budget counts it as still on its way to Keap.
-      await this.options.gate?.observe(
-        ctx,
-        status,
-        response ? lowerCaseHeaders(response.headers) : {},
-      );
+      if (this.options.gate) await this.answerGate(grant ?? ctx, status, response);
 
       if (response && status < 400) return { status, data: response.data as T };
 
@@ -123,13 +144,54 @@ export class KeapHttp {
         continue;
       }
       const error = response ? toError(response) : toNetworkError(failure);
+      const ambiguous = error instanceof KeapServerError || error instanceof KeapNetworkError;
       if (
         !error.retryable ||
+        (ambiguous && request.retryAmbiguous === false) ||
         error instanceof KeapQuotaExhaustedError ||
         attempt >= this.retry.maxAttempts
       )
         throw error;
       await this.sleep(this.backoffMs(attempt, response));
+    }
+  }
+
+  /** Attempts in all for one request (the first included). */
+  get maxAttempts(): number {
+    return this.retry.maxAttempts;
+  }
+
+  /** The pause before attempt `attempt + 1`, for callers that retry themselves. */
+  pauseBeforeRetry(attempt: number): Promise<void> {
+    return this.sleep(this.backoffMs(attempt, undefined));
+  }
+
+  /**
+   * A gate that cannot take the answer (Redis down, closed on shutdown) must never turn what Keap
+   * did into a failure: a write that Keap committed would be retried, and written twice.
+   */
+  private async answerGate(
+    grant: KeapGrant,
+    status: number,
+    response: AxiosResponse | undefined,
+  ): Promise<void> {
+    try {
+      await this.options.gate?.observe(
+        grant,
+        status,
+        response ? lowerCaseHeaders(response.headers) : {},
+      );
+    } catch (err) {
+      const ctx: KeapCallContext = {
+        accountId: grant.accountId,
+        priority: grant.priority,
+        kind: grant.kind,
+      };
+      if (this.options.onGateError) this.options.onGateError(err, ctx);
+      else
+        console.warn(
+          `Keap request gate did not take the answer of ${ctx.kind} (account ${ctx.accountId}): ${err instanceof Error ? err.message : String(err)}`,
+        );
     }
   }
 

@@ -110,7 +110,9 @@ export interface KeapNote {
 }
 
 export interface KeapUserInfo {
+  /** The global user identifier (across Keap apps). */
   id?: string;
+  /** The subject: the user's id in this Keap app (what a note's `user_id` takes). */
   sub?: string;
   email?: string;
   given_name?: string;
