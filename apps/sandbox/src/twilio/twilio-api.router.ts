@@ -61,6 +61,9 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
   router.post(`${A}/Messages.json`, (req, res) => {
     const account = own(req, res);
     const body = req.body as Record<string, unknown>;
+    // A dropped answer: the caller sees the connection close, whether or not the message was taken.
+    const dropped = sandbox.takeDroppedAnswer();
+    if (dropped && !dropped.afterApplying) return void req.socket.destroy();
     const message = sandbox.createMessage(account, {
       to: str(body.To),
       from: str(body.From),
@@ -69,6 +72,7 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
       mediaUrls: list(body.MediaUrl),
       statusCallback: str(body.StatusCallback),
     });
+    if (dropped) return void req.socket.destroy();
     res.status(201).json(messageResource(message));
   });
 
@@ -237,7 +241,9 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
 
   router.get('/v2/PhoneNumbers/:phone', (req, res) => {
     const input = String(req.params.phone);
-    const parsed = parsePhone(input);
+    const number = parsePhone(input);
+    // The invalid set is invalid for Lookup as well as for sends.
+    const parsed = number && !sandbox.invalidNumbers.has(number.e164) ? number : null;
     const fields = (str(req.query.Fields) ?? '').split(',').map((f) => f.trim());
     const wantsLineType = fields.includes('line_type_intelligence');
     const lineType =

@@ -41,6 +41,36 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
     });
   });
 
+  // More numbers for the demo account than the seed has (e.g. to list more than one page of them).
+  router.post('/sandbox/twilio/numbers', (req, res) => {
+    const input = z
+      .object({
+        phoneNumber: z.string().min(1),
+        friendlyName: z.string().optional(),
+        kind: z.enum(['local', 'toll-free']).default('local'),
+      })
+      .parse(req.body);
+    const e164 = parsePhone(input.phoneNumber)?.e164;
+    if (!e164 || sandbox.numberByPhone(e164)) {
+      res.status(400).json({ error: `${input.phoneNumber} is not a phone number, or taken` });
+      return;
+    }
+    sandbox.availableNumbers.push({
+      phoneNumber: e164,
+      kind: input.kind,
+      locality: '',
+      region: '',
+      postalCode: '',
+      rateCenter: '',
+      lata: '',
+    });
+    const number = sandbox.buyNumber(sandbox.demoAccount, {
+      phoneNumber: e164,
+      ...(input.friendlyName ? { friendlyName: input.friendlyName } : {}),
+    });
+    res.status(201).json({ sid: number.sid, phoneNumber: number.phoneNumber });
+  });
+
   router.get('/sandbox/twilio/messages', (req, res) => {
     const phone = typeof req.query.phone === 'string' ? req.query.phone : undefined;
     const messages = phone ? sandbox.conversationOf(phone) : sandbox.messages;
@@ -92,6 +122,12 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
     res.json({ landlines: [...sandbox.landlines] });
   });
 
+  router.put('/sandbox/twilio/invalid-numbers', (req, res) => {
+    const { numbers } = z.object({ numbers: z.array(z.string()) }).parse(req.body);
+    sandbox.invalidNumbers = new Set(numbers.map((n) => parsePhone(n)?.e164 ?? n));
+    res.json({ invalidNumbers: [...sandbox.invalidNumbers] });
+  });
+
   router.put('/sandbox/twilio/undeliverable', (req, res) => {
     const rules = z
       .object({
@@ -124,6 +160,17 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
     sandbox.failNextSends = { remaining: input.failNextSends, status: input.status };
     sandbox.senderRateLimit = input.senderRateLimit;
     res.json({ failNextSends: sandbox.failNextSends, senderRateLimit: sandbox.senderRateLimit });
+  });
+
+  router.post('/sandbox/twilio/faults', (req, res) => {
+    const input = z
+      .object({
+        count: z.number().int().min(0),
+        afterApplying: z.boolean().default(true),
+      })
+      .parse(req.body);
+    sandbox.dropNextSendAnswers = { remaining: input.count, afterApplying: input.afterApplying };
+    res.json({ dropNextSendAnswers: sandbox.dropNextSendAnswers });
   });
 
   router.put('/sandbox/twilio/messaging-services/:sid', (req, res) => {

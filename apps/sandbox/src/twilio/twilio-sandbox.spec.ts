@@ -252,6 +252,30 @@ describe('the Twilio stand-in', () => {
     expect(second.body.next_page_uri).toBeNull();
   });
 
+  it('drops the answer of the next sends on demand: after storing the message, or before', async () => {
+    const sid = sandbox.twilio.demoAccount.sid;
+    const send = (body: string) =>
+      request(sandbox.app)
+        .post(`/2010-04-01/Accounts/${sid}/Messages.json`)
+        .set('Authorization', auth())
+        .type('form')
+        .send({ To: PHONE, From: NUMBER, Body: body })
+        .then(
+          (res) => res.status,
+          (err: NodeJS.ErrnoException) => err.code ?? err.message,
+        );
+    await request(sandbox.app).post('/sandbox/twilio/faults').send({ count: 1 }).expect(200);
+    expect(await send('taken, answer lost')).toBe('ECONNRESET');
+    await request(sandbox.app)
+      .post('/sandbox/twilio/faults')
+      .send({ count: 1, afterApplying: false })
+      .expect(200);
+    expect(await send('never taken')).toBe('ECONNRESET');
+    expect(await send('answered')).toBe(201);
+    expect(sandbox.twilio.messages.map((m) => m.body)).toEqual(['taken, answer lost', 'answered']);
+    await request(sandbox.app).post('/sandbox/twilio/faults').send({ count: -1 }).expect(400);
+  });
+
   it('rejects a body over 1,600 characters and more than 10 media', async () => {
     const sid = sandbox.twilio.demoAccount.sid;
     const send = (form: Record<string, unknown>) =>

@@ -113,6 +113,9 @@ export interface TwilioSandboxOptions {
   now?: () => number;
 }
 
+/** Twilio's test-credentials number that is "invalid and cannot receive SMS" (21211). */
+export const TWILIO_INVALID_TEST_NUMBER = '+15005550001';
+
 const MAX_BODY = 1600;
 const MAX_MEDIA = 10;
 
@@ -143,8 +146,18 @@ export class TwilioSandbox {
   /** `${senderKey}|${phone}` for every phone that texted STOP to that sender. */
   optOuts = new Set<string>();
   landlines = new Set<string>();
+  /**
+   * Numbers that parse yet Twilio refuses as invalid (21211), as it does for numbers no carrier
+   * serves; the seed holds Twilio's own test number for it, +15005550001.
+   */
+  invalidNumbers = new Set<string>();
   undeliverable = new Map<string, UndeliverableRule>();
   failNextSends = { remaining: 0, status: 500 };
+  /**
+   * The next `remaining` message creates get no answer: the connection is closed, after the
+   * message was stored and queued (`afterApplying`: Twilio took it, the answer was lost) or before.
+   */
+  dropNextSendAnswers = { remaining: 0, afterApplying: true };
   senderRateLimit: { limit: number; windowMs: number } | null = null;
   /** Every request made to the Twilio API paths, for contract checks and for tests to inspect. */
   requestLog: {
@@ -173,6 +186,7 @@ export class TwilioSandbox {
     this.optOuts.clear();
     this.undeliverable.clear();
     this.failNextSends = { remaining: 0, status: 500 };
+    this.dropNextSendAnswers = { remaining: 0, afterApplying: true };
     this.senderRateLimit = null;
     this.sendTimes.clear();
     this.requestLog = [];
@@ -227,6 +241,7 @@ export class TwilioSandbox {
     }
     this.availableNumbers = seed.availableNumbers.map((n) => ({ ...n }));
     this.landlines = new Set(seed.landlines);
+    this.invalidNumbers = new Set([TWILIO_INVALID_TEST_NUMBER]);
   }
 
   /** Basic auth as Twilio takes it: account SID + auth token, or API key SID + secret. */
@@ -280,7 +295,7 @@ export class TwilioSandbox {
       if (!number || number.accountSid !== account.sid) throw twilioErrors.fromNotOwned(input.from);
     }
     const to = parsePhone(input.to);
-    if (!to) throw twilioErrors.invalidTo(input.to);
+    if (!to || this.invalidNumbers.has(to.e164)) throw twilioErrors.invalidTo(input.to);
     if (to.country !== 'US' && to.country !== 'CA') throw twilioErrors.regionNotEnabled(to.e164);
     const body = input.body ?? '';
     if (!body && input.mediaUrls.length === 0) throw twilioErrors.missingBody();
@@ -334,6 +349,16 @@ export class TwilioSandbox {
       if (sticky) return sticky;
     }
     return pool[0];
+  }
+
+  /**
+   * Whether this message create is one whose answer is dropped (and when), counting it down. The
+   * REST router asks before creating and closes the connection instead of answering.
+   */
+  takeDroppedAnswer(): { afterApplying: boolean } | null {
+    if (this.dropNextSendAnswers.remaining <= 0) return null;
+    this.dropNextSendAnswers.remaining -= 1;
+    return { afterApplying: this.dropNextSendAnswers.afterApplying };
   }
 
   private failIfSwitchedOn(): void {
