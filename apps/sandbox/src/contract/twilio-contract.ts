@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { OpenAPIBackend } from 'openapi-backend';
+import { OpenAPIBackend, type Document } from 'openapi-backend';
+import { closeObjects, copyOf, relaxToExample } from './strict-schema';
 
 /*
  * Checks requests and responses against Twilio's official OpenAPI files, loaded unchanged from
  * API_SPECS_DIR (default: <repo>/../shared/specs). Used by the sandbox's contract tests and by the
  * API's adapter tests (which validate every request the adapter sent). Test-only: it needs the
  * dev dependency openapi-backend.
+ *
+ * The files leave every object open, so they are tightened in memory after loading: Twilio always
+ * writes every declared property of a resource (null when it has nothing), so each response object
+ * requires all its properties and allows no others; Twilio's own example answers overrule that
+ * where they differ (a property they leave out is optional, a null they show is accepted). Form
+ * bodies and query strings allow only the parameters the operation declares.
  */
 
 const SPEC_FILES = {
@@ -61,6 +68,15 @@ export interface TwilioContract {
   ): string[];
   /** The spec's operationId for a request (so tests can say which operations they covered). */
   operationOf(request: Pick<RecordedRequest, 'method' | 'path'>): string | undefined;
+  /**
+   * Problems with an error answer: Twilio's error shape `{code, message, more_info, status}`, as
+   * the Lookup v2 spec declares it (the 2010 spec declares no error bodies), all four required.
+   */
+  errorProblems(status: number, body: unknown): string[];
+  /** Twilio's own example answers for a request's operation, by status. */
+  examplesOf(
+    request: Pick<RecordedRequest, 'method' | 'path'>,
+  ): { status: number; name: string; value: unknown }[];
 }
 
 export async function loadTwilioContract(specsDir: string): Promise<TwilioContract> {
@@ -71,7 +87,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
           definition: path.join(specsDir, file),
           quick: true,
           validate: true,
-          ajvOpts: { strict: false },
+          ajvOpts: { strict: false, allErrors: true },
           customizeAjv: (ajv) => {
             // Twilio's own formats: dates are checked; the rest are descriptive names.
             ajv.addFormat('date-time-rfc-2822', RFC_2822);
@@ -82,6 +98,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
           },
         });
         await backend.init();
+        tighten(backend.definition as unknown as Definition);
         return [name, backend] as const;
       }),
     ),
@@ -100,8 +117,51 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
       headers: {},
     });
 
+  const errorSchema = twilioErrorSchema(backends.lookups.definition as unknown as Definition);
+  const errorDefinition = {
+    openapi: '3.0.1',
+    info: { title: 'Twilio error answers', version: '1' },
+    paths: {
+      '/error': {
+        get: {
+          operationId: 'TwilioError',
+          responses: {
+            default: {
+              description: 'error',
+              content: { 'application/json': { schema: errorSchema } },
+            },
+          },
+        },
+      },
+    },
+  };
+  const errorBackend = new OpenAPIBackend({
+    definition: errorDefinition as unknown as Document,
+    quick: true,
+    ajvOpts: { strict: false },
+  });
+  await errorBackend.init();
+
   return {
     operationOf: (r) => match(r)?.operationId,
+    errorProblems(status, body) {
+      const result = errorBackend.validateResponse(body, 'TwilioError');
+      const problems = (result.errors ?? []).map((e) =>
+        `error ${status}: ${e.instancePath} ${e.message ?? ''}`.trim(),
+      );
+      const declared = (body as { status?: unknown } | null)?.status;
+      if (declared !== status)
+        problems.push(`error ${status}: body says status ${String(declared)}`);
+      return problems;
+    },
+    examplesOf(r) {
+      const responses = (match(r)?.responses ?? {}) as Record<string, ResponseObject>;
+      return Object.entries(responses).flatMap(([status, response]) =>
+        Object.entries(response.content?.['application/json']?.examples ?? {}).map(
+          ([name, example]) => ({ status: Number(status), name, value: example.value }),
+        ),
+      );
+    },
     requestProblems(r) {
       const operation = match(r);
       if (!operation) return [`${r.method} ${r.path} is not an operation of Twilio's API`];
@@ -116,7 +176,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
         operation,
       );
       return (result.errors ?? []).map((e) =>
-        `${operation.operationId}: ${e.instancePath} ${e.message ?? ''}`.trim(),
+        `${operation.operationId}: ${e.instancePath} ${e.message ?? ''} ${describeParams(e.params)}`.trim(),
       );
     },
     responseProblems(r, status, body) {
@@ -124,10 +184,67 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
       if (!operation) return [`${r.method} ${r.path} is not an operation of Twilio's API`];
       const result = backendFor(r.path).validateResponse(body, operation, status);
       return (result.errors ?? []).map((e) =>
-        `${operation.operationId} ${status}: ${e.instancePath} ${e.message ?? ''}`.trim(),
+        `${operation.operationId} ${status}: ${e.instancePath} ${e.message ?? ''} ${describeParams(e.params)}`.trim(),
       );
     },
   };
+}
+
+interface ResponseObject {
+  content?: Record<string, { schema?: unknown; examples?: Record<string, { value?: unknown }> }>;
+}
+interface OperationObject {
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  responses?: Record<string, ResponseObject>;
+}
+interface Definition {
+  paths: Record<string, Record<string, OperationObject>>;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** Tightens the dereferenced definition in memory (the file on disk is never touched). */
+function tighten(definition: Definition): void {
+  for (const item of Object.values(definition.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.includes(method) || !operation) continue;
+      for (const response of Object.values(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (!json?.schema) continue;
+        const schema = copyOf(json.schema);
+        closeObjects(schema, { requireAll: true });
+        for (const example of Object.values(json.examples ?? {}))
+          relaxToExample(schema, example.value);
+        json.schema = schema;
+      }
+      const form = operation.requestBody?.content?.['application/x-www-form-urlencoded'];
+      if (form?.schema) {
+        const schema = copyOf(form.schema) as Record<string, unknown>;
+        schema.additionalProperties = false;
+        form.schema = schema;
+      }
+    }
+  }
+}
+
+/** Twilio's error body as the Lookup v2 spec declares it, every property required. */
+function twilioErrorSchema(lookups: Definition): unknown {
+  for (const item of Object.values(lookups.paths ?? {}))
+    for (const operation of Object.values(item)) {
+      const schema = operation?.responses?.['400']?.content?.['application/json']?.schema;
+      if (schema) {
+        // Already tightened with the rest of the Lookup spec.
+        return schema;
+      }
+    }
+  throw new Error('the Lookup v2 spec declares no error answer');
+}
+
+function describeParams(params: unknown): string {
+  if (!params || typeof params !== 'object') return '';
+  const p = params as Record<string, unknown>;
+  const name = p.additionalProperty ?? p.missingProperty;
+  return typeof name === 'string' ? `(${name})` : '';
 }
 
 /**

@@ -27,7 +27,8 @@ export const twilioErrors = {
   authenticate: () => new TwilioApiError(401, 20003, 'Authenticate'),
   notFound: (path: string) =>
     new TwilioApiError(404, 20404, `The requested resource ${path} was not found`),
-  invalidTo: (to: string) => new TwilioApiError(400, 21211, `Invalid 'To' Phone Number: ${to}`),
+  invalidTo: (to: string) =>
+    new TwilioApiError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
   notMobile: (to: string) =>
     new TwilioApiError(400, 21614, `'To' number ${to} is not a valid mobile number`),
   unsubscribed: () => new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient'),

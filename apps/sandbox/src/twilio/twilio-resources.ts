@@ -120,7 +120,8 @@ export function availableNumberResource(n: AvailableNumberState) {
     iso_country: 'US',
     address_requirements: 'none',
     beta: false,
-    capabilities: { voice: true, SMS: true, MMS: true, fax: false },
+    // As the spec and Twilio's examples write them: lower-case keys.
+    capabilities: { mms: true, sms: true, voice: true, fax: false },
   };
 }
 
@@ -176,6 +177,18 @@ export function lookupResource(
   parsed: { e164: string; country: string; nationalFormat: string; callingCode: string } | null,
   lineType: string | null,
 ) {
+  // Twilio writes every field, null for the packages it did not look up (see the spec's examples).
+  const notLookedUp = {
+    caller_name: null,
+    sim_swap: null,
+    call_forwarding: null,
+    line_status: null,
+    identity_match: null,
+    reassigned_number: null,
+    sms_pumping_risk: null,
+    phone_number_quality_score: null,
+    pre_fill: null,
+  };
   if (!parsed) {
     return {
       calling_country_code: null,
@@ -184,6 +197,8 @@ export function lookupResource(
       national_format: null,
       valid: false,
       validation_errors: ['NOT_A_NUMBER'],
+      ...notLookedUp,
+      line_type_intelligence: null,
       url: `${LOOKUPS_HOST}/v2/PhoneNumbers/${encodeURIComponent(input)}`,
     };
   }
@@ -193,19 +208,17 @@ export function lookupResource(
     phone_number: parsed.e164,
     national_format: parsed.nationalFormat,
     valid: true,
-    validation_errors: [],
-    // Twilio writes null for the parts it did not look up; the spec types them as objects and
-    // integers only, so the stand-in leaves them out instead.
-    ...(lineType
+    validation_errors: null,
+    ...notLookedUp,
+    line_type_intelligence: lineType
       ? {
-          line_type_intelligence: {
-            mobile_country_code: '310',
-            ...(lineType === 'mobile' ? { mobile_network_code: '456' } : {}),
-            carrier_name: lineType === 'mobile' ? 'Sandbox Wireless' : 'Sandbox Telephone Co.',
-            type: lineType,
-          },
+          error_code: null,
+          mobile_country_code: '310',
+          mobile_network_code: lineType === 'mobile' ? '456' : '010',
+          carrier_name: lineType === 'mobile' ? 'Sandbox Wireless' : 'Sandbox Telephone Co.',
+          type: lineType,
         }
-      : {}),
+      : null,
     url: `${LOOKUPS_HOST}/v2/PhoneNumbers/${encodeURIComponent(parsed.e164)}`,
   };
 }
