@@ -3,6 +3,7 @@ import {
   twilioSpecsDir,
   type TwilioContract,
 } from '@sms-seq/sandbox/dist/contract/twilio-contract';
+import request from 'supertest';
 import { TwilioSmsGateway } from './twilio-sms-gateway';
 import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
 
@@ -23,7 +24,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
   });
   afterAll(() => running.close());
 
-  it('covers connect, send (number and service, SMS and MMS), lookup, numbers, services, search, buy and webhook set-up (numbers and services)', async () => {
+  it('covers connect, send (number and service, SMS and MMS), lookup, numbers (two pages), services, search, buy and webhook set-up (numbers and services)', async () => {
     const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
     const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
     const hook = {
@@ -47,6 +48,12 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
       idempotencyKey: 'k2',
     });
     await gateway.checkLineType('+14155550123');
+    // More than one page of numbers, so the SDK follows next_page_uri (Page, PageToken) too.
+    for (let i = 0; i < 50; i += 1)
+      await request(running.sandbox.app)
+        .post('/sandbox/twilio/numbers')
+        .send({ phoneNumber: `+1208555${String(2000 + i)}` })
+        .expect(201);
     const numbers = await gateway.listNumbers();
     await gateway.listMessagingServices();
     await gateway.searchAvailableNumbers({
@@ -77,6 +84,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
         'UpdateService',
       ]),
     );
+    expect(sent.some((r) => r.query.PageToken !== undefined)).toBe(true);
     expect(sent.flatMap((r) => contract.requestProblems(r))).toEqual([]);
   });
 });

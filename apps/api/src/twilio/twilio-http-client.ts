@@ -14,12 +14,26 @@ export class TwilioBaseUrlRequestClient extends twilio.RequestClient {
 
   constructor(options: { apiBaseUrl?: string; timeoutMs?: number } = {}) {
     super({ timeout: options.timeoutMs ?? 10_000 });
-    this.apiBaseUrl = options.apiBaseUrl?.replace(/\/+$/, '');
+    this.apiBaseUrl = effectiveApiBaseUrl(options.apiBaseUrl);
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {
     return super.request({ ...opts, uri: rewriteTwilioUrl(opts.uri, this.apiBaseUrl) });
   }
+}
+
+/**
+ * The base URL requests are sent to instead of Twilio's hosts, or undefined for Twilio itself.
+ * Twilio's own origin (`https://api.twilio.com`, the configuration's default, with or without a
+ * trailing slash, in any case) means Twilio itself: each call then keeps its product's host
+ * (messaging.twilio.com, lookups.twilio.com) instead of being sent to api.twilio.com.
+ */
+export function effectiveApiBaseUrl(apiBaseUrl: string | undefined): string | undefined {
+  const trimmed = apiBaseUrl?.trim().replace(/\/+$/, '');
+  if (!trimmed) return undefined;
+  const match = TWILIO_HOST.exec(trimmed);
+  if (match && match[0].length === trimmed.length) return undefined;
+  return trimmed;
 }
 
 export function rewriteTwilioUrl(uri: string, apiBaseUrl: string | undefined): string {

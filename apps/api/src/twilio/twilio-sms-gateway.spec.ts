@@ -177,6 +177,20 @@ describe('TwilioSmsGateway against the sandbox', () => {
       expect(running.sandbox.twilio.requestLog).toHaveLength(0);
     });
 
+    it('reports a number Twilio refuses as invalid (21211) as InvalidNumberError', async () => {
+      // A number the product's own normaliser accepts: only Twilio's answer makes it invalid.
+      await request(running.sandbox.app)
+        .put('/sandbox/twilio/invalid-numbers')
+        .send({ numbers: [OTHER_CONTACT] })
+        .expect(200);
+
+      const failure = await gateway.send(aMessage({ to: OTHER_CONTACT })).catch((e: unknown) => e);
+
+      expect(failure).toBeInstanceOf(InvalidNumberError);
+      expect(failure).toEqual(expect.objectContaining({ providerCode: 21211, retryable: false }));
+      expect(running.sandbox.twilio.requestLog).toHaveLength(1);
+    });
+
     it('reports a landline as not mobile (21614)', async () => {
       await request(running.sandbox.app)
         .put('/sandbox/twilio/landlines')
@@ -298,6 +312,26 @@ describe('TwilioSmsGateway against the sandbox', () => {
           phoneNumbers: [POOL_NUMBER],
         }),
       ]);
+    });
+
+    it('lists every number when the account has more than one page of them (next_page_uri)', async () => {
+      const extra = Array.from({ length: 60 }, (_, i) => `+1208555${String(1000 + i)}`);
+      for (const phoneNumber of extra)
+        await request(running.sandbox.app)
+          .post('/sandbox/twilio/numbers')
+          .send({ phoneNumber })
+          .expect(201);
+
+      const numbers = await gateway.listNumbers();
+
+      expect(numbers.map((n) => n.phoneNumber)).toEqual(
+        expect.arrayContaining([SENDER, POOL_NUMBER, ...extra]),
+      );
+      expect(numbers).toHaveLength(4 + extra.length);
+      const pages = running.sandbox.twilio.requestLog.filter((r) =>
+        r.path.endsWith('/IncomingPhoneNumbers.json'),
+      );
+      expect(pages.map((r) => r.query.Page ?? '0')).toEqual(['0', '1']);
     });
 
     it('searches local numbers by area code and toll-free numbers', async () => {
