@@ -20,7 +20,8 @@ export interface OutgoingMessage {
    * The caller's key for this one send (e.g. the outbox message id). The provider has no
    * idempotent create, so the adapter carries it into the status callback URL: a delivery report
    * can always be matched to its message even when the process died before storing the provider
-   * id. Callers still must not re-send a message whose send may have reached the provider.
+   * id. Callers still must not re-send a message whose send may have reached the provider
+   * (SendOutcomeUnknownError) without asking `findSent` first.
    */
   idempotencyKey: string;
 }
@@ -108,10 +109,19 @@ export interface ProviderAccount {
   status: string;
 }
 
+/** What identifies a text at the provider when its send's answer never came back. */
+export type SentMessageQuery = Pick<OutgoingMessage, 'to' | 'sender' | 'body'>;
+
 export interface SmsGateway {
   /** Checks the credentials ("Connect Twilio"); rejects with a credentials error when refused. */
   verifyCredentials(): Promise<ProviderAccount>;
   send(message: OutgoingMessage): Promise<SentMessage>;
+  /**
+   * After a send ended in SendOutcomeUnknownError: the messages the provider holds to this
+   * recipient from this sender with this body, created since `since` (our clock: the caller's
+   * claim of the send), oldest first. Empty: the provider never took it, so it may be sent again.
+   */
+  findSent(message: SentMessageQuery, since: Date): Promise<SentMessage[]>;
   checkLineType(phoneNumber: string): Promise<LineTypeCheck>;
   listNumbers(): Promise<SenderNumber[]>;
   listMessagingServices(): Promise<MessagingService[]>;
@@ -175,8 +185,18 @@ export class RateLimitedError extends SmsGatewayError {
   }
 }
 
-/** The provider failed or could not be reached: retry with backoff. */
+/** The provider failed or could not be reached, and did not take the message: retry with backoff. */
 export class TransientSendError extends SmsGatewayError {
+  readonly reason = 'transient' as const;
+  readonly retryable = true;
+}
+
+/**
+ * The request may have reached the provider and no answer came back (a timeout, a connection reset
+ * after the request went out): the message may or may not exist there. Retryable, but a send must
+ * not simply be repeated: look it up first (`SmsGateway.findSent`).
+ */
+export class SendOutcomeUnknownError extends SmsGatewayError {
   readonly reason = 'transient' as const;
   readonly retryable = true;
 }

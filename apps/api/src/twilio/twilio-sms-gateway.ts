@@ -13,6 +13,7 @@ import {
   type ProviderAccount,
   type SenderNumber,
   type SentMessage,
+  type SentMessageQuery,
   type SmsGateway,
 } from '../sms/sms-gateway.port';
 import { TwilioBaseUrlRequestClient } from './twilio-http-client';
@@ -31,6 +32,11 @@ export interface TwilioGatewayOptions {
   apiBaseUrl?: string;
   timeoutMs?: number;
 }
+
+/** findSent: how far Twilio's clock (and its whole-second date_created) may be behind ours. */
+const FIND_SENT_CLOCK_MARGIN_MS = 120_000;
+/** findSent: the recipient's newest messages it reads (one page); ours is among the last few. */
+const FIND_SENT_LOOK_BACK = 50;
 
 /** Query parameter carrying the caller's idempotency key on status callback URLs. */
 export const IDEMPOTENCY_KEY_PARAM = 'idempotencyKey';
@@ -94,6 +100,39 @@ export class TwilioSmsGateway implements SmsGateway {
       }),
     );
     return { providerMessageId: created.sid, status: created.status as MessageStatus };
+  }
+
+  /**
+   * Lists the recipient's messages (from the number, when the sender is one) newest first and keeps
+   * ours: outbound, same body, same sender, created since `since`. Not filtered by DateSent, as
+   * the spec offers: a message still queued at Twilio (a sender's backlog drains at its rate) has
+   * no date_sent yet, and missing it would send the text twice. date_created has whole seconds and
+   * Twilio's clock is not ours, hence the margin; the caller skips messages it already holds.
+   */
+  async findSent(message: SentMessageQuery, since: Date): Promise<SentMessage[]> {
+    const to = normalisePhone(message.to);
+    if (!to) return [];
+    const from = message.sender.kind === 'number' ? message.sender.phoneNumber : undefined;
+    const serviceSid = message.sender.kind === 'messaging-service' ? message.sender.id : undefined;
+    const after = since.getTime() - FIND_SENT_CLOCK_MARGIN_MS;
+    const listed = await this.call(() =>
+      this.client.messages.list({
+        to,
+        ...(from ? { from } : {}),
+        pageSize: FIND_SENT_LOOK_BACK,
+        limit: FIND_SENT_LOOK_BACK,
+      }),
+    );
+    return listed
+      .filter(
+        (m) =>
+          m.direction === 'outbound-api' &&
+          m.body === message.body &&
+          (!serviceSid || m.messagingServiceSid === serviceSid) &&
+          m.dateCreated.getTime() >= after,
+      )
+      .reverse()
+      .map((m) => ({ providerMessageId: m.sid, status: m.status as MessageStatus }));
   }
 
   async checkLineType(phoneNumber: string): Promise<LineTypeCheck> {
