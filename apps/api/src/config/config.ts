@@ -18,6 +18,12 @@ const configSchema = z.object({
   DATABASE_URL: url('postgres://user:password@host:5432/db').default(
     'postgres://sms:sms@127.0.0.1:5432/sms_sequences',
   ),
+  /** Connections each process keeps open to PostgreSQL (its pool's size). */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'must be a whole number of connections, e.g. 10' })
+    .int('must be a whole number of connections, e.g. 10')
+    .min(1, 'must be at least 1')
+    .default(10),
   REDIS_URL: url('redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   /** 32 random bytes, base64: the AES-256-GCM key that encrypts tokens at rest. */
   SECRETS_KEY: z

@@ -6,7 +6,7 @@ import type { DataSourceOptions } from 'typeorm';
  * by file name so a feature folder adds its own without touching this file. Schema
  * synchronisation is never used: migrations are checked in and run.
  */
-export function databaseOptions(url: string): DataSourceOptions {
+export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -16,6 +16,6 @@ export function databaseOptions(url: string): DataSourceOptions {
     synchronize: false,
     // gen_random_uuid() is built into PostgreSQL 13+; no extension to install.
     uuidExtension: 'pgcrypto',
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    extra: { max: poolSize },
   };
 }

@@ -9,7 +9,7 @@ import { databaseOptions } from './database-options';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...databaseOptions(config.DATABASE_URL),
+        ...databaseOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         // Checked-in migrations bring the schema up to date at start; never synchronize.
         migrationsRun: config.DATABASE_MIGRATE_ON_START,
       }),

@@ -12,11 +12,9 @@ const STEPS = 5;
 describe('runtime: the inbound drain under contention for few phones and a small pool', () => {
   let h: RuntimeHarness;
   let tool: { toolId: string; secret: string };
-  const poolSizeBefore = process.env.DATABASE_POOL_SIZE;
 
   beforeAll(async () => {
-    process.env.DATABASE_POOL_SIZE = '3';
-    h = await startRuntime({ QUEUE_CONCURRENCY: '10' });
+    h = await startRuntime({ QUEUE_CONCURRENCY: '10', DATABASE_POOL_SIZE: '3' });
     const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
       smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
     });
@@ -49,8 +47,6 @@ describe('runtime: the inbound drain under contention for few phones and a small
 
   afterAll(async () => {
     await h?.close();
-    if (poolSizeBefore === undefined) delete process.env.DATABASE_POOL_SIZE;
-    else process.env.DATABASE_POOL_SIZE = poolSizeBefore;
   });
 
   it('handles every reply of every phone exactly once, in step order', async () => {
