@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
+import { KeapAuthError, KeapError, KeapGrantRevokedError } from '@sms-seq/crm-keap';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AccountService } from '../accounts/account.service';
@@ -46,6 +47,7 @@ export class KeapAuthController {
     @Query('code') codeParam: unknown,
     @Query('state') stateParam: unknown,
     @Query('error') errorParam: unknown,
+    @Query('error_description') descriptionParam: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
@@ -55,23 +57,25 @@ export class KeapAuthController {
     const error = errorParam === undefined ? undefined : (oneParam(errorParam) ?? 'invalid');
     const cookieState = (req.cookies as Record<string, string> | undefined)?.[STATE_COOKIE];
     res.clearCookie(STATE_COOKIE, { path: '/api/keap' });
-    if (error)
-      return this.fail(res, error === 'access_denied' ? 'keap_access_denied' : 'keap_error');
-    if (
-      !state ||
-      !cookieState ||
-      !sameSecret(state, cookieState) ||
-      !(await this.sessions.consumeOAuthState(state))
-    ) {
-      return this.fail(res, 'oauth_state_mismatch');
+    const stateOk =
+      !!state &&
+      !!cookieState &&
+      sameSecret(state, cookieState) &&
+      (await this.sessions.consumeOAuthState(state));
+    if (error) {
+      // Keap's own words only on an answer to this browser's request: anyone can craft a link.
+      const said = stateOk ? safeDescription(descriptionParam) : null;
+      this.logger.warn(`Keap sign-in answered ${safeDescription(error) ?? 'an error'}`);
+      return this.fail(res, keapRedirectError(error), said);
     }
+    if (!stateOk) return this.fail(res, 'oauth_state_mismatch');
     if (!code) return this.fail(res, 'keap_error');
     let tokens;
     try {
       tokens = await this.grant.exchangeCode(code, this.redirectUri());
     } catch (err) {
       this.logger.warn(`Keap code exchange failed: ${(err as Error).name}`);
-      return this.fail(res, 'keap_token_exchange_failed');
+      return this.fail(res, codeExchangeError(err));
     }
     if (!tokens.keapAppName) return this.fail(res, 'keap_app_unknown');
     const account = await this.accounts.upsertByKeapAppName(tokens.keapAppName);
@@ -86,11 +90,68 @@ export class KeapAuthController {
     return `${this.config.PUBLIC_URL.replace(/\/$/, '')}/api/keap/callback`;
   }
 
-  private fail(res: Response, code: string): void {
+  /** Back to the console with `?error=<code>&error_description=<what to do>` (see SIGN_IN_ERRORS). */
+  private fail(res: Response, code: SignInError, keapSaid: string | null = null): void {
     const url = new URL(this.config.CONSOLE_URL);
     url.searchParams.set('error', code);
+    url.searchParams.set(
+      'error_description',
+      keapSaid ? `${SIGN_IN_ERRORS[code]} Keap said: "${keapSaid}".` : SIGN_IN_ERRORS[code],
+    );
     res.redirect(302, url.toString());
   }
+}
+
+/** Why "Connect Keap" did not finish: the codes the console maps to its own sentences. */
+export const SIGN_IN_ERRORS = {
+  keap_access_denied: 'Access was not allowed on Keap’s page. Connect Keap again and press Allow.',
+  oauth_state_mismatch:
+    'The sign-in expired or was started in another browser or tab. Connect Keap again from this page.',
+  keap_code_rejected:
+    'Keap no longer accepts this sign-in (it was used already or took too long). Connect Keap again.',
+  keap_unavailable: 'Keap did not answer. Wait a minute, then connect Keap again.',
+  keap_app_misconfigured:
+    'Keap refused this app’s sign-in request: its Keap client settings are wrong. Contact whoever runs SMS Sequences for your company.',
+  keap_app_unknown:
+    'Keap did not say which Keap app was connected. Connect Keap again and pick your app.',
+  keap_error: 'Keap stopped the sign-in with an error. Connect Keap again.',
+} as const;
+export type SignInError = keyof typeof SIGN_IN_ERRORS;
+
+/** Keap's `error` on the redirect (RFC 6749 §4.1.2.1) in our words. */
+function keapRedirectError(error: string): SignInError {
+  switch (error) {
+    case 'access_denied':
+      return 'keap_access_denied';
+    case 'server_error':
+    case 'temporarily_unavailable':
+      return 'keap_unavailable';
+    case 'invalid_request':
+    case 'unauthorized_client':
+    case 'unsupported_response_type':
+    case 'invalid_scope':
+      return 'keap_app_misconfigured';
+    default:
+      return 'keap_error';
+  }
+}
+
+/** The code exchange's typed failure (packages/crm-keap) in our words. */
+function codeExchangeError(err: unknown): SignInError {
+  if (err instanceof KeapGrantRevokedError) return 'keap_code_rejected';
+  if (err instanceof KeapError && err.retryable) return 'keap_unavailable';
+  if (err instanceof KeapAuthError) return 'keap_app_misconfigured';
+  return 'keap_error';
+}
+
+/** Printable text only, at most 200 characters; null when nothing is left. */
+function safeDescription(value: unknown): string | null {
+  const text = oneParam(value)
+    ?.replace(/[^\p{L}\p{N}\p{P}\p{Zs}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+  return text ? text : null;
 }
 
 function oneParam(value: unknown): string | undefined {

@@ -2,34 +2,59 @@ import {
   type CallHandler,
   type ExecutionContext,
   Injectable,
+  Logger,
   type NestInterceptor,
 } from '@nestjs/common';
+import { KeapAuthError } from '@sms-seq/crm-keap';
 import type { Response } from 'express';
-import { catchError, type Observable, throwError } from 'rxjs';
+import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
+import { AccountService } from '../accounts/account.service';
 import type { SessionRequest } from '../session/session.guard';
-import { KeapUnavailableError, keapFailureToDomain } from './keap-failure';
+import { KeapDisconnectedError } from './keap-disconnected.error';
+import { KEAP_REFUSED_REASON, KeapUnavailableError, keapFailureToDomain } from './keap-failure';
 
 /**
  * Registered for the whole app, so that no endpoint answers a Keap outage with a bare 500: every
  * Keap failure a handler lets through is mapped by `keapFailureToDomain`, and a 503 says when to
- * come back (Retry-After).
+ * come back (Retry-After). Keap refusing our access even after a token refresh (a picker's 401 or
+ * 403) marks the account disconnected, so the console stops saying Keap is connected and the
+ * account's tools stop starting conversations until Keap is connected again.
  */
 @Injectable()
 export class KeapFailureInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(KeapFailureInterceptor.name);
+
+  constructor(private readonly accounts: AccountService) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     return next.handle().pipe(
       catchError((err: unknown) => {
         const req = context.switchToHttp().getRequest<SessionRequest>();
-        const mapped = keapFailureToDomain(err, req.session?.accountId);
+        const accountId = req.session?.accountId;
+        const mapped = keapFailureToDomain(err, accountId);
         if (mapped instanceof KeapUnavailableError) {
           context
             .switchToHttp()
             .getResponse<Response>()
             .setHeader('Retry-After', String(mapped.retryAfterSeconds));
         }
+        if (err instanceof KeapAuthError && mapped instanceof KeapDisconnectedError && accountId) {
+          return from(this.markDisconnected(accountId)).pipe(
+            switchMap(() => throwError(() => mapped)),
+          );
+        }
         return throwError(() => mapped);
       }),
     );
+  }
+
+  private async markDisconnected(accountId: string): Promise<void> {
+    try {
+      await this.accounts.markDisconnected(accountId, KEAP_REFUSED_REASON);
+      this.logger.warn(`Keap refused access for account ${accountId}; marked disconnected`);
+    } catch (err) {
+      this.logger.error(`Could not mark account ${accountId} disconnected: ${(err as Error).name}`);
+    }
   }
 }

@@ -10,6 +10,9 @@ import {
 import { DomainError } from '../errors/domain-error';
 import { KeapDisconnectedError } from './keap-disconnected.error';
 
+/** Why an account is disconnected when Keap refuses our access even with a fresh token. */
+export const KEAP_REFUSED_REASON = 'Keap refused our access, even with a fresh token.';
+
 /** Keap is down, unreachable or throttling us: the same request can work in a minute (503). */
 export class KeapUnavailableError extends DomainError {
   readonly status = 503;
@@ -62,7 +65,7 @@ export function keapFailureToDomain(err: unknown, accountId?: string): unknown {
   if (err.retryable) return new KeapUnavailableError();
   if (err instanceof KeapAuthError) {
     // A fresh token did not help (or the grant is gone): only connecting Keap again does.
-    return new KeapDisconnectedError(accountId ?? '', 'Keap refused our access.');
+    return new KeapDisconnectedError(accountId ?? '', KEAP_REFUSED_REASON);
   }
   if (err instanceof KeapNotFoundError)
     return new KeapRefusedError(

@@ -1,83 +1,44 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { KeapOAuth, type KeapTokens } from '@sms-seq/crm-keap';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import {
-  KeapGrantRevoked,
-  KeapTokenGrant,
-  type KeapTokenSet,
-  keapAppNameFromScope,
-} from './keap-token-grant';
+import { KeapTokenGrant, type KeapTokenSet, keapAppNameFromScope } from './keap-token-grant';
 
-export class KeapTokenEndpointError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-  ) {
-    super(`Keap's token endpoint answered ${status} (${error})`);
-    this.name = 'KeapTokenEndpointError';
-  }
-}
+/**
+ * Per token request. The refresh runs under the account's Redis lock, whose lease must outlast
+ * it (see KeapTokensService), so a slow Keap can never let two processes refresh at once.
+ */
+export const KEAP_TOKEN_TIMEOUT_MS = 10_000;
 
-interface TokenAnswer {
-  access_token?: string;
-  refresh_token?: string;
-  expires_in?: number;
-  scope?: string;
-  error?: string;
-  error_description?: string;
-}
-
-/** Keap's OAuth endpoints (KEAP_AUTHORIZE_URL, KEAP_TOKEN_URL), client credentials from config. */
+/** Keap's OAuth endpoints (KEAP_AUTHORIZE_URL, KEAP_TOKEN_URL) through the Keap client's KeapOAuth. */
 @Injectable()
 export class KeapOAuthTokenGrant extends KeapTokenGrant {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  private readonly oauth: KeapOAuth;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super();
+    this.oauth = new KeapOAuth({
+      clientId: config.KEAP_CLIENT_ID,
+      clientSecret: config.KEAP_CLIENT_SECRET,
+      authorizeUrl: config.KEAP_AUTHORIZE_URL,
+      tokenUrl: config.KEAP_TOKEN_URL,
+      timeoutMs: KEAP_TOKEN_TIMEOUT_MS,
+    });
   }
 
   authorizeUrl(state: string, redirectUri: string): string {
-    const url = new URL(this.config.KEAP_AUTHORIZE_URL);
-    url.searchParams.set('client_id', this.config.KEAP_CLIENT_ID);
-    url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', 'full');
-    url.searchParams.set('state', state);
-    return url.toString();
+    return this.oauth.authorizeUrl({ state, redirectUri });
   }
 
-  exchangeCode(code: string, redirectUri: string): Promise<KeapTokenSet> {
-    return this.post({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+  async exchangeCode(code: string, redirectUri: string): Promise<KeapTokenSet> {
+    return withAppName(await this.oauth.exchangeCode({ code, redirectUri, now: new Date() }));
   }
 
-  refresh(refreshToken: string): Promise<KeapTokenSet> {
-    return this.post({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  async refresh(refreshToken: string): Promise<KeapTokenSet> {
+    return withAppName(await this.oauth.refresh({ refreshToken, now: new Date() }));
   }
+}
 
-  private async post(params: Record<string, string>): Promise<KeapTokenSet> {
-    const basic = Buffer.from(
-      `${encodeURIComponent(this.config.KEAP_CLIENT_ID)}:${encodeURIComponent(this.config.KEAP_CLIENT_SECRET)}`,
-    ).toString('base64');
-    const res = await fetch(this.config.KEAP_TOKEN_URL, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${basic}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: new URLSearchParams(params).toString(),
-    });
-    const body = (await res.json().catch(() => ({}))) as TokenAnswer;
-    if (!res.ok || !body.access_token || !body.refresh_token) {
-      const error = body.error ?? `http_${res.status}`;
-      if (error === 'invalid_grant') throw new KeapGrantRevoked(body.error_description ?? error);
-      throw new KeapTokenEndpointError(res.status, error);
-    }
-    const scope = body.scope ?? '';
-    return {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      expiresAt: new Date(Date.now() + (body.expires_in ?? 3600) * 1000),
-      scope,
-      keapAppName: keapAppNameFromScope(scope),
-    };
-  }
+function withAppName(tokens: KeapTokens): KeapTokenSet {
+  return { ...tokens, keapAppName: keapAppNameFromScope(tokens.scope) };
 }

@@ -1,26 +1,20 @@
+import type { KeapTokens } from '@sms-seq/crm-keap';
+
 /** What Keap's token endpoint gives: the tokens (never logged) and the app (tenant) they are for. */
-export interface KeapTokenSet {
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: Date;
-  scope: string;
+export interface KeapTokenSet extends KeapTokens {
   /** The Keap app name from the scope `full|<appname>.infusionsoft.com`, e.g. "ab123". */
   keapAppName: string | null;
 }
 
-/** The grant was revoked or the refresh token is no longer valid: the user must connect again. */
-export class KeapGrantRevoked extends Error {
-  constructor(readonly description: string) {
-    super(`Keap refused the grant: ${description}`);
-    this.name = 'KeapGrantRevoked';
-  }
-}
-
-/** The OAuth 2 authorization-code grant with Keap, as the API needs it. */
+/**
+ * The OAuth 2 authorization-code grant with Keap, as the API needs it. Failures are the Keap
+ * client's typed errors (packages/crm-keap): KeapGrantRevokedError for `invalid_grant` (a used or
+ * expired code, a dead refresh token), KeapServerError / KeapNetworkError when the token endpoint
+ * is down or slow (retryable), KeapAuthError for client credentials Keap refuses.
+ */
 export abstract class KeapTokenGrant {
   abstract authorizeUrl(state: string, redirectUri: string): string;
   abstract exchangeCode(code: string, redirectUri: string): Promise<KeapTokenSet>;
-  /** Throws KeapGrantRevoked when Keap says the refresh token is dead. */
   abstract refresh(refreshToken: string): Promise<KeapTokenSet>;
 }
 

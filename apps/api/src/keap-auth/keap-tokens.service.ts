@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   Inject,
   Injectable,
@@ -6,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { KeapGrantRevokedError, type KeapTokens, TokenManager } from '@sms-seq/crm-keap';
 import { LessThan, type Repository } from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import { AccountService } from '../accounts/account.service';
@@ -15,21 +17,34 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { SecretBox } from '../crypto/secret-box';
 import { KeapDisconnectedError } from './keap-disconnected.error';
-import { KeapGrantRevoked, KeapTokenGrant, type KeapTokenSet } from './keap-token-grant';
+import { KEAP_TOKEN_TIMEOUT_MS } from './keap-oauth-token-grant';
+import { KeapTokenGrant, type KeapTokenSet } from './keap-token-grant';
 
 export const REVOKED_REASON = 'Keap access was revoked or has expired.';
 
 /**
- * Hands out a valid Keap access token per account. Tokens are refreshed ahead of expiry (here and
- * by a scheduled job) and after a 401; Keap returns a new refresh token on every refresh, so it is
- * stored every time, and one refresh runs at a time per account across every process (a second
- * concurrent refresh would use a refresh token the first just invalidated).
+ * The refresh holds the account's lock for a read, one token request and a write. The lease
+ * outlasts all three with room to spare: were it shorter than the token request, a slow Keap
+ * would let a second process refresh with the refresh token the first is spending.
+ */
+export const KEAP_TOKEN_LOCK_LEASE_MS = 3 * KEAP_TOKEN_TIMEOUT_MS;
+// A waiter outlives the lease of a holder that crashed, then takes the lock itself.
+const KEAP_TOKEN_LOCK_WAIT_MS = KEAP_TOKEN_LOCK_LEASE_MS + 5_000;
+
+/**
+ * Hands out a valid Keap access token per account, through the Keap client's TokenManager: tokens
+ * are refreshed ahead of expiry (here and by a scheduled job) and after a 401; Keap returns a new
+ * refresh token on every refresh, so it is stored every time, and one refresh runs at a time per
+ * account across every process (a second concurrent refresh would spend a refresh token the
+ * first just invalidated).
  */
 @Injectable()
 export class KeapTokensService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KeapTokensService.name);
-  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly manager: TokenManager;
   private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | null = null;
+  private readonly refreshing = new AsyncLocalStorage<string>();
 
   constructor(
     @InjectRepository(KeapConnection) private readonly connections: Repository<KeapConnection>,
@@ -39,28 +54,48 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     private readonly box: SecretBox,
     private readonly lock: RedisLock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.manager = new TokenManager({
+      oauth: { refresh: ({ refreshToken }) => this.refreshGrant(refreshToken) },
+      store: {
+        load: (accountId) => this.load(accountId),
+        save: (accountId, tokens) => this.save(accountId, tokens),
+      },
+      refreshAheadMs: config.KEAP_REFRESH_AHEAD_SECONDS * 1000,
+      // The refresh inside the lock needs the account (TokenManager hands it only the token).
+      lock: (accountId, fn) =>
+        this.lock.withLock(`keap-token:${accountId}`, () => this.refreshing.run(accountId, fn), {
+          leaseMs: KEAP_TOKEN_LOCK_LEASE_MS,
+          waitMs: KEAP_TOKEN_LOCK_WAIT_MS,
+        }),
+    });
+  }
 
   onApplicationBootstrap(): void {
     const every = this.config.KEAP_REFRESH_INTERVAL_SECONDS;
     if (every > 0) {
-      this.timer = setInterval(
-        () => void this.refreshDueTokens().catch((err) => this.logger.error(String(err))),
-        every * 1000,
-      );
+      this.timer = setInterval(() => {
+        // A sweep slower than the interval is not started twice.
+        if (this.sweeping) return;
+        this.sweeping = this.refreshDueTokens()
+          .catch((err: unknown) => {
+            this.logger.error(`Keap token sweep failed: ${(err as Error).name}`);
+            return 0;
+          })
+          .finally(() => (this.sweeping = null));
+      }, every * 1000);
       this.timer.unref();
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
   }
 
   /** A valid access token for the account; throws KeapDisconnectedError when the grant is gone. */
-  async accessTokenFor(accountId: string): Promise<string> {
-    const { account, connection } = await this.load(accountId);
-    if (!this.isDue(connection)) return this.box.open(connection.accessTokenSealed);
-    return this.refresh(account.id, () => true);
+  accessTokenFor(accountId: string): Promise<string> {
+    return this.manager.getAccessToken(accountId);
   }
 
   /**
@@ -68,10 +103,14 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
    * the newer token is returned).
    */
   async refreshAfterUnauthorized(accountId: string, rejectedAccessToken: string): Promise<string> {
-    return this.refresh(
-      accountId,
-      (c) => this.box.open(c.accessTokenSealed) === rejectedAccessToken,
-    );
+    // A call already in flight for the account (one that only read the stored token) is shared,
+    // and may hand back the very token Keap refused: ask again once it has settled.
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.manager.getAccessToken(accountId, {
+        rejectedToken: rejectedAccessToken,
+      });
+      if (token !== rejectedAccessToken || attempt >= 2) return token;
+    }
   }
 
   /** The scheduled job: refresh every active account's token that expires soon. */
@@ -87,7 +126,8 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     let refreshed = 0;
     for (const c of due) {
       try {
-        await this.refresh(c.accountId, (fresh) => this.isDue(fresh));
+        // Re-checked under the lock: another process may have refreshed it since the query.
+        await this.manager.getAccessToken(c.accountId);
         refreshed++;
       } catch (err) {
         if (!(err instanceof KeapDisconnectedError))
@@ -115,55 +155,50 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     return this.connections.findOne({ where: { accountId } });
   }
 
-  private isDue(c: KeapConnection): boolean {
-    return c.expiresAt.getTime() - Date.now() <= this.config.KEAP_REFRESH_AHEAD_SECONDS * 1000;
+  /**
+   * Runs under the account's lock. `invalid_grant` means the refresh token is dead, but not
+   * always that the grant is: another process may have rotated the tokens meanwhile (a lock lease
+   * that ran out, a Redis failover). Only when the stored refresh token is still the one Keap
+   * refused is the account marked disconnected.
+   */
+  private async refreshGrant(refreshToken: string): Promise<KeapTokens> {
+    try {
+      return await this.grant.refresh(refreshToken);
+    } catch (err) {
+      const accountId = this.refreshing.getStore();
+      if (!(err instanceof KeapGrantRevokedError) || !accountId) throw err;
+      const latest = await this.load(accountId);
+      if (latest.refreshToken !== refreshToken) return latest;
+      await this.accounts.markDisconnected(accountId, REVOKED_REASON);
+      this.logger.warn(`Keap grant revoked for account ${accountId}; marked disconnected`);
+      throw new KeapDisconnectedError(accountId, REVOKED_REASON);
+    }
   }
 
-  private async load(accountId: string): Promise<{ account: Account; connection: KeapConnection }> {
+  private async load(accountId: string): Promise<KeapTokens> {
     const account = await this.accountRows.findOne({ where: { id: accountId } });
     if (!account) throw new KeapDisconnectedError(accountId, 'The account does not exist.');
     if (account.status === 'disconnected')
       throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
     const connection = await this.connections.findOne({ where: { accountId } });
     if (!connection) throw new KeapDisconnectedError(accountId, 'Keap has not been connected yet.');
-    return { account, connection };
+    return {
+      accessToken: this.box.open(connection.accessTokenSealed),
+      refreshToken: this.box.open(connection.refreshTokenSealed),
+      expiresAt: connection.expiresAt,
+      scope: connection.scope,
+    };
   }
 
-  /** Single flight in this process, then a Redis lock across processes; re-reads under the lock. */
-  private refresh(
-    accountId: string,
-    stillNeeded: (fresh: KeapConnection) => boolean,
-  ): Promise<string> {
-    const running = this.inFlight.get(accountId);
-    if (running) return running;
-    const work = this.lock
-      .withLock(`keap-token:${accountId}`, async () => {
-        const { connection } = await this.load(accountId);
-        if (!stillNeeded(connection)) return this.box.open(connection.accessTokenSealed);
-        let tokens: KeapTokenSet;
-        try {
-          tokens = await this.grant.refresh(this.box.open(connection.refreshTokenSealed));
-        } catch (err) {
-          if (err instanceof KeapGrantRevoked) {
-            await this.accounts.markDisconnected(accountId, REVOKED_REASON);
-            this.logger.warn(`Keap grant revoked for account ${accountId}; marked disconnected`);
-            throw new KeapDisconnectedError(accountId, REVOKED_REASON);
-          }
-          throw err;
-        }
-        await this.connections.update(
-          { accountId },
-          {
-            accessTokenSealed: this.box.seal(tokens.accessToken),
-            refreshTokenSealed: this.box.seal(tokens.refreshToken),
-            expiresAt: tokens.expiresAt,
-            ...(tokens.scope ? { scope: tokens.scope } : {}),
-          },
-        );
-        return tokens.accessToken;
-      })
-      .finally(() => this.inFlight.delete(accountId));
-    this.inFlight.set(accountId, work);
-    return work;
+  private async save(accountId: string, tokens: KeapTokens): Promise<void> {
+    await this.connections.update(
+      { accountId },
+      {
+        accessTokenSealed: this.box.seal(tokens.accessToken),
+        refreshTokenSealed: this.box.seal(tokens.refreshToken),
+        expiresAt: tokens.expiresAt,
+        ...(tokens.scope ? { scope: tokens.scope } : {}),
+      },
+    );
   }
 }

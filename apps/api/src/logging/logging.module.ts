@@ -13,6 +13,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-twilio-signature"]',
   'res.headers["set-cookie"]',
+  // The redirect to Keap's consent page carries the OAuth state.
+  'res.headers.location',
   '*.accessToken',
   '*.refreshToken',
   '*.access_token',

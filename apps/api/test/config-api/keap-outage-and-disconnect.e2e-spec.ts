@@ -59,6 +59,25 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
     expect(tags.body.tags.map((t: { name: string }) => t.name)).not.toContain('Made in an outage');
   });
 
+  it('Keap refusing a picker even with a fresh token marks the account disconnected, until Keap is connected again', async () => {
+    const a = await api.signIn(DEMO_TENANT_ID);
+    // The call and its retry after a token refresh both answer 401.
+    api.sandbox.keap.failNextCalls(2, 401);
+    const res = await a.agent.get('/api/keap/tags?refresh=1').expect(409);
+    expect(res.body.error).toEqual({
+      code: 'keap_disconnected',
+      message: expect.stringMatching(/refused our access.*Connect Keap again/),
+    });
+    const session = await a.agent.get('/api/session').expect(200);
+    expect(session.body.account).toMatchObject({
+      status: 'disconnected',
+      statusReason: expect.stringMatching(/Keap refused our access/),
+    });
+    expect(session.body.keap.connected).toBe(false);
+    await api.signIn(DEMO_TENANT_ID);
+    expect((await a.agent.get('/api/session')).body.keap.connected).toBe(true);
+  });
+
   describe('when the Keap grant is revoked', () => {
     let b: Browser;
     let toolId: string;
@@ -133,4 +152,6 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
       await b.agent.post(`/api/tools/${toolId}/publish`).set('x-csrf-token', b.csrf).expect(201);
     });
   });
+
+  it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
 });

@@ -57,7 +57,10 @@ describe('Connect Keap and the console session', () => {
       .send({ ...q, tenant_id: DEMO_TENANT_ID, decision: 'allow' });
     const back = new URL(allow.headers.location as string);
     const res = await victim.get(`/api/keap/callback${back.search}`).expect(302);
-    expect(res.headers.location).toBe('http://console.test.local/?error=oauth_state_mismatch');
+    expect(consoleError(res)).toEqual({
+      error: 'oauth_state_mismatch',
+      error_description: expect.stringMatching(/Connect Keap again/),
+    });
     await victim.get('/api/session').expect(401);
     // A made-up state is refused too.
     const forged = await attacker
@@ -65,21 +68,95 @@ describe('Connect Keap and the console session', () => {
         `/api/keap/callback?code=${back.searchParams.get('code')}&state=forged-state-forged-state-forged`,
       )
       .expect(302);
-    expect(forged.headers.location).toContain('error=oauth_state_mismatch');
+    expect(consoleError(forged).error).toBe('oauth_state_mismatch');
   });
 
-  it('sends the user back to the console with the error when they deny access', async () => {
-    const agent = api.anonymous();
+  /** Where the callback sent the browser: the console, with `error` and `error_description`. */
+  const consoleError = (res: { headers: Record<string, unknown> }) => {
+    const url = new URL(res.headers.location as string);
+    expect(url.origin + url.pathname).toBe('http://console.test.local/');
+    return Object.fromEntries(url.searchParams);
+  };
+  /** "Connect Keap" up to Keap's redirect back: the callback query this browser will bring. */
+  const consent = async (agent: ReturnType<ConfigApi['anonymous']>, decision: 'allow' | 'deny') => {
     const connect = await agent.get('/api/keap/connect').expect(302);
     const q = Object.fromEntries(new URL(connect.headers.location as string).searchParams);
-    const deny = await request(api.sandbox.app)
+    const answer = await request(api.sandbox.app)
       .post('/app/oauth/authorize')
       .type('form')
-      .send({ ...q, decision: 'deny' });
-    const res = await agent
-      .get(`/api/keap/callback${new URL(deny.headers.location as string).search}`)
+      .send({ ...q, tenant_id: DEMO_TENANT_ID, decision })
       .expect(302);
-    expect(res.headers.location).toBe('http://console.test.local/?error=keap_access_denied');
+    return new URL(answer.headers.location as string).searchParams;
+  };
+
+  it("sends the user back to the console with the error and Keap's reason when they deny access", async () => {
+    const agent = api.anonymous();
+    const back = await consent(agent, 'deny');
+    const res = await agent.get(`/api/keap/callback?${back}`).expect(302);
+    expect(consoleError(res)).toEqual({
+      error: 'keap_access_denied',
+      error_description: expect.stringMatching(/press Allow.*Keap said: "The user denied access"/),
+    });
+  });
+
+  it("never shows Keap's words from a link this browser did not start (anyone can craft one)", async () => {
+    const res = await api
+      .anonymous()
+      .get('/api/keap/callback?error=access_denied&error_description=Call+555-0100+to+unlock')
+      .expect(302);
+    expect(consoleError(res)).toEqual({
+      error: 'keap_access_denied',
+      error_description: expect.not.stringContaining('555'),
+    });
+  });
+
+  it.each([
+    ['server_error', 'keap_unavailable', /Wait a minute/],
+    ['temporarily_unavailable', 'keap_unavailable', /Wait a minute/],
+    ['invalid_scope', 'keap_app_misconfigured', /client settings/],
+    ['unauthorized_client', 'keap_app_misconfigured', /client settings/],
+    ['something_new', 'keap_error', /Connect Keap again/],
+  ])("maps Keap's error %s to %s with what to do", async (keapError, code, todo) => {
+    const agent = api.anonymous();
+    const back = await consent(agent, 'deny');
+    back.set('error', keapError);
+    back.set('error_description', 'Details\u0007 from Keap');
+    const res = await agent.get(`/api/keap/callback?${back}`).expect(302);
+    expect(consoleError(res)).toEqual({
+      error: code,
+      error_description: expect.stringMatching(todo),
+    });
+    // Control characters never reach the console.
+    expect(consoleError(res).error_description).toContain('Keap said: "Details from Keap"');
+  });
+
+  it('a code Keap no longer accepts (used already) answers keap_code_rejected', async () => {
+    const agent = api.anonymous();
+    const back = await consent(agent, 'allow');
+    await agent.get(`/api/keap/callback?${back}`).expect(302);
+    // The same code again, on a fresh sign-in of the same browser.
+    const again = await consent(agent, 'allow');
+    again.set('code', back.get('code') ?? '');
+    const res = await agent.get(`/api/keap/callback?${again}`).expect(302);
+    expect(consoleError(res)).toEqual({
+      error: 'keap_code_rejected',
+      error_description: expect.stringMatching(/Connect Keap again/),
+    });
+  });
+
+  it("Keap's token endpoint down during sign-in answers keap_unavailable, and nothing is signed in", async () => {
+    const agent = api.anonymous();
+    const back = await consent(agent, 'allow');
+    await request(api.sandbox.app)
+      .post('/sandbox/keap/token-faults')
+      .send({ count: 1 })
+      .expect(200);
+    const res = await agent.get(`/api/keap/callback?${back}`).expect(302);
+    expect(consoleError(res)).toEqual({
+      error: 'keap_unavailable',
+      error_description: expect.stringMatching(/Keap did not answer/),
+    });
+    await agent.get('/api/session').expect(401);
   });
 
   it('refuses requests without a session (401) and state changes without the CSRF header (403)', async () => {
@@ -91,12 +168,10 @@ describe('Connect Keap and the console session', () => {
     await a.agent.get('/api/session').expect(401);
   });
 
-  it('never logs or answers a Keap token', async () => {
+  it('never puts a secret in a response or a log line', async () => {
     await api.signIn(DEMO_TENANT_ID);
-    const logs = api.logLines();
-    expect(logs).toContain('Keap connected for account');
-    const secrets = await api.storedSecrets();
-    expect(secrets.length).toBeGreaterThanOrEqual(4);
-    for (const secret of secrets) expect(logs).not.toContain(secret);
+    expect(api.logLines()).toContain('Keap connected for account');
+    expect((await api.storedSecrets()).length).toBeGreaterThanOrEqual(4);
+    await api.expectNoSecretsLeaked();
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -9,6 +9,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../../src/crypto/secret-box';
+import { SessionStore } from '../../../src/session/session.store';
 import type TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../../src/app.module';
 import { type AppConfig, loadConfig } from '../../../src/config/config';
@@ -23,11 +24,23 @@ export interface ConfigApi {
   sandboxUrl: string;
   /** Every line the app logged (pino JSON), for "no secret in any log line". */
   logLines(): string;
+  /** Every answer the app gave (any agent, any instance), for "no secret in any response". */
+  responses(): RecordedResponse[];
   /** Every secret the app holds right now (Keap tokens, Twilio auth tokens, tool URL secrets), opened. */
   storedSecrets(): Promise<string[]>;
+  /**
+   * Fails naming each secret found where it must not be: Keap's client secret, the secrets key,
+   * every Keap token and OAuth code the sandbox issued, every Twilio auth token and API secret,
+   * OAuth states, session ids and CSRF tokens, tool URL secrets. Exceptions, by design: the state
+   * in the redirect to Keap's consent page that issued it, a session id and a CSRF token in the
+   * Set-Cookie that issued them, a tool URL secret in answers to its own account. Log lines: none.
+   */
+  expectNoSecretsLeaked(): Promise<void>;
   /** A browser signed in to the given sandbox Keap tenant through the real OAuth flow. */
   signIn(tenantId: string): Promise<Browser>;
   anonymous(): TestAgent;
+  /** One more app process on the same database, secrets key and Redis prefix (logs and answers recorded too). */
+  anotherInstance(env?: Record<string, string>): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
@@ -35,6 +48,73 @@ export interface Browser {
   agent: TestAgent;
   csrf: string;
   accountId: string;
+}
+
+export interface RecordedResponse {
+  method: string;
+  url: string;
+  status: number;
+  /** Lower-case names; Set-Cookie as one value per cookie. */
+  headers: Record<string, string[]>;
+  body: string;
+  /** The account of the session the request carried, if any. */
+  accountId: Promise<string | null>;
+}
+
+/**
+ * Records every answer of an app's HTTP server (status, headers, body) before any handler runs,
+ * so no agent, redirect or error path escapes the "no secret in any response" check.
+ */
+function recordResponses(server: Server, sessions: SessionStore, into: RecordedResponse[]): void {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    const keep = (chunk: unknown, encoding?: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      chunks.push(
+        Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(
+              String(chunk),
+              typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+            ),
+      );
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.write = ((...args: unknown[]) => {
+      keep(args[0], args[1]);
+      return write(...args);
+    }) as typeof res.write;
+    res.end = ((...args: unknown[]) => {
+      keep(args[0], args[1]);
+      return end(...args);
+    }) as typeof res.end;
+    const sessionId = /(?:^|;\s*)sms_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const accountId = sessionId
+      ? sessions.find(decodeURIComponent(sessionId)).then((s) => s?.accountId ?? null)
+      : Promise.resolve(null);
+    res.on('finish', () => {
+      const headers: Record<string, string[]> = {};
+      for (const [name, value] of Object.entries(res.getHeaders()))
+        headers[name.toLowerCase()] = ([] as unknown[]).concat(value).map(String);
+      into.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        status: res.statusCode,
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        accountId,
+      });
+    });
+  });
+}
+
+/** The values of one cookie set by an answer. */
+function cookiesSet(r: RecordedResponse, name: string): string[] {
+  return (r.headers['set-cookie'] ?? []).flatMap((c) => {
+    const value = new RegExp(`^${name}=([^;]*)`).exec(c)?.[1];
+    return value ? [decodeURIComponent(value)] : [];
+  });
 }
 
 async function listen(server: Server): Promise<number> {
@@ -48,14 +128,43 @@ async function listen(server: Server): Promise<number> {
  */
 export async function startConfigApi(env: Record<string, string> = {}): Promise<ConfigApi> {
   const captured: string[] = [];
+  const recorded: RecordedResponse[] = [];
   const sandboxServer = createServer();
   const sandboxPort = await listen(sandboxServer);
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const sandbox = createSandbox({ publicUrl: sandboxUrl });
   sandboxServer.on('request', sandbox.app);
 
+  // Every token and code the Keap sandbox hands out is a secret the app must never show.
+  const issued: string[] = [];
+  const exchange = sandbox.keap.exchangeToken.bind(sandbox.keap);
+  sandbox.keap.exchangeToken = (...args) => {
+    const tokens = exchange(...args);
+    issued.push(tokens.access_token, tokens.refresh_token);
+    return tokens;
+  };
+  const issueCode = sandbox.keap.issueAuthorizationCode.bind(sandbox.keap);
+  sandbox.keap.issueAuthorizationCode = (...args) => {
+    const code = issueCode(...args);
+    issued.push(code);
+    return code;
+  };
+
+  // Each app's root pino logger is created when its middleware is configured (in `init`): point
+  // it at the capture the moment it exists, so even start-up lines are checked.
+  const capture = { write: (line: string) => void captured.push(line) };
+  let root: unknown = (PinoLogger as unknown as { root?: unknown }).root;
+  Object.defineProperty(PinoLogger, 'root', {
+    configurable: true,
+    get: () => root,
+    set: (logger: Record<symbol, unknown> | undefined) => {
+      if (logger) logger[pino.symbols.streamSym] = capture;
+      root = logger;
+    },
+  });
+
   const db = await createTestDatabase();
-  const config = loadConfig({
+  const baseEnv = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -73,16 +182,28 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
     TWILIO_API_BASE_URL: sandboxUrl,
     RUN_WORKER_IN_API: 'false',
     ...env,
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  configureApp(app);
-  await app.init();
-  // Every logger (request children included) inherits its destination from the root: capture it there.
-  (PinoLogger.root as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = {
-    write: (line: string) => captured.push(line),
   };
+  const boot = async (config: AppConfig): Promise<INestApplication> => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.with(config)],
+    }).compile();
+    // Lines logged outside a request go to nestjs-pino's one logger "out of context" (made with
+    // the first PinoLogger): capture it too.
+    const outOfContext = (await moduleRef.resolve(PinoLogger)).logger as unknown as Record<
+      symbol,
+      unknown
+    >;
+    outOfContext[pino.symbols.streamSym] = capture;
+    const instance = moduleRef.createNestApplication({ bufferLogs: true });
+    instance.useLogger(instance.get(Logger));
+    configureApp(instance);
+    recordResponses(instance.getHttpServer() as Server, instance.get(SessionStore), recorded);
+    await instance.init();
+    return instance;
+  };
+  const config = loadConfig(baseEnv);
+  const app = await boot(config);
+  const others: INestApplication[] = [];
 
   const api: ConfigApi = {
     app,
@@ -91,7 +212,21 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
     sandbox,
     sandboxUrl,
     logLines: () => captured.join(''),
+    responses: () => recorded,
     anonymous: () => request.agent(app.getHttpServer()),
+    async anotherInstance(extra = {}) {
+      const instance = await boot(
+        loadConfig({
+          ...baseEnv,
+          SECRETS_KEY: config.SECRETS_KEY,
+          DATABASE_URL: db.url,
+          REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+          ...extra,
+        }),
+      );
+      others.push(instance);
+      return instance;
+    },
     async storedSecrets() {
       const box = app.get(SecretBox);
       const ds = app.get(DataSource);
@@ -101,12 +236,82 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
       const twilio: { t: string; k: string | null }[] = await ds.query(
         'SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
       );
-      const tools: { s: string }[] = await ds.query('SELECT url_secret s FROM tools');
       return [
         ...keap.flatMap((k) => [box.open(k.a), box.open(k.r)]),
         ...twilio.flatMap((t) => [box.open(t.t), ...(t.k ? [box.open(t.k)] : [])]),
-        ...tools.map((t) => t.s),
+        ...(await toolUrlSecrets()).map((t) => t.secret),
       ];
+    },
+    async expectNoSecretsLeaked() {
+      type Rule = {
+        label: string;
+        value: string;
+        allowed?: (r: RecordedResponse, part: string) => boolean | Promise<boolean>;
+      };
+      const rules: Rule[] = [
+        { label: 'KEAP_CLIENT_SECRET', value: config.KEAP_CLIENT_SECRET },
+        { label: 'SECRETS_KEY', value: config.SECRETS_KEY },
+        ...issued.map((value) => ({ label: 'a Keap token or OAuth code', value })),
+        ...[...sandbox.twilio.accounts.values()].flatMap((a) => [
+          { label: `the Twilio auth token of ${a.sid}`, value: a.authToken },
+          ...a.apiKeys.map((k) => ({
+            label: `the Twilio API secret of ${k.sid}`,
+            value: k.secret,
+          })),
+        ]),
+        ...(await api.storedSecrets()).map((value) => ({ label: 'a stored secret', value })),
+      ];
+      for (const r of recorded) {
+        const issuedHere = (name: string) => cookiesSet(r, name);
+        for (const value of issuedHere('sms_session'))
+          rules.push({
+            label: 'a session id',
+            value,
+            allowed: (x, part) => x === r && part === 'set-cookie',
+          });
+        for (const value of issuedHere('sms_csrf'))
+          rules.push({
+            label: 'a CSRF token',
+            value,
+            allowed: (x, part) => x === r && part === 'set-cookie',
+          });
+        for (const value of issuedHere('sms_oauth_state'))
+          rules.push({
+            label: 'an OAuth state',
+            value,
+            // The redirect to Keap's consent page carries it (Location, and Express's body).
+            allowed: (x, part) => x === r && ['set-cookie', 'location', 'body'].includes(part),
+          });
+      }
+      for (const { secret, accountId } of await toolUrlSecrets())
+        rules.push({
+          label: 'a tool URL secret',
+          value: secret,
+          allowed: async (x, part) => part === 'body' && (await x.accountId) === accountId,
+        });
+      const logs = captured.join('');
+      const leaks: string[] = [];
+      for (const rule of rules) {
+        if (rule.value.length < 8) throw new Error(`too short to look for: ${rule.label}`);
+        if (logs.includes(rule.value)) leaks.push(`${rule.label} in a log line`);
+        for (const r of recorded) {
+          const parts: [string, string][] = [
+            ['body', r.body],
+            ...Object.entries(r.headers).flatMap(([name, values]) =>
+              values.map((v): [string, string] => [name, v]),
+            ),
+          ];
+          for (const [part, text] of parts) {
+            if (!text.includes(rule.value)) continue;
+            if (rule.allowed && (await rule.allowed(r, part))) continue;
+            leaks.push(`${rule.label} in the ${part} of ${r.method} ${r.url} (${r.status})`);
+          }
+        }
+      }
+      // Something was checked: the suite's answers and log lines are there to be searched.
+      expect(recorded.length).toBeGreaterThan(0);
+      expect(logs.length).toBeGreaterThan(1000);
+      expect([...new Set(leaks)]).toEqual([]);
     },
     async signIn(tenantId: string): Promise<Browser> {
       const agent = request.agent(app.getHttpServer());
@@ -136,11 +341,26 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
       return { agent, csrf, accountId: (session.body as { account: { id: string } }).account.id };
     },
     async close() {
+      for (const other of others) await other.close();
       await app.close();
       await new Promise((r) => sandboxServer.close(r));
       await db.drop();
+      // Back to a plain static field, as nestjs-pino declares it.
+      Object.defineProperty(PinoLogger, 'root', {
+        value: root,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
     },
   };
+
+  async function toolUrlSecrets(): Promise<{ secret: string; accountId: string }[]> {
+    const rows: { s: string; a: string }[] = await app
+      .get(DataSource)
+      .query('SELECT url_secret s, account_id a FROM tools');
+    return rows.map((t) => ({ secret: t.s, accountId: t.a }));
+  }
   return api;
 }
 
