@@ -19,10 +19,24 @@ export interface Crm {
   /** Applying a tag the contact already has is harmless. */
   applyTag(contactId: number, tagId: TagId): Promise<void>;
   saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;
-  /** Creates a note and answers its id. */
-  createNote(contactId: number, title: string, body: string): Promise<string>;
-  /** Appends text to an existing note. */
-  appendToNote(contactId: number, noteId: string, text: string): Promise<void>;
+  /**
+   * Creates a note and answers its id. `body` contains `marker` (unique to this write): when
+   * `maybeWritten` (an earlier attempt's outcome is unknown), or after an answer that may hide a
+   * committed write, a note of this title carrying the marker is answered instead of a new one.
+   */
+  createNote(
+    contactId: number,
+    title: string,
+    body: string,
+    options: { marker: string; maybeWritten: boolean },
+  ): Promise<string>;
+  /** Appends text (containing `marker`) to an existing note, unless the note already carries the marker. */
+  appendToNote(
+    contactId: number,
+    noteId: string,
+    text: string,
+    options: { marker: string },
+  ): Promise<void>;
 }
 
 /** Work a contact waits on goes ahead of work nobody waits on (notes, tags after the end). */
@@ -44,6 +58,8 @@ export class CrmError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** `keap_disconnected`: the account's Keap grant is gone (nothing for it reaches Keap). */
+    readonly code?: 'keap_disconnected',
   ) {
     super(message);
     this.name = new.target.name;

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   KeapClient,
   KeapError,
   KeapNotFoundError,
   toContactSnapshot,
   toContactWrite,
-  type KeapContactModelCache,
+  type KeapContactModel,
   type KeapRequestGate,
 } from '@sms-seq/crm-keap';
 import type Redis from 'ioredis';
@@ -13,8 +13,10 @@ import { REDIS } from '../accounts/accounts.module';
 import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { KeapDisconnectedError } from '../keap-auth/keap-disconnected.error';
 import { KeapTokensService } from '../keap-auth/keap-tokens.service';
-import { type Crm, type CrmCallOptions, CrmError, CrmProvider } from './crm.port';
+import { type Crm, type CrmCallOptions, CrmError, CrmProvider, type CrmPriority } from './crm.port';
+import { RedisKeapAccountCache } from './keap-account-cache';
 
 /** The Keap request gate (the shared budget); optional so the runtime runs before it is wired. */
 export const CRM_REQUEST_GATE = Symbol('CRM_REQUEST_GATE');
@@ -63,13 +65,31 @@ export class KeapCrm implements Crm {
     await guard(() => this.client.updateContactFields(contactId, { [field]: value }));
   }
 
-  async createNote(contactId: number, title: string, body: string): Promise<string> {
-    const note = await guard(() => this.client.createNote(contactId, { title, text: body }));
+  async createNote(
+    contactId: number,
+    title: string,
+    body: string,
+    options: { marker: string; maybeWritten: boolean },
+  ): Promise<string> {
+    const note = await guard(() =>
+      this.client.createNote(
+        contactId,
+        { title, text: body, marker: options.marker },
+        { lookFirst: options.maybeWritten },
+      ),
+    );
     return String(note.id);
   }
 
-  async appendToNote(contactId: number, noteId: string, text: string): Promise<void> {
-    await guard(() => this.client.appendToNote(contactId, noteId, text));
+  async appendToNote(
+    contactId: number,
+    noteId: string,
+    text: string,
+    options: { marker: string },
+  ): Promise<void> {
+    await guard(() =>
+      this.client.appendToNote(contactId, noteId, text, { marker: options.marker }),
+    );
   }
 }
 
@@ -78,36 +98,18 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof KeapError) throw new CrmError(err.message, err.retryable);
+    // The grant is gone: no retry can succeed until the user connects Keap again.
+    if (err instanceof KeapDisconnectedError)
+      throw new CrmError(err.message, false, 'keap_disconnected');
     // The budget gate timing out, the network, anything unknown: try again later.
     throw new CrmError(err instanceof Error ? err.message : String(err), true);
   }
 }
 
-/** How long an account's field model is trusted; a custom field added in Keap shows within this. */
-const FIELD_MODEL_TTL_SECONDS = 600;
-
-/**
- * The contact field model per account in Redis, shared by every process: each job builds a new
- * client, and without this each would spend a Keap read on the model.
- */
-function redisModelCache(redis: Redis, prefix: string): KeapContactModelCache {
-  const key = (accountId: string) => `${prefix}keap-contact-model:${accountId}`;
-  return {
-    async get(accountId) {
-      const raw = await redis.get(key(accountId)).catch(() => null);
-      return raw ? (JSON.parse(raw) as Awaited<ReturnType<KeapContactModelCache['get']>>) : null;
-    },
-    async set(accountId, model) {
-      await redis
-        .set(key(accountId), JSON.stringify(model), 'EX', FIELD_MODEL_TTL_SECONDS)
-        .catch(() => undefined);
-    },
-  };
-}
-
 @Injectable()
 export class KeapCrmProvider extends CrmProvider {
-  private readonly modelCache: KeapContactModelCache;
+  private readonly logger = new Logger(KeapCrmProvider.name);
+  private readonly accountCache: RedisKeapAccountCache;
 
   constructor(
     private readonly tokens: KeapTokensService,
@@ -116,11 +118,31 @@ export class KeapCrmProvider extends CrmProvider {
     @Optional() @Inject(CRM_REQUEST_GATE) private readonly gate?: KeapRequestGate,
   ) {
     super();
-    this.modelCache = redisModelCache(redis, config.REDIS_KEY_PREFIX);
+    // The field model and note user per account in Redis, shared by every process: each job
+    // builds a new client, and without this each would spend Keap reads on them.
+    this.accountCache = new RedisKeapAccountCache(redis, config.REDIS_KEY_PREFIX);
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
-    const client = new KeapClient({
+    return new KeapCrm(this.clientFor(accountId, options));
+  }
+
+  /**
+   * The account's contact field model from the runtime's cache (the one source of it), read from
+   * Keap only when missing or on `refresh` (which replaces it for the runtime too). For the
+   * console's field picker.
+   */
+  contactModelFor(
+    accountId: string,
+    options: { refresh?: boolean; priority?: CrmPriority } = {},
+  ): Promise<KeapContactModel> {
+    return this.clientFor(accountId, {
+      priority: options.priority ?? 'interactive',
+    }).getContactModel({ refresh: options.refresh === true });
+  }
+
+  private clientFor(accountId: string, options: CrmCallOptions): KeapClient {
+    return new KeapClient({
       baseUrl: this.config.KEAP_API_URL,
       accountId,
       priority: options.priority,
@@ -129,11 +151,14 @@ export class KeapCrmProvider extends CrmProvider {
           ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken)
           : this.tokens.accessTokenFor(accountId),
       gate: this.gate,
-      contactModelCache: this.modelCache,
+      accountCache: this.accountCache,
       // The queue retries with its own backoff; the client only rides out short bursts.
       retry: { maxAttempts: 3 },
       onCall: (call) => options.onCall?.(call.kind),
+      onGateError: (err, call) =>
+        this.logger.warn(
+          `The Keap budget did not take the answer of ${call.kind} (account ${call.accountId}); the call's outcome stands: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     });
-    return new KeapCrm(client);
   }
 }

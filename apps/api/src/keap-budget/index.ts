@@ -20,4 +20,9 @@ export {
   KeapBudgetInvalidCallError,
 } from './keap-budget.errors';
 export { readKeapRateHeaders } from './keap-rate-headers';
-export type { KeapCallContext, KeapCallPriority, KeapRequestGate } from './keap-request-gate';
+export type {
+  KeapCallContext,
+  KeapCallPriority,
+  KeapGrant,
+  KeapRequestGate,
+} from './keap-request-gate';

@@ -1,3 +1,4 @@
+import { DEFAULT_KEAP_TIMEOUT_MS } from '@sms-seq/crm-keap';
 import { KeapBudgetConfigError, loadKeapBudgetConfig } from './keap-budget.config';
 
 describe('loadKeapBudgetConfig', () => {
@@ -23,6 +24,16 @@ describe('loadKeapBudgetConfig', () => {
     expect(config.perMinute).toBe(600);
     expect(config.tenantPerDay).toBe(1000);
     expect(config.minuteMs).toBe(1000);
+  });
+
+  it('counts a call in flight for at least as long as the Keap client waits for its answer, time scaled or not', () => {
+    for (const scale of ['1', '60', '1000']) {
+      const { config } = loadKeapBudgetConfig({ KEAP_BUDGET_TIME_SCALE: scale });
+      expect(config.maxInFlightMs).toBeGreaterThanOrEqual(5000);
+    }
+    expect(loadKeapBudgetConfig({}).config.maxInFlightMs).toBeGreaterThanOrEqual(
+      DEFAULT_KEAP_TIMEOUT_MS,
+    );
   });
 
   it('names the wrong variable', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_KEAP_TIMEOUT_MS } from '@sms-seq/crm-keap';
 import { z } from 'zod';
 
 /**
@@ -40,7 +41,9 @@ export interface KeapBudgetConfig {
   /**
    * A granted call counts in its windows as if it reached Keap up to this long after the grant,
    * until its answer (`observe`) says when it did at the latest. Bounds what a call that is never
-   * answered (network error, dead process) holds; answered calls free their slot sooner.
+   * answered (dead process) holds; answered calls free their slot one window span after their
+   * answer. The Keap client gives up on a call by then (the gate's `maxCallMs`), so no call
+   * reaches Keap after it stopped counting.
    */
   maxInFlightMs: number;
 }
@@ -68,8 +71,12 @@ export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
   adaptiveGuardMaxMs: 1000,
   adaptiveGuardTtlMs: 600_000,
   maxGrantsPerDispatch: 200,
-  maxInFlightMs: 10_000,
+  // As long as the Keap client's own time-out: a call is counted for as long as it can be on its way.
+  maxInFlightMs: DEFAULT_KEAP_TIMEOUT_MS,
 };
+
+/** Below this, the Keap client's time-out (capped by `maxInFlightMs`) would cut off calls Keap answers normally. */
+export const MIN_IN_FLIGHT_MS = 5000;
 
 /** Keap's real limits with time compressed `factor` times (60: a minute lasts a second). */
 export function scaledKeapBudgetConfig(
@@ -90,7 +97,8 @@ export function scaledKeapBudgetConfig(
     adaptiveGuardMs: d.adaptiveGuardMs / factor,
     adaptiveGuardMaxMs: d.adaptiveGuardMaxMs / factor,
     adaptiveGuardTtlMs: d.adaptiveGuardTtlMs / factor,
-    maxInFlightMs: Math.max(1000, d.maxInFlightMs / factor),
+    // Not scaled below what a real call can take: the client's time-out is this long.
+    maxInFlightMs: Math.max(MIN_IN_FLIGHT_MS, d.maxInFlightMs / factor),
     ...overrides,
   };
 }

@@ -116,7 +116,7 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
   it('lets interactive calls go ahead of background calls', async () => {
     const budget = h.budget(aBudgetConfig({ perSecond: 2, secondMs: 150, perMinute: 1000 }));
     const order: string[] = [];
-    const track = (p: Promise<void>, label: string) => p.then(() => order.push(label));
+    const track = (p: Promise<unknown>, label: string) => p.then(() => order.push(label));
     // Use up the budget, then queue background work before interactive work.
     await Promise.all([budget.acquire(aCall('a')), budget.acquire(aCall('a'))]);
     const waiting = [
@@ -213,25 +213,58 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
   });
 
-  it('frees an in-flight slot as soon as the call is answered (a network failure counts as an answer)', async () => {
-    const budget = h.budget(
-      aBudgetConfig({
-        perSecond: 2,
-        secondMs: 100,
-        guardMs: 0,
-        maxInFlightMs: 60_000,
-        maxWaitMs: 5000,
-      }),
+  it('frees an answered call one window span after its answer, not after its in-flight hold (a network failure counts as an answer)', async () => {
+    // pollMs 60 s: only the wake the answer schedules can let the waiter through within maxWaitMs.
+    const config = aBudgetConfig({
+      perSecond: 2,
+      secondMs: 100,
+      guardMs: 0,
+      maxInFlightMs: 60_000,
+      pollMs: 60_000,
+      maxWaitMs: 5000,
+    });
+    const budget = h.budget(config);
+    const first = await Promise.all([budget.acquire(aCall('acme')), budget.acquire(aCall('acme'))]);
+    const waiter = budget.acquire(aCall('acme'));
+    await eventually(
+      'the third call queued',
+      async () => (await budget.getReport()).waiting.interactive === 1 || undefined,
     );
-    const first = [aCall('acme'), aCall('acme')];
-    await Promise.all(first.map((c) => budget.acquire(c)));
-    // The client answers the gate with the same context it acquired with.
+    const answeredAt = Date.now();
+    // The client answers the gate with the grant it was given.
     await budget.observe(first[0]!, 200, {});
     await budget.observe(first[1]!, 0, {});
-    // Held for 60 s this would time out after 5 s; answered, the calls count from their answer.
-    await expect(budget.acquire(aCall('acme'))).resolves.toBeUndefined();
-    const report = await budget.getReport();
-    expect(report.day.used).toBe(3);
+    // Held for 60 s (or woken at the 60 s poll) this would time out after 5 s.
+    await expect(waiter).resolves.toEqual(expect.objectContaining({ accountId: 'acme' }));
+    // ...and not before the answered call's window span has passed.
+    expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(100 - 5);
+    expect((await budget.getReport()).day.used).toBe(3);
+  });
+
+  it("wakes another process's waiter when this process's call is answered", async () => {
+    const config = aBudgetConfig({
+      perSecond: 1,
+      secondMs: 100,
+      guardMs: 0,
+      maxInFlightMs: 60_000,
+      pollMs: 60_000,
+      maxWaitMs: 5000,
+    });
+    const caller = h.budget(config);
+    const other = h.budget(config);
+    const grant = await caller.acquire(aCall('acme'));
+    const waiter = other.acquire(aCall('globex'));
+    await eventually(
+      'the other call queued',
+      async () => (await caller.getReport()).waiting.interactive === 1 || undefined,
+    );
+    await caller.observe(grant, 200, {});
+    await expect(waiter).resolves.toEqual(expect.objectContaining({ accountId: 'globex' }));
+  });
+
+  it('tells the Keap client to give up on a call by the time it stops counting it', () => {
+    const budget = h.budget(aBudgetConfig({ maxInFlightMs: 7000 }));
+    expect(budget.maxCallMs).toBe(7000);
   });
 
   it('drops the waiters of a process that died instead of spending budget on them', async () => {

@@ -13,7 +13,7 @@ import {
   RELEASE_SCRIPT,
   REPORT_SCRIPT,
 } from './keap-budget.lua';
-import type { KeapCallContext, KeapRequestGate } from './keap-request-gate';
+import type { KeapCallContext, KeapGrant, KeapRequestGate } from './keap-request-gate';
 import { readKeapRateHeaders } from './keap-rate-headers';
 
 export interface RedisKeapBudgetOptions {
@@ -88,12 +88,12 @@ export class RedisKeapBudget implements KeapRequestGate {
   private subscriber: Redis | undefined;
   private subscribed: Promise<void> | undefined;
   private readonly waiters = new Map<string, Waiter>();
-  /** The grant id of each call between its grant and its answer (the client passes the same ctx to both). */
-  private readonly inFlight = new WeakMap<KeapCallContext, string>();
   /** Pairs of waiter id and call, to be queued in Redis at the end of this tick. */
   private readonly toEnqueue: (string | KeapCallContext)[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  /** The pending wake dispatches even when this process has no waiters (see scheduleWake). */
+  private wakeForOthers = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly channel: string;
@@ -118,7 +118,13 @@ export class RedisKeapBudget implements KeapRequestGate {
     return this.options.config;
   }
 
-  async acquire(ctx: KeapCallContext): Promise<void> {
+  /** A call not answered within this long stops counting as in flight: the client gives up on it by then. */
+  get maxCallMs(): number {
+    return this.options.config.maxInFlightMs;
+  }
+
+  /** Resolves with the grant once the call may go out; answer it with `observe(grant, ...)`. */
+  async acquire(ctx: KeapCallContext): Promise<KeapGrant> {
     if (this.closed) throw new KeapBudgetClosedError();
     if (!ctx.accountId || ctx.accountId.includes('|')) {
       throw new KeapBudgetInvalidCallError(
@@ -138,7 +144,7 @@ export class RedisKeapBudget implements KeapRequestGate {
     this.ensureHeartbeat();
     this.enqueue(id, ctx);
     await granted;
-    this.inFlight.set(ctx, id);
+    return { accountId: ctx.accountId, priority: ctx.priority, kind: ctx.kind, grantId: id };
   }
 
   /**
@@ -173,24 +179,24 @@ export class RedisKeapBudget implements KeapRequestGate {
     });
   }
 
-  async observe(
-    ctx: KeapCallContext,
-    status: number,
-    headers: Record<string, string>,
-  ): Promise<void> {
+  /**
+   * Folds a Keap answer into the shared state: the grant's call counts from now (its answer) instead
+   * of as in flight, and Keap's headers correct the windows. Any context will do for the headers;
+   * only a grant from `acquire` frees an in-flight slot.
+   */
+  async observe(grant: KeapGrant, status: number, headers: Record<string, string>): Promise<void> {
     const c = this.options.config;
     const observation = readKeapRateHeaders(status, headers, {
       nowMs: Date.now(),
       defaultBackoffMs: c.defaultBackoffMs,
       maxBackoffMs: c.maxBackoffMs,
     });
-    const grantId = this.inFlight.get(ctx);
-    this.inFlight.delete(ctx);
+    const grantId = grant.grantId;
     if (grantId === undefined && observation.windows.length === 0 && observation.pauseMs === 0)
       return;
     const waiting = await this.redis.keapBudgetObserve(
       this.options.keyPrefix,
-      ctx.accountId,
+      grant.accountId,
       JSON.stringify(observation),
       this.secondSpan(),
       this.minuteSpan(),
@@ -203,9 +209,11 @@ export class RedisKeapBudget implements KeapRequestGate {
     // The pause ends by itself; make sure this process looks again when it does.
     if (observation.pauseMs > 0 && this.waiters.size > 0)
       this.scheduleWake(observation.pauseMs + 1);
-    // The answered call no longer counts as in flight: its slot may be what the waiters need.
+    // Re-stamped with its answer, the call's slot frees one window span from now, well before the
+    // wait the last dispatch computed from its in-flight hold: look again then, not at the next
+    // poll. (Dispatching now would rarely grant: the slot is still taken.)
     else if (grantId !== undefined && waiting > 0 && !this.closed)
-      this.dispatch().catch(() => undefined);
+      this.scheduleWake(this.secondSpan() + 1, { evenWithoutWaiters: true });
   }
 
   /**
@@ -363,21 +371,30 @@ export class RedisKeapBudget implements KeapRequestGate {
     this.scheduleWake(delay);
   }
 
-  private scheduleWake(delayMs: number): void {
+  /**
+   * One timer per process for the next dispatch. `evenWithoutWaiters`: other processes' calls may
+   * be the ones waiting (a slot this process's answered call frees); the grant reaches them by
+   * pub/sub.
+   */
+  private scheduleWake(delayMs: number, options: { evenWithoutWaiters?: boolean } = {}): void {
     // A little jitter so that processes woken by the same event do not all hit Redis at once.
     const at = Date.now() + delayMs + Math.random() * Math.min(5, delayMs / 4 + 1);
+    if (options.evenWithoutWaiters) this.wakeForOthers = true;
     if (this.wakeTimer && at >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
     this.wakeTimer = setTimeout(
       () => {
+        const forOthers = this.wakeForOthers;
         this.wakeTimer = undefined;
         this.wakeAt = Infinity;
-        if (this.closed || this.waiters.size === 0) return;
+        this.wakeForOthers = false;
+        if (this.closed || (this.waiters.size === 0 && !forOthers)) return;
         this.dispatch().catch(() => this.scheduleWake(this.options.config.pollMs));
       },
       Math.max(0, at - Date.now()),
     );
+    this.wakeTimer.unref();
   }
 
   private ensureHeartbeat(): void {

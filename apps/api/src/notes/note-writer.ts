@@ -5,21 +5,35 @@ import { Conversation } from '../conversations/conversation.entity';
 import { Message } from '../conversations/message.entity';
 import { CrmError, CrmProvider } from '../crm/crm.port';
 import { OutboxEntry } from '../queues/outbox-entry.entity';
+import { returnedRows } from '../queues/returned-rows';
 import { ContactNote } from './contact-note.entity';
 
-/** The conversation as text for the contact's note. */
+/**
+ * What marks a conversation's transcript in the note: a retry after Keap's answer was lost finds
+ * it there and does not write the transcript again.
+ */
+export function transcriptMarker(conversationId: string): string {
+  return `(ref ${conversationId})`;
+}
+
+/** The conversation as text for the contact's note; its first line carries the marker. */
 export function transcript(
-  startedAt: Date,
+  conversation: Pick<Conversation, 'id' | 'startedAt'>,
   messages: readonly Pick<Message, 'direction' | 'body' | 'createdAt'>[],
 ): string {
   const lines = messages.map((m) => `${m.direction === 'in' ? 'Contact' : 'Us'}: ${m.body}`);
-  return [`SMS conversation of ${startedAt.toISOString()}`, ...lines].join('\n');
+  return [
+    `SMS conversation of ${conversation.startedAt.toISOString()} ${transcriptMarker(conversation.id)}`,
+    ...lines,
+  ].join('\n');
 }
 
 /**
  * One note per contact per tool: the first conversation creates it, later ones append. The
  * contact_notes row is locked while Keap is called, so two conversations of the same contact
- * never create two notes, and the conversation ids it holds make a retry a no-op.
+ * never create two notes, and the conversation ids it holds make a retry a no-op. When Keap did
+ * the write but its answer was lost (the transaction then rolls back), the transcript's marker
+ * makes the retry find the note (create) or leave it (append) instead of writing it twice.
  */
 @Injectable()
 export class NoteWriter {
@@ -51,9 +65,19 @@ export class NoteWriter {
       .getRepository(Message)
       .find({ where: { conversationId: conversation.id }, order: { createdAt: 'ASC' } });
     const text = transcript(
-      conversation.startedAt,
+      conversation,
       messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
     );
+    const marker = transcriptMarker(conversation.id);
+    // Counted before Keap is called, outside the transaction: a later attempt knows an earlier
+    // one may have written the note even though its transaction rolled back.
+    const [counted] = returnedRows<{ attempts: number }>(
+      await this.dataSource.query(
+        `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
+        [outboxId],
+      ),
+    );
+    const attempts = Number(counted?.attempts ?? 1);
     const calls: Record<string, number> = {};
     try {
       await this.dataSource.transaction(async (m) => {
@@ -77,10 +101,13 @@ export class NoteWriter {
         });
         let action: 'created' | 'appended';
         if (note.crmNoteId === null) {
-          note.crmNoteId = await crm.createNote(contactId, `SMS: ${definition.name}`, text);
+          note.crmNoteId = await crm.createNote(contactId, `SMS: ${definition.name}`, text, {
+            marker,
+            maybeWritten: attempts > 1,
+          });
           action = 'created';
         } else {
-          await crm.appendToNote(contactId, note.crmNoteId, text);
+          await crm.appendToNote(contactId, note.crmNoteId, text, { marker });
           action = 'appended';
         }
         note.conversationIds = [...note.conversationIds, conversation.id];
@@ -89,18 +116,27 @@ export class NoteWriter {
           noteId: note.crmNoteId,
           action,
         });
-        await m.query(`UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, [
-          outboxId,
-        ]);
+        await m.query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [outboxId]);
       });
     } catch (err) {
       if (err instanceof CrmError && !err.retryable) {
-        await this.dataSource.query(
-          `UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`,
-          [outboxId, err.message],
-        );
+        await this.dataSource.transaction(async (m) => {
+          await m.query(`UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`, [
+            outboxId,
+            err.message,
+          ]);
+          await this.runtime.recordEvent(m, conversation.id, 'keap_work_stopped', {
+            work: 'write_note',
+            reason: err.message,
+            ...(err.code ? { code: err.code } : {}),
+          });
+        });
         return;
       }
+      await this.dataSource.query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [
+        outboxId,
+        String(err),
+      ]);
       throw err;
     } finally {
       await this.runtime.recordKeapCalls(conversation.id, calls);

@@ -53,7 +53,7 @@ export class CrmEffectProcessor {
       });
     } catch (err) {
       await this.runtime.recordKeapCalls(entry.conversationId, calls);
-      return this.failed(outboxId, err);
+      return this.failed(outboxId, err, entry.conversationId, 'resolve_contact');
     }
     await this.runtime.recordKeapCalls(entry.conversationId, calls);
     await this.runtime.applyEvent(entry.conversationId, async (_conversation, m) =>
@@ -101,7 +101,7 @@ export class CrmEffectProcessor {
     } catch (err) {
       // Awaited here: a returned promise would reject while `finally` awaits, unhandled, and
       // Node ends the process on an unhandled rejection.
-      return await this.failed(outboxId, err);
+      return await this.failed(outboxId, err, conversation.id, entry.kind);
     } finally {
       await this.runtime.recordKeapCalls(conversation.id, calls);
     }
@@ -130,9 +130,26 @@ export class CrmEffectProcessor {
     );
   }
 
-  private async failed(outboxId: string, err: unknown): Promise<void> {
+  /**
+   * A failure no retry can cure (the contact is gone, the Keap grant was revoked) ends this piece
+   * of work with its reason on the conversation, where the console shows it; others go back to
+   * the queue.
+   */
+  private async failed(
+    outboxId: string,
+    err: unknown,
+    conversationId: string,
+    work: string,
+  ): Promise<void> {
     if (err instanceof CrmError && !err.retryable) {
-      await this.markDone(this.dataSource.manager, outboxId, err.message);
+      await this.dataSource.transaction(async (m) => {
+        await this.markDone(m, outboxId, err.message);
+        await this.runtime.recordEvent(m, conversationId, 'keap_work_stopped', {
+          work,
+          reason: err.message,
+          ...(err.code ? { code: err.code } : {}),
+        });
+      });
       return;
     }
     await this.dataSource.query(

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import { ConversationRuntime, type OutboxRef } from '../conversations/conversation-runtime.service';
 import { inPhoneTransaction } from '../conversations/phone-lock';
-import { CrmProvider } from '../crm/crm.port';
+import { CrmError, CrmProvider } from '../crm/crm.port';
 import { OutboxEntry } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
 import { Tool } from '../tools/tool.entity';
@@ -150,7 +150,14 @@ export class ToolStartService {
       priority: 'interactive',
       onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
     });
-    const contact = await crm.readContact(p.contactId);
+    let contact: Awaited<ReturnType<typeof crm.readContact>>;
+    try {
+      contact = await crm.readContact(p.contactId);
+    } catch (err) {
+      // No retry can cure it (the Keap grant was revoked): the start is dropped, with the reason.
+      if (err instanceof CrmError && !err.retryable) return this.finish(outboxId, err.message);
+      throw err;
+    }
     const out: OutboxRef[] = [];
     if (!contact) {
       await this.finish(outboxId, `Keap has no contact ${p.contactId}`);

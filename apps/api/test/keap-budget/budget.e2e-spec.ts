@@ -61,7 +61,7 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     const acquire = budget.acquire.bind(budget);
     jest.spyOn(budget, 'acquire').mockImplementation(async (ctx) => {
       const askedAt = performance.timeOrigin + performance.now();
-      await acquire(ctx);
+      const grant = await acquire(ctx);
       grants.push({
         accountId: ctx.accountId,
         kind: ctx.kind,
@@ -70,6 +70,7 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
         grantedAt: performance.timeOrigin + performance.now(),
         seq: seq++,
       });
+      return grant;
     });
   };
 

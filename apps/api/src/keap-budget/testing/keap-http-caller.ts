@@ -25,7 +25,7 @@ export async function callKeapThroughGate(
 ): Promise<KeapHttpOutcome> {
   let throttled = 0;
   for (let attempt = 1; ; attempt++) {
-    await gate.acquire(ctx);
+    const grant = await gate.acquire(ctx);
     const grantedAt = Date.now();
     const res = await fetch(`${target.baseUrl}/crm/rest/v2${call.path}`, {
       method: call.method,
@@ -44,7 +44,7 @@ export async function callKeapThroughGate(
     res.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
-    await gate.observe(ctx, res.status, headers);
+    await gate.observe(grant, res.status, headers);
     if (res.status !== 429 || attempt >= 10) return { status: res.status, throttled, grantedAt };
     throttled += 1;
   }
