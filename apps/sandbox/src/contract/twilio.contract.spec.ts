@@ -2,9 +2,16 @@ import request from 'supertest';
 import { createSandbox, type Sandbox } from '../app';
 import { loadTwilioContract, twilioSpecsDir, type TwilioContract } from './twilio-contract';
 
+/*
+ * The Twilio stand-in's answers to every request the product makes, checked against Twilio's
+ * official specs (tightened in memory: see twilio-contract.ts). Without the specs the behaviour is
+ * still tested; only the spec checks are skipped.
+ */
 const specsDir = twilioSpecsDir();
 if (!specsDir)
-  console.warn('Twilio contract tests skipped: official specs not found (set API_SPECS_DIR).');
+  console.warn(
+    "Twilio contract checks skipped: official specs not found (set API_SPECS_DIR); the stand-in's behaviour is still tested.",
+  );
 const describeWithSpecs = specsDir ? describe : describe.skip;
 
 const PHONE = '+14155550123';
@@ -120,13 +127,19 @@ const calls: Call[] = [
   },
 ];
 
-describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs', () => {
-  let contract: TwilioContract;
+describe('the Twilio stand-in, checked against Twilio’s official OpenAPI specs', () => {
+  let contract: TwilioContract | null = null;
   let sandbox: Sandbox;
   let auth: string;
+  /** The spec checks, where the specs are present. */
+  const conforms = (problems: (c: TwilioContract) => string[]) => {
+    if (contract) expect(problems(contract)).toEqual([]);
+  };
+  /** The checker, in tests that are only about the checks (they run only with the specs). */
+  const checker = (): TwilioContract => contract!;
 
   beforeAll(async () => {
-    contract = await loadTwilioContract(specsDir!);
+    if (specsDir) contract = await loadTwilioContract(specsDir);
     sandbox = createSandbox({ publicUrl: 'http://127.0.0.1:4010' });
     const account = sandbox.twilio.demoAccount;
     auth = 'Basic ' + Buffer.from(`${account.sid}:${account.authToken}`).toString('base64');
@@ -158,18 +171,18 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
       );
 
       expect(res.status).toBeLessThan(300);
-      expect(contract.operationOf(recorded)).toBeDefined();
-      expect(contract.requestProblems(recorded)).toEqual([]);
-      expect(contract.responseProblems(recorded, res.status, res.body)).toEqual([]);
+      conforms((c) => (c.operationOf(recorded) ? [] : ['no operation']));
+      conforms((c) => c.requestProblems(recorded));
+      conforms((c) => c.responseProblems(recorded, res.status, res.body));
       // The tightening (every property required, no others) refuses no answer Twilio documents for
       // the operation. (Some examples break the published schema on their own, e.g. an empty
       // sms_application_sid or latitude as text; those are Twilio's, not the tightening's.)
-      for (const example of contract.examplesOf(recorded))
-        expect(
-          contract
-            .responseProblems(recorded, example.status, example.value)
-            .filter((p) => /required property|additional properties/.test(p)),
-        ).toEqual([]);
+      conforms((c) =>
+        c
+          .examplesOf(recorded)
+          .flatMap((example) => c.responseProblems(recorded, example.status, example.value))
+          .filter((p) => /required property|additional properties/.test(p)),
+      );
     },
   );
 
@@ -184,9 +197,9 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
       'GET',
       `/2010-04-01/Accounts/${sid}/Messages/${created.res.body.sid}.json`,
     );
-    expect(res.status).toBe(200);
-    expect(contract.operationOf(recorded)).toBe('FetchMessage');
-    expect(contract.responseProblems(recorded, res.status, res.body)).toEqual([]);
+    expect(res.body.sid).toBe(created.res.body.sid);
+    conforms((c) => (c.operationOf(recorded) === 'FetchMessage' ? [] : ['not FetchMessage']));
+    conforms((c) => c.responseProblems(recorded, res.status, res.body));
   });
 
   it('pages incoming numbers as Twilio does: next_page_uri leads to the next page, then null', async () => {
@@ -201,10 +214,8 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
     expect(second.res.body.incoming_phone_numbers.length).toBeGreaterThan(0);
     expect(second.res.body.page).toBe(1);
     expect(second.res.body.next_page_uri).toBeNull();
-    expect(contract.requestProblems(second.recorded)).toEqual([]);
-    expect(contract.responseProblems(second.recorded, second.res.status, second.res.body)).toEqual(
-      [],
-    );
+    conforms((c) => c.requestProblems(second.recorded));
+    conforms((c) => c.responseProblems(second.recorded, second.res.status, second.res.body));
   });
 
   it.each([
@@ -222,7 +233,7 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
     const sid = sandbox.twilio.demoAccount.sid;
     const { res } = await send('POST', `/2010-04-01/Accounts/${sid}/Messages.json`, form);
     expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-    expect(contract.errorProblems(res.status, res.body)).toEqual([]);
+    conforms((c) => c.errorProblems(res.status, res.body));
   });
 
   it('answers bad credentials and unknown resources in Twilio’s error shape', async () => {
@@ -232,58 +243,58 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
       status: 401,
       code: 20003,
     });
-    expect(contract.errorProblems(denied.res.status, denied.res.body)).toEqual([]);
+    conforms((c) => c.errorProblems(denied.res.status, denied.res.body));
     const missing = await send('GET', `/2010-04-01/Accounts/${sid}/Messages/SM0.json`);
     expect({ status: missing.res.status, code: missing.res.body.code }).toEqual({
       status: 404,
       code: 20404,
     });
-    expect(contract.errorProblems(missing.res.status, missing.res.body)).toEqual([]);
+    conforms((c) => c.errorProblems(missing.res.status, missing.res.body));
   });
 
-  describe('would catch a drift', () => {
+  describeWithSpecs('the spec checks would catch a drift', () => {
     const messagesPath = () =>
       `/2010-04-01/Accounts/${sandbox.twilio.demoAccount.sid}/Messages.json`;
 
     it('reports answers that are not the resource at all', () => {
       const post = { method: 'POST', path: messagesPath() };
       const list = { method: 'GET', path: messagesPath() };
-      expect(contract.responseProblems(post, 201, { totally: 'wrong' })).not.toEqual([]);
-      expect(contract.responseProblems(list, 200, { msgs: [] })).not.toEqual([]);
+      expect(checker().responseProblems(post, 201, { totally: 'wrong' })).not.toEqual([]);
+      expect(checker().responseProblems(list, 200, { msgs: [] })).not.toEqual([]);
       expect(
-        contract.responseProblems(post, 201, { sid: 'SM1', status: 'teleported' }),
+        checker().responseProblems(post, 201, { sid: 'SM1', status: 'teleported' }),
       ).not.toEqual([]);
     });
 
     it('reports a renamed field in a real answer (sid → id, messages → items)', async () => {
       const created = await send('POST', messagesPath(), { To: PHONE, From: NUMBER, Body: 'Hi' });
       const { sid, ...rest } = created.res.body as Record<string, unknown>;
-      expect(contract.responseProblems(created.recorded, 201, created.res.body)).toEqual([]);
-      expect(contract.responseProblems(created.recorded, 201, { ...rest, id: sid })).toEqual(
+      expect(checker().responseProblems(created.recorded, 201, created.res.body)).toEqual([]);
+      expect(checker().responseProblems(created.recorded, 201, { ...rest, id: sid })).toEqual(
         expect.arrayContaining([expect.stringContaining('(sid)')]),
       );
       const listed = await send('GET', `${messagesPath()}?PageSize=2`);
       const { messages, ...envelope } = listed.res.body as Record<string, unknown>;
-      expect(contract.responseProblems(listed.recorded, 200, listed.res.body)).toEqual([]);
+      expect(checker().responseProblems(listed.recorded, 200, listed.res.body)).toEqual([]);
       expect(
-        contract.responseProblems(listed.recorded, 200, { ...envelope, items: messages }),
+        checker().responseProblems(listed.recorded, 200, { ...envelope, items: messages }),
       ).not.toEqual([]);
     });
 
     it('reports an error answer that is not Twilio’s error shape', () => {
-      expect(contract.errorProblems(400, { error: 'bad' })).not.toEqual([]);
+      expect(checker().errorProblems(400, { error: 'bad' })).not.toEqual([]);
       expect(
-        contract.errorProblems(400, { code: 21211, message: 'x', more_info: 'y', status: 500 }),
+        checker().errorProblems(400, { code: 21211, message: 'x', more_info: 'y', status: 500 }),
       ).not.toEqual([]);
     });
 
     it('reports requests with a missing, an extra or an undeclared parameter, or no such operation', () => {
       const path = messagesPath();
       expect(
-        contract.requestProblems({ method: 'POST', path, query: {}, body: { Body: 'no To' } }),
+        checker().requestProblems({ method: 'POST', path, query: {}, body: { Body: 'no To' } }),
       ).not.toEqual([]);
       expect(
-        contract.requestProblems({
+        checker().requestProblems({
           method: 'POST',
           path,
           query: {},
@@ -291,7 +302,7 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
         }),
       ).toEqual([expect.stringContaining('(Colour)')]);
       expect(
-        contract.requestProblems({
+        checker().requestProblems({
           method: 'GET',
           path,
           query: { PageSize: '2', Sort: 'asc' },
@@ -299,7 +310,7 @@ describeWithSpecs('the Twilio stand-in against Twilio’s official OpenAPI specs
         }),
       ).toEqual([expect.stringContaining('(Sort)')]);
       expect(
-        contract.requestProblems({
+        checker().requestProblems({
           method: 'GET',
           path: '/2010-04-01/Nowhere.json',
           query: {},
