@@ -12,7 +12,7 @@ export type {
   KeapTokenResponse,
 } from './keap-sandbox';
 export { KEAP_PUBLISHED_LIMITS } from './keap-throttle';
-export type { KeapQuotaLimits } from './keap-throttle';
+export type { KeapQuotaLimits, KeapThrottleStyle } from './keap-throttle';
 export { DEMO_TENANT_ID, SECOND_TENANT_ID, DEMO_TAG_NAMES } from './keap-seed';
 export { KEAP_REST_BASE } from './keap-rest.router';
 export { KEAP_CONTROL_BASE } from './keap-control.router';

@@ -91,6 +91,23 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
     }),
   );
 
+  router.put(
+    `${KEAP_CONTROL_BASE}/throttle-style`,
+    handle((req) => {
+      const { retryAfter, body: shape, ...rest } = body(req);
+      if (Object.keys(rest).length > 0)
+        throw KeapApiError.badRequest(`Unknown setting ${Object.keys(rest).join(', ')}`);
+      if (retryAfter !== undefined && typeof retryAfter !== 'boolean')
+        throw KeapApiError.badRequest('retryAfter must be true or false');
+      if (shape !== undefined && shape !== 'v2' && shape !== 'fault')
+        throw KeapApiError.badRequest('body must be "v2" or "fault"');
+      return sandbox.setThrottleStyle({
+        ...(retryAfter !== undefined ? { retryAfter } : {}),
+        ...(shape !== undefined ? { body: shape } : {}),
+      });
+    }),
+  );
+
   router.get(
     `${KEAP_CONTROL_BASE}/grants`,
     handle(() => sandbox.grantSummaries()),

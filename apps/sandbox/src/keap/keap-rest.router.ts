@@ -68,6 +68,7 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
     }),
   }));
   route('post', '/contacts', 'createContact', ({ tenant, req }) => {
+    requireWayToReach(req.body);
     const created = sandbox.createContact(
       tenant,
       req.body,
@@ -160,6 +161,20 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
     },
   );
   return router;
+}
+
+/**
+ * The spec's createContact: "Contact must contain at least one item in `email_addresses`,
+ * `phone_numbers`, or `addresses`" (a name alone is refused; contacts seeded through the sandbox's
+ * own methods, as Keap's UI allows, may have only a name).
+ */
+function requireWayToReach(body: unknown): void {
+  const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const some = (name: string) => Array.isArray(input[name]) && input[name].length > 0;
+  if (!some('email_addresses') && !some('phone_numbers') && !some('addresses'))
+    throw KeapApiError.badRequest(
+      'Contact must contain at least one item in email_addresses, phone_numbers, or addresses',
+    );
 }
 
 function str(value: unknown): string | undefined {

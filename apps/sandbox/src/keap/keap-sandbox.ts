@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { KeapApiError, KeapOAuthError } from './keap-api.error';
-import { KEAP_PUBLISHED_LIMITS, KeapThrottle, type KeapQuotaLimits } from './keap-throttle';
+import {
+  KEAP_PUBLISHED_LIMITS,
+  KeapThrottle,
+  type KeapQuotaLimits,
+  type KeapThrottleStyle,
+} from './keap-throttle';
 import { globalUserId, seedKeapTenants } from './keap-seed';
 import { toE164 } from './keap-phone';
 
@@ -517,21 +522,14 @@ export class KeapSandbox {
     }
     if (decision.allowed) return decision.headers;
     this.calls.throttled += 1;
-    const headers = { ...decision.headers, 'retry-after': String(decision.retryAfterSeconds) };
-    if (decision.violated === 'appPerSecond') {
-      throw KeapApiError.fault(
-        429,
-        'Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=25, periodInMicroseconds=1000000, maxBurstMessageCount=25.0}',
-        'policies.ratelimit.SpikeArrestViolation',
-        headers,
-      );
-    }
-    throw KeapApiError.fault(
-      429,
-      'Rate limit quota violation. Quota limit exceeded.',
-      'policies.ratelimit.QuotaViolation',
-      headers,
-    );
+    // Headers and body as Keap answers (keap-throttle.ts; the style is set with setThrottleStyle).
+    throw this.throttle.refusal(decision);
+  }
+
+  /** How refusals look: Retry-After on or off, the v2 or the gateway's fault body. */
+  setThrottleStyle(style: Partial<KeapThrottleStyle>): KeapThrottleStyle {
+    this.throttle.style = { ...this.throttle.style, ...style };
+    return this.throttle.style;
   }
 
   userInfo(tenant: KeapTenant, userId: string): Record<string, unknown> {

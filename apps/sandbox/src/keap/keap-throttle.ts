@@ -1,8 +1,15 @@
+import { KeapApiError } from './keap-api.error';
+
 /**
- * Keap's throttles and quotas, as published in "Throttles and Quotas": per OAuth app (key/secret
- * pair, across every tenant it reaches) a per-second spike limit, a per-minute throttle and a
- * daily quota that resets at 00:00 UTC; per tenant (application instance) a per-minute throttle
- * and a daily quota. Fixed windows aligned on the epoch: a day window therefore ends at midnight UTC.
+ * Keap's throttles and quotas, as published in "Throttles and Quotas" / "API Token Quota and Usage
+ * Measurements" (developer.infusionsoft.com): per OAuth app (key/secret pair, across every tenant
+ * it reaches) a per-second spike limit, a per-minute throttle and a daily quota that resets at
+ * 00:00 UTC; per tenant (application instance) a per-minute throttle and a daily quota.
+ *
+ * The second and minute windows roll: a call counts against them for one second / one minute
+ * after it was made (Keap's gateway describes its throttle as a rolling window; calls made at 0:00
+ * are available again at 1:00). The day quotas are fixed days ending at midnight UTC, where
+ * `x-keap-product-quota-expiry-time` (epoch ms, as Keap sends it) points.
  */
 
 export interface KeapQuotaLimits {
@@ -21,65 +28,126 @@ export const KEAP_PUBLISHED_LIMITS: KeapQuotaLimits = {
   tenantPerDay: 250_000,
 };
 
+/**
+ * How a refusal looks. Keap's defaults: no Retry-After (Keap documents none; its guidance is to
+ * back off exponentially and read the quota headers) and REST v2's 429 body
+ * `{code: "429", message: "Quota Exceeded", status: "Request Throttled"}`. `fault` is the API
+ * gateway's older shape (`{fault: {faultstring, detail: {errorcode}}}`) that clients must also
+ * read; `retryAfter` adds a Retry-After header for clients that want to exercise it.
+ */
+export interface KeapThrottleStyle {
+  retryAfter: boolean;
+  body: 'v2' | 'fault';
+}
+
+export const KEAP_THROTTLE_STYLE: KeapThrottleStyle = { retryAfter: false, body: 'v2' };
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
 type WindowName = keyof KeapQuotaLimits;
 
-const WINDOWS: Record<WindowName, { ms: number; scope: 'app' | 'tenant' }> = {
-  appPerSecond: { ms: SECOND, scope: 'app' },
-  appPerMinute: { ms: MINUTE, scope: 'app' },
-  appPerDay: { ms: DAY, scope: 'app' },
-  tenantPerMinute: { ms: MINUTE, scope: 'tenant' },
-  tenantPerDay: { ms: DAY, scope: 'tenant' },
+const WINDOWS: Record<WindowName, { ms: number; scope: 'app' | 'tenant'; rolling: boolean }> = {
+  appPerSecond: { ms: SECOND, scope: 'app', rolling: true },
+  appPerMinute: { ms: MINUTE, scope: 'app', rolling: true },
+  appPerDay: { ms: DAY, scope: 'app', rolling: false },
+  tenantPerMinute: { ms: MINUTE, scope: 'tenant', rolling: true },
+  tenantPerDay: { ms: DAY, scope: 'tenant', rolling: false },
 };
+const NAMES = Object.keys(WINDOWS) as WindowName[];
 
 export type ThrottleDecision =
   | { allowed: true; headers: Record<string, string> }
   | {
       allowed: false;
       violated: WindowName;
+      /** When the violated window has room again. */
       retryAfterSeconds: number;
       headers: Record<string, string>;
     };
 
+/** The calls one owner (app or tenant) made in one window. */
+interface Usage {
+  /** Rolling windows: call times, oldest first, from `head` on. */
+  times: number[];
+  head: number;
+  /** Fixed (day) windows: calls in the day starting at `dayStart`. */
+  dayStart: number;
+  dayCount: number;
+}
+
 export class KeapThrottle {
-  private readonly used = new Map<string, { count: number; endsAt: number }>();
+  style: KeapThrottleStyle = { ...KEAP_THROTTLE_STYLE };
+  private readonly usage = new Map<string, Usage>();
 
   constructor(public limits: KeapQuotaLimits) {}
 
+  /** Forgets every call counted and returns to Keap's refusal style. */
   reset(): void {
-    this.used.clear();
+    this.usage.clear();
+    this.style = { ...KEAP_THROTTLE_STYLE };
   }
 
   /** Counts one call for the app and tenant, or refuses it when a window is full. */
   take(clientId: string, tenantId: string, now: number): ThrottleDecision {
-    const names = Object.keys(WINDOWS) as WindowName[];
-    const violated = names.find(
+    const violated = NAMES.find(
       (name) => this.count(name, clientId, tenantId, now) >= this.limits[name],
     );
     if (violated) {
-      const windowEnd = windowStart(now, WINDOWS[violated].ms) + WINDOWS[violated].ms;
       return {
         allowed: false,
         violated,
-        retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
+        retryAfterSeconds: Math.max(
+          1,
+          Math.ceil((this.freesAt(violated, clientId, tenantId, now) - now) / 1000),
+        ),
         headers: this.headers(clientId, tenantId, now),
       };
     }
-    for (const name of names) {
-      const key = this.key(name, clientId, tenantId, now);
-      const endsAt = windowStart(now, WINDOWS[name].ms) + WINDOWS[name].ms;
-      this.used.set(key, { count: (this.used.get(key)?.count ?? 0) + 1, endsAt });
+    for (const name of NAMES) {
+      const usage = this.usageOf(name, clientId, tenantId);
+      if (WINDOWS[name].rolling) usage.times.push(now);
+      else usage.dayCount += 1;
     }
-    // A long-running sandbox would otherwise keep every past second's counter.
-    if (this.used.size > 10_000)
-      for (const [key, entry] of this.used) if (entry.endsAt <= now) this.used.delete(key);
     return { allowed: true, headers: this.headers(clientId, tenantId, now) };
   }
 
-  /** The informational headers Keap puts on every response. */
+  /** Keap's answer to a refused call: 429, the headers, the body of the configured style. */
+  refusal(decision: Extract<ThrottleDecision, { allowed: false }>): KeapApiError {
+    const headers = {
+      ...decision.headers,
+      ...(this.style.retryAfter ? { 'retry-after': String(decision.retryAfterSeconds) } : {}),
+    };
+    if (this.style.body === 'v2') {
+      return new KeapApiError(
+        429,
+        { code: '429', message: 'Quota Exceeded', status: 'Request Throttled' },
+        headers,
+      );
+    }
+    if (decision.violated === 'appPerSecond') {
+      return KeapApiError.fault(
+        429,
+        `Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=${this.limits.appPerSecond}, periodInMicroseconds=1000000, maxBurstMessageCount=${this.limits.appPerSecond}.0}`,
+        'policies.ratelimit.SpikeArrestViolation',
+        headers,
+      );
+    }
+    return KeapApiError.fault(
+      429,
+      'Rate limit quota violation. Quota limit exceeded.',
+      'policies.ratelimit.QuotaViolation',
+      headers,
+    );
+  }
+
+  /**
+   * The informational headers Keap puts on every response, as documented and as a real answer
+   * carries them: the spike limit; the app's throttle (per minute) and quota (per day, with its
+   * expiry time); the tenant's id and throttle (per minute). Keap documents no expiry time for the
+   * throttles and no headers for the tenant's daily quota, so there are none.
+   */
   headers(clientId: string, tenantId: string, now: number): Record<string, string> {
     const h: Record<string, string> = {};
     const put = (prefix: string, name: WindowName, unit: string): void => {
@@ -94,25 +162,53 @@ export class KeapThrottle {
     h['x-keap-product-spike-limit'] = `${this.limits.appPerSecond}ps`;
     put('x-keap-product-throttle', 'appPerMinute', 'minute');
     put('x-keap-product-quota', 'appPerDay', 'day');
-    h['x-keap-product-quota-expiry-time'] = String(windowStart(now, DAY) + DAY);
-    h['x-keap-tenant-id'] = tenantId;
+    h['x-keap-product-quota-expiry-time'] = String(dayStart(now) + DAY);
+    h['x-keap-tenant-id'] = `${tenantId}.infusionsoft.com`;
     put('x-keap-tenant-throttle', 'tenantPerMinute', 'minute');
-    put('x-keap-tenant-quota', 'tenantPerDay', 'day');
-    h['x-keap-tenant-quota-expiry-time'] = String(windowStart(now, DAY) + DAY);
     return h;
   }
 
   private count(name: WindowName, clientId: string, tenantId: string, now: number): number {
-    return this.used.get(this.key(name, clientId, tenantId, now))?.count ?? 0;
+    const usage = this.usageOf(name, clientId, tenantId);
+    const window = WINDOWS[name];
+    if (!window.rolling) {
+      if (usage.dayStart !== dayStart(now)) {
+        usage.dayStart = dayStart(now);
+        usage.dayCount = 0;
+      }
+      return usage.dayCount;
+    }
+    while (usage.head < usage.times.length && (usage.times[usage.head] ?? 0) <= now - window.ms)
+      usage.head += 1;
+    if (usage.head > 1024 && usage.head * 2 > usage.times.length) {
+      usage.times = usage.times.slice(usage.head);
+      usage.head = 0;
+    }
+    return usage.times.length - usage.head;
   }
 
-  private key(name: WindowName, clientId: string, tenantId: string, now: number): string {
-    const w = WINDOWS[name];
-    const owner = w.scope === 'app' ? `app:${clientId}` : `tenant:${tenantId}`;
-    return `${name}|${owner}|${windowStart(now, w.ms)}`;
+  /** When a full window next has room: its oldest call leaves it, or the day ends. */
+  private freesAt(name: WindowName, clientId: string, tenantId: string, now: number): number {
+    const window = WINDOWS[name];
+    if (!window.rolling) return dayStart(now) + DAY;
+    const usage = this.usageOf(name, clientId, tenantId);
+    // With a limit of 0 nothing is ever counted; the window never frees, so say a full window.
+    const oldest = usage.times[usage.head];
+    return oldest === undefined ? now + window.ms : oldest + window.ms;
+  }
+
+  private usageOf(name: WindowName, clientId: string, tenantId: string): Usage {
+    const owner = WINDOWS[name].scope === 'app' ? `app:${clientId}` : `tenant:${tenantId}`;
+    const key = `${name}|${owner}`;
+    let usage = this.usage.get(key);
+    if (!usage) {
+      usage = { times: [], head: 0, dayStart: 0, dayCount: 0 };
+      this.usage.set(key, usage);
+    }
+    return usage;
   }
 }
 
-function windowStart(now: number, ms: number): number {
-  return Math.floor(now / ms) * ms;
+function dayStart(now: number): number {
+  return Math.floor(now / DAY) * DAY;
 }
