@@ -1,15 +1,17 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import OpenAPIBackend from 'openapi-backend';
 import type { AxiosInstance } from 'axios';
+import {
+  keapSpecIfPresent,
+  keapSpecPath,
+  loadKeapContract,
+  type KeapContract,
+} from '@sms-seq/sandbox/dist/contract/keap-contract';
 
-/** The official Keap REST v2 spec, read unchanged from ../shared/specs (or API_SPECS_DIR). */
-export const KEAP_SPEC_PATH = join(
-  process.env.API_SPECS_DIR ?? resolve(__dirname, '../../../../../shared/specs'),
-  'keap',
-  'keap-rest-v2.openapi.yml',
-);
-export const haveKeapSpec = existsSync(KEAP_SPEC_PATH);
+/**
+ * The official Keap REST v2 spec, read unchanged from ../shared/specs (or API_SPECS_DIR) and
+ * tightened in memory by the sandbox's contract checker (no undeclared properties; ids required).
+ */
+export const KEAP_SPEC_PATH = keapSpecPath();
+export const haveKeapSpec = keapSpecIfPresent() !== null;
 
 export interface RecordedRequest {
   operationId: string | null;
@@ -20,21 +22,16 @@ export interface RecordedRequest {
 
 /**
  * Checks every request an axios instance sends to the Keap REST API against the operation of the
- * spec it targets: method and path must be an operation, and its query and body must validate.
+ * spec it targets: method and path must be an operation, its query and body must validate (no
+ * parameter or property the spec does not declare). The v2 answers are checked too; the API
+ * gateway's own answers (429, and `fault` bodies such as its 401) are not in the spec.
  */
 export class KeapSpecValidator {
   readonly requests: RecordedRequest[] = [];
-  private constructor(private readonly api: OpenAPIBackend) {}
+  private constructor(private readonly contract: KeapContract) {}
 
   static async load(): Promise<KeapSpecValidator> {
-    const api = new OpenAPIBackend({
-      definition: KEAP_SPEC_PATH,
-      quick: true,
-      apiRoot: '/crm',
-      ajvOpts: { strict: false, validateFormats: false },
-    });
-    await api.init();
-    return new KeapSpecValidator(api);
+    return new KeapSpecValidator(await loadKeapContract(KEAP_SPEC_PATH));
   }
 
   watch(http: AxiosInstance): void {
@@ -46,34 +43,33 @@ export class KeapSpecValidator {
         method,
         path: url.pathname,
         query: url.search.replace(/^\?/, ''),
-        headers: { 'content-type': 'application/json' },
         body: config.data,
       };
-      const operation = this.api.matchOperation(request);
-      const errors = operation
-        ? (this.api.validateRequest(request, operation).errors ?? [])
-        : ['no such operation in the Keap spec'];
       this.requests.push({
-        operationId: operation?.operationId ?? null,
+        operationId: this.contract.operationOf(request) ?? null,
         method,
         path: url.pathname,
-        errors,
+        errors: this.contract.requestProblems(request),
       });
       return config;
     });
-    // The answers too (the sandbox's contract tests cover them in depth); 429 is not in the spec.
     http.interceptors.response.use((response) => {
       const url = new URL(http.getUri(response.config));
       const method = (response.config.method ?? 'get').toLowerCase();
-      const operation = url.pathname.startsWith('/crm/rest/')
-        ? this.api.matchOperation({ method, path: url.pathname, headers: {} })
-        : undefined;
-      if (operation && response.status !== 429) {
-        const errors =
-          this.api.validateResponse(response.data, operation, response.status).errors ?? [];
+      const request = { method, path: url.pathname };
+      const fromGateway =
+        response.status === 429 ||
+        (typeof response.data === 'object' && response.data !== null && 'fault' in response.data);
+      // A request to no operation was flagged already; its answer has nothing to be checked against.
+      if (
+        url.pathname.startsWith('/crm/rest/') &&
+        !fromGateway &&
+        this.contract.operationOf(request)
+      ) {
+        const errors = this.contract.responseProblems(request, response.status, response.data);
         if (errors.length > 0)
           this.requests.push({
-            operationId: operation.operationId ?? null,
+            operationId: this.contract.operationOf(request) ?? null,
             method,
             path: `${url.pathname} (response ${response.status})`,
             errors,
