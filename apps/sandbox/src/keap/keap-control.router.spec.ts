@@ -1,0 +1,95 @@
+import request from 'supertest';
+import { createSandbox } from '../app';
+import { DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT } from '.';
+
+const REDIRECT_URI = 'http://127.0.0.1:9/cb';
+
+/** The control API's read side, over HTTP as end-to-end tests and the demo use it. */
+describe('Keap sandbox control API: what a test can read back', () => {
+  const { app, keap } = createSandbox({ publicUrl: 'http://127.0.0.1:4010' });
+  let token: string;
+  const rest = (method: 'get' | 'post', path: string) =>
+    request(app)[method](`/crm/rest/v2${path}`).set('Authorization', `Bearer ${token}`);
+  const control = (path: string) => request(app).get(`/sandbox/keap${path}`);
+
+  beforeAll(async () => {
+    const code = keap.issueAuthorizationCode({
+      clientId: SANDBOX_KEAP_CLIENT.clientId,
+      redirectUri: REDIRECT_URI,
+      tenantId: DEMO_TENANT_ID,
+    });
+    const tokens = await request(app).post('/token').type('form').send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: SANDBOX_KEAP_CLIENT.clientId,
+      client_secret: SANDBOX_KEAP_CLIENT.clientSecret,
+    });
+    token = tokens.body.access_token;
+  });
+
+  it('shows the contacts, the tags applied and the notes written through the REST API', async () => {
+    const [ada] = (await rest('get', '/contacts').query({ filter: 'email==ada@example.com' })).body
+      .contacts;
+    const tag = (await rest('post', '/tags').send({ name: 'Texted BLUE' })).body;
+    await rest('post', `/tags/${tag.id}/contacts:applyTags`)
+      .send({ contact_ids: [ada.id] })
+      .expect(200);
+    const user = (await rest('get', '/oauth/connect/userinfo')).body;
+    await rest('post', `/contacts/${ada.id}/notes`)
+      .send({ title: 'SMS: BLUE', text: 'Q: Blue? A: yes', user_id: user.sub })
+      .expect(201);
+
+    const contacts = await control(`/tenants/${DEMO_TENANT_ID}/contacts`).expect(200);
+    expect(contacts.body.find((c: { id: string }) => c.id === ada.id)).toEqual(
+      expect.objectContaining({
+        given_name: 'Ada',
+        family_name: 'Lovelace',
+        emails: { EMAIL1: 'ada@example.com' },
+        phones: { PHONE1: { number: '+14155550101', type: 'Mobile' } },
+        custom_fields: { FavoriteColor: 'Blue', Budget: 1200 },
+        tags: ['Texted BLUE'],
+        notes: [expect.objectContaining({ title: 'SMS: BLUE', text: 'Q: Blue? A: yes' })],
+      }),
+    );
+
+    const applied = await control(`/tenants/${DEMO_TENANT_ID}/contacts/${ada.id}/tags`).expect(200);
+    expect(applied.body).toEqual([
+      { id: tag.id, name: 'Texted BLUE', applied_time: expect.any(String) },
+    ]);
+
+    const tags = await control(`/tenants/${DEMO_TENANT_ID}/tags`).expect(200);
+    expect(tags.body.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['SMS: Opted out', 'Interested', 'Texted BLUE']),
+    );
+
+    const notes = await control(`/tenants/${DEMO_TENANT_ID}/notes`).expect(200);
+    expect(notes.body).toEqual([
+      expect.objectContaining({ contact_id: ada.id, title: 'SMS: BLUE', text: 'Q: Blue? A: yes' }),
+    ]);
+  });
+
+  it('lists the tenants, the custom fields, the limits and the calls counted', async () => {
+    const tenants = await control('/tenants').expect(200);
+    expect(tenants.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: DEMO_TENANT_ID, name: 'Demo Company' }),
+      ]),
+    );
+    const fields = await control(`/tenants/${DEMO_TENANT_ID}/custom-fields`).expect(200);
+    expect(fields.body.map((f: { field_name: string }) => f.field_name)).toEqual([
+      'FavoriteColor',
+      'Budget',
+    ]);
+    expect((await control('/quotas').expect(200)).body).toEqual(
+      expect.objectContaining({ appPerMinute: 1500, appPerDay: 150_000 }),
+    );
+    const calls = await control('/calls').expect(200);
+    expect(calls.body.total).toBeGreaterThan(0);
+    expect(calls.body.byOperation).toEqual(expect.objectContaining({ listContacts: 1 }));
+  });
+
+  it('answers an unknown tenant with 404', async () => {
+    await control('/tenants/nope/contacts').expect(404);
+  });
+});
