@@ -59,6 +59,12 @@ describe('equals any of', () => {
     expect(matches(equalsAny([]), 'yes')).toBe(false);
   });
 
+  it('never matches a blank value, not even an empty reply (a picture without text)', () => {
+    expect(matches(equalsAny(['', '  ']), '')).toBe(false);
+    expect(matches(equalsAny(['', '  ']), ' ')).toBe(false);
+    expect(matches(equalsAny(['', 'yes']), 'yes')).toBe(true);
+  });
+
   it('normalises the text the same way as patterns', () => {
     expect(normaliseForMatch('  A  b ')).toBe('a b');
     expect(wildcardMatches(' A* ', 'abc')).toBe(true);

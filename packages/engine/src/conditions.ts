@@ -96,9 +96,15 @@ const INNER_SPACE = /\s\s|[^\S ]/;
  * Whether `text` (already normalised) equals `pattern` where `*` stands for any run of characters
  * (also none). Every other character is literal, so `$5.00?` matches only "$5.00?". Done by hand
  * rather than with a RegExp so no character of a marketer's phrase can be mistaken for syntax.
+ * A blank pattern (an empty row left in the list) matches nothing, not even an empty reply.
  */
 export function wildcardMatches(pattern: string, normalisedText: string): boolean {
-  const p = normaliseForMatch(pattern);
+  return normalisedPatternMatches(normaliseForMatch(pattern), normalisedText);
+}
+
+/** `wildcardMatches` for a pattern already passed through `normaliseForMatch`. */
+export function normalisedPatternMatches(p: string, normalisedText: string): boolean {
+  if (p === '') return false;
   const first = p.indexOf('*');
   if (first === -1) return p === normalisedText;
   const last = p.lastIndexOf('*');

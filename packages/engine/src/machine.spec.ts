@@ -286,6 +286,36 @@ describe('replies', () => {
     ]);
   });
 
+  it('opts out a contact who replies an opt-out word a condition lists, as validation warns', () => {
+    const tool = aTool()
+      .withOptions({ optOutTagId: 900 })
+      .withStep('appointment', {
+        message: 'Reply CONFIRM or CANCEL. Text STOP to stop.',
+        next: decideBy([equalsAny(['confirm'], { tagId: 1 }), equalsAny(['cancel'], { tagId: 2 })]),
+      })
+      .build();
+    const result = reply(tool, startHttp(tool).state, 'Cancel');
+    expect(result.state.status).toBe('opted_out');
+    expect(result.effects).toEqual([
+      { type: 'apply_tag', tagId: 900, reason: 'opt_out' },
+      { type: 'conversation_ended', status: 'opted_out' },
+    ]);
+  });
+
+  it('takes YES and START as replies to the step, not as opt-ins', () => {
+    const tool = aTool()
+      .withStep('ask', {
+        message: 'Like blue? Text STOP to stop.',
+        next: decideBy([equalsAny(['yes', 'start'], { id: 'keen', tagId: 7 })]),
+      })
+      .build();
+    for (const text of ['YES', 'start']) {
+      const result = reply(tool, startHttp(tool).state, text);
+      expect(result.outcome).toMatchObject({ kind: 'matched', conditionId: 'keen' });
+      expect(result.effects[0]).toEqual({ type: 'apply_tag', tagId: 7, reason: 'condition' });
+    }
+  });
+
   it('leaves HELP to the runtime and keeps waiting', () => {
     const tool = pizzaTool();
     const { state } = startHttp(tool);

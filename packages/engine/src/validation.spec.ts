@@ -5,7 +5,7 @@ import {
   type Problem,
   type ValidationContext,
 } from './validation';
-import type { ToolDefinition } from './tool.schema';
+import type { Condition, ToolDefinition } from './tool.schema';
 import { aTool, between, compareTo, decideBy, equalsAny, finish } from './testing/builders';
 
 const problemsOf = (tool: ToolDefinition, context?: ValidationContext) =>
@@ -59,6 +59,149 @@ describe('validating a tool', () => {
       })
       .build();
     expect(withCode(problemsOf(tool), 'trap_loop')).toEqual([]);
+  });
+
+  describe('a loop whose only way out no reply can take is a trap', () => {
+    /** One step that asks again (fallback back to itself) unless `conditions` lead to a finish. */
+    const askAgain = (conditions: Condition[], fallback: string | null = 's0') =>
+      aTool()
+        .withStep('s0', {
+          message: 'Pick one. Text STOP to stop.',
+          next: decideBy(conditions, { stepId: fallback }),
+        })
+        .build();
+    const trapsOf = (tool: ToolDefinition) =>
+      withCode(problemsOf(tool), 'trap_loop').map((p) => [p.path, p.severity]);
+
+    it.each<[string, Condition[]]>([
+      ['a condition with no words', [equalsAny([])]],
+      ['a condition with blank words only', [equalsAny([' ', ''])]],
+      ['a range no number is in', [between(['gt', 10], ['lt', 5])]],
+      [
+        'a range against one field that no number is in',
+        [between(['gt', { field: '_N' }], ['lt', { field: '_N' }])],
+      ],
+      ['a condition below a catch-all', [equalsAny(['*'], { goTo: 's0' }), equalsAny(['yes'])]],
+      [
+        'a number already taken by a condition above',
+        [compareTo('gte', 0, { goTo: 's0' }), between(['gt', 1], ['lt', 5])],
+      ],
+      [
+        'words already taken by a condition above',
+        [equalsAny(['yes*'], { goTo: 's0' }), equalsAny(['yes', 'Yes please'])],
+      ],
+      ['only opt-out and help words', [equalsAny(['CANCEL', 'stop', ' Help '])]],
+    ])('%s leading to the finish', (_case, conditions) => {
+      expect(trapsOf(askAgain(conditions))).toEqual([[['steps', 0], 'error']]);
+    });
+
+    it('a catch-all that loops leaves the fallback to the finish unreachable', () => {
+      expect(trapsOf(askAgain([equalsAny(['**'], { goTo: 's0' })], null))).toEqual([
+        [['steps', 0], 'error'],
+      ]);
+    });
+
+    it('a way out that depends on a contact field is no sure way out', () => {
+      const problems = withCode(
+        problemsOf(askAgain([compareTo('lt', { field: '_Max' })])),
+        'trap_loop',
+      );
+      expect(problems).toEqual([
+        expect.objectContaining({ path: ['steps', 0], severity: 'error' }),
+      ]);
+      expect(problems[0]?.message).toContain('contact field');
+    });
+
+    it('a range that a comparison with a contact field above may take is no sure way out', () => {
+      // A contact whose _Max is 100 sends every number from 1 to 5 back by the first condition.
+      const tool = askAgain([
+        compareTo('lt', { field: '_Max' }, { goTo: 's0' }),
+        between(['gt', 1], ['lt', 5]),
+      ]);
+      expect(trapsOf(tool)).toEqual([[['steps', 0], 'error']]);
+    });
+
+    it.each<[string, Condition[]]>([
+      ['a word', [equalsAny(['done'])]],
+      ['a wildcard whose plain reading is an opt-out word', [equalsAny(['cancel*'])]],
+      ['YES and START, which are replies in a conversation', [equalsAny(['yes', 'start'])]],
+      ['a number in range', [between(['gte', 1], ['lte', 5])]],
+      [
+        'a number a word above does not take in every spelling',
+        [equalsAny(['7'], { goTo: 's0' }), between(['gte', 7], ['lte', 7])],
+      ],
+      [
+        'a word after a field comparison that cannot take it',
+        [compareTo('lt', { field: '_Max' }, { goTo: 's0' }), equalsAny(['seven'])],
+      ],
+    ])('is not reported when %s leads out', (_case, conditions) => {
+      expect(trapsOf(askAgain(conditions))).toEqual([]);
+    });
+
+    it('counts the fallback as a way out while no condition catches all', () => {
+      const tool = aTool()
+        .withStep('s0', {
+          message: 'Pick one. Text STOP to stop.',
+          next: decideBy([
+            equalsAny(['*a*'], { goTo: 's0' }),
+            compareTo('gt', -1e9, { goTo: 's0' }),
+          ]),
+        })
+        .build();
+      expect(trapsOf(tool)).toEqual([]);
+    });
+  });
+
+  describe('reserved words in conditions', () => {
+    const words = (values: string[]) =>
+      goodTool()
+        .withStep('w', { next: decideBy([equalsAny(values, { goTo: 'ask' }), equalsAny(['ok'])]) })
+        .build();
+
+    it('warns at each opt-out or help word, saying what a contact who sends it gets instead', () => {
+      const problems = withCode(
+        problemsOf(words(['yes', 'Cancel', 'no', ' STOP ', 'help', 'info', 'unsubscribe'])),
+        'condition_reserved_word',
+      );
+      expect(problems.map((p) => p.path)).toEqual(
+        [1, 3, 4, 5, 6].map((v) => ['steps', 1, 'next', 'conditions', 0, 'values', v]),
+      );
+      expect(problems.every((p) => p.severity === 'warning')).toBe(true);
+      expect(problems[0]?.message).toMatch(
+        /CANCEL is a standard opt-out word.*opted out.*never matches/,
+      );
+      expect(problems[2]?.message).toMatch(/HELP is a standard help word.*keeps waiting/);
+    });
+
+    it('warns about a wildcard whose plain reading is a reserved word, without calling it dead', () => {
+      const problems = withCode(
+        problemsOf(words(['cancel*', '*stop*'])),
+        'condition_reserved_word',
+      );
+      expect(problems.map((p) => p.message)).toEqual([
+        expect.stringContaining('a reply of just CANCEL never matches "cancel*"'),
+        expect.stringContaining('a reply of just STOP never matches "*stop*"'),
+      ]);
+    });
+
+    it('takes YES, START and UNSTOP as the replies they are in a conversation', () => {
+      expect(
+        withCode(problemsOf(words(['yes', 'START', 'unstop'])), 'condition_reserved_word'),
+      ).toEqual([]);
+    });
+  });
+
+  it('does not judge a second step with an id already used, which is never waited on', () => {
+    const tool = goodTool()
+      .withStep('loop', { next: decideBy([], { stepId: 'loop' }) })
+      .withStep('loop', { message: 'Text STOP to stop.', next: finish() })
+      .build();
+    const problems = problemsOf(tool);
+    expect(withCode(problems, 'duplicate_step_id').map((p) => p.path)).toEqual([
+      ['steps', 2, 'id'],
+    ]);
+    expect(withCode(problems, 'trap_loop').map((p) => p.path)).toEqual([['steps', 1]]);
+    expect(withCode(problems, 'unreachable_step').map((p) => p.path)).toEqual([['steps', 1]]);
   });
 
   it('warns about steps nothing leads to', () => {
@@ -228,9 +371,43 @@ describe('validating a tool', () => {
     ]);
     const optOut = aTool()
       .withStep('a', { message: 'Reply STOP to unsubscribe', next: finish() })
+      .withStep('b', { message: 'No opt-out words, but only sent after a', next: finish() })
       .build();
     expect(withCode(problemsOf(optOut), 'opt_out_language_missing')).toEqual([]);
   });
+
+  it.each(['keyword_or_http', 'http_only'] as const)(
+    'in %s mode, also warns on the steps only an HTTP Post can start at, which it sends first',
+    (startMode) => {
+      const tool = goodTool()
+        .with({ startMode })
+        .withStep('follow-up', {
+          message: 'Still keen? Text STOP to stop.',
+          next: { kind: 'next' },
+        })
+        .withStep('after-follow-up', { message: 'Sent after the follow-up', next: finish() })
+        .withStep('renewal', {
+          message: 'Time to renew!',
+          next: decideBy([], { stepId: 'renewal-2' }),
+        })
+        .withStep('renewal-2', { message: 'Sure?', next: finish() })
+        .withStep('loop-a', {
+          message: 'A loop nothing leads into',
+          next: decideBy([equalsAny(['x'])], { stepId: 'loop-b' }),
+        })
+        .withStep('loop-b', {
+          message: 'and its other half',
+          next: decideBy([], { stepId: 'loop-a' }),
+        })
+        .build();
+      const problems = withCode(problemsOf(tool), 'opt_out_language_missing');
+      expect(problems.map((p) => [p.path, p.severity])).toEqual([
+        [['steps', 3, 'message'], 'warning'],
+        [['steps', 5, 'message'], 'warning'],
+      ]);
+      expect(problems[0]?.message).toContain('HTTP Post');
+    },
+  );
 
   it('warns about merge fields and fields the account does not have', () => {
     const tool = goodTool()
@@ -244,17 +421,120 @@ describe('validating a tool', () => {
       })
       .build();
     const problems = problemsOf(tool, { customFieldKeys: ['_Size'] });
+    const inMessage = withCode(problems, 'merge_field_unknown');
+    expect(inMessage.map((p) => [p.path, p.severity])).toEqual([
+      [['steps', 1, 'message'], 'warning'],
+      [['steps', 1, 'message'], 'warning'],
+    ]);
+    expect(inMessage[0]?.message).toContain('Did you mean FirstName?');
+    expect(inMessage[1]?.message).toContain('~Contact._Color~');
     const unknown = withCode(problems, 'unknown_field');
     expect(unknown.map((p) => p.path)).toEqual([
-      ['steps', 1, 'message'],
-      ['steps', 1, 'message'],
       ['steps', 1, 'saveTo'],
       ['steps', 1, 'next', 'conditions', 0, 'value', 'field'],
       ['steps', 1, 'next', 'conditions', 1, 'second', 'value', 'field'],
     ]);
-    expect(unknown[0]?.message).toContain('Did you mean FirstName?');
     expect(unknown.every((p) => p.severity === 'warning')).toBe(true);
     expect(withCode(problems, 'unsupported_merge_field')).toHaveLength(1);
+  });
+
+  it('checks custom fields in merge fields only against a list of the account fields', () => {
+    const tool = goodTool().withStep('m', { message: 'Hi ~Contact._Color~' }).build();
+    expect(withCode(problemsOf(tool), 'merge_field_unknown')).toEqual([]);
+    expect(
+      withCode(problemsOf(tool, { customFieldKeys: ['_Colour'] }), 'merge_field_unknown'),
+    ).toEqual([expect.objectContaining({ path: ['steps', 1, 'message'] })]);
+  });
+
+  it('warns about misspelt merge fields, which are sent as empty text, with the token to write', () => {
+    const tool = goodTool()
+      .withStep('m', {
+        message:
+          'Hi ~Contact.First Name~ ~contact.lastname~ ~Contact._1st~ ~Contact.~ ~Contact.City, bye',
+      })
+      .build();
+    const malformed = withCode(problemsOf(tool), 'merge_field_malformed');
+    expect(malformed.map((p) => [p.path, p.severity])).toEqual(
+      Array.from({ length: 5 }, () => [['steps', 1, 'message'], 'warning']),
+    );
+    expect(malformed.map((p) => p.message)).toEqual([
+      expect.stringContaining('Write ~Contact.FirstName~.'),
+      expect.stringContaining('Write ~Contact.LastName~.'),
+      expect.stringContaining('starts with a letter'),
+      expect.stringContaining('names no field'),
+      expect.stringMatching(/closing ~ is missing.*Write ~Contact.City~\./),
+    ]);
+  });
+
+  it('warns that merge fields are empty in what a keyword start sends before the email arrives', () => {
+    const email = (step = {}) =>
+      aTool()
+        .collectingEmailFirst()
+        .withEmailStep('email', {
+          message: 'Hi ~Contact.FirstName~, your email? Text STOP to stop.',
+          reaskMessage: 'Your email please, ~Contact.FirstName~.',
+          next: finish(),
+          ...step,
+        });
+    expect(
+      withCode(problemsOf(email().build()), 'merge_field_before_contact').map((p) => p.path),
+    ).toEqual([
+      ['steps', 0, 'message'],
+      ['steps', 0, 'reaskMessage'],
+    ]);
+    // An HTTP-only tool knows its contact from the start.
+    expect(withCode(problemsOf(email().httpOnly().build()), 'merge_field_before_contact')).toEqual(
+      [],
+    );
+  });
+
+  it('warns about a text of merge fields only, which may come out empty and cannot be sent', () => {
+    const tool = goodTool()
+      .withStep('m', { message: ' ~Contact.FirstName~ ', reaskMessage: '~Contact.Nickname~' })
+      .withStep('pic', { message: '~Contact.FirstName~', mediaUrls: ['https://x.test/a.png'] })
+      .build();
+    expect(withCode(problemsOf(tool), 'empty_message').map((p) => [p.path, p.severity])).toEqual([
+      [['steps', 1, 'message'], 'warning'],
+      [['steps', 1, 'reaskMessage'], 'warning'],
+    ]);
+  });
+
+  describe('re-ask and reminder texts', () => {
+    it('get the length and merge-field checks of a message', () => {
+      const tool = goodTool()
+        .withStep('n', {
+          validation: 'number',
+          reaskMessage: 'A number please, ~Contact.First Name~. ' + 'a'.repeat(1600),
+        })
+        .withStep('m', {
+          validation: 'number',
+          reaskMessage: 'Number? ~Contact.Nope~ ' + 'a'.repeat(1570),
+        })
+        .withOptions({
+          reminderMinutesBeforeExpiry: 60,
+          reminderMessage: 'Still there, ~contact.firstname~? ~Owner.Email~',
+        })
+        .build();
+      const problems = problemsOf(tool);
+      const at = (code: string) => withCode(problems, code).map((p) => [p.path, p.severity]);
+      expect(at('body_too_long')).toEqual([[['steps', 1, 'reaskMessage'], 'error']]);
+      expect(at('body_may_be_too_long')).toEqual([[['steps', 2, 'reaskMessage'], 'warning']]);
+      expect(at('merge_field_malformed')).toEqual([
+        [['steps', 1, 'reaskMessage'], 'warning'],
+        [['options', 'reminderMessage'], 'warning'],
+      ]);
+      expect(at('merge_field_unknown')).toEqual([[['steps', 2, 'reaskMessage'], 'warning']]);
+      expect(at('unsupported_merge_field')).toEqual([[['options', 'reminderMessage'], 'warning']]);
+      expect(withCode(problems, 'body_too_long')[0]?.message).toContain('re-ask text');
+    });
+
+    it('may be left empty: a default sentence, or the step again, is sent then', () => {
+      const tool = goodTool()
+        .withStep('n', { validation: 'number', reaskMessage: '  ' })
+        .withOptions({ reminderMinutesBeforeExpiry: 60, reminderMessage: '' })
+        .build();
+      expect(withCode(problemsOf(tool), 'empty_message')).toEqual([]);
+    });
   });
 
   it('warns about a between that can never match', () => {

@@ -1,14 +1,22 @@
 import Graph from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
 import type { z } from 'zod';
-import { betweenNeverMatches } from './conditions';
 import {
   EMAIL_FIELD_KEYS,
   findStandardContactField,
   isKnownContactField,
   suggestContactField,
 } from './contact-fields';
-import { listMergeTokens } from './merge-fields';
+import { scanMergeTokens, type MalformedMergeToken } from './merge-fields';
+import {
+  REACH_BUDGET,
+  decideReach,
+  isCatchAllPattern,
+  reservedReplyClass,
+  type ConditionReach,
+  type DecideReach,
+  type Reach,
+} from './reach';
 import { classifyKeyword, normaliseKeyword } from './reply';
 import {
   toolDefinitionSchema,
@@ -47,10 +55,14 @@ export type ProblemCode =
   | 'email_first_step'
   | 'opt_out_language_missing'
   | 'unknown_field'
+  | 'merge_field_unknown'
+  | 'merge_field_malformed'
+  | 'merge_field_before_contact'
   | 'unsupported_merge_field'
   | 'between_never_matches'
   | 'condition_empty'
   | 'condition_shadowed'
+  | 'condition_reserved_word'
   | 'phone_field_not_phone'
   | 'reminder_after_expiry';
 
@@ -89,10 +101,16 @@ export function validateTool(tool: ToolDefinition, context: ValidationContext = 
   const add = (severity: ProblemSeverity, code: ProblemCode, path: ProblemPath, message: string) =>
     problems.push({ path, severity, code, message });
 
+  // Which branches replies can take, worked out once: the condition warnings and the graph use it.
+  const budget = { left: REACH_BUDGET };
+  const reach = tool.steps.map((step) =>
+    step.next.kind === 'decide' ? decideReach(step.next, budget) : null,
+  );
   checkStart(tool, context, publishing, add);
-  checkSteps(tool, context, add);
-  checkGraph(tool, add);
-  checkOptions(tool, add);
+  checkSteps(tool, context, reach, add);
+  const graph = checkGraph(tool, reach, add);
+  checkOptOutLanguage(tool, graph, add);
+  checkOptions(tool, context, add);
   return problems;
 }
 
@@ -179,23 +197,22 @@ function checkStart(
       );
     }
   }
-  if (first !== undefined && !OPT_OUT_LANGUAGE.test(first.message)) {
-    add(
-      'warning',
-      'opt_out_language_missing',
-      ['steps', 0, 'message'],
-      'The first message should tell contacts how to opt out, e.g. "Text STOP to stop."',
-    );
-  }
 }
 
-function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) {
+function checkSteps(
+  tool: ToolDefinition,
+  context: ValidationContext,
+  reach: readonly (DecideReach | null)[],
+  add: Add,
+) {
   if (tool.steps.length === 0) {
     add('error', 'no_steps', ['steps'], 'Add at least one step: the message the sequence sends.');
     return;
   }
   const seen = new Set<StepId>();
   const ids = new Set(tool.steps.map((step) => step.id));
+  // A keyword start with email first sends the first step (and its re-asks) to an unknown contact.
+  const contactUnknownAtFirst = tool.startMode === 'keyword_or_http' && tool.collectEmailFirst;
   tool.steps.forEach((step, index) => {
     const at: ProblemPath = ['steps', index];
     if (seen.has(step.id)) {
@@ -207,12 +224,24 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
       );
     }
     seen.add(step.id);
-    checkMessage(step, at, context, add);
+    const contactUnknown = index === 0 && contactUnknownAtFirst;
+    checkText(step.message, [...at, 'message'], context, add, {
+      label: 'message',
+      required: step.mediaUrls.length === 0,
+      hasMedia: step.mediaUrls.length > 0,
+      contactUnknown,
+    });
+    checkText(step.reaskMessage, [...at, 'reaskMessage'], context, add, {
+      label: 're-ask text',
+      required: false,
+      hasMedia: false,
+      contactUnknown,
+    });
     checkMedia(step, at, add);
     if (step.saveTo !== null) checkField(step.saveTo, [...at, 'saveTo'], context, add);
-    if (step.next.kind === 'decide') {
+    const stepReach = reach[index];
+    if (step.next.kind === 'decide' && stepReach !== null && stepReach !== undefined) {
       const next = step.next;
-      let catchAll: number | null = null;
       next.conditions.forEach((condition, c) => {
         const conditionAt: ProblemPath = [...at, 'next', 'conditions', c];
         if (condition.nextStepId !== null && !ids.has(condition.nextStepId)) {
@@ -224,38 +253,7 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
           );
         }
         checkConditionFields(condition, conditionAt, context, add);
-        if (
-          condition.kind === 'equals_any' &&
-          !condition.values.some((value) => value.trim() !== '')
-        ) {
-          add(
-            'warning',
-            'condition_empty',
-            [...conditionAt, 'values'],
-            'Add the words or phrases this condition looks for; as it is, it never matches.',
-          );
-        }
-        if (catchAll !== null) {
-          add(
-            'warning',
-            'condition_shadowed',
-            conditionAt,
-            `Condition ${catchAll + 1} above matches every reply ("*"), so this one is never reached.`,
-          );
-        } else if (condition.kind === 'equals_any' && condition.values.some(isCatchAll)) {
-          catchAll = c;
-        }
-        if (
-          condition.kind === 'between' &&
-          betweenNeverMatches(condition.first, condition.second)
-        ) {
-          add(
-            'warning',
-            'between_never_matches',
-            conditionAt,
-            'No number can satisfy both limits of this "between" condition, so it never matches.',
-          );
-        }
+        checkConditionReach(condition, conditionAt, stepReach.conditions[c], add);
       });
       if (next.fallbackStepId !== null && !ids.has(next.fallbackStepId)) {
         add(
@@ -269,35 +267,118 @@ function checkSteps(tool: ToolDefinition, context: ValidationContext, add: Add) 
   });
 }
 
-/** A pattern of only stars matches any reply at all. */
-function isCatchAll(pattern: string): boolean {
-  return /^\*+$/.test(pattern.trim());
+/** Warnings for a condition that some or all replies can never reach. */
+function checkConditionReach(
+  condition: Condition,
+  at: ProblemPath,
+  reach: ConditionReach | undefined,
+  add: Add,
+) {
+  if (condition.kind === 'equals_any') {
+    if (!condition.values.some((value) => value.trim() !== '')) {
+      add(
+        'warning',
+        'condition_empty',
+        [...at, 'values'],
+        'Add the words or phrases this condition looks for; as it is, it never matches.',
+      );
+    }
+    condition.values.forEach((value, v) => {
+      const message = reservedWordMessage(value);
+      if (message !== null)
+        add('warning', 'condition_reserved_word', [...at, 'values', v], message);
+    });
+  }
+  if (reach?.reason === 'no_number' && condition.kind === 'between') {
+    add(
+      'warning',
+      'between_never_matches',
+      at,
+      'No number can satisfy both limits of this "between" condition, so it never matches.',
+    );
+  }
+  if (reach?.reason === 'shadowed') {
+    add(
+      'warning',
+      'condition_shadowed',
+      at,
+      reach.catchAll !== undefined
+        ? `Condition ${reach.catchAll + 1} above matches every reply ("*"), so this one is never reached.`
+        : 'The conditions above already match every reply this one would, so it is never reached.',
+    );
+  }
 }
 
-function checkMessage(step: Step, at: ProblemPath, context: ValidationContext, add: Add) {
-  const path = [...at, 'message'];
-  if (step.message.trim() === '' && step.mediaUrls.length === 0) {
-    add('error', 'empty_message', path, 'Write the message this step sends.');
+/** What a contact who sends this word gets instead of this condition, or null for a plain word. */
+function reservedWordMessage(value: string): string | null {
+  const word = value.trim().replace(/\s+/g, ' ');
+  if (word === '' || isCatchAllPattern(word)) return null;
+  const exact = reservedReplyClass(word);
+  const bare = word.replace(/\*/g, '').trim();
+  const kind = exact ?? (word.includes('*') ? reservedReplyClass(bare) : null);
+  if (kind === null) return null;
+  const shown = (exact !== null ? word : bare).toUpperCase();
+  const instead =
+    kind === 'opt_out'
+      ? `${shown} is a standard opt-out word: a contact who replies ${shown} is opted out (the conversation ends and nothing more is sent to the number until it texts START)`
+      : `${shown} is a standard help word: it is not taken as a reply (carriers expect the number's help message in answer) and the step keeps waiting`;
+  return exact !== null
+    ? `${instead}, so "${value.trim()}" never matches. Ask contacts for another word or a number.`
+    : `${instead}, so a reply of just ${shown} never matches "${value.trim()}".`;
+}
+
+interface TextRules {
+  /** What the text is, in messages ("message", "re-ask text"). */
+  label: string;
+  /** Whether an empty text is an error (a step with no media must say something). */
+  required: boolean;
+  hasMedia: boolean;
+  /** Sent before the contact is known (keyword start with email first): merge fields are empty. */
+  contactUnknown: boolean;
+}
+
+/** The checks of every text the machine sends: a step's message, its re-ask, the reminder. */
+function checkText(
+  text: string,
+  path: ProblemPath,
+  context: ValidationContext,
+  add: Add,
+  rules: TextRules,
+) {
+  if (text.trim() === '') {
+    if (rules.required) add('error', 'empty_message', path, 'Write the message this step sends.');
     return;
   }
-  const tokens = listMergeTokens(step.message);
-  const fixedLength = tokens.reduce(
-    (length, token) => length - token.token.length,
-    step.message.length,
-  );
-  if (fixedLength > MAX_BODY_LENGTH) {
+  const { tokens, malformed } = scanMergeTokens(text);
+  const contactTokens = tokens.filter((token) => token.object === 'Contact');
+  const fixed = [...tokens, ...malformed]
+    .sort((a, b) => b.index - a.index)
+    .reduce(
+      (rest, token) => rest.slice(0, token.index) + rest.slice(token.index + token.token.length),
+      text,
+    );
+  const Label = rules.label.charAt(0).toUpperCase() + rules.label.slice(1);
+  if (fixed.length > MAX_BODY_LENGTH) {
     add(
       'error',
       'body_too_long',
       path,
-      `The message is ${fixedLength} characters long; texts can hold at most ${MAX_BODY_LENGTH}.`,
+      `The ${rules.label} is ${fixed.length} characters long; texts can hold at most ${MAX_BODY_LENGTH}.`,
     );
-  } else if (fixedLength + tokens.length * ASSUMED_MERGE_VALUE_LENGTH > MAX_BODY_LENGTH) {
+  } else if (fixed.length + contactTokens.length * ASSUMED_MERGE_VALUE_LENGTH > MAX_BODY_LENGTH) {
     add(
       'warning',
       'body_may_be_too_long',
       path,
-      `Once merge fields are filled in the message may exceed ${MAX_BODY_LENGTH} characters and fail to send.`,
+      `Once merge fields are filled in the ${rules.label} may exceed ${MAX_BODY_LENGTH} characters and fail to send.`,
+    );
+  }
+  if (fixed.trim() === '' && !rules.hasMedia) {
+    add(
+      'warning',
+      'empty_message',
+      path,
+      `${Label} is only merge fields: for a contact without them it would be empty, and an empty text cannot be sent.`,
     );
   }
   for (const token of tokens) {
@@ -309,9 +390,33 @@ function checkMessage(step: Step, at: ProblemPath, context: ValidationContext, a
         `${token.token} is not a contact field; it will be left empty.`,
       );
     } else if (!isKnownContactField(token.field, context.customFieldKeys)) {
-      add('warning', 'unknown_field', path, unknownFieldMessage(token.token, token.field));
+      add('warning', 'merge_field_unknown', path, unknownFieldMessage(token.token, token.field));
     }
   }
+  for (const token of malformed)
+    add('warning', 'merge_field_malformed', path, malformedMessage(token));
+  if (rules.contactUnknown && contactTokens.some((token) => token.field !== 'Id')) {
+    add(
+      'warning',
+      'merge_field_before_contact',
+      path,
+      `A contact who starts by texting the keyword is not known until the email arrives, so ${contactTokens[0]!.token} is empty in this ${rules.label} for them.`,
+    );
+  }
+}
+
+function malformedMessage(token: MalformedMergeToken): string {
+  const why: Record<MalformedMergeToken['reason'], string> = {
+    case: 'merge fields are written with exact capitals',
+    spaces: 'merge fields have no spaces',
+    field_name:
+      'a field name starts with a letter (custom fields: _ then a letter) and holds letters, digits and _ only',
+    no_field: 'it names no field after "Contact."',
+    unclosed: 'the closing ~ is missing',
+    unopened: 'the opening ~ is missing',
+  };
+  const fix = token.suggestion !== null ? ` Write ${token.suggestion}.` : '';
+  return `"${token.token}" is not a merge field Keap knows (${why[token.reason]}); it will be left empty.${fix}`;
 }
 
 function checkMedia(step: Step, at: ProblemPath, add: Add) {
@@ -391,18 +496,37 @@ function unknownFieldMessage(shown: string, field: string): string {
 }
 
 /**
- * The sequence as a graph: a node per step plus one "finish" node. A step that cannot reach
- * "finish" traps the contact (until expiry); a step that the first step cannot reach is only sent
- * when an HTTP Post starts there.
+ * The sequence as a graph: a node per step plus one "finish" node, an edge per way a reply can
+ * move the conversation on. A step from which no way leads to "finish" traps the contact (until
+ * expiry); a step the first step cannot reach is only sent when an HTTP Post starts there.
+ *
+ * Only ways a reply can really take count (see `decideReach`): a condition no reply matches (no
+ * words, only STOP-like words, an impossible range, below a `*` catch-all), or the fallback below
+ * a catch-all, is no way out. And a way that depends on the contact's fields (a condition compared
+ * with a field) is no sure way out: a contact without a number there could never take it.
  */
-function checkGraph(tool: ToolDefinition, add: Add) {
+interface GraphFacts {
+  /** Steps a reply can reach from the first step (for some contact). */
+  reachable: Set<string>;
+  possible: Graph;
+  /** Per step index: the index whose replies the machine handles for it (the first of its id). */
+  owner: number[];
+}
+
+function checkGraph(
+  tool: ToolDefinition,
+  reach: readonly (DecideReach | null)[],
+  add: Add,
+): GraphFacts | null {
   const steps = tool.steps;
-  if (steps.length === 0) return;
-  const graph = stepGraph(tool);
-  const canFinish = new Set<string>();
-  bfsFromNode(graph, FINISH, (node) => void canFinish.add(node), { mode: 'inbound' });
+  if (steps.length === 0) return null;
+  const owner = stepOwners(tool);
+  const certain = buildStepGraph(tool, reach, owner, ['always']);
+  const possible = buildStepGraph(tool, reach, owner, ['always', 'some_contacts']);
+  const canFinish = inboundFromFinish(certain);
+  const mayFinish = inboundFromFinish(possible);
   const reachable = new Set<string>();
-  bfsFromNode(graph, '0', (node) => void reachable.add(node), { mode: 'outbound' });
+  bfsFromNode(possible, '0', (node) => void reachable.add(node), { mode: 'outbound' });
 
   if (!steps.some((_step, index) => canFinish.has(String(index)))) {
     add(
@@ -413,13 +537,19 @@ function checkGraph(tool: ToolDefinition, add: Add) {
     );
   }
   steps.forEach((step, index) => {
+    // A second step with an id already used is never waited on (the first one is): reported as
+    // a duplicate, not here.
+    if (owner[index] !== index) return;
     const node = String(index);
+    const name = step.name || step.id;
     if (!canFinish.has(node)) {
       add(
         'error',
         'trap_loop',
         ['steps', index],
-        `From step "${step.name || step.id}" every path loops without reaching a finish, so contacts would be stuck until the conversation expires.`,
+        mayFinish.has(node)
+          ? `From step "${name}" the only ways to a finish are conditions compared with a contact field; a contact without a number in that field could never take them and would be stuck until the conversation expires. Add a way out that any reply can take.`
+          : `From step "${name}" no reply can lead to a finish: every path loops (conditions that can never match do not count), so contacts would be stuck until the conversation expires.`,
       );
     }
     if (!reachable.has(node)) {
@@ -427,14 +557,57 @@ function checkGraph(tool: ToolDefinition, add: Add) {
         'warning',
         'unreachable_step',
         ['steps', index],
-        `No step leads to "${step.name || step.id}"; it is only sent when a campaign's HTTP Post starts there.`,
+        `No step leads to "${name}"; it is only sent when a campaign's HTTP Post starts there.`,
       );
     }
   });
+  return { reachable, possible, owner };
 }
 
-/** Nodes are step positions ("0", "1", …) so duplicate ids cannot merge two steps. */
-export function stepGraph(tool: ToolDefinition): Graph {
+function inboundFromFinish(graph: Graph): Set<string> {
+  const nodes = new Set<string>();
+  bfsFromNode(graph, FINISH, (node) => void nodes.add(node), { mode: 'inbound' });
+  return nodes;
+}
+
+/** Per step index, the index of the first step with its id: the one the machine waits on. */
+function stepOwners(tool: ToolDefinition): number[] {
+  const first = new Map<StepId, number>();
+  return tool.steps.map((step, index) => {
+    const known = first.get(step.id);
+    if (known !== undefined) return known;
+    first.set(step.id, index);
+    return index;
+  });
+}
+
+/**
+ * The step graph: nodes are step positions ("0", "1", …) so duplicate ids cannot merge two steps,
+ * and `finish`. `certainty` 'possible' (default) keeps every way some reply of some contact can
+ * take; 'certain' only the ways open to every contact (what the trap-loop check uses).
+ */
+export function stepGraph(
+  tool: ToolDefinition,
+  certainty: 'possible' | 'certain' = 'possible',
+): Graph {
+  const budget = { left: REACH_BUDGET };
+  const reach = tool.steps.map((step) =>
+    step.next.kind === 'decide' ? decideReach(step.next, budget) : null,
+  );
+  return buildStepGraph(
+    tool,
+    reach,
+    stepOwners(tool),
+    certainty === 'certain' ? ['always'] : ['always', 'some_contacts'],
+  );
+}
+
+function buildStepGraph(
+  tool: ToolDefinition,
+  reach: readonly (DecideReach | null)[],
+  owner: readonly number[],
+  counted: readonly Reach[],
+): Graph {
   const graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: true });
   const indexById = new Map<StepId, number>();
   tool.steps.forEach((step, index) => {
@@ -452,19 +625,75 @@ export function stepGraph(tool: ToolDefinition): Graph {
     const next = step.next;
     const targets: string[] = [];
     if (next.kind === 'finish') targets.push(FINISH);
-    if (next.kind === 'next')
-      targets.push(index + 1 < tool.steps.length ? String(index + 1) : FINISH);
-    if (next.kind === 'decide') {
-      for (const condition of next.conditions) targets.push(target(condition.nextStepId));
-      targets.push(target(next.fallbackStepId));
+    if (next.kind === 'next') {
+      // The step below is sent; its reply is handled by the first step with its id.
+      const below = index + 1 < tool.steps.length ? owner[index + 1] : undefined;
+      targets.push(below === undefined ? FINISH : String(below));
+    }
+    const stepReach = reach[index];
+    if (next.kind === 'decide' && stepReach !== null && stepReach !== undefined) {
+      next.conditions.forEach((condition, c) => {
+        const conditionReach = stepReach.conditions[c]?.reach ?? 'never';
+        if (counted.includes(conditionReach)) targets.push(target(condition.nextStepId));
+      });
+      if (counted.includes(stepReach.fallback)) targets.push(target(next.fallbackStepId));
     }
     for (const to of targets) graph.mergeEdge(from, to);
   });
   return graph;
 }
 
-function checkOptions(tool: ToolDefinition, add: Add) {
-  const { reminderMinutesBeforeExpiry, expiryMinutes } = tool.options;
+/**
+ * The first message a contact gets should say how to opt out. A keyword start sends the first
+ * step; an HTTP Post (possible in both start modes) sends the step its URL names. Which step a
+ * campaign names is not part of the tool, so: the first step, and the steps no other step leads
+ * to (nothing else sends them, so they exist to be started at).
+ */
+function checkOptOutLanguage(tool: ToolDefinition, graph: GraphFacts | null, add: Add) {
+  const first = tool.steps[0];
+  if (first === undefined || graph === null) return;
+  if (!OPT_OUT_LANGUAGE.test(first.message)) {
+    add(
+      'warning',
+      'opt_out_language_missing',
+      ['steps', 0, 'message'],
+      'The first message should tell contacts how to opt out, e.g. "Text STOP to stop."',
+    );
+  }
+  for (const index of entrySteps(tool, graph)) {
+    if (OPT_OUT_LANGUAGE.test(tool.steps[index]!.message)) continue;
+    add(
+      'warning',
+      'opt_out_language_missing',
+      ['steps', index, 'message'],
+      'No step leads here, so this is the first message of a campaign HTTP Post that starts at this step: tell contacts how to opt out, e.g. "Text STOP to stop."',
+    );
+  }
+}
+
+/** Steps other than the first that only an HTTP start sends first: entries of unreachable parts. */
+function entrySteps(tool: ToolDefinition, { reachable, possible, owner }: GraphFacts): number[] {
+  const outside = tool.steps
+    .map((_step, index) => index)
+    .filter((index) => owner[index] === index && !reachable.has(String(index)));
+  const entries = outside.filter((index) =>
+    possible.inNeighbors(String(index)).every((from) => from === String(index)),
+  );
+  // A loop nothing leads into has no entry by that rule: its first step stands for it.
+  const covered = new Set<string>();
+  const cover = (index: number) =>
+    bfsFromNode(possible, String(index), (node) => void covered.add(node), { mode: 'outbound' });
+  entries.forEach(cover);
+  for (const index of outside) {
+    if (covered.has(String(index))) continue;
+    entries.push(index);
+    cover(index);
+  }
+  return entries.sort((a, b) => a - b);
+}
+
+function checkOptions(tool: ToolDefinition, context: ValidationContext, add: Add) {
+  const { reminderMinutesBeforeExpiry, expiryMinutes, reminderMessage } = tool.options;
   if (reminderMinutesBeforeExpiry !== null && reminderMinutesBeforeExpiry >= expiryMinutes) {
     add(
       'warning',
@@ -473,6 +702,13 @@ function checkOptions(tool: ToolDefinition, add: Add) {
       'The reminder must come before the conversation expires; it will not be sent.',
     );
   }
+  // Empty: the reminder sends the step's message again, which is checked with the step.
+  checkText(reminderMessage, ['options', 'reminderMessage'], context, add, {
+    label: 'reminder text',
+    required: false,
+    hasMedia: false,
+    contactUnknown: false,
+  });
 }
 
 export type ParseToolResult =
