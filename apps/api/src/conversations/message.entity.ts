@@ -11,9 +11,10 @@ export type MessageDirection = 'in' | 'out';
 
 /**
  * Inbound: `received` (stored by the webhook) → `processed` (the runtime handled it).
- * Outbound: `queued` → `sending` (claimed before the provider is called, so a retry never sends
- * twice) → `sent` → `delivered` | `undelivered` | `failed`; `suppressed` when it must not go out
- * (opted out, conversation over); `unknown` when a worker died between claiming and the answer.
+ * Outbound: `queued` → `sending` (claimed right before the provider is called, so a retry never
+ * sends twice) → `sent` → `delivered` | `undelivered` | `failed`; `suppressed` when it must not go
+ * out (opted out, cannot receive); `unknown` when the provider's answer never came (or a worker
+ * died mid-call): the provider is asked for it before it may be sent again.
  */
 export type MessageStatus =
   | 'received'
@@ -31,7 +32,7 @@ export type MessageStatus =
 @Entity('messages')
 // The sends of a conversation not out yet, in the order they were asked for.
 @Index('messages_conversation_unsent', ['conversationId', 'seq'], {
-  where: "direction = 'out' AND status IN ('queued', 'sending')",
+  where: "direction = 'out' AND status IN ('queued', 'sending', 'unknown')",
 })
 @Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], {
   where: "direction = 'in' AND status = 'received'",
@@ -88,6 +89,10 @@ export class Message {
   /** Outbound: step | reask | reminder. */
   @Column({ type: 'text', nullable: true })
   purpose!: string | null;
+
+  /** Outbound: when the last send attempt was claimed (the provider is searched from there). */
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -21,6 +21,7 @@ import { ToolUrlController } from '../webhooks/tool-url.controller';
 import { TwilioWebhookAuth } from '../webhooks/twilio-webhook-auth';
 import { TwilioWebhookHandler } from '../webhooks/twilio-webhook.handler';
 import { ConversationRuntime } from './conversation-runtime.service';
+import { WallClock } from './wall-clock';
 
 /** The conversation runtime: webhooks in, the engine loop, the outbox and the queue processors. */
 @Module({
@@ -48,6 +49,7 @@ import { ConversationRuntime } from './conversation-runtime.service';
     TwilioWebhookHandler,
     InboundRelay,
     SendRateLimiter,
+    WallClock,
     SendMessageProcessor,
     CrmEffectProcessor,
     NoteWriter,

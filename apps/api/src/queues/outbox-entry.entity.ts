@@ -37,6 +37,10 @@ export class OutboxEntry {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
+  /** Planned for later (quiet hours, the sender's next slot): the relay leaves it until then. */
+  @Column({ name: 'not_before', type: 'timestamptz', nullable: true })
+  notBefore!: Date | null;
+
   @Column({ name: 'done_at', type: 'timestamptz', nullable: true })
   doneAt!: Date | null;
 

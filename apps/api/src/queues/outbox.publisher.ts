@@ -9,6 +9,8 @@ import { QUEUE_NAMES } from './queue-names';
 
 export interface OutboxJob {
   outboxId: string;
+  /** A send delayed to its sender's slot: the slot it holds (epoch ms), so it does not take another. */
+  slotAt?: number;
 }
 
 export interface InboundJob {
@@ -110,6 +112,25 @@ export class OutboxPublisher {
         `re-publishing outbox entry ${entry.id} failed; the relay will retry: ${String(err)}`,
       );
     }
+  }
+
+  /**
+   * Publishes one outbox row again to run at `at` (epoch ms: a send waiting for quiet hours to
+   * end or for its sender's slot), as a delayed job: no worker is held while it waits. The job id
+   * is fixed by the time, so asking twice for the same moment queues it once. Throws when Redis
+   * does not take it: the caller's job is retried (and the relay publishes it after `not_before`).
+   */
+  async publishAt(
+    entry: { id: string; kind: OutboxKind },
+    at: number,
+    data: Omit<OutboxJob, 'outboxId'> = {},
+  ): Promise<void> {
+    await withTimeout(
+      this.queues[entry.kind].add({ outboxId: entry.id, ...data } satisfies OutboxJob, {
+        ...this.jobOptions(`${entry.id}:at:${at}`),
+        delay: Math.max(0, at - Date.now()),
+      }),
+    );
   }
 
   /**

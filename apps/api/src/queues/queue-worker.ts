@@ -55,7 +55,9 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
         this.runtime.processInbound(job.data.senderKey, job.data.phone),
       );
     outbox('start_http', (id) => this.starts.perform(id));
-    outbox('send_message', (id) => this.sends.run(id));
+    void this.publisher
+      .queue('send_message')
+      .process(n, (job: Job<OutboxJob>) => this.sends.run(job.data.outboxId, job.data.slotAt));
     outbox('apply_tag', (id) => this.crmEffects.applyTag(id));
     outbox('save_field', (id) => this.crmEffects.saveField(id));
     outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id));
@@ -85,7 +87,11 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.timers.push(timer);
   }
 
-  /** Publishes work not on the queues: never published, or published long ago and still not done. */
+  /**
+   * Publishes work not on the queues: never published, or published long ago and still not done.
+   * Work planned for later (`not_before`: a send waiting for quiet hours or its sender's slot, on
+   * the queue as a delayed job) counts as published until that time.
+   */
   async relay(): Promise<void> {
     const after = this.config.OUTBOX_REPUBLISH_AFTER_MS;
     const rows: { id: string; kind: OutboxKind }[] = await this.dataSource.query(
@@ -93,6 +99,7 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
         WHERE done_at IS NULL
           AND ((published_at IS NULL AND created_at < now() - interval '2 seconds')
                OR published_at < now() - ($1::int * interval '1 millisecond'))
+          AND (not_before IS NULL OR not_before < now() - ($1::int * interval '1 millisecond'))
         ORDER BY created_at LIMIT 500`,
       [after],
     );

@@ -1,14 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { nextSendTime } from '@sms-seq/engine';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
-import { Conversation } from '../conversations/conversation.entity';
-import { Message } from '../conversations/message.entity';
-import { type Sender, SmsGatewayError } from '../sms/sms-gateway.port';
+import type { MessageStatus } from '../conversations/message.entity';
+import { WallClock } from '../conversations/wall-clock';
+import {
+  SendOutcomeUnknownError,
+  type Sender,
+  SmsGatewayError,
+  type SmsGateway,
+} from '../sms/sms-gateway.port';
 import { TwilioConnectionService } from '../twilio-connection/twilio-connection.service';
 import { DeliveryStatusService, sendFailureOf } from '../webhooks/delivery-status.service';
-import { OutboxEntry } from './outbox-entry.entity';
 import { OutboxPublisher } from './outbox.publisher';
 import { returnedRows } from './returned-rows';
 import { SendRateLimiter } from './send-rate-limiter';
@@ -21,13 +26,45 @@ function senderOf(senderKey: string): Sender {
 
 /** A claim older than this with no answer means the worker died mid-call (Twilio answers in seconds). */
 const STALE_SENDING_MS = 120_000;
+/** A slot this close is taken now (a delayed job wakes to the millisecond, not before). */
+const DUE_WITHIN_MS = 5;
+
+/** Everything one send needs, read in one round trip. */
+interface SendRow {
+  done: boolean;
+  not_before: Date | null;
+  id: string;
+  status: MessageStatus;
+  conversation_id: string | null;
+  account_id: string;
+  sender_key: string;
+  phone: string;
+  body: string;
+  media_urls: string[];
+  claimed_at: Date | null;
+  updated_at: Date;
+  /** An earlier text of the conversation is not out yet. */
+  waits: boolean;
+  conversation_status: string | null;
+  tool_version_id: string | null;
+  time_zone: string | null;
+  opted_out: boolean;
+}
+
+const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
+   WHERE e.conversation_id = m.conversation_id AND e.direction = 'out'
+     AND e.status IN ('queued', 'sending', 'unknown') AND e.seq < m.seq)`;
 
 /**
- * Sends one outbound message. Never twice: the message row is claimed (`queued` → `sending`)
- * before the provider is called; a failure the provider reports as not sent puts it back to
- * `queued` for the retry, and a worker that died mid-call leaves `sending`, which a retry turns
- * into `unknown` rather than risk a second text. The texts of one conversation go out in order: a
- * text waits until the ones before it are out, and each one done hands over to the next.
+ * Sends one outbound message, at most once. Before anything is claimed it waits, as a delayed job
+ * that holds no worker, for quiet hours to end (the tool's send window in the contact's time zone)
+ * and for its sender's next slot (a per-sender rate shared in Redis), so one sender's backlog never
+ * keeps another account's reply waiting. Only then is the row claimed (`queued` → `sending`) and
+ * the provider called. An answer saying it was not sent gives the text back (`queued`) for the
+ * retry; no answer (`unknown`, or a worker that died mid-call) means it may have gone: the retry
+ * asks the provider first and adopts the message it finds, sending only when there is none. The
+ * texts of one conversation go out in order: a text waits until the ones before it are out, and
+ * each one done hands over to the next.
  */
 @Injectable()
 export class SendMessageProcessor {
@@ -38,92 +75,286 @@ export class SendMessageProcessor {
     private readonly delivery: DeliveryStatusService,
     private readonly runtime: ConversationRuntime,
     private readonly publisher: OutboxPublisher,
+    private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run(outboxId: string): Promise<void> {
-    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
-    if (!entry || entry.doneAt) return;
-    const messageId = String(entry.payload.messageId);
-    // Claimed only when every earlier text of its conversation is out: texts go in the order asked.
+  /** `slotAt`: the sender's slot this job was delayed to (it holds it), if any. */
+  async run(outboxId: string, slotAt?: number): Promise<void> {
+    const row = await this.load(outboxId);
+    if (!row || row.done) return;
+    switch (row.status) {
+      case 'queued':
+        return this.sendQueued(outboxId, row, slotAt);
+      case 'unknown':
+        return this.resolveUnknown(outboxId, row, slotAt);
+      case 'sending':
+        // Another run is calling the provider now (a hand-over raced this job), or died doing so.
+        if (Date.now() - row.updated_at.getTime() < STALE_SENDING_MS) return;
+        return this.resolveUnknown(outboxId, row, slotAt);
+      default:
+        // Settled already (sent, delivered, failed, suppressed): a crash came before `done`.
+        await this.done(outboxId);
+        await this.handOver(row.conversation_id);
+    }
+  }
+
+  private async sendQueued(outboxId: string, row: SendRow, slotAt?: number): Promise<void> {
+    // An earlier text is not out yet: it hands over to this one when it is.
+    if (row.waits) return;
+    const cannotReceive =
+      row.opted_out ||
+      row.conversation_status === 'opted_out' ||
+      row.conversation_status === 'invalid_number';
+    if (cannotReceive) {
+      await this.dataSource.query(
+        `WITH m AS (UPDATE messages SET status = 'suppressed', updated_at = now() WHERE id = $2 AND status = 'queued')
+         UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL,
+                last_error = 'the number opted out or cannot receive texts'
+          WHERE id = $1`,
+        [outboxId, row.id],
+      );
+      await this.handOver(row.conversation_id);
+      return;
+    }
+    const planned = row.not_before?.getTime() ?? null;
+    if (planned !== null && planned > Date.now() + DUE_WITHIN_MS) {
+      // Planned for later by another run (this is a hand-over or a relay's copy): keep to that plan.
+      return this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, planned, {
+        slotAt: planned,
+      });
+    }
+    const quietFor = await this.quietHoursLeft(row);
+    if (quietFor > 0) return this.later(outboxId, Date.now() + quietFor);
+    // The slot this job was delayed to is its own while it is the one planned; else take one.
+    const holdsSlot = slotAt !== undefined && planned === slotAt;
+    if (!holdsSlot) {
+      const wait = await this.rate.reserve(row.sender_key);
+      if (wait > DUE_WITHIN_MS) {
+        const slot = Date.now() + wait;
+        return this.later(outboxId, slot, slot);
+      }
+    }
+    // Nothing slow from here to the provider's answer: a crash before it leaves the text queued.
+    const gateway = await this.twilio.gatewayFor(row.account_id);
     const claimed = returnedRows<{ id: string }>(
       await this.dataSource.query(
-        `UPDATE messages m SET status = 'sending', updated_at = now()
-          WHERE m.id = $1 AND m.status = 'queued'
-            AND NOT EXISTS (SELECT 1 FROM messages e
-                             WHERE e.conversation_id = m.conversation_id AND e.direction = 'out'
-                               AND e.status IN ('queued', 'sending') AND e.seq < m.seq)
+        `UPDATE messages m SET status = 'sending', claimed_at = now(), updated_at = now()
+          WHERE m.id = $1 AND m.status = 'queued' AND NOT ${UNSENT_BEFORE}
           RETURNING id`,
-        [messageId],
+        [row.id],
       ),
     );
-    const message = await this.dataSource.getRepository(Message).findOneByOrFail({ id: messageId });
-    if (claimed.length === 0) {
-      // An earlier text is not out yet: it hands over to this one when it is.
-      if (message.status === 'queued') return;
-      if (message.status === 'sending') {
-        // Another worker is sending it now (a handover raced the first job), or one died mid-call.
-        if (Date.now() - message.updatedAt.getTime() < STALE_SENDING_MS) return;
-        await this.setStatus(messageId, 'unknown', null);
-      }
-      await this.done(outboxId, null);
-      await this.handOver(message.conversationId);
-      return;
-    }
-    const conversation = message.conversationId
-      ? await this.dataSource.getRepository(Conversation).findOneBy({ id: message.conversationId })
-      : null;
-    const cannotReceive =
-      conversation?.status === 'opted_out' || conversation?.status === 'invalid_number';
-    if (
-      cannotReceive ||
-      (await this.runtime.isOptedOut(
-        this.dataSource.manager,
-        message.accountId,
-        message.senderKey,
-        message.phone,
-      ))
-    ) {
-      await this.setStatus(messageId, 'suppressed', null);
-      await this.done(outboxId, 'the number opted out or cannot receive texts');
-      await this.handOver(message.conversationId);
-      return;
-    }
+    // Another run claimed it first; that run finishes it.
+    if (claimed.length === 0) return;
+    await this.send(outboxId, row, gateway);
+  }
+
+  private async send(outboxId: string, row: SendRow, gateway: SmsGateway): Promise<void> {
+    let providerMessageId: string;
     try {
-      await this.rate.waitForSlot(message.senderKey);
-      const gateway = await this.twilio.gatewayFor(message.accountId);
       const sent = await gateway.send({
-        to: message.phone,
-        sender: senderOf(message.senderKey),
-        body: message.body,
-        mediaUrls: message.mediaUrls,
+        to: row.phone,
+        sender: senderOf(row.sender_key),
+        body: row.body,
+        mediaUrls: row.media_urls,
         statusCallbackUrl: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/hooks/twilio/status`,
-        idempotencyKey: message.id,
+        idempotencyKey: row.id,
       });
-      await this.dataSource.query(
-        `UPDATE messages SET provider_sid = $2, status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END, updated_at = now()
-          WHERE id = $1`,
-        [messageId, sent.providerMessageId],
-      );
-      await this.done(outboxId, null);
-      await this.handOver(message.conversationId);
+      providerMessageId = sent.providerMessageId;
     } catch (err) {
-      if (err instanceof SmsGatewayError && !err.retryable) {
-        await this.setStatus(messageId, 'failed', err.providerCode?.toString() ?? err.reason);
-        await this.done(outboxId, err.message);
-        const reason = sendFailureOf(err.reason);
-        if (reason) await this.delivery.numberCannotReceive(message, reason);
-        await this.handOver(message.conversationId);
-        return;
-      }
-      // The provider did not take it (5xx, 429, not reachable): give it back for the retry.
-      await this.setStatus(messageId, 'queued', null);
-      await this.dataSource.query(
-        `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-        [outboxId, String(err)],
-      );
+      if (err instanceof SmsGatewayError && !err.retryable) return this.failed(outboxId, row, err);
+      // No answer: it may have gone out. Anything else: the provider did not take it.
+      const unknown = !(err instanceof SmsGatewayError) || err instanceof SendOutcomeUnknownError;
+      await this.giveBack(outboxId, row.id, unknown ? 'unknown' : 'queued', err);
       throw err;
     }
+    await this.recordSent(outboxId, row.id, providerMessageId);
+    await this.handOver(row.conversation_id);
+  }
+
+  /**
+   * The last attempt may have reached the provider. Take the text over (so no other run acts on
+   * it meanwhile), look for it there since that attempt's claim, and adopt what is found; only a
+   * text the provider never took goes out (again) as a queued one.
+   */
+  private async resolveUnknown(outboxId: string, row: SendRow, slotAt?: number): Promise<void> {
+    const taken = returnedRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE messages SET status = 'sending', updated_at = now()
+          WHERE id = $1 AND (status = 'unknown'
+                OR (status = 'sending' AND updated_at < now() - ($2::int * interval '1 millisecond')))
+          RETURNING id`,
+        [row.id, STALE_SENDING_MS],
+      ),
+    );
+    if (taken.length === 0) return;
+    try {
+      const gateway = await this.twilio.gatewayFor(row.account_id);
+      const found = await gateway.findSent(
+        { to: row.phone, sender: senderOf(row.sender_key), body: row.body },
+        row.claimed_at ?? row.updated_at,
+      );
+      const sid = await this.firstNotRecordedElsewhere(
+        row.id,
+        found.map((f) => f.providerMessageId),
+      );
+      if (sid) {
+        await this.recordSent(outboxId, row.id, sid);
+        await this.handOver(row.conversation_id);
+        return;
+      }
+      await this.dataSource.query(
+        `UPDATE messages SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'sending'`,
+        [row.id],
+      );
+    } catch (err) {
+      await this.giveBack(outboxId, row.id, 'unknown', err);
+      throw err;
+    }
+    // Never taken: it goes out as a queued text (quiet hours, its sender's slot, the claim).
+    await this.run(outboxId, slotAt);
+  }
+
+  /** The first of these provider ids no other message of ours holds (an earlier identical text). */
+  private async firstNotRecordedElsewhere(
+    messageId: string,
+    providerIds: string[],
+  ): Promise<string | null> {
+    if (providerIds.length === 0) return null;
+    const held: { provider_sid: string }[] = await this.dataSource.query(
+      `SELECT provider_sid FROM messages WHERE provider_sid = ANY($1::text[]) AND id <> $2`,
+      [providerIds, messageId],
+    );
+    const heldIds = new Set(held.map((h) => h.provider_sid));
+    return providerIds.find((id) => !heldIds.has(id)) ?? null;
+  }
+
+  /**
+   * The provider refused the text for good. The failure, its consequences (an invalid number or
+   * an unsubscribed recipient: the engine tags and ends the conversation) and the outbox row's end
+   * commit together; if that transaction fails, the text goes back to `queued` (it was not sent)
+   * and the retry meets the same refusal.
+   */
+  private async failed(outboxId: string, row: SendRow, err: SmsGatewayError): Promise<void> {
+    const record = async (m: EntityManager) => {
+      await m.query(
+        `UPDATE messages SET status = 'failed', error_code = COALESCE($2, error_code), updated_at = now() WHERE id = $1`,
+        [row.id, err.providerCode?.toString() ?? err.reason],
+      );
+      await m.query(
+        `UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2, not_before = NULL WHERE id = $1`,
+        [outboxId, err.message],
+      );
+    };
+    try {
+      const reason = sendFailureOf(err.reason);
+      if (reason) {
+        await this.delivery.numberCannotReceive(
+          {
+            accountId: row.account_id,
+            senderKey: row.sender_key,
+            phone: row.phone,
+            conversationId: row.conversation_id,
+          },
+          reason,
+          record,
+        );
+      } else {
+        await this.dataSource.transaction(record);
+      }
+    } catch (txErr) {
+      await this.giveBack(outboxId, row.id, 'queued', txErr);
+      throw txErr;
+    }
+    await this.handOver(row.conversation_id);
+  }
+
+  /** The provider's id and `sent`, and the outbox row done: one statement, so both or neither. */
+  private async recordSent(outboxId: string, messageId: string, providerSid: string) {
+    await this.dataSource.query(
+      `WITH m AS (UPDATE messages SET provider_sid = $3,
+                         status = CASE WHEN status IN ('sending', 'unknown') THEN 'sent' ELSE status END,
+                         updated_at = now()
+                   WHERE id = $2)
+       UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = NULL, not_before = NULL
+        WHERE id = $1`,
+      [outboxId, messageId, providerSid],
+    );
+  }
+
+  /** Ends a claim that got no verdict: `queued` (not sent) or `unknown` (may have been). */
+  private async giveBack(
+    outboxId: string,
+    messageId: string,
+    status: 'queued' | 'unknown',
+    err: unknown,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `WITH m AS (UPDATE messages SET status = $3, updated_at = now() WHERE id = $2 AND status = 'sending')
+       UPDATE outbox SET attempts = attempts + 1, last_error = $4, not_before = NULL WHERE id = $1`,
+      [outboxId, messageId, status, String(err)],
+    );
+  }
+
+  /**
+   * Milliseconds until the tool's send window opens for this contact (their time zone when
+   * known, else the window's default), 0 when it is open now or the tool has none. Reminders too.
+   */
+  private async quietHoursLeft(row: SendRow): Promise<number> {
+    if (!row.tool_version_id) return 0;
+    const definition = await this.runtime.definitionOf(
+      this.dataSource.manager,
+      row.tool_version_id,
+    );
+    const window = definition.options.sendWindow;
+    if (!window) return 0;
+    const now = this.clock.now();
+    const opens = Date.parse(nextSendTime(window, row.time_zone, new Date(now).toISOString()));
+    return Math.max(0, opens - now);
+  }
+
+  /**
+   * Plans the send for `at` (epoch ms) and queues it as a delayed job, so this job ends and frees
+   * its worker. `not_before` keeps the relay from publishing it early; `slotAt` is the sender's
+   * slot the delayed job holds.
+   */
+  private async later(outboxId: string, at: number, slotAt?: number): Promise<void> {
+    const planned = returnedRows<{ not_before: Date }>(
+      await this.dataSource.query(
+        `UPDATE outbox SET not_before = CASE WHEN not_before > now() THEN not_before ELSE $2 END
+          WHERE id = $1 RETURNING not_before`,
+        [outboxId, new Date(at)],
+      ),
+    )[0]?.not_before.getTime();
+    if (planned !== undefined && planned !== at) {
+      // Another run planned it a moment earlier: that plan stands (this slot goes unused).
+      return this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, planned, {
+        slotAt: planned,
+      });
+    }
+    await this.publisher.publishAt(
+      { id: outboxId, kind: 'send_message' },
+      at,
+      slotAt === undefined ? {} : { slotAt },
+    );
+  }
+
+  private async load(outboxId: string): Promise<SendRow | null> {
+    const rows: SendRow[] = await this.dataSource.query(
+      `SELECT o.done_at IS NOT NULL AS done, o.not_before,
+              m.id, m.status, m.conversation_id, m.account_id, m.sender_key, m.phone, m.body, m.media_urls,
+              m.claimed_at, m.updated_at, ${UNSENT_BEFORE} AS waits,
+              c.status AS conversation_status, c.tool_version_id, c.contact->>'timeZone' AS time_zone,
+              EXISTS (SELECT 1 FROM opt_outs x
+                       WHERE x.account_id = m.account_id AND x.sender_key = m.sender_key AND x.phone = m.phone) AS opted_out
+         FROM outbox o
+         JOIN messages m ON m.id = (o.payload->>'messageId')::uuid
+         LEFT JOIN conversations c ON c.id = m.conversation_id
+        WHERE o.id = $1`,
+      [outboxId],
+    );
+    return rows[0] ?? null;
   }
 
   /** Publishes the send of the conversation's next text, which waited for this one (if any). */
@@ -138,21 +369,10 @@ export class SendMessageProcessor {
     if (next[0]) await this.publisher.publishAgain({ id: next[0].id, kind: 'send_message' });
   }
 
-  private async setStatus(
-    messageId: string,
-    status: string,
-    errorCode: string | null,
-  ): Promise<void> {
+  private async done(outboxId: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), updated_at = now() WHERE id = $1`,
-      [messageId, status, errorCode],
-    );
-  }
-
-  private async done(outboxId: string, note: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-      [outboxId, note],
+      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL WHERE id = $1 AND done_at IS NULL`,
+      [outboxId],
     );
   }
 }

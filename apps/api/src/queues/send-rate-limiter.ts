@@ -5,17 +5,19 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 
 /**
- * Reserves the next send slot of a sender in Redis (shared by every worker process) and answers
- * how long to wait for it. Slots are 1/rate seconds apart, so a campaign burst drains at the
- * sender's rate instead of drawing Twilio's 429s and carrier filtering.
+ * Reserves the next send slot of a sender in Redis (shared by every worker process, on Redis's
+ * clock so that processes on different hosts agree) and answers how far ahead it is. Slots are
+ * 1/rate seconds apart, so a campaign burst drains at the sender's rate instead of drawing
+ * Twilio's 429s and carrier filtering.
  */
 const RESERVE_SLOT = `
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, nextFree)
 redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
-return slot - now
+return math.ceil(slot - now)
 `;
 
 const TOLL_FREE = /^phone:\+1(800|833|844|855|866|877|888)\d{7}$/;
@@ -50,12 +52,12 @@ export class SendRateLimiter {
     }
   }
 
-  /** Resolves when this sender may send one more message. */
-  async waitForSlot(senderKey: string): Promise<void> {
+  /**
+   * Takes this sender's next free slot: milliseconds from now until it (0: send now). The caller
+   * sends no earlier than that and does not ask again for the same text: the slot is its own.
+   */
+  async reserve(senderKey: string): Promise<number> {
     const interval = 1000 / this.ratePerSecond(senderKey);
-    const waitMs = Number(
-      await this.redis.eval(RESERVE_SLOT, 1, `send-rate:${senderKey}`, Date.now(), interval),
-    );
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return Number(await this.redis.eval(RESERVE_SLOT, 1, `send-rate:${senderKey}`, interval));
   }
 }

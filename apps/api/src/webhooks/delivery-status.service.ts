@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SendFailureReason } from '@sms-seq/engine';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { Message, type MessageStatus } from '../conversations/message.entity';
 import type { SmsFailureReason } from '../sms/sms-gateway.port';
@@ -58,8 +58,9 @@ export class DeliveryStatusService {
     if (!message || message.direction !== 'out') return;
     const status = report.status as MessageStatus;
     const newRank = RANK[status];
-    if (newRank !== undefined) {
-      await this.dataSource.query(
+    const recordStatus = async (m: EntityManager) => {
+      if (newRank === undefined) return;
+      await m.query(
         `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), provider_sid = COALESCE(provider_sid, $4), updated_at = now()
           WHERE id = $1 AND (CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'unknown' THEN 2 WHEN 'sent' THEN 3
                 WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 WHEN 'failed' THEN 4 ELSE 5 END) < $5`,
@@ -71,25 +72,38 @@ export class DeliveryStatusService {
           newRank,
         ],
       );
-    }
+    };
     const reason = report.failure ? sendFailureOf(report.failure.reason) : null;
-    if (reason && message.conversationId) await this.numberCannotReceive(message, reason);
+    if (reason) await this.numberCannotReceive(message, reason, recordStatus);
+    else await recordStatus(this.dataSource.manager);
   }
 
-  /** Shared with the send processor: an unsubscribed number is recorded as opted out; the engine ends the conversation. */
-  async numberCannotReceive(message: Message, reason: SendFailureReason): Promise<void> {
-    if (reason === 'unsubscribed') {
-      await this.dataSource.query(
-        `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, 'provider') ON CONFLICT DO NOTHING`,
-        [message.accountId, message.senderKey, message.phone],
-      );
-    }
-    if (message.conversationId) {
-      await this.runtime.applyEvent(message.conversationId, () => ({
-        type: 'send_failed',
-        at: new Date().toISOString(),
-        reason,
-      }));
-    }
+  /**
+   * Shared with the send processor: an unsubscribed number is recorded as opted out; the engine
+   * ends the conversation (tags, end). `alsoInTransaction` (recording the failure itself) commits
+   * with them, so a crash can never leave a failure recorded without its consequences.
+   */
+  async numberCannotReceive(
+    message: Pick<Message, 'accountId' | 'senderKey' | 'phone' | 'conversationId'>,
+    reason: SendFailureReason,
+    alsoInTransaction: (m: EntityManager) => Promise<void> = async () => undefined,
+  ): Promise<void> {
+    const consequences = async (m: EntityManager) => {
+      if (reason === 'unsubscribed') {
+        await m.query(
+          `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, 'provider') ON CONFLICT DO NOTHING`,
+          [message.accountId, message.senderKey, message.phone],
+        );
+      }
+      await alsoInTransaction(m);
+    };
+    const conversation = message.conversationId
+      ? await this.runtime.applyEvent(
+          message.conversationId,
+          () => ({ type: 'send_failed', at: new Date().toISOString(), reason }),
+          consequences,
+        )
+      : null;
+    if (!conversation) await this.dataSource.transaction(consequences);
   }
 }

@@ -124,6 +124,8 @@ export function aKeapContact(
     phoneType?: string;
     budget?: number;
     color?: string;
+    /** IANA zone, e.g. America/New_York (Keap's time_zone). */
+    timeZone?: string;
   },
   tenantId = 'sb101',
 ): number {
@@ -132,6 +134,7 @@ export function aKeapContact(
   const idOf = (name: string) => custom.find((f) => f.field_name === name || f.label === name)?.id;
   const { contact: created } = sandbox.keap.createContact(tenant, {
     given_name: contact.firstName ?? 'Pat',
+    ...(contact.timeZone ? { time_zone: contact.timeZone } : {}),
     ...(contact.email ? { email_addresses: [{ email: contact.email, field: 'EMAIL1' }] } : {}),
     ...(contact.phone
       ? {
