@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OutboxPublisher } from '../queues/outbox.publisher';
+import { InboundRelay } from '../queues/inbound-relay';
 
 /** The routing key of the sender an inbound text reached (as Tool.liveSenderKey spells it). */
 export function inboundSenderKey(params: Record<string, string>): string {
@@ -30,14 +30,15 @@ function optOutTypeOf(params: Record<string, string>): string | null {
 
 /**
  * Stores an inbound text (once per MessageSid: the unique index makes a redelivery a no-op) and
- * queues its handling. The stored row is the source of truth: the relay re-queues rows still
- * unprocessed, so a Redis hiccup delays the reply, never loses it.
+ * hands it to the inbound relay, without waiting for Redis: the webhook's only synchronous work
+ * is the INSERT. The stored row is the source of truth: the worker's relay sweep re-queues rows
+ * still unprocessed, so a Redis outage delays the reply, never loses it nor slows the answer.
  */
 @Injectable()
 export class InboundMessageService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly publisher: OutboxPublisher,
+    private readonly relay: InboundRelay,
   ) {}
 
   async receive(accountId: string, params: Record<string, string>): Promise<void> {
@@ -60,6 +61,6 @@ export class InboundMessageService {
     );
     const inserted = rows[0];
     if (!inserted) return; // the same webhook again: already stored and queued
-    await this.publisher.publishInbound([{ accountId, senderKey, phone }]);
+    this.relay.wake({ accountId, senderKey, phone });
   }
 }

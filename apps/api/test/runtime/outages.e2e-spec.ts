@@ -132,6 +132,40 @@ describe('runtime: outages delay work, never lose or double it', () => {
     expectEachDoneOnce(group);
   });
 
+  it('Redis down: each webhook is answered without waiting for Redis, and each reply is handled once it is back', async () => {
+    const group = people(3);
+    await Promise.all(group.map((p) => start(p.contactId)));
+    await eventually(
+      () => group.every((p) => h.textsTo(p.phone).length === 1),
+      'every first question',
+    );
+    await whenIdle(h);
+
+    h.redis!.cut();
+    const answers: { status: number | null | undefined; ms: number }[] = [];
+    for (const p of group) {
+      const asked = Date.now();
+      const reply = await h.text(p.phone, 'green');
+      answers.push({ status: reply.deliveries[0]?.responseStatus, ms: Date.now() - asked });
+    }
+    // Queueing the work once waited up to 2 s for Redis in each webhook; now none waits for it.
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    for (const a of answers) expect(a.ms).toBeLessThan(1_000);
+    const [{ n }] = await h.ds.query(
+      `SELECT count(*)::int AS n FROM messages WHERE direction = 'in' AND status = 'received'`,
+    );
+    expect(n).toBe(3);
+
+    await h.redis!.restore();
+    await eventually(
+      () => group.every((p) => h.textsTo(p.phone).length === 2),
+      'the second questions after Redis is back',
+      30_000,
+    );
+    await whenIdle(h, 30_000);
+    for (const p of group) expect(h.textsTo(p.phone)).toEqual(['Question one?', 'Question two?']);
+  });
+
   it('Redis down mid-conversation: webhooks are still answered, the outbox re-publishes once Redis is back', async () => {
     const group = people(3);
     await Promise.all(group.map((p) => start(p.contactId)));
