@@ -72,6 +72,12 @@ const configSchema = z.object({
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).default(2_000),
   /** Jobs each queue runs at once in one process. */
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).default(10),
+  /**
+   * Jobs each Keap-bound queue (HTTP-Post starts, contact look-ups, tags, field saves) runs at once
+   * in one process. High on purpose: such a job waiting for the Keap budget holds no DB connection,
+   * only memory, and the budget (fair between accounts) is the real gate; see keap-budget/README.md.
+   */
+  KEAP_QUEUE_CONCURRENCY: z.coerce.number().int().min(1).default(1000),
   /** How often the outbox relay looks for work not yet on the queues. */
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Work published this long ago and still not done is published again (Redis lost it, or retries ran out). */

@@ -1,10 +1,14 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { KeapCallsPerConversation } from './keap-calls-per-conversation';
 import { RedisKeapBudget } from './redis-keap-budget';
+
+/** Upper bounds of the calls-per-conversation buckets (+Inf is added). */
+export const CALLS_PER_CONVERSATION_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
 
 export const METRICS_PATH = '/metrics';
 
@@ -14,8 +18,12 @@ export const METRICS_PATH = '/metrics';
  * process answers the same numbers: scrape one, or take max() across instances, never sum().
  * No account ids or secrets in labels.
  */
-export function keapBudgetRegistry(budget: RedisKeapBudget): Registry {
+export function keapBudgetRegistry(
+  budget: RedisKeapBudget,
+  perConversation?: KeapCallsPerConversation,
+): Registry {
   const registry = new Registry();
+  if (perConversation) registry.registerMetric(callsPerConversationMetric(perConversation));
   let snapshot: ReturnType<RedisKeapBudget['getReport']> | undefined;
   // One Redis round trip per scrape, shared by every metric below.
   const report = () =>
@@ -101,6 +109,52 @@ export function keapBudgetRegistry(budget: RedisKeapBudget): Registry {
 }
 
 /**
+ * `keap_calls_per_conversation{kind}`: a histogram whose observations live in Redis (see
+ * KeapCallsPerConversation), so it is built at scrape time rather than with prom-client's
+ * in-process Histogram.
+ */
+function callsPerConversationMetric(tally: KeapCallsPerConversation): Metric {
+  const name = 'keap_calls_per_conversation';
+  const help =
+    'Keap API calls one conversation made, by kind (or read/write totals), observed once its Keap work after the end is done';
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'max',
+    async get() {
+      const values: {
+        metricName: string;
+        labels: Record<string, string | number>;
+        value: number;
+      }[] = [];
+      for (const d of await tally.distributions()) {
+        const observed = [...d.counts];
+        const count = observed.reduce((sum, [, n]) => sum + n, 0);
+        for (const le of CALLS_PER_CONVERSATION_BUCKETS) {
+          const inBucket = observed.reduce((sum, [v, n]) => (v <= le ? sum + n : sum), 0);
+          values.push({
+            metricName: `${name}_bucket`,
+            labels: { le, kind: d.kind },
+            value: inBucket,
+          });
+        }
+        values.push({
+          metricName: `${name}_bucket`,
+          labels: { le: '+Inf', kind: d.kind },
+          value: count,
+        });
+        values.push({ metricName: `${name}_sum`, labels: { kind: d.kind }, value: d.sum });
+        values.push({ metricName: `${name}_count`, labels: { kind: d.kind }, value: count });
+      }
+      return { name, help, type: 'histogram', aggregator: 'max', values };
+    },
+    reset() {},
+  };
+  return metric as unknown as Metric;
+}
+
+/**
  * Serves GET /metrics, unauthenticated, only when METRICS_ENABLED=true (keep it on an internal
  * network). Registered on the HTTP adapter directly: outside the /api prefix and the OpenAPI docs.
  */
@@ -110,6 +164,7 @@ export class KeapBudgetMetrics implements OnModuleInit {
     private readonly budget: RedisKeapBudget,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly perConversation: KeapCallsPerConversation,
   ) {}
 
   onModuleInit(): void {
@@ -117,7 +172,7 @@ export class KeapBudgetMetrics implements OnModuleInit {
       { get?: (path: string, handler: (req: Request, res: Response) => void) => void } | undefined;
     // The worker runs without HTTP: nothing to serve there.
     if (!this.config.METRICS_ENABLED || !http?.get) return;
-    const registry = keapBudgetRegistry(this.budget);
+    const registry = keapBudgetRegistry(this.budget, this.perConversation);
     http.get(METRICS_PATH, (_req, res) => {
       registry
         .metrics()

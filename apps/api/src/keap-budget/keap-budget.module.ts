@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { CRM_REQUEST_GATE } from '../crm/keap-crm';
 import { KEAP_REQUEST_GATE } from '../keap-auth/keap-client.factory';
 import { loadKeapBudgetConfig } from './keap-budget.config';
+import { KEAP_TALLY_REDIS, KeapCallsPerConversation } from './keap-calls-per-conversation';
 import { RedisKeapBudget } from './redis-keap-budget';
 
 /** The budget's own Redis connection: no ioredis keyPrefix (the Lua scripts build their keys). */
@@ -37,8 +38,10 @@ export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
     },
     { provide: KEAP_REQUEST_GATE, useExisting: RedisKeapBudget },
     { provide: CRM_REQUEST_GATE, useExisting: RedisKeapBudget },
+    { provide: KEAP_TALLY_REDIS, useExisting: KEAP_BUDGET_REDIS },
+    KeapCallsPerConversation,
   ],
-  exports: [RedisKeapBudget, KEAP_REQUEST_GATE, CRM_REQUEST_GATE],
+  exports: [RedisKeapBudget, KEAP_REQUEST_GATE, CRM_REQUEST_GATE, KeapCallsPerConversation],
 })
 export class KeapBudgetModule implements OnApplicationShutdown {
   constructor(

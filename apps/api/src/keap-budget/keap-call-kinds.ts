@@ -7,9 +7,27 @@ const READ_KINDS = new Set([
   'contacts.list',
   'contacts.model',
   'tags.list',
+  'notes.list',
   'notes.get',
   'oauth.userinfo',
 ]);
+
+/** Every call the runtime makes, by `KeapClient`'s name for it (the metrics' `kind` label). */
+export const KEAP_CALL_KINDS = [
+  'contacts.get',
+  'contacts.list',
+  'contacts.model',
+  'contacts.create',
+  'contacts.update',
+  'tags.list',
+  'tags.create',
+  'tags.apply',
+  'notes.list',
+  'notes.get',
+  'notes.create',
+  'notes.update',
+  'oauth.userinfo',
+] as const;
 
 export type KeapCallDirection = 'read' | 'write';
 

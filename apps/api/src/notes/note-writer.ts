@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { Conversation } from '../conversations/conversation.entity';
 import { Message } from '../conversations/message.entity';
 import { CrmError, CrmProvider } from '../crm/crm.port';
+import { KeapCallsPerConversation } from '../keap-budget/keap-calls-per-conversation';
 import { OutboxEntry } from '../queues/outbox-entry.entity';
 import { returnedRows } from '../queues/returned-rows';
 import { ContactNote } from './contact-note.entity';
@@ -41,6 +42,7 @@ export class NoteWriter {
     private readonly dataSource: DataSource,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
   async run(outboxId: string): Promise<void> {
@@ -140,6 +142,7 @@ export class NoteWriter {
       throw err;
     } finally {
       await this.runtime.recordKeapCalls(conversation.id, calls);
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
     }
   }
 }

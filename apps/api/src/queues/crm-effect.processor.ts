@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { Conversation } from '../conversations/conversation.entity';
 import { CrmError, CrmProvider } from '../crm/crm.port';
+import { KeapCallsPerConversation } from '../keap-budget/keap-calls-per-conversation';
 import { OutboxEntry } from './outbox-entry.entity';
 import { returnedRows } from './returned-rows';
 
@@ -18,6 +19,7 @@ export class CrmEffectProcessor {
     private readonly dataSource: DataSource,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
   async applyTag(outboxId: string): Promise<void> {
@@ -62,6 +64,7 @@ export class CrmEffectProcessor {
         : null,
     );
     await this.markDone(this.dataSource.manager, outboxId, null);
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, entry.conversationId);
   }
 
   private async withContact(
@@ -104,6 +107,7 @@ export class CrmEffectProcessor {
       return await this.failed(outboxId, err, conversation.id, entry.kind);
     } finally {
       await this.runtime.recordKeapCalls(conversation.id, calls);
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
     }
   }
 

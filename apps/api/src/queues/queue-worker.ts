@@ -45,22 +45,24 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     if (!this.config.RUN_WORKER_IN_API) return;
     const n = this.config.QUEUE_CONCURRENCY;
-    const outbox = (kind: OutboxKind, handler: (id: string) => Promise<void>) =>
+    // Keap-bound work waits in the shared budget (fair between accounts), not in a FIFO queue.
+    const keap = this.config.KEAP_QUEUE_CONCURRENCY;
+    const outbox = (kind: OutboxKind, handler: (id: string) => Promise<void>, concurrency = n) =>
       void this.publisher
         .queue(kind)
-        .process(n, (job: Job<OutboxJob>) => handler(job.data.outboxId));
+        .process(concurrency, (job: Job<OutboxJob>) => handler(job.data.outboxId));
     void this.publisher
       .queue('inbound')
       .process(n, (job: Job<InboundJob>) =>
         this.runtime.processInbound(job.data.senderKey, job.data.phone),
       );
-    outbox('start_http', (id) => this.starts.perform(id));
+    outbox('start_http', (id) => this.starts.perform(id), keap);
     void this.publisher
       .queue('send_message')
       .process(n, (job: Job<OutboxJob>) => this.sends.run(job.data.outboxId, job.data.slotAt));
-    outbox('apply_tag', (id) => this.crmEffects.applyTag(id));
-    outbox('save_field', (id) => this.crmEffects.saveField(id));
-    outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id));
+    outbox('apply_tag', (id) => this.crmEffects.applyTag(id), keap);
+    outbox('save_field', (id) => this.crmEffects.saveField(id), keap);
+    outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id), keap);
     // One note job at a time per process: appends to one note must not interleave.
     void this.publisher
       .queue('write_note')

@@ -14,8 +14,9 @@ import { startTestApp } from '../support/test-app';
 import { aCustomer } from './budget-builders';
 
 /**
- * Real conversations through the shared Keap budget: two app instances (HTTP + workers each) on one
- * database and Redis, the sandbox's Keap quota set low, six accounts (one Keap tenant each): one
+ * Real conversations through the shared Keap budget: two app instances (HTTP + workers each) in
+ * this one Node process (separate Nest apps, Redis connections and budgets; the separate
+ * PROCESSES are in multi-process.e2e-spec.ts) on one database and Redis, the sandbox's Keap quota set low, six accounts (one Keap tenant each): one
  * fires a big campaign burst of HTTP-Post starts, the others a few each.
  *
  * Fairness measure ("bounded overtaking"): for every Keap call of a small account, count the big
@@ -81,8 +82,6 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
       // The sandbox counts fixed windows on arrival; calls reach it up to a few hundred ms after
       // the grant on this loaded 2-core machine, so hold each call longer in our window.
       KEAP_BUDGET_GUARD_MS: '300',
-      // Every start job in flight at once: the budget, not the job queue, decides who goes first.
-      QUEUE_CONCURRENCY: '100',
       METRICS_ENABLED: 'true',
     };
     h = await startRuntime(budgetEnv);
