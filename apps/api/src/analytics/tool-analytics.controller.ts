@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
-import { type ToolAnalytics, ToolAnalyticsService } from './tool-analytics.service';
+import { analyticsQuery, type ToolAnalytics } from './tool-analytics.dto';
+import { ToolAnalyticsService } from './tool-analytics.service';
 
 @ApiTags('tools')
 @ApiCookieAuth('sms_session')
@@ -11,12 +13,18 @@ export class ToolAnalyticsController {
   constructor(private readonly analytics: ToolAnalyticsService) {}
 
   @Get(':id/analytics')
-  @ApiQuery({ name: 'versionId', required: false, description: 'Default: the published version' })
+  @ApiOperation({
+    summary:
+      'Per-step funnel of one version: received, replied, each branch, opted out, expired; started and finished.',
+  })
+  @ApiQueryFrom(analyticsQuery)
+  @ApiOkResponse({ schema: schemaRef('ToolAnalytics') })
+  @ApiErrors(400, 404)
   get(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
-    @Query('versionId') versionId?: string,
+    @Query() query: unknown,
   ): Promise<ToolAnalytics> {
-    return this.analytics.forTool(accountId, id, versionId || undefined);
+    return this.analytics.forTool(accountId, id, analyticsQuery.parse(query).versionId);
   }
 }

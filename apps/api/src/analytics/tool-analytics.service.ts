@@ -3,23 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ToolDefinition } from '@sms-seq/engine';
 import type { DataSource } from 'typeorm';
 import { ToolService } from '../tools/tool.service';
+import type { StepFunnel, ToolAnalytics } from './tool-analytics.dto';
 
-export interface StepFunnel {
-  stepId: string;
-  name: string;
-  received: number;
-  replied: number;
-  branches: { conditionId: string; label: string; count: number }[];
-  optedOut: number;
-  expired: number;
-}
-
-export interface ToolAnalytics {
-  versionId: string | null;
-  steps: StepFunnel[];
-  started: number;
-  finished: number;
-}
+export type { StepFunnel, ToolAnalytics };
 
 // Outcomes that mean the contact answered the step (see the engine's Outcome).
 const REPLY_OUTCOMES = ['matched', 'fallback', 'moved_on', 'reasked', 'resolving_contact'];

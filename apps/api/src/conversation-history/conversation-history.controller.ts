@@ -1,52 +1,16 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
-import { ConversationHistoryService, isCursor } from './conversation-history.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const STATUSES = [
-  'awaiting_reply',
-  'awaiting_contact',
-  'finished',
-  'expired',
-  'opted_out',
-  'invalid_number',
-  'ended',
-] as const;
-const oneDate = () =>
-  z.coerce.date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' }).optional();
-
-const listQuery = z.object({
-  toolId: z
-    .string({ error: 'give one toolId' })
-    .regex(UUID, 'must be the id of one of your tools')
-    .optional(),
-  status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }).optional(),
-  phone: z.string({ error: 'give one phone' }).max(40, 'is too long for a phone number').optional(),
-  q: z
-    .string({ error: 'give one search' })
-    .trim()
-    .min(1)
-    .max(200, 'is too long: search with at most 200 characters')
-    .optional(),
-  from: oneDate(),
-  to: oneDate(),
-  cursor: z
-    .string({ error: 'give one cursor' })
-    .refine(
-      (c) => isCursor(c),
-      'is not a cursor this API gave: use nextCursor from the previous page',
-    )
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 200' })
-    .int()
-    .min(1)
-    .max(200)
-    .default(50),
-});
+import {
+  type ConversationDetail,
+  conversationListQuery,
+  type ConversationRecord,
+  type ConversationSummary,
+  refusedStartsQuery,
+  type RefusedStart,
+} from './conversation-history.dto';
+import { ConversationHistoryService } from './conversation-history.service';
 
 @ApiTags('conversations')
 @ApiCookieAuth('sms_session')
@@ -56,18 +20,50 @@ export class ConversationHistoryController {
   constructor(private readonly history: ConversationHistoryService) {}
 
   @Get()
-  list(@CurrentAccountId() accountId: string, @Query() query: unknown) {
-    return this.history.list(accountId, listQuery.parse(query));
+  @ApiOperation({ summary: 'The account’s conversations, newest first, filtered and paged.' })
+  @ApiQueryFrom(conversationListQuery)
+  @ApiOkResponse({ schema: schemaRef('ConversationPage') })
+  @ApiErrors(400)
+  list(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
+    return this.history.list(accountId, conversationListQuery.parse(query));
+  }
+
+  @Get('refused-starts')
+  @ApiOperation({
+    summary:
+      'Keyword texts that started nothing because Keap was disconnected (kept, with the reason), newest first.',
+  })
+  @ApiQueryFrom(refusedStartsQuery)
+  @ApiOkResponse({ schema: schemaRef('RefusedStarts') })
+  @ApiErrors(400)
+  async refusedStarts(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ items: RefusedStart[] }> {
+    const { limit } = refusedStartsQuery.parse(query);
+    return { items: await this.history.refusedStarts(accountId, limit) };
   }
 
   @Get(':id')
-  detail(@CurrentAccountId() accountId: string, @Param('id') id: string) {
+  @ApiOperation({ summary: 'One transcript: the texts in order, the events, the Keap contact.' })
+  @ApiOkResponse({ schema: schemaRef('ConversationDetail') })
+  @ApiErrors(404)
+  detail(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+  ): Promise<ConversationDetail> {
     return this.history.detail(accountId, id);
   }
 
   @Post(':id/end')
   @HttpCode(200)
-  end(@CurrentAccountId() accountId: string, @Param('id') id: string) {
+  @ApiOperation({ summary: 'Ends the conversation by hand (nothing more is sent).' })
+  @ApiOkResponse({ schema: schemaRef('ConversationRecord') })
+  @ApiErrors(404)
+  end(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ConversationRecord> {
     return this.history.end(accountId, id);
   }
 }

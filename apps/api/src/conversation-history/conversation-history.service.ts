@@ -12,31 +12,14 @@ import { NotFoundError } from '../errors/domain-error';
 import { Tool } from '../tools/tool.entity';
 import { ToolVersion } from '../tools/tool-version.entity';
 import { isUuid } from '../tools/tool.service';
-
-export interface ConversationFilter {
-  toolId?: string;
-  status?: string;
-  phone?: string;
-  q?: string;
-  from?: Date;
-  to?: Date;
-  cursor?: string;
-  limit: number;
-}
-
-export interface ConversationItem {
-  id: string;
-  toolId: string;
-  toolName: string;
-  version: number | null;
-  phone: string;
-  contactId: number | null;
-  status: string;
-  currentStepId: string | null;
-  startedAt: string;
-  lastActivityAt: string;
-  trigger: string;
-}
+import { KEAP_DISCONNECTED } from '../conversations/conversation-runtime.service';
+import type {
+  ConversationDetail,
+  ConversationFilter,
+  ConversationRecord,
+  ConversationSummary,
+  RefusedStart,
+} from './conversation-history.dto';
 
 interface Cursor {
   startedAt: string;
@@ -56,7 +39,7 @@ export class ConversationHistoryService {
   async list(
     accountId: string,
     f: ConversationFilter,
-  ): Promise<{ items: ConversationItem[]; nextCursor: string | null }> {
+  ): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
     const qb = this.db
       .getRepository(Conversation)
       .createQueryBuilder('c')
@@ -127,7 +110,7 @@ export class ConversationHistoryService {
     return { items, nextCursor };
   }
 
-  async detail(accountId: string, id: string) {
+  async detail(accountId: string, id: string): Promise<ConversationDetail> {
     const conversation = await this.find(accountId, id);
     const messages = await this.db.getRepository(Message).find({
       where: { conversationId: conversation.id, accountId },
@@ -160,8 +143,37 @@ export class ConversationHistoryService {
     };
   }
 
+  /**
+   * Keyword texts that matched a tool while the account's Keap was disconnected: kept (nothing a
+   * contact sends is dropped) with the reason, newest first, for the console to show.
+   */
+  async refusedStarts(accountId: string, limit: number): Promise<RefusedStart[]> {
+    const rows: {
+      id: string;
+      phone: string;
+      sender_key: string;
+      body: string;
+      created_at: Date;
+    }[] = await this.db.query(
+      `SELECT id, phone, sender_key, body, created_at FROM messages
+        WHERE account_id = $1 AND direction = 'in' AND conversation_id IS NULL AND error_code = $2
+        ORDER BY created_at DESC, seq DESC LIMIT $3`,
+      [accountId, KEAP_DISCONNECTED, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      phone: r.phone,
+      sender: r.sender_key,
+      body: r.body,
+      receivedAt: r.created_at.toISOString(),
+      code: KEAP_DISCONNECTED,
+      reason:
+        'Keap is disconnected, so this text did not start a conversation: reconnect Keap to start conversations.',
+    }));
+  }
+
   /** Ends the conversation by hand (the machine's `end` event), so nobody stays stuck. */
-  async end(accountId: string, id: string) {
+  async end(accountId: string, id: string): Promise<ConversationRecord> {
     const conversation = await this.find(accountId, id);
     await this.runtime.applyEvent(conversation.id, () => ({
       type: 'end',
@@ -178,7 +190,7 @@ export class ConversationHistoryService {
     return c;
   }
 
-  private view(c: Conversation) {
+  private view(c: Conversation): ConversationRecord {
     return {
       id: c.id,
       toolId: c.toolId,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   advance,
   classifyKeyword,
@@ -14,7 +14,6 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { KeapCallsPerConversation } from '../keap-budget/keap-calls-per-conversation';
 import { ToolVersion } from '../tools/tool-version.entity';
 import type { OutboxKind } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
@@ -61,7 +60,6 @@ export class ConversationRuntime {
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     @Inject(APP_CONFIG) config: AppConfig,
-    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {
     this.clock = new ConversationClock(config.CONVERSATION_MINUTE_MS);
   }
@@ -160,6 +158,11 @@ export class ConversationRuntime {
       normaliseKeyword(message.body),
     );
     let conversationId: string | null = null;
+    if (tool && !tool.accountActive) {
+      // Kept with its reason, so the console can list the starts refused while Keap is away.
+      await this.markProcessed(m, message, null, KEAP_DISCONNECTED);
+      return true;
+    }
     if (tool) {
       const started = await this.start(
         m,
@@ -325,8 +328,6 @@ export class ConversationRuntime {
       ],
     );
     await this.storeConsequences(m, conversation, definition, transition, out);
-    // Keap calls per conversation (metrics): observed now unless Keap work of it is still queued.
-    if (final) await this.keapCalls?.observeIfDone(m, conversation.id);
     return transition;
   }
 
@@ -466,29 +467,30 @@ export class ConversationRuntime {
     accountId: string,
     senderKey: string,
     keyword: string,
-  ): Promise<{ id: string; versionId: string } | null> {
+  ): Promise<{ id: string; versionId: string; accountActive: boolean } | null> {
     if (keyword === '') return null;
-    const rows: { id: string; version_id: string }[] = await m.query(
-      `SELECT t.id, t.published_version_id AS version_id
+    const rows: { id: string; version_id: string; active: boolean }[] = await m.query(
+      `SELECT t.id, t.published_version_id AS version_id, a.status = 'active' AS active
          FROM tools t JOIN accounts a ON a.id = t.account_id
         WHERE t.account_id = $1 AND t.live_sender_key = $2 AND t.live_keyword = $3
           AND t.deleted_at IS NULL AND t.enabled AND t.published_version_id IS NOT NULL
-          AND a.status = 'active'
         LIMIT 1`,
       [accountId, senderKey, keyword],
     );
     const row = rows[0];
-    return row ? { id: row.id, versionId: row.version_id } : null;
+    return row ? { id: row.id, versionId: row.version_id, accountActive: row.active } : null;
   }
 
+  /** `refusal`: why a text that should have started a conversation did not (kept in error_code). */
   private async markProcessed(
     m: EntityManager,
     message: Message,
     conversationId: string | null,
+    refusal: typeof KEAP_DISCONNECTED | null = null,
   ): Promise<void> {
     await m.query(
-      `UPDATE messages SET status = 'processed', conversation_id = $2, updated_at = now() WHERE id = $1`,
-      [message.id, conversationId],
+      `UPDATE messages SET status = 'processed', conversation_id = $2, error_code = $3, updated_at = now() WHERE id = $1`,
+      [message.id, conversationId, refusal],
     );
   }
 }
@@ -507,6 +509,9 @@ function insertedId(rows: readonly { id: string }[]): string {
   if (!row) throw new Error('INSERT … RETURNING id returned no row');
   return row.id;
 }
+
+/** The error_code of a keyword text that matched a tool whose account's Keap is disconnected. */
+export const KEAP_DISCONNECTED = 'keap_disconnected';
 
 /** Rounds of one inbound job: a phone texting without pause cannot keep one job forever. */
 const MAX_INBOUND_ROUNDS = 5;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
 import { KeapAuthError, KeapError, KeapGrantRevokedError } from '@sms-seq/crm-keap';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AccountService } from '../accounts/account.service';
 import { APP_CONFIG } from '../config/config.module';
@@ -11,6 +11,22 @@ import { KeapTokenGrant } from './keap-token-grant';
 import { KeapTokensService } from './keap-tokens.service';
 
 const STATE_COOKIE = 'sms_oauth_state';
+
+/** Why "Connect Keap" did not finish: the codes the console maps to its own sentences. */
+export const SIGN_IN_ERRORS = {
+  keap_access_denied: 'Access was not allowed on Keap’s page. Connect Keap again and press Allow.',
+  oauth_state_mismatch:
+    'The sign-in expired or was started in another browser or tab. Connect Keap again from this page.',
+  keap_code_rejected:
+    'Keap no longer accepts this sign-in (it was used already or took too long). Connect Keap again.',
+  keap_unavailable: 'Keap did not answer. Wait a minute, then connect Keap again.',
+  keap_app_misconfigured:
+    'Keap refused this app’s sign-in request: its Keap client settings are wrong. Contact whoever runs SMS Sequences for your company.',
+  keap_app_unknown:
+    'Keap did not say which Keap app was connected. Connect Keap again and pick your app.',
+  keap_error: 'Keap stopped the sign-in with an error. Connect Keap again.',
+} as const;
+export type SignInError = keyof typeof SIGN_IN_ERRORS;
 
 /** "Connect Keap": the OAuth redirect and callback that install the app and sign the user in. */
 @ApiTags('session')
@@ -27,7 +43,12 @@ export class KeapAuthController {
   ) {}
 
   @Get('connect')
-  @ApiOperation({ summary: "Redirects to Keap's consent page (302)." })
+  @ApiOperation({ summary: '"Connect Keap": starts the sign-in at Keap\'s consent page.' })
+  @ApiResponse({
+    status: 302,
+    description:
+      "To Keap's consent page (Location), with a state bound to this browser (the sms_oauth_state cookie).",
+  })
   async connect(@Res() res: Response): Promise<void> {
     const state = await this.sessions.createOAuthState();
     // The state is also bound to this browser, so a callback started elsewhere is refused.
@@ -42,7 +63,20 @@ export class KeapAuthController {
   }
 
   @Get('callback')
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary:
+      'Where Keap sends the browser back: on success the session cookies are set (sms_session, httpOnly; sms_csrf) and the browser goes to the console.',
+  })
+  @ApiQuery({ name: 'code', required: false, description: "Keap's authorization code" })
+  @ApiQuery({ name: 'state', required: false, description: 'The state /api/keap/connect issued' })
+  @ApiQuery({ name: 'error', required: false, description: "Keap's error (access_denied, …)" })
+  @ApiQuery({ name: 'error_description', required: false })
+  @ApiResponse({
+    status: 302,
+    description: `To the console. When the sign-in did not finish: \`?error=<code>&error_description=<what to do>\`, code one of ${Object.keys(
+      SIGN_IN_ERRORS,
+    ).join(', ')}.`,
+  })
   async callback(
     @Query('code') codeParam: unknown,
     @Query('state') stateParam: unknown,
@@ -101,22 +135,6 @@ export class KeapAuthController {
     res.redirect(302, url.toString());
   }
 }
-
-/** Why "Connect Keap" did not finish: the codes the console maps to its own sentences. */
-export const SIGN_IN_ERRORS = {
-  keap_access_denied: 'Access was not allowed on Keap’s page. Connect Keap again and press Allow.',
-  oauth_state_mismatch:
-    'The sign-in expired or was started in another browser or tab. Connect Keap again from this page.',
-  keap_code_rejected:
-    'Keap no longer accepts this sign-in (it was used already or took too long). Connect Keap again.',
-  keap_unavailable: 'Keap did not answer. Wait a minute, then connect Keap again.',
-  keap_app_misconfigured:
-    'Keap refused this app’s sign-in request: its Keap client settings are wrong. Contact whoever runs SMS Sequences for your company.',
-  keap_app_unknown:
-    'Keap did not say which Keap app was connected. Connect Keap again and pick your app.',
-  keap_error: 'Keap stopped the sign-in with an error. Connect Keap again.',
-} as const;
-export type SignInError = keyof typeof SIGN_IN_ERRORS;
 
 /** Keap's `error` on the redirect (RFC 6749 §4.1.2.1) in our words. */
 function keapRedirectError(error: string): SignInError {

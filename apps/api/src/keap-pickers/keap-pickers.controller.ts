@@ -1,16 +1,15 @@
 import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import {
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
+import { createTagBody, pickerQuery } from './keap-pickers.dto';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import { type FieldOption, KeapPickersService, type TagOption } from './keap-pickers.service';
-
-const pickerQuery = z.object({
-  refresh: z
-    .enum(['0', '1', 'true', 'false'], { error: 'refresh must be 1 or 0' })
-    .optional()
-    .transform((v) => v === '1' || v === 'true'),
-});
-const createTagBody = z.object({ name: z.string().trim().min(1, 'give the tag a name').max(100) });
 
 @ApiTags('keap')
 @ApiCookieAuth('sms_session')
@@ -20,7 +19,9 @@ export class KeapPickersController {
   constructor(private readonly pickers: KeapPickersService) {}
 
   @Get('fields')
-  @ApiQuery({ name: 'refresh', required: false, description: '1 reads the fields from Keap again' })
+  @ApiQueryFrom(pickerQuery)
+  @ApiOkResponse({ schema: schemaRef('FieldList') })
+  @ApiErrors(400, 409, 503)
   @ApiOperation({
     summary:
       'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
@@ -34,7 +35,9 @@ export class KeapPickersController {
   }
 
   @Get('tags')
-  @ApiQuery({ name: 'refresh', required: false, description: '1 reads the tags from Keap again' })
+  @ApiQueryFrom(pickerQuery)
+  @ApiOkResponse({ schema: schemaRef('TagList') })
+  @ApiErrors(400, 409, 503)
   @ApiOperation({
     summary:
       'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
@@ -48,6 +51,10 @@ export class KeapPickersController {
   }
 
   @Post('tags')
+  @ApiOperation({ summary: 'Creates a tag in Keap ("create tag" in the pickers).' })
+  @ApiBodyFrom(createTagBody)
+  @ApiCreatedResponse({ schema: schemaRef('TagOption') })
+  @ApiErrors(400, 409, 503)
   createTag(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<TagOption> {
     return this.pickers.createTag(accountId, createTagBody.parse(body).name);
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { schemaRef } from '../openapi/api-schemas';
+import type { SessionView } from './session.dto';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { Repository } from 'typeorm';
@@ -10,19 +12,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { clearSessionCookies } from './session-cookies';
 import { CurrentAccountId, SessionGuard, type SessionRequest } from './session.guard';
+export type { SessionView };
 import { SessionStore } from './session.store';
-
-export interface SessionView {
-  account: {
-    id: string;
-    name: string;
-    keapAppName: string;
-    status: 'active' | 'disconnected';
-    statusReason: string | null;
-  };
-  keap: { connected: boolean; expiresAt: string | null };
-  twilio: { connected: boolean; accountSid: string | null };
-}
 
 @ApiTags('session')
 @ApiCookieAuth('sms_session')
@@ -39,6 +30,7 @@ export class SessionController {
 
   /** Who is signed in, and what is connected. */
   @Get()
+  @ApiOkResponse({ schema: schemaRef('Session') })
   async current(@CurrentAccountId() accountId: string): Promise<SessionView> {
     const account = await this.accounts.get(accountId);
     const keap = await this.keap.findOne({ where: { accountId } });
@@ -55,12 +47,17 @@ export class SessionController {
         connected: !!keap && account.status === 'active',
         expiresAt: keap?.expiresAt.toISOString() ?? null,
       },
-      twilio: { connected: !!twilio, accountSid: twilio?.accountSid ?? null },
+      twilio: {
+        connected: !!twilio,
+        accountSid: twilio?.accountSid ?? null,
+        apiKeySid: twilio?.apiKeySid ?? null,
+      },
     };
   }
 
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Signed out: the session is gone and its cookies cleared.' })
   async logout(
     @Req() req: SessionRequest,
     @Res({ passthrough: true }) res: Response,

@@ -1,3 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecretBox } from '../crypto/secret-box';
+
 /** The URL Keap's campaign "Send HTTP Post" calls to start the tool for a contact. */
 export function toolUrl(publicUrl: string, toolId: string, urlSecret: string): string {
   return `${publicUrl.replace(/\/$/, '')}/hooks/tools/${toolId}/${urlSecret}`;
@@ -16,4 +19,29 @@ export function httpPostInstructions(): string[] {
     'Publish your campaign changes and test with a real test contact pushed through the sequence ("Send Test" in Keap does not run the tool).',
     'To start at a step other than the first, add ?step=<step id or name> to the Tool URL.',
   ];
+}
+
+/**
+ * The tool URL secret is a bearer credential (whoever has the URL starts conversations), so it is
+ * sealed at rest like the Keap and Twilio secrets. Sealed, not hashed: the console shows the URL
+ * again whenever the tool is opened.
+ */
+export function sealUrlSecret(box: SecretBox, secret: string): string {
+  return box.seal(secret);
+}
+
+/** The secret in clear; a value stored before secrets were sealed (no `v1.` prefix) as it is. */
+export function openUrlSecret(box: SecretBox, stored: string): string {
+  return isSealed(stored) ? box.open(stored) : stored;
+}
+
+/** Whether `given` is the tool's secret, compared in constant time (hashed to equal lengths). */
+export function urlSecretMatches(box: SecretBox, stored: string, given: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(openUrlSecret(box, stored)), digest(given));
+}
+
+/** Random URL secrets are base64url (no dots); sealed values are `v1.<iv>.<tag>.<data>`. */
+export function isSealed(stored: string): boolean {
+  return stored.startsWith('v1.');
 }

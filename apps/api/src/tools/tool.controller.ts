@@ -14,11 +14,12 @@ import {
   ApiBody,
   ApiCookieAuth,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { schemaRef } from '../openapi/tool-schemas';
+import { ApiBodyFrom, ApiErrors, schemaRef } from '../openapi/api-schemas';
 import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
 import type { Response } from 'express';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
@@ -47,15 +48,15 @@ export class ToolController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ schema: schemaRef('ToolList') })
   async list(@CurrentAccountId() accountId: string): Promise<{ tools: ToolSummary[] }> {
     return { tools: await this.tools.list(accountId) };
   }
 
   @Post()
   @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
-  @ApiBody({
-    schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
-  })
+  @ApiBodyFrom(createToolBody)
+  @ApiErrors(400)
   create(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
     return this.tools.create(accountId, createToolBody.parse(body).name);
   }
@@ -69,6 +70,7 @@ export class ToolController {
     },
   })
   @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(400)
   @ApiOperation({
     summary:
       'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.',
@@ -79,6 +81,7 @@ export class ToolController {
 
   @Get(':id')
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(404)
   get(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
     return this.tools.get(accountId, id);
   }
@@ -95,6 +98,7 @@ export class ToolController {
     },
   })
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(400, 404, 409)
   @ApiOperation({
     summary: 'Saves the draft (even with problems); 409 when draftRevision is stale.',
   })
@@ -109,12 +113,15 @@ export class ToolController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its keyword is free for another tool.' })
+  @ApiErrors(404)
   async remove(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<void> {
     await this.tools.remove(accountId, id);
   }
 
   @Post(':id/publish')
   @ApiCreatedResponse({ schema: schemaRef('PublishResult') })
+  @ApiErrors(404, 409, 422)
   @ApiOperation({
     summary:
       'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.',
@@ -124,13 +131,8 @@ export class ToolController {
   }
 
   @Get(':id/versions')
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      required: ['versions'],
-      properties: { versions: { type: 'array', items: schemaRef('VersionSummary') } },
-    },
-  })
+  @ApiOkResponse({ schema: schemaRef('VersionList') })
+  @ApiErrors(404)
   async versions(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
@@ -140,10 +142,9 @@ export class ToolController {
 
   @Post(':id/enabled')
   @HttpCode(200)
-  @ApiBody({
-    schema: { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
-  })
+  @ApiBodyFrom(enabledBody)
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(400, 404, 409)
   setEnabled(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
@@ -157,6 +158,7 @@ export class ToolController {
     schema: schemaRef('ToolDefinition'),
     description: 'The tool definition as a file (Content-Disposition: attachment).',
   })
+  @ApiErrors(404)
   async export(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
@@ -170,7 +172,11 @@ export class ToolController {
 
   @Post(':id/url-secret/rotate')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'A new secret in the tool URL: the old URL stops working (paste the new one in Keap).',
+  })
   @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(404)
   rotate(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<ToolDetail> {
     return this.tools.rotateUrlSecret(accountId, id);
   }
@@ -180,6 +186,9 @@ export class ToolController {
   @ApiOperation({
     summary: 'Runs the draft (or a version) as a pretend contact; sends nothing, never calls Keap.',
   })
+  @ApiBodyFrom(simulateBody)
+  @ApiOkResponse({ schema: schemaRef('SimulationResult') })
+  @ApiErrors(400, 404)
   simulate(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,

@@ -1,4 +1,4 @@
-import type { Problem, StartMode, ToolDefinition } from '@sms-seq/engine';
+import { senderSchema, startModeSchema, toolDefinitionSchema } from '@sms-seq/engine';
 import { z } from 'zod';
 
 export const createToolBody = z.object({
@@ -28,45 +28,72 @@ export const simulateBody = z.object({
   replies: z.array(z.string().max(1600)).max(100).default([]),
 });
 
-export interface VersionSummary {
-  id: string;
-  version: number;
-  publishedAt: string;
-}
+/** The engine's validation problem (a path into the definition, severity, code, message). */
+export const problemSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  severity: z.enum(['error', 'warning']),
+  code: z.string().meta({ description: "The engine's problem code, e.g. keyword_reserved" }),
+  message: z.string(),
+});
+
+export const versionSummarySchema = z.object({
+  id: z.uuid(),
+  version: z.number().int().min(1),
+  publishedAt: z.iso.datetime(),
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
 
 /** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
-export type SenderWarning = Omit<Problem, 'code' | 'severity'> & {
-  severity: 'warning';
-  code: 'sticky_sender_off' | 'sender_not_connected';
-};
+export const senderWarningSchema = problemSchema.extend({
+  severity: z.literal('warning'),
+  code: z.enum(['sticky_sender_off', 'sender_not_connected']),
+});
+export type SenderWarning = z.infer<typeof senderWarningSchema>;
 
 /** A new version, with warnings about its sender (not connected, sticky sender off). */
-export interface PublishResult extends VersionSummary {
-  warnings: SenderWarning[];
-}
+export const publishResultSchema = versionSummarySchema.extend({
+  warnings: z
+    .array(senderWarningSchema)
+    .meta({ description: 'About the sender: not pointed at this app, sticky sender off.' }),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
 
-export interface ToolSummary {
-  id: string;
-  name: string;
-  status: 'draft' | 'published';
-  publishedVersion: number | null;
-  hasUnpublishedChanges: boolean;
-  enabled: boolean;
-  sender: ToolDefinition['sender'];
-  keyword: string | null;
-  startMode: StartMode;
-  conversationsToday: number;
-}
+export const toolSummarySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: z.enum(['draft', 'published']),
+  publishedVersion: z.number().int().nullable(),
+  hasUnpublishedChanges: z.boolean(),
+  enabled: z.boolean(),
+  sender: senderSchema.nullable().meta({ description: "The draft's sender" }),
+  keyword: z.string().nullable().meta({ description: "The draft's keyword" }),
+  startMode: startModeSchema.meta({ description: "The draft's start mode" }),
+  liveSender: senderSchema.nullable().meta({
+    description:
+      'The published version’s sender (what inbound texts are routed by); null while unpublished',
+  }),
+  liveKeyword: z.string().nullable().meta({
+    description:
+      'The published keyword, upper-cased, as texts are matched; null while unpublished or in HTTP-only mode',
+  }),
+  conversationsToday: z.number().int().min(0),
+});
+export type ToolSummary = z.infer<typeof toolSummarySchema>;
+export const toolListSchema = z.object({ tools: z.array(toolSummarySchema) });
 
-export interface ToolDetail {
-  id: string;
-  name: string;
-  draft: ToolDefinition;
-  draftRevision: number;
-  problems: Problem[];
-  publishedVersion: VersionSummary | null;
-  hasUnpublishedChanges: boolean;
-  enabled: boolean;
-  toolUrl: string;
-  httpPostInstructions: string[];
-}
+export const toolDetailSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  draft: toolDefinitionSchema,
+  draftRevision: z.number().int().min(1),
+  problems: z.array(problemSchema),
+  publishedVersion: versionSummarySchema.nullable(),
+  hasUnpublishedChanges: z.boolean(),
+  enabled: z.boolean(),
+  toolUrl: z
+    .string()
+    .meta({ description: 'The URL for Keap\'s campaign "Send HTTP Post" (holds a secret).' }),
+  httpPostInstructions: z.array(z.string()),
+});
+export type ToolDetail = z.infer<typeof toolDetailSchema>;
+export const versionListSchema = z.object({ versions: z.array(versionSummarySchema) });

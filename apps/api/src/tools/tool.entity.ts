@@ -44,9 +44,12 @@ export class Tool {
   @Column({ name: 'draft_revision', type: 'integer', default: 1 })
   draftRevision!: number;
 
-  /** The unguessable secret in the tool URL for Keap's "Send HTTP Post". */
+  /**
+   * The unguessable secret in the tool URL for Keap's "Send HTTP Post", sealed with SecretBox
+   * (see tool-url.ts; rows from before sealing are sealed when the API starts).
+   */
   @Column({ name: 'url_secret', type: 'text' })
-  urlSecret!: string;
+  urlSecretSealed!: string;
 
   @Column({ name: 'published_version_id', type: 'uuid', nullable: true })
   publishedVersionId!: string | null;

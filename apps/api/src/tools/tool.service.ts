@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   hasErrors,
@@ -34,7 +34,8 @@ import {
   StaleDraftError,
   ToolHasProblemsError,
 } from './tool.errors';
-import { httpPostInstructions, toolUrl } from './tool-url';
+import { SecretBox } from '../crypto/secret-box';
+import { httpPostInstructions, isSealed, openUrlSecret, sealUrlSecret, toolUrl } from './tool-url';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
 
@@ -49,7 +50,7 @@ const PG_UNIQUE_VIOLATION = '23505';
  * Every query is scoped by the signed-in account; another account's tool is "not found".
  */
 @Injectable()
-export class ToolService {
+export class ToolService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ToolService.name);
 
   constructor(
@@ -59,8 +60,25 @@ export class ToolService {
     private readonly pickers: KeapPickersService,
     private readonly senders: TwilioSendersService,
     private readonly accounts: AccountService,
+    private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Seals tool URL secrets stored in clear before sealing existed (each row once, whoever wins). */
+  async onApplicationBootstrap(): Promise<void> {
+    const rows: { id: string; url_secret: string }[] = await this.db.query(
+      `SELECT id, url_secret FROM tools WHERE url_secret NOT LIKE 'v1.%'`,
+    );
+    for (const row of rows) {
+      if (isSealed(row.url_secret)) continue;
+      await this.db.query(`UPDATE tools SET url_secret = $2 WHERE id = $1 AND url_secret = $3`, [
+        row.id,
+        sealUrlSecret(this.box, row.url_secret),
+        row.url_secret,
+      ]);
+    }
+    if (rows.length) this.logger.log(`Sealed the URL secret of ${rows.length} tool(s)`);
+  }
 
   async list(accountId: string): Promise<ToolSummary[]> {
     const tools = await this.tools.find({ where: { accountId }, order: { createdAt: 'ASC' } });
@@ -82,6 +100,8 @@ export class ToolService {
         sender: t.draft.sender,
         keyword: t.draft.keyword,
         startMode: t.draft.startMode,
+        liveSender: published?.definition.sender ?? null,
+        liveKeyword: published ? t.liveKeyword : null,
         conversationsToday: today.get(t.id) ?? 0,
       };
     });
@@ -160,7 +180,10 @@ export class ToolService {
 
   async rotateUrlSecret(accountId: string, toolId: string): Promise<ToolDetail> {
     const tool = await this.find(accountId, toolId);
-    await this.tools.update({ id: tool.id, accountId }, { urlSecret: newUrlSecret() });
+    await this.tools.update(
+      { id: tool.id, accountId },
+      { urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()) },
+    );
     return this.get(accountId, toolId);
   }
 
@@ -285,7 +308,7 @@ export class ToolService {
         accountId,
         name: definition.name,
         draft: definition,
-        urlSecret: newUrlSecret(),
+        urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()),
         enabled: true,
       }),
     );
@@ -307,7 +330,11 @@ export class ToolService {
       publishedVersion: published ? versionSummary(published) : null,
       hasUnpublishedChanges: !published || !sameDefinition(tool.draft, published.definition),
       enabled: tool.enabled,
-      toolUrl: toolUrl(this.config.PUBLIC_URL, tool.id, tool.urlSecret),
+      toolUrl: toolUrl(
+        this.config.PUBLIC_URL,
+        tool.id,
+        openUrlSecret(this.box, tool.urlSecretSealed),
+      ),
       httpPostInstructions: httpPostInstructions(),
     };
   }

@@ -9,69 +9,26 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { CurrentAccountId, SessionGuard } from '../session/session.guard';
-import { TwilioConnectionService } from './twilio-connection.service';
 import {
-  type MessagingServiceView,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
+import { CurrentAccountId, SessionGuard } from '../session/session.guard';
+import {
+  type AvailableNumber,
+  availableNumbersQuery,
+  buyNumberBody,
+  connectTwilioBody,
   type PhoneNumberView,
-  TwilioSendersService,
-} from './twilio-senders.service';
-
-export const connectTwilioBody = z
-  .object({
-    accountSid: z
-      .string()
-      .trim()
-      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
-    authToken: z
-      .string()
-      .trim()
-      .min(1, 'is required: it checks that inbound texts really come from Twilio')
-      .max(200, 'is too long for a Twilio Auth Token'),
-    apiKeySid: z
-      .string()
-      .trim()
-      .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK followed by 32 hex digits)')
-      .optional(),
-    apiKeySecret: z
-      .string()
-      .trim()
-      .min(1, 'is required with apiKeySid')
-      .max(200, 'is too long for a Twilio API key secret')
-      .optional(),
-  })
-  .superRefine((body, ctx) => {
-    // A key without its secret (or the reverse) would silently fall back to the Auth Token.
-    if (body.apiKeySid && !body.apiKeySecret)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['apiKeySecret'],
-        message: 'is required with apiKeySid: give the secret shown when the API key was created',
-      });
-    if (body.apiKeySecret && !body.apiKeySid)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['apiKeySid'],
-        message: 'is required with apiKeySecret: give the API key SID (SK…)',
-      });
-  });
-const searchQuery = z.object({
-  country: z.string().trim().length(2).default('US'),
-  areaCode: z
-    .string()
-    .trim()
-    .regex(/^\d{0,5}$/)
-    .optional(),
-  type: z.enum(['local', 'toll_free']).default('local'),
-});
-const buyBody = z.object({
-  phoneNumber: z
-    .string()
-    .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567'),
-});
+  type Senders,
+} from './twilio-connection.dto';
+import { TwilioConnectionService } from './twilio-connection.service';
+import { TwilioSendersService } from './twilio-senders.service';
 
 @ApiTags('twilio')
 @ApiCookieAuth('sms_session')
@@ -84,18 +41,13 @@ export class TwilioConnectionController {
   ) {}
 
   @Put('connection')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['accountSid', 'authToken'],
-      properties: {
-        accountSid: { type: 'string' },
-        authToken: { type: 'string' },
-        apiKeySid: { type: 'string' },
-        apiKeySecret: { type: 'string' },
-      },
-    },
+  @ApiOperation({
+    summary:
+      'Checks the credentials with Twilio (the Auth Token always: it verifies inbound texts), then saves them sealed; 400 twilio_credentials_rejected names the credential to fix.',
   })
+  @ApiBodyFrom(connectTwilioBody)
+  @ApiOkResponse({ schema: schemaRef('TwilioConnected') })
+  @ApiErrors(400, 502)
   async connect(
     @CurrentAccountId() accountId: string,
     @Body() body: unknown,
@@ -112,24 +64,41 @@ export class TwilioConnectionController {
 
   @Delete('connection')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Twilio is disconnected (the credentials are deleted).' })
   async disconnect(@CurrentAccountId() accountId: string): Promise<void> {
     await this.connections.remove(accountId);
   }
 
   @Get('senders')
-  senderList(
-    @CurrentAccountId() accountId: string,
-  ): Promise<{ phoneNumbers: PhoneNumberView[]; messagingServices: MessagingServiceView[] }> {
+  @ApiOperation({ summary: "The Twilio account's numbers and messaging services." })
+  @ApiOkResponse({ schema: schemaRef('Senders') })
+  @ApiErrors(409, 502)
+  senderList(@CurrentAccountId() accountId: string): Promise<Senders> {
     return this.senders.list(accountId);
   }
 
   @Get('available-numbers')
-  async available(@CurrentAccountId() accountId: string, @Query() query: unknown) {
-    return { numbers: await this.senders.availableNumbers(accountId, searchQuery.parse(query)) };
+  @ApiOperation({ summary: 'Numbers Twilio offers to buy.' })
+  @ApiQueryFrom(availableNumbersQuery)
+  @ApiOkResponse({ schema: schemaRef('AvailableNumbers') })
+  @ApiErrors(400, 409, 502)
+  async available(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ numbers: AvailableNumber[] }> {
+    return {
+      numbers: await this.senders.availableNumbers(accountId, availableNumbersQuery.parse(query)),
+    };
   }
 
   @Post('numbers')
+  @ApiOperation({
+    summary: 'Buys the number, its inbound SMS webhook already pointing at this app.',
+  })
+  @ApiBodyFrom(buyNumberBody)
+  @ApiCreatedResponse({ schema: schemaRef('PhoneNumber') })
+  @ApiErrors(400, 409, 502)
   buy(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<PhoneNumberView> {
-    return this.senders.buy(accountId, buyBody.parse(body).phoneNumber);
+    return this.senders.buy(accountId, buyNumberBody.parse(body).phoneNumber);
   }
 }

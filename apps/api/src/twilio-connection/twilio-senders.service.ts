@@ -10,6 +10,14 @@ import {
   SmsGatewayError,
 } from '../sms/sms-gateway.port';
 import type { TwilioCredentials } from './twilio-credentials';
+import type {
+  AvailableNumber,
+  MessagingServiceView,
+  PhoneNumberView,
+  Senders,
+} from './twilio-connection.dto';
+
+export type { MessagingServiceView, PhoneNumberView };
 import {
   SMS_GATEWAY_FACTORY,
   type SmsGatewayFactory,
@@ -38,22 +46,6 @@ export class TwilioUnavailableError extends DomainError {
   constructor(message: string) {
     super(`Twilio could not do that: ${message}`);
   }
-}
-
-export interface PhoneNumberView {
-  sid: string;
-  phoneNumber: string;
-  friendlyName: string;
-  smsUrl: string | null;
-  /** Whether the number's inbound SMS webhook points at this app. */
-  connected: boolean;
-}
-
-export interface MessagingServiceView {
-  sid: string;
-  friendlyName: string;
-  stickySender: boolean;
-  phoneNumbers: string[];
 }
 
 /** "Connect Twilio", the senders list, buying numbers and pointing them at this app. */
@@ -106,9 +98,7 @@ export class TwilioSendersService {
     }
   }
 
-  async list(
-    accountId: string,
-  ): Promise<{ phoneNumbers: PhoneNumberView[]; messagingServices: MessagingServiceView[] }> {
+  async list(accountId: string): Promise<Senders> {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
       const [numbers, services] = await Promise.all([
@@ -127,7 +117,7 @@ export class TwilioSendersService {
   async availableNumbers(
     accountId: string,
     search: { country: string; areaCode?: string; type: 'local' | 'toll_free' },
-  ): Promise<{ phoneNumber: string; locality: string | null; region: string | null }[]> {
+  ): Promise<AvailableNumber[]> {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
       const found = await gateway.searchAvailableNumbers({

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { normalisePhone, type CountryCode, type StepId } from '@sms-seq/engine';
 import { DataSource } from 'typeorm';
@@ -8,7 +7,9 @@ import { inPhoneTransaction } from '../conversations/phone-lock';
 import { CrmError, CrmProvider } from '../crm/crm.port';
 import { OutboxEntry } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
+import { SecretBox } from '../crypto/secret-box';
 import { Tool } from '../tools/tool.entity';
+import { urlSecretMatches } from '../tools/tool-url';
 import { ToolVersion } from '../tools/tool-version.entity';
 import {
   ContactIdInvalidError,
@@ -26,13 +27,6 @@ export interface HttpStartPayload {
   contactId: number;
   startStepId: StepId | null;
   receivedAt: string;
-}
-
-/** Compares secrets in constant time (hashing first makes the lengths equal). */
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
 }
 
 function parseContactId(raw: unknown): number {
@@ -63,6 +57,7 @@ export class ToolStartService {
     private readonly publisher: OutboxPublisher,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    private readonly box: SecretBox,
   ) {}
 
   async accept(
@@ -73,7 +68,8 @@ export class ToolStartService {
   ): Promise<string> {
     if (!UUID.test(toolId)) throw new ToolUrlNotFoundError();
     const tool = await this.dataSource.getRepository(Tool).findOneBy({ id: toolId });
-    if (!tool || !sameSecret(tool.urlSecret, secret)) throw new ToolUrlNotFoundError();
+    if (!tool || !urlSecretMatches(this.box, tool.urlSecretSealed, secret))
+      throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
     if (!tool.publishedVersionId || !tool.liveSenderKey) {
       throw new ToolNotStartableError(
@@ -91,9 +87,10 @@ export class ToolStartService {
       .getRepository(Account)
       .findOneByOrFail({ id: tool.accountId });
     if (account.status !== 'active') {
+      const why = account.statusReason ? ` (${account.statusReason.replace(/[.\s]+$/, '')})` : '';
       throw new ToolNotStartableError(
         'account_disconnected',
-        'The Keap account of this tool is disconnected. Reconnect Keap in the console, then run the campaign again.',
+        `The Keap account of this tool is disconnected${why}. Reconnect Keap in the console, then run the campaign again.`,
       );
     }
     const version = await this.dataSource

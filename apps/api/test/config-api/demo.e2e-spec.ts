@@ -33,4 +33,9 @@ describe('Demo mode', () => {
       (await db.query("SELECT count(*)::int n FROM tools WHERE live_keyword = 'DEMO'"))[0].n,
     ).toBe(1);
   });
+
+  it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

@@ -271,7 +271,8 @@ const cases: Case[] = [
     method: 'get',
     path: '/api/tools/:tool/analytics',
     query: 'versionId=latest',
-    status: 404,
+    status: 400,
+    mentions: /versionId/,
   },
   {
     what: 'analytics: unknown version',
@@ -548,4 +549,9 @@ describe('every install/config endpoint answers garbage with a 4xx a person can 
       ]);
     }
   });
+
+  it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

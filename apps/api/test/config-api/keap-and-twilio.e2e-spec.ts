@@ -127,6 +127,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect((await a.agent.get('/api/session')).body.twilio).toEqual({
       connected: false,
       accountSid: null,
+      apiKeySid: null,
     });
   });
 
@@ -148,6 +149,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       expect((await a.agent.get('/api/session')).body.twilio).toEqual({
         connected: false,
         accountSid: null,
+        apiKeySid: null,
       });
 
     it('checks the Auth Token too (it verifies every inbound text): a right key with a wrong token is refused', async () => {
@@ -205,6 +207,11 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
         [a.accountId],
       );
       expect(row.api_key_sid).toBe(DEMO_API_KEY_SID);
+      expect((await a.agent.get('/api/session')).body.twilio).toEqual({
+        connected: true,
+        accountSid: DEMO_ACCOUNT_SID,
+        apiKeySid: DEMO_API_KEY_SID,
+      });
       expect(api.app.get(SecretBox).open(row.api_key_secret_sealed)).toBe(DEMO_API_KEY_SECRET);
     });
   });
@@ -219,6 +226,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect((await a.agent.get('/api/session')).body.twilio).toEqual({
       connected: true,
       accountSid: DEMO_ACCOUNT_SID,
+      apiKeySid: null,
     });
     const senders = await a.agent.get('/api/twilio/senders').expect(200);
     expect(senders.body.phoneNumbers.length).toBeGreaterThan(0);
@@ -249,4 +257,9 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       .expect(400);
     expect(api.logLines()).not.toContain(DEMO_AUTH_TOKEN);
   });
+
+  it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

@@ -154,4 +154,7 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
   });
 
   it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

@@ -158,4 +158,7 @@ describe('Keap tokens: scheduled refresh, one refresh across processes, token en
   });
 
   it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

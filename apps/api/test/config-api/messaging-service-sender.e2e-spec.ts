@@ -85,4 +85,9 @@ describe('publishing a tool whose sender is a messaging service', () => {
       }),
     ]);
   });
+
+  it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

@@ -174,4 +174,7 @@ describe('Connect Keap and the console session', () => {
     expect((await api.storedSecrets()).length).toBeGreaterThanOrEqual(4);
     await api.expectNoSecretsLeaked();
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    api.expectAnswersDocumented());
 });

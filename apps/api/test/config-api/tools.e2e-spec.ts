@@ -2,11 +2,18 @@ import {
   DEMO_ACCOUNT_SID,
   DEMO_AUTH_TOKEN,
   DEMO_TENANT_ID,
+  SECOND_ACCOUNT_SID,
+  SECOND_API_KEY_SECRET,
+  SECOND_API_KEY_SID,
+  SECOND_AUTH_TOKEN,
+  SECOND_NUMBER,
   SECOND_TENANT_ID,
 } from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
+import { buildOpenApiDocument } from '../../src/openapi/openapi';
+import { ToolService } from '../../src/tools/tool.service';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
-import { aPublishableTool } from './support/tool-builder';
+import { aPublishableTool, SANDBOX_NUMBER } from './support/tool-builder';
 
 describe('Tools API', () => {
   let api: ConfigApi;
@@ -192,10 +199,47 @@ describe('Tools API', () => {
     expect((await a.agent.get('/api/tools')).body.tools.length).toBe(before);
   });
 
-  it('rotates the URL secret, enables and disables, deletes', async () => {
+  it('rotates the URL secret: the old tool URL stops working (404), the new one starts the tool (202)', async () => {
     const created = await post(a, '/api/tools', { name: 'Rotating' }).expect(201);
-    const rotated = await post(a, `/api/tools/${created.body.id}/url-secret/rotate`).expect(200);
-    expect(rotated.body.toolUrl).not.toBe(created.body.toolUrl);
+    const id = created.body.id as string;
+    await put(a, `/api/tools/${id}`, {
+      draft: aPublishableTool('Rotating', 'ROT'),
+      draftRevision: 1,
+    }).expect(200);
+    await post(a, `/api/tools/${id}/publish`).expect(201);
+    const start = (toolUrl: string) =>
+      api.anonymous().post(new URL(toolUrl).pathname).type('form').send({ contactId: '7' });
+    const before = created.body.toolUrl as string;
+    expect((await start(before)).status).toBe(202);
+    const rotated = await post(a, `/api/tools/${id}/url-secret/rotate`).expect(200);
+    expect(rotated.body.toolUrl).not.toBe(before);
+    const old = await start(before);
+    expect([old.status, old.body.error?.code]).toEqual([404, 'tool_not_found']);
+    expect((await start(rotated.body.toolUrl)).status).toBe(202);
+    expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toBe(rotated.body.toolUrl);
+  });
+
+  it('keeps the tool URL secret sealed at rest, and seals one stored in clear before sealing existed', async () => {
+    const created = await post(a, '/api/tools', { name: 'Sealed' }).expect(201);
+    const id = created.body.id as string;
+    const secret = String(created.body.toolUrl).split('/').pop() ?? '';
+    const db = api.app.get(DataSource);
+    const storedSecret = async () =>
+      (await db.query('SELECT url_secret s FROM tools WHERE id = $1', [id]))[0].s as string;
+    expect(await storedSecret()).toMatch(/^v1\./);
+    expect(await storedSecret()).not.toContain(secret);
+    // A row from before: the secret in clear. The URL keeps working, and the next start seals it.
+    const legacy = 'LegacySecretStoredInClear000001';
+    await db.query('UPDATE tools SET url_secret = $2 WHERE id = $1', [id, legacy]);
+    expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));
+    await api.app.get(ToolService).onApplicationBootstrap();
+    expect(await storedSecret()).toMatch(/^v1\./);
+    expect(await storedSecret()).not.toContain(legacy);
+    expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));
+  });
+
+  it('enables and disables, deletes', async () => {
+    const created = await post(a, '/api/tools', { name: 'Short-lived' }).expect(201);
     expect(
       (await post(a, `/api/tools/${created.body.id}/enabled`, { enabled: false }).expect(200)).body
         .enabled,
@@ -208,10 +252,13 @@ describe('Tools API', () => {
     let toolId: string;
     let versionId: string;
     let conversationId: string;
+    let bToolId: string;
+    let toolUrlOfA: string;
 
     beforeAll(async () => {
       const created = await post(a, '/api/tools', { name: 'Private' }).expect(201);
       toolId = created.body.id;
+      toolUrlOfA = created.body.toolUrl;
       await put(a, `/api/tools/${toolId}`, {
         draft: aPublishableTool('Private', 'PRIV'),
         draftRevision: 1,
@@ -224,96 +271,378 @@ describe('Tools API', () => {
         [a.accountId, toolId, versionId],
       );
       conversationId = row.id;
+      // A keyword text A's account refused while its Keap was away.
+      await db.query(
+        `INSERT INTO messages (account_id, direction, phone, sender_key, body, status, error_code)
+         VALUES ($1, 'in', '+15555550177', 'phone:+14155550100', 'PRIV', 'processed', 'keap_disconnected')`,
+        [a.accountId],
+      );
+      // B: its own Twilio account (with an API key) and its own published tool.
+      await put(b, '/api/twilio/connection', bTwilio).expect(200);
+      const bTool = await post(b, '/api/tools', { name: 'B tool' }).expect(201);
+      bToolId = bTool.body.id;
+      await put(b, `/api/tools/${bToolId}`, {
+        draft: {
+          ...aPublishableTool('B tool', 'BEE'),
+          sender: { kind: 'phone_number', phoneNumber: SECOND_NUMBER },
+        },
+        draftRevision: 1,
+      }).expect(200);
+      await post(b, `/api/tools/${bToolId}/publish`).expect(201);
     });
 
-    const endpoints = (): [string, string, object?][] => [
-      ['get', `/api/tools/${toolId}`],
-      ['put', `/api/tools/${toolId}`, { draft: aPublishableTool('Stolen'), draftRevision: 2 }],
-      ['delete', `/api/tools/${toolId}`],
-      ['post', `/api/tools/${toolId}/publish`],
-      ['get', `/api/tools/${toolId}/versions`],
-      ['post', `/api/tools/${toolId}/enabled`, { enabled: false }],
-      ['get', `/api/tools/${toolId}/export`],
-      ['post', `/api/tools/${toolId}/url-secret/rotate`],
-      [
-        'post',
-        `/api/tools/${toolId}/simulate`,
-        { versionId, start: { mode: 'keyword' }, replies: [] },
-      ],
-      ['get', `/api/tools/${toolId}/analytics?versionId=${versionId}`],
-      ['get', `/api/conversations/${conversationId}`],
-      ['post', `/api/conversations/${conversationId}/end`],
-    ];
+    const bTwilio = {
+      accountSid: SECOND_ACCOUNT_SID,
+      authToken: SECOND_AUTH_TOKEN,
+      apiKeySid: SECOND_API_KEY_SID,
+      apiKeySecret: SECOND_API_KEY_SECRET,
+    };
+    type Method = 'get' | 'put' | 'post' | 'delete';
+    const call = (who: Browser | null, method: Method, url: string, body?: object) => {
+      const agent = who ? who.agent : api.anonymous();
+      const req = agent[method](url);
+      if (who && method !== 'get') req.set('x-csrf-token', who.csrf);
+      return body ? req.send(body) : req;
+    };
+    const numbersOf = async (who: Browser) =>
+      (
+        (await who.agent.get('/api/twilio/senders').expect(200)).body.phoneNumbers as {
+          phoneNumber: string;
+        }[]
+      ).map((n) => n.phoneNumber);
+    const tagNames = async (who: Browser) =>
+      (
+        (await who.agent.get('/api/keap/tags?refresh=1').expect(200)).body.tags as {
+          name: string;
+        }[]
+      ).map((t) => t.name);
+    const toolIdsOf = async (who: Browser) =>
+      ((await who.agent.get('/api/tools').expect(200)).body.tools as { id: string }[]).map(
+        (t) => t.id,
+      );
 
-    it("account B gets 404 for every one of account A's tools and conversations, and changes nothing", async () => {
-      for (const [method, url, body] of endpoints()) {
-        const req = (b.agent as unknown as Record<string, (u: string) => import('supertest').Test>)[
-          method
-        ]!(url).set('x-csrf-token', b.csrf);
-        const res = await (body ? req.send(body) : req);
-        expect([method, url, res.status]).toEqual([method, url, 404]);
+    /** Routes anyone may call: they start the sign-in or report health, and read no account. */
+    const PUBLIC = ['get /health', 'get /api/keap/connect', 'get /api/keap/callback'];
+
+    interface RouteCase {
+      /** The route called with account A's ids (and a valid body): refused without a session. */
+      request: () => [url: string, body?: object];
+      /** Account B at it: A's data is neither shown nor changed. */
+      crossAccount: () => Promise<void>;
+    }
+    const notFoundForB = (method: Method, url: () => string, body?: () => object) => async () => {
+      const res = await call(b, method, url(), body?.());
+      expect([method, url(), res.status, res.body.error?.code]).toEqual([
+        method,
+        url(),
+        404,
+        expect.stringMatching(/_not_found$/),
+      ]);
+    };
+    const cases: Record<string, RouteCase> = {
+      'get /api/session': {
+        request: () => ['/api/session'],
+        crossAccount: async () => {
+          const res = await b.agent.get('/api/session').expect(200);
+          expect(res.body.account.id).toBe(b.accountId);
+          expect(res.body.twilio).toEqual({
+            connected: true,
+            accountSid: SECOND_ACCOUNT_SID,
+            apiKeySid: SECOND_API_KEY_SID,
+          });
+        },
+      },
+      'post /api/session/logout': {
+        request: () => ['/api/session/logout'],
+        crossAccount: async () => {
+          const b2 = await api.signIn(SECOND_TENANT_ID);
+          await call(b2, 'post', '/api/session/logout').expect(204);
+          await b2.agent.get('/api/session').expect(401);
+          await a.agent.get('/api/session').expect(200);
+          await b.agent.get('/api/session').expect(200);
+        },
+      },
+      'put /api/twilio/connection': {
+        request: () => ['/api/twilio/connection', bTwilio],
+        crossAccount: async () => {
+          const res = await call(b, 'put', '/api/twilio/connection', {
+            accountSid: DEMO_ACCOUNT_SID,
+            authToken: DEMO_AUTH_TOKEN,
+          }).expect(400);
+          expect(res.body.error.message).toMatch(/already connected to another Keap app/);
+          expect((await a.agent.get('/api/session')).body.twilio.accountSid).toBe(DEMO_ACCOUNT_SID);
+          expect((await b.agent.get('/api/session')).body.twilio.accountSid).toBe(
+            SECOND_ACCOUNT_SID,
+          );
+        },
+      },
+      'delete /api/twilio/connection': {
+        request: () => ['/api/twilio/connection'],
+        crossAccount: async () => {
+          await call(b, 'delete', '/api/twilio/connection').expect(204);
+          expect((await b.agent.get('/api/session')).body.twilio.connected).toBe(false);
+          expect((await a.agent.get('/api/session')).body.twilio).toMatchObject({
+            connected: true,
+            accountSid: DEMO_ACCOUNT_SID,
+          });
+          expect(await numbersOf(a)).toContain(SANDBOX_NUMBER);
+          await call(b, 'put', '/api/twilio/connection', bTwilio).expect(200);
+        },
+      },
+      'get /api/twilio/senders': {
+        request: () => ['/api/twilio/senders'],
+        crossAccount: async () => {
+          const mine = await numbersOf(b);
+          expect(mine).toContain(SECOND_NUMBER);
+          for (const n of await numbersOf(a)) expect(mine).not.toContain(n);
+          const services = (await b.agent.get('/api/twilio/senders')).body.messagingServices;
+          expect(services).toEqual([]);
+        },
+      },
+      'get /api/twilio/available-numbers': {
+        request: () => ['/api/twilio/available-numbers'],
+        crossAccount: async () => {
+          const seen = jest.spyOn(api.sandbox.twilio, 'authenticate');
+          try {
+            await b.agent.get('/api/twilio/available-numbers').expect(200);
+            expect(seen.mock.calls.map(([u]) => u)).toEqual([SECOND_API_KEY_SID]);
+          } finally {
+            seen.mockRestore();
+          }
+        },
+      },
+      'post /api/twilio/numbers': {
+        request: () => ['/api/twilio/numbers', { phoneNumber: '+13105550154' }],
+        crossAccount: async () => {
+          await call(b, 'post', '/api/twilio/numbers', { phoneNumber: '+13105550154' }).expect(201);
+          expect(await numbersOf(b)).toContain('+13105550154');
+          expect(await numbersOf(a)).not.toContain('+13105550154');
+        },
+      },
+      'get /api/keap/fields': {
+        request: () => ['/api/keap/fields'],
+        crossAccount: async () => {
+          const keys = (who: Browser) =>
+            who.agent
+              .get('/api/keap/fields')
+              .expect(200)
+              .then((r) => (r.body.fields as { key: string }[]).map((f) => f.key));
+          expect(await keys(a)).toContain('_FavoriteColor');
+          expect(await keys(b)).not.toContain('_FavoriteColor');
+        },
+      },
+      'get /api/keap/tags': {
+        request: () => ['/api/keap/tags'],
+        crossAccount: async () => {
+          expect(await tagNames(a)).toContain('Interested');
+          expect(await tagNames(b)).not.toContain('Interested');
+        },
+      },
+      'post /api/keap/tags': {
+        request: () => ['/api/keap/tags', { name: 'Made by A' }],
+        crossAccount: async () => {
+          await call(b, 'post', '/api/keap/tags', { name: 'Only in B' }).expect(201);
+          expect(await tagNames(b)).toContain('Only in B');
+          expect(await tagNames(a)).not.toContain('Only in B');
+        },
+      },
+      'get /api/keap/budget': {
+        request: () => ['/api/keap/budget'],
+        crossAccount: async () => {
+          const report = (who: Browser) =>
+            who.agent
+              .get('/api/keap/budget')
+              .expect(200)
+              .then((r) => r.body.perConversation);
+          expect((await report(a)).conversations).toBeGreaterThan(0);
+          expect((await report(b)).conversations).toBe(0);
+        },
+      },
+      'get /api/tools': {
+        request: () => ['/api/tools'],
+        crossAccount: async () => {
+          expect(await toolIdsOf(b)).toEqual([bToolId]);
+        },
+      },
+      'post /api/tools': {
+        request: () => ['/api/tools', { name: 'x' }],
+        crossAccount: async () => {
+          const before = await toolIdsOf(a);
+          const made = await call(b, 'post', '/api/tools', { name: 'B again' }).expect(201);
+          expect(await toolIdsOf(a)).toEqual(before);
+          await call(b, 'delete', `/api/tools/${made.body.id}`).expect(204);
+        },
+      },
+      'post /api/tools/import': {
+        request: () => ['/api/tools/import', { definition: aPublishableTool('x', 'X') }],
+        crossAccount: async () => {
+          const before = await toolIdsOf(a);
+          const made = await call(b, 'post', '/api/tools/import', {
+            definition: aPublishableTool('Imported by B', 'IMPB'),
+          }).expect(201);
+          expect(await toolIdsOf(a)).toEqual(before);
+          await call(b, 'delete', `/api/tools/${made.body.id}`).expect(204);
+        },
+      },
+      'get /api/tools/{id}': {
+        request: () => [`/api/tools/${toolId}`],
+        crossAccount: notFoundForB('get', () => `/api/tools/${toolId}`),
+      },
+      'put /api/tools/{id}': {
+        request: () => [
+          `/api/tools/${toolId}`,
+          { draft: aPublishableTool('Stolen'), draftRevision: 2 },
+        ],
+        crossAccount: notFoundForB(
+          'put',
+          () => `/api/tools/${toolId}`,
+          () => ({ draft: aPublishableTool('Stolen'), draftRevision: 2 }),
+        ),
+      },
+      'delete /api/tools/{id}': {
+        request: () => [`/api/tools/${toolId}`],
+        crossAccount: notFoundForB('delete', () => `/api/tools/${toolId}`),
+      },
+      'post /api/tools/{id}/publish': {
+        request: () => [`/api/tools/${toolId}/publish`],
+        crossAccount: notFoundForB('post', () => `/api/tools/${toolId}/publish`),
+      },
+      'get /api/tools/{id}/versions': {
+        request: () => [`/api/tools/${toolId}/versions`],
+        crossAccount: notFoundForB('get', () => `/api/tools/${toolId}/versions`),
+      },
+      'post /api/tools/{id}/enabled': {
+        request: () => [`/api/tools/${toolId}/enabled`, { enabled: false }],
+        crossAccount: notFoundForB(
+          'post',
+          () => `/api/tools/${toolId}/enabled`,
+          () => ({ enabled: false }),
+        ),
+      },
+      'get /api/tools/{id}/export': {
+        request: () => [`/api/tools/${toolId}/export`],
+        crossAccount: notFoundForB('get', () => `/api/tools/${toolId}/export`),
+      },
+      'post /api/tools/{id}/url-secret/rotate': {
+        request: () => [`/api/tools/${toolId}/url-secret/rotate`],
+        crossAccount: async () => {
+          await notFoundForB('post', () => `/api/tools/${toolId}/url-secret/rotate`)();
+          expect((await a.agent.get(`/api/tools/${toolId}`)).body.toolUrl).toBe(toolUrlOfA);
+        },
+      },
+      'post /api/tools/{id}/simulate': {
+        request: () => [`/api/tools/${toolId}/simulate`, { start: { mode: 'keyword' } }],
+        crossAccount: async () => {
+          const body = () => ({ versionId, start: { mode: 'keyword' }, replies: [] });
+          await notFoundForB('post', () => `/api/tools/${toolId}/simulate`, body)();
+          // B's own tool with A's version id: the version is not B's tool's.
+          await notFoundForB('post', () => `/api/tools/${bToolId}/simulate`, body)();
+        },
+      },
+      'get /api/tools/{id}/analytics': {
+        request: () => [`/api/tools/${toolId}/analytics`],
+        crossAccount: async () => {
+          await notFoundForB(
+            'get',
+            () => `/api/tools/${toolId}/analytics?versionId=${versionId}`,
+          )();
+          await notFoundForB(
+            'get',
+            () => `/api/tools/${bToolId}/analytics?versionId=${versionId}`,
+          )();
+        },
+      },
+      'get /api/conversations': {
+        request: () => ['/api/conversations'],
+        crossAccount: async () => {
+          expect((await b.agent.get('/api/conversations').expect(200)).body.items).toEqual([]);
+          const byTool = await b.agent.get(`/api/conversations?toolId=${toolId}`).expect(200);
+          expect(byTool.body.items).toEqual([]);
+          const mine = await a.agent.get('/api/conversations').expect(200);
+          expect(mine.body.items.map((c: { id: string }) => c.id)).toContain(conversationId);
+        },
+      },
+      'get /api/conversations/refused-starts': {
+        request: () => ['/api/conversations/refused-starts'],
+        crossAccount: async () => {
+          const list = (who: Browser) =>
+            who.agent
+              .get('/api/conversations/refused-starts')
+              .expect(200)
+              .then((r) => r.body.items);
+          expect(await list(a)).toEqual([expect.objectContaining({ phone: '+15555550177' })]);
+          expect(await list(b)).toEqual([]);
+        },
+      },
+      'get /api/conversations/{id}': {
+        request: () => [`/api/conversations/${conversationId}`],
+        crossAccount: notFoundForB('get', () => `/api/conversations/${conversationId}`),
+      },
+      'post /api/conversations/{id}/end': {
+        request: () => [`/api/conversations/${conversationId}/end`],
+        crossAccount: notFoundForB('post', () => `/api/conversations/${conversationId}/end`),
+      },
+    };
+
+    /** Every route of the API, from its OpenAPI document: `method path`. */
+    const documentedRoutes = () =>
+      Object.entries(buildOpenApiDocument(api.app).paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m))
+          .map((m) => `${m} ${path}`),
+      );
+
+    it('has, for every route in the OpenAPI document, a cross-account case and a no-session case', () => {
+      const routes = documentedRoutes();
+      expect(routes.length).toBeGreaterThan(25);
+      expect(routes.filter((r) => !PUBLIC.includes(r) && !cases[r])).toEqual([]);
+      // Nothing stale either: every case is a route that exists.
+      expect(Object.keys(cases).filter((r) => !routes.includes(r))).toEqual([]);
+      const document = buildOpenApiDocument(api.app);
+      for (const r of PUBLIC) {
+        const [method, path] = r.split(' ') as [Method, string];
+        expect([r, document.paths[path]?.[method]?.security]).toEqual([r, undefined]);
       }
-      const listB = await b.agent.get('/api/tools').expect(200);
-      expect(listB.body.tools).toEqual([]);
-      const convB = await b.agent.get('/api/conversations').expect(200);
-      expect(convB.body.items).toEqual([]);
-      const convByTool = await b.agent.get(`/api/conversations?toolId=${toolId}`).expect(200);
-      expect(convByTool.body.items).toEqual([]);
+    });
+
+    it("account B can neither read nor change account A's data through any route (404 for A's ids, never 200)", async () => {
+      for (const [route, c] of Object.entries(cases)) {
+        try {
+          await c.crossAccount();
+        } catch (err) {
+          throw new Error(`${route}: ${(err as Error).message}`);
+        }
+      }
       const still = await a.agent.get(`/api/tools/${toolId}`).expect(200);
       expect(still.body).toMatchObject({
         name: 'Private',
         enabled: true,
         draftRevision: 2,
         publishedVersion: { version: 1 },
+        toolUrl: toolUrlOfA,
       });
       const conv = await a.agent.get(`/api/conversations/${conversationId}`).expect(200);
       expect(conv.body.conversation.status).toBe('awaiting_reply');
-      // B never sees A's Twilio numbers.
-      expect((await b.agent.get('/api/twilio/senders')).status).toBe(409);
     });
 
-    it('refuses every endpoint without a session (401) and every state change without the CSRF header (403)', async () => {
-      const all: [string, string, object?][] = [
-        ...endpoints(),
-        ['get', '/api/session'],
-        ['post', '/api/session/logout'],
-        ['get', '/api/tools'],
-        ['post', '/api/tools', { name: 'x' }],
-        ['post', '/api/tools/import', { definition: {} }],
-        ['get', '/api/conversations'],
-        [
-          'put',
-          '/api/twilio/connection',
-          { accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN },
-        ],
-        ['delete', '/api/twilio/connection'],
-        ['get', '/api/twilio/senders'],
-        ['get', '/api/twilio/available-numbers'],
-        ['post', '/api/twilio/numbers', { phoneNumber: '+14155550199' }],
-        ['get', '/api/keap/fields'],
-        ['get', '/api/keap/tags'],
-        ['post', '/api/keap/tags', { name: 'x' }],
-      ];
-      for (const [method, url, body] of all) {
-        const anon = (
-          api.anonymous() as unknown as Record<string, (u: string) => import('supertest').Test>
-        )[method]!(url);
-        expect([method, url, (await (body ? anon.send(body) : anon)).status]).toEqual([
-          method,
-          url,
-          401,
-        ]);
+    it('refuses every route without a session (401) and every state change without the CSRF header (403)', async () => {
+      for (const [route, c] of Object.entries(cases)) {
+        const method = route.split(' ')[0] as Method;
+        const [url, body] = c.request();
+        const anon = await call(null, method, url, body);
+        expect([route, anon.status, anon.body.error?.code]).toEqual([route, 401, 'unauthorized']);
         if (method !== 'get') {
-          const noCsrf = (
-            a.agent as unknown as Record<string, (u: string) => import('supertest').Test>
-          )[method]!(url);
-          expect([method, url, (await (body ? noCsrf.send(body) : noCsrf)).status]).toEqual([
-            method,
-            url,
+          const req = a.agent[method](url);
+          const noCsrf = await (body ? req.send(body) : req);
+          expect([route, noCsrf.status, noCsrf.body.error?.code]).toEqual([
+            route,
             403,
+            'forbidden',
           ]);
         }
       }
+      // Nothing A's routes do without the header happened: the tool is still there, unchanged.
+      expect((await a.agent.get(`/api/tools/${toolId}`).expect(200)).body.toolUrl).toBe(toolUrlOfA);
     });
 
     it('shows A its own conversation with the transcript, and lets A end it', async () => {
@@ -374,34 +703,15 @@ describe('Tools API', () => {
       expect(ended.body.endedAt).not.toBeNull();
     });
 
-    it('never puts a secret in a response or a log line', async () => {
-      const secrets = await api.storedSecrets();
-      const ownUrlSecrets = new Set<string>();
-      const responses: string[] = [];
-      for (const who of [a, b]) {
-        for (const url of [
-          '/api/session',
-          '/api/tools',
-          '/api/twilio/senders',
-          '/api/conversations',
-          `/api/tools/${toolId}`,
-        ]) {
-          const res = await who.agent.get(url);
-          responses.push(JSON.stringify(res.body), JSON.stringify(res.headers));
-          if (who === a && url === `/api/tools/${toolId}`)
-            ownUrlSecrets.add(String(res.body.toolUrl).split('/').pop() ?? '');
-        }
-      }
-      const logs = api.logLines();
-      expect(logs.length).toBeGreaterThan(1000);
-      for (const secret of secrets) {
-        expect(logs).not.toContain(secret);
-        // A tool URL secret appears only in its own account's tool detail.
-        const leaks = responses.filter((r) => r.includes(secret));
-        if (ownUrlSecrets.has(secret)) expect(leaks.length).toBe(1);
-        else expect(leaks).toEqual([]);
-      }
-      expect(logs).not.toContain(DEMO_AUTH_TOKEN);
+    it('never puts a secret in a response or a log line (B connected Twilio with an API key)', async () => {
+      const [row] = await api.app
+        .get(DataSource)
+        .query('SELECT api_key_sid FROM twilio_connections WHERE account_id = $1', [b.accountId]);
+      expect(row.api_key_sid).toBe(SECOND_API_KEY_SID);
+      await api.expectNoSecretsLeaked();
     });
+
+    it('answers only as the OpenAPI document says (status and schema)', () =>
+      api.expectAnswersDocumented());
   });
 });

@@ -210,16 +210,22 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
     });
 
     it('a tool whose Keap account is disconnected', async () => {
-      await h.ds.query(`UPDATE accounts SET status = 'disconnected' WHERE id = $1`, [accountId]);
+      await h.ds.query(
+        `UPDATE accounts SET status = 'disconnected', status_reason = 'Keap access was revoked or has expired.' WHERE id = $1`,
+        [accountId],
+      );
       try {
         const res = await post(toolUrl()).type('form').send({ contactId: '1' });
         expect(res.status).toBe(409);
         expect(res.body.error).toEqual({
           code: 'account_disconnected',
-          message: expect.stringMatching(/Reconnect Keap/),
+          message: expect.stringMatching(/disconnected \(Keap access was revoked .*Reconnect Keap/),
         });
       } finally {
-        await h.ds.query(`UPDATE accounts SET status = 'active' WHERE id = $1`, [accountId]);
+        await h.ds.query(
+          `UPDATE accounts SET status = 'active', status_reason = NULL WHERE id = $1`,
+          [accountId],
+        );
       }
     });
   });

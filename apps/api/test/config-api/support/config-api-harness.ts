@@ -5,15 +5,18 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createSandbox, SANDBOX_KEAP_CLIENT, type Sandbox } from '@sms-seq/sandbox';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import OpenAPIBackend, { type Document } from 'openapi-backend';
 import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../../src/crypto/secret-box';
 import { SessionStore } from '../../../src/session/session.store';
+import { openUrlSecret } from '../../../src/tools/tool-url';
 import type TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../../src/app.module';
 import { type AppConfig, loadConfig } from '../../../src/config/config';
 import { configureApp } from '../../../src/configure-app';
+import { buildOpenApiDocument } from '../../../src/openapi/openapi';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
 export interface ConfigApi {
@@ -36,6 +39,11 @@ export interface ConfigApi {
    * Set-Cookie that issued them, a tool URL secret in answers to its own account. Log lines: none.
    */
   expectNoSecretsLeaked(): Promise<void>;
+  /**
+   * Fails naming each answer the OpenAPI document does not describe: a status it does not list
+   * for the route, or a JSON body that does not match the schema it gives for that status.
+   */
+  expectAnswersDocumented(): Promise<void>;
   /** A browser signed in to the given sandbox Keap tenant through the real OAuth flow. */
   signIn(tenantId: string): Promise<Browser>;
   anonymous(): TestAgent;
@@ -107,6 +115,34 @@ function recordResponses(server: Server, sessions: SessionStore, into: RecordedR
       });
     });
   });
+}
+
+/**
+ * OpenAPI 3.0 writes a nullable reference as `{ nullable: true, allOf: [{ $ref }] }`, which Ajv
+ * refuses (nullable without type): for validating only, the same as "the reference, or null".
+ * Likewise 3.0's boolean exclusive bounds.
+ */
+function forAjv(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(forAjv);
+  if (!node || typeof node !== 'object') return node;
+  const o = Object.fromEntries(
+    Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, forAjv(v)]),
+  );
+  // 3.0's boolean exclusiveMinimum/Maximum beside minimum/maximum; Ajv wants the number itself.
+  for (const [ex, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (o[ex] === true && typeof o[bound] === 'number') {
+      o[ex] = o[bound];
+      delete o[bound];
+    } else if (o[ex] === false) delete o[ex];
+  }
+  if (o.nullable === true && o.type === undefined) {
+    const { nullable: _n, description: _d, default: _def, ...rest } = o;
+    return { anyOf: [rest, { enum: [null] }] };
+  }
+  return o;
 }
 
 /** The values of one cookie set by an answer. */
@@ -228,19 +264,7 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
       return instance;
     },
     async storedSecrets() {
-      const box = app.get(SecretBox);
-      const ds = app.get(DataSource);
-      const keap: { a: string; r: string }[] = await ds.query(
-        'SELECT access_token_sealed a, refresh_token_sealed r FROM keap_connections',
-      );
-      const twilio: { t: string; k: string | null }[] = await ds.query(
-        'SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
-      );
-      return [
-        ...keap.flatMap((k) => [box.open(k.a), box.open(k.r)]),
-        ...twilio.flatMap((t) => [box.open(t.t), ...(t.k ? [box.open(t.k)] : [])]),
-        ...(await toolUrlSecrets()).map((t) => t.secret),
-      ];
+      return [...(await storedCredentials()), ...(await toolUrlSecrets()).map((t) => t.secret)];
     },
     async expectNoSecretsLeaked() {
       type Rule = {
@@ -259,7 +283,7 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
             value: k.secret,
           })),
         ]),
-        ...(await api.storedSecrets()).map((value) => ({ label: 'a stored secret', value })),
+        ...(await storedCredentials()).map((value) => ({ label: 'a stored credential', value })),
       ];
       for (const r of recorded) {
         const issuedHere = (name: string) => cookiesSet(r, name);
@@ -313,6 +337,51 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
       expect(logs.length).toBeGreaterThan(1000);
       expect([...new Set(leaks)]).toEqual([]);
     },
+    async expectAnswersDocumented() {
+      const document = forAjv(JSON.parse(JSON.stringify(buildOpenApiDocument(app))));
+      const backend = new OpenAPIBackend({
+        definition: document as unknown as Document,
+        quick: true,
+        validate: true,
+        ajvOpts: { strict: false, allErrors: true },
+        customizeAjv: (ajv) => {
+          ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+          ajv.addFormat('date-time', (v: string) => !Number.isNaN(Date.parse(v)) && /T/.test(v));
+          return ajv;
+        },
+      });
+      await backend.init();
+      const wrong: string[] = [];
+      let checked = 0;
+      for (const r of recorded) {
+        const path = r.url.split('?')[0] ?? '';
+        const operation = backend.matchOperation({
+          method: r.method.toLowerCase(),
+          path,
+          headers: {},
+        });
+        // Twilio's and Keap's webhooks (/hooks/*) are not part of the console API.
+        if (!operation) {
+          if (path.startsWith('/api/') && !path.startsWith('/api/docs'))
+            wrong.push(`${r.method} ${path}: not in the document`);
+          continue;
+        }
+        const responses = operation.responses as Record<string, unknown>;
+        if (!responses[String(r.status)]) {
+          wrong.push(`${r.method} ${operation.path} answered ${r.status}, not documented`);
+          continue;
+        }
+        if (!(r.headers['content-type']?.[0] ?? '').startsWith('application/json')) continue;
+        const result = backend.validateResponse(JSON.parse(r.body), operation, r.status);
+        checked++;
+        if (!result.valid)
+          wrong.push(
+            `${r.method} ${operation.path} ${r.status}: ${JSON.stringify(result.errors?.slice(0, 3))}`,
+          );
+      }
+      expect(checked).toBeGreaterThan(0);
+      expect([...new Set(wrong)]).toEqual([]);
+    },
     async signIn(tenantId: string): Promise<Browser> {
       const agent = request.agent(app.getHttpServer());
       const connect = await agent.get('/api/keap/connect').expect(302);
@@ -355,11 +424,28 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
     },
   };
 
+  /** The Keap tokens and Twilio credentials stored now, opened. */
+  async function storedCredentials(): Promise<string[]> {
+    const box = app.get(SecretBox);
+    const ds = app.get(DataSource);
+    const keap: { a: string; r: string }[] = await ds.query(
+      'SELECT access_token_sealed a, refresh_token_sealed r FROM keap_connections',
+    );
+    const twilio: { t: string; k: string | null }[] = await ds.query(
+      'SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
+    );
+    return [
+      ...keap.flatMap((k) => [box.open(k.a), box.open(k.r)]),
+      ...twilio.flatMap((t) => [box.open(t.t), ...(t.k ? [box.open(t.k)] : [])]),
+    ];
+  }
+
   async function toolUrlSecrets(): Promise<{ secret: string; accountId: string }[]> {
     const rows: { s: string; a: string }[] = await app
       .get(DataSource)
       .query('SELECT url_secret s, account_id a FROM tools');
-    return rows.map((t) => ({ secret: t.s, accountId: t.a }));
+    const box = app.get(SecretBox);
+    return rows.map((t) => ({ secret: openUrlSecret(box, t.s), accountId: t.a }));
   }
   return api;
 }

@@ -1,0 +1,186 @@
+import type { ConversationStatus } from '@sms-seq/engine';
+import { z } from 'zod';
+import type { MessageDirection, MessageStatus } from '../conversations/message.entity';
+import type { Assert, Same } from '../openapi/same-type';
+import { isCursor } from './conversation-history.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The engine's conversation statuses (checked against its type below). */
+export const CONVERSATION_STATUSES = [
+  'awaiting_reply',
+  'awaiting_contact',
+  'finished',
+  'expired',
+  'opted_out',
+  'invalid_number',
+  'ended',
+] as const;
+export const conversationStatusSchema = z.enum(CONVERSATION_STATUSES);
+export type StatusesMatchEngine = Assert<
+  Same<z.infer<typeof conversationStatusSchema>, ConversationStatus>
+>;
+
+const MESSAGE_STATUSES = [
+  'received',
+  'processed',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'suppressed',
+  'unknown',
+] as const;
+export type MessageStatusesMatch = Assert<Same<(typeof MESSAGE_STATUSES)[number], MessageStatus>>;
+export type DirectionsMatch = Assert<Same<'in' | 'out', MessageDirection>>;
+
+const oneDate = (what: string) =>
+  z.coerce
+    .date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' })
+    .optional()
+    .meta({
+      type: 'string',
+      description: `${what}: a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)`,
+    });
+
+/** GET /api/conversations: the filters, each optional. */
+export const conversationListQuery = z.object({
+  toolId: z
+    .string({ error: 'give one toolId' })
+    .regex(UUID, 'must be the id of one of your tools')
+    .optional()
+    .meta({ description: 'Only conversations of this tool', format: 'uuid' }),
+  status: z
+    .enum(CONVERSATION_STATUSES, { error: `must be one of ${CONVERSATION_STATUSES.join(', ')}` })
+    .optional()
+    .meta({ description: 'Only conversations in this status' }),
+  phone: z
+    .string({ error: 'give one phone' })
+    .max(40, 'is too long for a phone number')
+    .optional()
+    .meta({ description: 'Phones containing these digits (any format: 0142, +1 415…)' }),
+  q: z
+    .string({ error: 'give one search' })
+    .trim()
+    .min(1)
+    .max(200, 'is too long: search with at most 200 characters')
+    .optional()
+    .meta({
+      description: 'Search: phone, Keap contact id, or words in any text of the transcript',
+    }),
+  from: oneDate('Started at or after'),
+  to: oneDate('Started before'),
+  cursor: z
+    .string({ error: 'give one cursor' })
+    .refine(
+      (c) => isCursor(c),
+      'is not a cursor this API gave: use nextCursor from the previous page',
+    )
+    .optional()
+    .meta({ description: 'nextCursor of the previous page' }),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 200' })
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .meta({ description: 'Conversations per page (1–200, default 50)' }),
+});
+export type ConversationFilter = z.infer<typeof conversationListQuery>;
+
+export const conversationSummarySchema = z.object({
+  id: z.uuid(),
+  toolId: z.uuid(),
+  toolName: z.string(),
+  version: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'The tool version the conversation runs on' }),
+  phone: z.string(),
+  contactId: z.number().int().nullable(),
+  status: conversationStatusSchema,
+  currentStepId: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  lastActivityAt: z.iso.datetime(),
+  trigger: z.enum(['keyword', 'http_post']),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const conversationPageSchema = z.object({
+  items: z.array(conversationSummarySchema),
+  nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
+});
+
+export const conversationRecordSchema = z.object({
+  id: z.uuid(),
+  toolId: z.uuid(),
+  toolVersionId: z.uuid(),
+  phone: z.string(),
+  contactId: z.number().int().nullable(),
+  status: conversationStatusSchema,
+  currentStepId: z.string().nullable(),
+  trigger: z.enum(['keyword', 'http_post']),
+  startedAt: z.iso.datetime(),
+  lastActivityAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+});
+export type ConversationRecord = z.infer<typeof conversationRecordSchema>;
+
+export const conversationMessageSchema = z.object({
+  id: z.uuid(),
+  direction: z.enum(['in', 'out']),
+  body: z.string(),
+  mediaUrls: z.array(z.string()),
+  status: z.enum(MESSAGE_STATUSES),
+  errorCode: z
+    .string()
+    .nullable()
+    .meta({ description: "Twilio's error code of a failed send, or why a text started nothing" }),
+  createdAt: z.iso.datetime(),
+  stepId: z.string().nullable(),
+});
+
+export const conversationDetailSchema = z.object({
+  conversation: conversationRecordSchema,
+  messages: z.array(conversationMessageSchema),
+  events: z.array(
+    z.object({
+      type: z.string().meta({
+        description: 'started, matched, fallback, reasked, tag_applied, field_saved, ended, …',
+      }),
+      detail: z.record(z.string(), z.unknown()),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
+  contactUrl: z
+    .string()
+    .nullable()
+    .meta({ description: "The contact's page in Keap; null while the contact is not known" }),
+});
+export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
+
+/** A keyword text that would have started a conversation and did not, and why. */
+export const refusedStartSchema = z.object({
+  id: z.uuid(),
+  phone: z.string(),
+  sender: z.string().meta({ description: 'phone:+1… or service:MG…, the sender texted' }),
+  body: z.string(),
+  receivedAt: z.iso.datetime(),
+  code: z.literal('keap_disconnected'),
+  reason: z.string().meta({ description: 'What happened and what to do, for a person' }),
+});
+export type RefusedStart = z.infer<typeof refusedStartSchema>;
+export const refusedStartsSchema = z.object({ items: z.array(refusedStartSchema) });
+export const refusedStartsQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 200' })
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .meta({ description: 'How many, newest first (1–200, default 50)' }),
+});

@@ -1,0 +1,207 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { senderSchema, toolDefinitionSchema } from '@sms-seq/engine';
+import { z } from 'zod';
+import { toolAnalyticsSchema, stepFunnelSchema } from '../analytics/tool-analytics.dto';
+import {
+  conversationDetailSchema,
+  conversationMessageSchema,
+  conversationPageSchema,
+  conversationRecordSchema,
+  conversationStatusSchema,
+  conversationSummarySchema,
+  refusedStartSchema,
+  refusedStartsSchema,
+} from '../conversation-history/conversation-history.dto';
+import type { ErrorBody } from '../errors/http-exception.filter';
+import {
+  fieldListSchema,
+  fieldOptionSchema,
+  tagListSchema,
+  tagOptionSchema,
+} from '../keap-pickers/keap-pickers.dto';
+import { sessionViewSchema } from '../session/session.dto';
+import {
+  conversationStateSchema,
+  outcomeSchema,
+  simulationResultSchema,
+  simulationTurnSchema,
+} from '../simulator/simulation.dto';
+import {
+  problemSchema,
+  publishResultSchema,
+  senderWarningSchema,
+  toolDetailSchema,
+  toolListSchema,
+  toolSummarySchema,
+  versionListSchema,
+  versionSummarySchema,
+} from '../tools/tool.dto';
+import {
+  availableNumberSchema,
+  availableNumbersSchema,
+  messagingServiceViewSchema,
+  phoneNumberViewSchema,
+  sendersSchema,
+  twilioConnectedSchema,
+} from '../twilio-connection/twilio-connection.dto';
+import { keapBudgetReportSchema } from './keap-budget.schema';
+import type { Assert, Same } from './same-type';
+
+/** Every error answer: `{ error: { code, message, details? } }` (errors/http-exception.filter.ts). */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string().meta({
+      description: 'Stable, for programs: invalid_input, tool_not_found, keap_unavailable, …',
+    }),
+    message: z.string().meta({ description: 'For a person: what went wrong and what to do' }),
+    details: z
+      .unknown()
+      .optional()
+      .meta({ description: 'e.g. the problems with their paths, or which credential was refused' }),
+  }),
+});
+export type ErrorBodyMatches = Assert<Same<z.infer<typeof errorBodySchema>, ErrorBody>>;
+
+/**
+ * The answers' schemas, by component name. They are the code's own zod schemas (the services'
+ * return types are inferred from them), so the document says what the API answers.
+ */
+const COMPONENTS = {
+  ToolDefinition: toolDefinitionSchema,
+  Sender: senderSchema,
+  Problem: problemSchema,
+  VersionSummary: versionSummarySchema,
+  VersionList: versionListSchema,
+  SenderWarning: senderWarningSchema,
+  PublishResult: publishResultSchema,
+  ToolSummary: toolSummarySchema,
+  ToolList: toolListSchema,
+  ToolDetail: toolDetailSchema,
+  Outcome: outcomeSchema,
+  ConversationState: conversationStateSchema,
+  SimulationTurn: simulationTurnSchema,
+  SimulationResult: simulationResultSchema,
+  StepFunnel: stepFunnelSchema,
+  ToolAnalytics: toolAnalyticsSchema,
+  ConversationStatus: conversationStatusSchema,
+  ConversationSummary: conversationSummarySchema,
+  ConversationPage: conversationPageSchema,
+  ConversationRecord: conversationRecordSchema,
+  ConversationMessage: conversationMessageSchema,
+  ConversationDetail: conversationDetailSchema,
+  RefusedStart: refusedStartSchema,
+  RefusedStarts: refusedStartsSchema,
+  Session: sessionViewSchema,
+  TwilioConnected: twilioConnectedSchema,
+  PhoneNumber: phoneNumberViewSchema,
+  MessagingService: messagingServiceViewSchema,
+  Senders: sendersSchema,
+  AvailableNumber: availableNumberSchema,
+  AvailableNumbers: availableNumbersSchema,
+  FieldOption: fieldOptionSchema,
+  FieldList: fieldListSchema,
+  TagOption: tagOptionSchema,
+  TagList: tagListSchema,
+  KeapBudgetReport: keapBudgetReportSchema,
+  ErrorBody: errorBodySchema,
+} as const;
+export type ComponentName = keyof typeof COMPONENTS | 'ToolDefinitionInput';
+
+/** `$ref` to a component, for the controllers' decorators. */
+export const schemaRef = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
+
+const uri = (id: string) => `#/components/schemas/${id}`;
+
+/** OpenAPI 3.0 has no `$id`; zod's registry output carries one per component. */
+function withoutIds(schema: unknown): SchemaObject {
+  return JSON.parse(JSON.stringify(schema), (key: string, value: unknown) =>
+    key === '$id' ? undefined : value,
+  ) as SchemaObject;
+}
+
+/** The components: the answers (as the API writes them) and the tool definition it accepts. */
+export function apiSchemas(): Record<ComponentName, SchemaObject> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
+  const answers = z.toJSONSchema(registry, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    io: 'output',
+    uri,
+  }).schemas;
+  const input = z.toJSONSchema(toolDefinitionSchema, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    io: 'input',
+  });
+  return withoutIds({ ...answers, ToolDefinitionInput: input }) as Record<
+    ComponentName,
+    SchemaObject
+  >;
+}
+
+/** A request body as its zod schema accepts it (defaults optional). */
+export function ApiBodyFrom(schema: z.ZodType): MethodDecorator {
+  return ApiBody({ schema: inputSchema(schema) });
+}
+
+/** One query parameter per property of the zod schema that parses the query. */
+export function ApiQueryFrom(schema: z.ZodObject): MethodDecorator {
+  const json = inputSchema(schema);
+  const required = new Set(json.required ?? []);
+  return applyDecorators(
+    ...Object.entries(json.properties ?? {}).map(([name, property]) => {
+      const { description, ...rest } = property as SchemaObject;
+      return ApiQuery({
+        name,
+        required: required.has(name),
+        schema: rest,
+        ...(description ? { description } : {}),
+      });
+    }),
+  );
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is invalid: error.message says which field and why (invalid_input, …).',
+  401: 'Not signed in: connect Keap to open the console (unauthorized).',
+  403: 'A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden).',
+  404: 'Not found, or not this account’s (another account’s ids are never found).',
+  413: 'The request body is too large (payload_too_large).',
+  409: 'Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken.',
+  422: 'The tool has problems to fix before it can be published (details: the problems).',
+  502: 'Twilio could not do it (twilio_unavailable): try again.',
+  503: 'Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds.',
+};
+
+/** The error answers a route can give, each `{ error: { code, message, details? } }`. */
+export function ApiErrors(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status] ?? 'An error.',
+        schema: schemaRef('ErrorBody'),
+      }),
+    ),
+  );
+}
+
+/**
+ * Error answers every route of a kind gives (added by openapi.ts): 401 when signed in, 403 on
+ * state changes, 400 (invalid JSON) and 413 (too large) for a request body.
+ */
+export function errorResponse(status: 400 | 401 | 403 | 413) {
+  return {
+    description: ERROR_DESCRIPTIONS[status] ?? '',
+    content: { 'application/json': { schema: schemaRef('ErrorBody') } },
+  };
+}
+
+function inputSchema(schema: z.ZodType): SchemaObject {
+  return withoutIds(
+    z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }),
+  );
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+export const connectTwilioBody = z
+  .object({
+    accountSid: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
+    authToken: z
+      .string()
+      .trim()
+      .min(1, 'is required: it checks that inbound texts really come from Twilio')
+      .max(200, 'is too long for a Twilio Auth Token'),
+    apiKeySid: z
+      .string()
+      .trim()
+      .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK followed by 32 hex digits)')
+      .optional(),
+    apiKeySecret: z
+      .string()
+      .trim()
+      .min(1, 'is required with apiKeySid')
+      .max(200, 'is too long for a Twilio API key secret')
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    // A key without its secret (or the reverse) would silently fall back to the Auth Token.
+    if (body.apiKeySid && !body.apiKeySecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeySecret'],
+        message: 'is required with apiKeySid: give the secret shown when the API key was created',
+      });
+    if (body.apiKeySecret && !body.apiKeySid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeySid'],
+        message: 'is required with apiKeySecret: give the API key SID (SK…)',
+      });
+  });
+export const availableNumbersQuery = z.object({
+  country: z
+    .string()
+    .trim()
+    .length(2)
+    .default('US')
+    .meta({ description: 'ISO country code (default US)' }),
+  areaCode: z
+    .string()
+    .trim()
+    .regex(/^\d{0,5}$/)
+    .optional()
+    .meta({ description: 'Only numbers in this area code, e.g. 415' }),
+  type: z
+    .enum(['local', 'toll_free'])
+    .default('local')
+    .meta({ description: 'Local or toll-free numbers (default local)' }),
+});
+export const buyNumberBody = z.object({
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567'),
+});
+
+export const phoneNumberViewSchema = z.object({
+  sid: z.string().meta({ description: 'PN…' }),
+  phoneNumber: z.string().meta({ description: 'E.164' }),
+  friendlyName: z.string(),
+  smsUrl: z.string().nullable().meta({ description: "The number's inbound SMS webhook" }),
+  connected: z
+    .boolean()
+    .meta({ description: 'Whether the inbound SMS webhook points at this app' }),
+});
+export type PhoneNumberView = z.infer<typeof phoneNumberViewSchema>;
+
+export const messagingServiceViewSchema = z.object({
+  sid: z.string().meta({ description: 'MG…' }),
+  friendlyName: z.string(),
+  stickySender: z.boolean(),
+  phoneNumbers: z.array(z.string()).meta({ description: "The service's sender pool, E.164" }),
+});
+export type MessagingServiceView = z.infer<typeof messagingServiceViewSchema>;
+
+export const sendersSchema = z.object({
+  phoneNumbers: z.array(phoneNumberViewSchema),
+  messagingServices: z.array(messagingServiceViewSchema),
+});
+export type Senders = z.infer<typeof sendersSchema>;
+
+export const availableNumberSchema = z.object({
+  phoneNumber: z.string(),
+  locality: z.string().nullable(),
+  region: z.string().nullable(),
+});
+export type AvailableNumber = z.infer<typeof availableNumberSchema>;
+export const availableNumbersSchema = z.object({ numbers: z.array(availableNumberSchema) });
+
+export const twilioConnectedSchema = z.object({
+  connected: z.literal(true),
+  accountSid: z.string(),
+});
