@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { buildOpenApiDocument } from '../../src/openapi/openapi';
 import { ToolService } from '../../src/tools/tool.service';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
-import { aPublishableTool, SANDBOX_NUMBER } from './support/tool-builder';
+import { aPublishableTool, aToolThatTagsAndSaves, SANDBOX_NUMBER } from './support/tool-builder';
 
 describe('Tools API', () => {
   let api: ConfigApi;
@@ -172,6 +172,46 @@ describe('Tools API', () => {
       expect.objectContaining({ email: 'ann@example.com' }),
     ]);
     expect(api.sandbox.twilio.conversationOf('+15555550123').length).toBe(sentBefore);
+    expect(JSON.stringify(api.sandbox.keap.callCounts())).toBe(keapBefore);
+  });
+
+  it('simulates the tag and the field save a reply would make, as outcomes, without touching Keap', async () => {
+    const tags = (await a.agent.get('/api/keap/tags').expect(200)).body.tags as {
+      id: number;
+      name: string;
+    }[];
+    const interested = tags.find((t) => t.name === 'Interested')?.id ?? 0;
+    expect(interested).toBeGreaterThan(0);
+    const created = await post(a, '/api/tools', { name: 'Tags and fields' }).expect(201);
+    await put(a, `/api/tools/${created.body.id}`, {
+      draft: aToolThatTagsAndSaves(interested),
+      draftRevision: 1,
+    }).expect(200);
+    const keapBefore = JSON.stringify(api.sandbox.keap.callCounts());
+    const sim = await post(a, `/api/tools/${created.body.id}/simulate`, {
+      start: { mode: 'http_post', startStepId: 'ask-colour' },
+      contact: { fields: { FirstName: 'Ann' } },
+      replies: ['Light blue'],
+    }).expect(200);
+    expect(sim.body.turns[1]).toMatchObject({
+      input: { kind: 'reply', text: 'Light blue' },
+      stepId: 'ask-colour',
+      matched: { conditionId: 'blue' },
+      tags: [{ tagId: interested, reason: expect.any(String) }],
+      fieldSaves: [{ field: '_FavoriteColor', value: 'Light blue' }],
+    });
+    expect(sim.body.turns[1].messages.map((m: { body: string }) => m.body)).toEqual([
+      'Great choice.',
+    ]);
+    // A reply down the other branch saves the field but applies no tag.
+    const red = await post(a, `/api/tools/${created.body.id}/simulate`, {
+      start: { mode: 'http_post', startStepId: 'ask-colour' },
+      replies: ['red'],
+    }).expect(200);
+    expect(red.body.turns[1]).toMatchObject({
+      tags: [],
+      fieldSaves: [{ field: '_FavoriteColor', value: 'red' }],
+    });
     expect(JSON.stringify(api.sandbox.keap.callCounts())).toBe(keapBefore);
   });
 

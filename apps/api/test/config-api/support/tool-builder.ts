@@ -37,3 +37,23 @@ export function aPublishableTool(name = 'Colour survey', keyword = 'COLOR'): Too
     steps: [...base.steps, ask, thanks],
   };
 }
+
+/** The publishable tool whose colour step saves the reply to a field and tags "blue" answers. */
+export function aToolThatTagsAndSaves(tagId: number, field = '_FavoriteColor'): ToolDefinition {
+  const tool = aPublishableTool('Tags and fields', 'TAGS');
+  return {
+    ...tool,
+    steps: tool.steps.map((step) =>
+      step.id !== 'ask-colour' || step.next.kind !== 'decide'
+        ? step
+        : {
+            ...step,
+            saveTo: field,
+            next: {
+              ...step.next,
+              conditions: step.next.conditions.map((c) => (c.id === 'blue' ? { ...c, tagId } : c)),
+            },
+          },
+    ),
+  };
+}
