@@ -19,12 +19,9 @@ export const sessionViewSchema = z.object({
   twilio: z.object({
     connected: z.boolean(),
     accountSid: z.string().nullable(),
-    apiKeySid: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'The API key the app sends with (SK…); null when it uses the Auth Token',
-      }),
+    apiKeySid: z.string().nullable().meta({
+      description: 'The API key the app sends with (SK…); null when it uses the Auth Token',
+    }),
   }),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
