@@ -14,8 +14,10 @@ export interface KeapHttpOutcome {
 }
 
 /**
- * One Keap REST call through the gate, the way the Keap client makes it (acquire, send, observe
- * every answer, retry a 429). Plain fetch stands in until `@sms-seq/crm-keap` exports a client.
+ * One raw Keap REST call through the gate, the way the Keap client makes it (acquire, send,
+ * observe every answer with its grant, retry a 429): the limiter-level multi-process spec measures
+ * the budget alone with it. Real conversations through the runtime's Keap client are in
+ * test/keap-budget/multi-process.e2e-spec.ts.
  */
 export async function callKeapThroughGate(
   gate: KeapRequestGate,
