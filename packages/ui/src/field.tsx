@@ -53,7 +53,9 @@ export function Field({ label, hint, error, warning, children, className, action
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="ui-field__error" role="alert">
+        // Not an alert: the field is described by it (read on focus), and live validation would
+        // otherwise interrupt the reader on every keystroke.
+        <p id={errorId} className="ui-field__error">
           {error}
         </p>
       ) : null}

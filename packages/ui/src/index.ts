@@ -1,7 +1,9 @@
 /**
- * Shared presentational pieces of the console. They know nothing about tools or the API; the
- * console's stylesheet gives them their look through the `ui-*` classes.
+ * Shared presentational pieces of the console. They know nothing about tools or the API; their
+ * look (the `ui-*` classes and the design tokens) is ./styles.css, imported here.
  */
+import './styles.css';
+
 export { Alert, type AlertProps } from './alert';
 export { Badge, type Tone } from './badge';
 export { Button, type ButtonProps, type ButtonVariant } from './button';
