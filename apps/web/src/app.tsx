@@ -4,8 +4,9 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom'
 import { Loading } from '@sms-seq/ui';
 import { ApiError } from './api/api-client';
 import { Layout } from './app/layout';
+import { RouteError } from './app/route-error';
 import { fieldsQuery, tagsQuery } from './api/use-keap';
-import { toolQuery, toolsQuery } from './api/use-tools';
+import { toolQuery } from './api/use-tools';
 import { sendersQuery } from './api/use-twilio';
 import { ConnectPage } from './features/connect/connect-page';
 import { ToolsPage } from './features/tools/tools-page';
@@ -22,14 +23,23 @@ const page = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{ele
 const router = createBrowserRouter([
   {
     element: <Layout />,
+    // Only when the frame itself breaks; a screen's failure stays inside the frame (below).
+    errorElement: <RouteError />,
     children: [
-      { index: true, element: <ToolsPage /> },
-      { path: 'connect', element: <ConnectPage /> },
-      { path: 'tools/:toolId', element: page(<ToolEditorPage />) },
-      { path: 'tools/:toolId/analytics', element: page(<AnalyticsPage />) },
-      { path: 'conversations', element: page(<ConversationsPage />) },
-      { path: 'conversations/:conversationId', element: page(<ConversationsPage />) },
-      { path: '*', element: <Navigate to="/" replace /> },
+      {
+        // A screen that cannot be drawn (its chunk did not load, or it threw) shows a way out
+        // inside the navigation, instead of React Router's developer page.
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <ToolsPage /> },
+          { path: 'connect', element: <ConnectPage /> },
+          { path: 'tools/:toolId', element: page(<ToolEditorPage />) },
+          { path: 'tools/:toolId/analytics', element: page(<AnalyticsPage />) },
+          // One route, so opening a transcript keeps the list (and focus) where it is.
+          { path: 'conversations/:conversationId?', element: page(<ConversationsPage />) },
+          { path: '*', element: <Navigate to="/" replace /> },
+        ],
+      },
     ],
   },
 ]);
@@ -53,10 +63,10 @@ function makeQueryClient() {
 function prefetchEditor(client: QueryClient) {
   const match = /^\/tools\/([^/]+)\/?$/.exec(window.location.pathname);
   if (!match?.[1]) return;
-  void loadToolEditor();
+  // A failure here shows when the route renders the editor (its error screen), not twice.
+  loadToolEditor().catch(() => undefined);
   for (const query of [
     toolQuery(decodeURIComponent(match[1])),
-    toolsQuery(),
     fieldsQuery(),
     tagsQuery(),
     sendersQuery(),

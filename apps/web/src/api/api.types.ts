@@ -1,4 +1,4 @@
-import type { Problem, SimulationResult, StartMode, ToolDefinition } from '@sms-seq/engine';
+import type { ConversationStatus, Problem, StartMode, ToolDefinition } from '@sms-seq/engine';
 
 /**
  * The shapes of the API's answers (see the API contract). Tool definitions themselves are the
@@ -34,6 +34,17 @@ export interface ToolVersionRef {
   id: string;
   version: number;
   publishedAt: string;
+}
+
+/** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
+export interface SenderWarning extends Omit<Problem, 'code' | 'severity'> {
+  severity: 'warning';
+  code: 'sticky_sender_off' | 'sender_not_connected';
+}
+
+/** POST /api/tools/:id/publish: the new version, and what Twilio would not do for its sender. */
+export interface PublishResult extends ToolVersionRef {
+  warnings: SenderWarning[];
 }
 
 export interface ToolDetail {
@@ -88,15 +99,6 @@ export interface AccountTag {
   category: string | null;
 }
 
-export interface SimulateRequest {
-  versionId?: string;
-  start: { mode: 'keyword' | 'http_post'; startStepId?: string };
-  contact: { fields: Record<string, string | number | null> };
-  replies: string[];
-}
-
-export type { SimulationResult };
-
 export interface StepFunnel {
   stepId: string;
   name: string;
@@ -108,7 +110,8 @@ export interface StepFunnel {
 }
 
 export interface Analytics {
-  versionId: string;
+  /** null while the tool has no published version (the steps are then the draft's, all at zero). */
+  versionId: string | null;
   steps: StepFunnel[];
   started: number;
   finished: number;
@@ -118,10 +121,11 @@ export interface ConversationSummary {
   id: string;
   toolId: string;
   toolName: string;
-  version: number;
+  /** null for a conversation whose version is gone (never expected, but the API allows it). */
+  version: number | null;
   phone: string;
   contactId: number | null;
-  status: string;
+  status: ConversationStatus;
   currentStepId: string | null;
   startedAt: string;
   lastActivityAt: string;
@@ -160,7 +164,7 @@ export interface ConversationDetail {
 
 export interface ConversationFilter {
   toolId?: string;
-  status?: string;
+  status?: ConversationStatus;
   q?: string;
 }
 

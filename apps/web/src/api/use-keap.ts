@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, apiRequest } from './api-client';
+import { apiRequest } from './api-client';
 import type { AccountField, AccountTag, KeapBudgetReport } from './api.types';
 
 export const fieldsKey = ['keap', 'fields'] as const;
@@ -42,21 +42,11 @@ export function useCreateTag() {
 /** Keap's OAuth starts with a full-page visit: the API redirects to Keap's consent page. */
 export const KEAP_CONNECT_URL = '/api/keap/connect';
 
-/**
- * Keap calls per conversation and the Keap budget left. `null` when this API has no budget report
- * (an older API answers 404): the console then says so instead of showing an error.
- */
+/** Keap calls per conversation and the Keap budget left (GET /api/keap/budget). */
 export function useKeapBudget(enabled = true) {
   return useQuery({
     queryKey: ['keap', 'budget'],
-    queryFn: async () => {
-      try {
-        return await apiRequest<KeapBudgetReport>('/api/keap/budget');
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
+    queryFn: () => apiRequest<KeapBudgetReport>('/api/keap/budget'),
     enabled,
     refetchInterval: 30_000,
   });

@@ -1,13 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
-import type {
-  SimulateRequest,
-  SimulationResult,
-  ToolDetail,
-  ToolSummary,
-  ToolVersionRef,
-} from './api.types';
+import type { PublishResult, ToolDetail, ToolSummary, ToolVersionRef } from './api.types';
 
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
@@ -100,7 +94,7 @@ export function usePublishTool(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () =>
-      apiRequest<ToolVersionRef>(`/api/tools/${encodeURIComponent(id)}/publish`, {
+      apiRequest<PublishResult>(`/api/tools/${encodeURIComponent(id)}/publish`, {
         method: 'POST',
       }),
     onSuccess: () => {
@@ -129,16 +123,6 @@ export function useRotateSecret(id: string) {
         method: 'POST',
       }),
     onSuccess: remember,
-  });
-}
-
-export function useSimulateOnServer(id: string) {
-  return useMutation({
-    mutationFn: (request: SimulateRequest) =>
-      apiRequest<SimulationResult>(`/api/tools/${encodeURIComponent(id)}/simulate`, {
-        method: 'POST',
-        body: request,
-      }),
   });
 }
 

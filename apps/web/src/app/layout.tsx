@@ -1,15 +1,22 @@
-import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { NavLink, Outlet, useLocation, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Loading } from '@sms-seq/ui';
 import { errorMessage } from '../api/api-client';
 import { useLogout, useSession } from '../api/use-session';
 import { SignIn } from '../features/connect/sign-in';
+import { oauthErrorSentence } from './oauth-error';
 
 /** The frame of every screen: navigation, the account, and the signed-out and broken states. */
 export function Layout() {
   const session = useSession();
   const logout = useLogout();
   const location = useLocation();
-  const oauthError = new URLSearchParams(location.search).get('error');
+  const [params, setParams] = useSearchParams();
+  const oauthError = params.get('error');
+  const dismissOauthError = () => {
+    const next = new URLSearchParams(params);
+    for (const key of ['error', 'description', 'error_description']) next.delete(key);
+    setParams(next, { replace: true });
+  };
 
   return (
     <div className="app">
@@ -48,8 +55,19 @@ export function Layout() {
       </header>
       <main id="main" className="app-main">
         {oauthError ? (
-          <Alert tone="danger" title="Keap sign-in did not finish">
-            {oauthError}
+          <Alert
+            tone="danger"
+            title="Keap sign-in did not finish"
+            actions={
+              <Button size="small" variant="ghost" onClick={dismissOauthError}>
+                Dismiss
+              </Button>
+            }
+          >
+            {oauthErrorSentence(
+              oauthError,
+              params.get('error_description') ?? params.get('description'),
+            )}
           </Alert>
         ) : null}
         {session.isPending ? (

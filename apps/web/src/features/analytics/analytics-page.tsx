@@ -5,6 +5,7 @@ import { errorMessage } from '../../api/api-client';
 import type { StepFunnel } from '../../api/api.types';
 import { useAnalytics } from '../../api/use-conversations';
 import { useTool, useToolVersions } from '../../api/use-tools';
+import { usePageHeading } from '../../app/page-heading';
 
 /** Per-step funnel for one published version: received, replied, each branch, opted out, expired. */
 export default function AnalyticsPage() {
@@ -13,6 +14,8 @@ export default function AnalyticsPage() {
   const versions = useToolVersions(toolId);
   const [versionId, setVersionId] = useState<string | null>(null);
   const analytics = useAnalytics(toolId, versionId);
+  const title = `Funnel${tool.data ? `: ${tool.data.name}` : ''}`;
+  const heading = usePageHeading<HTMLHeadingElement>(title);
 
   return (
     <div className="page">
@@ -20,7 +23,27 @@ export default function AnalyticsPage() {
         <Link to="/">Tools</Link> › <Link to={`/tools/${toolId}`}>{tool.data?.name ?? 'Tool'}</Link>{' '}
         ›
       </p>
-      <h1>Funnel{tool.data ? `: ${tool.data.name}` : ''}</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      {tool.isError ? (
+        <Alert
+          tone="danger"
+          title="The tool could not be loaded"
+          actions={<Button onClick={() => void tool.refetch()}>Try again</Button>}
+        >
+          {errorMessage(tool.error)}
+        </Alert>
+      ) : null}
+      {versions.isError ? (
+        <Alert
+          tone="warning"
+          title="The list of versions could not be loaded"
+          actions={<Button onClick={() => void versions.refetch()}>Try again</Button>}
+        >
+          {errorMessage(versions.error)} The funnel below is the latest published version.
+        </Alert>
+      ) : null}
       <div className="row row--end">
         <Field label="Version">
           {(props) => (
@@ -30,7 +53,9 @@ export default function AnalyticsPage() {
               value={versionId ?? ''}
               onChange={(e) => setVersionId(e.target.value || null)}
             >
-              <option value="">Latest published version</option>
+              <option value="">
+                {versions.isPending ? 'Loading versions…' : 'Latest published version'}
+              </option>
               {(versions.data ?? []).map((version) => (
                 <option key={version.id} value={version.id}>
                   Version {version.version} · {new Date(version.publishedAt).toLocaleDateString()}
@@ -46,7 +71,17 @@ export default function AnalyticsPage() {
       {analytics.isPending ? (
         <Loading label="Counting conversations…" />
       ) : analytics.isError ? (
-        <Alert tone="danger">{errorMessage(analytics.error)}</Alert>
+        <Alert
+          tone="danger"
+          title="The funnel could not be counted"
+          actions={<Button onClick={() => void analytics.refetch()}>Try again</Button>}
+        >
+          {errorMessage(analytics.error)}
+        </Alert>
+      ) : analytics.data.versionId === null ? (
+        <EmptyState title="This tool is not published yet">
+          Publish it from the editor; its funnel starts with the first conversation.
+        </EmptyState>
       ) : analytics.data.started === 0 ? (
         <EmptyState title="No conversations on this version yet">
           Text the keyword or run the campaign, then come back.

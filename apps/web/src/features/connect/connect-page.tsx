@@ -10,16 +10,20 @@ import {
   useSenders,
   type TwilioCredentials,
 } from '../../api/use-twilio';
+import { usePageHeading } from '../../app/page-heading';
 import { BuyNumberDialog } from './buy-number-dialog';
 
 /** Connections: Keap (OAuth) and Twilio (credentials), their state, and what to do when one breaks. */
 export function ConnectPage() {
   const session = useSession();
+  const heading = usePageHeading<HTMLHeadingElement>('Connections');
   if (!session.data) return null;
   const { account, keap, twilio } = session.data;
   return (
     <div className="page">
-      <h1>Connections</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        Connections
+      </h1>
       <p className="lead">
         SMS Sequences needs your Keap account (to find, tag and update contacts) and your Twilio
         account (to send and receive texts).
@@ -299,8 +303,6 @@ function KeapBudgetCard() {
         >
           Keap usage could not be loaded: {errorMessage(budget.error)}
         </Alert>
-      ) : budget.data === null ? (
-        <p className="muted">Keap usage is not available on this server yet.</p>
       ) : (
         <div className="stack" data-testid="keap-budget">
           <p className="muted">

@@ -1,8 +1,10 @@
 import { Card } from '@sms-seq/ui';
 import { KEAP_CONNECT_URL } from '../../api/use-keap';
+import { usePageHeading } from '../../app/page-heading';
 
 /** What a signed-out visitor sees: one clear way in, through Keap. */
 export function SignIn() {
+  usePageHeading('Sign in');
   return (
     <div className="sign-in">
       <Card title="Sign in with your Keap account">

@@ -1,25 +1,27 @@
 import { useState, type FormEvent } from 'react';
+import { FINAL_STATUSES, type ConversationStatus } from '@sms-seq/engine';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading, type Tone } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
 import type { ConversationSummary } from '../../api/api.types';
 import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
 import { useToolVersions, useTools } from '../../api/use-tools';
+import { usePageHeading } from '../../app/page-heading';
 
-const STATUS: Record<string, { label: string; tone: Tone }> = {
+const STATUS: Record<ConversationStatus, { label: string; tone: Tone }> = {
   awaiting_reply: { label: 'Waiting for a reply', tone: 'info' },
   awaiting_contact: { label: 'Finding the contact', tone: 'info' },
-  active: { label: 'Active', tone: 'info' },
   finished: { label: 'Finished', tone: 'success' },
   expired: { label: 'Expired', tone: 'neutral' },
   opted_out: { label: 'Opted out', tone: 'warning' },
   invalid_number: { label: 'Invalid number', tone: 'danger' },
   ended: { label: 'Ended by hand', tone: 'neutral' },
 };
-const statusOf = (status: string) =>
-  STATUS[status] ?? { label: status.replace(/_/g, ' '), tone: 'neutral' as Tone };
-const isOpen = (status: string) =>
-  status === 'awaiting_reply' || status === 'awaiting_contact' || status === 'active';
+const STATUSES = Object.keys(STATUS) as ConversationStatus[];
+const asStatus = (value: string | null): ConversationStatus | undefined =>
+  STATUSES.find((status) => status === value);
+const statusOf = (status: ConversationStatus) =>
+  STATUS[status] ?? { label: String(status).replace(/_/g, ' '), tone: 'neutral' as Tone };
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** Every conversation, searchable, with its transcript and the Keap contact. */
@@ -30,12 +32,13 @@ export default function ConversationsPage() {
   const tools = useTools();
   const filter = {
     toolId: params.get('toolId') ?? undefined,
-    status: params.get('status') ?? undefined,
+    status: asStatus(params.get('status')),
     q: params.get('q') ?? undefined,
   };
   const [query, setQuery] = useState(filter.q ?? '');
   const list = useConversations(filter);
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const heading = usePageHeading<HTMLHeadingElement>('Conversations');
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -50,9 +53,11 @@ export default function ConversationsPage() {
 
   return (
     <div className="page">
-      <h1>Conversations</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        Conversations
+      </h1>
       <form className="row row--end filters" onSubmit={search} role="search">
-        <Field label="Search by phone, email or words" className="grow">
+        <Field label="Search by phone number or words in the texts" className="grow">
           {(props) => (
             <input
               {...props}
@@ -89,13 +94,11 @@ export default function ConversationsPage() {
               onChange={(e) => setFilter('status', e.target.value)}
             >
               <option value="">Any status</option>
-              {Object.entries(STATUS)
-                .filter(([key]) => key !== 'active')
-                .map(([key, value]) => (
-                  <option key={key} value={key}>
-                    {value.label}
-                  </option>
-                ))}
+              {STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {STATUS[status].label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -173,7 +176,8 @@ function ConversationRow({
         <span>
           <strong>{item.phone}</strong>{' '}
           <span className="muted">
-            · {item.toolName} v{item.version}
+            · {item.toolName}
+            {item.version === null ? '' : ` v${item.version}`}
           </span>
         </span>
         <span className="row row--tight">
@@ -220,7 +224,7 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
       actions={
         <>
           <Badge tone={status.tone}>{status.label}</Badge>
-          {isOpen(conversation.status) ? (
+          {!FINAL_STATUSES.includes(conversation.status) ? (
             <Button
               variant="danger"
               size="small"

@@ -4,6 +4,7 @@ import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { ToolSummary } from '../../api/api.types';
 import { useCreateTool, useImportTool, useTools } from '../../api/use-tools';
+import { usePageHeading } from '../../app/page-heading';
 import { describeSender } from '../tool-editor/sender-label';
 
 /** Every tool of the account, with what a marketer checks at a glance, and the way to make one. */
@@ -15,6 +16,7 @@ export function ToolsPage() {
   const [name, setName] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string[] | null>(null);
+  const heading = usePageHeading<HTMLHeadingElement>('Tools');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -55,7 +57,9 @@ export function ToolsPage() {
     <div className="page">
       <div className="page-header">
         <div>
-          <h1>SMS sequence tools</h1>
+          <h1 ref={heading} tabIndex={-1}>
+            SMS sequence tools
+          </h1>
           <p className="lead">
             Each tool is one text-message conversation: contacts start it by texting a keyword, or a
             Keap campaign starts it.
@@ -133,8 +137,8 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
             <th scope="col">Status</th>
             <th scope="col">Sender</th>
             <th scope="col">Keyword</th>
-            <th scope="col" className="num">
-              Conversations today
+            <th scope="col" className="num" title={todayExplained()}>
+              Conversations today <span className="muted small">(since 00:00 UTC)</span>
             </th>
           </tr>
         </thead>
@@ -164,6 +168,20 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
       </table>
     </div>
   );
+}
+
+/**
+ * The API counts "today" from midnight UTC (GET /api/tools takes no time zone), which is not the
+ * marketer's midnight: the column says so, and when that was on their clock.
+ */
+function todayExplained(now = new Date()): string {
+  const utcMidnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const local = utcMidnight.toLocaleString(undefined, {
+    weekday: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+  return `Conversations started since midnight UTC (${local} your time)`;
 }
 
 export function ToolStatus({
