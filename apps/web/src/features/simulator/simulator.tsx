@@ -7,12 +7,14 @@ import {
   type ToolDefinition,
 } from '@sms-seq/engine';
 import { Alert, Badge, Button, EmptyState, Field } from '@sms-seq/ui';
-import type { AccountTag } from '../../api/api.types';
+import type { AccountField, AccountTag } from '../../api/api.types';
 
 export interface SimulatorProps {
   /** The draft as the engine reads it; null while the form does not fit the schema. */
   tool: ToolDefinition | null;
   tags: AccountTag[];
+  /** To name the fields replies are saved to. */
+  fields: AccountField[];
   hasErrors: boolean;
 }
 
@@ -21,7 +23,7 @@ export interface SimulatorProps {
  * same state machine the API runs for real conversations — so nothing is sent and no contact is
  * touched, and every change to the form replays the chat at once.
  */
-export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
+export function Simulator({ tool, tags, fields, hasErrors }: SimulatorProps) {
   const [mode, setMode] = useState<'keyword' | 'http_post'>('keyword');
   const [startStepId, setStartStepId] = useState('');
   const [firstName, setFirstName] = useState('Pat');
@@ -44,6 +46,7 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
   }, [tool, effectiveMode, startStepId, firstName, inputs]);
 
   const tagName = (id: number) => tags.find((tag) => tag.id === id)?.name ?? `Tag #${id}`;
+  const fieldName = (key: string) => fields.find((field) => field.key === key)?.label ?? key;
   const finished =
     result !== null &&
     !(result instanceof Error) &&
@@ -128,7 +131,7 @@ export function Simulator({ tool, tags, hasErrors }: SimulatorProps) {
           <EmptyState title="Nothing to show yet" />
         ) : (
           result.turns.map((turn, index) => (
-            <Turn key={index} turn={turn} tool={tool} tagName={tagName} />
+            <Turn key={index} turn={turn} tool={tool} tagName={tagName} fieldName={fieldName} />
           ))
         )}
       </ol>
@@ -164,10 +167,12 @@ function Turn({
   turn,
   tool,
   tagName,
+  fieldName,
 }: {
   turn: SimulationTurn;
   tool: ToolDefinition;
   tagName: (id: number) => string;
+  fieldName: (key: string) => string;
 }) {
   const step = (id: string | null) => {
     const index = tool.steps.findIndex((candidate) => candidate.id === id);
@@ -215,7 +220,7 @@ function Turn({
           ))}
           {turn.fieldSaves.map((save, index) => (
             <Badge key={`f${index}`} tone="neutral">
-              Saves {save.field} = “{save.value}”
+              Saves “{save.value}” to {fieldName(save.field)}
             </Badge>
           ))}
           {turn.contactLookups.map((lookup, index) => (

@@ -45,6 +45,7 @@ export function ConditionEditor({
   const messages = (suffix: string) =>
     fieldMessages(problems.at(suffix ? `${base}.${suffix}` : base));
   const own = messages('');
+  const name = `condition ${index + 1} of message ${stepIndex + 1}`;
 
   return (
     <fieldset className="condition" data-path={base} tabIndex={-1}>
@@ -57,7 +58,7 @@ export function ConditionEditor({
           variant="ghost"
           disabled={index === 0}
           onClick={() => onMove(index - 1)}
-          aria-label={`Move condition ${index + 1} up`}
+          aria-label={`Move ${name} up`}
         >
           ↑
         </Button>
@@ -66,16 +67,11 @@ export function ConditionEditor({
           variant="ghost"
           disabled={index === count - 1}
           onClick={() => onMove(index + 1)}
-          aria-label={`Move condition ${index + 1} down`}
+          aria-label={`Move ${name} down`}
         >
           ↓
         </Button>
-        <Button
-          size="small"
-          variant="ghost"
-          onClick={onRemove}
-          aria-label={`Remove condition ${index + 1}`}
-        >
+        <Button size="small" variant="ghost" onClick={onRemove} aria-label={`Remove ${name}`}>
           Remove
         </Button>
       </div>
@@ -131,6 +127,7 @@ export function ConditionEditor({
                   value={field.value ?? null}
                   onChange={field.onChange}
                   control={{ ...props, 'data-path': `${base}.tagId` }}
+                  when={`when ${name} matches`}
                 />
               )}
             </Field>
@@ -147,6 +144,7 @@ export function ConditionEditor({
                   onChange={field.onChange}
                   steps={steps}
                   control={{ ...props, 'data-path': `${base}.nextStepId` }}
+                  when={`when ${name} matches`}
                 />
               )}
             </Field>

@@ -3,19 +3,23 @@ import { estimateSendCost, listMergeTokens, smsFacts, type MessagePrices } from 
 /** Twilio's US list prices; the line says it is an estimate and which prices it uses. */
 export const US_PRICES: MessagePrices = { perSegment: 0.0083, perMms: 0.022 };
 
-/** Per message: encoding, segment count and the estimated cost of one send. */
+/**
+ * Per message: encoding, segment count and the estimated cost of one send. The characters change
+ * on every keystroke, so the line itself is not a live region; a hidden polite one says only the
+ * encoding and the segments, which change rarely and cost money when they do.
+ */
 export function MessageFacts({ message, mediaCount }: { message: string; mediaCount: number }) {
   const facts = smsFacts(message);
   const cost = estimateSendCost(message, mediaCount, US_PRICES);
   const hasMergeFields = listMergeTokens(message).length > 0;
+  const segments = `${facts.segments} ${facts.segments === 1 ? 'segment' : 'segments'}`;
   return (
-    <p className="message-facts" aria-live="polite">
+    <p className="message-facts">
       <span title="GSM-7 fits 160 characters in one segment; one emoji or special character switches the whole text to UCS-2 (70).">
         {facts.encoding}
       </span>
       <span>
-        {facts.characters} characters · {facts.segments}{' '}
-        {facts.segments === 1 ? 'segment' : 'segments'}
+        {facts.characters} characters · {segments}
       </span>
       <span>
         ≈ ${cost.cost.toFixed(4)} per send ({cost.kind === 'mms' ? 'MMS' : 'SMS'}, US prices)
@@ -24,6 +28,9 @@ export function MessageFacts({ message, mediaCount }: { message: string; mediaCo
         <span className="warn-text">UCS-2 because of: {facts.nonGsmCharacters.join(' ')}</span>
       ) : null}
       {hasMergeFields ? <span className="muted">merge fields change the length</span> : null}
+      <span className="ui-visually-hidden" aria-live="polite">
+        {facts.encoding}, {segments}
+      </span>
     </p>
   );
 }

@@ -11,15 +11,21 @@ interface ControlProps {
   'data-path': string;
 }
 
-/** A tag picker with "+" to create a Keap tag on the spot; value is a Keap tag id or null. */
+/**
+ * A tag picker with "+" to create a Keap tag on the spot; value is a Keap tag id or null. `when`
+ * finishes the "+" button's name ("Create a new tag to apply when condition 1 of message 2
+ * matches"), so each of the editor's many "+" buttons says which field it belongs to.
+ */
 export function TagSelect({
   value,
   onChange,
   control,
+  when,
 }: {
   value: number | null;
   onChange: (id: number | null) => void;
   control: ControlProps;
+  when: string;
 }) {
   const { tags, tagsLoading, createTag } = useEditor();
   const [creating, setCreating] = useState(false);
@@ -62,8 +68,8 @@ export function TagSelect({
           {known ? null : <option value={String(value)}>Tag #{value} (not found in Keap)</option>}
         </select>
         <Button
-          aria-label="Create a new tag"
-          title="Create a new tag"
+          aria-label={`Create a new tag to apply ${when}`}
+          title={`Create a new tag to apply ${when}`}
           onClick={() => setCreating((open) => !open)}
           aria-expanded={creating}
         >
@@ -74,7 +80,7 @@ export function TagSelect({
         <div className="picker__create">
           <input
             className="ui-input"
-            aria-label="New tag name"
+            aria-label={`New tag name (the tag to apply ${when})`}
             placeholder="New tag name"
             value={name}
             autoFocus
@@ -109,17 +115,22 @@ export interface StepOption {
   label: string;
 }
 
-/** A step picker with "Finish" and "+" to create a new step on the spot; value is a step id or null (finish). */
+/**
+ * A step picker with "Finish" and "+" to create a new step on the spot; value is a step id or null
+ * (finish). `when` finishes the "+" button's name ("Create a new step to send when …").
+ */
 export function StepSelect({
   value,
   onChange,
   steps,
   control,
+  when,
 }: {
   value: string | null;
   onChange: (id: string | null) => void;
   steps: StepOption[];
   control: ControlProps;
+  when: string;
 }) {
   const { addStep } = useEditor();
   const known = value === null || steps.some((step) => step.id === value);
@@ -140,8 +151,8 @@ export function StepSelect({
         {known ? null : <option value={value ?? ''}>Missing step ({value})</option>}
       </select>
       <Button
-        aria-label="Create a new step and send it"
-        title="Create a new step and send it"
+        aria-label={`Create a new step to send ${when}`}
+        title={`Create a new step to send ${when}`}
         onClick={() => onChange(addStep(`Message #${steps.length + 1}`))}
       >
         +
@@ -200,43 +211,56 @@ export function FieldSelect({
   );
 }
 
-/** "Insert merge field": picks a contact field and hands back its `~Contact.Key~` token. */
+/**
+ * "Insert merge field": a field picker and an Insert button. Choosing a field changes nothing by
+ * itself (arrow keys move through a closed <select> on some systems); Insert puts the field's
+ * `~Contact.Key~` token at the message's cursor.
+ */
 export function MergeFieldPicker({
   onPick,
-  label,
+  messageName,
 }: {
   onPick: (token: string) => void;
-  label: string;
+  /** "message 2": names the picker and its button. */
+  messageName: string;
 }) {
   const { fields } = useEditor();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const key = chosen ?? fields[0]?.key ?? '';
+  const group = (custom: boolean) => fields.filter((field) => field.custom === custom);
   return (
-    <select
-      className="ui-input merge-picker"
-      aria-label={label}
-      value=""
-      onChange={(e) => {
-        if (e.target.value) onPick(`~Contact.${e.target.value}~`);
-      }}
-    >
-      <option value="">Insert merge field…</option>
-      <optgroup label="Standard fields">
-        {fields
-          .filter((field) => !field.custom)
-          .map((field) => (
+    <div className="merge-picker" role="group" aria-label={`Merge fields for ${messageName}`}>
+      <select
+        className="ui-input"
+        aria-label={`Merge field to insert into ${messageName}`}
+        value={key}
+        onChange={(e) => setChosen(e.target.value)}
+      >
+        <optgroup label="Standard fields">
+          {group(false).map((field) => (
             <option key={field.key} value={field.key}>
               {field.label}
             </option>
           ))}
-      </optgroup>
-      <optgroup label="Custom fields">
-        {fields
-          .filter((field) => field.custom)
-          .map((field) => (
-            <option key={field.key} value={field.key}>
-              {field.label}
-            </option>
-          ))}
-      </optgroup>
-    </select>
+        </optgroup>
+        {group(true).length > 0 ? (
+          <optgroup label="Custom fields">
+            {group(true).map((field) => (
+              <option key={field.key} value={field.key}>
+                {field.label}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
+      </select>
+      <Button
+        size="small"
+        disabled={!key}
+        aria-label={`Insert the merge field into ${messageName}`}
+        onClick={() => onPick(`~Contact.${key}~`)}
+      >
+        Insert
+      </Button>
+    </div>
   );
 }

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, CopyField } from '@sms-seq/ui';
+import { Alert, Badge, Button, Card, CopyField, Field } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
-import type { ToolDetail } from '../../api/api.types';
+import type { SenderWarning, ToolDetail } from '../../api/api.types';
 import { useRotateSecret, useSetToolEnabled } from '../../api/use-tools';
 import type { ProblemIndex } from './problem-index';
 import { focusPath } from './problem-index';
+import type { StepOption } from './pickers';
+import { toolUrlStartingAt } from './tool-url';
 
 export interface PublishPanelProps {
   tool: ToolDetail;
@@ -12,6 +14,10 @@ export interface PublishPanelProps {
   publishing: boolean;
   publishError: string | null;
   serverProblems: string[] | null;
+  /** What Twilio would not do for the sender of the version just published. */
+  publishWarnings: SenderWarning[];
+  /** The draft's steps, for "Start at step". */
+  steps: StepOption[];
   onPublish: () => void;
 }
 
@@ -22,12 +28,17 @@ export function PublishPanel({
   publishing,
   publishError,
   serverProblems,
+  publishWarnings,
+  steps,
   onPublish,
 }: PublishPanelProps) {
   const blocked = problems.errors.length > 0;
   const rotate = useRotateSecret(tool.id);
   const setEnabled = useSetToolEnabled(tool.id);
   const [confirmRotate, setConfirmRotate] = useState(false);
+  const [startStepId, setStartStepId] = useState('');
+  // A step removed from the draft falls back to the first step.
+  const startStep = steps.find((step) => step.id === startStepId) ?? null;
   const reasonsId = `publish-reasons-${tool.id}`;
   return (
     <Card
@@ -93,6 +104,28 @@ export function PublishPanel({
           ) : null}
         </Alert>
       ) : null}
+      {publishWarnings.length ? (
+        <Alert
+          tone="warning"
+          title="Published, but texts may not work as expected until you fix this in Twilio"
+          actions={
+            <a
+              className="ui-button ui-button--secondary"
+              href="https://console.twilio.com/"
+              target="_blank"
+              rel="noreferrer"
+            >
+              Open Twilio’s console
+            </a>
+          }
+        >
+          <ul className="publish-warnings">
+            {publishWarnings.map((warning, index) => (
+              <li key={index}>{warning.message}</li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
       {tool.publishedVersion ? (
         <div className="stack">
           <div className="row row--tight">
@@ -107,10 +140,40 @@ export function PublishPanel({
               {tool.enabled ? 'Pause tool' : 'Resume tool'}
             </Button>
           </div>
-          <CopyField
-            label="Tool URL (paste it into the campaign’s “Send HTTP Post”)"
-            value={tool.toolUrl}
-          />
+          <div className="tool-url">
+            <Field
+              label="Start at step"
+              hint={
+                tool.hasUnpublishedChanges
+                  ? 'The URL starts the published version: a step added since the last publish works once you publish.'
+                  : 'Campaigns can start the sequence at any step; the URL below names it.'
+              }
+            >
+              {(props) => (
+                <select
+                  {...props}
+                  className="ui-input"
+                  value={startStep?.id ?? ''}
+                  onChange={(e) => setStartStepId(e.target.value)}
+                >
+                  <option value="">The first step</option>
+                  {steps.map((step) => (
+                    <option key={step.id} value={step.id}>
+                      {step.label} (step id {step.id})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <CopyField
+              label={
+                startStep
+                  ? `Tool URL starting at ${startStep.label} (paste it into the campaign’s “Send HTTP Post”)`
+                  : 'Tool URL (paste it into the campaign’s “Send HTTP Post”)'
+              }
+              value={toolUrlStartingAt(tool.toolUrl, startStep?.id ?? null)}
+            />
+          </div>
           <details className="instructions">
             <summary>How to start this sequence from a Keap campaign</summary>
             <ol>

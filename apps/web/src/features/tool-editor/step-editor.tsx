@@ -126,12 +126,7 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
       <Field
         label="Message to send"
         {...messages('message')}
-        action={
-          <MergeFieldPicker
-            label={`Insert a merge field into message ${index + 1}`}
-            onPick={insertToken}
-          />
-        }
+        action={<MergeFieldPicker messageName={`message ${index + 1}`} onPick={insertToken} />}
       >
         {(props) => (
           <textarea
@@ -283,7 +278,11 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
           onMove={(to) => conditions.move(index, to)}
         />
       ))}
-      <div className="row row--tight" role="group" aria-label="Add a condition">
+      <div
+        className="row row--tight"
+        role="group"
+        aria-label={`Add a condition to message ${stepIndex + 1}`}
+      >
         <span className="muted">Add condition:</span>
         {(Object.keys(KIND_LABELS) as Condition['kind'][]).map((kind) => (
           <Button key={kind} size="small" onClick={() => add(kind)}>
@@ -305,6 +304,7 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
                   value={field.value ?? null}
                   onChange={field.onChange}
                   control={{ ...props, 'data-path': `${base}.fallbackTagId` }}
+                  when={`when no condition of message ${stepIndex + 1} matches`}
                 />
               )}
             </Field>
@@ -324,6 +324,7 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
                   onChange={field.onChange}
                   steps={steps}
                   control={{ ...props, 'data-path': `${base}.fallbackStepId` }}
+                  when={`when no condition of message ${stepIndex + 1} matches`}
                 />
               )}
             </Field>

@@ -1,13 +1,12 @@
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useParams } from 'react-router-dom';
-import { STANDARD_CONTACT_FIELDS, normaliseKeyword, type ToolDefinition } from '@sms-seq/engine';
+import { STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
 import { Alert, Button, Loading } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
 import type { AccountField } from '../../api/api.types';
 import { useAccountFields, useTags } from '../../api/use-keap';
 import { useSenders } from '../../api/use-twilio';
-import { useTool, useTools } from '../../api/use-tools';
-import { senderToOption } from './sender-label';
+import { useTool } from '../../api/use-tools';
 import { ToolEditor } from './tool-editor';
 
 /** The engine's standard catalogue, until (or if) the account's own field list arrives. */
@@ -26,20 +25,6 @@ export default function ToolEditorPage() {
   const fields = useAccountFields();
   const tags = useTags();
   const senders = useSenders();
-  const tools = useTools();
-
-  const otherKeywordsOnSender = useCallback(
-    (sender: ToolDefinition['sender']) => {
-      if (!sender) return [];
-      const key = senderToOption(sender);
-      return (tools.data ?? [])
-        .filter(
-          (other) => other.id !== toolId && other.keyword && senderToOption(other.sender) === key,
-        )
-        .map((other) => normaliseKeyword(other.keyword ?? ''));
-    },
-    [tools.data, toolId],
-  );
   const accountFields = useMemo(() => {
     const list = fields.data ?? STANDARD_FIELDS;
     return list.filter((field) => field.key !== 'Id');
@@ -79,7 +64,7 @@ export default function ToolEditorPage() {
             ? `Your Twilio numbers could not be loaded: ${errorMessage(senders.error)}`
             : null
         }
-        otherKeywordsOnSender={otherKeywordsOnSender}
+        customFieldsKnown={fields.isSuccess}
       />
     </>
   );

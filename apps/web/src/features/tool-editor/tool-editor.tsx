@@ -32,6 +32,7 @@ import { PublishPanel } from './publish-panel';
 import { optionToSender, senderToOption } from './sender-label';
 import { StepEditor, stepLabel } from './step-editor';
 import { useLiveProblems } from './use-live-problems';
+import { usePageHeading } from '../../app/page-heading';
 
 export interface ToolEditorProps {
   tool: ToolDetail;
@@ -40,7 +41,8 @@ export interface ToolEditorProps {
   tagsLoading: boolean;
   senders: Senders | undefined;
   sendersError: string | null;
-  otherKeywordsOnSender: (sender: ToolDefinition['sender']) => string[];
+  /** Whether `fields` is the account's own list (so custom fields can be checked), not the fallback. */
+  customFieldsKnown: boolean;
 }
 
 // The map library (React Flow, dagre, d3) is its own chunk: the form renders first, the map
@@ -65,7 +67,7 @@ export function ToolEditor({
   tagsLoading,
   senders,
   sendersError,
-  otherKeywordsOnSender,
+  customFieldsKnown,
 }: ToolEditorProps) {
   const form = useForm<ToolDefinition>({ defaultValues: tool.draft, mode: 'onChange' });
   const { control, register, setValue } = form;
@@ -80,17 +82,19 @@ export function ToolEditor({
   const values = useMemo(() => JSON.parse(watchedJson) as ToolDefinition, [watchedJson]);
 
   const customFieldKeys = useMemo(
-    () => fields.filter((field) => field.custom).map((field) => field.key),
-    [fields],
+    () =>
+      customFieldsKnown
+        ? fields.filter((field) => field.custom).map((field) => field.key)
+        : undefined,
+    [fields, customFieldsKnown],
   );
-  const keywordsOnSender = useMemo(
-    () => otherKeywordsOnSender(values.sender ?? null),
-    [otherKeywordsOnSender, values.sender],
+  // The server's verdict on the draft it last saved (the tool detail of the last load or save).
+  const server = useMemo(
+    () => ({ draft: tool.draft, problems: tool.problems }),
+    [tool.draft, tool.problems],
   );
-  const live = useLiveProblems(values, {
-    otherKeywordsOnSender: keywordsOnSender,
-    customFieldKeys,
-  });
+  const live = useLiveProblems(values, customFieldKeys, server);
+  const heading = usePageHeading<HTMLHeadingElement>(values.name || tool.name);
 
   // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
   const { mutateAsync: saveDraft, isPending: saving } = useSaveDraft(tool.id);
@@ -216,7 +220,9 @@ export function ToolEditor({
               <p className="breadcrumb">
                 <Link to="/">Tools</Link> ›
               </p>
-              <h1>{values.name || tool.name}</h1>
+              <h1 ref={heading} tabIndex={-1}>
+                {values.name || tool.name}
+              </h1>
               <div className="row row--tight">
                 <ToolStatus
                   tool={{
@@ -262,6 +268,8 @@ export function ToolEditor({
             publishing={publish.isPending}
             publishError={publish.isError ? errorMessage(publish.error) : null}
             serverProblems={publishProblems}
+            publishWarnings={publish.data?.warnings ?? []}
+            steps={stepOptions}
             onPublish={() => void onPublish()}
           />
 
@@ -367,17 +375,6 @@ export function ToolEditor({
                       )}
                     </Field>
                   )}
-                />
-                <BuyNumberDialog
-                  open={buying}
-                  onClose={() => setBuying(false)}
-                  onBought={(number) =>
-                    setValue(
-                      'sender',
-                      { kind: 'phone_number', phoneNumber: number.phoneNumber },
-                      { shouldDirty: true },
-                    )
-                  }
                 />
                 <Field
                   label={
@@ -511,6 +508,7 @@ export function ToolEditor({
                             value={field.value}
                             onChange={field.onChange}
                             control={{ ...props, 'data-path': 'options.optOutTagId' }}
+                            when="to numbers that have opted out"
                           />
                         )}
                       </Field>
@@ -529,6 +527,7 @@ export function ToolEditor({
                             value={field.value}
                             onChange={field.onChange}
                             control={{ ...props, 'data-path': 'options.invalidNumberTagId' }}
+                            when="to numbers that are not valid mobile numbers"
                           />
                         )}
                       </Field>
@@ -675,12 +674,29 @@ export function ToolEditor({
                     <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
                   </Suspense>
                 ) : (
-                  <Simulator tool={live.tool} tags={tags} hasErrors={problems.errors.length > 0} />
+                  <Simulator
+                    tool={live.tool}
+                    tags={tags}
+                    fields={fields}
+                    hasErrors={problems.errors.length > 0}
+                  />
                 )}
               </Tabs>
               <ProblemList problems={problems.all} />
             </aside>
           </div>
+          {/* Outside the editor's form: the dialog has a form of its own (forms do not nest). */}
+          <BuyNumberDialog
+            open={buying}
+            onClose={() => setBuying(false)}
+            onBought={(number) =>
+              setValue(
+                'sender',
+                { kind: 'phone_number', phoneNumber: number.phoneNumber },
+                { shouldDirty: true },
+              )
+            }
+          />
         </div>
       </FormProvider>
     </EditorContext.Provider>
