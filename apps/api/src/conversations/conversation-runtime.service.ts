@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   advance,
   classifyKeyword,
@@ -14,6 +14,7 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { KeapCallsPerConversation } from '../keap-budget/keap-calls-per-conversation';
 import { ToolVersion } from '../tools/tool-version.entity';
 import type { OutboxKind } from '../queues/outbox-entry.entity';
 import { OutboxPublisher } from '../queues/outbox.publisher';
@@ -60,6 +61,7 @@ export class ConversationRuntime {
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {
     this.clock = new ConversationClock(config.CONVERSATION_MINUTE_MS);
   }
@@ -328,6 +330,8 @@ export class ConversationRuntime {
       ],
     );
     await this.storeConsequences(m, conversation, definition, transition, out);
+    // Keap calls per conversation (metrics): observed now unless Keap work of it is still queued.
+    if (final) await this.keapCalls?.observeIfDone(m, conversation.id);
     return transition;
   }
 
