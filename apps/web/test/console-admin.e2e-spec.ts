@@ -7,10 +7,12 @@ import { startProduct, type Product } from './support/product';
 
 /**
  * The console's administrative paths against the real product (one product and one browser for
- * the whole file): Twilio by API key, import and export, a messaging-service sender, the options
- * beyond the seed (quiet hours, re-asks, reminder, expiry, reply checks), publish, a new tool URL,
- * pause and resume, ending a conversation by hand and opening it by link, two tabs saving at once,
- * the editor by keyboard only, a revoked Keap grant, and signing out.
+ * the whole file): Twilio by API key and the Keap usage card, import and export, a
+ * messaging-service sender, the options beyond the seed (quiet hours, re-asks, reminder, expiry,
+ * reply checks), the editor and publishing by keyboard only, a new tool URL, pause and resume,
+ * ending a conversation by hand and opening it by link, a publish warning from Twilio, a screen
+ * whose code does not arrive, two tabs saving at once, a revoked Keap grant, signing out, and a
+ * denied Keap consent.
  */
 
 const DEMO_TWILIO = {
@@ -65,6 +67,19 @@ afterAll(async () => {
   await product?.stop();
 });
 
+/** Twilio's own UpdateService call (Messaging v1), as the marketer's Twilio console would make it. */
+async function setStickySender(on: boolean): Promise<void> {
+  const answer = await fetch(`${product.sandboxUrl}/v1/Services/${MESSAGING_SERVICE}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${DEMO_TWILIO.accountSid}:${DEMO_TWILIO.authToken}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ StickySender: String(on) }).toString(),
+  });
+  expect(answer.status).toBe(200);
+}
+
 const postForm = (url: string, form: Record<string, string>) =>
   fetch(url, {
     method: 'POST',
@@ -78,16 +93,28 @@ async function importFile(name: string, content: string): Promise<void> {
     .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
 }
 
-/** Presses Tab until the focused element is the one named, as a keyboard user would. */
-async function tabTo(target: Page, name: string | RegExp, maxPresses = 300): Promise<void> {
+/** The accessible name of the focused element, as a screen reader would say it (roughly). */
+function focusedName(target: Page): Promise<string> {
+  return target.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return '';
+    const labelled = element.getAttribute('aria-label');
+    if (labelled) return labelled;
+    const labels = (element as HTMLInputElement).labels;
+    if (labels && labels.length > 0) return labels[0]?.textContent?.trim() ?? '';
+    return element.textContent?.trim() ?? '';
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until the focused element is the one named, as a keyboard user would. */
+async function tabTo(
+  target: Page,
+  name: string | RegExp,
+  { backwards = false, maxPresses = 300 } = {},
+): Promise<void> {
   for (let press = 0; press < maxPresses; press += 1) {
-    await target.keyboard.press('Tab');
-    const focused = await target.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
-      return element
-        ? (element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '')
-        : '';
-    });
+    await target.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    const focused = await focusedName(target);
     if (typeof name === 'string' ? focused === name : name.test(focused)) return;
   }
   await saveFailure(target);
@@ -126,8 +153,18 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     // The messaging service and its number are listed among the senders.
     await seeText(page.getByRole('table').last(), 'Demo messaging service');
 
-    const usage = page.locator('.ui-card', { hasText: 'Keap usage' });
-    await seeText(usage, /Keap calls per conversation|not available on this server yet/);
+    // The API's budget report (GET /api/keap/budget), in words: nothing has run yet.
+    const usage = page.getByTestId('keap-budget');
+    await seeText(usage, 'Keap calls per conversation');
+    await seeText(usage.locator('dd').first(), 'No conversations yet');
+    await seeText(
+      usage,
+      /Your Keap account’s budget\s*This minute: [\d,]+ of [\d,]+ left · today: [\d,]+ of [\d,]+ left/,
+    );
+    await seeText(
+      usage,
+      /Shared by every SMS Sequences account\s*This minute: [\d,]+ of [\d,]+ left/,
+    );
   });
 
   it('refuses a bad JSON file with every problem listed, and imports a good one', async () => {
@@ -209,35 +246,63 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     });
   });
 
-  it('publishes by keyboard only, with focus always visible', async () => {
-    await page.reload();
+  it('opens the tool, adds a step with a merge field and a condition, and publishes by keyboard only', async () => {
+    // Typed into the address bar; from here on only keys are pressed.
+    await page.goto(product.consoleUrl);
+    await page.getByRole('heading', { name: 'SMS sequence tools', level: 1 }).waitFor();
+    expect(await page.title()).toBe('Tools · SMS Sequences');
+    await tabTo(page, 'Spring offer');
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    // The new screen is named in the tab, and focus moved to its heading.
     await page.getByRole('heading', { name: 'Spring offer', level: 1 }).waitFor();
+    await eventually(async () => expect(await page.title()).toBe('Spring offer · SMS Sequences'));
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+
     await tabTo(page, '+ Add sequence step message');
     expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
     const added = page.locator('#step-2');
     await added.waitFor();
     // The new step is focused, ready to type its name.
-    await eventually(async () =>
-      expect(
-        await added
-          .getByLabel('Message name')
-          .evaluate((input) => input === document.activeElement),
-      ).toBe(true),
-    );
+    await eventually(async () => expect(await focusedName(page)).toBe('Message name'));
     await page.keyboard.type('Keyboard step');
-    await added.getByLabel('Message to send').focus();
-    await page.keyboard.type('Typed without a mouse.');
-    await added.getByLabel('What should happen next?').selectOption('decide');
-    await added.getByLabel('What should happen next?').focus();
+
+    await tabTo(page, 'Message to send');
+    await page.keyboard.type('Hi ');
+    // Back to the merge-field picker: moving through it with the arrow keys inserts nothing…
+    await tabTo(page, 'Merge field to insert into message 3', { backwards: true });
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    const chosen = await added
+      .getByLabel('Merge field to insert into message 3')
+      .evaluate((select: HTMLSelectElement) => select.value);
+    expect(chosen).not.toBe('');
+    const message = added.getByLabel('Message to send');
+    expect(await message.inputValue()).toBe('Hi ');
+    // …Insert does, where the cursor was, and hands focus back to the message.
+    await tabTo(page, 'Insert the merge field into message 3');
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(await focusedName(page)).toBe('Message to send'));
+    expect(await message.inputValue()).toBe(`Hi ~Contact.${chosen}~`);
+    await page.keyboard.type(', typed without a mouse.');
+    expect(await message.inputValue()).toBe(`Hi ~Contact.${chosen}~, typed without a mouse.`);
+
+    // "Let me decide" with the arrow keys on the closed select, then a condition.
+    await tabTo(page, 'What should happen next?');
+    await page.keyboard.press('ArrowDown');
+    expect(await added.getByLabel('What should happen next?').inputValue()).toBe('decide');
     await tabTo(page, '+ Equals / contains');
     expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
     await added.locator('fieldset.condition').first().waitFor();
-    // Not needed any more: remove it, then publish from the keyboard.
-    await added.getByRole('button', { name: 'Remove message 3' }).click();
+
+    // Not needed any more: back up to its Remove button, then publish from the keyboard.
+    await tabTo(page, 'Remove message 3', { backwards: true });
+    await page.keyboard.press('Enter');
+    await added.waitFor({ state: 'detached' });
     await seeText(page.locator('.save-state'), 'All changes saved');
-    await page.locator('h1').click();
     await tabTo(page, 'Publish');
     expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
@@ -300,6 +365,59 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await linked.close();
   });
 
+  it('warns after publishing when Twilio’s sticky sender is off, saying what to do', async () => {
+    await setStickySender(false);
+    try {
+      await page.goto(`${product.consoleUrl}${toolPath}`);
+      await page.getByRole('button', { name: 'Publish changes' }).click();
+      await page.getByRole('heading', { name: 'Published: version 2' }).waitFor();
+      const warning = page.locator('.ui-alert', {
+        hasText: 'Published, but texts may not work as expected until you fix this in Twilio',
+      });
+      await seeText(
+        warning,
+        'Sticky sender is off on the messaging service "Demo messaging service"',
+      );
+      await seeText(warning, 'Turn on Sticky Sender for the service in Twilio');
+      expect(
+        await warning.getByRole('link', { name: 'Open Twilio’s console' }).getAttribute('href'),
+      ).toBe('https://console.twilio.com/');
+    } finally {
+      await setStickySender(true);
+    }
+    // Fixed in Twilio and published again: no warning.
+    await page.getByRole('button', { name: 'Publish changes' }).click();
+    await page.getByRole('heading', { name: 'Published: version 3' }).waitFor();
+    expect(await page.locator('.publish-warnings').count()).toBe(0);
+  });
+
+  it('shows a way out when a screen’s code does not arrive, and "Try again" brings it back', async () => {
+    const tab = await context.newPage();
+    const editorChunk = /\/assets\/tool-editor-page-[^/]*\.js$/;
+    let blocked = 0;
+    await tab.route(editorChunk, async (route) => {
+      blocked += 1;
+      await route.abort('internetdisconnected');
+    });
+    await tab.goto(product.consoleUrl);
+    await tab.getByRole('link', { name: 'Spring offer' }).click();
+    await tab.getByRole('heading', { name: 'This screen could not be loaded', level: 1 }).waitFor();
+    expect(blocked).toBeGreaterThan(0);
+    await seeText(tab.locator('.route-error'), 'Check your connection and try again');
+    // Inside the console's frame, named in the tab: the marketer can still go elsewhere.
+    await tab.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await tab.title()).toBe('This screen could not be loaded · SMS Sequences');
+    expect(await tab.getByRole('button', { name: 'Go back' }).isVisible()).toBe(true);
+
+    await tab.unroute(editorChunk);
+    await tab.getByRole('button', { name: 'Try again' }).click();
+    await tab.getByRole('heading', { name: 'Spring offer', level: 1 }).waitFor();
+    expect(
+      await tab.getByRole('heading', { name: 'This screen could not be loaded' }).count(),
+    ).toBe(0);
+    await tab.close();
+  });
+
   it('warns when the tool was changed in another tab, instead of overwriting it', async () => {
     await page.goto(`${product.consoleUrl}${toolPath}`);
     const other = await context.newPage();
@@ -341,5 +459,20 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await page.reload();
     await page.getByRole('link', { name: 'Sign in with Keap' }).waitFor();
     expect((await page.request.get(`${product.consoleUrl}/api/session`)).status()).toBe(401);
+  });
+
+  it('says what to do, in words, when the Keap consent is denied', async () => {
+    await page.getByRole('link', { name: 'Sign in with Keap' }).click();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    const alert = page.locator('.ui-alert', { hasText: 'Keap sign-in did not finish' });
+    await seeText(alert, 'You did not allow SMS Sequences to use your Keap account');
+    await seeText(alert, 'press Allow');
+    expect(await alert.textContent()).not.toContain('keap_access_denied');
+    expect(new URL(page.url()).searchParams.get('error')).toBe('keap_access_denied');
+    // The way back in is right below it; the message can be put away.
+    await page.getByRole('link', { name: 'Sign in with Keap' }).waitFor();
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('error')).toBeNull();
   });
 });

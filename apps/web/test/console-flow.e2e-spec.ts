@@ -14,9 +14,10 @@ import { ROOT, startProduct, type Product } from './support/product';
 
 /**
  * The marketer's whole journey against the real product (sandbox + API + console): connect
- * Twilio, build a three-step tool with a branch from scratch, watch a validation error appear and
- * clear, simulate it, publish it, text its keyword from the sandbox's phone, and read the
- * transcript and the funnel in the console.
+ * Twilio and buy a number, build a three-step tool with a branch from scratch, watch a validation
+ * error appear and clear, simulate it (branch, tag, field save), publish it and start it at a
+ * chosen step from its URL, text its keyword from the sandbox's phone, find the conversation by
+ * search, and read the transcript, the funnel (branches too) and the day's count in the console.
  */
 
 const DEMO_TWILIO = {
@@ -25,6 +26,13 @@ const DEMO_TWILIO = {
 };
 const SENDER = '+14155550100';
 const CONTACT_PHONE = '+14155550123';
+/** Seeded in the sandbox's Keap (tenant sb101) with this mobile number. */
+const ADA = { email: 'ada@example.com', phone: '+14155550101' };
+/** Numbers the sandbox's Twilio offers to buy (apps/sandbox README, seed data). */
+const TO_BUY_ON_CONNECTIONS = '+13125550190';
+const TO_BUY_IN_EDITOR = '+13105550154';
+
+const escape = (text: string) => text.replace(/[+]/g, '\\+');
 
 let product: Product;
 let browser: Browser;
@@ -35,6 +43,10 @@ beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // The tool URL's Copy button writes to the clipboard; the test reads it back.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: product.consoleUrl,
+  });
   page = await context.newPage();
   const log = createWriteStream(path.join(product.logDir, 'browser.log'));
   page.on('console', (message) => log.write(`${message.type()}: ${message.text()}\n`));
@@ -71,6 +83,24 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await screenshot(page, '03-connections', { fullPage: true });
   });
 
+  it('buys a Twilio number from Connections', async () => {
+    await page.getByRole('button', { name: '+ Buy a number' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Buy a Twilio phone number' });
+    await dialog.getByLabel('Area code (optional)').fill('312');
+    await dialog.getByRole('button', { name: 'Find numbers' }).click();
+    const offered = dialog.getByRole('listitem').filter({ hasText: TO_BUY_ON_CONNECTIONS });
+    await offered.getByRole('button', { name: 'Buy' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await seeText(page.getByRole('table').first(), TO_BUY_ON_CONNECTIONS);
+    // Bought in the (sandbox's) Twilio account, not only shown.
+    const numbers = (await (
+      await fetch(`${product.sandboxUrl}/sandbox/twilio/numbers`)
+    ).json()) as {
+      numbers: { phoneNumber: string }[];
+    };
+    expect(numbers.numbers.map((number) => number.phoneNumber)).toContain(TO_BUY_ON_CONNECTIONS);
+  });
+
   it('builds a three-step tool with a branch, and sees a validation error appear and clear', async () => {
     await page.getByRole('link', { name: 'Tools' }).click();
     await page.getByLabel('Tool name').fill('Favourite colour');
@@ -83,9 +113,24 @@ describe('a marketer builds, tests and runs a sequence', () => {
     expect(await publish.isDisabled()).toBe(true);
     await seeText(page.locator('.publish-reasons'), 'Choose the Twilio phone number');
 
-    await page
-      .getByLabel('Which Twilio phone number would you like to use?')
-      .selectOption(`phone_number:${SENDER}`);
+    // "+" beside the sender buys a number without leaving the editor, and picks it.
+    const senderSelect = page.getByLabel('Which Twilio phone number would you like to use?');
+    await page.getByRole('button', { name: 'Buy a new phone number' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Buy a Twilio phone number' });
+    await dialog.getByLabel('Area code (optional)').fill('310');
+    await dialog.getByRole('button', { name: 'Find numbers' }).click();
+    await dialog
+      .getByRole('listitem')
+      .filter({ hasText: TO_BUY_IN_EDITOR })
+      .getByRole('button', { name: 'Buy' })
+      .click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(async () =>
+      expect(await senderSelect.inputValue()).toBe(`phone_number:${TO_BUY_IN_EDITOR}`),
+    );
+
+    // This sequence uses the number the sandbox phone texts.
+    await senderSelect.selectOption(`phone_number:${SENDER}`);
     await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
     await page.getByLabel(/Collect the email address first/).uncheck();
     await page.getByRole('button', { name: 'Remove message 1' }).click();
@@ -94,8 +139,12 @@ describe('a marketer builds, tests and runs a sequence', () => {
     const first = page.locator('#step-0');
     await first.getByLabel('Message name').fill('Ask colour');
     await first.getByLabel('Message to send').fill('Hi! Blue or red? Text STOP to stop.');
-    await first.getByLabel('Insert a merge field into message 1').selectOption('FirstName');
+    await first.getByLabel('Merge field to insert into message 1').selectOption('FirstName');
+    await first.getByRole('button', { name: 'Insert the merge field into message 1' }).click();
     expect(await first.getByLabel('Message to send').inputValue()).toContain('~Contact.FirstName~');
+    await first
+      .getByLabel('Save the response to this field')
+      .selectOption({ label: 'Favorite Color' });
     await seeText(first.locator('.message-facts'), 'GSM-7');
     await seeText(first.locator('.message-facts'), '1 segment');
 
@@ -103,7 +152,11 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await first.getByRole('button', { name: '+ Equals / contains' }).click();
     const condition = first.locator('fieldset.condition').first();
     await condition.getByLabel(/EQUALS ANY/).fill('*blue*');
-    await condition.getByRole('button', { name: 'Create a new tag' }).click();
+    await condition
+      .getByRole('button', {
+        name: 'Create a new tag to apply when condition 1 of message 1 matches',
+      })
+      .click();
     await condition.getByLabel('New tag name').fill('Likes blue');
     await condition.getByRole('button', { name: 'Create tag' }).click();
     await eventually(async () => {
@@ -113,10 +166,15 @@ describe('a marketer builds, tests and runs a sequence', () => {
       expect(selected).toContain('Likes blue');
     });
     // "+" beside the step pickers creates the branch's steps on the spot.
-    await condition.getByRole('button', { name: 'Create a new step and send it' }).click();
+    await condition
+      .getByRole('button', {
+        name: 'Create a new step to send when condition 1 of message 1 matches',
+      })
+      .click();
     await first
-      .locator('.decide > .grid-2')
-      .getByRole('button', { name: 'Create a new step and send it' })
+      .getByRole('button', {
+        name: 'Create a new step to send when no condition of message 1 matches',
+      })
       .click();
 
     const blue = page.locator('#step-1');
@@ -166,6 +224,8 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await seeText(page.getByTestId('simulator-facts'), 'Matched condition 1');
     await seeText(page.getByTestId('simulator-facts'), 'Tag: Likes blue');
+    // The reply is saved to the field chosen on the step, named as the account names it.
+    await seeText(page.getByTestId('simulator-facts'), 'Saves “I like BLUE” to Favorite Color');
     await seeText(page.locator('.chat'), 'Blue it is!');
     // "Blue" waits for one more reply, then finishes.
     await page.getByLabel('Reply as the contact').fill('ok');
@@ -189,6 +249,49 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await screenshot(page, '07-published-tool-url');
   });
 
+  it('builds the tool URL that starts at a chosen step, copies it, and a campaign starts there', async () => {
+    const startAt = page.getByLabel('Start at step');
+    const blueOption = startAt.locator('option', { hasText: '#2 Blue' });
+    const blueId = (await blueOption.getAttribute('value')) ?? '';
+    expect(blueId).not.toBe('');
+    // The step id is shown, not left for the marketer to find.
+    expect(await blueOption.textContent()).toContain(blueId);
+    await startAt.selectOption(blueId);
+    const urlField = page.getByLabel('Tool URL starting at #2 Blue', { exact: false });
+    const stepUrl = await urlField.inputValue();
+    expect(stepUrl).toBe(`${toolUrl}?step=${encodeURIComponent(blueId)}`);
+    await page.locator('.tool-url').getByRole('button', { name: 'Copy' }).click();
+    await seeText(page.locator('.tool-url'), 'Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(stepUrl);
+
+    // What Keap's "Send HTTP Post" does with it: Ada gets the Blue step, not the first one.
+    const contacts = (await (
+      await fetch(`${product.sandboxUrl}/sandbox/keap/tenants/sb101/contacts`)
+    ).json()) as { id: number; emails: Record<string, string> }[];
+    const ada = contacts.find((contact) => Object.values(contact.emails).includes(ADA.email));
+    expect(ada).toBeDefined();
+    const started = await fetch(stepUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ contactId: String(ada?.id) }).toString(),
+    });
+    expect(started.status).toBe(202);
+    await eventually(async () => {
+      const phone = (await (
+        await fetch(
+          `${product.sandboxUrl}/sandbox/twilio/phones/${encodeURIComponent(ADA.phone)}/messages`,
+        )
+      ).json()) as { received: { body: string }[] };
+      expect(phone.received.map((message) => message.body)).toEqual([
+        'Blue it is! We will send you blue things.',
+      ]);
+    }, 30_000);
+
+    // Back to the first step: the plain tool URL.
+    await startAt.selectOption('');
+    expect(await page.getByLabel(/^Tool URL \(paste/).inputValue()).toBe(toolUrl);
+  });
+
   it('runs when the contact texts the keyword from the sandbox phone', async () => {
     const phone = await context.newPage();
     await phone.goto(
@@ -208,14 +311,42 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await phone.close();
   });
 
-  it('shows the transcript and the funnel in the console', async () => {
+  it('finds the conversation by what the contact texted and by phone, and nothing for other words', async () => {
     await page.getByRole('link', { name: 'Conversations', exact: true }).first().click();
     await page.getByRole('heading', { name: 'Conversations', level: 1 }).waitFor();
-    const row = page.getByRole('button', { name: new RegExp(CONTACT_PHONE.replace('+', '\\+')) });
+    const search = page.getByLabel('Search by phone number or words in the texts');
+    const rows = page.locator('.split__list .list__item');
+    const contactRow = page.getByRole('button', { name: new RegExp(escape(CONTACT_PHONE)) });
+    const adaRow = page.getByRole('button', { name: new RegExp(escape(ADA.phone)) });
+
+    // Words from the contact's reply: only this conversation (Ada never said them).
+    await search.fill('BLUE PLEASE');
     await eventually(async () => {
       await page.getByRole('button', { name: 'Search' }).click();
-      await row.first().waitFor({ timeout: 2_000 });
+      await contactRow.first().waitFor({ timeout: 2_000 });
     }, 30_000);
+    expect(await adaRow.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('BLUE PLEASE');
+
+    // Part of Ada's number.
+    await search.fill(ADA.phone.slice(-7));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await adaRow.first().waitFor();
+    expect(await contactRow.count()).toBe(0);
+
+    await search.fill('zebra crossing');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await seeText(page.locator('.split__list'), 'No conversations found');
+    expect(await rows.count()).toBe(0);
+
+    await search.fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await contactRow.first().waitFor();
+    await adaRow.first().waitFor();
+  });
+
+  it('shows the transcript and the funnel in the console', async () => {
+    const row = page.getByRole('button', { name: new RegExp(escape(CONTACT_PHONE)) });
     await row.first().click();
     const transcript = page.getByRole('list', { name: 'Transcript' });
     await seeText(transcript, 'blue please');
@@ -233,6 +364,18 @@ describe('a marketer builds, tests and runs a sequence', () => {
       await seeText(firstStep.locator('.funnel__row', { hasText: 'Replied' }), '1', 2_000);
     }, 30_000);
     await seeText(firstStep.locator('.funnel__row', { hasText: 'Received' }), '1');
+    // Each branch of "let me decide" has its row: the contact's "blue please" took condition 1.
+    const count = (card: typeof firstStep, label: string) =>
+      card.locator('.funnel__row', { hasText: label }).locator('.funnel__count').textContent();
+    expect(await count(firstStep, '↳ equals *blue*')).toBe('1');
+    expect(await count(firstStep, '↳ Nothing matched')).toBe('0');
+    // Blue was sent after the branch and, to Ada, by the tool URL starting there.
+    const blueStep = page.locator('.ui-card', { hasText: '#2 Blue' });
+    expect(await count(blueStep, 'Received')).toBe('2');
+    expect(
+      await count(page.locator('.ui-card', { hasText: '#3 Something else' }), 'Received'),
+    ).toBe('0');
+    await seeText(page.locator('.stat', { hasText: 'Started' }), '2');
     await screenshot(page, '10-analytics-funnel');
 
     await page
@@ -240,6 +383,11 @@ describe('a marketer builds, tests and runs a sequence', () => {
       .getByRole('link', { name: 'Tools' })
       .click();
     await seeText(page.getByRole('table'), 'Live · v1');
+    // Both conversations started today (the API counts from midnight UTC, and the column says so).
+    const header = page.getByRole('columnheader', { name: /Conversations today/ });
+    await seeText(header, 'since 00:00 UTC');
+    const toolRow = page.getByRole('row', { name: /Favourite colour/ });
+    expect(await toolRow.getByRole('cell').last().textContent()).toBe('2');
     await screenshot(page, '11-tools-list');
   });
 
