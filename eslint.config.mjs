@@ -27,4 +27,6 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Benchmarks print their results.
+  { files: ['bench/**/*.ts'], rules: { 'no-console': 'off' } },
 );

@@ -8,7 +8,7 @@ cd "$ROOT"
 rm -rf "$ROOT/.run/test-results" && mkdir -p "$ROOT/.run/test-results"
 export FORCE_COLOR=0
 status=0
-"${PNPM[@]}" exec turbo run build lint typecheck format:check --output-logs=errors-only || status=$?
+"${PNPM[@]}" exec turbo run build lint typecheck format:check lint:bench typecheck:bench --output-logs=errors-only || status=$?
 if [ "$status" = 0 ]; then
   "${PNPM[@]}" exec turbo run test --concurrency=1 --continue --output-logs=full || status=$?
 fi
