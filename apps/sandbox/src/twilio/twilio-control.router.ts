@@ -71,6 +71,19 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
     res.status(201).json({ sid: number.sid, phoneNumber: number.phoneNumber });
   });
 
+  // The owner rotates the account's Auth Token in the Twilio Console: the old one is refused (20003).
+  router.post('/sandbox/twilio/accounts/:sid/auth-token', (req, res) => {
+    const input = z
+      .object({ authToken: z.string().min(8), revokeApiKeys: z.boolean().default(false) })
+      .parse(req.body);
+    const sid = String(req.params.sid);
+    if (!sandbox.rotateAuthToken(sid, input.authToken, input.revokeApiKeys)) {
+      res.status(404).json({ error: 'no such account' });
+      return;
+    }
+    res.json({ accountSid: sid, rotated: true, apiKeysRevoked: input.revokeApiKeys });
+  });
+
   router.get('/sandbox/twilio/messages', (req, res) => {
     const phone = typeof req.query.phone === 'string' ? req.query.phone : undefined;
     const messages = phone ? sandbox.conversationOf(phone) : sandbox.messages;

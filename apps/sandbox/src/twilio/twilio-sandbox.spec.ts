@@ -228,6 +228,34 @@ describe('the Twilio stand-in', () => {
     });
   });
 
+  it('a rotated Auth Token refuses the old one (20003) and takes the new one; reset brings the seed back', async () => {
+    const sid = sandbox.twilio.demoAccount.sid;
+    const old = auth();
+    const basic = (secret: string) => 'Basic ' + Buffer.from(`${sid}:${secret}`).toString('base64');
+    await request(sandbox.app)
+      .post(`/sandbox/twilio/accounts/${sid}/auth-token`)
+      .send({ authToken: 'rotated-auth-token-0000000009' })
+      .expect(200);
+    const refused = await request(sandbox.app)
+      .get(`/2010-04-01/Accounts/${sid}.json`)
+      .set('Authorization', old)
+      .expect(401);
+    expect(refused.body.code).toBe(20003);
+    await request(sandbox.app)
+      .get(`/2010-04-01/Accounts/${sid}.json`)
+      .set('Authorization', basic('rotated-auth-token-0000000009'))
+      .expect(200);
+    await request(sandbox.app)
+      .post('/sandbox/twilio/accounts/AC00000000000000000000000000000099/auth-token')
+      .send({ authToken: 'rotated-auth-token-0000000009' })
+      .expect(404);
+    sandbox.twilio.reset();
+    await request(sandbox.app)
+      .get(`/2010-04-01/Accounts/${sid}.json`)
+      .set('Authorization', old)
+      .expect(200);
+  });
+
   it('pages message lists as Twilio does', async () => {
     const sid = sandbox.twilio.demoAccount.sid;
     for (let i = 0; i < 3; i += 1) {

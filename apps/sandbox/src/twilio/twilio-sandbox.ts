@@ -253,6 +253,19 @@ export class TwilioSandbox {
     return null;
   }
 
+  /**
+   * The account owner makes a new Auth Token in the Twilio Console (and, with `revokeApiKeys`,
+   * deletes its API keys): from now on only the new token authenticates, and it signs the
+   * webhooks. False when there is no such account.
+   */
+  rotateAuthToken(accountSid: string, authToken: string, revokeApiKeys = false): boolean {
+    const account = this.accounts.get(accountSid);
+    if (!account) return false;
+    account.authToken = authToken;
+    if (revokeApiKeys) account.apiKeys = [];
+    return true;
+  }
+
   /** The seeded demo account (what the phone page and the control API act on). */
   get demoAccount(): TwilioAccountState {
     const account = this.accounts.get(this.seed.account.sid);
