@@ -54,8 +54,10 @@ import { WallClock } from './wall-clock';
     CrmEffectProcessor,
     NoteWriter,
     QueueWorker,
-    { provide: CrmProvider, useClass: KeapCrmProvider },
+    KeapCrmProvider,
+    { provide: CrmProvider, useExisting: KeapCrmProvider },
   ],
-  exports: [ConversationRuntime],
+  // KeapCrmProvider: the console's field picker reads the runtime's field model through it.
+  exports: [ConversationRuntime, KeapCrmProvider],
 })
 export class RuntimeModule {}

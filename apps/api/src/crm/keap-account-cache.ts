@@ -48,6 +48,11 @@ export class RedisKeapAccountCache implements KeapAccountCache {
     );
   }
 
+  /** The account's field model if cached now; never reads Keap. */
+  cachedContactModel(accountId: string): Promise<KeapContactModel | null> {
+    return this.get(`${this.prefix}keap-contact-model:${accountId}`);
+  }
+
   noteUser(accountId: string, read: () => Promise<string>): Promise<string> {
     return this.once(`keap-note-user:${accountId}`, read, NOTE_USER_TTL_SECONDS, false);
   }

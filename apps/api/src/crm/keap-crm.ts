@@ -7,6 +7,7 @@ import {
   toContactWrite,
   type KeapContactModel,
   type KeapRequestGate,
+  type KeapRetryPolicy,
 } from '@sms-seq/crm-keap';
 import type Redis from 'ioredis';
 import { REDIS } from '../accounts/accounts.module';
@@ -134,14 +135,25 @@ export class KeapCrmProvider extends CrmProvider {
    */
   contactModelFor(
     accountId: string,
-    options: { refresh?: boolean; priority?: CrmPriority } = {},
+    options: { refresh?: boolean; priority?: CrmPriority; retry?: Partial<KeapRetryPolicy> } = {},
   ): Promise<KeapContactModel> {
-    return this.clientFor(accountId, {
-      priority: options.priority ?? 'interactive',
-    }).getContactModel({ refresh: options.refresh === true });
+    return this.clientFor(
+      accountId,
+      { priority: options.priority ?? 'interactive' },
+      options.retry,
+    ).getContactModel({ refresh: options.refresh === true });
   }
 
-  private clientFor(accountId: string, options: CrmCallOptions): KeapClient {
+  /** The account's field model if the cache holds it now; never calls Keap. */
+  cachedContactModelFor(accountId: string): Promise<KeapContactModel | null> {
+    return this.accountCache.cachedContactModel(accountId);
+  }
+
+  private clientFor(
+    accountId: string,
+    options: CrmCallOptions,
+    retry: Partial<KeapRetryPolicy> = { maxAttempts: 3 },
+  ): KeapClient {
     return new KeapClient({
       baseUrl: this.config.KEAP_API_URL,
       accountId,
@@ -153,7 +165,7 @@ export class KeapCrmProvider extends CrmProvider {
       gate: this.gate,
       accountCache: this.accountCache,
       // The queue retries with its own backoff; the client only rides out short bursts.
-      retry: { maxAttempts: 3 },
+      retry,
       onCall: (call) => options.onCall?.(call.kind),
       onGateError: (err, call) =>
         this.logger.warn(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RuntimeModule } from '../conversations/runtime.module';
 import { KeapAuthModule } from '../keap-auth/keap-auth.module';
 import { SessionModule } from '../session/session.module';
 import { KeapPickersController } from './keap-pickers.controller';
@@ -6,7 +7,8 @@ import { KeapPickersService } from './keap-pickers.service';
 
 /** Keap field and tag pickers (cached per account) and "create tag". */
 @Module({
-  imports: [KeapAuthModule, SessionModule],
+  // RuntimeModule: KeapCrmProvider, whose field model cache the field picker reads and refreshes.
+  imports: [KeapAuthModule, SessionModule, RuntimeModule],
   controllers: [KeapPickersController],
   providers: [KeapPickersService],
   exports: [KeapPickersService],

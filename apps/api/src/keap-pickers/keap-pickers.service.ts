@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { customFieldKey, type KeapTag } from '@sms-seq/crm-keap';
+import { customFieldKey, type KeapContactModel, type KeapTag } from '@sms-seq/crm-keap';
 import { type ContactFieldKind, STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
 import type Redis from 'ioredis';
 import { REDIS } from '../accounts/accounts.module';
+import { KeapCrmProvider } from '../crm/keap-crm';
 import { InvalidInputError } from '../errors/domain-error';
 import { KeapClientFactory } from '../keap-auth/keap-client.factory';
 import { isRetryableKeapFailure } from '../keap-auth/keap-failure';
@@ -20,8 +21,8 @@ export interface TagOption {
   category: string | null;
 }
 
-// Keap calls are the scarcest resource: the pickers are read from Keap once an hour at most,
-// unless the user asks for a refresh.
+// Keap calls are the scarcest resource: the tag picker is read from Keap once an hour at most,
+// unless the user asks for a refresh (the field picker: the runtime's field model, its TTL).
 const CACHE_TTL_SECONDS = 60 * 60;
 // The last list Keap gave us, kept longer: served (marked stale) while Keap is down.
 const LAST_KNOWN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -51,34 +52,18 @@ const CUSTOM_KINDS: Record<string, ContactFieldKind> = {
 export class KeapPickersService {
   constructor(
     private readonly keap: KeapClientFactory,
+    private readonly crm: KeapCrmProvider,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
+  /**
+   * The account's fields from the runtime's field model (KeapCrmProvider's Redis cache, the one
+   * copy of it): a read warms the runtime's copy, a refresh replaces it for the runtime too.
+   */
   async fields(accountId: string, refresh = false): Promise<PickerList<FieldOption>> {
-    return this.cached(`pickers:${accountId}:fields`, refresh, async () => {
-      const model = await this.keap
-        .clientFor(accountId, 'interactive', PICKER_RETRY)
-        .getContactModel({ refresh: true });
-      const custom: FieldOption[] = model.custom_fields.flatMap((def) => {
-        const key = customFieldKey(def);
-        if (!key) return [];
-        return [
-          {
-            key,
-            label: def.label ?? def.field_name ?? key,
-            kind: CUSTOM_KINDS[def.field_type ?? ''] ?? 'text',
-            custom: true,
-          },
-        ];
-      });
-      const standard = STANDARD_CONTACT_FIELDS.map((f) => ({
-        key: f.key,
-        label: f.label,
-        kind: f.kind,
-        custom: false,
-      }));
-      return [...standard, ...custom];
-    });
+    return this.lastKnown(`pickers:${accountId}:fields`, async () =>
+      fieldOptions(await this.crm.contactModelFor(accountId, { refresh, retry: PICKER_RETRY })),
+    );
   }
 
   async tags(accountId: string, refresh = false): Promise<PickerList<TagOption>> {
@@ -101,11 +86,30 @@ export class KeapPickersService {
     return tag;
   }
 
-  /** The account's custom field keys if the pickers have been loaded; never calls Keap. */
+  /**
+   * The account's custom field keys if its field model is known (the runtime's cache, else the
+   * list the picker last showed); never calls Keap.
+   */
   async cachedCustomFieldKeys(accountId: string): Promise<string[] | undefined> {
-    const raw = await this.redis.get(`pickers:${accountId}:fields`);
-    if (!raw) return undefined;
-    return (JSON.parse(raw) as FieldOption[]).filter((f) => f.custom).map((f) => f.key);
+    const model = await this.crm.cachedContactModelFor(accountId);
+    const raw = model ? null : await this.redis.get(`pickers:${accountId}:fields:last`);
+    const fields = model ? fieldOptions(model) : raw ? (JSON.parse(raw) as FieldOption[]) : null;
+    return fields?.filter((f) => f.custom).map((f) => f.key);
+  }
+
+  /** The list from `load`, kept as the last known one; that one, marked stale, while Keap is down. */
+  private async lastKnown<T>(key: string, load: () => Promise<T[]>): Promise<PickerList<T>> {
+    let value: T[];
+    try {
+      value = await load();
+    } catch (err) {
+      if (!isRetryableKeapFailure(err)) throw err;
+      const last = await this.redis.get(`${key}:last`);
+      if (last) return { items: JSON.parse(last) as T[], stale: true };
+      throw err;
+    }
+    await this.redis.set(`${key}:last`, JSON.stringify(value), 'EX', LAST_KNOWN_TTL_SECONDS);
+    return { items: value, stale: false };
   }
 
   private async cached<T>(
@@ -134,6 +138,29 @@ export class KeapPickersService {
       .exec();
     return { items: value, stale: false };
   }
+}
+
+/** The engine's standard contact fields, then the account's custom ones from its field model. */
+function fieldOptions(model: KeapContactModel): FieldOption[] {
+  const custom: FieldOption[] = model.custom_fields.flatMap((def) => {
+    const key = customFieldKey(def);
+    if (!key) return [];
+    return [
+      {
+        key,
+        label: def.label ?? def.field_name ?? key,
+        kind: CUSTOM_KINDS[def.field_type ?? ''] ?? 'text',
+        custom: true,
+      },
+    ];
+  });
+  const standard = STANDARD_CONTACT_FIELDS.map((f) => ({
+    key: f.key,
+    label: f.label,
+    kind: f.kind,
+    custom: false,
+  }));
+  return [...standard, ...custom];
 }
 
 function tagOption(tag: KeapTag): TagOption {
