@@ -1,6 +1,8 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { Account } from './account.entity';
 
+export type TwilioConnectionStatus = 'connected' | 'rejected';
+
 /**
  * The account's Twilio credentials: the Account SID with either its Auth Token or an API key and
  * secret. Secrets are sealed with SecretBox; never log or return them.
@@ -26,6 +28,18 @@ export class TwilioConnection {
 
   @Column({ name: 'api_key_secret_sealed', type: 'text', nullable: true })
   apiKeySecretSealed!: string | null;
+
+  /**
+   * 'rejected' once Twilio refused these credentials (20003 / 401) on a call the app made with
+   * them (senders, buying, sending): changed or revoked in Twilio since they were saved. Back to
+   * 'connected' on the next call Twilio accepts, or when credentials are saved again.
+   */
+  @Column({ name: 'status', type: 'text', default: 'connected' })
+  status!: TwilioConnectionStatus;
+
+  /** Why Twilio refused them, for the console (which credential, the error, when). */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason!: string | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

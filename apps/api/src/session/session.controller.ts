@@ -49,6 +49,8 @@ export class SessionController {
       },
       twilio: {
         connected: !!twilio,
+        status: twilio?.status ?? null,
+        statusReason: twilio?.statusReason ?? null,
         accountSid: twilio?.accountSid ?? null,
         apiKeySid: twilio?.apiKeySid ?? null,
       },

@@ -17,7 +17,17 @@ export const sessionViewSchema = z.object({
     expiresAt: z.iso.datetime().nullable().meta({ description: 'When the access token expires' }),
   }),
   twilio: z.object({
-    connected: z.boolean(),
+    connected: z
+      .boolean()
+      .meta({ description: 'Credentials are saved (see status for their health)' }),
+    // A union with null (not .nullable()): OpenAPI 3.0 then lists null among the enum's values.
+    status: z.union([z.enum(['connected', 'rejected']), z.null()]).meta({
+      description:
+        'rejected: Twilio refused the saved credentials (20003 / 401) on the last call the app made with them (changed or revoked in Twilio): nothing can be sent until they are changed; null while not connected',
+    }),
+    statusReason: z.string().nullable().meta({
+      description: 'Why Twilio refused them (which credential, the error, when) and what to do',
+    }),
     accountSid: z.string().nullable(),
     apiKeySid: z.string().nullable().meta({
       description: 'The API key the app sends with (SK…); null when it uses the Auth Token',

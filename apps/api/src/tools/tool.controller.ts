@@ -7,6 +7,7 @@ import {
   Param,
   Post,
   Put,
+  Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -19,7 +20,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiBodyFrom, ApiErrors, schemaRef } from '../openapi/api-schemas';
+import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
 import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
 import type { Response } from 'express';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
@@ -31,6 +32,7 @@ import {
   importToolBody,
   simulateBody,
   type ToolDetail,
+  toolListQuery,
   type ToolSummary,
   updateToolBody,
   type VersionSummary,
@@ -48,9 +50,15 @@ export class ToolController {
   ) {}
 
   @Get()
+  @ApiQueryFrom(toolListQuery)
   @ApiOkResponse({ schema: schemaRef('ToolList') })
-  async list(@CurrentAccountId() accountId: string): Promise<{ tools: ToolSummary[] }> {
-    return { tools: await this.tools.list(accountId) };
+  @ApiErrors(400)
+  async list(
+    @CurrentAccountId() accountId: string,
+    @Query() query: unknown,
+  ): Promise<{ tools: ToolSummary[] }> {
+    const { tz } = toolListQuery.parse(query);
+    return { tools: await this.tools.list(accountId, tz ?? 'UTC') };
   }
 
   @Post()

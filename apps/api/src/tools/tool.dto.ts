@@ -15,6 +15,25 @@ export const updateToolBody = z.object({
     .int()
     .min(1),
 });
+/** An IANA zone name (Area/City, or UTC); never an offset, which PostgreSQL would read inverted. */
+const IANA_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+function isTimeZone(zone: string): boolean {
+  if (!IANA_ZONE.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZoneProblem =
+  'must be an IANA time zone such as America/New_York (the browser gives it: Intl.DateTimeFormat().resolvedOptions().timeZone)';
+export const toolListQuery = z.object({
+  tz: z.string().trim().refine(isTimeZone, { error: timeZoneProblem }).optional().meta({
+    description:
+      'IANA time zone "conversationsToday" counts in, from local midnight (default UTC), e.g. America/Chicago',
+  }),
+});
 export const enabledBody = z.object({ enabled: z.boolean() });
 export const importToolBody = z.object({
   definition: z.custom<unknown>((v) => v !== undefined, definitionRequired),
@@ -76,7 +95,9 @@ export const toolSummarySchema = z.object({
     description:
       'The published keyword, upper-cased, as texts are matched; null while unpublished or in HTTP-only mode',
   }),
-  conversationsToday: z.number().int().min(0),
+  conversationsToday: z.number().int().min(0).meta({
+    description: 'Conversations started since midnight in the tz asked for (default UTC)',
+  }),
 });
 export type ToolSummary = z.infer<typeof toolSummarySchema>;
 export const toolListSchema = z.object({ tools: z.array(toolSummarySchema) });

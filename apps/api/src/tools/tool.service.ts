@@ -15,18 +15,19 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { Conversation } from '../conversations/conversation.entity';
 import { AccountService } from '../accounts/account.service';
-import { NotFoundError } from '../errors/domain-error';
+import { InvalidInputError, NotFoundError } from '../errors/domain-error';
 import { KeapDisconnectedError } from '../keap-auth/keap-disconnected.error';
 import { REVOKED_REASON } from '../keap-auth/keap-tokens.service';
 import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
 import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
 import { senderKey } from './sender-key';
-import type {
-  PublishResult,
-  SenderWarning,
-  ToolDetail,
-  ToolSummary,
-  VersionSummary,
+import {
+  type PublishResult,
+  type SenderWarning,
+  timeZoneProblem,
+  type ToolDetail,
+  type ToolSummary,
+  type VersionSummary,
 } from './tool.dto';
 import {
   InvalidToolDefinitionError,
@@ -80,14 +81,15 @@ export class ToolService implements OnApplicationBootstrap {
     if (rows.length) this.logger.log(`Sealed the URL secret of ${rows.length} tool(s)`);
   }
 
-  async list(accountId: string): Promise<ToolSummary[]> {
+  /** `timeZone`: where "today" of conversationsToday starts (an IANA zone, checked by the caller). */
+  async list(accountId: string, timeZone = 'UTC'): Promise<ToolSummary[]> {
     const tools = await this.tools.find({ where: { accountId }, order: { createdAt: 'ASC' } });
     const versionIds = tools.map((t) => t.publishedVersionId).filter((id): id is string => !!id);
     const versions = versionIds.length
       ? await this.versions.find({ where: { id: In(versionIds), accountId } })
       : [];
     const byId = new Map(versions.map((v) => [v.id, v]));
-    const today = await this.conversationsToday(accountId);
+    const today = await this.conversationsToday(accountId, timeZone);
     return tools.map((t) => {
       const published = t.publishedVersionId ? byId.get(t.publishedVersionId) : undefined;
       return {
@@ -361,17 +363,32 @@ export class ToolService implements OnApplicationBootstrap {
     });
   }
 
-  private async conversationsToday(accountId: string): Promise<Map<string, number>> {
-    const since = new Date();
-    since.setUTCHours(0, 0, 0, 0);
-    const rows: { tool_id: string; n: number }[] = await this.db
-      .getRepository(Conversation)
-      .createQueryBuilder('c')
-      .select('c.tool_id', 'tool_id')
-      .addSelect('count(*)::int', 'n')
-      .where('c.account_id = :accountId AND c.started_at >= :since', { accountId, since })
-      .groupBy('c.tool_id')
-      .getRawMany();
+  /** Conversations per tool started since midnight in the zone (PostgreSQL's own zone rules). */
+  private async conversationsToday(
+    accountId: string,
+    timeZone: string,
+  ): Promise<Map<string, number>> {
+    let rows: { tool_id: string; n: number }[];
+    try {
+      rows = await this.db
+        .getRepository(Conversation)
+        .createQueryBuilder('c')
+        .select('c.tool_id', 'tool_id')
+        .addSelect('count(*)::int', 'n')
+        .where('c.account_id = :accountId', { accountId })
+        .andWhere(`c.started_at >= (date_trunc('day', now() AT TIME ZONE :tz) AT TIME ZONE :tz)`, {
+          tz: timeZone,
+        })
+        .groupBy('c.tool_id')
+        .getRawMany();
+    } catch (err) {
+      // A zone the browser knows and PostgreSQL's zone data does not (22023).
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '22023')
+        throw new InvalidInputError(
+          `tz: ${timeZoneProblem}; "${timeZone}" is not one the server knows.`,
+        );
+      throw err;
+    }
     return new Map(rows.map((r) => [r.tool_id, r.n]));
   }
 }

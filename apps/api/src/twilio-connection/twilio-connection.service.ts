@@ -3,8 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { TwilioConnection } from '../accounts/twilio-connection.entity';
 import { SecretBox } from '../crypto/secret-box';
-import type { SmsGateway } from '../sms/sms-gateway.port';
+import { SmsCredentialsRejectedError, type SmsGateway } from '../sms/sms-gateway.port';
 import { type TwilioCredentials, TwilioNotConnectedError } from './twilio-credentials';
+import { rejectedCredentialsReason, watchCredentials } from './twilio-credential-health';
 
 /** Builds an SmsGateway for one set of Twilio credentials (the Twilio adapter's constructor). */
 export type SmsGatewayFactory = (credentials: TwilioCredentials) => SmsGateway;
@@ -19,9 +20,20 @@ export class TwilioConnectionService {
     @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
   ) {}
 
-  /** An SmsGateway that sends as the account; throws TwilioNotConnectedError when none is saved. */
+  /**
+   * An SmsGateway that sends as the account; throws TwilioNotConnectedError when none is saved.
+   * Every call made through it keeps the connection's health: Twilio refusing the credentials
+   * (20003 / 401) marks them rejected, and a call it accepts after that marks them connected.
+   */
   async gatewayFor(accountId: string): Promise<SmsGateway> {
-    return this.gatewayFactory(await this.credentialsFor(accountId));
+    const row = await this.connections.findOne({ where: { accountId } });
+    if (!row) throw new TwilioNotConnectedError(accountId);
+    const credentials = this.open(row);
+    return watchCredentials(this.gatewayFactory(credentials), {
+      wasRejected: row.status === 'rejected',
+      rejected: (err) => this.markRejected(row, credentials, err),
+      accepted: () => this.markConnected(row),
+    });
   }
 
   /** The Auth Token that signs webhooks for this Twilio account, or null if no account has it. */
@@ -39,6 +51,31 @@ export class TwilioConnectionService {
   async credentialsFor(accountId: string): Promise<TwilioCredentials> {
     const c = await this.connections.findOne({ where: { accountId } });
     if (!c) throw new TwilioNotConnectedError(accountId);
+    return this.open(c);
+  }
+
+  async connectionOf(accountId: string): Promise<TwilioConnection | null> {
+    return this.connections.findOne({ where: { accountId } });
+  }
+
+  /** Saves (replaces) the account's credentials, sealed, as connected. Check them with Twilio first. */
+  async save(accountId: string, credentials: TwilioCredentials): Promise<void> {
+    await this.connections.save({
+      accountId,
+      accountSid: credentials.accountSid,
+      authTokenSealed: this.box.seal(credentials.authToken),
+      apiKeySid: credentials.apiKeySid,
+      apiKeySecretSealed: credentials.apiKeySecret ? this.box.seal(credentials.apiKeySecret) : null,
+      status: 'connected',
+      statusReason: null,
+    });
+  }
+
+  async remove(accountId: string): Promise<void> {
+    await this.connections.delete({ accountId });
+  }
+
+  private open(c: TwilioConnection): TwilioCredentials {
     return {
       accountSid: c.accountSid,
       authToken: this.box.open(c.authTokenSealed),
@@ -47,22 +84,25 @@ export class TwilioConnectionService {
     };
   }
 
-  async connectionOf(accountId: string): Promise<TwilioConnection | null> {
-    return this.connections.findOne({ where: { accountId } });
+  /**
+   * Only the credentials the refused call used: if new ones were saved meanwhile (their sealed
+   * token differs, each seal being unique), they are not marked.
+   */
+  private async markRejected(
+    row: TwilioConnection,
+    credentials: TwilioCredentials,
+    err: SmsCredentialsRejectedError,
+  ): Promise<void> {
+    await this.connections.update(
+      { accountId: row.accountId, authTokenSealed: row.authTokenSealed },
+      { status: 'rejected', statusReason: rejectedCredentialsReason(credentials, err, new Date()) },
+    );
   }
 
-  /** Saves (replaces) the account's credentials, sealed. Check them with Twilio first. */
-  async save(accountId: string, credentials: TwilioCredentials): Promise<void> {
-    await this.connections.save({
-      accountId,
-      accountSid: credentials.accountSid,
-      authTokenSealed: this.box.seal(credentials.authToken),
-      apiKeySid: credentials.apiKeySid,
-      apiKeySecretSealed: credentials.apiKeySecret ? this.box.seal(credentials.apiKeySecret) : null,
-    });
-  }
-
-  async remove(accountId: string): Promise<void> {
-    await this.connections.delete({ accountId });
+  private async markConnected(row: TwilioConnection): Promise<void> {
+    await this.connections.update(
+      { accountId: row.accountId, authTokenSealed: row.authTokenSealed, status: 'rejected' },
+      { status: 'connected', statusReason: null },
+    );
   }
 }

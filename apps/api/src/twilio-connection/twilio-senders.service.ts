@@ -40,6 +40,20 @@ export class TwilioCredentialsRejectedError extends DomainError {
   }
 }
 
+/**
+ * Twilio refused the saved credentials on a call the app made with them: they were changed or
+ * revoked in Twilio since they were saved (the connection is marked rejected, see the session).
+ */
+export class SavedTwilioCredentialsRejectedError extends DomainError {
+  readonly status = 409;
+  readonly code = 'twilio_credentials_rejected';
+  constructor() {
+    super(
+      'Twilio rejected the saved credentials: they were changed or revoked in Twilio. Enter the current ones under Connections, Twilio, "Change credentials".',
+    );
+  }
+}
+
 export class TwilioUnavailableError extends DomainError {
   readonly status = 502;
   readonly code = 'twilio_unavailable';
@@ -203,7 +217,8 @@ export class TwilioSendersService {
 
   private wrap(err: unknown): Error {
     if (err instanceof DomainError) return err;
-    if (err instanceof SmsCredentialsRejectedError) return new TwilioCredentialsRejectedError();
+    if (err instanceof SmsCredentialsRejectedError)
+      return new SavedTwilioCredentialsRejectedError();
     if (err instanceof SmsGatewayError) return new TwilioUnavailableError(err.message);
     return err as Error;
   }

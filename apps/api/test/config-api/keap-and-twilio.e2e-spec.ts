@@ -6,6 +6,7 @@ import {
   DEMO_TENANT_ID,
   SECOND_TENANT_ID,
 } from '@sms-seq/sandbox';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { KeapDisconnectedError } from '../../src/keap-auth/keap-disconnected.error';
@@ -126,6 +127,8 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect(res.body.error.code).toBe('twilio_credentials_rejected');
     expect((await a.agent.get('/api/session')).body.twilio).toEqual({
       connected: false,
+      status: null,
+      statusReason: null,
       accountSid: null,
       apiKeySid: null,
     });
@@ -148,6 +151,8 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     const notConnected = async () =>
       expect((await a.agent.get('/api/session')).body.twilio).toEqual({
         connected: false,
+        status: null,
+        statusReason: null,
         accountSid: null,
         apiKeySid: null,
       });
@@ -209,6 +214,8 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       expect(row.api_key_sid).toBe(DEMO_API_KEY_SID);
       expect((await a.agent.get('/api/session')).body.twilio).toEqual({
         connected: true,
+        status: 'connected',
+        statusReason: null,
         accountSid: DEMO_ACCOUNT_SID,
         apiKeySid: DEMO_API_KEY_SID,
       });
@@ -225,6 +232,8 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       .expect(200);
     expect((await a.agent.get('/api/session')).body.twilio).toEqual({
       connected: true,
+      status: 'connected',
+      statusReason: null,
       accountSid: DEMO_ACCOUNT_SID,
       apiKeySid: null,
     });
@@ -256,6 +265,72 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       .send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN })
       .expect(400);
     expect(api.logLines()).not.toContain(DEMO_AUTH_TOKEN);
+  });
+
+  it('Twilio refusing the saved Auth Token (rotated in Twilio) shows as rejected with the reason, until the current one is saved', async () => {
+    const a = await api.signIn(DEMO_TENANT_ID);
+    const put = (body: object) =>
+      a.agent.put('/api/twilio/connection').set('x-csrf-token', a.csrf).send(body);
+    await put({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN }).expect(200);
+    const twilioOf = async () => (await a.agent.get('/api/session').expect(200)).body.twilio;
+    expect(await twilioOf()).toMatchObject({ connected: true, status: 'connected' });
+
+    // The owner rotates the Auth Token in the Twilio Console.
+    const rotated = 'rotated-demo-auth-token-000000042';
+    await request(api.sandbox.app)
+      .post(`/sandbox/twilio/accounts/${DEMO_ACCOUNT_SID}/auth-token`)
+      .send({ authToken: rotated })
+      .expect(200);
+    const senders = await a.agent.get('/api/twilio/senders').expect(409);
+    expect(senders.body.error).toEqual({
+      code: 'twilio_credentials_rejected',
+      message: expect.stringMatching(/rejected the saved credentials.*Change credentials/),
+    });
+    expect(await twilioOf()).toEqual({
+      connected: true,
+      status: 'rejected',
+      statusReason: expect.stringMatching(
+        new RegExp(
+          `Auth Token of ${DEMO_ACCOUNT_SID} \\(error 20003, .*rotated.*enter the current Auth Token`,
+        ),
+      ),
+      accountSid: DEMO_ACCOUNT_SID,
+      apiKeySid: null,
+    });
+    // Buying a number is refused the same way, and nothing is bought.
+    const bought = await a.agent
+      .post('/api/twilio/numbers')
+      .set('x-csrf-token', a.csrf)
+      .send({ phoneNumber: '+12025550173' })
+      .expect(409);
+    expect(bought.body.error.code).toBe('twilio_credentials_rejected');
+    expect(api.sandbox.twilio.numberByPhone('+12025550173')).toBeUndefined();
+
+    // The old token still opens nothing; the current one is checked and saved: connected again.
+    await put({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN }).expect(400);
+    expect((await twilioOf()).status).toBe('rejected');
+    await put({ accountSid: DEMO_ACCOUNT_SID, authToken: rotated }).expect(200);
+    expect(await twilioOf()).toMatchObject({ status: 'connected', statusReason: null });
+    await a.agent.get('/api/twilio/senders').expect(200);
+  });
+
+  it('a call Twilio accepts again clears the rejection (the token was put back in Twilio)', async () => {
+    const a = await api.signIn(DEMO_TENANT_ID);
+    const token = api.sandbox.twilio.demoAccount.authToken;
+    await a.agent
+      .put('/api/twilio/connection')
+      .set('x-csrf-token', a.csrf)
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: token })
+      .expect(200);
+    api.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, 'another-rotated-token-00000043');
+    await a.agent.get('/api/twilio/senders').expect(409);
+    expect((await a.agent.get('/api/session')).body.twilio.status).toBe('rejected');
+    api.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, token);
+    await a.agent.get('/api/twilio/senders').expect(200);
+    expect((await a.agent.get('/api/session')).body.twilio).toMatchObject({
+      status: 'connected',
+      statusReason: null,
+    });
   });
 
   it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());

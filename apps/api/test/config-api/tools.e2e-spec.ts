@@ -288,6 +288,64 @@ describe('Tools API', () => {
     await a.agent.get(`/api/tools/${created.body.id}`).expect(404);
   });
 
+  describe('conversations today', () => {
+    /** The tool's conversationsToday, as the list shows it for a browser in that zone. */
+    const today = async (toolId: string, query = '') => {
+      const res = await a.agent.get(`/api/tools${query}`).expect(200);
+      return res.body.tools.find((t: { id: string }) => t.id === toolId).conversationsToday;
+    };
+    /** The instant local midnight began today in the zone (the date from Intl, the instant from PostgreSQL). */
+    const localMidnight = async (zone: string): Promise<Date> => {
+      const date = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+      const [row] = await api.app
+        .get(DataSource)
+        .query(`SELECT ($1::timestamp AT TIME ZONE $2) AS at`, [`${date} 00:00`, zone]);
+      return row.at;
+    };
+
+    it('counts from local midnight in the tz the console sends, not from 00:00 UTC', async () => {
+      // A zone whose midnight was not UTC's today: Pago Pago (UTC-11) once it is 11:00 UTC, else Tokyo (UTC+9).
+      const zone = new Date().getUTCHours() >= 11 ? 'Pacific/Pago_Pago' : 'Asia/Tokyo';
+      const created = await post(a, '/api/tools', { name: 'Zones' }).expect(201);
+      const toolId: string = created.body.id;
+      await put(a, `/api/tools/${toolId}`, {
+        draft: aPublishableTool('Zones', 'ZONE'),
+        draftRevision: 1,
+      }).expect(200);
+      const versionId: string = (await post(a, `/api/tools/${toolId}/publish`).expect(201)).body.id;
+      const midnight = (await localMidnight(zone)).getTime();
+      const minute = 60_000;
+      const db = api.app.get(DataSource);
+      for (const [phone, at] of [
+        ['+15555550181', new Date(midnight - minute)], // 23:59 yesterday there
+        ['+15555550182', new Date(Math.min(midnight + minute, Date.now()))], // 00:01 today there
+      ] as const) {
+        await db.query(
+          `INSERT INTO conversations (account_id, tool_id, tool_version_id, phone, sender_key, contact, state, status, current_step_id, trigger, started_at, last_activity_at)
+           VALUES ($1, $2, $3, $4, 'phone:+14155550100', '{"id":null,"fields":{}}', '{}', 'finished', NULL, 'keyword', $5, $5)`,
+          [a.accountId, toolId, versionId, phone, at],
+        );
+      }
+      expect(await today(toolId, `?tz=${encodeURIComponent(zone)}`)).toBe(1);
+      // From 00:00 UTC the same two conversations count otherwise (both, or neither).
+      expect(await today(toolId)).not.toBe(1);
+      expect(await today(toolId, '?tz=UTC')).toBe(await today(toolId));
+    });
+
+    it.each(['Mars/Olympus_Mons', '+05:00', 'EST5EDT;DROP', ''])(
+      'refuses tz=%j with a 400 saying what a time zone looks like',
+      async (zone) => {
+        const res = await a.agent.get(`/api/tools?tz=${encodeURIComponent(zone)}`).expect(400);
+        expect(res.body.error).toMatchObject({
+          code: 'invalid_input',
+          message: expect.stringMatching(
+            /^tz: must be an IANA time zone such as America\/New_York/,
+          ),
+        });
+      },
+    );
+  });
+
   describe('multi-tenancy and security, for every endpoint', () => {
     let toolId: string;
     let versionId: string;
@@ -387,6 +445,8 @@ describe('Tools API', () => {
           expect(res.body.account.id).toBe(b.accountId);
           expect(res.body.twilio).toEqual({
             connected: true,
+            status: 'connected',
+            statusReason: null,
             accountSid: SECOND_ACCOUNT_SID,
             apiKeySid: SECOND_API_KEY_SID,
           });
