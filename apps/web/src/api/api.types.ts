@@ -1,205 +1,91 @@
-import type { ConversationStatus, Problem, StartMode, ToolDefinition } from '@sms-seq/engine';
+import type { ConversationStatus, Problem, ToolDefinition } from '@sms-seq/engine';
+import type { components, operations } from './openapi.gen';
 
 /**
- * The shapes of the API's answers (see the API contract). Tool definitions themselves are the
- * engine's types: these only wrap them.
+ * The shapes of the API's answers and requests, from its OpenAPI document (`openapi.gen.ts`,
+ * generated from apps/api/openapi.json by `pnpm --filter @sms-seq/web api-types`; a unit test
+ * fails when it is stale). Where the API answers with an engine shape (a tool definition, its
+ * problems), the engine's own type is used: it is more precise (problem codes, field keys), and
+ * the checks at the end of this file prove that it is what the document describes.
  */
-
-export interface Session {
-  account: {
-    id: string;
-    name: string;
-    keapAppName: string;
-    status: 'active' | 'disconnected';
-    statusReason: string | null;
-  };
-  keap: { connected: boolean; expiresAt: string | null };
-  twilio: { connected: boolean; accountSid: string | null };
+type Schemas = components['schemas'];
+type JsonBody<Op extends keyof operations> = operations[Op] extends {
+  requestBody: { content: { 'application/json': infer Body } };
 }
+  ? Body
+  : never;
+type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
-export interface ToolSummary {
-  id: string;
-  name: string;
-  status: 'draft' | 'published';
-  publishedVersion: number | null;
-  hasUnpublishedChanges: boolean;
-  enabled: boolean;
-  sender: ToolDefinition['sender'];
-  keyword: string | null;
-  startMode: StartMode;
-  conversationsToday: number;
-}
-
-export interface ToolVersionRef {
-  id: string;
-  version: number;
-  publishedAt: string;
-}
-
+export type Session = Schemas['Session'];
+export type ToolSummary = Schemas['ToolSummary'];
+export type ToolVersionRef = Schemas['VersionSummary'];
+export type ToolList = Schemas['ToolList'];
+export type VersionList = Schemas['VersionList'];
 /** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
-export interface SenderWarning extends Omit<Problem, 'code' | 'severity'> {
-  severity: 'warning';
-  code: 'sticky_sender_off' | 'sender_not_connected';
-}
-
+export type SenderWarning = Schemas['SenderWarning'];
 /** POST /api/tools/:id/publish: the new version, and what Twilio would not do for its sender. */
-export interface PublishResult extends ToolVersionRef {
-  warnings: SenderWarning[];
-}
-
-export interface ToolDetail {
-  id: string;
-  name: string;
+export type PublishResult = Schemas['PublishResult'];
+export type ToolDetail = Omit<Schemas['ToolDetail'], 'draft' | 'problems'> & {
   draft: ToolDefinition;
-  draftRevision: number;
   problems: Problem[];
-  publishedVersion: ToolVersionRef | null;
-  hasUnpublishedChanges: boolean;
-  enabled: boolean;
-  toolUrl: string;
-  httpPostInstructions: string[];
-}
+};
 
-export interface TwilioPhoneNumber {
-  sid: string;
-  phoneNumber: string;
-  friendlyName: string;
-  smsUrl: string | null;
-  connected: boolean;
-}
+export type TwilioPhoneNumber = Schemas['PhoneNumber'];
+export type TwilioMessagingService = Schemas['MessagingService'];
+export type Senders = Schemas['Senders'];
+export type AvailableNumber = Schemas['AvailableNumber'];
+export type AvailableNumbers = Schemas['AvailableNumbers'];
+export type TwilioConnected = Schemas['TwilioConnected'];
+/** PUT /api/twilio/connection. */
+export type TwilioCredentials = JsonBody<'TwilioConnectionController_connect'>;
+/** GET /api/twilio/available-numbers. */
+export type NumberSearch = Required<Query<'TwilioConnectionController_available'>>;
 
-export interface TwilioMessagingService {
-  sid: string;
-  friendlyName: string;
-  stickySender: boolean;
-  phoneNumbers: string[];
-}
+export type AccountField = Schemas['FieldOption'];
+export type AccountTag = Schemas['TagOption'];
+export type FieldList = Schemas['FieldList'];
+export type TagList = Schemas['TagList'];
 
-export interface Senders {
-  phoneNumbers: TwilioPhoneNumber[];
-  messagingServices: TwilioMessagingService[];
-}
+export type StepFunnel = Schemas['StepFunnel'];
+export type Analytics = Schemas['ToolAnalytics'];
 
-export interface AvailableNumber {
-  phoneNumber: string;
-  locality: string | null;
-  region: string | null;
-}
+export type ConversationSummary = Schemas['ConversationSummary'];
+export type ConversationPage = Schemas['ConversationPage'];
+export type ConversationMessage = Schemas['ConversationMessage'];
+export type ConversationRecord = Schemas['ConversationRecord'];
+export type ConversationDetail = Schemas['ConversationDetail'];
+/** The list's filters the console offers (GET /api/conversations). */
+export type ConversationFilter = Pick<
+  Query<'ConversationHistoryController_list'>,
+  'toolId' | 'status' | 'q'
+>;
+/** A keyword text that started nothing (Keap was disconnected), kept with the reason. */
+export type RefusedStart = Schemas['RefusedStart'];
 
-export interface AccountField {
-  key: string;
-  label: string;
-  kind: string;
-  custom: boolean;
-}
+/** GET /api/keap/budget. */
+export type KeapBudgetReport = Schemas['KeapBudgetReport'];
+export type KeapBudgetWindow = KeapBudgetReport['account']['minute'];
+export type CallsPerConversation = KeapBudgetReport['perConversation']['total'];
 
-export interface AccountTag {
-  id: number;
-  name: string;
-  category: string | null;
-}
-
-export interface StepFunnel {
-  stepId: string;
-  name: string;
-  received: number;
-  replied: number;
-  branches: { conditionId: string; label: string; count: number }[];
-  optedOut: number;
-  expired: number;
-}
-
-export interface Analytics {
-  /** null while the tool has no published version (the steps are then the draft's, all at zero). */
-  versionId: string | null;
-  steps: StepFunnel[];
-  started: number;
-  finished: number;
-}
-
-export interface ConversationSummary {
-  id: string;
-  toolId: string;
-  toolName: string;
-  /** null for a conversation whose version is gone (never expected, but the API allows it). */
-  version: number | null;
-  phone: string;
-  contactId: number | null;
-  status: ConversationStatus;
-  currentStepId: string | null;
-  startedAt: string;
-  lastActivityAt: string;
-  trigger: string;
-}
-
-export interface ConversationPage {
-  items: ConversationSummary[];
-  nextCursor: string | null;
-}
-
-export interface ConversationMessage {
-  id: string;
-  direction: 'in' | 'out';
-  body: string;
-  mediaUrls: string[];
-  status: string;
-  errorCode: string | number | null;
-  createdAt: string;
-  stepId: string | null;
-}
-
-/** The detail's conversation: the list row's fields, less the tool's name and version (it names the version by id). */
-export interface ConversationRecord extends Omit<ConversationSummary, 'toolName' | 'version'> {
-  toolVersionId: string | null;
-  endedAt: string | null;
-  expiresAt: string | null;
-}
-
-export interface ConversationDetail {
-  conversation: ConversationRecord;
-  messages: ConversationMessage[];
-  events: { type: string; detail: unknown; createdAt: string }[];
-  contactUrl: string | null;
-}
-
-export interface ConversationFilter {
-  toolId?: string;
-  status?: ConversationStatus;
-  q?: string;
-}
-
-/** GET /api/keap/budget (apps/api keap-budget AccountKeapBudgetReport). */
-export interface KeapBudgetWindow {
-  limit: number;
-  used: number;
-  left: number;
-}
-export interface CallsPerConversation {
-  average: number;
-  max: number;
-}
-export interface KeapBudgetReport {
-  at: string;
-  app: {
-    second: KeapBudgetWindow;
-    minute: KeapBudgetWindow;
-    day: KeapBudgetWindow;
-    pausedForMs: number;
-    waiting: { interactive: number; background: number };
-  };
-  account: {
-    calls: Record<string, number>;
-    total: number;
-    throttled: number;
-    minute: KeapBudgetWindow;
-    day: KeapBudgetWindow;
-  };
-  perConversation: {
-    window: number;
-    conversations: number;
-    total: CallsPerConversation;
-    reads: CallsPerConversation;
-    writes: CallsPerConversation;
-    byKind: Record<string, CallsPerConversation>;
-  };
-}
+// The engine types used above are what the API document says (checked by `tsc`): every value of
+// the engine's type is one the document allows, with the same properties, and the conversation
+// statuses are the same set.
+type Extends<A, B> = [A] extends [B] ? true : false;
+type SameKeys<A, B> = [keyof A] extends [keyof B]
+  ? [keyof B] extends [keyof A]
+    ? true
+    : false
+  : false;
+type Same<A, B> = Extends<A, B> extends true ? Extends<B, A> : false;
+type Holds<T extends true> = T;
+export type EngineShapesAgree = [
+  Holds<Extends<ToolDefinition, Schemas['ToolDefinition']>>,
+  Holds<SameKeys<ToolDefinition, Schemas['ToolDefinition']>>,
+  Holds<SameKeys<ToolDefinition['steps'][number], Schemas['ToolDefinition']['steps'][number]>>,
+  Holds<SameKeys<ToolDefinition['options'], Schemas['ToolDefinition']['options']>>,
+  Holds<Extends<Problem, Schemas['Problem']>>,
+  Holds<SameKeys<Problem, Schemas['Problem']>>,
+  Holds<Same<ConversationStatus, Schemas['ConversationStatus']>>,
+  Holds<Same<ConversationStatus, ConversationSummary['status']>>,
+  Holds<Same<ToolDefinition['sender'], ToolSummary['sender']>>,
+];

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
-import type { AccountField, AccountTag, KeapBudgetReport } from './api.types';
+import type { AccountTag, FieldList, KeapBudgetReport, TagList } from './api.types';
 
 export const fieldsKey = ['keap', 'fields'] as const;
 export const tagsKey = ['keap', 'tags'] as const;
@@ -9,14 +9,14 @@ export const tagsKey = ['keap', 'tags'] as const;
 export const fieldsQuery = () =>
   queryOptions({
     queryKey: fieldsKey,
-    queryFn: async () => (await apiRequest<{ fields: AccountField[] }>('/api/keap/fields')).fields,
+    queryFn: async () => (await apiRequest<FieldList>('/api/keap/fields')).fields,
     staleTime: 5 * 60_000,
   });
 
 export const tagsQuery = () =>
   queryOptions({
     queryKey: tagsKey,
-    queryFn: async () => (await apiRequest<{ tags: AccountTag[] }>('/api/keap/tags')).tags,
+    queryFn: async () => (await apiRequest<TagList>('/api/keap/tags')).tags,
     staleTime: 60_000,
   });
 

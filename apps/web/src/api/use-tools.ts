@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
-import type { PublishResult, ToolDetail, ToolSummary, ToolVersionRef } from './api.types';
+import type { PublishResult, ToolDetail, ToolList, VersionList } from './api.types';
 
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
@@ -9,7 +9,7 @@ export const toolKey = (id: string) => ['tools', id] as const;
 export const toolsQuery = () =>
   queryOptions({
     queryKey: toolsKey,
-    queryFn: async () => (await apiRequest<{ tools: ToolSummary[] }>('/api/tools')).tools,
+    queryFn: async () => (await apiRequest<ToolList>('/api/tools')).tools,
   });
 
 export const toolQuery = (id: string) =>
@@ -31,11 +31,7 @@ export function useToolVersions(id: string, options: { enabled?: boolean } = {})
     enabled: options.enabled ?? true,
     queryKey: ['tools', id, 'versions'],
     queryFn: async () =>
-      (
-        await apiRequest<{ versions: ToolVersionRef[] }>(
-          `/api/tools/${encodeURIComponent(id)}/versions`,
-        )
-      ).versions,
+      (await apiRequest<VersionList>(`/api/tools/${encodeURIComponent(id)}/versions`)).versions,
   });
 }
 

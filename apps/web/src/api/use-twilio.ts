@@ -1,7 +1,16 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
-import type { AvailableNumber, Senders, TwilioPhoneNumber } from './api.types';
+import type {
+  AvailableNumbers,
+  NumberSearch,
+  Senders,
+  TwilioConnected,
+  TwilioCredentials,
+  TwilioPhoneNumber,
+} from './api.types';
 import { sessionKey } from './use-session';
+
+export type { NumberSearch, TwilioCredentials };
 
 export const sendersKey = ['twilio', 'senders'] as const;
 
@@ -12,18 +21,11 @@ export function useSenders(enabled = true) {
   return useQuery({ ...sendersQuery(), enabled });
 }
 
-export interface TwilioCredentials {
-  accountSid: string;
-  authToken: string;
-  apiKeySid?: string;
-  apiKeySecret?: string;
-}
-
 export function useConnectTwilio() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (credentials: TwilioCredentials) =>
-      apiRequest<{ connected: true; accountSid: string }>('/api/twilio/connection', {
+      apiRequest<TwilioConnected>('/api/twilio/connection', {
         method: 'PUT',
         body: credentials,
       }),
@@ -45,12 +47,6 @@ export function useDisconnectTwilio() {
   });
 }
 
-export interface NumberSearch {
-  country: string;
-  areaCode: string;
-  type: 'local' | 'toll_free';
-}
-
 export function useAvailableNumbers(search: NumberSearch | null) {
   return useQuery({
     queryKey: ['twilio', 'available-numbers', search],
@@ -60,9 +56,7 @@ export function useAvailableNumbers(search: NumberSearch | null) {
         areaCode: search?.areaCode ?? '',
         type: search?.type ?? 'local',
       });
-      return apiRequest<{ numbers: AvailableNumber[] }>(
-        `/api/twilio/available-numbers?${params.toString()}`,
-      );
+      return apiRequest<AvailableNumbers>(`/api/twilio/available-numbers?${params.toString()}`);
     },
     enabled: search !== null,
   });
