@@ -12,6 +12,7 @@ export {
   TokenManager,
   type KeapTokenStore,
   type KeapAccountLock,
+  type KeapTokenRefresher,
   type TokenManagerOptions,
 } from './token-manager';
 export {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   Inject,
   Injectable,
@@ -44,7 +43,6 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   private readonly manager: TokenManager;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | null = null;
-  private readonly refreshing = new AsyncLocalStorage<string>();
 
   constructor(
     @InjectRepository(KeapConnection) private readonly connections: Repository<KeapConnection>,
@@ -56,15 +54,16 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.manager = new TokenManager({
-      oauth: { refresh: ({ refreshToken }) => this.refreshGrant(refreshToken) },
+      oauth: {
+        refresh: ({ accountId, refreshToken }) => this.refreshGrant(accountId, refreshToken),
+      },
       store: {
         load: (accountId) => this.load(accountId),
         save: (accountId, tokens) => this.save(accountId, tokens),
       },
       refreshAheadMs: config.KEAP_REFRESH_AHEAD_SECONDS * 1000,
-      // The refresh inside the lock needs the account (TokenManager hands it only the token).
       lock: (accountId, fn) =>
-        this.lock.withLock(`keap-token:${accountId}`, () => this.refreshing.run(accountId, fn), {
+        this.lock.withLock(`keap-token:${accountId}`, fn, {
           leaseMs: KEAP_TOKEN_LOCK_LEASE_MS,
           waitMs: KEAP_TOKEN_LOCK_WAIT_MS,
         }),
@@ -100,17 +99,11 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Keap answered 401 with `rejectedAccessToken`: refresh unless another caller already has (then
-   * the newer token is returned).
+   * the newer token is returned). Never that token again: TokenManager does not share a mere read
+   * of the stored token with this call.
    */
-  async refreshAfterUnauthorized(accountId: string, rejectedAccessToken: string): Promise<string> {
-    // A call already in flight for the account (one that only read the stored token) is shared,
-    // and may hand back the very token Keap refused: ask again once it has settled.
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.manager.getAccessToken(accountId, {
-        rejectedToken: rejectedAccessToken,
-      });
-      if (token !== rejectedAccessToken || attempt >= 2) return token;
-    }
+  refreshAfterUnauthorized(accountId: string, rejectedAccessToken: string): Promise<string> {
+    return this.manager.getAccessToken(accountId, { rejectedToken: rejectedAccessToken });
   }
 
   /** The scheduled job: refresh every active account's token that expires soon. */
@@ -161,12 +154,11 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
    * that ran out, a Redis failover). Only when the stored refresh token is still the one Keap
    * refused is the account marked disconnected.
    */
-  private async refreshGrant(refreshToken: string): Promise<KeapTokens> {
+  private async refreshGrant(accountId: string, refreshToken: string): Promise<KeapTokens> {
     try {
       return await this.grant.refresh(refreshToken);
     } catch (err) {
-      const accountId = this.refreshing.getStore();
-      if (!(err instanceof KeapGrantRevokedError) || !accountId) throw err;
+      if (!(err instanceof KeapGrantRevokedError)) throw err;
       const latest = await this.load(accountId);
       if (latest.refreshToken !== refreshToken) return latest;
       await this.accounts.markDisconnected(accountId, REVOKED_REASON);
