@@ -61,6 +61,7 @@ export type ConversationFilter = Pick<
 >;
 /** A keyword text that started nothing (Keap was disconnected), kept with the reason. */
 export type RefusedStart = Schemas['RefusedStart'];
+export type RefusedStarts = Schemas['RefusedStarts'];
 
 /** GET /api/keap/budget. */
 export type KeapBudgetReport = Schemas['KeapBudgetReport'];

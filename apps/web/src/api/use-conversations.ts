@@ -6,6 +6,7 @@ import type {
   ConversationFilter,
   ConversationPage,
   ConversationRecord,
+  RefusedStarts,
 } from './api.types';
 
 export function useConversations(filter: ConversationFilter) {
@@ -52,5 +53,18 @@ export function useAnalytics(toolId: string, versionId: string | null) {
       const query = versionId ? `?versionId=${encodeURIComponent(versionId)}` : '';
       return apiRequest<Analytics>(`/api/tools/${encodeURIComponent(toolId)}/analytics${query}`);
     },
+  });
+}
+
+/**
+ * Keyword texts that started nothing because Keap was disconnected, newest first (kept with the
+ * reason, so the marketer can see who tried and reconnect Keap).
+ */
+export function useRefusedStarts() {
+  return useQuery({
+    queryKey: ['conversations', 'refused-starts'],
+    queryFn: async () =>
+      (await apiRequest<RefusedStarts>('/api/conversations/refused-starts?limit=50')).items,
+    refetchInterval: 30_000,
   });
 }

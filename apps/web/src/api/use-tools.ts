@@ -6,10 +6,17 @@ import type { PublishResult, ToolDetail, ToolList, VersionList } from './api.typ
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
 
+/** The browser's IANA zone (e.g. America/Chicago); UTC where the browser does not say. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 export const toolsQuery = () =>
   queryOptions({
     queryKey: toolsKey,
-    queryFn: async () => (await apiRequest<ToolList>('/api/tools')).tools,
+    // "Conversations today" counts from midnight where the marketer is.
+    queryFn: async () =>
+      (await apiRequest<ToolList>(`/api/tools?tz=${encodeURIComponent(browserTimeZone())}`)).tools,
   });
 
 export const toolQuery = (id: string) =>

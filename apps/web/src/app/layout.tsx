@@ -98,6 +98,20 @@ export function Layout() {
                 Sequences cannot tag or find contacts until you reconnect.
               </Alert>
             ) : null}
+            {session.data.twilio.status === 'rejected' && location.pathname !== '/connect' ? (
+              <Alert
+                tone="danger"
+                title="Twilio rejected your credentials"
+                actions={
+                  <NavLink className="ui-button ui-button--primary" to="/connect">
+                    Change credentials
+                  </NavLink>
+                }
+              >
+                {session.data.twilio.statusReason ??
+                  'Twilio no longer accepts the saved credentials.'}
+              </Alert>
+            ) : null}
             {!session.data.twilio.connected && location.pathname !== '/connect' ? (
               <Alert
                 tone="warning"

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq/ui';
-import { errorMessage } from '../../api/api-client';
+import { ApiError, errorMessage } from '../../api/api-client';
 import { KEAP_CONNECT_URL, useKeapBudget } from '../../api/use-keap';
 import type { CallsPerConversation, KeapBudgetWindow } from '../../api/api.types';
-import { useSession } from '../../api/use-session';
+import { sessionKey, useSession } from '../../api/use-session';
 import {
   useConnectTwilio,
   useDisconnectTwilio,
@@ -12,6 +13,9 @@ import {
 } from '../../api/use-twilio';
 import { usePageHeading } from '../../app/page-heading';
 import { BuyNumberDialog } from './buy-number-dialog';
+
+/** The API's code for credentials Twilio refused. */
+const CREDENTIALS_REJECTED = 'twilio_credentials_rejected';
 
 /** Connections: Keap (OAuth) and Twilio (credentials), their state, and what to do when one breaks. */
 export function ConnectPage() {
@@ -60,7 +64,11 @@ export function ConnectPage() {
             {keap.connected ? 'Reconnect Keap' : 'Connect Keap'}
           </a>
         </Card>
-        <TwilioCard connected={twilio.connected} accountSid={twilio.accountSid} />
+        <TwilioCard
+          connected={twilio.connected}
+          accountSid={twilio.accountSid}
+          rejectedBecause={twilio.status === 'rejected' ? (twilio.statusReason ?? '') : null}
+        />
       </div>
       {twilio.connected ? <SendersCard /> : null}
       {keap.connected ? <KeapBudgetCard /> : null}
@@ -68,8 +76,20 @@ export function ConnectPage() {
   );
 }
 
-function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid: string | null }) {
-  const [editing, setEditing] = useState(!connected);
+function TwilioCard({
+  connected,
+  accountSid,
+  rejectedBecause,
+}: {
+  connected: boolean;
+  accountSid: string | null;
+  /** Why Twilio refused the saved credentials; null while they work (or none are saved). */
+  rejectedBecause: string | null;
+}) {
+  const rejected = connected && rejectedBecause !== null;
+  const [editingNow, setEditing] = useState(!connected);
+  // Credentials Twilio refuses are useless: the form to change them is open until they work.
+  const editing = editingNow || rejected;
   const [useApiKey, setUseApiKey] = useState(false);
   const [form, setForm] = useState<TwilioCredentials>({
     accountSid: '',
@@ -110,13 +130,22 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
     <Card
       title="Twilio"
       actions={
-        connected ? (
+        rejected ? (
+          <Badge tone="danger">Credentials rejected</Badge>
+        ) : connected ? (
           <Badge tone="success">Connected</Badge>
         ) : (
           <Badge tone="warning">Not connected</Badge>
         )
       }
     >
+      {rejected ? (
+        <Alert tone="danger" title="Twilio rejected your credentials">
+          {rejectedBecause ||
+            'Twilio no longer accepts the saved credentials (they were changed or revoked in Twilio).'}{' '}
+          Change credentials below: copy the current ones from the Twilio Console.
+        </Alert>
+      ) : null}
       {connected && !editing ? (
         <>
           <p>
@@ -137,7 +166,12 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
           ) : null}
         </>
       ) : (
-        <form className="stack" onSubmit={submit} aria-label="Twilio credentials">
+        <form
+          className="stack"
+          onSubmit={submit}
+          aria-label={rejected ? 'Change credentials' : 'Twilio credentials'}
+        >
+          {rejected ? <h3>Change credentials</h3> : null}
           <p className="muted">
             Find these on your Twilio Console home page. We check them with Twilio and store them
             encrypted; they are never shown again.
@@ -169,9 +203,11 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
           ) : null}
           <div className="row">
             <Button type="submit" variant="primary" busy={connect.isPending}>
-              Connect Twilio
+              {connected ? 'Save credentials' : 'Connect Twilio'}
             </Button>
-            {connected ? <Button onClick={() => setEditing(false)}>Cancel</Button> : null}
+            {connected && !rejected ? (
+              <Button onClick={() => setEditing(false)}>Cancel</Button>
+            ) : null}
           </div>
         </form>
       )}
@@ -182,6 +218,12 @@ function TwilioCard({ connected, accountSid }: { connected: boolean; accountSid:
 function SendersCard() {
   const senders = useSenders();
   const [buying, setBuying] = useState(false);
+  const rejected = senders.error instanceof ApiError && senders.error.code === CREDENTIALS_REJECTED;
+  const client = useQueryClient();
+  // Twilio refused the credentials just now: the session (the Twilio card) says so at once.
+  useEffect(() => {
+    if (rejected) void client.invalidateQueries({ queryKey: sessionKey });
+  }, [rejected, client]);
   return (
     <Card
       title="Phone numbers and messaging services"
@@ -193,6 +235,11 @@ function SendersCard() {
     >
       {senders.isPending ? (
         <Loading label="Loading your Twilio numbers…" />
+      ) : rejected ? (
+        <Alert tone="warning" title="Your numbers cannot be listed">
+          Twilio rejected the saved credentials. Change credentials in the Twilio card above; your
+          numbers and messaging services show here again once Twilio accepts them.
+        </Alert>
       ) : senders.isError ? (
         <Alert
           tone="danger"

@@ -7,6 +7,7 @@ import type { ConversationSummary } from '../../api/api.types';
 import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
 import { useToolVersions, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
+import { RefusedStartsCard } from './refused-starts-card';
 
 const STATUS: Record<ConversationStatus, { label: string; tone: Tone }> = {
   awaiting_reply: { label: 'Waiting for a reply', tone: 'info' },
@@ -56,6 +57,7 @@ export default function ConversationsPage() {
       <h1 ref={heading} tabIndex={-1}>
         Conversations
       </h1>
+      <RefusedStartsCard />
       <form className="row row--end filters" onSubmit={search} role="search">
         <Field label="Search by phone number or words in the texts" className="grow">
           {(props) => (

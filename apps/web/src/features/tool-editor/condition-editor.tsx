@@ -45,6 +45,8 @@ export function ConditionEditor({
   const messages = (suffix: string) =>
     fieldMessages(problems.at(suffix ? `${base}.${suffix}` : base));
   const own = messages('');
+  // The list's own problems and each value's (values.N: a reserved word, …), under the one field.
+  const valueMessages = fieldMessages(problems.under(`${base}.values`));
   const name = `condition ${index + 1} of message ${stepIndex + 1}`;
 
   return (
@@ -86,7 +88,7 @@ export function ConditionEditor({
             <Field
               label="If the response EQUALS ANY of these words/phrases (one per line)"
               hint={'Not case-sensitive. Use * as a wildcard: *yes* matches "Hi, yes please."'}
-              {...messages('values')}
+              {...valueMessages}
             >
               {(props) => (
                 <textarea

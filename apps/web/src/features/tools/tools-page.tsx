@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../api/api-client';
 import type { ToolSummary } from '../../api/api.types';
 import { useCreateTool, useImportTool, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
+import { RefusedStartsBanner } from '../conversations/refused-starts-card';
 import { describeSender } from '../tool-editor/sender-label';
 
 /** Every tool of the account, with what a marketer checks at a glance, and the way to make one. */
@@ -66,6 +67,7 @@ export function ToolsPage() {
           </p>
         </div>
       </div>
+      <RefusedStartsBanner />
       <Card title="Create a tool">
         <form className="row row--end" onSubmit={submit}>
           <Field label="Tool name" hint="Only you see it; contacts never do." className="grow">
@@ -137,8 +139,8 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
             <th scope="col">Status</th>
             <th scope="col">Sender</th>
             <th scope="col">Keyword</th>
-            <th scope="col" className="num" title={todayExplained()}>
-              Conversations today <span className="muted small">(since 00:00 UTC)</span>
+            <th scope="col" className="num" title="Conversations started since midnight, your time">
+              Conversations today
             </th>
           </tr>
         </thead>
@@ -168,20 +170,6 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
       </table>
     </div>
   );
-}
-
-/**
- * The API counts "today" from midnight UTC (GET /api/tools takes no time zone), which is not the
- * marketer's midnight: the column says so, and when that was on their clock.
- */
-function todayExplained(now = new Date()): string {
-  const utcMidnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const local = utcMidnight.toLocaleString(undefined, {
-    weekday: 'short',
-    hour: 'numeric',
-    minute: '2-digit',
-  });
-  return `Conversations started since midnight UTC (${local} your time)`;
 }
 
 export function ToolStatus({
