@@ -13,8 +13,9 @@ export type MessageDirection = 'in' | 'out';
  * Inbound: `received` (stored by the webhook) → `processed` (the runtime handled it).
  * Outbound: `queued` → `sending` (claimed right before the provider is called, so a retry never
  * sends twice) → `sent` → `delivered` | `undelivered` | `failed`; `suppressed` when it must not go
- * out (opted out, cannot receive); `unknown` when the provider's answer never came (or a worker
- * died mid-call): the provider is asked for it before it may be sent again.
+ * out (opted out, cannot receive, the conversation ended by hand; `error_code` says which);
+ * `unknown` when the provider's answer never came (or a worker died mid-call): the provider is
+ * asked for it before it may be sent again.
  */
 export type MessageStatus =
   | 'received'

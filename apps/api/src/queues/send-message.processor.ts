@@ -51,6 +51,29 @@ interface SendRow {
   opted_out: boolean;
 }
 
+/**
+ * Why a queued text must not go out (its code is kept on the message, the reason on the outbox
+ * row), or null when it may. The engine's own final texts stay: a conversation that finished or
+ * expired while its last text or reminder waited (quiet hours, the sender's rate) still sends it.
+ * Only a conversation ended from outside the engine's flow (`ended`: by hand in the console) has
+ * its waiting texts held back, as the console promises: nothing more is sent.
+ */
+function suppressionOf(row: {
+  opted_out: boolean;
+  conversation_status: string | null;
+}): { code: string; reason: string } | null {
+  if (row.opted_out || row.conversation_status === 'opted_out')
+    return { code: 'opted_out', reason: 'the number opted out' };
+  if (row.conversation_status === 'invalid_number')
+    return { code: 'invalid_number', reason: 'the number cannot receive texts' };
+  if (row.conversation_status === 'ended')
+    return {
+      code: 'conversation_ended',
+      reason: 'the conversation was ended before this text went out',
+    };
+  return null;
+}
+
 const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
    WHERE e.conversation_id = m.conversation_id AND e.direction = 'out'
      AND e.status IN ('queued', 'sending', 'unknown') AND e.seq < m.seq)`;
@@ -102,17 +125,14 @@ export class SendMessageProcessor {
   private async sendQueued(outboxId: string, row: SendRow, slotAt?: number): Promise<void> {
     // An earlier text is not out yet: it hands over to this one when it is.
     if (row.waits) return;
-    const cannotReceive =
-      row.opted_out ||
-      row.conversation_status === 'opted_out' ||
-      row.conversation_status === 'invalid_number';
-    if (cannotReceive) {
+    const suppressed = suppressionOf(row);
+    if (suppressed) {
       await this.dataSource.query(
-        `WITH m AS (UPDATE messages SET status = 'suppressed', updated_at = now() WHERE id = $2 AND status = 'queued')
-         UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL,
-                last_error = 'the number opted out or cannot receive texts'
+        `WITH m AS (UPDATE messages SET status = 'suppressed', error_code = $3, updated_at = now()
+                     WHERE id = $2 AND status = 'queued')
+         UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL, last_error = $4
           WHERE id = $1`,
-        [outboxId, row.id],
+        [outboxId, row.id, suppressed.code, suppressed.reason],
       );
       await this.handOver(row.conversation_id);
       return;
