@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     KEAP_API_URL: input.keapBaseUrl,
     REDIS_KEY_PREFIX: `${input.keyPrefix}:app:`,
   } as AppConfig;
-  const provider = new KeapCrmProvider(tokenService, config, redis, budget);
+  // As the app's REDIS client: ioredis prefixes every key with REDIS_KEY_PREFIX.
+  const appRedis = new Redis(input.redisUrl, { keyPrefix: config.REDIS_KEY_PREFIX });
+  const provider = new KeapCrmProvider(tokenService, config, appRedis, budget);
   await redis.ping();
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
@@ -215,6 +217,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(results)}\n`);
   await budget.close();
   redis.disconnect();
+  appRedis.disconnect();
   // Our own disconnect is no reason to fail (the handler above is for the bench going away).
   process.removeAllListeners('disconnect');
   process.disconnect?.();

@@ -121,7 +121,8 @@ export class KeapCrmProvider extends CrmProvider {
     super();
     // The field model and note user per account in Redis, shared by every process: each job
     // builds a new client, and without this each would spend Keap reads on them.
-    this.accountCache = new RedisKeapAccountCache(redis, config.REDIS_KEY_PREFIX);
+    // The REDIS client prefixes every key with REDIS_KEY_PREFIX itself (ioredis keyPrefix).
+    this.accountCache = new RedisKeapAccountCache(redis, '');
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
