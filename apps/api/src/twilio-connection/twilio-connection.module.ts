@@ -2,10 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { SessionModule } from '../session/session.module';
-import { TwilioSmsGateway } from '../twilio';
+import { TwilioClientCache, TwilioSmsGateway } from '../twilio';
 import type { TwilioCredentials } from './twilio-credentials';
 import { TwilioConnectionController } from './twilio-connection.controller';
-import { SMS_GATEWAY_FACTORY, TwilioConnectionService } from './twilio-connection.service';
+import {
+  SMS_GATEWAY_FACTORY,
+  type SmsGatewayFactory,
+  TwilioConnectionService,
+} from './twilio-connection.service';
 import { TwilioSendersService } from './twilio-senders.service';
 
 /** The account's Twilio connection: sealed credentials, gateways per account, senders, webhook auth tokens. */
@@ -18,18 +22,24 @@ import { TwilioSendersService } from './twilio-senders.service';
     {
       provide: SMS_GATEWAY_FACTORY,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (c: TwilioCredentials) =>
-        new TwilioSmsGateway(
-          c.apiKeySid && c.apiKeySecret
-            ? { accountSid: c.accountSid, apiKeySid: c.apiKeySid, apiKeySecret: c.apiKeySecret }
-            : { accountSid: c.accountSid, authToken: c.authToken },
-          {
-            apiBaseUrl:
-              config.TWILIO_API_BASE_URL === 'https://api.twilio.com'
-                ? undefined
-                : config.TWILIO_API_BASE_URL,
-          },
-        ),
+      useFactory: (config: AppConfig): SmsGatewayFactory => {
+        // One SDK client per Twilio account and credentials, so sends reuse its connections.
+        const clients = new TwilioClientCache();
+        const gateway = (c: TwilioCredentials) =>
+          new TwilioSmsGateway(
+            c.apiKeySid && c.apiKeySecret
+              ? { accountSid: c.accountSid, apiKeySid: c.apiKeySid, apiKeySecret: c.apiKeySecret }
+              : { accountSid: c.accountSid, authToken: c.authToken },
+            {
+              apiBaseUrl:
+                config.TWILIO_API_BASE_URL === 'https://api.twilio.com'
+                  ? undefined
+                  : config.TWILIO_API_BASE_URL,
+              clients,
+            },
+          );
+        return Object.assign(gateway, { forget: (sid: string) => clients.forget(sid) });
+      },
     },
   ],
   exports: [TwilioConnectionService, TwilioSendersService],

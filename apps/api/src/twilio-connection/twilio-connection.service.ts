@@ -7,8 +7,13 @@ import { SmsCredentialsRejectedError, type SmsGateway } from '../sms/sms-gateway
 import { type TwilioCredentials, TwilioNotConnectedError } from './twilio-credentials';
 import { rejectedCredentialsReason, watchCredentials } from './twilio-credential-health';
 
-/** Builds an SmsGateway for one set of Twilio credentials (the Twilio adapter's constructor). */
-export type SmsGatewayFactory = (credentials: TwilioCredentials) => SmsGateway;
+/**
+ * Builds an SmsGateway for one set of Twilio credentials (the Twilio adapter's constructor).
+ * `forget`: the Twilio account's credentials were saved again or removed; drop what is kept for it.
+ */
+export type SmsGatewayFactory = ((credentials: TwilioCredentials) => SmsGateway) & {
+  forget?: (accountSid: string) => void;
+};
 export const SMS_GATEWAY_FACTORY = Symbol('SMS_GATEWAY_FACTORY');
 
 /** The account's Twilio connection: sealed credentials in, gateways and webhook-signing tokens out. */
@@ -69,10 +74,13 @@ export class TwilioConnectionService {
       status: 'connected',
       statusReason: null,
     });
+    this.gatewayFactory.forget?.(credentials.accountSid);
   }
 
   async remove(accountId: string): Promise<void> {
+    const row = await this.connections.findOne({ where: { accountId } });
     await this.connections.delete({ accountId });
+    if (row) this.gatewayFactory.forget?.(row.accountSid);
   }
 
   private open(c: TwilioConnection): TwilioCredentials {

@@ -1,4 +1,5 @@
 export { TwilioSmsGateway, IDEMPOTENCY_KEY_PARAM } from './twilio-sms-gateway';
+export { TwilioClientCache } from './twilio-client-cache';
 export type { TwilioCredentials, TwilioGatewayOptions } from './twilio-sms-gateway';
 export { TwilioAuthError } from './twilio-auth.error';
 export { isValidTwilioSignature, publicRequestUrl } from './twilio-signature';

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 
@@ -8,13 +9,18 @@ const TWILIO_HOST = /^https:\/\/[a-z0-9.-]+\.twilio\.com(?=[/?]|$)/i;
  * The SDK's own HTTP client, pointed at another base URL. With `apiBaseUrl` unset (production)
  * requests go to Twilio's hosts untouched; set to the sandbox's URL, the same code talks to the
  * sandbox. Paging links Twilio returns (absolute `*.twilio.com` URLs) are rewritten the same way.
+ * Connections are kept alive between requests by an agent of the client's own, for Twilio's
+ * https (the SDK's agent) as for a plain-http base URL (the sandbox), so the two behave alike.
  */
 export class TwilioBaseUrlRequestClient extends twilio.RequestClient {
   private readonly apiBaseUrl: string | undefined;
 
   constructor(options: { apiBaseUrl?: string; timeoutMs?: number } = {}) {
-    super({ timeout: options.timeoutMs ?? 10_000 });
+    const timeout = options.timeoutMs ?? 10_000;
+    super({ timeout, keepAlive: true });
     this.apiBaseUrl = effectiveApiBaseUrl(options.apiBaseUrl);
+    if (this.apiBaseUrl?.startsWith('http:'))
+      this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, timeout });
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {

@@ -16,6 +16,7 @@ import {
   type SentMessageQuery,
   type SmsGateway,
 } from '../sms/sms-gateway.port';
+import type { TwilioClientCache } from './twilio-client-cache';
 import { TwilioBaseUrlRequestClient } from './twilio-http-client';
 import { toGatewayError } from './twilio-error-map';
 
@@ -31,6 +32,12 @@ export interface TwilioGatewayOptions {
    */
   apiBaseUrl?: string;
   timeoutMs?: number;
+  /**
+   * Where gateways of one account share their SDK client (and its keep-alive connections); the
+   * clients kept must have been made with the same `apiBaseUrl` and `timeoutMs`. Unset: a client
+   * of its own.
+   */
+  clients?: TwilioClientCache;
 }
 
 /** findSent: how far Twilio's clock (and its whole-second date_created) may be behind ours. */
@@ -50,6 +57,19 @@ const LINE_TYPES: Record<string, { lineType: LineType; isMobile: boolean }> = {
   tollFree: { lineType: 'toll-free', isMobile: false },
 };
 
+function sdkClient(credentials: TwilioCredentials, options: TwilioGatewayOptions): twilio.Twilio {
+  const httpClient = new TwilioBaseUrlRequestClient({
+    apiBaseUrl: options.apiBaseUrl,
+    timeoutMs: options.timeoutMs,
+  });
+  return 'authToken' in credentials
+    ? twilio(credentials.accountSid, credentials.authToken, { httpClient })
+    : twilio(credentials.apiKeySid, credentials.apiKeySecret, {
+        accountSid: credentials.accountSid,
+        httpClient,
+      });
+}
+
 /** The SmsGateway over Twilio's official SDK, one instance per account's credentials. */
 export class TwilioSmsGateway implements SmsGateway {
   private readonly client: twilio.Twilio;
@@ -57,17 +77,8 @@ export class TwilioSmsGateway implements SmsGateway {
 
   constructor(credentials: TwilioCredentials, options: TwilioGatewayOptions = {}) {
     this.accountSid = credentials.accountSid;
-    const httpClient = new TwilioBaseUrlRequestClient({
-      apiBaseUrl: options.apiBaseUrl,
-      timeoutMs: options.timeoutMs,
-    });
-    this.client =
-      'authToken' in credentials
-        ? twilio(credentials.accountSid, credentials.authToken, { httpClient })
-        : twilio(credentials.apiKeySid, credentials.apiKeySecret, {
-            accountSid: credentials.accountSid,
-            httpClient,
-          });
+    const make = () => sdkClient(credentials, options);
+    this.client = options.clients ? options.clients.clientFor(credentials, make) : make();
   }
 
   async verifyCredentials(): Promise<ProviderAccount> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createServer, type Server as NetServer, type Socket, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -97,6 +97,11 @@ export interface RuntimeHarness {
       ended_at: Date | null;
     }[]
   >;
+  /**
+   * For each text the app sent through the sandbox's Twilio API, in order: the number of the
+   * connection it came over (connections numbered as they first carried a text).
+   */
+  twilioSendConnections(): number[];
   /** One more API process (HTTP + worker) on the same database and Redis. */
   anotherInstance(): Promise<{ app: INestApplication; url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -116,6 +121,18 @@ export async function startRuntime(
   const sandbox = createSandbox({ publicUrl: sandboxUrl });
   const sandboxServer: Server = await new Promise((resolve) => {
     const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
+  });
+  const connectionNumbers = new WeakMap<Socket, number>();
+  const sendConnections: number[] = [];
+  let connectionsSeen = 0;
+  sandboxServer.on('request', (req: IncomingMessage) => {
+    if (req.method !== 'POST' || !/\/Messages\.json(?:\?|$)/.test(req.url ?? '')) return;
+    let n = connectionNumbers.get(req.socket);
+    if (n === undefined) {
+      n = ++connectionsSeen;
+      connectionNumbers.set(req.socket, n);
+    }
+    sendConnections.push(n);
   });
   const redis = options.redisLine
     ? await aRedisLine(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'))
@@ -164,6 +181,7 @@ export async function startRuntime(
         body,
         deliverTwice: extra.deliverTwice,
       }),
+    twilioSendConnections: () => [...sendConnections],
     conversationsOf: (phone) =>
       ds.query(
         `SELECT id, status, current_step_id, contact_id, ended_at FROM conversations WHERE phone = $1 ORDER BY started_at, created_at`,

@@ -15,6 +15,8 @@ export interface ReceivedWebhook {
 export interface RunningSandbox {
   sandbox: Sandbox;
   url: string;
+  /** The HTTP server it listens on (to watch the connections clients open). */
+  server: http.Server;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startSandbox(): Promise<RunningSandbox> {
   return {
     sandbox,
     url,
+    server,
     close: async () => {
       await sandbox.twilio.whenIdle();
       server.closeAllConnections();
