@@ -17,6 +17,8 @@
  * BENCH_CONVERSATIONS (60000), BENCH_DRAIN_TIMEOUT_SECONDS (600), BENCH_CPU_PROF=1 (profile the
  * API during the load window; summary printed and kept in bench/webhooks/.out),
  * BENCH_WORKER=separate (the worker in its own `dist/worker.js`, RUN_WORKER_IN_API=false),
+ * BENCH_WORKER=after (the same, started only when the load has ended: the webhook path alone,
+ * as when the workers run on other machines; the drain then measures the worker alone),
  * BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
  *
  * Writes the result into the "Webhooks" section of docs/benchmarks.md (other sections are kept).
@@ -50,7 +52,10 @@ const PROFILE = process.env.BENCH_CPU_PROF === '1';
 const WRITE_DOC = process.env.BENCH_WRITE_DOC !== '0';
 const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 /** `api` (default): the queue worker runs inside the API process; `separate`: in its own `dist/worker.js`. */
-const WORKER = process.env.BENCH_WORKER === 'separate' ? 'separate' : 'api';
+const WORKER: 'api' | 'separate' | 'after' =
+  process.env.BENCH_WORKER === 'separate' || process.env.BENCH_WORKER === 'after'
+    ? process.env.BENCH_WORKER
+    : 'api';
 const TARGET_PER_SECOND = 1000;
 const TARGET_P99_MS = 50;
 
@@ -374,7 +379,7 @@ function section(r: Report): string {
     'Signed Twilio inbound replies (`POST /hooks/twilio/sms`, `X-Twilio-Signature` computed with the',
     'twilio SDK against PUBLIC_URL, the 19 parameters Twilio sends) accepted per second (HTTP 200 with',
     'TwiML) and the latency of the answer, against the API as deployed (`node dist/main.js`, real',
-    `AppModule, pino at \`warn\`, ${WORKER === 'api' ? 'the queue worker inside the API process as by default' : 'the queue worker in its own `dist/worker.js` process (RUN_WORKER_IN_API=false)'}) on a fresh PostgreSQL`,
+    `AppModule, pino at \`warn\`, ${WORKER === 'api' ? 'the queue worker inside the API process as by default' : WORKER === 'separate' ? 'the queue worker in its own `dist/worker.js` process (RUN_WORKER_IN_API=false)' : 'the queue worker in its own `dist/worker.js` process started only when the load had ended (RUN_WORKER_IN_API=false): the webhook path alone, as with workers on other machines'}) on a fresh PostgreSQL`,
     `database, with ${fmt(CONVERSATIONS)} conversations awaiting a reply; each request is the one reply of one of`,
     `them. Load: a separate process, ${CONCURRENCY} keep-alive connections (closed loop), ${WARMUP_SECONDS} s warm-up then`,
     `${SECONDS} s measured. Reference, same run and same load: a bare \`node:http\` handler doing one`,
@@ -391,7 +396,7 @@ function section(r: Report): string {
     '',
     `- API / reference: **${fmt(ratio, 2)}** of the reference's throughput.`,
     `- Target: ≥ ${fmt(TARGET_PER_SECOND)} replies/s with p99 < ${TARGET_P99_MS} ms: **${met ? 'met' : 'missed'}**.`,
-    `- Drain: ${fmt(r.drain.replies)} replies stored (warm-up included), ${fmt(r.drain.advanced)} conversations advanced once, in **${fmt(r.drain.seconds, 1)} s** after the load ended (${fmt(r.drain.replies / Math.max(r.drain.seconds, 0.001))} replies/s processed after the load; the worker also processed replies during it). Nothing lost, nothing advanced twice.`,
+    `- Drain: ${fmt(r.drain.replies)} replies stored (warm-up included), ${fmt(r.drain.advanced)} conversations advanced once, in **${fmt(r.drain.seconds, 1)} s** after the load ended (${fmt(r.drain.replies / Math.max(r.drain.seconds, 0.001))} replies/s processed after the load; ${WORKER === 'after' ? 'the worker started when the load ended' : 'the worker also processed replies during it'}). Nothing lost, nothing advanced twice.`,
     `- The replies' outbound texts (${fmt(r.drain.sendsQueued)}) then leave at the sender's rate (SEND_RATE_LONG_CODE, 1/s by default), which this benchmark does not wait for.`,
     `- Load average (1, 5, 15 min) before: ${r.loadBefore.map((n) => fmt(n, 1)).join(', ')}; at the end of the API load: ${r.loadApi.map((n) => fmt(n, 1)).join(', ')}.`,
   ];
@@ -523,6 +528,8 @@ async function main(): Promise<void> {
     const loadApi = loadavg();
     const loadEnded = Date.now();
     log(`API: ${JSON.stringify(apiResult)}`);
+    if (WORKER === 'after')
+      worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
 
     // The drain: every stored reply processed, every conversation that got one advanced once.
     const db = new Client({ connectionString: dbUrl });
