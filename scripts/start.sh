@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that starts the whole product: set-up, build, then the API (with the queue
-# worker inside it), the console and — unless real Keap/Twilio credentials are configured — the
-# local Twilio/Keap stand-ins with a demo account. Ctrl-C stops everything.
+# worker inside it), the console and — unless KEAP_CLIENT_ID names a real Keap app (and USE_SANDBOX
+# is not true) — the local Twilio/Keap stand-ins with a demo account. Ctrl-C stops everything.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_all
 ensure_secrets_key

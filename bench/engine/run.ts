@@ -2,7 +2,7 @@
  * Engine benchmark: replies processed per second by `advance` for a 10-step tool with 10
  * conditions per step, on one core (the engine is synchronous, so one Node.js thread is one core).
  *
- *   cd packages/engine && ../../.tools/node_modules/.bin/pnpm bench
+ *   cd packages/engine && ../../.tools/bin/pnpm bench
  *
  * Writes the result into the "Engine" section of docs/benchmarks.md (other sections are kept).
  */

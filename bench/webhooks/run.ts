@@ -3,7 +3,7 @@
  * latency of its answer, beside a reference (a bare node:http handler doing one PostgreSQL insert
  * per request, same pool size, same load), then how long the queued replies take to be processed.
  *
- *   cd apps/api && ../../.tools/node_modules/.bin/pnpm bench:webhooks
+ *   cd apps/api && ../../.tools/bin/pnpm bench:webhooks
  *
  * What runs (all on this machine, loopback only):
  * - the API as deployed: `node dist/main.js` in its own process (real AppModule, pino at warn,

@@ -326,9 +326,10 @@ describe('replies', () => {
     });
   });
 
-  it('answers any text without throwing', () => {
+  it('answers any text with a defined outcome and a state on a real step', () => {
     const tool = pizzaTool();
     const { state } = startHttp(tool);
+    const stepIds = tool.steps.map((step) => step.id);
     for (const text of [
       '',
       ' ',
@@ -339,7 +340,10 @@ describe('replies', () => {
       'a'.repeat(5000),
       undefined as unknown as string,
     ]) {
-      expect(() => reply(tool, state, text)).not.toThrow();
+      const answer = reply(tool, state, text);
+      expect(answer.outcome.kind).toMatch(/^(matched|fallback|moved_on|reasked|ignored|ended)$/);
+      if (answer.state.currentStepId !== null)
+        expect(stepIds).toContain(answer.state.currentStepId);
     }
   });
 });

@@ -581,27 +581,6 @@ function stepOwners(tool: ToolDefinition): number[] {
   });
 }
 
-/**
- * The step graph: nodes are step positions ("0", "1", …) so duplicate ids cannot merge two steps,
- * and `finish`. `certainty` 'possible' (default) keeps every way some reply of some contact can
- * take; 'certain' only the ways open to every contact (what the trap-loop check uses).
- */
-export function stepGraph(
-  tool: ToolDefinition,
-  certainty: 'possible' | 'certain' = 'possible',
-): Graph {
-  const budget = { left: REACH_BUDGET };
-  const reach = tool.steps.map((step) =>
-    step.next.kind === 'decide' ? decideReach(step.next, budget) : null,
-  );
-  return buildStepGraph(
-    tool,
-    reach,
-    stepOwners(tool),
-    certainty === 'certain' ? ['always'] : ['always', 'some_contacts'],
-  );
-}
-
 function buildStepGraph(
   tool: ToolDefinition,
   reach: readonly (DecideReach | null)[],
