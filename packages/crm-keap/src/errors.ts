@@ -62,9 +62,33 @@ export class KeapValidationError extends KeapError {
   }
 }
 
-/** 401/403 that a fresh access token did not cure, or bad client credentials. */
+/**
+ * Keap does not accept our access: a 401 that a fresh access token did not cure (KeapHttp refreshes
+ * once on a 401 before it throws this), or one of the subclasses below.
+ */
 export class KeapAuthError extends KeapError {
   readonly retryable = false;
+}
+
+/**
+ * The token endpoint refused the app's own client id and secret (`invalid_client`, or a 401): the
+ * app is misconfigured. Says nothing about any account's grant, which stands.
+ */
+export class KeapClientCredentialsError extends KeapAuthError {}
+
+/**
+ * 403: Keap took the token and does not allow this call for the Keap user who authorized the app
+ * (that user's permissions). The grant stands and other calls still work, so this is no
+ * KeapAuthError, and a token refresh cannot cure it.
+ */
+export class KeapForbiddenError extends KeapError {
+  readonly retryable = false;
+  constructor(readonly keapSaid: string) {
+    super(
+      `Keap does not allow this for the Keap user who authorized the app (403): ${keapSaid}`,
+      403,
+    );
+  }
 }
 
 /**

@@ -1,8 +1,12 @@
 import axios from 'axios';
-import { DEMO_TENANT_ID } from '@sms-seq/sandbox';
+import { DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT } from '@sms-seq/sandbox';
 import { KeapClient } from './keap-client';
+import { KeapOAuth } from './keap-oauth';
 import { TokenManager } from './token-manager';
 import {
+  KeapAuthError,
+  KeapClientCredentialsError,
+  KeapForbiddenError,
   KeapGrantRevokedError,
   KeapNetworkError,
   KeapNotFoundError,
@@ -140,6 +144,43 @@ describe('KeapClient against the Keap sandbox', () => {
     it('reports a revoked grant as KeapGrantRevokedError', async () => {
       sandbox.keap.revokeGrants({ tenantId: DEMO_TENANT_ID });
       await expect(client().listTags()).rejects.toBeInstanceOf(KeapGrantRevokedError);
+    });
+
+    it('reports a 401 that a refreshed token does not cure as KeapAuthError, after one refresh', async () => {
+      sandbox.keap.failNextCalls(2, 401);
+      const error = await client()
+        .listTags()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeapAuthError);
+      expect(calls.map((c) => c.status)).toEqual([401, 401]);
+      expect(store.saved).toHaveLength(2); // the connection, then the one refresh
+    });
+
+    it('reports a 403 as KeapForbiddenError, not an auth failure: no refresh, the grant still works', async () => {
+      sandbox.keap.failNextCalls(1, 403);
+      const keap = client();
+      const error = await keap.createTag({ name: 'Not allowed' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeapForbiddenError);
+      expect(error).not.toBeInstanceOf(KeapAuthError);
+      expect((error as KeapForbiddenError).retryable).toBe(false);
+      expect(calls.map((c) => c.status)).toEqual([403]);
+      expect(store.saved).toHaveLength(1);
+      expect((await keap.listTags()).items.length).toBeGreaterThan(0);
+    });
+
+    it("reports the token endpoint refusing the app's client secret as KeapClientCredentialsError", async () => {
+      const misconfigured = new KeapOAuth({
+        clientId: SANDBOX_KEAP_CLIENT.clientId,
+        clientSecret: 'not-the-client-secret',
+        authorizeUrl: `${sandbox.baseUrl}/app/oauth/authorize`,
+        tokenUrl: `${sandbox.baseUrl}/token`,
+      });
+      const { refreshToken } = (await store.load(ACCOUNT))!;
+      const error = await misconfigured
+        .refresh({ refreshToken, now: new Date() })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeapClientCredentialsError);
+      expect(error).not.toBeInstanceOf(KeapGrantRevokedError);
     });
   });
 

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse, type Method, isAxiosErro
 import {
   KeapAuthError,
   KeapError,
+  KeapForbiddenError,
   KeapNetworkError,
   KeapNotFoundError,
   KeapQuotaExhaustedError,
@@ -264,8 +265,8 @@ function toError(response: AxiosResponse): KeapError {
   }
   if (status >= 500) return new KeapServerError(`Keap failed (${status}): ${message}`, status);
   if (status === 404) return new KeapNotFoundError(message, status);
-  if (status === 401 || status === 403)
-    return new KeapAuthError(`Keap refused access (${status}): ${message}`, status);
+  if (status === 401) return new KeapAuthError(`Keap refused access (401): ${message}`, status);
+  if (status === 403) return new KeapForbiddenError(message);
   const details =
     response.data && typeof response.data === 'object'
       ? (response.data as { details?: unknown }).details

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import {
-  KeapAuthError,
+  KeapClientCredentialsError,
   KeapGrantRevokedError,
   KeapNetworkError,
   KeapServerError,
@@ -139,7 +139,10 @@ function mapTokenError(err: unknown): Error {
   if (status === 429 || status >= 500)
     return new KeapServerError(`Keap token endpoint answered ${status}`, status);
   if (status === 401 || code === 'invalid_client')
-    return new KeapAuthError(`Keap refused the client credentials (${code || status})`, status);
+    return new KeapClientCredentialsError(
+      `Keap refused the app's client credentials (${code || status})`,
+      status,
+    );
   return new KeapValidationError(
     `Keap token endpoint answered ${status}: ${code} ${description}`.trim(),
     status,
