@@ -202,6 +202,42 @@ describe('the Twilio stand-in, checked against Twilio’s official OpenAPI specs
     conforms((c) => c.responseProblems(recorded, res.status, res.body));
   });
 
+  it('lists the texts a number received since a time (DateSent>) and a text’s pictures (Media) as the spec describes them', async () => {
+    const sid = sandbox.twilio.demoAccount.sid;
+    const before = new Date(Date.now() - 1_000);
+    const { message } = await sandbox.twilio.receiveInbound({
+      from: PHONE,
+      to: '+12125550142',
+      body: 'A picture',
+      mediaUrls: ['https://example.com/cat.png'],
+    });
+    const since = (at: Date) =>
+      `/2010-04-01/Accounts/${sid}/Messages.json?To=${encodeURIComponent('+12125550142')}&${encodeURIComponent('DateSent>')}=${encodeURIComponent(at.toISOString().replace(/\.\d{3}Z$/, 'Z'))}&PageSize=1000`;
+    const listed = await send('GET', since(before));
+    expect(
+      (listed.res.body.messages as { sid: string; direction: string }[]).map((m) => [
+        m.sid,
+        m.direction,
+      ]),
+    ).toEqual([[message.sid, 'inbound']]);
+    conforms((c) => (c.operationOf(listed.recorded) === 'ListMessage' ? [] : ['not ListMessage']));
+    conforms((c) => c.requestProblems(listed.recorded));
+    conforms((c) => c.responseProblems(listed.recorded, listed.res.status, listed.res.body));
+    const later = await send('GET', since(new Date(Date.now() + 60_000)));
+    expect(later.res.body.messages).toEqual([]);
+
+    const media = await send(
+      'GET',
+      `/2010-04-01/Accounts/${sid}/Messages/${message.sid}/Media.json`,
+    );
+    expect(media.res.body.media_list).toEqual([
+      expect.objectContaining({ parent_sid: message.sid, content_type: 'image/png' }),
+    ]);
+    conforms((c) => (c.operationOf(media.recorded) === 'ListMedia' ? [] : ['not ListMedia']));
+    conforms((c) => c.requestProblems(media.recorded));
+    conforms((c) => c.responseProblems(media.recorded, media.res.status, media.res.body));
+  });
+
   it('pages incoming numbers as Twilio does: next_page_uri leads to the next page, then null', async () => {
     const sid = sandbox.twilio.demoAccount.sid;
     const first = await send(

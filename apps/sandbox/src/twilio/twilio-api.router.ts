@@ -6,6 +6,7 @@ import {
   availableNumberResource,
   incomingNumberResource,
   lookupResource,
+  mediaResource,
   messageResource,
   page2010,
   pageV1,
@@ -80,9 +81,14 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     const account = own(req, res);
     const to = str(req.query.To);
     const from = str(req.query.From);
+    const sentInRange = dateSentFilter(req.query);
     const items = sandbox.messages
       .filter(
-        (m) => m.accountSid === account.sid && (!to || m.to === to) && (!from || m.from === from),
+        (m) =>
+          m.accountSid === account.sid &&
+          (!to || m.to === to) &&
+          (!from || m.from === from) &&
+          sentInRange(m.dateSent),
       )
       .slice()
       .reverse() // newest first, as Twilio lists them
@@ -97,6 +103,22 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
         items,
         req.query,
         extra,
+      ),
+    );
+  });
+
+  router.get(`${A}/Messages/:sid/Media.json`, (req, res) => {
+    const account = own(req, res);
+    const message = sandbox.messages.find(
+      (m) => m.sid === req.params.sid && m.accountSid === account.sid,
+    );
+    if (!message) throw twilioErrors.notFound(req.path);
+    res.json(
+      page2010(
+        'media_list',
+        `/2010-04-01/Accounts/${account.sid}/Messages/${message.sid}/Media.json`,
+        message.mediaUrls.map((url, i) => mediaResource(message, i, url)),
+        req.query,
       ),
     );
   });
@@ -278,6 +300,30 @@ function authenticate(sandbox: TwilioSandbox, req: Request): TwilioAccountState 
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
   return sandbox.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+}
+
+/**
+ * ListMessage's `DateSent`, `DateSent<` and `DateSent>` (on, on or before, on or after): a GMT
+ * date (`YYYY-MM-DD`, the whole day) or a date-time (as the SDK sends them). A message not sent
+ * yet has no date and is left out by any of them.
+ */
+function dateSentFilter(query: Record<string, unknown>): (sent: Date | null) => boolean {
+  const bound = (name: string, endOfDay: boolean) => {
+    const value = str(query[name]);
+    if (!value) return null;
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = new Date(dateOnly ? `${value}T00:00:00Z` : value).getTime();
+    if (Number.isNaN(at)) throw twilioErrors.invalidParameter(name, value);
+    return dateOnly && endOfDay ? at + 86_400_000 - 1 : at;
+  };
+  const on = str(query.DateSent);
+  const after = bound('DateSent>', false) ?? (on ? bound('DateSent', false) : null);
+  const before = bound('DateSent<', true) ?? (on ? bound('DateSent', true) : null);
+  if (after === null && before === null) return () => true;
+  return (sent) =>
+    sent !== null &&
+    (after === null || sent.getTime() >= after) &&
+    (before === null || sent.getTime() <= before);
 }
 
 function str(value: unknown): string | undefined {

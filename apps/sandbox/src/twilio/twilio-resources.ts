@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { rfc2822 } from './twilio-ids';
-import type {
-  AvailableNumberState,
-  TwilioAccountState,
-  TwilioMessageState,
-  TwilioNumberState,
-  TwilioServiceState,
+import {
+  contentTypeOf,
+  type AvailableNumberState,
+  type TwilioAccountState,
+  type TwilioMessageState,
+  type TwilioNumberState,
+  type TwilioServiceState,
 } from './twilio-sandbox';
 
 /*
@@ -63,6 +65,20 @@ export function messageResource(m: TwilioMessageState) {
     },
     to: m.to,
     uri: `${API}/Accounts/${m.accountSid}/Messages/${m.sid}.json`,
+  };
+}
+
+/** A message's picture as a Media resource (its sid derived from the message's, so it is stable). */
+export function mediaResource(m: TwilioMessageState, index: number, url: string) {
+  const sid = `ME${createHash('sha256').update(`${m.sid}:${index}`).digest('hex').slice(0, 32)}`;
+  return {
+    account_sid: m.accountSid,
+    content_type: contentTypeOf(url),
+    date_created: rfc2822(m.dateCreated),
+    date_updated: rfc2822(m.dateUpdated),
+    parent_sid: m.sid,
+    sid,
+    uri: `${API}/Accounts/${m.accountSid}/Messages/${m.sid}/Media/${sid}.json`,
   };
 }
 

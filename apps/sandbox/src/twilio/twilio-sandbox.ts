@@ -395,14 +395,16 @@ export class TwilioSandbox {
   }
 
   /**
-   * Moves an outbound message along queued → sent → delivered (or failed/undelivered with the
-   * configured error code) after the create answer is out, posting each status to its callback.
+   * Moves an outbound message along queued → sent → delivered, or sent → undelivered, with the
+   * configured error code, after the create answer is out, posting each status to its callback.
+   * `failed` means Twilio never sent it: no `sent` before it (a messaging-service send is queued
+   * first, as it is when it gets its sender).
    */
   private progressOutbound(message: TwilioMessageState, from: string | null): void {
     const rule = this.undeliverable.get(message.to);
     const steps: MessageStatus[] = [];
     if (message.status === 'accepted') steps.push('queued');
-    steps.push('sent');
+    if (rule?.status !== 'failed') steps.push('sent');
     steps.push(rule ? rule.status : 'delivered');
     this.webhooks.track(
       (async () => {
@@ -695,7 +697,8 @@ export class TwilioSandbox {
   }
 }
 
-function contentTypeOf(url: string): string {
+/** The MIME type Twilio reports for a picture (MediaContentType{N}, a media resource's content_type). */
+export function contentTypeOf(url: string): string {
   const path = url.split('?')[0]?.toLowerCase() ?? '';
   if (path.endsWith('.png')) return 'image/png';
   if (path.endsWith('.gif')) return 'image/gif';
