@@ -41,6 +41,21 @@ export class TwilioConnection {
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason!: string | null;
 
+  /**
+   * When a Twilio webhook of this account (its AccountSid) first failed the signature check with
+   * the saved Auth Token: Twilio signs with another one (rotated in Twilio's console), so inbound
+   * texts are refused. The console says so until credentials are saved again; null: none refused.
+   */
+  @Column({ name: 'inbound_refused_since', type: 'timestamptz', nullable: true })
+  inboundRefusedSince!: Date | null;
+
+  /**
+   * Set when credentials are saved after refusals (from inboundRefusedSince): the texts Twilio
+   * received since then are fetched back from it; cleared once they are. Null: nothing to fetch.
+   */
+  @Column({ name: 'refused_texts_since', type: 'timestamptz', nullable: true })
+  refusedTextsSince!: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -16,8 +16,10 @@ import { SendRateLimiter } from '../queues/send-rate-limiter';
 import { TwilioConnectionModule } from '../twilio-connection/twilio-connection.module';
 import { DeliveryStatusService } from '../webhooks/delivery-status.service';
 import { InboundMessageService } from '../webhooks/inbound-message.service';
+import { RefusedTextRecovery } from '../webhooks/refused-text-recovery';
 import { ToolStartService } from '../webhooks/tool-start.service';
 import { ToolUrlController } from '../webhooks/tool-url.controller';
+import { TwilioSignatureRefusals } from '../webhooks/twilio-signature-refusals';
 import { TwilioWebhookAuth } from '../webhooks/twilio-webhook-auth';
 import { TwilioWebhookHandler } from '../webhooks/twilio-webhook.handler';
 import { ConversationRuntime } from './conversation-runtime.service';
@@ -46,7 +48,9 @@ import { WallClock } from './wall-clock';
     DeliveryStatusService,
     ToolStartService,
     TwilioWebhookAuth,
+    TwilioSignatureRefusals,
     TwilioWebhookHandler,
+    RefusedTextRecovery,
     InboundRelay,
     SendRateLimiter,
     WallClock,

@@ -8,6 +8,7 @@ import type { Repository } from 'typeorm';
 import { AccountService } from '../accounts/account.service';
 import { KeapConnection } from '../accounts/keap-connection.entity';
 import { TwilioConnection } from '../accounts/twilio-connection.entity';
+import { connectionHealth } from '../twilio-connection/twilio-credential-health';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { clearSessionCookies } from './session-cookies';
@@ -35,6 +36,7 @@ export class SessionController {
     const account = await this.accounts.get(accountId);
     const keap = await this.keap.findOne({ where: { accountId } });
     const twilio = await this.twilio.findOne({ where: { accountId } });
+    const twilioHealth = twilio ? connectionHealth(twilio) : null;
     return {
       account: {
         id: account.id,
@@ -49,8 +51,8 @@ export class SessionController {
       },
       twilio: {
         connected: !!twilio,
-        status: twilio?.status ?? null,
-        statusReason: twilio?.statusReason ?? null,
+        status: twilioHealth?.status ?? null,
+        statusReason: twilioHealth?.statusReason ?? null,
         accountSid: twilio?.accountSid ?? null,
         apiKeySid: twilio?.apiKeySid ?? null,
       },

@@ -23,10 +23,11 @@ export const sessionViewSchema = z.object({
     // A union with null (not .nullable()): OpenAPI 3.0 then lists null among the enum's values.
     status: z.union([z.enum(['connected', 'rejected']), z.null()]).meta({
       description:
-        'rejected: Twilio refused the saved credentials (20003 / 401) on the last call the app made with them (changed or revoked in Twilio): nothing can be sent until they are changed; null while not connected',
+        'rejected: Twilio refused the saved credentials (20003 / 401) on the last call the app made with them (changed or revoked in Twilio): nothing can be sent until they are changed; or Twilio signs incoming texts with another Auth Token than the saved one (rotated in Twilio), so they are refused until the new one is saved. null while not connected',
     }),
     statusReason: z.string().nullable().meta({
-      description: 'Why Twilio refused them (which credential, the error, when) and what to do',
+      description:
+        'Why Twilio refused them (which credential, the error, when), or that incoming texts are refused for their signature, and what to do',
     }),
     accountSid: z.string().nullable(),
     apiKeySid: z.string().nullable().meta({

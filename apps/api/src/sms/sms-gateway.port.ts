@@ -109,6 +109,20 @@ export interface ProviderAccount {
   status: string;
 }
 
+/** A text a contact sent to one of the account's numbers, as the provider keeps it. */
+export interface ReceivedText {
+  providerMessageId: string;
+  /** E.164 of the contact. */
+  from: string;
+  /** The account's number it reached. */
+  to: string;
+  body: string;
+  /** The messaging service whose pool the number is in, if any. */
+  messagingServiceId: string | null;
+  mediaUrls: string[];
+  receivedAt: Date;
+}
+
 /** What identifies a text at the provider when its send's answer never came back. */
 export type SentMessageQuery = Pick<OutgoingMessage, 'to' | 'sender' | 'body'>;
 
@@ -122,6 +136,11 @@ export interface SmsGateway {
    * claim of the send), oldest first. Empty: the provider never took it, so it may be sent again.
    */
   findSent(message: SentMessageQuery, since: Date): Promise<SentMessage[]>;
+  /**
+   * The texts contacts sent to this number of the account since `since` (our clock), oldest
+   * first: to fetch back texts whose webhook this app refused (they are not delivered again).
+   */
+  listReceived(to: string, since: Date): Promise<ReceivedText[]>;
   checkLineType(phoneNumber: string): Promise<LineTypeCheck>;
   listNumbers(): Promise<SenderNumber[]>;
   listMessagingServices(): Promise<MessagingService[]>;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { TwilioConnection } from '../accounts/twilio-connection.entity';
 import { SecretBox } from '../crypto/secret-box';
 import { SmsCredentialsRejectedError, type SmsGateway } from '../sms/sms-gateway.port';
@@ -16,9 +16,22 @@ export type SmsGatewayFactory = ((credentials: TwilioCredentials) => SmsGateway)
 };
 export const SMS_GATEWAY_FACTORY = Symbol('SMS_GATEWAY_FACTORY');
 
+/** What verifies a Twilio account's webhooks: the account it belongs to and its Auth Token. */
+export interface WebhookAuth {
+  accountId: string;
+  authToken: string;
+  /** The token as stored: which saved credentials these are (each seal is unique). */
+  authTokenSealed: string;
+}
+
+/** Runs after an account's credentials were saved (never fails the save: it reports its own errors). */
+export type CredentialsSavedListener = (accountId: string) => Promise<void>;
+
 /** The account's Twilio connection: sealed credentials in, gateways and webhook-signing tokens out. */
 @Injectable()
 export class TwilioConnectionService {
+  private readonly savedListeners: CredentialsSavedListener[] = [];
+
   constructor(
     @InjectRepository(TwilioConnection) private readonly connections: Repository<TwilioConnection>,
     private readonly box: SecretBox,
@@ -41,10 +54,48 @@ export class TwilioConnectionService {
     });
   }
 
-  /** The Auth Token that signs webhooks for this Twilio account, or null if no account has it. */
-  async authTokenForAccountSid(accountSid: string): Promise<string | null> {
-    const c = await this.connections.findOne({ where: { accountSid } });
-    return c ? this.box.open(c.authTokenSealed) : null;
+  /** The account that connected this Twilio account SID and the Auth Token that signs its webhooks. */
+  async webhookAuthFor(accountSid: string): Promise<WebhookAuth | null> {
+    const c = await this.connections.findOne({
+      where: { accountSid },
+      select: { accountId: true, authTokenSealed: true },
+    });
+    return c
+      ? {
+          accountId: c.accountId,
+          authToken: this.box.open(c.authTokenSealed),
+          authTokenSealed: c.authTokenSealed,
+        }
+      : null;
+  }
+
+  /**
+   * A webhook of the account failed the signature check with these saved credentials: Twilio
+   * signs with another Auth Token. Keeps the first time (the texts to fetch back start there);
+   * credentials saved meanwhile are not marked.
+   */
+  async markInboundRefused(auth: WebhookAuth, at: Date): Promise<void> {
+    await this.connections.update(
+      {
+        accountId: auth.accountId,
+        authTokenSealed: auth.authTokenSealed,
+        inboundRefusedSince: IsNull(),
+      },
+      { inboundRefusedSince: at },
+    );
+  }
+
+  /** The texts refused since `since` were fetched back (a later save's own, meanwhile, stays). */
+  async clearRefusedTexts(accountId: string, since: Date): Promise<void> {
+    await this.connections.update(
+      { accountId, refusedTextsSince: since },
+      { refusedTextsSince: null },
+    );
+  }
+
+  /** `listener` runs after every save of credentials, before the save answers. */
+  onCredentialsSaved(listener: CredentialsSavedListener): void {
+    this.savedListeners.push(listener);
   }
 
   /** The account id that connected this Twilio account SID, if any. */
@@ -63,8 +114,17 @@ export class TwilioConnectionService {
     return this.connections.findOne({ where: { accountId } });
   }
 
-  /** Saves (replaces) the account's credentials, sealed, as connected. Check them with Twilio first. */
+  /**
+   * Saves (replaces) the account's credentials, sealed, as connected, then runs the saved
+   * listeners (the runtime fetches back texts refused meanwhile). Check them with Twilio first.
+   */
   async save(accountId: string, credentials: TwilioCredentials): Promise<void> {
+    const before = await this.connections.findOne({ where: { accountId } });
+    // Texts refused for the signature wait to be fetched back, from the same Twilio account only.
+    const refusedTextsSince =
+      before?.accountSid === credentials.accountSid
+        ? (before.refusedTextsSince ?? before.inboundRefusedSince)
+        : null;
     await this.connections.save({
       accountId,
       accountSid: credentials.accountSid,
@@ -73,8 +133,11 @@ export class TwilioConnectionService {
       apiKeySecretSealed: credentials.apiKeySecret ? this.box.seal(credentials.apiKeySecret) : null,
       status: 'connected',
       statusReason: null,
+      inboundRefusedSince: null,
+      refusedTextsSince,
     });
     this.gatewayFactory.forget?.(credentials.accountSid);
+    await Promise.allSettled(this.savedListeners.map((listener) => listener(accountId)));
   }
 
   async remove(accountId: string): Promise<void> {

@@ -1,3 +1,7 @@
+import type {
+  TwilioConnection,
+  TwilioConnectionStatus,
+} from '../accounts/twilio-connection.entity';
 import { SmsCredentialsRejectedError, type SmsGateway } from '../sms/sms-gateway.port';
 import type { TwilioCredentials } from './twilio-credentials';
 
@@ -39,6 +43,7 @@ export function watchCredentials(gateway: SmsGateway, watch: CredentialWatch): S
     verifyCredentials: () => run(() => gateway.verifyCredentials()),
     send: (message) => run(() => gateway.send(message)),
     findSent: (message, since) => run(() => gateway.findSent(message, since)),
+    listReceived: (to, since) => run(() => gateway.listReceived(to, since)),
     checkLineType: (phoneNumber) => run(() => gateway.checkLineType(phoneNumber)),
     listNumbers: () => run(() => gateway.listNumbers()),
     listMessagingServices: () => run(() => gateway.listMessagingServices()),
@@ -62,4 +67,25 @@ export function rejectedCredentialsReason(
   return credentials.apiKeySid && credentials.apiKeySecret
     ? `Twilio refused the API key ${credentials.apiKeySid} (error ${code}, ${when}): it was deleted or its secret changed in Twilio. Texts cannot be sent until you enter a current API key and secret with the Auth Token.`
     : `Twilio refused the Auth Token of ${credentials.accountSid} (error ${code}, ${when}): it was changed (rotated) or revoked in the Twilio Console. Texts cannot be sent until you enter the current Auth Token.`;
+}
+
+/** For the console: Twilio signs the inbound webhooks with a token other than the saved one. */
+export const INBOUND_REFUSED_REASON =
+  "Twilio signs incoming texts with a different Auth Token than the one saved here — you may have rotated it in Twilio's console. Save the new token so incoming texts are accepted again.";
+
+/**
+ * The connection's health as the console shows it: 'rejected' when Twilio refused the saved
+ * credentials on a call the app made, or when Twilio's webhooks no longer verify with the saved
+ * Auth Token (incoming texts refused); the reason says which, or both.
+ */
+export function connectionHealth(
+  c: Pick<TwilioConnection, 'status' | 'statusReason' | 'inboundRefusedSince'>,
+): { status: TwilioConnectionStatus; statusReason: string | null } {
+  const reasons = [
+    c.status === 'rejected' ? c.statusReason : null,
+    c.inboundRefusedSince ? INBOUND_REFUSED_REASON : null,
+  ].filter((r): r is string => !!r);
+  return c.status === 'rejected' || c.inboundRefusedSince
+    ? { status: 'rejected', statusReason: reasons.join(' ') || null }
+    : { status: 'connected', statusReason: null };
 }

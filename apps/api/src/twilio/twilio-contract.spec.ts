@@ -24,7 +24,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
   });
   afterAll(() => running.close());
 
-  it('covers connect, send (number and service, SMS and MMS), find a sent text, lookup, numbers (two pages), services, search, buy and webhook set-up (numbers and services)', async () => {
+  it('covers connect, send (number and service, SMS and MMS), find a sent text, texts received (with pictures), lookup, numbers (two pages), services, search, buy and webhook set-up (numbers and services)', async () => {
     const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
     const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
     const hook = {
@@ -51,6 +51,13 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
       { to: '+14155550123', sender: { kind: 'number', phoneNumber: '+14155550100' }, body: 'Hi' },
       new Date(Date.now() - 60_000),
     );
+    await running.sandbox.twilio.receiveInbound({
+      from: '+14155550123',
+      to: '+14155550100',
+      body: 'Look',
+      mediaUrls: ['https://example.com/a.jpg'],
+    });
+    await gateway.listReceived('+14155550100', new Date(Date.now() - 60_000));
     await gateway.checkLineType('+14155550123');
     // More than one page of numbers, so the SDK follows next_page_uri (Page, PageToken) too.
     for (let i = 0; i < 50; i += 1)
@@ -78,6 +85,7 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
         'FetchAccount',
         'CreateMessage',
         'ListMessage',
+        'ListMedia',
         'ListIncomingPhoneNumber',
         'CreateIncomingPhoneNumber',
         'UpdateIncomingPhoneNumber',

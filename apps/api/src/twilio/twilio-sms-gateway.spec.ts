@@ -294,6 +294,57 @@ describe('TwilioSmsGateway against the sandbox', () => {
     });
   });
 
+  describe('texts a number received (fetching back texts whose webhook was refused)', () => {
+    const inbound = (from: string, to: string, body: string, mediaUrls?: string[]) =>
+      running.sandbox.twilio.receiveInbound({ from, to, body, mediaUrls });
+
+    it('lists the contacts’ texts to the number since a time, oldest first, with their pictures and service', async () => {
+      const old = await inbound(CONTACT, POOL_NUMBER, 'Long ago');
+      old.message.dateSent = new Date(Date.now() - 3_600_000);
+      const since = new Date();
+      const first = await inbound(CONTACT, POOL_NUMBER, 'BLUE');
+      await gateway.send(
+        aMessage({ to: CONTACT, sender: { kind: 'number', phoneNumber: POOL_NUMBER } }),
+      );
+      await inbound(CONTACT, SENDER, 'to another number');
+      const picture = await inbound(OTHER_CONTACT, POOL_NUMBER, 'Look', [
+        'https://example.com/cat.png',
+      ]);
+
+      const received = await gateway.listReceived(POOL_NUMBER, since);
+
+      expect(received.map((t) => t.body)).toEqual(['BLUE', 'Look']);
+      expect(received[0]).toEqual({
+        providerMessageId: first.message.sid,
+        from: CONTACT,
+        to: POOL_NUMBER,
+        body: 'BLUE',
+        messagingServiceId: SERVICE_SID,
+        mediaUrls: [],
+        receivedAt: expect.any(Date),
+      });
+      expect(received[1]).toEqual(
+        expect.objectContaining({
+          providerMessageId: picture.message.sid,
+          from: OTHER_CONTACT,
+          mediaUrls: [
+            expect.stringMatching(
+              new RegExp(
+                `^https://api\\.twilio\\.com/2010-04-01/Accounts/${accountSid}/Messages/${picture.message.sid}/Media/ME[0-9a-f]{32}$`,
+              ),
+            ),
+          ],
+        }),
+      );
+      const listing = running.sandbox.twilio.requestLog.find(
+        (r) => r.method === 'GET' && r.path.endsWith('/Messages.json'),
+      );
+      expect(listing?.query).toEqual(
+        expect.objectContaining({ To: POOL_NUMBER, 'DateSent>': expect.any(String) }),
+      );
+    });
+  });
+
   describe('numbers and messaging services', () => {
     it('lists the account’s numbers and its messaging services with their pools', async () => {
       const numbers = await gateway.listNumbers();

@@ -11,6 +11,7 @@ import {
   type MessagingService,
   type OutgoingMessage,
   type ProviderAccount,
+  type ReceivedText,
   type SenderNumber,
   type SentMessage,
   type SentMessageQuery,
@@ -44,6 +45,11 @@ export interface TwilioGatewayOptions {
 const FIND_SENT_CLOCK_MARGIN_MS = 120_000;
 /** findSent: the recipient's newest messages it reads (one page); ours is among the last few. */
 const FIND_SENT_LOOK_BACK = 50;
+
+/** listReceived: how far Twilio's clock may be ahead of ours (texts seen twice are skipped). */
+const LIST_RECEIVED_CLOCK_MARGIN_MS = 120_000;
+/** Where a media resource's `uri` (relative, `.json`) serves its content, as MediaUrl{N} names it. */
+const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 
 /** Query parameter carrying the caller's idempotency key on status callback URLs. */
 export const IDEMPOTENCY_KEY_PARAM = 'idempotencyKey';
@@ -144,6 +150,37 @@ export class TwilioSmsGateway implements SmsGateway {
       )
       .reverse()
       .map((m) => ({ providerMessageId: m.sid, status: m.status as MessageStatus }));
+  }
+
+  /**
+   * Lists the messages to the number sent since `since` (DateSent>, every page) and keeps the
+   * inbound ones, oldest first. The filter is applied again here: Twilio reads it as a GMT date
+   * where it is given one. A picture's URL is its media resource's, as the webhook's MediaUrl{N}.
+   */
+  async listReceived(to: string, since: Date): Promise<ReceivedText[]> {
+    const after = new Date(since.getTime() - LIST_RECEIVED_CLOCK_MARGIN_MS);
+    const listed = await this.call(() =>
+      this.client.messages.list({ to, dateSentAfter: after, pageSize: 1000 }),
+    );
+    const received = listed
+      .filter((m) => m.direction === 'inbound' && m.dateSent && m.dateSent >= after)
+      .reverse();
+    return Promise.all(
+      received.map(async (m) => ({
+        providerMessageId: m.sid,
+        from: m.from,
+        to: m.to,
+        body: m.body ?? '',
+        messagingServiceId: m.messagingServiceSid ?? null,
+        mediaUrls:
+          Number(m.numMedia) > 0
+            ? (await this.call(() => this.client.messages(m.sid).media.list())).map(
+                (media) => `${TWILIO_API_ORIGIN}${media.uri.replace(/\.json$/, '')}`,
+              )
+            : [],
+        receivedAt: m.dateSent,
+      })),
+    );
   }
 
   async checkLineType(phoneNumber: string): Promise<LineTypeCheck> {

@@ -1,12 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InboundRelay } from '../queues/inbound-relay';
+import type { ReceivedText } from '../sms/sms-gateway.port';
 
 /** The routing key of the sender an inbound text reached (as Tool.liveSenderKey spells it). */
 export function inboundSenderKey(params: Record<string, string>): string {
-  return params.MessagingServiceSid
-    ? `service:${params.MessagingServiceSid}`
-    : `phone:${params.To ?? ''}`;
+  return senderKeyOf(params.MessagingServiceSid || null, params.To ?? '');
+}
+
+function senderKeyOf(messagingServiceId: string | null, to: string): string {
+  return messagingServiceId ? `service:${messagingServiceId}` : `phone:${to}`;
+}
+
+/** A text a contact sent, as it is stored. */
+export interface InboundText {
+  /** The provider's id (Twilio's MessageSid): the same text is stored once. */
+  providerMessageId: string | null;
+  phone: string;
+  senderKey: string;
+  body: string;
+  mediaUrls: string[];
+  optOutType: string | null;
+}
+
+/** A text fetched back from the provider, as the webhook would have brought it. */
+export function inboundTextOf(text: ReceivedText): InboundText {
+  return {
+    providerMessageId: text.providerMessageId,
+    phone: text.from,
+    senderKey: senderKeyOf(text.messagingServiceId, text.to),
+    body: text.body,
+    mediaUrls: text.mediaUrls.slice(0, 10),
+    optOutType: null,
+  };
 }
 
 function mediaUrls(params: Record<string, string>): string[] {
@@ -41,9 +67,21 @@ export class InboundMessageService {
     private readonly relay: InboundRelay,
   ) {}
 
-  async receive(accountId: string, params: Record<string, string>): Promise<void> {
-    const senderKey = inboundSenderKey(params);
-    const phone = params.From ?? '';
+  /** The inbound webhook's parameters. True when stored now (false: had it already). */
+  receive(accountId: string, params: Record<string, string>): Promise<boolean> {
+    return this.store(accountId, {
+      providerMessageId: params.MessageSid ?? null,
+      phone: params.From ?? '',
+      senderKey: inboundSenderKey(params),
+      body: params.Body ?? '',
+      mediaUrls: mediaUrls(params),
+      optOutType: optOutTypeOf(params),
+    });
+  }
+
+  /** True when stored now; false when the same text (provider id) was stored before. */
+  async store(accountId: string, text: InboundText): Promise<boolean> {
+    const { phone, senderKey } = text;
     const rows: { id: string }[] = await this.dataSource.query(
       `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status, opt_out_type)
        VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received', $7)
@@ -53,14 +91,14 @@ export class InboundMessageService {
         accountId,
         phone,
         senderKey,
-        params.Body ?? '',
-        JSON.stringify(mediaUrls(params)),
-        params.MessageSid ?? null,
-        optOutTypeOf(params),
+        text.body,
+        JSON.stringify(text.mediaUrls),
+        text.providerMessageId,
+        text.optOutType,
       ],
     );
-    const inserted = rows[0];
-    if (!inserted) return; // the same webhook again: already stored and queued
+    if (!rows[0]) return false; // the same text again: already stored and queued
     this.relay.wake({ accountId, senderKey, phone });
+    return true;
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TwilioConnectionService } from '../twilio-connection/twilio-connection.service';
+import {
+  TwilioConnectionService,
+  type WebhookAuth,
+} from '../twilio-connection/twilio-connection.service';
 
-interface CachedAuth {
-  accountId: string;
-  authToken: string;
-  until: number;
+interface CachedAuth extends WebhookAuth {
+  readAt: number;
 }
 
 /** A connection change is seen within this long (a rotated auth token, a removed connection). */
@@ -18,25 +19,40 @@ const CACHE_MS = 30_000;
 @Injectable()
 export class TwilioWebhookAuth {
   private readonly cache = new Map<string, CachedAuth>();
+  private readonly rereading = new Map<string, Promise<WebhookAuth | null>>();
 
   constructor(private readonly connections: TwilioConnectionService) {}
 
-  async forAccountSid(
-    accountSid: string | undefined,
-  ): Promise<{ accountId: string; authToken: string } | null> {
+  async forAccountSid(accountSid: string | undefined): Promise<WebhookAuth | null> {
     if (!accountSid) return null;
     const hit = this.cache.get(accountSid);
-    if (hit && hit.until > Date.now()) return hit;
-    const [accountId, authToken] = await Promise.all([
-      this.connections.accountIdForAccountSid(accountSid),
-      this.connections.authTokenForAccountSid(accountSid),
-    ]);
-    if (!accountId || !authToken) {
+    if (hit && hit.readAt + CACHE_MS > Date.now()) return hit;
+    return this.read(accountSid);
+  }
+
+  /**
+   * After a signature failed with `stale`: the token as stored now if it changed since it was
+   * read (new credentials saved here or in another process), else null. Concurrent failures of
+   * one account share one read; a refused webhook costs one indexed read, as an unknown
+   * AccountSid does.
+   */
+  async reread(accountSid: string, stale: WebhookAuth): Promise<WebhookAuth | null> {
+    let reading = this.rereading.get(accountSid);
+    if (!reading) {
+      reading = this.read(accountSid).finally(() => this.rereading.delete(accountSid));
+      this.rereading.set(accountSid, reading);
+    }
+    const fresh = await reading;
+    return fresh && fresh.authTokenSealed !== stale.authTokenSealed ? fresh : null;
+  }
+
+  private async read(accountSid: string): Promise<WebhookAuth | null> {
+    const auth = await this.connections.webhookAuthFor(accountSid);
+    if (!auth) {
       this.cache.delete(accountSid);
       return null;
     }
-    const entry = { accountId, authToken, until: Date.now() + CACHE_MS };
-    this.cache.set(accountSid, entry);
-    return entry;
+    this.cache.set(accountSid, { ...auth, readAt: Date.now() });
+    return auth;
   }
 }

@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/config';
 import { isValidTwilioSignature, publicRequestUrl } from '../twilio/twilio-signature';
 import { DeliveryStatusService } from './delivery-status.service';
 import { InboundMessageService } from './inbound-message.service';
+import type { WebhookAuth } from '../twilio-connection/twilio-connection.service';
+import { TwilioSignatureRefusals } from './twilio-signature-refusals';
 import { TwilioWebhookAuth } from './twilio-webhook-auth';
 import { InvalidWebhookSignatureError } from './webhook.errors';
 
@@ -32,6 +34,7 @@ export class TwilioWebhookHandler {
 
   constructor(
     private readonly auth: TwilioWebhookAuth,
+    private readonly refusals: TwilioSignatureRefusals,
     private readonly inbound: InboundMessageService,
     private readonly delivery: DeliveryStatusService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -83,15 +86,28 @@ export class TwilioWebhookHandler {
     signature: string | string[] | undefined,
   ): Promise<string> {
     const auth = await this.auth.forAccountSid(params.AccountSid);
+    if (!auth || typeof signature !== 'string') throw new InvalidWebhookSignatureError();
     const url = publicRequestUrl(this.config.PUBLIC_URL, originalUrl);
-    if (
-      !auth ||
-      typeof signature !== 'string' ||
-      !isValidTwilioSignature(auth.authToken, url, params, signature)
-    ) {
-      throw new InvalidWebhookSignatureError();
-    }
-    return auth.accountId;
+    if (isValidTwilioSignature(auth.authToken, url, params, signature)) return auth.accountId;
+    return this.verifyAfterMismatch(auth, url, params, signature);
+  }
+
+  /**
+   * Off the hot path: the signature failed with the token this process holds. Newer credentials
+   * may have been saved since it was read; otherwise Twilio signs this connected account's
+   * webhooks with another token, which the connection's health records for the console.
+   */
+  private async verifyAfterMismatch(
+    stale: WebhookAuth,
+    url: string,
+    params: FormParams,
+    signature: string,
+  ): Promise<string> {
+    const fresh = await this.auth.reread(params.AccountSid ?? '', stale);
+    if (fresh && isValidTwilioSignature(fresh.authToken, url, params, signature))
+      return fresh.accountId;
+    this.refusals.refused(fresh ?? stale);
+    throw new InvalidWebhookSignatureError();
   }
 
   /** The answers the app's exception filter gives, and a log line (never the body: it is a contact's text). */

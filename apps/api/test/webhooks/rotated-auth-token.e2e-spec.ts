@@ -1,0 +1,132 @@
+import request from 'supertest';
+import { SessionStore } from '../../src/session/session.store';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  DEMO_ACCOUNT_SID,
+} from '../runtime/builders';
+import {
+  eventually,
+  startRuntime,
+  whenIdle,
+  type RuntimeHarness,
+} from '../runtime/runtime-harness';
+
+const ROTATED_TOKEN = 'rotated-in-the-twilio-console-0042';
+const REFUSED_REASON =
+  "Twilio signs incoming texts with a different Auth Token than the one saved here — you may have rotated it in Twilio's console. Save the new token so incoming texts are accepted again.";
+
+/**
+ * The marketer rotates the Auth Token in Twilio's console: Twilio signs the texts contacts send
+ * with the new token, which the app does not have, so it refuses them. The console says why, and
+ * once the new token is saved the texts refused meanwhile are fetched back from Twilio and
+ * answered, each once.
+ */
+describe('incoming texts signed with a rotated Auth Token', () => {
+  let h: RuntimeHarness;
+  let browser: ReturnType<typeof request.agent>;
+
+  beforeAll(async () => {
+    h = await startRuntime();
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
+    await aPublishedTool(
+      h.ds,
+      accountId,
+      aTool({
+        name: 'Blue',
+        keyword: 'BLUE',
+        collectEmailFirst: false,
+        steps: [
+          {
+            id: 'ask',
+            name: 'Ask',
+            message: 'Hi ~Contact.FirstName~, do you like blue?',
+            next: {
+              kind: 'decide',
+              conditions: [
+                {
+                  id: 'yes',
+                  kind: 'equals_any',
+                  values: ['*yes*'],
+                  tagId: null,
+                  nextStepId: 'thanks',
+                },
+              ],
+              fallbackStepId: null,
+            },
+          },
+          { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
+        ],
+      }),
+    );
+    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
+    const { csrfToken } = session;
+    browser = request
+      .agent(h.t.app.getHttpServer())
+      .set('Cookie', `sms_session=${id}; sms_csrf=${csrfToken}`)
+      .set('x-csrf-token', csrfToken);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const twilioOf = async () => (await browser.get('/api/session').expect(200)).body.twilio;
+  const aContact = () => {
+    const phone = aPhone();
+    aKeapContact(h.sandbox, { firstName: 'Pat', phone });
+    return phone;
+  };
+  const statusOf = (delivery: Awaited<ReturnType<RuntimeHarness['text']>>) =>
+    delivery.deliveries.map((d) => d.responseStatus);
+
+  it('refuses them and says why; saving the new token fetches the refused texts back and answers them once', async () => {
+    const phone = aContact();
+    expect(statusOf(await h.text(phone, 'BLUE'))).toEqual([200]);
+    await eventually(() => h.textsTo(phone).length === 1, 'the first question');
+
+    await request(h.sandboxUrl)
+      .post(`/sandbox/twilio/accounts/${DEMO_ACCOUNT_SID}/auth-token`)
+      .send({ authToken: ROTATED_TOKEN })
+      .expect(200);
+    expect(statusOf(await h.text(phone, 'yes please'))).toEqual([403]);
+    const refused = await eventually(async () => {
+      const t = await twilioOf();
+      return t.status === 'rejected' ? t : undefined;
+    }, 'the session to say incoming texts are refused');
+    expect(refused.statusReason).toBe(REFUSED_REASON);
+    await whenIdle(h);
+    expect(h.textsTo(phone)).toEqual(['Hi Pat, do you like blue?']);
+
+    await browser
+      .put('/api/twilio/connection')
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: ROTATED_TOKEN })
+      .expect(200);
+    expect(await twilioOf()).toMatchObject({ status: 'connected', statusReason: null });
+    await eventually(() => h.textsTo(phone).length === 2, 'the refused text to be answered');
+    await whenIdle(h);
+    // The first text, which got through, is not taken again from Twilio's list.
+    expect(h.textsTo(phone)).toEqual(['Hi Pat, do you like blue?', 'Great, thanks!']);
+    const received = await h.ds.query(
+      `SELECT body FROM messages WHERE phone = $1 AND direction = 'in' ORDER BY created_at`,
+      [phone],
+    );
+    expect(received).toEqual([{ body: 'BLUE' }, { body: 'yes please' }]);
+
+    // Texts signed with the new token are accepted at once, and saving again fetches nothing more.
+    const next = aContact();
+    expect(statusOf(await h.text(next, 'blue'))).toEqual([200]);
+    await eventually(() => h.textsTo(next).length === 1, 'the next contact’s question');
+    await browser
+      .put('/api/twilio/connection')
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: ROTATED_TOKEN })
+      .expect(200);
+    await whenIdle(h);
+    expect(h.textsTo(phone)).toHaveLength(2);
+    expect(h.textsTo(next)).toEqual(['Hi Pat, do you like blue?']);
+  });
+});
