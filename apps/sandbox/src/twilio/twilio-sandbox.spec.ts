@@ -304,6 +304,54 @@ describe('the Twilio stand-in', () => {
     await request(sandbox.app).post('/sandbox/twilio/faults').send({ count: -1 }).expect(400);
   });
 
+  it('reports a failed text as failed only (never sent), an undelivered one as sent then undelivered', async () => {
+    const sid = sandbox.twilio.demoAccount.sid;
+    const failing = '+14155550124';
+    const unreachable = '+14155550125';
+    await request(sandbox.app)
+      .put('/sandbox/twilio/undeliverable')
+      .send({
+        numbers: {
+          [failing]: { errorCode: 30008, status: 'failed' },
+          [unreachable]: { errorCode: 30003, status: 'undelivered' },
+        },
+      })
+      .expect(200);
+    const send = async (to: string, sender: Record<string, string>) =>
+      (
+        await request(sandbox.app)
+          .post(`/2010-04-01/Accounts/${sid}/Messages.json`)
+          .set('Authorization', auth())
+          .type('form')
+          .send({ To: to, Body: 'Hello', StatusCallback: `${app.url}/status`, ...sender })
+          .expect(201)
+      ).body.sid as string;
+    const fromNumber = await send(failing, { From: NUMBER });
+    const fromService = await send(failing, { MessagingServiceSid: SERVICE });
+    const undelivered = await send(unreachable, { From: NUMBER });
+    await sandbox.twilio.whenIdle();
+    const callbacks = (messageSid: string) =>
+      app.hooks
+        .filter((h) => h.path === '/status' && h.params.MessageSid === messageSid)
+        .map((h) => [h.params.MessageStatus, h.params.ErrorCode ?? null]);
+    expect(callbacks(fromNumber)).toEqual([['failed', '30008']]);
+    expect(callbacks(fromService)).toEqual([
+      ['queued', null],
+      ['failed', '30008'],
+    ]);
+    expect(callbacks(undelivered)).toEqual([
+      ['sent', null],
+      ['undelivered', '30003'],
+    ]);
+    // Twilio never sent a failed text: it has no date sent.
+    const stored = (messageSid: string) =>
+      sandbox.twilio.messages.find((m) => m.sid === messageSid);
+    expect(stored(fromNumber)).toEqual(
+      expect.objectContaining({ status: 'failed', dateSent: null }),
+    );
+    expect(stored(undelivered)?.dateSent).toBeInstanceOf(Date);
+  });
+
   it('rejects a body over 1,600 characters and more than 10 media', async () => {
     const sid = sandbox.twilio.demoAccount.sid;
     const send = (form: Record<string, unknown>) =>
