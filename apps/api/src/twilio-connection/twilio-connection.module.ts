@@ -30,13 +30,8 @@ import { TwilioSendersService } from './twilio-senders.service';
             c.apiKeySid && c.apiKeySecret
               ? { accountSid: c.accountSid, apiKeySid: c.apiKeySid, apiKeySecret: c.apiKeySecret }
               : { accountSid: c.accountSid, authToken: c.authToken },
-            {
-              apiBaseUrl:
-                config.TWILIO_API_BASE_URL === 'https://api.twilio.com'
-                  ? undefined
-                  : config.TWILIO_API_BASE_URL,
-              clients,
-            },
+            // Twilio's own origin (in any spelling) or a stand-in's: effectiveApiBaseUrl decides.
+            { apiBaseUrl: config.TWILIO_API_BASE_URL, clients },
           );
         return Object.assign(gateway, { forget: (sid: string) => clients.forget(sid) });
       },
