@@ -259,4 +259,7 @@ describe('analytics and conversation history from real runtime traffic', () => {
       endedAt: expect.any(String),
     });
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
 });

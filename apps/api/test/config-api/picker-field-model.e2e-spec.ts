@@ -90,4 +90,7 @@ describe("the field picker reads the runtime's field model", () => {
     // The start (find or create the contact) and the field save used the picker's refresh.
     expect(modelReads()).toBe(2);
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
 });

@@ -77,4 +77,7 @@ describe('keyword starts while Keap is disconnected', () => {
     const after = await browser.get('/api/conversations/refused-starts').expect(200);
     expect(after.body.items.map((i: { id: string }) => i.id)).toEqual([refused[0].id]);
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
 });

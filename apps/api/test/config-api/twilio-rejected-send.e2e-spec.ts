@@ -87,4 +87,7 @@ describe('a send refused for the credentials', () => {
     await eventually(() => h.textsTo(next).length === 1, 'the text to go out');
     expect(await twilioOf()).toMatchObject({ status: 'connected', statusReason: null });
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
 });

@@ -134,4 +134,7 @@ describe('versions: a conversation finishes on the version it started on', () =>
     // Without a versionId: the published version, v2.
     expect((await api.get(`/api/tools/${toolId}/analytics`)).body.versionId).toBe(v2.id);
   });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
 });

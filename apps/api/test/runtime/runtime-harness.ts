@@ -8,6 +8,11 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/config';
 import { configureApp } from '../../src/configure-app';
+import {
+  expectAnswersDocumented,
+  type RecordedResponse,
+  recordAppResponses,
+} from '../support/documented-answers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { DEMO_NUMBER } from './builders';
 
@@ -102,6 +107,11 @@ export interface RuntimeHarness {
    * connection it came over (connections numbered as they first carried a text).
    */
   twilioSendConnections(): number[];
+  /**
+   * Fails naming each answer of the app (not of `anotherInstance`) that its OpenAPI document does
+   * not describe (status, or JSON body against the schema).
+   */
+  expectAnswersDocumented(): Promise<void>;
   /** One more API process (HTTP + worker) on the same database and Redis. */
   anotherInstance(): Promise<{ app: INestApplication; url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -160,6 +170,8 @@ export async function startRuntime(
     ...env,
   };
   const t = await startTestApp(appEnv);
+  const answers: RecordedResponse[] = [];
+  recordAppResponses(t.app, answers);
   await t.app.listen(appPort, '127.0.0.1');
   const ds = t.app.get(DataSource);
   const others: { close(): Promise<void> }[] = [];
@@ -182,6 +194,7 @@ export async function startRuntime(
         deliverTwice: extra.deliverTwice,
       }),
     twilioSendConnections: () => [...sendConnections],
+    expectAnswersDocumented: () => expectAnswersDocumented(t.app, answers),
     conversationsOf: (phone) =>
       ds.query(
         `SELECT id, status, current_step_id, contact_id, ended_at FROM conversations WHERE phone = $1 ORDER BY started_at, created_at`,
