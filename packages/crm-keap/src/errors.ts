@@ -34,7 +34,11 @@ export class KeapRateLimitedError extends KeapError {
   }
 }
 
-/** The daily quota of the OAuth app (or of the tenant) is used up until `resetsAt`. */
+/**
+ * The OAuth app's daily quota is used up (the 429 carried `x-keap-product-quota-available: 0`)
+ * until `resetsAt` (its `x-keap-product-quota-expiry-time`, when Keap sent one). Keap sends no
+ * header for a tenant's daily quota, so a 429 from that one is a KeapRateLimitedError.
+ */
 export class KeapQuotaExhaustedError extends KeapError {
   readonly retryable = true;
   constructor(

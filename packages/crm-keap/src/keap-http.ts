@@ -244,15 +244,11 @@ function toError(response: AxiosResponse): KeapError {
   const message = messageOf(response.data, status);
   const headers = lowerCaseHeaders(response.headers);
   if (status === 429) {
-    // The daily quota is gone when its bucket shows nothing left; a minute or spike throttle
-    // empties itself within seconds and is worth waiting for.
-    const dayGone =
-      headers['x-keap-product-quota-available'] === '0' ||
-      headers['x-keap-tenant-quota-available'] === '0';
-    if (dayGone) {
-      const expiry = Number(
-        headers['x-keap-product-quota-expiry-time'] ?? headers['x-keap-tenant-quota-expiry-time'],
-      );
+    // The app's daily quota is gone when its bucket shows nothing left; a minute or spike throttle
+    // empties itself within seconds and is worth waiting for. Keap documents no header for a
+    // tenant's daily quota, so a 429 from it reads as a throttle.
+    if (headers['x-keap-product-quota-available'] === '0') {
+      const expiry = Number(headers['x-keap-product-quota-expiry-time']);
       return new KeapQuotaExhaustedError(
         `Keap daily API quota exhausted: ${message}`,
         Number.isFinite(expiry) ? new Date(expiry) : null,

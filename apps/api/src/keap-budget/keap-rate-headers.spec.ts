@@ -63,6 +63,18 @@ describe('readKeapRateHeaders', () => {
     });
   });
 
+  it('reads only the headers Keap documents: none for a tenant daily quota', () => {
+    const undocumented = {
+      'x-keap-tenant-quota-limit': '250000',
+      'x-keap-tenant-quota-available': '0',
+      'x-keap-tenant-quota-expiry-time': String(NOW + 30_000),
+    };
+    expect(readKeapRateHeaders(429, undocumented, options)).toEqual({
+      windows: [],
+      pauseMs: 2000,
+    });
+  });
+
   it('pauses for Retry-After on a 429', () => {
     expect(readKeapRateHeaders(429, keapHeaders({ 'retry-after': '7' }), options).pauseMs).toBe(
       7000,

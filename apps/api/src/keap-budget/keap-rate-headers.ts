@@ -2,7 +2,9 @@
  * Reads Keap's rate headers (`x-keap-product-quota-*`, `x-keap-product-throttle-*`,
  * `x-keap-tenant-throttle-*`: limit, available, used, time-unit, interval, expiry-time) and a 429's
  * Retry-After into what the budget needs: how many calls Keap counted in which window, and how long
- * everyone should pause. Pure: no I/O, the clock is passed in.
+ * everyone should pause. Only the headers Keap documents ("API Token Quota and Usage Measurements",
+ * and the tenant throttle of shared/specs/README.md): there is none for a tenant's daily quota, so
+ * the budget keeps that window from its own count alone. Pure: no I/O, the clock is passed in.
  */
 
 export type KeapWindowUnit = 'second' | 'minute' | 'day';
@@ -27,7 +29,6 @@ export interface KeapBudgetObservation {
 const FAMILIES: { prefix: string; scope: 'app' | 'tenant'; defaultUnit: KeapWindowUnit }[] = [
   { prefix: 'x-keap-product-quota-', scope: 'app', defaultUnit: 'day' },
   { prefix: 'x-keap-product-throttle-', scope: 'app', defaultUnit: 'minute' },
-  { prefix: 'x-keap-tenant-quota-', scope: 'tenant', defaultUnit: 'day' },
   { prefix: 'x-keap-tenant-throttle-', scope: 'tenant', defaultUnit: 'minute' },
 ];
 
