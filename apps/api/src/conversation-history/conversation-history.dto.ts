@@ -136,10 +136,10 @@ export const conversationMessageSchema = z.object({
   body: z.string(),
   mediaUrls: z.array(z.string()),
   status: z.enum(MESSAGE_STATUSES),
-  errorCode: z
-    .string()
-    .nullable()
-    .meta({ description: "Twilio's error code of a failed send, or why a text started nothing" }),
+  errorCode: z.string().nullable().meta({
+    description:
+      "Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) or conversation_ended (the conversation was ended by hand before it went out). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise",
+  }),
   createdAt: z.iso.datetime(),
   stepId: z.string().nullable(),
 });

@@ -898,7 +898,7 @@ export interface components {
             mediaUrls: string[];
             /** @enum {string} */
             status: "received" | "processed" | "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed" | "unknown";
-            /** @description Twilio's error code of a failed send, or why a text started nothing */
+            /** @description Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) or conversation_ended (the conversation was ended by hand before it went out). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise */
             errorCode: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -961,9 +961,9 @@ export interface components {
             twilio: {
                 /** @description Credentials are saved (see status for their health) */
                 connected: boolean;
-                /** @description rejected: Twilio refused the saved credentials (20003 / 401) on the last call the app made with them (changed or revoked in Twilio): nothing can be sent until they are changed; null while not connected */
+                /** @description rejected: Twilio refused the saved credentials (20003 / 401) on the last call the app made with them (changed or revoked in Twilio): nothing can be sent until they are changed; or Twilio signs incoming texts with another Auth Token than the saved one (rotated in Twilio), so they are refused until the new one is saved. null while not connected */
                 status: ("connected" | "rejected") | (null);
-                /** @description Why Twilio refused them (which credential, the error, when) and what to do */
+                /** @description Why Twilio refused them (which credential, the error, when), or that incoming texts are refused for their signature, and what to do */
                 statusReason: string | null;
                 accountSid: string | null;
                 /** @description The API key the app sends with (SK…); null when it uses the Auth Token */

@@ -7,6 +7,7 @@ import type { ConversationSummary } from '../../api/api.types';
 import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
 import { useToolVersions, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
+import { messageOutcome } from './message-outcome';
 import { RefusedStartsCard } from './refused-starts-card';
 
 const STATUS: Record<ConversationStatus, { label: string; tone: Tone }> = {
@@ -274,9 +275,9 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
               <span className="chat__media">+ {message.mediaUrls.length} media</span>
             ) : null}
             <span className="chat__meta">
-              {new Date(message.createdAt).toLocaleTimeString()}
-              {message.direction === 'out' ? ` · ${message.status}` : ''}
-              {message.errorCode ? ` · error ${message.errorCode}` : ''}
+              {[new Date(message.createdAt).toLocaleTimeString(), messageOutcome(message)]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           </li>
         ))}
