@@ -89,6 +89,59 @@ describe('RedisKeapBudget (one process, real Redis)', () => {
     expect(small.every((r) => r.status === 'fulfilled')).toBe(true);
   });
 
+  it('enforces the per-account (tenant) DAY limit: the spent account is held, another is granted', async () => {
+    // The minute windows are wide open; only the tenant's day quota (3) binds.
+    const budget = h.budget(
+      aBudgetConfig({ tenantPerDay: 3, tenantPerMinute: 1000, dayMs: 3_600_000, maxWaitMs: 400 }),
+    );
+    for (let i = 0; i < 3; i++) await budget.acquire(aCall('spent'));
+    const [held, other] = await Promise.allSettled([
+      budget.acquire(aCall('spent')),
+      budget.acquire(aCall('fresh')),
+    ]);
+    expect(held).toEqual({
+      status: 'rejected',
+      reason: expect.any(KeapBudgetWaitTimeoutError),
+    });
+    expect(other.status).toBe('fulfilled');
+    const report = await budget.getReport();
+    expect(report.accounts.find((a) => a.accountId === 'spent')?.day).toEqual({
+      limit: 3,
+      used: 3,
+      left: 0,
+    });
+  });
+
+  it("shrinks an account's tenant window to what Keap's tenant throttle headers say is left", async () => {
+    const budget = h.budget(
+      aBudgetConfig({ tenantPerMinute: 100, minuteMs: 60_000, maxWaitMs: 400 }),
+    );
+    await budget.acquire(aCall('acme'));
+    // Keap counted 98 of this tenant's 100 calls this minute (its own other integrations).
+    await budget.observe(aCall('acme'), 200, {
+      'x-keap-tenant-throttle-limit': '100',
+      'x-keap-tenant-throttle-time-unit': 'minute',
+      'x-keap-tenant-throttle-available': '2',
+      'x-keap-tenant-throttle-used': '98',
+    });
+    const acme = async () =>
+      (await budget.getReport()).accounts.find((a) => a.accountId === 'acme');
+    expect((await acme())?.minute.left).toBe(2);
+    // Held here, before Keap would answer 429: two go out, the rest wait; other tenants go on.
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => budget.acquire(aCall('acme'))),
+      budget.acquire(aCall('globex')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((await acme())?.minute).toEqual({ limit: 100, used: 100, left: 0 });
+  });
+
   it('serves accounts round-robin: a small account is not stuck behind a big burst', async () => {
     // 10 calls per 200 ms; 'big' queues 60 calls first, then four small accounts 5 each.
     const budget = h.budget(aBudgetConfig({ perSecond: 10, secondMs: 200, perMinute: 1000 }));

@@ -415,6 +415,15 @@ const cases: Case[] = [
     status: 400,
     mentions: /name/,
   },
+  // Keap budget
+  ...['0', 'abc', '5000'].map((last): Case => ({
+    what: `budget: last=${last}`,
+    method: 'get',
+    path: '/api/keap/budget',
+    query: `last=${last}`,
+    status: 400,
+    mentions: /last must be/,
+  })),
   // Twilio
   {
     what: 'connect: nothing',
