@@ -290,6 +290,42 @@ describe('the console when something breaks, and where problems show', () => {
     );
   });
 
+  it('says incoming texts are refused when Twilio signs them with a rotated Auth Token, until the new one is saved', async () => {
+    // The Deal tool (published above) has pointed the sender's webhook at the app.
+    const rotatedAgain = `${ROTATED_TOKEN}-again`;
+    const rotate = await postJson(
+      `${product.sandboxUrl}/sandbox/twilio/accounts/${DEMO_TWILIO.accountSid}/auth-token`,
+      { authToken: rotatedAgain },
+    );
+    expect(rotate.status).toBe(200);
+    const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
+      from: CONTACT_PHONE,
+      to: SENDER,
+      body: 'deal again',
+    });
+    const { deliveries } = (await inbound.json()) as { deliveries: { responseStatus: number }[] };
+    expect(deliveries.map((d) => d.responseStatus)).toEqual([403]);
+
+    await page.goto(`${product.consoleUrl}/connect`);
+    const twilio = page.locator('.ui-card', { has: page.getByRole('heading', { name: 'Twilio' }) });
+    await eventually(async () => {
+      await page.reload();
+      await seeText(
+        twilio.locator('.ui-alert'),
+        'Twilio signs incoming texts with a different Auth Token than the one saved here',
+        2_000,
+      );
+    }, 30_000);
+    await seeText(twilio.locator('.ui-alert'), 'Save the new token so incoming texts are accepted');
+
+    const form = page.getByRole('form', { name: 'Change credentials' });
+    await form.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
+    await form.getByLabel('Auth Token').fill(rotatedAgain);
+    await form.getByRole('button', { name: 'Save credentials' }).click();
+    await seeText(twilio, `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+    expect(await twilio.locator('.ui-alert').count()).toBe(0);
+  });
+
   it("asks for today's conversations in the browser's time zone, and does not say UTC", async () => {
     await page.goto(product.consoleUrl);
     await page.getByRole('columnheader', { name: /Conversations today/ }).waitFor();
