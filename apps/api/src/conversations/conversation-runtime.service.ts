@@ -429,17 +429,25 @@ export class ConversationRuntime {
     );
   }
 
-  /** Adds Keap calls to the conversation's tally (for the budget report). */
-  async recordKeapCalls(conversationId: string, calls: KeapCallCounts): Promise<void> {
-    for (const [kind, n] of Object.entries(calls)) {
-      if (!n) continue;
-      await this.dataSource.query(
-        `UPDATE conversations
-            SET keap_calls = jsonb_set(keap_calls, ARRAY[$2::text], to_jsonb(COALESCE((keap_calls->>$2)::int, 0) + $3::int))
-          WHERE id = $1`,
-        [conversationId, kind, n],
-      );
-    }
+  /**
+   * Adds Keap calls to the conversation's tally (for the budget report and the per-conversation
+   * histogram), in one statement. Pass the transaction that marks the work done: whoever then sees
+   * the work done sees its calls too.
+   */
+  async recordKeapCalls(
+    conversationId: string,
+    calls: KeapCallCounts,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const made = Object.fromEntries(Object.entries(calls).filter(([, n]) => n));
+    if (Object.keys(made).length === 0) return;
+    await m.query(
+      `UPDATE conversations c
+          SET keap_calls = c.keap_calls || (SELECT jsonb_object_agg(e.key, COALESCE((c.keap_calls->>e.key)::int, 0) + e.value::int)
+                                              FROM jsonb_each_text($2::jsonb) AS e)
+        WHERE id = $1`,
+      [conversationId, JSON.stringify(made)],
+    );
   }
 
   async activeConversation(

@@ -57,6 +57,7 @@ export class NoteWriter {
         `UPDATE outbox SET done_at = now(), last_error = 'no contact' WHERE id = $1`,
         [outboxId],
       );
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
       return;
     }
     const definition = await this.runtime.definitionOf(
@@ -118,31 +119,34 @@ export class NoteWriter {
           noteId: note.crmNoteId,
           action,
         });
+        // In the transaction that marks the row done: whoever sees it done sees these calls.
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
         await m.query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [outboxId]);
       });
     } catch (err) {
+      // The transaction rolled back: its calls are tallied here, with whatever ends the attempt.
       if (err instanceof CrmError && !err.retryable) {
         await this.dataSource.transaction(async (m) => {
           await m.query(`UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`, [
             outboxId,
             err.message,
           ]);
+          await this.runtime.recordKeapCalls(conversation.id, calls, m);
           await this.runtime.recordEvent(m, conversation.id, 'keap_work_stopped', {
             work: 'write_note',
             reason: err.message,
             ...(err.code ? { code: err.code } : {}),
           });
         });
+        await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
         return;
       }
-      await this.dataSource.query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [
-        outboxId,
-        String(err),
-      ]);
+      await this.dataSource.transaction(async (m) => {
+        await m.query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
+      });
       throw err;
-    } finally {
-      await this.runtime.recordKeapCalls(conversation.id, calls);
-      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
     }
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
   }
 }

@@ -11,7 +11,8 @@ import { returnedRows } from './returned-rows';
 /**
  * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
  * value saved twice, a find-or-create by the same key), and each marks its outbox row done in the
- * transaction that records the result, so a redelivered job finds it done and stops.
+ * transaction that records the result and its Keap calls, so a redelivered job finds it done and
+ * stops, and whoever sees the row done (the calls-per-conversation histogram) sees its calls.
  */
 @Injectable()
 export class CrmEffectProcessor {
@@ -54,9 +55,9 @@ export class CrmEffectProcessor {
         phoneField: String(entry.payload.phoneField),
       });
     } catch (err) {
-      await this.runtime.recordKeapCalls(entry.conversationId, calls);
-      return this.failed(outboxId, err, entry.conversationId, 'resolve_contact');
+      return this.failed(outboxId, err, entry.conversationId, 'resolve_contact', calls);
     }
+    // Before the row is marked done (below), so the calls are there once it is.
     await this.runtime.recordKeapCalls(entry.conversationId, calls);
     await this.runtime.applyEvent(entry.conversationId, async (_conversation, m) =>
       (await this.claim(m, outboxId))
@@ -86,6 +87,7 @@ export class CrmEffectProcessor {
         outboxId,
         'the conversation has no Keap contact',
       );
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
       return;
     }
     const calls: Record<string, number> = {};
@@ -98,17 +100,15 @@ export class CrmEffectProcessor {
       });
       const event = await work(crm, conversation.contactId, entry);
       await this.dataSource.transaction(async (m) => {
-        if (!(await this.claim(m, outboxId))) return;
-        await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
+        const claimed = await this.claim(m, outboxId);
+        // The calls were made either way (another worker may have finished the row first).
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
+        if (claimed) await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
       });
     } catch (err) {
-      // Awaited here: a returned promise would reject while `finally` awaits, unhandled, and
-      // Node ends the process on an unhandled rejection.
-      return await this.failed(outboxId, err, conversation.id, entry.kind);
-    } finally {
-      await this.runtime.recordKeapCalls(conversation.id, calls);
-      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+      return this.failed(outboxId, err, conversation.id, entry.kind, calls);
     }
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
   }
 
   private async pending(outboxId: string): Promise<OutboxEntry | null> {
@@ -137,29 +137,35 @@ export class CrmEffectProcessor {
   /**
    * A failure no retry can cure (the contact is gone, the Keap grant was revoked) ends this piece
    * of work with its reason on the conversation, where the console shows it; others go back to
-   * the queue.
+   * the queue. Either way the Keap calls it made are tallied (with the row marked done, if it is).
    */
   private async failed(
     outboxId: string,
     err: unknown,
     conversationId: string,
     work: string,
+    calls: Record<string, number>,
   ): Promise<void> {
     if (err instanceof CrmError && !err.retryable) {
       await this.dataSource.transaction(async (m) => {
         await this.markDone(m, outboxId, err.message);
+        await this.runtime.recordKeapCalls(conversationId, calls, m);
         await this.runtime.recordEvent(m, conversationId, 'keap_work_stopped', {
           work,
           reason: err.message,
           ...(err.code ? { code: err.code } : {}),
         });
       });
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversationId);
       return;
     }
-    await this.dataSource.query(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-      [outboxId, String(err)],
-    );
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+        outboxId,
+        String(err),
+      ]);
+      await this.runtime.recordKeapCalls(conversationId, calls, m);
+    });
     throw err;
   }
 }
