@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OpenAPIBackend } from 'openapi-backend';
-import { closeObjects, copyOf } from './strict-schema';
+import { closeObjects, type SpecDefinition, tightenOperations } from './strict-schema';
 
 /*
  * Checks requests and responses against Keap's official REST v2 spec, loaded unchanged from
@@ -65,7 +65,7 @@ export async function loadKeapContract(specPath = keapSpecPath()): Promise<KeapC
     ajvOpts: { strict: false, validateFormats: false, allErrors: true },
   });
   await api.init();
-  tighten(api.definition as unknown as Definition);
+  tighten(api.definition as unknown as SpecDefinition);
 
   const match = (r: Pick<KeapRequestToCheck, 'method' | 'path'>) =>
     api.matchOperation({ method: r.method.toLowerCase(), path: r.path, headers: {} });
@@ -102,44 +102,18 @@ export async function loadKeapContract(specPath = keapSpecPath()): Promise<KeapC
   };
 }
 
-interface MediaObject {
-  schema?: unknown;
-}
-interface Definition {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        requestBody?: { content?: Record<string, MediaObject> };
-        responses?: Record<string, { content?: Record<string, MediaObject> }>;
-      }
-    >
-  >;
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-
-function tighten(definition: Definition): void {
-  for (const item of Object.values(definition.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (!METHODS.includes(method) || !operation) continue;
-      for (const response of Object.values(operation.responses ?? {})) {
-        const json = response.content?.['application/json'];
-        if (!json?.schema) continue;
-        const schema = copyOf(json.schema);
-        closeObjects(schema, { requireAll: false });
-        requireIds(schema);
-        json.schema = schema;
-      }
-      const body = operation.requestBody?.content?.['application/json'];
-      if (body?.schema) {
-        const schema = copyOf(body.schema);
-        closeObjects(schema, { requireAll: false });
-        body.schema = schema;
-      }
-    }
-  }
+/** Response objects and JSON request bodies closed; every returned object's `id` required. */
+function tighten(definition: SpecDefinition): void {
+  tightenOperations(definition, {
+    response: (schema) => {
+      closeObjects(schema, { requireAll: false });
+      requireIds(schema);
+    },
+    requestBody: {
+      contentType: 'application/json',
+      tighten: (schema) => closeObjects(schema, { requireAll: false }),
+    },
+  });
 }
 
 /** Every object schema that declares an `id` requires it. */

@@ -73,3 +73,55 @@ export function relaxToExample(schema: unknown, example: unknown): void {
 export function copyOf<T>(schema: T): T {
   return structuredClone(schema);
 }
+
+/** A request or response body of one content type, with the vendor's examples of it. */
+export interface MediaObject {
+  schema?: unknown;
+  examples?: Record<string, { value?: unknown }>;
+}
+
+export interface OperationObject {
+  requestBody?: { content?: Record<string, MediaObject> };
+  responses?: Record<string, { content?: Record<string, MediaObject> }>;
+}
+
+/** The part of a dereferenced OpenAPI definition the contract checks tighten. */
+export interface SpecDefinition {
+  paths: Record<string, Record<string, OperationObject>>;
+}
+
+/** How one vendor's schemas are tightened (each gets its own copy to change). */
+export interface Tightening {
+  /** Each operation's JSON response schema; `media` holds the vendor's examples of it. */
+  response(schema: unknown, media: MediaObject): void;
+  /** The request bodies of this content type. */
+  requestBody: { contentType: string; tighten(schema: unknown): void };
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/**
+ * Replaces, in every operation of the definition, each JSON response schema and each request body
+ * schema of the given content type with a tightened copy, in memory (the file on disk is never
+ * touched). Copies, because the dereferenced definition shares schema objects between operations.
+ */
+export function tightenOperations(definition: SpecDefinition, tightening: Tightening): void {
+  for (const item of Object.values(definition.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.includes(method) || !operation) continue;
+      for (const response of Object.values(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (!json?.schema) continue;
+        const schema = copyOf(json.schema);
+        tightening.response(schema, json);
+        json.schema = schema;
+      }
+      const body = operation.requestBody?.content?.[tightening.requestBody.contentType];
+      if (body?.schema) {
+        const schema = copyOf(body.schema);
+        tightening.requestBody.tighten(schema);
+        body.schema = schema;
+      }
+    }
+  }
+}

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
-import { closeObjects, copyOf, relaxToExample } from './strict-schema';
+import {
+  closeObjects,
+  type OperationObject,
+  relaxToExample,
+  type SpecDefinition,
+  tightenOperations,
+} from './strict-schema';
 
 /*
  * Checks requests and responses against Twilio's official OpenAPI files, loaded unchanged from
@@ -98,7 +104,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
           },
         });
         await backend.init();
-        tighten(backend.definition as unknown as Definition);
+        tighten(backend.definition as unknown as SpecDefinition);
         return [name, backend] as const;
       }),
     ),
@@ -117,7 +123,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
       headers: {},
     });
 
-  const errorSchema = twilioErrorSchema(backends.lookups.definition as unknown as Definition);
+  const errorSchema = twilioErrorSchema(backends.lookups.definition as unknown as SpecDefinition);
   const errorDefinition = {
     openapi: '3.0.1',
     info: { title: 'Twilio error answers', version: '1' },
@@ -155,7 +161,7 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
       return problems;
     },
     examplesOf(r) {
-      const responses = (match(r)?.responses ?? {}) as Record<string, ResponseObject>;
+      const responses = (match(r)?.responses ?? {}) as NonNullable<OperationObject['responses']>;
       return Object.entries(responses).flatMap(([status, response]) =>
         Object.entries(response.content?.['application/json']?.examples ?? {}).map(
           ([name, example]) => ({ status: Number(status), name, value: example.value }),
@@ -190,45 +196,29 @@ export async function loadTwilioContract(specsDir: string): Promise<TwilioContra
   };
 }
 
-interface ResponseObject {
-  content?: Record<string, { schema?: unknown; examples?: Record<string, { value?: unknown }> }>;
-}
-interface OperationObject {
-  requestBody?: { content?: Record<string, { schema?: unknown }> };
-  responses?: Record<string, ResponseObject>;
-}
-interface Definition {
-  paths: Record<string, Record<string, OperationObject>>;
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-
-/** Tightens the dereferenced definition in memory (the file on disk is never touched). */
-function tighten(definition: Definition): void {
-  for (const item of Object.values(definition.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (!METHODS.includes(method) || !operation) continue;
-      for (const response of Object.values(operation.responses ?? {})) {
-        const json = response.content?.['application/json'];
-        if (!json?.schema) continue;
-        const schema = copyOf(json.schema);
-        closeObjects(schema, { requireAll: true });
-        for (const example of Object.values(json.examples ?? {}))
-          relaxToExample(schema, example.value);
-        json.schema = schema;
-      }
-      const form = operation.requestBody?.content?.['application/x-www-form-urlencoded'];
-      if (form?.schema) {
-        const schema = copyOf(form.schema) as Record<string, unknown>;
-        schema.additionalProperties = false;
-        form.schema = schema;
-      }
-    }
-  }
+/**
+ * Tightens the dereferenced definition in memory: every response object requires all its
+ * properties and allows no others, as far as Twilio's own examples agree; form bodies allow only
+ * declared parameters.
+ */
+function tighten(definition: SpecDefinition): void {
+  tightenOperations(definition, {
+    response: (schema, media) => {
+      closeObjects(schema, { requireAll: true });
+      for (const example of Object.values(media.examples ?? {}))
+        relaxToExample(schema, example.value);
+    },
+    requestBody: {
+      contentType: 'application/x-www-form-urlencoded',
+      tighten: (schema) => {
+        (schema as Record<string, unknown>).additionalProperties = false;
+      },
+    },
+  });
 }
 
 /** Twilio's error body as the Lookup v2 spec declares it, every property required. */
-function twilioErrorSchema(lookups: Definition): unknown {
+function twilioErrorSchema(lookups: SpecDefinition): unknown {
   for (const item of Object.values(lookups.paths ?? {}))
     for (const operation of Object.values(item)) {
       const schema = operation?.responses?.['400']?.content?.['application/json']?.schema;
