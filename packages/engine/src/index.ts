@@ -4,6 +4,7 @@ export * from './contact-fields';
 export * from './merge-fields';
 export * from './reply';
 export * from './conditions';
+export * from './describe-condition';
 export * from './reach';
 export * from './phone';
 export * from './sms';
