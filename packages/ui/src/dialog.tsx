@@ -7,14 +7,21 @@ export interface DialogProps {
   children: ReactNode;
 }
 
-/** A modal on the native <dialog>: focus is trapped, Escape closes it, focus returns afterwards. */
+/**
+ * A modal on the native <dialog>: focus is trapped, Escape closes it, focus returns afterwards.
+ * Focus starts on the element inside marked `data-autofocus` (e.g. the safe choice of a
+ * confirmation), else on the first focusable one.
+ */
 export function Dialog({ open, title, onClose, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (

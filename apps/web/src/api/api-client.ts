@@ -38,6 +38,16 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /** Let the request outlive the page (a save while the tab closes), when the body fits. */
+  keepalive?: boolean;
+}
+
+/** Browsers refuse keepalive requests whose bodies add up to more than 64 KiB. */
+const KEEPALIVE_LIMIT_BYTES = 60 * 1024;
+
+/** Whether a JSON body is small enough to be sent with keepalive. */
+export function fitsKeepalive(json: string): boolean {
+  return new TextEncoder().encode(json).length <= KEEPALIVE_LIMIT_BYTES;
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -48,14 +58,16 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     const csrf = readCookie('sms_csrf');
     if (csrf) headers['x-csrf-token'] = csrf;
   }
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body,
       signal: options.signal,
+      keepalive: options.keepalive === true && (body === undefined || fitsKeepalive(body)),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;

@@ -76,6 +76,8 @@ export function useSaveDraft(id: string) {
       apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`, {
         method: 'PUT',
         body: input,
+        // A save started as the tab closes must still arrive.
+        keepalive: true,
       }),
     onSuccess: remember,
   });

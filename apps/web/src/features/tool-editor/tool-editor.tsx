@@ -13,11 +13,12 @@ import {
   REQUEST_EMAIL_STEP_ID,
   requestEmailStep,
   toolDefinitionSchema,
+  type Problem,
   type SendWindow,
   type ToolDefinition,
 } from '@sms-seq/engine';
 import { Alert, Badge, Button, Card, Field, Tabs } from '@sms-seq/ui';
-import { ApiError, errorMessage } from '../../api/api-client';
+import { ApiError, errorMessage, fitsKeepalive } from '../../api/api-client';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
 import { useCreateTag } from '../../api/use-keap';
 import { toolExportUrl, usePublishTool, useSaveDraft } from '../../api/use-tools';
@@ -28,7 +29,9 @@ import { EditorContext, useEditor, type EditorContextValue } from './editor-cont
 import { newStep } from './new-ids';
 import { TagSelect } from './pickers';
 import { fieldMessages, focusPath } from './problem-index';
+import { heldReason, useLeaveGuard, type SaveResult } from './leave-guard';
 import { PublishPanel } from './publish-panel';
+import { savableDraft } from './savable-draft';
 import { optionToSender, senderToOption } from './sender-label';
 import { StepEditor, stepLabel } from './step-editor';
 import { useLiveProblems } from './use-live-problems';
@@ -56,8 +59,12 @@ type SaveState =
   | { kind: 'saved' }
   | { kind: 'dirty' }
   | { kind: 'saving' }
+  /** Saved, except the fields the schema refuses (kept at their saved value until fixed). */
+  | { kind: 'held'; problems: Problem[] }
   | { kind: 'failed'; message: string }
   | { kind: 'conflict' };
+const CONFLICT_REASON =
+  'This tool was changed somewhere else (another tab or person), so your changes here cannot be saved. Reload to see the latest version.';
 
 /** The tool editor: the seed's form field by field, with the live sequence map and the simulator beside it. */
 export function ToolEditor({
@@ -96,40 +103,82 @@ export function ToolEditor({
   const live = useLiveProblems(values, customFieldKeys, server);
   const heading = usePageHeading<HTMLHeadingElement>(values.name || tool.name);
 
-  // Autosave: a parsed draft is saved shortly after the last change, one request at a time.
-  const { mutateAsync: saveDraft, isPending: saving } = useSaveDraft(tool.id);
+  // Autosave: the draft is saved shortly after the last change, one request at a time; leaving
+  // the editor (another screen, closing the tab) saves what is pending first (useLeaveGuard).
+  const { mutateAsync: saveDraft } = useSaveDraft(tool.id);
   const revision = useRef(tool.draftRevision);
   // Compared in the schema's key order: the stored draft comes back from PostgreSQL (jsonb) with
   // its keys reordered, and comparing raw would autosave an unchanged draft on every open, which
   // made a second tab that merely opened the tool take the first one's revision (a false conflict).
-  const lastSaved = useRef(
-    JSON.stringify(toolDefinitionSchema.safeParse(tool.draft).data ?? tool.draft),
+  const savedDraft = useRef<ToolDefinition>(
+    toolDefinitionSchema.safeParse(tool.draft).data ?? tool.draft,
   );
+  const lastSaved = useRef(JSON.stringify(savedDraft.current));
+  const inFlight = useRef<{ json: string; done: Promise<SaveResult> } | null>(null);
+  const conflicted = useRef(false);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved' });
-  const liveTool = live.tool;
-  const liveJson = useMemo(() => (liveTool ? JSON.stringify(liveTool) : null), [liveTool]);
 
-  const saveNow = useCallback(async (): Promise<boolean> => {
-    const parsed = liveTool;
-    if (!parsed) return false;
-    const json = JSON.stringify(parsed);
-    if (json === lastSaved.current) return true;
-    setSaveState({ kind: 'saving' });
-    try {
-      const saved = await saveDraft({ draft: parsed, draftRevision: revision.current });
-      revision.current = saved.draftRevision;
-      lastSaved.current = json;
-      setSaveState({ kind: 'saved' });
-      return true;
-    } catch (error) {
-      setSaveState(
-        error instanceof ApiError && error.status === 409
-          ? { kind: 'conflict' }
-          : { kind: 'failed', message: errorMessage(error) },
-      );
-      return false;
+  /** What the autosave would send now, and whether it differs from what the server has. */
+  const pending = useCallback(() => {
+    const savable = savableDraft(form.getValues(), savedDraft.current);
+    const json = savable ? JSON.stringify(savable.draft) : null;
+    return { savable, json, changed: json !== lastSaved.current };
+  }, [form]);
+
+  const settledState = useCallback((): SaveState => {
+    const now = pending();
+    if (!now.savable) return { kind: 'failed', message: 'this draft cannot be read' };
+    if (now.changed) return { kind: 'dirty' };
+    return now.savable.held.length
+      ? { kind: 'held', problems: now.savable.held }
+      : { kind: 'saved' };
+  }, [pending]);
+
+  const saveNow = useCallback(async (): Promise<SaveResult> => {
+    // One request at a time: each carries the revision the one before it answered.
+    while (inFlight.current) await inFlight.current.done;
+    if (conflicted.current) return { ok: false, reason: CONFLICT_REASON };
+    const { savable, json, changed } = pending();
+    if (!savable || json === null)
+      return { ok: false, reason: 'The draft cannot be read, so it cannot be saved.' };
+    const result = (): SaveResult =>
+      savable.held.length ? { ok: false, reason: heldReason(savable.held) } : { ok: true };
+    if (!changed) {
+      setSaveState(settledState());
+      return result();
     }
-  }, [liveTool, saveDraft]);
+    const done = (async (): Promise<SaveResult> => {
+      setSaveState({ kind: 'saving' });
+      try {
+        const saved = await saveDraft({ draft: savable.draft, draftRevision: revision.current });
+        revision.current = saved.draftRevision;
+        lastSaved.current = json;
+        savedDraft.current = savable.draft;
+        return result();
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          conflicted.current = true;
+          return { ok: false, reason: CONFLICT_REASON };
+        }
+        return {
+          ok: false,
+          reason: `The draft could not be saved: ${errorMessage(error)}`,
+          failed: errorMessage(error),
+        };
+      }
+    })();
+    inFlight.current = { json, done };
+    const outcome = await done;
+    if (inFlight.current?.done === done) inFlight.current = null;
+    setSaveState(
+      conflicted.current
+        ? { kind: 'conflict' }
+        : !outcome.ok && outcome.failed
+          ? { kind: 'failed', message: outcome.failed }
+          : settledState(),
+    );
+    return outcome;
+  }, [pending, saveDraft, settledState]);
 
   // The timer below must survive re-renders; it calls whatever saveNow is current when it fires.
   const saveNowRef = useRef(saveNow);
@@ -138,26 +187,44 @@ export function ToolEditor({
   }, [saveNow]);
 
   useEffect(() => {
-    if (liveJson === null) {
-      setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
-      return undefined;
-    }
-    if (saving) return undefined;
-    if (liveJson === lastSaved.current) {
+    if (conflicted.current) return undefined;
+    const now = pending();
+    if (!now.changed) {
       // Changed and changed back (a step added and removed before the autosave fired): nothing to save.
-      setSaveState((state) => (state.kind === 'dirty' ? { kind: 'saved' } : state));
+      if (!inFlight.current) setSaveState(settledState());
       return undefined;
     }
-    setSaveState((state) => (state.kind === 'conflict' ? state : { kind: 'dirty' }));
+    setSaveState((state) => (state.kind === 'saving' ? state : { kind: 'dirty' }));
     const timer = setTimeout(() => void saveNowRef.current(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [liveJson, saving]);
+  }, [watchedJson, pending, settledState]);
+
+  const leaving = useLeaveGuard({
+    unsaved: () => {
+      const now = pending();
+      return inFlight.current !== null || now.changed || (now.savable?.held.length ?? 1) > 0;
+    },
+    saveNow: () => saveNowRef.current(),
+    // Closing the tab: a save that can go now goes with keepalive (it outlives the page); one
+    // that cannot (held fields, a failed or conflicting save, one already in flight with more
+    // changes after it) makes the browser ask first.
+    canFinishWhileClosing: () => {
+      if (conflicted.current) return false;
+      const now = pending();
+      if (!now.savable || now.savable.held.length || now.json === null) return false;
+      if (!now.changed) return true;
+      if (inFlight.current) return inFlight.current.json === now.json;
+      if (!fitsKeepalive(now.json)) return false;
+      void saveNowRef.current();
+      return true;
+    },
+  });
 
   const publish = usePublishTool(tool.id);
   const [publishProblems, setPublishProblems] = useState<string[] | null>(null);
   const onPublish = async () => {
     setPublishProblems(null);
-    if (!(await saveNow())) return;
+    if (!(await saveNow()).ok) return;
     publish.mutate(undefined, {
       onError: (error) => {
         if (error instanceof ApiError && Array.isArray(error.details)) {
@@ -256,7 +323,16 @@ export function ToolEditor({
             <Alert
               tone="danger"
               title="This tool was changed somewhere else"
-              actions={<Button onClick={() => window.location.reload()}>Reload</Button>}
+              actions={
+                <Button
+                  onClick={() => {
+                    leaving.onPurpose();
+                    window.location.reload();
+                  }}
+                >
+                  Reload
+                </Button>
+              }
             >
               Reload to see the latest version; your last changes here were not saved.
             </Alert>
@@ -697,6 +773,7 @@ export function ToolEditor({
               )
             }
           />
+          {leaving.dialog}
         </div>
       </FormProvider>
     </EditorContext.Provider>
@@ -814,6 +891,12 @@ function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => vo
   if (state.kind === 'saving') return <span className="save-state">Saving…</span>;
   if (state.kind === 'dirty') return <span className="save-state">Unsaved changes</span>;
   if (state.kind === 'conflict') return <Badge tone="danger">Not saved: changed elsewhere</Badge>;
+  if (state.kind === 'held')
+    return (
+      <span className="save-state save-state--failed" role="status">
+        {heldReason(state.problems)}
+      </span>
+    );
   return (
     <span className="save-state save-state--failed" role="alert">
       Not saved: {state.message}{' '}
@@ -825,7 +908,7 @@ function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => vo
 }
 
 /** Every problem, each a button that jumps to the field it is about. */
-function ProblemList({ problems }: { problems: import('@sms-seq/engine').Problem[] }) {
+function ProblemList({ problems }: { problems: Problem[] }) {
   if (problems.length === 0) return <p className="all-good">No problems found.</p>;
   return (
     <div className="problem-list" aria-label="Problems">

@@ -1,0 +1,140 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser';
+import { eventually, seeText, signInWithKeap } from './support/console-page';
+import { startProduct, type Product } from './support/product';
+
+/**
+ * The editor never loses what the marketer typed: leaving it (another screen, closing the tab)
+ * inside the autosave's delay saves first, and when the changes cannot be saved it says why
+ * before letting them go.
+ */
+
+let product: Product;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  await signInWithKeap(page, product.consoleUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+/** Creates a tool from the tools list and waits for its editor; returns the editor's path. */
+async function createTool(name: string): Promise<string> {
+  await page.goto(product.consoleUrl);
+  await page.getByLabel('Tool name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create tool' }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+  await seeText(page.locator('.save-state'), 'All changes saved');
+  return new URL(page.url()).pathname;
+}
+
+const firstMessage = (target: Page = page) =>
+  target.locator('#step-0').getByLabel('Message to send');
+
+/** The tool's stored draft, as the API answers it to this browser's session. */
+async function storedDraft(
+  toolPath: string,
+): Promise<{ name: string; steps: { message: string }[] }> {
+  const answer = await page.evaluate(async (path) => {
+    const response = await fetch(`/api${path}`, { headers: { accept: 'application/json' } });
+    return (await response.json()) as { draft: { name: string; steps: { message: string }[] } };
+  }, toolPath);
+  return answer.draft;
+}
+
+describe('the tool editor never loses edits', () => {
+  it('saves a message typed just before going to another screen', async () => {
+    const toolPath = await createTool('Leave right away');
+    const typed = 'Typed a moment before leaving. Text STOP to stop.';
+    await firstMessage().fill(typed);
+    // Well inside the autosave's delay: the save that was pending goes before the tools list shows.
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'SMS sequence tools' }).waitFor();
+    expect((await storedDraft(toolPath)).steps[0]?.message).toBe(typed);
+
+    await page.getByRole('link', { name: 'Leave right away' }).click();
+    await page.getByRole('heading', { name: 'Leave right away', level: 1 }).waitFor();
+    expect(await firstMessage().inputValue()).toBe(typed);
+  });
+
+  it('saves a message typed just before the tab closes', async () => {
+    const toolPath = await createTool('Close the tab');
+    const typed = 'Typed just before closing the tab. Text STOP to stop.';
+    await firstMessage().fill(typed);
+    await page.close({ runBeforeUnload: true });
+    page = await context.newPage();
+    await page.goto(`${product.consoleUrl}${toolPath}`);
+    await page.getByRole('heading', { name: 'Close the tab', level: 1 }).waitFor();
+    await eventually(async () =>
+      expect((await storedDraft(toolPath)).steps[0]?.message).toBe(typed),
+    );
+    await page.reload();
+    await page.getByRole('heading', { name: 'Close the tab', level: 1 }).waitFor();
+    expect(await firstMessage().inputValue()).toBe(typed);
+  });
+
+  it('saves a draft with problems, and keeps the other edits while the tool name is empty', async () => {
+    const toolPath = await createTool('Name cleared');
+    // A message with no words is a problem for publishing, not for saving the draft.
+    await firstMessage().fill('');
+    await seeText(page.locator('.save-state'), 'All changes saved');
+    expect((await storedDraft(toolPath)).steps[0]?.message).toBe('');
+
+    await page.getByLabel('Tool name', { exact: true }).fill('');
+    const typed = 'Saved though the name is empty. Text STOP to stop.';
+    await firstMessage().fill(typed);
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Your changes are not saved' });
+    await seeText(dialog, 'The tool name: give the tool a name');
+    // The message went in; only the empty name waits.
+    const stored = await storedDraft(toolPath);
+    expect(stored.steps[0]?.message).toBe(typed);
+    expect(stored.name).toBe('Name cleared');
+
+    // Staying keeps the editor, focus in the form's reach; fixing the name lets the marketer go.
+    await dialog.getByRole('button', { name: 'Stay and fix' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByLabel('Tool name', { exact: true }).fill('Name restored');
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'SMS sequence tools' }).waitFor();
+    expect((await storedDraft(toolPath)).name).toBe('Name restored');
+  });
+
+  it('asks, with the reason, when the save fails; leaving without saving goes', async () => {
+    const toolPath = await createTool('Server trouble');
+    await page.route(`**/api${toolPath}`, (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              error: { code: 'unavailable', message: 'The database is not answering.' },
+            }),
+          })
+        : route.fallback(),
+    );
+    await firstMessage().fill('This one cannot be saved now. Text STOP to stop.');
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Your changes are not saved' });
+    await seeText(dialog, 'The draft could not be saved: The database is not answering.');
+    // Escape is "stay": the editor and the typed text are still there.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await firstMessage().inputValue()).toContain('cannot be saved now');
+
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'SMS sequence tools' }).waitFor();
+    await page.unroute(`**/api${toolPath}`);
+    expect((await storedDraft(toolPath)).steps[0]?.message).not.toContain('cannot be saved now');
+  });
+});
