@@ -6,7 +6,7 @@ import { startProduct, type Product } from './support/product';
 /**
  * The editor never loses what the marketer typed: leaving it (another screen, closing the tab)
  * inside the autosave's delay saves first, and when the changes cannot be saved it says why
- * before letting them go.
+ * before letting them go. And the tools list deletes a tool only after asking.
  */
 
 let product: Product;
@@ -136,5 +136,38 @@ describe('the tool editor never loses edits', () => {
     await page.getByRole('heading', { name: 'SMS sequence tools' }).waitFor();
     await page.unroute(`**/api${toolPath}`);
     expect((await storedDraft(toolPath)).steps[0]?.message).not.toContain('cannot be saved now');
+  });
+});
+
+describe('deleting a tool from the tools list', () => {
+  it('asks first: Cancel (and Escape) keep the tool, Delete tool removes it', async () => {
+    await createTool('Keep me');
+    await createTool('Delete me');
+    await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
+    const row = (name: string) => page.getByRole('row').filter({ hasText: name });
+    await row('Delete me').waitFor();
+
+    await page.getByRole('button', { name: 'Delete tool Delete me' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “Delete me”?' });
+    await seeText(dialog, 'this cannot be undone');
+    // Focus is in the dialog, on the safe choice.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await row('Delete me').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Delete tool Delete me' }).click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await row('Delete me').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Delete tool Delete me' }).click();
+    await dialog.getByRole('button', { name: 'Delete tool' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row('Delete me').waitFor({ state: 'detached' });
+    await page.reload();
+    await row('Keep me').waitFor();
+    expect(await row('Delete me').count()).toBe(0);
   });
 });

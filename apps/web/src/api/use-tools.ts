@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
-import type { PublishResult, ToolDetail, ToolList, VersionList } from './api.types';
+import type { PublishResult, ToolDetail, ToolList, ToolSummary, VersionList } from './api.types';
 
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
@@ -90,6 +90,10 @@ export function useDeleteTool() {
       apiRequest<void>(`/api/tools/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: (_result, id) => {
       client.removeQueries({ queryKey: toolKey(id) });
+      // Gone from the list at once, not when the list comes back.
+      client.setQueryData<ToolSummary[]>(toolsKey, (list) =>
+        list?.filter((tool) => tool.id !== id),
+      );
       void client.invalidateQueries({ queryKey: toolsKey, exact: true });
     },
   });

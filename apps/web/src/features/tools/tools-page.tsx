@@ -1,9 +1,9 @@
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Badge, Button, Card, EmptyState, Field, Loading } from '@sms-seq/ui';
+import { Alert, Badge, Button, Card, Dialog, EmptyState, Field, Loading } from '@sms-seq/ui';
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { ToolSummary } from '../../api/api.types';
-import { useCreateTool, useImportTool, useTools } from '../../api/use-tools';
+import { useCreateTool, useDeleteTool, useImportTool, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
 import { RefusedStartsBanner } from '../conversations/refused-starts-card';
 import { describeSender } from '../tool-editor/sender-label';
@@ -129,8 +129,10 @@ export function ToolsPage() {
 }
 
 function ToolsTable({ tools }: { tools: ToolSummary[] }) {
+  const [deleting, setDeleting] = useState<ToolSummary | null>(null);
   return (
     <div className="table-wrap">
+      <DeleteToolDialog tool={deleting} onClose={() => setDeleting(null)} />
       <table className="table">
         <caption className="ui-visually-hidden">Tools</caption>
         <thead>
@@ -141,6 +143,9 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
             <th scope="col">Keyword</th>
             <th scope="col" className="num" title="Conversations started since midnight, your time">
               Conversations today
+            </th>
+            <th scope="col">
+              <span className="ui-visually-hidden">Actions</span>
             </th>
           </tr>
         </thead>
@@ -164,11 +169,55 @@ function ToolsTable({ tools }: { tools: ToolSummary[] }) {
                 )}
               </td>
               <td className="num">{tool.conversationsToday}</td>
+              <td>
+                <Button
+                  size="small"
+                  variant="ghost"
+                  aria-label={`Delete tool ${tool.name}`}
+                  onClick={() => setDeleting(tool)}
+                >
+                  Delete tool
+                </Button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Asks before deleting: Cancel has focus, Escape cancels, and deleting says what stops. */
+function DeleteToolDialog({ tool, onClose }: { tool: ToolSummary | null; onClose: () => void }) {
+  const remove = useDeleteTool();
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
+  return (
+    <Dialog open={tool !== null} title={`Delete “${tool?.name ?? ''}”?`} onClose={close}>
+      <p>
+        {tool?.status === 'published'
+          ? 'Contacts can no longer start it: its keyword and its tool URL stop working. '
+          : ''}
+        The tool and its draft are deleted; this cannot be undone.
+      </p>
+      {remove.isError ? <Alert tone="danger">{errorMessage(remove.error)}</Alert> : null}
+      <div className="row row--end">
+        <Button data-autofocus onClick={close}>
+          Cancel
+        </Button>
+        <Button
+          variant="danger"
+          busy={remove.isPending}
+          onClick={() => {
+            if (tool) remove.mutate(tool.id, { onSuccess: close });
+          }}
+        >
+          Delete tool
+        </Button>
+      </div>
+    </Dialog>
   );
 }
 
