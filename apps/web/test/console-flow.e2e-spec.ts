@@ -222,7 +222,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await seeText(page.locator('.chat'), 'Blue or red?');
     await page.getByLabel('Reply as the contact').fill('I like BLUE');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await seeText(page.getByTestId('simulator-facts'), 'Matched condition 1');
+    await seeText(page.getByTestId('simulator-facts'), 'Matched condition 1: reply is "*blue*"');
     await seeText(page.getByTestId('simulator-facts'), 'Tag: Likes blue');
     // The reply is saved to the field chosen on the step, named as the account names it.
     await seeText(page.getByTestId('simulator-facts'), 'Saves “I like BLUE” to Favorite Color');
@@ -367,7 +367,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
     // Each branch of "let me decide" has its row: the contact's "blue please" took condition 1.
     const count = (card: typeof firstStep, label: string) =>
       card.locator('.funnel__row', { hasText: label }).locator('.funnel__count').textContent();
-    expect(await count(firstStep, '↳ equals *blue*')).toBe('1');
+    expect(await count(firstStep, '↳ reply is "*blue*"')).toBe('1');
     expect(await count(firstStep, '↳ Nothing matched')).toBe('0');
     // Blue was sent after the branch and, to Ada, by the tool URL starting there.
     const blueStep = page.locator('.ui-card', { hasText: '#2 Blue' });

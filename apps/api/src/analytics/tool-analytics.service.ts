@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ToolDefinition } from '@sms-seq/engine';
+import { describeCondition, type ToolDefinition } from '@sms-seq/engine';
 import type { DataSource } from 'typeorm';
 import { ToolService } from '../tools/tool.service';
 import type { StepFunnel, ToolAnalytics } from './tool-analytics.dto';
@@ -91,9 +91,9 @@ export function funnelOf(
     const list =
       step.next.kind === 'decide'
         ? [
-            ...step.next.conditions.map((c, i) => ({
+            ...step.next.conditions.map((c) => ({
               conditionId: c.id,
-              label: conditionLabel(c, i),
+              label: describeCondition(c),
               count: counts.get(c.id) ?? 0,
             })),
             {
@@ -113,23 +113,4 @@ export function funnelOf(
       expired: expired.get(step.id) ?? 0,
     };
   });
-}
-
-type Cond = Extract<
-  ToolDefinition['steps'][number]['next'],
-  { kind: 'decide' }
->['conditions'][number];
-const OPS = { lt: '<', lte: '≤', gt: '>', gte: '≥' } as const;
-
-function conditionLabel(c: Cond, index: number): string {
-  const operand = (v: { source: 'static'; value: number } | { source: 'field'; field: string }) =>
-    v.source === 'static' ? String(v.value) : `~Contact.${v.field}~`;
-  switch (c.kind) {
-    case 'equals_any':
-      return c.values.length ? `equals ${c.values.join(' / ')}` : `Condition ${index + 1}`;
-    case 'compare':
-      return `${OPS[c.op]} ${operand(c.value)}`;
-    case 'between':
-      return `${OPS[c.first.op]} ${operand(c.first.value)} and ${OPS[c.second.op]} ${operand(c.second.value)}`;
-  }
 }

@@ -136,8 +136,8 @@ describe('analytics and conversation history from real runtime traffic', () => {
         received: 5,
         replied: 4,
         branches: [
-          { conditionId: 'yes', label: 'equals *yes*', count: 2 },
-          { conditionId: 'no', label: 'equals no', count: 1 },
+          { conditionId: 'yes', label: 'reply is "*yes*"', count: 2 },
+          { conditionId: 'no', label: 'reply is "no"', count: 1 },
           { conditionId: 'fallback', label: 'Nothing matched', count: 1 },
         ],
         optedOut: 1,

@@ -63,10 +63,10 @@ describe('the sequence map drawn from a tool', () => {
     );
     expect(edgesOf(map)).toEqual([
       'start -> step-0 []',
-      'step-0 -> step-1 [= *blue*, navy]',
-      'step-0 -> step-2 [≥ 10]',
+      'step-0 -> step-1 [reply is "*blue*" or "navy"]',
+      'step-0 -> step-2 [reply is at least 10]',
       // A condition pointing at a step that does not exist ends the conversation, as the engine does.
-      'step-0 -> finish [= (no words yet)]',
+      'step-0 -> finish [reply is (no words yet)]',
       'step-0 -> finish [no match]',
       'step-1 -> finish [finish]',
       'step-2 -> finish [finish]',
@@ -99,9 +99,31 @@ describe('the sequence map drawn from a tool', () => {
     expect(y('step-1')).toBeLessThan(y('finish'));
   });
 
-  it('labels conditions the way a marketer reads them', () => {
-    expect(conditionLabel(equalsAny(['a', 'b', 'c', 'd']))).toBe('= a, b, c…');
-    expect(conditionLabel(compareTo('lt', { field: '_Budget' }))).toBe('< ~_Budget~');
-    expect(conditionLabel(between(['gte', 1], ['lte', 5]))).toBe('≥ 1 and ≤ 5');
+  it('labels conditions the way a marketer reads them, a long word list cut short', () => {
+    expect(conditionLabel(equalsAny(['a', 'b', 'c', 'd']))).toBe(
+      'reply is "a", "b", "c" or 1 more',
+    );
+    expect(conditionLabel(compareTo('lt', { field: '_Budget' }))).toBe(
+      "reply is less than the contact's _Budget",
+    );
+    expect(
+      conditionLabel(compareTo('lt', { field: '_Budget' }), (key) =>
+        key === '_Budget' ? 'Budget' : undefined,
+      ),
+    ).toBe("reply is less than the contact's Budget");
+    expect(conditionLabel(between(['gte', 1], ['lte', 5]))).toBe('reply is between 1 and 5');
+  });
+
+  it("names a compared field on its branch by the account's label", () => {
+    const map = buildMap(
+      aTool()
+        .withStep('ask', {
+          next: decideBy([compareTo('gte', { field: '_Age' }, { goTo: 'ask' })], { stepId: null }),
+        })
+        .build(),
+      [],
+      (key) => (key === '_Age' ? 'Age' : undefined),
+    );
+    expect(edgesOf(map)).toContain("step-0 -> step-0 [reply is at least the contact's Age]");
   });
 });

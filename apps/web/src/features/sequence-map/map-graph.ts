@@ -1,6 +1,12 @@
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/react';
-import type { Condition, Operand, Problem, ToolDefinition } from '@sms-seq/engine';
+import {
+  describeCondition,
+  type Condition,
+  type DescribeConditionContext,
+  type Problem,
+  type ToolDefinition,
+} from '@sms-seq/engine';
 import { pathKey } from '../tool-editor/problem-index';
 
 /**
@@ -21,25 +27,21 @@ export type MapNode = Node<StepNodeData>;
 
 const NODE_WIDTH = 220;
 const NODE_HEIGHT = 78;
-const OPERATORS: Record<string, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
+// Edge labels sit on the map between nodes, so a long word list is cut short.
+const MAX_LABEL_WORDS = 3;
 
-export function conditionLabel(condition: Condition): string {
-  const operand = (value: Operand) =>
-    value.source === 'static' ? String(value.value) : `~${value.field}~`;
-  if (condition.kind === 'equals_any') {
-    const words = condition.values.filter(Boolean);
-    return words.length
-      ? `= ${words.slice(0, 3).join(', ')}${words.length > 3 ? '…' : ''}`
-      : '= (no words yet)';
-  }
-  if (condition.kind === 'compare')
-    return `${OPERATORS[condition.op] ?? condition.op} ${operand(condition.value)}`;
-  return `${OPERATORS[condition.first.op] ?? ''} ${operand(condition.first.value)} and ${OPERATORS[condition.second.op] ?? ''} ${operand(condition.second.value)}`;
+/** A branch's label: the engine's one wording of a condition, as the funnel and simulator say it. */
+export function conditionLabel(
+  condition: Condition,
+  fieldLabel?: DescribeConditionContext['fieldLabel'],
+): string {
+  return describeCondition(condition, { fieldLabel, maxValues: MAX_LABEL_WORDS });
 }
 
 export function buildMap(
   tool: ToolDefinition,
   problems: Problem[],
+  fieldLabel?: DescribeConditionContext['fieldLabel'],
 ): { nodes: MapNode[]; edges: Edge[] } {
   const steps = tool.steps ?? [];
   const indexById = new Map<string, number>();
@@ -140,7 +142,7 @@ export function buildMap(
         edge(
           source,
           target(condition.nextStepId ?? null),
-          conditionLabel(condition),
+          conditionLabel(condition, fieldLabel),
           `c${conditionIndex}`,
           'branch',
         ),

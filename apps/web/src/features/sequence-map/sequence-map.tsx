@@ -10,6 +10,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { ToolDefinition } from '@sms-seq/engine';
+import type { AccountField } from '../../api/api.types';
 import type { ProblemIndex } from '../tool-editor/problem-index';
 import { buildMap, type MapNode } from './map-graph';
 
@@ -17,11 +18,21 @@ export interface SequenceMapProps {
   tool: ToolDefinition;
   problems: ProblemIndex;
   onSelectStep: (index: number) => void;
+  /** The account's fields, to name a field a condition compares with; standard labels otherwise. */
+  fields?: AccountField[];
 }
 
 /** The live map of steps and branches, with validation problems marked on the nodes. */
-export function SequenceMap({ tool, problems, onSelectStep }: SequenceMapProps) {
-  const { nodes, edges } = useMemo(() => buildMap(tool, problems.all), [tool, problems]);
+export function SequenceMap({ tool, problems, onSelectStep, fields }: SequenceMapProps) {
+  const { nodes, edges } = useMemo(
+    () =>
+      buildMap(
+        tool,
+        problems.all,
+        fields ? (key) => fields.find((field) => field.key === key)?.label : undefined,
+      ),
+    [tool, problems, fields],
+  );
   // The whole map stays in view as steps and branches come and go (not on every keystroke).
   const shape = `${nodes.map((node) => node.id).join(',')}|${edges.map((edge) => edge.id).join(',')}`;
   const nodeTypes = useMemo(

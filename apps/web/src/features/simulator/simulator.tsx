@@ -1,5 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import {
+  describeCondition,
   FINAL_STATUSES,
   simulate,
   type SimulationInput,
@@ -184,7 +185,7 @@ function Turn({
       ? null
       : turn.matched === 'fallback'
         ? 'No condition matched: the fallback applies'
-        : `Matched condition ${turn.matched.conditionIndex + 1}`;
+        : matchedConditionText(tool, turn.stepId, turn.matched, fieldName);
   return (
     <>
       {turn.input.kind === 'start' ? (
@@ -251,4 +252,22 @@ function Turn({
       ) : null}
     </>
   );
+}
+
+/** "Matched condition 2: reply is at least 18", in the words the map and the funnel use. */
+function matchedConditionText(
+  tool: ToolDefinition,
+  stepId: string | null,
+  matched: { conditionId: string; conditionIndex: number },
+  fieldName: (key: string) => string,
+): string {
+  const heading = `Matched condition ${matched.conditionIndex + 1}`;
+  const next = tool.steps.find((step) => step.id === stepId)?.next;
+  const condition =
+    next?.kind === 'decide'
+      ? next.conditions.find((candidate) => candidate.id === matched.conditionId)
+      : undefined;
+  return condition
+    ? `${heading}: ${describeCondition(condition, { fieldLabel: fieldName })}`
+    : heading;
 }
