@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { nextSendTime } from '@sms-seq/engine';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
@@ -9,6 +9,7 @@ import { WallClock } from '../conversations/wall-clock';
 import {
   SendOutcomeUnknownError,
   type Sender,
+  SmsCredentialsRejectedError,
   SmsGatewayError,
   type SmsGateway,
 } from '../sms/sms-gateway.port';
@@ -28,6 +29,13 @@ function senderOf(senderKey: string): Sender {
 const STALE_SENDING_MS = 120_000;
 /** A slot this close is taken now (a delayed job wakes to the millisecond, not before). */
 const DUE_WITHIN_MS = 5;
+/**
+ * A text held because Twilio refused the account's credentials is tried again at most this far
+ * apart: a token put back in Twilio is noticed within minutes without calling Twilio in a loop.
+ */
+const CREDENTIALS_RETRY_MAX_MS = 10 * 60_000;
+/** `last_error` of an outbox row held for the credentials: what a save of credentials releases. */
+const HELD_FOR_CREDENTIALS = 'held: Twilio refused the account credentials';
 
 /** Everything one send needs, read in one round trip. */
 interface SendRow {
@@ -90,7 +98,7 @@ const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
  * each one done hands over to the next.
  */
 @Injectable()
-export class SendMessageProcessor {
+export class SendMessageProcessor implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly twilio: TwilioConnectionService,
@@ -101,6 +109,10 @@ export class SendMessageProcessor {
     private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.twilio.onCredentialsSaved((accountId) => this.releaseHeldForCredentials(accountId));
+  }
 
   /** `slotAt`: the sender's slot this job was delayed to (it holds it), if any. */
   async run(outboxId: string, slotAt?: number): Promise<void> {
@@ -183,6 +195,10 @@ export class SendMessageProcessor {
       });
       providerMessageId = sent.providerMessageId;
     } catch (err) {
+      // Checked before the non-retryable refusals: the credentials are the account's to fix, the
+      // text is not at fault, so it must not fail (nor its conversation end).
+      if (err instanceof SmsCredentialsRejectedError)
+        return this.holdForCredentials(outboxId, row.id, 'queued', err);
       if (err instanceof SmsGatewayError && !err.retryable) return this.failed(outboxId, row, err);
       // No answer: it may have gone out. Anything else: the provider did not take it.
       const unknown = !(err instanceof SmsGatewayError) || err instanceof SendOutcomeUnknownError;
@@ -229,6 +245,9 @@ export class SendMessageProcessor {
         [row.id],
       );
     } catch (err) {
+      // Still `unknown`: once the credentials work, the retry looks for it again before sending.
+      if (err instanceof SmsCredentialsRejectedError)
+        return this.holdForCredentials(outboxId, row.id, 'unknown', err);
       await this.giveBack(outboxId, row.id, 'unknown', err);
       throw err;
     }
@@ -315,6 +334,58 @@ export class SendMessageProcessor {
        UPDATE outbox SET attempts = attempts + 1, last_error = $4, not_before = NULL WHERE id = $1`,
       [outboxId, messageId, status, String(err)],
     );
+  }
+
+  /**
+   * Twilio refused the account's credentials (20003 / 401; the gateway already marked the
+   * connection rejected, so the console says what to fix). Retrying at the queue's pace would
+   * use up the job's attempts within minutes and leave the text to the relay, so the text is
+   * held instead: given back, and planned as a delayed job with a backoff of its own (capped),
+   * holding no worker. Saving credentials releases it at once (releaseHeldForCredentials); a
+   * token put back in Twilio is noticed by the next retry.
+   */
+  private async holdForCredentials(
+    outboxId: string,
+    messageId: string,
+    status: 'queued' | 'unknown',
+    err: SmsCredentialsRejectedError,
+  ): Promise<void> {
+    // Each hold doubles the wait (the row's attempts count them), from the queue's backoff.
+    const [held] = returnedRows<{ not_before: Date }>(
+      await this.dataSource.query(
+        `WITH m AS (UPDATE messages SET status = $3, updated_at = now() WHERE id = $2 AND status = 'sending')
+         UPDATE outbox SET attempts = attempts + 1, last_error = $4,
+                not_before = now() + LEAST($5::float8 * power(2, LEAST(attempts, 20)), $6) * interval '1 millisecond'
+          WHERE id = $1 RETURNING not_before`,
+        [
+          outboxId,
+          messageId,
+          status,
+          `${HELD_FOR_CREDENTIALS}: ${err.message}`,
+          this.config.QUEUE_BACKOFF_MS,
+          CREDENTIALS_RETRY_MAX_MS,
+        ],
+      ),
+    );
+    const at = held?.not_before.getTime() ?? Date.now() + CREDENTIALS_RETRY_MAX_MS;
+    await this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, at);
+  }
+
+  /**
+   * New credentials were saved for the account: its texts held for the refused ones go out now
+   * rather than at their next retry (whose delayed job then finds them done, or sends nothing
+   * twice: the claim decides). If the save's credentials are refused too, they are held again.
+   */
+  private async releaseHeldForCredentials(accountId: string): Promise<void> {
+    const released = returnedRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE outbox SET not_before = NULL
+          WHERE account_id = $1 AND kind = 'send_message' AND done_at IS NULL AND last_error LIKE $2
+          RETURNING id`,
+        [accountId, `${HELD_FOR_CREDENTIALS}%`],
+      ),
+    );
+    for (const { id } of released) await this.publisher.publishAgain({ id, kind: 'send_message' });
   }
 
   /**
