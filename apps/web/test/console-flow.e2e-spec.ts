@@ -352,6 +352,20 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await seeText(transcript, 'blue please');
     await seeText(transcript, 'Blue it is!');
     await seeText(page.locator('.ui-card__actions'), 'Finished', 30_000);
+    // What happened, in sentences: the step and branch by name, the tag by its Keap name.
+    await page.getByText(/^What happened/).click();
+    const happened = page.locator('ul.events');
+    await seeText(
+      happened,
+      'The reply to “Ask colour” matched condition 1 (reply is "*blue*"), then sent “Blue”.',
+    );
+    await seeText(
+      happened,
+      'Applied the tag “Likes blue” in Keap because the reply matched a condition.',
+      30_000,
+    );
+    await seeText(happened, 'The sequence finished.');
+    expect(await happened.textContent()).not.toMatch(/[{}]|tagId|stepId/);
     await screenshot(page, '09-conversation-transcript');
 
     await page.getByRole('link', { name: 'Open the tool' }).click();

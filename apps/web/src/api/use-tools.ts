@@ -29,8 +29,8 @@ export function useTools() {
   return useQuery(toolsQuery());
 }
 
-export function useTool(id: string) {
-  return useQuery(toolQuery(id));
+export function useTool(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ ...toolQuery(id), enabled: options.enabled ?? true });
 }
 
 export function useToolVersions(id: string, options: { enabled?: boolean } = {}) {

@@ -5,8 +5,10 @@ import { Alert, Badge, Button, Card, EmptyState, Field, Loading, type Tone } fro
 import { errorMessage } from '../../api/api-client';
 import type { ConversationSummary } from '../../api/api.types';
 import { useConversation, useConversations, useEndConversation } from '../../api/use-conversations';
-import { useToolVersions, useTools } from '../../api/use-tools';
+import { useAccountFields, useTags } from '../../api/use-keap';
+import { useTool, useToolVersions, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
+import { describeEvents } from './event-sentence';
 import { messageOutcome } from './message-outcome';
 import { RefusedStartsCard } from './refused-starts-card';
 
@@ -200,6 +202,10 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
   const toolId = detail.data?.conversation.toolId ?? summary?.toolId ?? '';
   const tools = useTools();
   const versions = useToolVersions(toolId, { enabled: Boolean(toolId) && !summary });
+  // Names for the ids in "What happened": the tool's steps, the tags picker's tags, the fields.
+  const tool = useTool(toolId, { enabled: Boolean(toolId) });
+  const tags = useTags();
+  const fields = useAccountFields();
   if (detail.isPending) return <Loading label="Loading the transcript…" />;
   if (detail.isError)
     return (
@@ -221,6 +227,11 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
     summary?.version ??
     versions.data?.find((entry) => entry.id === conversation.toolVersionId)?.version;
   const status = statusOf(conversation.status);
+  const told = describeEvents(events, {
+    tool: tool.data?.draft,
+    tags: tags.data,
+    fields: fields.data,
+  });
   return (
     <Card
       title={`${conversation.phone} · ${toolName}`}
@@ -284,17 +295,14 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
       </ol>
       {events.length ? (
         <details>
-          <summary>What happened ({events.length} events)</summary>
+          <summary>What happened ({told.length} events)</summary>
           <ul className="events">
-            {events.map((event, index) => (
+            {told.map(({ event, sentence }, index) => (
               <li key={index}>
                 <span className="muted small">
                   {new Date(event.createdAt).toLocaleTimeString()}
                 </span>{' '}
-                {event.type.replace(/_/g, ' ')}
-                {event.detail && typeof event.detail === 'object' ? (
-                  <code className="small"> {JSON.stringify(event.detail)}</code>
-                ) : null}
+                {sentence}
               </li>
             ))}
           </ul>
