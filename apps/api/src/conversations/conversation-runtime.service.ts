@@ -284,6 +284,40 @@ export class ConversationRuntime {
     return result;
   }
 
+  /**
+   * A question of the conversation (a step's text or a re-ask, not a reminder) went out at
+   * `sentAt`, later than it was asked for: held by quiet hours, the sender's rate or refused
+   * credentials. The contact sees it only now, so "without activity" counts from now: the expiry
+   * (and the reminder) move with it, instead of the conversation expiring before or soon after
+   * the contact ever saw the question. Never moves the clock back (a later reply stands).
+   */
+  async questionWentOut(conversationId: string, sentAt: Date): Promise<void> {
+    const head = await this.dataSource
+      .getRepository(Conversation)
+      .findOneBy({ id: conversationId });
+    if (!head || head.endedAt !== null) return;
+    await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
+      const conversation = await m
+        .getRepository(Conversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+      if (!conversation || conversation.endedAt !== null) return;
+      if (Date.parse(conversation.state.lastActivityAt) >= sentAt.getTime()) return;
+      const definition = await this.definitionOf(m, conversation.toolVersionId);
+      const state = { ...conversation.state, lastActivityAt: sentAt.toISOString() };
+      await m.query(
+        `UPDATE conversations SET state = $2, last_activity_at = $3, next_tick_at = $4, expires_at = $5, updated_at = now()
+          WHERE id = $1`,
+        [
+          conversation.id,
+          JSON.stringify(state),
+          sentAt,
+          this.clock.nextTickWallTime(definition, state),
+          this.clock.expiryWallTime(definition, state),
+        ],
+      );
+    });
+  }
+
   async advanceAndStore(
     m: EntityManager,
     conversation: Conversation,

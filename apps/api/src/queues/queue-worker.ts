@@ -124,10 +124,21 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 
-  /** Sends `tick` to conversations whose reminder or expiry is due. */
+  /**
+   * Sends `tick` to conversations whose reminder or expiry is due. Not while a question of the
+   * conversation is still waiting to go out (quiet hours, the sender's rate, refused credentials):
+   * the contact has not seen it, so it can neither be reminded of it nor have failed to answer
+   * it; when it goes out the clock starts from then (ConversationRuntime.questionWentOut).
+   */
   async sweep(): Promise<void> {
     const due: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM conversations WHERE ended_at IS NULL AND next_tick_at <= now() ORDER BY next_tick_at LIMIT 200`,
+      `SELECT c.id FROM conversations c
+        WHERE c.ended_at IS NULL AND c.next_tick_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM messages m
+                           WHERE m.conversation_id = c.id AND m.direction = 'out'
+                             AND m.status IN ('queued', 'sending', 'unknown')
+                             AND m.purpose IS DISTINCT FROM 'reminder')
+        ORDER BY c.next_tick_at LIMIT 200`,
     );
     for (const { id } of due) {
       const now = new Date();

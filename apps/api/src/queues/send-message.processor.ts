@@ -49,6 +49,8 @@ interface SendRow {
   phone: string;
   body: string;
   media_urls: string[];
+  purpose: string | null;
+  created_at: Date;
   claimed_at: Date | null;
   updated_at: Date;
   /** An earlier text of the conversation is not out yet. */
@@ -61,10 +63,13 @@ interface SendRow {
 
 /**
  * Why a queued text must not go out (its code is kept on the message, the reason on the outbox
- * row), or null when it may. The engine's own final texts stay: a conversation that finished or
- * expired while its last text or reminder waited (quiet hours, the sender's rate) still sends it.
- * Only a conversation ended from outside the engine's flow (`ended`: by hand in the console) has
- * its waiting texts held back, as the console promises: nothing more is sent.
+ * row), or null when it may. A finished conversation's last text still goes out when it comes up
+ * (quiet hours, the sender's rate): the contact answered, and that text is the tool's answer. An
+ * expired one's waiting text does not: the only texts that can wait past the expiry are reminders
+ * (the expiry waits for a question to go out, see QueueWorker.sweep), and "still there?" to a
+ * conversation that is over would invite a reply nothing answers. A conversation ended from
+ * outside the engine's flow (`ended`: by hand in the console) has its waiting texts held back,
+ * as the console promises: nothing more is sent.
  */
 function suppressionOf(row: {
   opted_out: boolean;
@@ -79,8 +84,16 @@ function suppressionOf(row: {
       code: 'conversation_ended',
       reason: 'the conversation was ended before this text went out',
     };
+  if (row.conversation_status === 'expired')
+    return {
+      code: 'conversation_expired',
+      reason: 'the conversation expired before this text went out',
+    };
   return null;
 }
+
+/** A question sent this much later than it was asked for moves its conversation's expiry. */
+const LATE_QUESTION_MS = 1_000;
 
 const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
    WHERE e.conversation_id = m.conversation_id AND e.direction = 'out'
@@ -206,7 +219,17 @@ export class SendMessageProcessor implements OnModuleInit {
       throw err;
     }
     await this.recordSent(outboxId, row.id, providerMessageId);
+    await this.questionOut(row);
     await this.handOver(row.conversation_id);
+  }
+
+  /** A question that waited (quiet hours, the rate, credentials): its expiry counts from now. */
+  private async questionOut(row: SendRow): Promise<void> {
+    const now = new Date();
+    if (!row.conversation_id || row.purpose === 'reminder') return;
+    if (now.getTime() - row.created_at.getTime() < LATE_QUESTION_MS) return;
+    // The text is out and recorded; moving the clock is best effort and must not retry the send.
+    await this.runtime.questionWentOut(row.conversation_id, now).catch(() => undefined);
   }
 
   /**
@@ -237,6 +260,7 @@ export class SendMessageProcessor implements OnModuleInit {
       );
       if (sid) {
         await this.recordSent(outboxId, row.id, sid);
+        await this.questionOut(row);
         await this.handOver(row.conversation_id);
         return;
       }
@@ -435,7 +459,7 @@ export class SendMessageProcessor implements OnModuleInit {
     const rows: SendRow[] = await this.dataSource.query(
       `SELECT o.done_at IS NOT NULL AS done, o.not_before,
               m.id, m.status, m.conversation_id, m.account_id, m.sender_key, m.phone, m.body, m.media_urls,
-              m.claimed_at, m.updated_at, ${UNSENT_BEFORE} AS waits,
+              m.purpose, m.created_at, m.claimed_at, m.updated_at, ${UNSENT_BEFORE} AS waits,
               c.status AS conversation_status, c.tool_version_id, c.contact->>'timeZone' AS time_zone,
               EXISTS (SELECT 1 FROM opt_outs x
                        WHERE x.account_id = m.account_id AND x.sender_key = m.sender_key AND x.phone = m.phone) AS opted_out
