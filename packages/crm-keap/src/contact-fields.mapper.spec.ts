@@ -1,4 +1,9 @@
-import { toContactSnapshot, toContactWrite } from './contact-fields.mapper';
+import { STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
+import {
+  toContactSnapshot,
+  toContactWrite,
+  writeNeedsCurrentContact,
+} from './contact-fields.mapper';
 import { KeapUnknownFieldError } from './errors';
 import type { KeapContact, KeapContactModel } from './keap.types';
 
@@ -93,5 +98,132 @@ describe('contact fields mapper', () => {
   it('refuses a field the Keap app does not have', () => {
     expect(() => toContactWrite({ _Shoe: '9' }, model)).toThrow(KeapUnknownFieldError);
     expect(() => toContactWrite({ Shoe: '9' }, model)).toThrow(KeapUnknownFieldError);
+  });
+
+  it('reads fax numbers, every address with its Zip+4, and the lead source id', () => {
+    const fields = toContactSnapshot(
+      aContact({
+        fax_numbers: [
+          { field: 'FAX2', number: '555-0102' },
+          { field: 'FAX1', number: '555-0101', type: 'Work' },
+        ],
+        addresses: [
+          { field: 'OTHER', line1: '3 Side St', locality: 'Leeds' },
+          { field: 'BILLING', line1: '1 Main St', postal_code: '85001', zip_four: '1234' },
+          { field: 'SHIPPING', line1: '2 Dock Rd', line2: 'Unit 4', region_code: 'US-AZ' },
+        ],
+        leadsource_id: '12',
+      }),
+      model,
+    ).fields;
+    expect(fields).toEqual(
+      expect.objectContaining({
+        Fax1: '555-0101',
+        Fax1Type: 'Work',
+        Fax2: '555-0102',
+        Fax2Type: null,
+        StreetAddress1: '1 Main St',
+        PostalCode: '85001',
+        ZipFour1: '1234',
+        City: null,
+        Address2Street1: '2 Dock Rd',
+        Address2Street2: 'Unit 4',
+        State2: 'US-AZ',
+        ZipFour2: null,
+        Address3Street1: '3 Side St',
+        City3: 'Leeds',
+        LeadSourceId: '12',
+      }),
+    );
+  });
+
+  it('takes an address without a slot for the billing address, never for the others', () => {
+    const fields = toContactSnapshot(
+      aContact({ addresses: [{ line1: '1 Main St', locality: 'Phoenix' }] }),
+      model,
+    ).fields;
+    expect(fields).toMatchObject({
+      StreetAddress1: '1 Main St',
+      City: 'Phoenix',
+      City2: null,
+      City3: null,
+    });
+    expect(
+      toContactSnapshot(aContact({ addresses: [{ field: 'SHIPPING', locality: 'Mesa' }] }), model)
+        .fields,
+    ).toMatchObject({ City: null, City2: 'Mesa' });
+  });
+
+  it('writes a shipping address part with the rest of that address and keeps the other addresses', () => {
+    const current = aContact({
+      addresses: [
+        { field: 'BILLING', line1: '1 Main St', locality: 'Phoenix' },
+        { field: 'SHIPPING', line1: '2 Dock Rd', locality: 'Mesa' },
+      ],
+    });
+    const plan = toContactWrite({ City2: 'Tempe', ZipFour2: '4321' }, model, current);
+    expect(plan.body.addresses).toEqual([
+      { field: 'BILLING', line1: '1 Main St', locality: 'Phoenix' },
+      { field: 'SHIPPING', line1: '2 Dock Rd', locality: 'Tempe', zip_four: '4321' },
+    ]);
+    expect(plan.updateMask).toEqual(['addresses']);
+    expect(toContactWrite({ Address3Street1: '3 Side St' }, model).body.addresses).toEqual([
+      { field: 'OTHER', line1: '3 Side St' },
+    ]);
+  });
+
+  it('writes a fax number with the other one as it was, and drops an emptied one', () => {
+    const current = aContact({
+      fax_numbers: [
+        { field: 'FAX1', number: '555-0101', type: 'Work' },
+        { field: 'FAX2', number: '555-0102' },
+      ],
+    });
+    expect(toContactWrite({ Fax2: '555-0199', Fax2Type: 'Home' }, model, current).body).toEqual({
+      fax_numbers: [
+        { field: 'FAX1', number: '555-0101', type: 'Work' },
+        { field: 'FAX2', number: '555-0199', type: 'Home' },
+      ],
+    });
+    expect(toContactWrite({ Fax1: '' }, model, current).body.fax_numbers).toEqual([
+      { field: 'FAX2', number: '555-0102' },
+    ]);
+    expect(toContactWrite({ Fax1Type: 'Home' }, model, current).body.fax_numbers).toEqual([
+      { field: 'FAX1', number: '555-0101', type: 'Home' },
+      { field: 'FAX2', number: '555-0102' },
+    ]);
+  });
+
+  it('writes the lead source id as Keap keeps it', () => {
+    expect(toContactWrite({ LeadSourceId: ' 12 ' }, model).body).toEqual({ leadsource_id: '12' });
+  });
+
+  it('says which writes need the contact as it is (parts of a list Keap replaces whole)', () => {
+    expect(writeNeedsCurrentContact(['City2'])).toBe(true);
+    expect(writeNeedsCurrentContact(['Fax1'])).toBe(true);
+    expect(writeNeedsCurrentContact(['Phone1Type'])).toBe(true);
+    expect(writeNeedsCurrentContact(['FirstName', 'Phone2', 'Email', '_Budget'])).toBe(false);
+  });
+
+  // Leadsource is the lead source's name, which a v2 contact does not carry (only leadsource_id).
+  const NOT_ON_A_V2_CONTACT = ['Leadsource'];
+
+  it('round-trips every writable standard field: written, stored as the body says, read back', () => {
+    const writable = STANDARD_CONTACT_FIELDS.filter(
+      (field) => !field.readOnly && !NOT_ON_A_V2_CONTACT.includes(field.key),
+    );
+    const updates = Object.fromEntries(
+      writable.map((field, index) => [
+        field.key,
+        field.kind === 'email' ? `f${index}@example.com` : `v${index}`,
+      ]),
+    );
+    const plan = toContactWrite(updates, model);
+    const stored = { id: '42', ...plan.body } as KeapContact;
+    const fields = toContactSnapshot(stored, model).fields;
+    for (const key of Object.keys(updates)) expect([key, fields[key]]).toEqual([key, updates[key]]);
+    // Nothing the catalogue offers is refused, except the fields a v2 contact cannot hold.
+    for (const key of NOT_ON_A_V2_CONTACT)
+      expect(() => toContactWrite({ [key]: 'Web' }, model)).toThrow(KeapUnknownFieldError);
   });
 });

@@ -7,6 +7,8 @@ import type {
   KeapContactWrite,
   KeapCustomFieldDefinition,
   KeapEmailField,
+  KeapFaxField,
+  KeapFaxNumber,
   KeapPhoneField,
 } from './keap.types';
 
@@ -29,7 +31,8 @@ type ScalarProperty =
   | 'anniversary_date'
   | 'spouse_name'
   | 'contact_type'
-  | 'time_zone';
+  | 'time_zone'
+  | 'leadsource_id';
 
 const SCALAR_KEYS: Record<string, ScalarProperty> = {
   FirstName: 'given_name',
@@ -45,6 +48,8 @@ const SCALAR_KEYS: Record<string, ScalarProperty> = {
   SpouseName: 'spouse_name',
   ContactType: 'contact_type',
   TimeZone: 'time_zone',
+  // v2 keeps the lead source's id only; the legacy `Leadsource` (its name) is not on the contact.
+  LeadSourceId: 'leadsource_id',
 };
 
 const EMAIL_KEYS: Record<string, KeapEmailField> = {
@@ -67,15 +72,51 @@ const PHONE_EXT_KEYS: Record<string, KeapPhoneField> = Object.fromEntries(
   Object.entries(PHONE_NUMBER_KEYS).map(([key, field]) => [`${key}Ext`, field]),
 );
 
-/** The primary (billing) address, as the legacy merge fields name its parts. */
-const ADDRESS_KEYS: Record<string, keyof KeapAddress> = {
-  StreetAddress1: 'line1',
-  StreetAddress2: 'line2',
-  City: 'locality',
-  State: 'region_code',
-  PostalCode: 'postal_code',
-  Country: 'country_code',
+const FAX_NUMBER_KEYS: Record<string, KeapFaxField> = { Fax1: 'FAX1', Fax2: 'FAX2' };
+const FAX_TYPE_KEYS: Record<string, KeapFaxField> = { Fax1Type: 'FAX1', Fax2Type: 'FAX2' };
+
+type AddressPart = Exclude<keyof KeapAddress, 'field'>;
+type AddressSlot = 'BILLING' | 'SHIPPING' | 'OTHER';
+
+/**
+ * Keap's three addresses as the legacy merge fields name their parts: address 1 is the billing
+ * address (`StreetAddress1`, `City`, `ZipFour1`, ...), address 2 the shipping address
+ * (`Address2Street1`, `City2`, ...), address 3 the other one (`Address3Street1`, `City3`, ...).
+ */
+const ADDRESS_SLOTS: Record<AddressSlot, Record<string, AddressPart>> = {
+  BILLING: {
+    StreetAddress1: 'line1',
+    StreetAddress2: 'line2',
+    City: 'locality',
+    State: 'region_code',
+    PostalCode: 'postal_code',
+    ZipFour1: 'zip_four',
+    Country: 'country_code',
+  },
+  SHIPPING: {
+    Address2Street1: 'line1',
+    Address2Street2: 'line2',
+    City2: 'locality',
+    State2: 'region_code',
+    PostalCode2: 'postal_code',
+    ZipFour2: 'zip_four',
+    Country2: 'country_code',
+  },
+  OTHER: {
+    Address3Street1: 'line1',
+    Address3Street2: 'line2',
+    City3: 'locality',
+    State3: 'region_code',
+    PostalCode3: 'postal_code',
+    ZipFour3: 'zip_four',
+    Country3: 'country_code',
+  },
 };
+const ADDRESS_KEYS: Record<string, { slot: AddressSlot; part: AddressPart }> = Object.fromEntries(
+  (Object.entries(ADDRESS_SLOTS) as [AddressSlot, Record<string, AddressPart>][]).flatMap(
+    ([slot, parts]) => Object.entries(parts).map(([key, part]) => [key, { slot, part }]),
+  ),
+);
 
 /** The v2 `fields` a sequence needs to fill its snapshot. */
 export const SEQUENCE_CONTACT_FIELDS = [
@@ -96,7 +137,9 @@ export const SEQUENCE_CONTACT_FIELDS = [
   'company',
   'email_addresses',
   'phone_numbers',
+  'fax_numbers',
   'addresses',
+  'leadsource_id',
   'custom_fields',
 ] as const;
 
@@ -126,10 +169,16 @@ export function toContactSnapshot(contact: KeapContact, model: KeapContactModel)
     fields[`${key}Type`] = phone?.type ?? null;
     fields[`${key}Ext`] = phone?.extension ?? null;
   }
+  if (contact.fax_numbers) {
+    for (const [key, slot] of Object.entries(FAX_NUMBER_KEYS)) {
+      const fax = contact.fax_numbers.find((f) => f.field === slot);
+      fields[key] = fax?.number || null;
+      fields[`${key}Type`] = fax?.type || null;
+    }
+  }
   if (contact.addresses) {
-    const billing = primaryAddress(contact.addresses);
-    for (const [key, prop] of Object.entries(ADDRESS_KEYS))
-      fields[key] = (billing?.[prop] as string | undefined) ?? null;
+    for (const [key, { slot, part }] of Object.entries(ADDRESS_KEYS))
+      fields[key] = addressIn(contact.addresses, slot)?.[part] || null;
   }
   if (contact.custom_fields) {
     for (const def of model.custom_fields) {
@@ -160,7 +209,8 @@ export function toContactWrite(
   const body: KeapContactWrite = {};
   const emails = new Map<KeapEmailField, string>();
   const phones = new Map<KeapPhoneField, { number?: string; type?: string; extension?: string }>();
-  let address: KeapAddress | undefined;
+  const addresses = new Map<AddressSlot, KeapAddress>();
+  const faxes = new Map<KeapFaxField, { number?: string; type?: string }>();
   const custom: { id: string; content: string | number | null }[] = [];
 
   for (const [key, raw] of Object.entries(updates)) {
@@ -173,12 +223,16 @@ export function toContactWrite(
     else if (PHONE_NUMBER_KEYS[key]) phoneOf(PHONE_NUMBER_KEYS[key]).number = value;
     else if (PHONE_TYPE_KEYS[key]) phoneOf(PHONE_TYPE_KEYS[key]).type = value;
     else if (PHONE_EXT_KEYS[key]) phoneOf(PHONE_EXT_KEYS[key]).extension = value;
+    else if (FAX_NUMBER_KEYS[key]) faxOf(faxes, FAX_NUMBER_KEYS[key]).number = value;
+    else if (FAX_TYPE_KEYS[key]) faxOf(faxes, FAX_TYPE_KEYS[key]).type = value;
     else if (ADDRESS_KEYS[key]) {
-      address ??= {
-        ...(current?.addresses ? primaryAddress(current.addresses) : undefined),
-        field: 'BILLING',
-      };
-      (address as Record<string, string>)[ADDRESS_KEYS[key]] = value;
+      const { slot, part } = ADDRESS_KEYS[key];
+      const address =
+        addresses.get(slot) ??
+        addresses
+          .set(slot, { ...(current?.addresses && addressIn(current.addresses, slot)), field: slot })
+          .get(slot)!;
+      address[part] = value;
     } else if (key.startsWith('_')) {
       const def = model.custom_fields.find(
         (f) => customFieldKey(f)?.toLowerCase() === key.toLowerCase(),
@@ -199,7 +253,29 @@ export function toContactWrite(
       return { field, number, type, ...(extension ? { extension } : {}) };
     });
   }
-  if (address) body.addresses = [address];
+  // Keap replaces these lists whole ("any item not listed will be removed"): the addresses and
+  // fax numbers not changed are sent back as they were read.
+  if (addresses.size > 0) {
+    const untouched = (current?.addresses ?? []).filter(
+      (a) => !addresses.has(slotOf(a) ?? ('' as AddressSlot)),
+    );
+    body.addresses = [...untouched, ...addresses.values()];
+  }
+  if (faxes.size > 0) {
+    const slots = new Set<KeapFaxField>([
+      ...(current?.fax_numbers ?? []).flatMap((f) => (f.field ? [f.field] : [])),
+      ...faxes.keys(),
+    ]);
+    body.fax_numbers = [...slots].sort().flatMap((field): KeapFaxNumber[] => {
+      const existing = current?.fax_numbers?.find((f) => f.field === field);
+      const change = faxes.get(field) ?? {};
+      const number = change.number ?? existing?.number ?? '';
+      // An emptied fax number is left out, which removes it.
+      if (!number) return [];
+      const type = change.type ?? existing?.type;
+      return [{ field, number, ...(type ? { type } : {}) }];
+    });
+  }
   if (custom.length > 0) body.custom_fields = custom;
   return { body, updateMask: Object.keys(body) };
 }
@@ -216,6 +292,40 @@ function customContent(def: KeapCustomFieldDefinition, value: string): string | 
   return value;
 }
 
-function primaryAddress(addresses: KeapAddress[]): KeapAddress | undefined {
-  return addresses.find((a) => a.field === 'BILLING') ?? addresses[0];
+/** An address's slot; one without a field (or "unspecified") counts as the billing address. */
+function slotOf(address: KeapAddress): AddressSlot | undefined {
+  if (address.field === 'SHIPPING' || address.field === 'OTHER') return address.field;
+  return address.field === 'BILLING' ||
+    !address.field ||
+    address.field === 'ADDRESS_FIELD_UNSPECIFIED'
+    ? 'BILLING'
+    : undefined;
+}
+
+function addressIn(addresses: KeapAddress[], slot: AddressSlot): KeapAddress | undefined {
+  return addresses.find((a) => a.field === slot) ?? addresses.find((a) => slotOf(a) === slot);
+}
+
+function faxOf(
+  faxes: Map<KeapFaxField, { number?: string; type?: string }>,
+  field: KeapFaxField,
+): { number?: string; type?: string } {
+  return faxes.get(field) ?? faxes.set(field, {}).get(field)!;
+}
+
+/**
+ * Whether writing these keys needs the contact as it is: an address part, a fax number or a phone
+ * type or extension is written together with its neighbours, which Keap would otherwise drop.
+ */
+export function writeNeedsCurrentContact(keys: Iterable<ContactFieldKey>): boolean {
+  for (const key of keys)
+    if (
+      ADDRESS_KEYS[key] ||
+      FAX_NUMBER_KEYS[key] ||
+      FAX_TYPE_KEYS[key] ||
+      PHONE_TYPE_KEYS[key] ||
+      PHONE_EXT_KEYS[key]
+    )
+      return true;
+  return false;
 }

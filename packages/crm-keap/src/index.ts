@@ -31,6 +31,7 @@ export {
 export {
   toContactSnapshot,
   toContactWrite,
+  writeNeedsCurrentContact,
   customFieldKey,
   SEQUENCE_CONTACT_FIELDS,
   DEFAULT_PHONE_TYPE,

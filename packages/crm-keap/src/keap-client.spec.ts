@@ -244,6 +244,39 @@ describe('KeapClient against the Keap sandbox', () => {
       );
     });
 
+    it('saves fax numbers, the shipping and other addresses, Zip+4 and the lead source id, one part at a time without wiping the rest', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      await keap.updateContactFields(id, {
+        Fax1: '5550101',
+        StreetAddress1: '1 Main St',
+        ZipFour1: '1234',
+        Address2Street1: '2 Dock Rd',
+        City2: 'Mesa',
+        Address3Street1: '3 Side St',
+        LeadSourceId: '12',
+      });
+      // One part each of a list Keap replaces whole: the client reads the contact first.
+      const before = calls.filter((c) => c.kind === 'contacts.get').length;
+      await keap.updateContactFields(id, { City2: 'Tempe' });
+      await keap.updateContactFields(id, { Fax2: '5550102' });
+      expect(calls.filter((c) => c.kind === 'contacts.get')).toHaveLength(before + 2);
+      const snapshot = await keap.getContactSnapshot(id);
+      expect(snapshot.fields).toEqual(
+        expect.objectContaining({
+          Fax1: '5550101',
+          Fax2: '5550102',
+          StreetAddress1: '1 Main St',
+          ZipFour1: '1234',
+          Address2Street1: '2 Dock Rd',
+          City2: 'Tempe',
+          Address3Street1: '3 Side St',
+          LeadSourceId: '12',
+          Phone1: '+14155550101',
+        }),
+      );
+    });
+
     it('creates or updates by email without ever making a duplicate, even when two run at once', async () => {
       const keap = client();
       const [a, b] = await Promise.all([

@@ -3,6 +3,7 @@ import {
   SEQUENCE_CONTACT_FIELDS,
   toContactSnapshot,
   toContactWrite,
+  writeNeedsCurrentContact,
 } from './contact-fields.mapper';
 import { KeapNetworkError, KeapServerError, KeapValidationError } from './errors';
 import { KeapHttp, type KeapHttpOptions, type KeapRequest } from './keap-http';
@@ -160,7 +161,14 @@ export class KeapClient {
     updates: Record<ContactFieldKey, string>,
     current?: KeapContact,
   ): Promise<KeapContact> {
-    const plan = toContactWrite(updates, await this.getContactModel(), current);
+    // An address part or a fax number goes to Keap with its neighbours (Keap replaces those lists
+    // whole), so without the contact as it is, it is read first.
+    const as =
+      current ??
+      (writeNeedsCurrentContact(Object.keys(updates))
+        ? await this.getContact(contactId, ['id', 'phone_numbers', 'fax_numbers', 'addresses'])
+        : undefined);
+    const plan = toContactWrite(updates, await this.getContactModel(), as);
     return this.updateContact(contactId, plan.body, plan.updateMask);
   }
 

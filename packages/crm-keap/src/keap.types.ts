@@ -26,6 +26,14 @@ export interface KeapPhoneNumber {
   number_e164?: string;
 }
 
+export type KeapFaxField = 'FAX1' | 'FAX2';
+
+export interface KeapFaxNumber {
+  number: string;
+  field: KeapFaxField;
+  type?: string;
+}
+
 export interface KeapAddress {
   field?: 'BILLING' | 'SHIPPING' | 'OTHER' | 'ADDRESS_FIELD_UNSPECIFIED';
   line1?: string;
@@ -35,6 +43,8 @@ export interface KeapAddress {
   region_code?: string;
   postal_code?: string;
   zip_code?: string;
+  /** ZIP+4 extension (legacy `ZipFour1..3`). */
+  zip_four?: string;
   country_code?: string;
 }
 
@@ -59,9 +69,12 @@ export interface KeapContact {
   spouse_name?: string;
   contact_type?: string;
   time_zone?: string;
+  leadsource_id?: string;
   company?: { id?: string; company_name?: string };
   email_addresses?: KeapEmailAddress[];
   phone_numbers?: KeapPhoneNumber[];
+  /** Optional: present only when asked for in `fields`. */
+  fax_numbers?: KeapFaxNumber[];
   addresses?: KeapAddress[];
   custom_fields?: KeapCustomFieldValue[];
   tag_ids?: string[];

@@ -83,6 +83,8 @@ export interface StoredContact {
   company?: { id: string; company_name: string };
   email_addresses: KeapEmailAddress[];
   phone_numbers: KeapPhoneNumber[];
+  /** FAX1, FAX2; absent until a create or update sets them. */
+  fax_numbers?: { number: string; field: string; type?: string }[];
   addresses: Record<string, unknown>[];
   custom: Map<string, string | number | null>;
   create_time: string;
@@ -193,6 +195,7 @@ const SCALAR_PROPERTIES: Record<string, number> = {
 const LIST_PROPERTIES = [
   'email_addresses',
   'phone_numbers',
+  'fax_numbers',
   'addresses',
   'custom_fields',
   'company',
@@ -257,6 +260,7 @@ const DEFAULT_CONTACT_FIELDS = ALL_CONTACT_FIELDS.filter(
 
 const EMAIL_FIELDS: readonly string[] = ['EMAIL1', 'EMAIL2', 'EMAIL3'];
 const PHONE_FIELDS: readonly string[] = ['PHONE1', 'PHONE2', 'PHONE3', 'PHONE4', 'PHONE5'];
+const FAX_FIELDS: readonly string[] = ['FAX1', 'FAX2'];
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CODE_TTL_MS = 10 * 60 * 1000;
 
@@ -730,6 +734,17 @@ export class KeapSandbox {
       }
       contact.phone_numbers.sort((a, b) => a.field.localeCompare(b.field));
     }
+    // As the spec says of these lists: any fax number not listed is removed.
+    if (touches('fax_numbers'))
+      contact.fax_numbers = (input.fax_numbers as unknown[])
+        .map(asObject)
+        .filter((f) => f.number)
+        .map((f) => ({
+          number: String(f.number),
+          field: String(f.field),
+          ...(f.type ? { type: String(f.type) } : {}),
+        }))
+        .sort((a, b) => a.field.localeCompare(b.field));
     if (touches('addresses'))
       contact.addresses = (input.addresses as unknown[]).map((a) => ({ ...asObject(a) }));
     if (touches('company')) {
@@ -763,6 +778,7 @@ export class KeapSandbox {
       ...c.scalars,
       email_addresses: c.email_addresses.map((e) => ({ ...e })),
       phone_numbers: c.phone_numbers.map((p) => ({ ...p })),
+      fax_numbers: (c.fax_numbers ?? []).map((f) => ({ ...f })),
       addresses: c.addresses.map((a) => ({ ...a })),
       ...(c.company ? { company: { ...c.company } } : {}),
       custom_fields: tenant.customFields.map((f) => ({
@@ -995,6 +1011,7 @@ function validateContactBody(tenant: KeapTenant, input: Record<string, unknown>)
   for (const [key, allowed] of [
     ['email_addresses', EMAIL_FIELDS],
     ['phone_numbers', PHONE_FIELDS],
+    ['fax_numbers', FAX_FIELDS],
   ] as const) {
     if (input[key] === undefined) continue;
     if (!Array.isArray(input[key])) throw KeapApiError.badRequest(`${key} must be an array`);
