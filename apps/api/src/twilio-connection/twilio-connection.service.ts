@@ -31,6 +31,7 @@ export type CredentialsSavedListener = (accountId: string) => Promise<void>;
 @Injectable()
 export class TwilioConnectionService {
   private readonly savedListeners: CredentialsSavedListener[] = [];
+  private readonly forgetListeners: ((accountSid: string) => void)[] = [];
 
   constructor(
     @InjectRepository(TwilioConnection) private readonly connections: Repository<TwilioConnection>,
@@ -98,6 +99,15 @@ export class TwilioConnectionService {
     this.savedListeners.push(listener);
   }
 
+  /**
+   * `listener` runs when a Twilio account SID's saved credentials change or are removed in this
+   * process, so what keeps them in memory drops them at once (the webhook auth cache: a removed
+   * connection or a replaced token must not be accepted until its entry ages out).
+   */
+  onForget(listener: (accountSid: string) => void): void {
+    this.forgetListeners.push(listener);
+  }
+
   /** The account id that connected this Twilio account SID, if any. */
   async accountIdForAccountSid(accountSid: string): Promise<string | null> {
     const c = await this.connections.findOne({ where: { accountSid } });
@@ -136,14 +146,21 @@ export class TwilioConnectionService {
       inboundRefusedSince: null,
       refusedTextsSince,
     });
-    this.gatewayFactory.forget?.(credentials.accountSid);
+    // The Twilio account SID replaced, if another, is forgotten as well.
+    if (before && before.accountSid !== credentials.accountSid) this.forget(before.accountSid);
+    this.forget(credentials.accountSid);
     await Promise.allSettled(this.savedListeners.map((listener) => listener(accountId)));
   }
 
   async remove(accountId: string): Promise<void> {
     const row = await this.connections.findOne({ where: { accountId } });
     await this.connections.delete({ accountId });
-    if (row) this.gatewayFactory.forget?.(row.accountSid);
+    if (row) this.forget(row.accountSid);
+  }
+
+  private forget(accountSid: string): void {
+    this.gatewayFactory.forget?.(accountSid);
+    for (const listener of this.forgetListeners) listener(accountSid);
   }
 
   private open(c: TwilioConnection): TwilioCredentials {

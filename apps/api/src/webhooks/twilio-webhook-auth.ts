@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   TwilioConnectionService,
   type WebhookAuth,
@@ -8,7 +8,10 @@ interface CachedAuth extends WebhookAuth {
   readAt: number;
 }
 
-/** A connection change is seen within this long (a rotated auth token, a removed connection). */
+/**
+ * A connection change made in another process is seen within this long (a rotated auth token, a
+ * removed connection); one made in this process at once (onForget).
+ */
 const CACHE_MS = 30_000;
 
 /**
@@ -17,11 +20,20 @@ const CACHE_MS = 30_000;
  * open a sealed secret for each one. Nothing here matters across processes (each has its own).
  */
 @Injectable()
-export class TwilioWebhookAuth {
+export class TwilioWebhookAuth implements OnModuleInit {
   private readonly cache = new Map<string, CachedAuth>();
   private readonly rereading = new Map<string, Promise<WebhookAuth | null>>();
+  /** Bumped when the account SID's connection changes here: a read begun before is not kept. */
+  private readonly changes = new Map<string, number>();
 
   constructor(private readonly connections: TwilioConnectionService) {}
+
+  onModuleInit(): void {
+    this.connections.onForget((accountSid) => {
+      this.changes.set(accountSid, (this.changes.get(accountSid) ?? 0) + 1);
+      this.cache.delete(accountSid);
+    });
+  }
 
   async forAccountSid(accountSid: string | undefined): Promise<WebhookAuth | null> {
     if (!accountSid) return null;
@@ -47,7 +59,9 @@ export class TwilioWebhookAuth {
   }
 
   private async read(accountSid: string): Promise<WebhookAuth | null> {
+    const change = this.changes.get(accountSid);
     const auth = await this.connections.webhookAuthFor(accountSid);
+    if (this.changes.get(accountSid) !== change) return auth;
     if (!auth) {
       this.cache.delete(accountSid);
       return null;

@@ -1,0 +1,77 @@
+import request from 'supertest';
+import twilio from 'twilio';
+import { SessionStore } from '../../src/session/session.store';
+import {
+  aConnectedAccount,
+  DEMO_ACCOUNT_SID,
+  DEMO_AUTH_TOKEN,
+  DEMO_NUMBER,
+} from '../runtime/builders';
+import { startRuntime, type RuntimeHarness } from '../runtime/runtime-harness';
+
+const NEW_TOKEN = 'rotated-in-the-twilio-console-0099';
+
+/**
+ * The app keeps each Twilio account's webhook token in memory for a while (the inbound webhook is
+ * the hot path). A change made in this process is seen at once: after new credentials are saved
+ * the old Auth Token no longer signs a webhook, and after the connection is removed none of the
+ * account's webhooks is accepted.
+ */
+describe('Twilio webhooks after the connection changes in this process', () => {
+  let h: RuntimeHarness;
+  let browser: ReturnType<typeof request.agent>;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    h = await startRuntime();
+    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    });
+    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
+    browser = request
+      .agent(h.t.app.getHttpServer())
+      .set('Cookie', `sms_session=${id}; sms_csrf=${session.csrfToken}`)
+      .set('x-csrf-token', session.csrfToken);
+  });
+  afterAll(async () => {
+    h?.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN);
+    await h?.close();
+  });
+
+  /** An inbound text as Twilio posts it, signed with `authToken`: the status the app answers. */
+  async function inboundSignedWith(authToken: string): Promise<number> {
+    sequence += 1;
+    const params = {
+      AccountSid: DEMO_ACCOUNT_SID,
+      MessageSid: `SM${String(sequence).padStart(32, 'c')}`,
+      From: '+12125550188',
+      To: DEMO_NUMBER,
+      Body: 'Hello',
+      NumMedia: '0',
+    };
+    const url = `${h.publicUrl}/hooks/twilio/sms`;
+    const res = await request(h.t.app.getHttpServer())
+      .post('/hooks/twilio/sms')
+      .type('form')
+      .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(authToken, url, params))
+      .send(params);
+    return res.status;
+  }
+
+  it('after new credentials are saved, a webhook signed with the old Auth Token is refused at once', async () => {
+    expect(await inboundSignedWith(DEMO_AUTH_TOKEN)).toBe(200); // the old token is now in memory
+    h.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, NEW_TOKEN);
+    await browser
+      .put('/api/twilio/connection')
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: NEW_TOKEN })
+      .expect(200);
+    expect(await inboundSignedWith(DEMO_AUTH_TOKEN)).toBe(403);
+    expect(await inboundSignedWith(NEW_TOKEN)).toBe(200);
+  });
+
+  it('after the connection is removed, the account’s webhooks are refused at once', async () => {
+    expect(await inboundSignedWith(NEW_TOKEN)).toBe(200); // in memory
+    await browser.delete('/api/twilio/connection').expect(204);
+    expect(await inboundSignedWith(NEW_TOKEN)).toBe(403);
+  });
+});
