@@ -183,6 +183,84 @@ describe('the Keap sandbox, its answers checked against the official Keap REST v
     });
   });
 
+  it('replaces phone numbers and email addresses whole, as the spec says: a slot not listed is removed', async () => {
+    const created = await call('post', '/rest/v2/contacts', {
+      body: {
+        email_addresses: [
+          { email: 'lists@example.com', field: 'EMAIL1' },
+          { email: 'lists.work@example.com', field: 'EMAIL2' },
+        ],
+        phone_numbers: [
+          { number: '+14155550111', field: 'PHONE1', type: 'Mobile' },
+          { number: '+14155550112', field: 'PHONE2', type: 'Work', extension: '7' },
+        ],
+      },
+      expectStatus: 201,
+    });
+    const id = created.body.id as string;
+    const read = async () =>
+      (
+        await call('get', `/rest/v2/contacts/${id}`, {
+          query: { fields: 'id,email_addresses,phone_numbers' },
+          expectStatus: 200,
+        })
+      ).body as {
+        email_addresses: { email: string; field: string }[];
+        phone_numbers: { number: string; field: string; type?: string; extension?: string }[];
+      };
+    // Only PHONE2 listed: PHONE1 is gone. Only EMAIL3 listed: EMAIL1 and EMAIL2 are gone.
+    await call('patch', `/rest/v2/contacts/${id}`, {
+      query: { update_mask: ['phone_numbers', 'email_addresses'] },
+      body: {
+        phone_numbers: [{ number: '+14155550113', field: 'PHONE2', type: 'Mobile' }],
+        email_addresses: [{ email: 'lists.other@example.com', field: 'EMAIL3' }],
+      },
+      expectStatus: 200,
+    });
+    let after = await read();
+    expect(after.phone_numbers.map(({ field, number }) => ({ field, number }))).toEqual([
+      { field: 'PHONE2', number: '+14155550113' },
+    ]);
+    expect(after.email_addresses.map(({ field, email }) => ({ field, email }))).toEqual([
+      { field: 'EMAIL3', email: 'lists.other@example.com' },
+    ]);
+    // Listing every slot keeps them all; a list outside the update mask changes nothing.
+    await call('patch', `/rest/v2/contacts/${id}`, {
+      query: { update_mask: ['phone_numbers'] },
+      body: {
+        phone_numbers: [
+          { number: '+14155550111', field: 'PHONE1', type: 'Mobile' },
+          { number: '+14155550113', field: 'PHONE2', type: 'Mobile' },
+        ],
+        email_addresses: [],
+      },
+      expectStatus: 200,
+    });
+    after = await read();
+    expect(after.phone_numbers.map((p) => p.field)).toEqual(['PHONE1', 'PHONE2']);
+    expect(after.email_addresses.map((e) => e.email)).toEqual(['lists.other@example.com']);
+    // Create-or-update by email (duplicate_option) takes the lists the same way.
+    await call('post', '/rest/v2/contacts', {
+      query: { duplicate_option: 'Email' },
+      body: {
+        email_addresses: [{ email: 'lists.other@example.com', field: 'EMAIL3' }],
+        phone_numbers: [{ number: '+14155550114', field: 'PHONE3' }],
+      },
+      expectStatus: 200,
+    });
+    after = await read();
+    expect(after.phone_numbers.map(({ field, number }) => ({ field, number }))).toEqual([
+      { field: 'PHONE3', number: '+14155550114' },
+    ]);
+    // An empty list removes every item.
+    await call('patch', `/rest/v2/contacts/${id}`, {
+      query: { update_mask: ['phone_numbers'] },
+      body: { phone_numbers: [] },
+      expectStatus: 200,
+    });
+    expect((await read()).phone_numbers).toEqual([]);
+  });
+
   it('keeps fax numbers and the three addresses (Zip+4 included), each list replaced whole by an update', async () => {
     const created = await call('post', '/rest/v2/contacts', {
       body: {

@@ -699,42 +699,52 @@ export class KeapSandbox {
       if (value === null || value === '') delete contact.scalars[prop];
       else contact.scalars[prop] = String(value);
     }
+    // As the spec says of these lists ("any item not listed here will be removed if it already
+    // exists"): an email address, phone number or fax number not listed is removed, so saving one
+    // slot with only that slot in the list wipes the others. An email address sent again keeps
+    // its opt-in status (Keap keeps that per address).
     if (touches('email_addresses')) {
-      for (const raw of input.email_addresses as unknown[]) {
-        const e = asObject(raw);
-        const field = String(e.field ?? 'EMAIL1') as EmailField;
-        contact.email_addresses = contact.email_addresses.filter((x) => x.field !== field);
-        if (e.email) {
-          contact.email_addresses.push({
-            email: String(e.email),
+      const before = contact.email_addresses;
+      contact.email_addresses = (input.email_addresses as unknown[])
+        .map(asObject)
+        .filter((e) => e.email)
+        .map((e): KeapEmailAddress => {
+          const field = String(e.field ?? 'EMAIL1') as EmailField;
+          const email = String(e.email);
+          const same = before.find(
+            (x) => x.field === field && x.email.toLowerCase() === email.toLowerCase(),
+          );
+          return {
+            email,
             field,
-            is_opt_in: false,
-            email_opt_status: 'UNENGAGED_MARKETABLE',
-            ...(e.opt_in_reason ? { opt_in_reason: String(e.opt_in_reason) } : {}),
-          });
-        }
-      }
-      contact.email_addresses.sort((a, b) => a.field.localeCompare(b.field));
+            is_opt_in: same?.is_opt_in ?? false,
+            email_opt_status: same?.email_opt_status ?? 'UNENGAGED_MARKETABLE',
+            ...(e.opt_in_reason
+              ? { opt_in_reason: String(e.opt_in_reason) }
+              : same?.opt_in_reason
+                ? { opt_in_reason: same.opt_in_reason }
+                : {}),
+          };
+        })
+        .filter(lastPerSlot)
+        .sort((a, b) => a.field.localeCompare(b.field));
     }
-    if (touches('phone_numbers')) {
-      for (const raw of input.phone_numbers as unknown[]) {
-        const p = asObject(raw);
-        const field = String(p.field ?? 'PHONE1') as PhoneField;
-        contact.phone_numbers = contact.phone_numbers.filter((x) => x.field !== field);
-        if (p.number) {
+    if (touches('phone_numbers'))
+      contact.phone_numbers = (input.phone_numbers as unknown[])
+        .map(asObject)
+        .filter((p) => p.number)
+        .map((p): KeapPhoneNumber => {
           const e164 = toE164(String(p.number));
-          contact.phone_numbers.push({
+          return {
             number: String(p.number),
-            field,
+            field: String(p.field ?? 'PHONE1') as PhoneField,
             ...(p.type ? { type: String(p.type) } : {}),
             ...(p.extension ? { extension: String(p.extension) } : {}),
             ...(e164 ? { number_e164: e164 } : {}),
-          });
-        }
-      }
-      contact.phone_numbers.sort((a, b) => a.field.localeCompare(b.field));
-    }
-    // As the spec says of these lists: any fax number not listed is removed.
+          };
+        })
+        .filter(lastPerSlot)
+        .sort((a, b) => a.field.localeCompare(b.field));
     if (touches('fax_numbers'))
       contact.fax_numbers = (input.fax_numbers as unknown[])
         .map(asObject)
@@ -988,6 +998,11 @@ function emptyCounts(): KeapCallCounts {
 
 function token(): string {
   return randomBytes(24).toString('base64url');
+}
+
+/** A slot listed twice in one write holds what was listed last. */
+function lastPerSlot<T extends { field: string }>(item: T, index: number, list: T[]): boolean {
+  return !list.slice(index + 1).some((later) => later.field === item.field);
 }
 
 function asObject(value: unknown): Record<string, unknown> {
