@@ -285,6 +285,43 @@ export class ConversationRuntime {
   }
 
   /**
+   * The contact look-up of a conversation that ended while it ran came back with `contact`
+   * (`claim` marks the look-up's outbox row done in this transaction; false: it was already).
+   * The contact is kept on the conversation. A STOP during the look-up ended it with no contact
+   * to tag, so the engine left the opt-out tag out: it is applied now, to the contact found, so
+   * Keap shows the opt-out as well. Nothing is sent: the conversation stays over.
+   */
+  async contactOfEndedConversation(
+    conversationId: string,
+    contact: ContactSnapshot,
+    claim: (m: EntityManager) => Promise<boolean>,
+  ): Promise<void> {
+    const head = await this.dataSource
+      .getRepository(Conversation)
+      .findOneBy({ id: conversationId });
+    if (!head || head.endedAt === null || contact.id === null) return;
+    const out: OutboxRef[] = [];
+    await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
+      const conversation = await m
+        .getRepository(Conversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+      if (!conversation || conversation.endedAt === null || conversation.contactId !== null) return;
+      if (!(await claim(m))) return;
+      const state = { ...conversation.state, contact };
+      await m.query(
+        `UPDATE conversations SET state = $2, contact = $3, contact_id = $4, updated_at = now() WHERE id = $1`,
+        [conversation.id, JSON.stringify(state), JSON.stringify(contact), contact.id],
+      );
+      await this.recordEvent(m, conversation.id, 'contact_resolved', { contactId: contact.id });
+      const definition = await this.definitionOf(m, conversation.toolVersionId);
+      const tagId = definition.options.optOutTagId;
+      if (conversation.status === 'opted_out' && tagId !== null)
+        out.push(await this.enqueue(m, conversation, 'apply_tag', { tagId, reason: 'opt_out' }));
+    });
+    await this.publisher.publish(out);
+  }
+
+  /**
    * A question of the conversation (a step's text or a re-ask, not a reminder) went out at
    * `sentAt`, later than it was asked for: held by quiet hours, the sender's rate or refused
    * credentials. The contact sees it only now, so "without activity" counts from now: the expiry

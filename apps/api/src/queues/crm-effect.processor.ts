@@ -59,11 +59,19 @@ export class CrmEffectProcessor {
     }
     // Before the row is marked done (below), so the calls are there once it is.
     await this.runtime.recordKeapCalls(entry.conversationId, calls);
-    await this.runtime.applyEvent(entry.conversationId, async (_conversation, m) =>
-      (await this.claim(m, outboxId))
-        ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
-        : null,
+    const conversation = await this.runtime.applyEvent(
+      entry.conversationId,
+      async (_conversation, m) =>
+        (await this.claim(m, outboxId))
+          ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
+          : null,
     );
+    // Ended while the look-up ran (STOP, by hand): the engine takes no event any more, but the
+    // contact found still matters (an opt-out's tag).
+    if (conversation?.endedAt)
+      await this.runtime.contactOfEndedConversation(entry.conversationId, contact, (m) =>
+        this.claim(m, outboxId),
+      );
     await this.markDone(this.dataSource.manager, outboxId, null);
     await this.keapCalls?.observeIfDone(this.dataSource.manager, entry.conversationId);
   }
