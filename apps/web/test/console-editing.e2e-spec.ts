@@ -171,3 +171,33 @@ describe('deleting a tool from the tools list', () => {
     expect(await row('Delete me').count()).toBe(0);
   });
 });
+
+describe("the editor's first load", () => {
+  it('asks for the tool and the senders once each when a tool link is opened', async () => {
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByLabel('Account SID').fill('AC00000000000000000000000000000001');
+    await page.getByLabel('Auth Token').fill('sandbox-demo-auth-token-0000000001');
+    await page.getByRole('button', { name: 'Connect Twilio' }).click();
+    await seeText(page.locator('.ui-card'), 'Connected to Twilio account');
+    const toolPath = await createTool('Opened by link');
+
+    const fresh = await context.newPage();
+    const asked: string[] = [];
+    fresh.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (request.method() === 'GET' && path.startsWith('/api/')) asked.push(path);
+    });
+    await fresh.goto(`${product.consoleUrl}${toolPath}`);
+    await fresh.getByRole('heading', { name: 'Opened by link', level: 1 }).waitFor();
+    // The sender list is filled in from the one answer (the sandbox's numbers).
+    await seeText(
+      fresh.getByLabel('Which Twilio phone number would you like to use?'),
+      '+14155550100',
+    );
+    await seeText(fresh.locator('.save-state'), 'All changes saved');
+    const count = (path: string) => asked.filter((entry) => entry === path).length;
+    expect(count(`/api${toolPath}`)).toBe(1);
+    expect(count('/api/twilio/senders')).toBe(1);
+    await fresh.close();
+  });
+});

@@ -23,6 +23,9 @@ export const toolQuery = (id: string) =>
   queryOptions({
     queryKey: toolKey(id),
     queryFn: () => apiRequest<ToolDetail>(`/api/tools/${encodeURIComponent(id)}`),
+    // The editor's first load prefetches it (app.tsx) and must not ask again as it mounts; a tool
+    // changed elsewhere meanwhile is caught by the draft revision on the next save (conflict).
+    staleTime: 10_000,
   });
 
 export function useTools() {

@@ -17,8 +17,13 @@ export const sendersKey = ['twilio', 'senders'] as const;
 export const sendersQuery = () =>
   queryOptions({ queryKey: sendersKey, queryFn: () => apiRequest<Senders>('/api/twilio/senders') });
 
-export function useSenders(enabled = true) {
-  return useQuery({ ...sendersQuery(), enabled });
+/**
+ * `staleTime`: how long an answer is fresh for this screen. Connections asks every time (asking
+ * is how it learns that Twilio refuses the credentials); the editor, whose first load prefetched
+ * the list (app.tsx), takes that answer instead of asking again as it mounts.
+ */
+export function useSenders(enabled = true, options: { staleTime?: number } = {}) {
+  return useQuery({ ...sendersQuery(), enabled, staleTime: options.staleTime ?? 0 });
 }
 
 export function useConnectTwilio() {

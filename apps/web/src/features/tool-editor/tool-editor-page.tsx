@@ -24,7 +24,9 @@ export default function ToolEditorPage() {
   const tool = useTool(toolId);
   const fields = useAccountFields();
   const tags = useTags();
-  const senders = useSenders();
+  // Prefetched with the tool on a direct open (app.tsx): not asked for twice. Connecting Twilio
+  // and buying a number refresh it (invalidation).
+  const senders = useSenders(true, { staleTime: 30_000 });
   const accountFields = useMemo(() => {
     const list = fields.data ?? STANDARD_FIELDS;
     return list.filter((field) => field.key !== 'Id');
