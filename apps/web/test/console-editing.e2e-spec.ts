@@ -201,3 +201,74 @@ describe("the editor's first load", () => {
     await fresh.close();
   });
 });
+
+describe('the condition editor and merge fields', () => {
+  it('keeps less/greater, between and field-valued comparisons as they are set', async () => {
+    const toolPath = await createTool('Age check');
+    const first = page.locator('#step-0');
+    await first.getByLabel('What should happen next?').selectOption('decide');
+    const conditions = first.locator('fieldset.condition');
+
+    await first.getByRole('button', { name: '+ Less / greater than' }).click();
+    const younger = conditions.nth(0);
+    await younger.getByLabel('If the response is', { exact: true }).selectOption('lt');
+    await younger.getByLabel('Value', { exact: true }).fill('18');
+
+    await first.getByRole('button', { name: '+ Between' }).click();
+    const adult = conditions.nth(1);
+    await adult.getByLabel('If the response is', { exact: true }).selectOption('gte');
+    await adult.getByLabel('Value', { exact: true }).nth(0).fill('18');
+    await adult.getByLabel('and the response is', { exact: true }).selectOption('lte');
+    await adult.getByLabel('Value', { exact: true }).nth(1).fill('65');
+
+    await first.getByRole('button', { name: '+ Less / greater than' }).click();
+    const overBudget = conditions.nth(2);
+    await overBudget.getByLabel('If the response is', { exact: true }).selectOption('gt');
+    await overBudget.getByLabel('Where does the value come from?').selectOption('field');
+    // Until a field is chosen this condition cannot be saved; the editor says which one waits.
+    await seeText(page.locator('.save-state'), 'Not saved until fixed — Message 1');
+    await overBudget.getByLabel('Contact field', { exact: true }).selectOption({ label: 'Budget' });
+
+    const expected = [
+      { kind: 'compare', op: 'lt', value: { source: 'static', value: 18 } },
+      {
+        kind: 'between',
+        first: { op: 'gte', value: { source: 'static', value: 18 } },
+        second: { op: 'lte', value: { source: 'static', value: 65 } },
+      },
+      { kind: 'compare', op: 'gt', value: { source: 'field', field: '_Budget' } },
+    ];
+    await eventually(async () => {
+      const stored = (await storedDraft(toolPath)) as unknown as {
+        steps: { next: { conditions: unknown[] } }[];
+      };
+      expect(stored.steps[0]?.next.conditions).toEqual(
+        expected.map((condition) => expect.objectContaining(condition)),
+      );
+    });
+
+    // Opened again, the form shows what was stored.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Age check', level: 1 }).waitFor();
+    expect(await younger.getByLabel('If the response is', { exact: true }).inputValue()).toBe('lt');
+    expect(await younger.getByLabel('Value', { exact: true }).inputValue()).toBe('18');
+    expect(await adult.getByLabel('and the response is', { exact: true }).inputValue()).toBe('lte');
+    expect(await adult.getByLabel('Value', { exact: true }).nth(1).inputValue()).toBe('65');
+    expect(await overBudget.getByLabel('Contact field', { exact: true }).inputValue()).toBe(
+      '_Budget',
+    );
+  });
+
+  it('puts a merge field at the caret, a space away from the word before it', async () => {
+    await createTool('Merge at the caret');
+    const message = firstMessage();
+    await message.fill('Hi, thanks for texting!');
+    await message.evaluate((textarea: HTMLTextAreaElement) => textarea.setSelectionRange(2, 2));
+    await page
+      .locator('#step-0')
+      .getByLabel('Merge field to insert into message 1')
+      .selectOption('FirstName');
+    await page.getByRole('button', { name: 'Insert the merge field into message 1' }).click();
+    expect(await message.inputValue()).toBe('Hi ~Contact.FirstName~, thanks for texting!');
+  });
+});

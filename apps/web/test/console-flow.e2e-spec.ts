@@ -141,7 +141,10 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await first.getByLabel('Message to send').fill('Hi! Blue or red? Text STOP to stop.');
     await first.getByLabel('Merge field to insert into message 1').selectOption('FirstName');
     await first.getByRole('button', { name: 'Insert the merge field into message 1' }).click();
-    expect(await first.getByLabel('Message to send').inputValue()).toContain('~Contact.FirstName~');
+    // At the caret (the end), a space away from the sentence before it.
+    expect(await first.getByLabel('Message to send').inputValue()).toBe(
+      'Hi! Blue or red? Text STOP to stop. ~Contact.FirstName~',
+    );
     await first
       .getByLabel('Save the response to this field')
       .selectOption({ label: 'Favorite Color' });

@@ -4,6 +4,7 @@ import type { Condition, Next, Step, ToolDefinition } from '@sms-seq/engine';
 import { Badge, Button, Field } from '@sms-seq/ui';
 import { ConditionEditor, KIND_LABELS } from './condition-editor';
 import { useEditor } from './editor-context';
+import { insertToken as insertTokenAt } from './insert-token';
 import { MessageFacts } from './message-facts';
 import { newCondition } from './new-ids';
 import { fieldMessages } from './problem-index';
@@ -38,14 +39,16 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
   const insertToken = (token: string) => {
     const textarea = messageRef.current;
     const current = getValues(`${base}.message`) ?? '';
-    const start = textarea?.selectionStart ?? current.length;
-    const end = textarea?.selectionEnd ?? current.length;
-    setValue(`${base}.message`, current.slice(0, start) + token + current.slice(end), {
-      shouldDirty: true,
-    });
+    const inserted = insertTokenAt(
+      current,
+      textarea?.selectionStart ?? current.length,
+      textarea?.selectionEnd ?? current.length,
+      token,
+    );
+    setValue(`${base}.message`, inserted.text, { shouldDirty: true });
     requestAnimationFrame(() => {
       textarea?.focus();
-      textarea?.setSelectionRange(start + token.length, start + token.length);
+      textarea?.setSelectionRange(inserted.caret, inserted.caret);
     });
   };
 
