@@ -1,5 +1,6 @@
 import { STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
 import {
+  contactListsWritten,
   toContactSnapshot,
   toContactWrite,
   writeNeedsCurrentContact,
@@ -74,7 +75,10 @@ describe('contact fields mapper', () => {
     expect(plan.body).toEqual({
       given_name: 'Augusta',
       email_addresses: [{ email: 'a@example.com', field: 'EMAIL1' }],
-      phone_numbers: [{ field: 'PHONE2', number: '+14155550999', type: 'Mobile' }],
+      phone_numbers: [
+        { field: 'PHONE1', number: '+14155550101', type: 'Mobile' },
+        { field: 'PHONE2', number: '+14155550999', type: 'Mobile' },
+      ],
       custom_fields: [
         { id: '8', content: 1500 },
         { id: '7', content: 'Red' },
@@ -93,6 +97,64 @@ describe('contact fields mapper', () => {
     expect(plan.body.phone_numbers).toEqual([
       { field: 'PHONE1', number: '+14155550101', type: 'Work' },
     ]);
+  });
+
+  it('writes Phone2 with Phone1 (and the others) as read, since Keap removes a number not listed', () => {
+    const current = aContact({
+      phone_numbers: [
+        { field: 'PHONE3', number: '555-0103', type: 'Home' },
+        { field: 'PHONE1', number: '+14155550101', type: 'Mobile', number_e164: '+14155550101' },
+        { field: 'PHONE4', number: '555-0104', extension: '12' },
+      ],
+    });
+    const plan = toContactWrite({ Phone2: '+14155550999' }, model, current);
+    expect(plan.body).toEqual({
+      phone_numbers: [
+        { field: 'PHONE1', number: '+14155550101', type: 'Mobile' },
+        { field: 'PHONE2', number: '+14155550999', type: 'Mobile' },
+        { field: 'PHONE3', number: '555-0103', type: 'Home' },
+        { field: 'PHONE4', number: '555-0104', extension: '12' },
+      ],
+    });
+    expect(plan.updateMask).toEqual(['phone_numbers']);
+    // Changing Phone1 itself keeps Phone3 and Phone4; emptying it removes only it.
+    expect(toContactWrite({ Phone1: '+14155550100' }, model, current).body.phone_numbers).toEqual([
+      { field: 'PHONE1', number: '+14155550100', type: 'Mobile' },
+      { field: 'PHONE3', number: '555-0103', type: 'Home' },
+      { field: 'PHONE4', number: '555-0104', extension: '12' },
+    ]);
+    expect(toContactWrite({ Phone1: ' ' }, model, current).body.phone_numbers).toEqual([
+      { field: 'PHONE3', number: '555-0103', type: 'Home' },
+      { field: 'PHONE4', number: '555-0104', extension: '12' },
+    ]);
+  });
+
+  it('writes Email with EmailAddress2 and EmailAddress3 as read, and drops only an emptied address', () => {
+    const current = aContact({
+      email_addresses: [
+        { email: 'ada@example.com', field: 'EMAIL1', is_opt_in: true },
+        { email: 'ada.work@example.com', field: 'EMAIL2' },
+        { email: 'ada.other@example.com', field: 'EMAIL3' },
+      ],
+    });
+    expect(toContactWrite({ Email: 'ada@new.example' }, model, current).body).toEqual({
+      email_addresses: [
+        { email: 'ada@new.example', field: 'EMAIL1' },
+        { email: 'ada.work@example.com', field: 'EMAIL2' },
+        { email: 'ada.other@example.com', field: 'EMAIL3' },
+      ],
+    });
+    expect(toContactWrite({ EmailAddress2: '' }, model, current).body.email_addresses).toEqual([
+      { email: 'ada@example.com', field: 'EMAIL1' },
+      { email: 'ada.other@example.com', field: 'EMAIL3' },
+    ]);
+  });
+
+  it('lists only the changed slots when there is no contact yet (a create)', () => {
+    expect(toContactWrite({ Phone2: '+14155550999', Email: 'n@example.com' }, model).body).toEqual({
+      email_addresses: [{ email: 'n@example.com', field: 'EMAIL1' }],
+      phone_numbers: [{ field: 'PHONE2', number: '+14155550999', type: 'Mobile' }],
+    });
   });
 
   it('refuses a field the Keap app does not have', () => {
@@ -202,7 +264,15 @@ describe('contact fields mapper', () => {
     expect(writeNeedsCurrentContact(['City2'])).toBe(true);
     expect(writeNeedsCurrentContact(['Fax1'])).toBe(true);
     expect(writeNeedsCurrentContact(['Phone1Type'])).toBe(true);
-    expect(writeNeedsCurrentContact(['FirstName', 'Phone2', 'Email', '_Budget'])).toBe(false);
+    expect(writeNeedsCurrentContact(['Phone2'])).toBe(true);
+    expect(writeNeedsCurrentContact(['EmailAddress3'])).toBe(true);
+    // Custom fields are merged by id by Keap: they need no read.
+    expect(writeNeedsCurrentContact(['FirstName', 'Company', '_Budget'])).toBe(false);
+    expect(contactListsWritten(['Phone2', 'Email', 'Phone3Ext', 'FirstName'])).toEqual([
+      'email_addresses',
+      'phone_numbers',
+    ]);
+    expect(contactListsWritten(['Fax2Type', 'ZipFour3'])).toEqual(['addresses', 'fax_numbers']);
   });
 
   // Leadsource is the lead source's name, which a v2 contact does not carry (only leadsource_id).

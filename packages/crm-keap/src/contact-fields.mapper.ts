@@ -10,6 +10,7 @@ import type {
   KeapFaxField,
   KeapFaxNumber,
   KeapPhoneField,
+  KeapPhoneNumber,
 } from './keap.types';
 
 /**
@@ -198,8 +199,10 @@ export interface ContactWritePlan {
 }
 
 /**
- * Field updates by merge-field key → a v2 POST/PATCH body. `current` (the contact as read) lets
- * an address part or a phone type be changed without wiping its neighbours.
+ * Field updates by merge-field key → a v2 POST/PATCH body. `current` (the contact as read, with
+ * the lists `contactListsWritten` names) lets one email address, phone number, fax number or
+ * address part be changed without Keap removing the others; without it only the changed items
+ * are listed, which is right for a new contact only.
  */
 export function toContactWrite(
   updates: Record<ContactFieldKey, string>,
@@ -242,19 +245,37 @@ export function toContactWrite(
     } else throw new KeapUnknownFieldError(key);
   }
 
-  if (emails.size > 0)
-    body.email_addresses = [...emails].map(([field, email]) => ({ email, field }));
-  if (phones.size > 0) {
-    body.phone_numbers = [...phones].map(([field, change]) => {
-      const existing = current?.phone_numbers?.find((p) => p.field === field);
-      const number = change.number ?? existing?.number ?? '';
-      const type = change.type ?? existing?.type ?? DEFAULT_PHONE_TYPE;
-      const extension = change.extension ?? existing?.extension;
-      return { field, number, type, ...(extension ? { extension } : {}) };
+  // Keap replaces these lists whole ("any item not listed here will be removed if it already
+  // exists"): the email addresses, phone numbers, addresses and fax numbers not changed are sent
+  // back as they were read, and an emptied email address or number is left out, which removes it.
+  if (emails.size > 0) {
+    const slots = new Set<KeapEmailField>([
+      ...(current?.email_addresses ?? []).flatMap((e) => (e.field ? [e.field] : [])),
+      ...emails.keys(),
+    ]);
+    body.email_addresses = [...slots].sort().flatMap((field) => {
+      const email =
+        emails.get(field) ?? current?.email_addresses?.find((e) => e.field === field)?.email ?? '';
+      return email ? [{ email, field }] : [];
     });
   }
-  // Keap replaces these lists whole ("any item not listed will be removed"): the addresses and
-  // fax numbers not changed are sent back as they were read.
+  if (phones.size > 0) {
+    const slots = new Set<KeapPhoneField>([
+      ...(current?.phone_numbers ?? []).flatMap((p) => (p.field ? [p.field] : [])),
+      ...phones.keys(),
+    ]);
+    body.phone_numbers = [...slots].sort().flatMap((field): KeapPhoneNumber[] => {
+      const existing = current?.phone_numbers?.find((p) => p.field === field);
+      const change = phones.get(field);
+      const number = change?.number ?? existing?.number ?? '';
+      if (!number) return [];
+      // A number we write gets a type (we store numbers that texted us); one left as it was keeps
+      // what it had.
+      const type = change ? (change.type ?? existing?.type ?? DEFAULT_PHONE_TYPE) : existing?.type;
+      const extension = change?.extension ?? existing?.extension;
+      return [{ field, number, ...(type ? { type } : {}), ...(extension ? { extension } : {}) }];
+    });
+  }
   if (addresses.size > 0) {
     const untouched = (current?.addresses ?? []).filter(
       (a) => !addresses.has(slotOf(a) ?? ('' as AddressSlot)),
@@ -276,6 +297,10 @@ export function toContactWrite(
       return [{ field, number, ...(type ? { type } : {}) }];
     });
   }
+  // custom_fields too is "replaced whole" by the spec's words, but Keap merges custom fields by id
+  // in practice (a field left out keeps its value), so only the changed ones are sent: sending
+  // them all would cost a read of every custom field and could write back stale values. Decided
+  // deliberately; revisit if Keap starts to remove unlisted custom fields.
   if (custom.length > 0) body.custom_fields = custom;
   return { body, updateMask: Object.keys(body) };
 }
@@ -313,19 +338,32 @@ function faxOf(
   return faxes.get(field) ?? faxes.set(field, {}).get(field)!;
 }
 
+/** The contact's lists that Keap replaces whole and that the mapper writes back with a change. */
+export type ContactListProperty = 'email_addresses' | 'phone_numbers' | 'fax_numbers' | 'addresses';
+
+function listOf(key: ContactFieldKey): ContactListProperty | undefined {
+  if (EMAIL_KEYS[key]) return 'email_addresses';
+  if (PHONE_NUMBER_KEYS[key] || PHONE_TYPE_KEYS[key] || PHONE_EXT_KEYS[key]) return 'phone_numbers';
+  if (FAX_NUMBER_KEYS[key] || FAX_TYPE_KEYS[key]) return 'fax_numbers';
+  if (ADDRESS_KEYS[key]) return 'addresses';
+  return undefined;
+}
+
 /**
- * Whether writing these keys needs the contact as it is: an address part, a fax number or a phone
- * type or extension is written together with its neighbours, which Keap would otherwise drop.
+ * The lists a write of these keys sends back whole (an email address, a phone number or its type
+ * or extension, a fax number, an address part), so the contact must be known with them: without
+ * them in `current`, the other items of the list would be removed by Keap.
  */
+export function contactListsWritten(keys: Iterable<ContactFieldKey>): ContactListProperty[] {
+  const lists = new Set<ContactListProperty>();
+  for (const key of keys) {
+    const list = listOf(key);
+    if (list) lists.add(list);
+  }
+  return [...lists].sort();
+}
+
+/** Whether writing these keys needs the contact as it is (see `contactListsWritten`). */
 export function writeNeedsCurrentContact(keys: Iterable<ContactFieldKey>): boolean {
-  for (const key of keys)
-    if (
-      ADDRESS_KEYS[key] ||
-      FAX_NUMBER_KEYS[key] ||
-      FAX_TYPE_KEYS[key] ||
-      PHONE_TYPE_KEYS[key] ||
-      PHONE_EXT_KEYS[key]
-    )
-      return true;
-  return false;
+  return contactListsWritten(keys).length > 0;
 }

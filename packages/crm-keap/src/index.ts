@@ -32,9 +32,11 @@ export {
   toContactSnapshot,
   toContactWrite,
   writeNeedsCurrentContact,
+  contactListsWritten,
   customFieldKey,
   SEQUENCE_CONTACT_FIELDS,
   DEFAULT_PHONE_TYPE,
   type ContactWritePlan,
+  type ContactListProperty,
 } from './contact-fields.mapper';
 export { memoryAccountCache } from './account-cache';

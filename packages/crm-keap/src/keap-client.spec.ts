@@ -244,6 +244,49 @@ describe('KeapClient against the Keap sandbox', () => {
       );
     });
 
+    it('saves Phone2 without removing Phone1 (the texting number), and Email2 without removing Email: one read first, or none when the contact is given', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      const gets = () => calls.filter((c) => c.kind === 'contacts.get').length;
+      const ada = () =>
+        sandbox.keap
+          .describeContacts(sandbox.keap.tenant(DEMO_TENANT_ID))
+          .find((p) => String(p.id) === String(id));
+      await keap.updateContactFields(id, { Phone2: '+14155550999' });
+      expect(gets()).toBe(1);
+      await keap.updateContactFields(id, { EmailAddress2: 'ada.work@example.com' });
+      expect(gets()).toBe(2);
+      expect(ada()).toEqual(
+        expect.objectContaining({
+          phones: {
+            PHONE1: { number: '+14155550101', type: 'Mobile' },
+            PHONE2: { number: '+14155550999', type: 'Mobile' },
+          },
+          emails: { EMAIL1: 'ada@example.com', EMAIL2: 'ada.work@example.com' },
+        }),
+      );
+      // The contact as read (with its lists) spares the read; one without them does not.
+      const asRead = await keap.getContact(id);
+      const before = gets();
+      await keap.updateContactFields(id, { Email: 'ada@new.example', Phone3: '5550103' }, asRead);
+      expect(gets()).toBe(before);
+      await keap.updateContactFields(id, { Phone1Type: 'Work' }, { id: asRead.id });
+      expect(gets()).toBe(before + 1);
+      expect(ada()).toEqual(
+        expect.objectContaining({
+          phones: {
+            PHONE1: { number: '+14155550101', type: 'Work' },
+            PHONE2: { number: '+14155550999', type: 'Mobile' },
+            PHONE3: { number: '5550103', type: 'Mobile' },
+          },
+          emails: { EMAIL1: 'ada@new.example', EMAIL2: 'ada.work@example.com' },
+        }),
+      );
+      // Custom fields and names need no read.
+      await keap.updateContactFields(id, { FirstName: 'Augusta', _Budget: '10' });
+      expect(gets()).toBe(before + 1);
+    });
+
     it('saves fax numbers, the shipping and other addresses, Zip+4 and the lead source id, one part at a time without wiping the rest', async () => {
       const keap = client();
       const id = await adaId(keap);
@@ -295,6 +338,33 @@ describe('KeapClient against the Keap sandbox', () => {
       expect(people.filter((p) => JSON.stringify(p.emails).includes('ada@example.com'))).toEqual([
         expect.objectContaining({ phones: { PHONE1: { number: '+14155550888', type: 'Mobile' } } }),
       ]);
+    });
+
+    it('stores a phone on a contact found by email without removing its other phones and emails, and without another read', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      await keap.updateContactFields(id, { EmailAddress2: 'ada.work@example.com' });
+      calls.length = 0;
+      // Found by its second email address: that one is not written again, nothing is removed.
+      const { contact, created } = await keap.createOrUpdateByEmail('ada.work@example.com', {
+        Phone2: '+14155550777',
+      });
+      expect(created).toBe(false);
+      expect(contact.id).toBe(id);
+      expect(calls.map((c) => c.kind)).toEqual(['contacts.list', 'contacts.update']);
+      expect(
+        sandbox.keap
+          .describeContacts(sandbox.keap.tenant(DEMO_TENANT_ID))
+          .find((p) => String(p.id) === String(id)),
+      ).toEqual(
+        expect.objectContaining({
+          phones: {
+            PHONE1: { number: '+14155550101', type: 'Mobile' },
+            PHONE2: { number: '+14155550777', type: 'Mobile' },
+          },
+          emails: { EMAIL1: 'ada@example.com', EMAIL2: 'ada.work@example.com' },
+        }),
+      );
     });
 
     it('types a missing contact and a refused body', async () => {

@@ -2,8 +2,8 @@ import type { ContactFieldKey, ContactSnapshot } from '@sms-seq/engine';
 import {
   SEQUENCE_CONTACT_FIELDS,
   toContactSnapshot,
+  contactListsWritten,
   toContactWrite,
-  writeNeedsCurrentContact,
 } from './contact-fields.mapper';
 import { KeapNetworkError, KeapServerError, KeapValidationError } from './errors';
 import { KeapHttp, type KeapHttpOptions, type KeapRequest } from './keap-http';
@@ -155,19 +155,23 @@ export class KeapClient {
     });
   }
 
-  /** Saves values by merge-field key (`FirstName`, `Phone1`, `_Budget`); reads the model once. */
+  /**
+   * Saves values by merge-field key (`FirstName`, `Phone1`, `_Budget`); reads the model once.
+   * Keap replaces a contact's email addresses, phone numbers, fax numbers and addresses whole, so
+   * a change to one goes with the others as they are: from `current` (the contact as read) when it
+   * has those lists, else read first (one `contacts.get` of just those lists).
+   */
   async updateContactFields(
     contactId: number | string,
     updates: Record<ContactFieldKey, string>,
     current?: KeapContact,
   ): Promise<KeapContact> {
-    // An address part or a fax number goes to Keap with its neighbours (Keap replaces those lists
-    // whole), so without the contact as it is, it is read first.
+    const lists = contactListsWritten(Object.keys(updates));
+    const missing = lists.filter((list) => current?.[list] === undefined);
     const as =
-      current ??
-      (writeNeedsCurrentContact(Object.keys(updates))
-        ? await this.getContact(contactId, ['id', 'phone_numbers', 'fax_numbers', 'addresses'])
-        : undefined);
+      missing.length === 0
+        ? current
+        : { ...current, ...(await this.getContact(contactId, ['id', ...missing])) };
     const plan = toContactWrite(updates, await this.getContactModel(), as);
     return this.updateContact(contactId, plan.body, plan.updateMask);
   }
@@ -177,6 +181,8 @@ export class KeapClient {
    * workers both find nothing and both create) is closed by creating with
    * `duplicate_option=Email`: Keap then updates the contact the other worker just made instead
    * of making a second one. When several contacts already share the email, the oldest is used.
+   * A found contact is written with its other email addresses and phone numbers as the search
+   * read them (no extra read), since Keap would remove those left out.
    */
   async createOrUpdateByEmail(
     email: string,
@@ -184,13 +190,16 @@ export class KeapClient {
   ): Promise<{ contact: KeapContact; created: boolean }> {
     const model = await this.getContactModel();
     const [existing] = await this.findContactsByEmail(email);
-    const plan = toContactWrite({ ...updates, Email: email.trim() }, model, existing);
     if (existing) {
-      const { email_addresses: _alreadyThere, ...body } = plan.body;
-      const mask = plan.updateMask.filter((m) => m !== 'email_addresses');
-      if (mask.length === 0) return { contact: existing, created: false };
-      return { contact: await this.updateContact(existing.id, body, mask), created: false };
+      // Found by this email (in whichever slot), so it is not written again.
+      const { Email: _found, ...rest } = updates;
+      if (Object.keys(rest).length === 0) return { contact: existing, created: false };
+      return {
+        contact: await this.updateContactFields(existing.id, rest, existing),
+        created: false,
+      };
     }
+    const plan = toContactWrite({ ...updates, Email: email.trim() }, model);
     const contact = await this.createContact(plan.body, { duplicateOption: 'Email' });
     return { contact, created: true };
   }
