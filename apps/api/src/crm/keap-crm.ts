@@ -45,7 +45,8 @@ export class KeapCrm implements Crm {
     return guard(async () => {
       const model = await this.client.getContactModel();
       if (query.email !== null) {
-        // Find by email and store the phone on it, or create it: never a duplicate.
+        // Find by email and store the phone on it, or create it: never a duplicate. A found
+        // contact keeps its other phones and emails (written back as the search read them).
         const { contact } = await this.client.createOrUpdateByEmail(query.email, {
           [query.phoneField]: query.phone,
         });
@@ -62,6 +63,12 @@ export class KeapCrm implements Crm {
     await guard(() => this.client.applyTag(tagId, contactId));
   }
 
+  /**
+   * Keap replaces a contact's email addresses and phone numbers whole, so saving one (an Email or
+   * Phone2 reply) sends the others back as they are: the client reads those lists first (one
+   * `contacts.get`). Not the conversation's snapshot: it may be older than a change made in Keap
+   * since, which writing it back would undo.
+   */
   async saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void> {
     await guard(() => this.client.updateContactFields(contactId, { [field]: value }));
   }
