@@ -13,7 +13,9 @@ import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../apps/api/src/config/config';
 import type { Crm, CrmPriority } from '../../apps/api/src/crm/crm.port';
+import { RedisKeapAccountCache } from '../../apps/api/src/crm/keap-account-cache';
 import { KeapCrmProvider } from '../../apps/api/src/crm/keap-crm';
+import { KeapClientFactory } from '../../apps/api/src/keap-auth/keap-client.factory';
 import type { KeapTokensService } from '../../apps/api/src/keap-auth/keap-tokens.service';
 import type { KeapBudgetConfig } from '../../apps/api/src/keap-budget/keap-budget.config';
 import { directionOf } from '../../apps/api/src/keap-budget/keap-call-kinds';
@@ -90,7 +92,12 @@ async function main(): Promise<void> {
   } as AppConfig;
   // As the app's REDIS client: ioredis prefixes every key with REDIS_KEY_PREFIX.
   const appRedis = new Redis(input.redisUrl, { keyPrefix: config.REDIS_KEY_PREFIX });
-  const provider = new KeapCrmProvider(tokenService, config, appRedis, budget);
+  // As KeapBudgetModule binds them: the one budget as gate, the account cache over the app's REDIS.
+  const accountCache = new RedisKeapAccountCache(appRedis, '');
+  const provider = new KeapCrmProvider(
+    new KeapClientFactory(tokenService, config, budget, accountCache),
+    accountCache,
+  );
   await redis.ping();
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));

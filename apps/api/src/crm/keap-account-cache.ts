@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { KeapAccountCache, KeapContactModel } from '@sms-seq/crm-keap';
 import type Redis from 'ioredis';
 
+/** The process's RedisKeapAccountCache (bound by KeapBudgetModule), shared by every Keap client. */
+export const KEAP_ACCOUNT_CACHE = Symbol('KEAP_ACCOUNT_CACHE');
+
 /** How long an account's field model is trusted; a custom field added in Keap shows within this. */
 export const FIELD_MODEL_TTL_SECONDS = 600;
 /** The user notes are written as changes rarely (the user who connected Keap). */

@@ -1,26 +1,22 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  KeapClient,
+  type KeapClient,
+  KeapClientCredentialsError,
   KeapError,
   KeapNotFoundError,
   toContactSnapshot,
   toContactWrite,
   type KeapContactModel,
-  type KeapRequestGate,
   type KeapRetryPolicy,
 } from '@sms-seq/crm-keap';
-import type Redis from 'ioredis';
-import { REDIS } from '../accounts/accounts.module';
 import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/config';
+import { KeapClientFactory } from '../keap-auth/keap-client.factory';
 import { KeapDisconnectedError } from '../keap-auth/keap-disconnected.error';
-import { KeapTokensService } from '../keap-auth/keap-tokens.service';
 import { type Crm, type CrmCallOptions, CrmError, CrmProvider, type CrmPriority } from './crm.port';
-import { RedisKeapAccountCache } from './keap-account-cache';
+import { KEAP_ACCOUNT_CACHE, RedisKeapAccountCache } from './keap-account-cache';
 
-/** The Keap request gate (the shared budget); optional so the runtime runs before it is wired. */
-export const CRM_REQUEST_GATE = Symbol('CRM_REQUEST_GATE');
+/** The queue retries with its own backoff; a client of the runtime only rides out short bursts. */
+const RUNTIME_RETRY: Partial<KeapRetryPolicy> = { maxAttempts: 3 };
 
 /** The Crm port over Keap REST v2 (`@sms-seq/crm-keap`). */
 export class KeapCrm implements Crm {
@@ -105,6 +101,9 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    // The app's own client credentials refused: the deployment is at fault, not the account, and
+    // the work goes through once they are fixed; the queue's retries wait for that.
+    if (err instanceof KeapClientCredentialsError) throw new CrmError(err.message, true);
     if (err instanceof KeapError) throw new CrmError(err.message, err.retryable);
     // The grant is gone: no retry can succeed until the user connects Keap again.
     if (err instanceof KeapDisconnectedError)
@@ -114,26 +113,24 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Hands out the runtime's Crm over clients from KeapClientFactory (the one place Keap clients are
+ * built: the shared budget as gate, the Redis account cache that keeps the field model and note
+ * user per account for every process, so that a job's new client spends no Keap read on them).
+ */
 @Injectable()
 export class KeapCrmProvider extends CrmProvider {
-  private readonly logger = new Logger(KeapCrmProvider.name);
-  private readonly accountCache: RedisKeapAccountCache;
-
   constructor(
-    private readonly tokens: KeapTokensService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) redis: Redis,
-    @Optional() @Inject(CRM_REQUEST_GATE) private readonly gate?: KeapRequestGate,
+    private readonly clients: KeapClientFactory,
+    @Inject(KEAP_ACCOUNT_CACHE) private readonly accountCache: RedisKeapAccountCache,
   ) {
     super();
-    // The field model and note user per account in Redis, shared by every process: each job
-    // builds a new client, and without this each would spend Keap reads on them.
-    // The REDIS client prefixes every key with REDIS_KEY_PREFIX itself (ioredis keyPrefix).
-    this.accountCache = new RedisKeapAccountCache(redis, '');
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
-    return new KeapCrm(this.clientFor(accountId, options));
+    return new KeapCrm(
+      this.clients.clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall),
+    );
   }
 
   /**
@@ -145,40 +142,13 @@ export class KeapCrmProvider extends CrmProvider {
     accountId: string,
     options: { refresh?: boolean; priority?: CrmPriority; retry?: Partial<KeapRetryPolicy> } = {},
   ): Promise<KeapContactModel> {
-    return this.clientFor(
-      accountId,
-      { priority: options.priority ?? 'interactive' },
-      options.retry,
-    ).getContactModel({ refresh: options.refresh === true });
+    return this.clients
+      .clientFor(accountId, options.priority ?? 'interactive', options.retry ?? RUNTIME_RETRY)
+      .getContactModel({ refresh: options.refresh === true });
   }
 
   /** The account's field model if the cache holds it now; never calls Keap. */
   cachedContactModelFor(accountId: string): Promise<KeapContactModel | null> {
     return this.accountCache.cachedContactModel(accountId);
-  }
-
-  private clientFor(
-    accountId: string,
-    options: CrmCallOptions,
-    retry: Partial<KeapRetryPolicy> = { maxAttempts: 3 },
-  ): KeapClient {
-    return new KeapClient({
-      baseUrl: this.config.KEAP_API_URL,
-      accountId,
-      priority: options.priority,
-      accessToken: ({ rejectedToken }) =>
-        rejectedToken
-          ? this.tokens.refreshAfterUnauthorized(accountId, rejectedToken)
-          : this.tokens.accessTokenFor(accountId),
-      gate: this.gate,
-      accountCache: this.accountCache,
-      // The queue retries with its own backoff; the client only rides out short bursts.
-      retry,
-      onCall: (call) => options.onCall?.(call.kind),
-      onGateError: (err, call) =>
-        this.logger.warn(
-          `The Keap budget did not take the answer of ${call.kind} (account ${call.accountId}); the call's outcome stands: ${err instanceof Error ? err.message : String(err)}`,
-        ),
-    });
   }
 }

@@ -5,3 +5,10 @@ export type {
   KeapGrant,
   KeapRequestGate,
 } from '@sms-seq/crm-keap';
+
+/**
+ * The one token for the Keap request gate every Keap client is built with (the shared Redis
+ * budget, bound by KeapBudgetModule). Required: a process without the budget does not start,
+ * rather than calling Keap ungated.
+ */
+export const KEAP_REQUEST_GATE = Symbol('KEAP_REQUEST_GATE');
