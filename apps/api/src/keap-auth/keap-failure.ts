@@ -1,6 +1,8 @@
 import {
   KeapAuthError,
+  KeapClientCredentialsError,
   KeapError,
+  KeapForbiddenError,
   KeapNotFoundError,
   KeapQuotaExhaustedError,
   KeapRateLimitedError,
@@ -22,6 +24,22 @@ export class KeapUnavailableError extends DomainError {
     readonly retryAfterSeconds = 60,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Keap's token endpoint refused the app's own client id and secret (KEAP_CLIENT_ID /
+ * KEAP_CLIENT_SECRET): the deployment is misconfigured. No account's grant is at fault, so none is
+ * disconnected; the same request works once the app's credentials are right (503).
+ */
+export class KeapAppMisconfiguredError extends DomainError {
+  readonly status = 503;
+  readonly code = 'keap_app_misconfigured';
+  readonly retryAfterSeconds = 300;
+  constructor() {
+    super(
+      "Keap refused this app's own credentials, so nothing could be read from Keap. The fault is with the app's set-up, not with your Keap account, which stays connected: tell the app's administrator, then try again.",
+    );
   }
 }
 
@@ -63,6 +81,14 @@ export function keapFailureToDomain(err: unknown, accountId?: string): unknown {
     );
   }
   if (err.retryable) return new KeapUnavailableError();
+  if (err instanceof KeapClientCredentialsError) return new KeapAppMisconfiguredError();
+  if (err instanceof KeapForbiddenError) {
+    return new KeapRefusedError(
+      403,
+      'keap_forbidden',
+      `Keap did not allow this for the Keap user who connected the app: ${err.keapSaid.replace(/[.\s]+$/, '') || 'no reason given'}. Ask a Keap administrator to give that user the permission, or connect Keap as a user who has it. Your Keap connection is kept.`,
+    );
+  }
   if (err instanceof KeapAuthError) {
     // A fresh token did not help (or the grant is gone): only connecting Keap again does.
     return new KeapDisconnectedError(accountId ?? '', KEAP_REFUSED_REASON);

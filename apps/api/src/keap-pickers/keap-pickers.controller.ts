@@ -21,7 +21,7 @@ export class KeapPickersController {
   @Get('fields')
   @ApiQueryFrom(pickerQuery)
   @ApiOkResponse({ schema: schemaRef('FieldList') })
-  @ApiErrors(400, 409, 503)
+  @ApiErrors(400, 403, 409, 503)
   @ApiOperation({
     summary:
       'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
@@ -37,7 +37,7 @@ export class KeapPickersController {
   @Get('tags')
   @ApiQueryFrom(pickerQuery)
   @ApiOkResponse({ schema: schemaRef('TagList') })
-  @ApiErrors(400, 409, 503)
+  @ApiErrors(400, 403, 409, 503)
   @ApiOperation({
     summary:
       'stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none.',
@@ -54,7 +54,7 @@ export class KeapPickersController {
   @ApiOperation({ summary: 'Creates a tag in Keap ("create tag" in the pickers).' })
   @ApiBodyFrom(createTagBody)
   @ApiCreatedResponse({ schema: schemaRef('TagOption') })
-  @ApiErrors(400, 409, 503)
+  @ApiErrors(400, 403, 409, 503)
   createTag(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<TagOption> {
     return this.pickers.createTag(accountId, createTagBody.parse(body).name);
   }

@@ -1,5 +1,7 @@
 import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { SessionStore } from '../../src/session/session.store';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool } from './support/tool-builder';
 
@@ -76,6 +78,34 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
     expect(session.body.keap.connected).toBe(false);
     await api.signIn(DEMO_TENANT_ID);
     expect((await a.agent.get('/api/session')).body.keap.connected).toBe(true);
+  });
+
+  it("Keap refusing the app's own client credentials is the app's misconfiguration: 503 saying so, logged, and the account stays connected", async () => {
+    const a = await api.signIn(DEMO_TENANT_ID);
+    // The same deployment with a wrong KEAP_CLIENT_SECRET; the token is due, so it refreshes.
+    const misconfigured = await api.anotherInstance({
+      KEAP_CLIENT_SECRET: 'not-the-client-secret',
+    });
+    await api.app
+      .get(DataSource)
+      .query('UPDATE keap_connections SET expires_at = now() WHERE account_id = $1', [a.accountId]);
+    const { id } = await misconfigured.get(SessionStore).create(a.accountId);
+    const res = await request(misconfigured.getHttpServer())
+      .get('/api/keap/tags?refresh=1')
+      .set('Cookie', `sms_session=${id}`)
+      .expect(503);
+    expect(res.body.error).toEqual({
+      code: 'keap_app_misconfigured',
+      message: expect.stringMatching(/app's own credentials.*not with your Keap account/),
+    });
+    expect(api.logLines()).toMatch(
+      /refused the app's client credentials.*no account was disconnected/,
+    );
+    const session = await a.agent.get('/api/session').expect(200);
+    expect(session.body.account).toMatchObject({ status: 'active', statusReason: null });
+    expect(session.body.keap.connected).toBe(true);
+    // The right credentials refresh the same token.
+    await a.agent.get('/api/keap/tags?refresh=1').expect(200);
   });
 
   describe('when the Keap grant is revoked', () => {
