@@ -138,7 +138,7 @@ export const conversationMessageSchema = z.object({
   status: z.enum(MESSAGE_STATUSES),
   errorCode: z.string().nullable().meta({
     description:
-      "Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) or conversation_ended (the conversation was ended by hand before it went out). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise",
+      "Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) conversation_ended (the conversation was ended by hand before it went out) or conversation_expired (a reminder still held, by quiet hours or the sender's rate, when the conversation expired). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise",
   }),
   createdAt: z.iso.datetime(),
   stepId: z.string().nullable(),

@@ -898,7 +898,7 @@ export interface components {
             mediaUrls: string[];
             /** @enum {string} */
             status: "received" | "processed" | "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed" | "unknown";
-            /** @description Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) or conversation_ended (the conversation was ended by hand before it went out). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise */
+            /** @description Why a text did not go out or through. status suppressed (held back, never sent): opted_out (the contact opted out), invalid_number (the number cannot receive texts) conversation_ended (the conversation was ended by hand before it went out) or conversation_expired (a reminder still held, by quiet hours or the sender's rate, when the conversation expired). status failed or undelivered: Twilio's error code (e.g. 30006). An inbound text: why it started nothing (keap_disconnected). Null otherwise */
             errorCode: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1403,7 +1403,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1458,7 +1458,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1549,7 +1549,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1611,7 +1611,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1672,7 +1672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1681,7 +1681,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1748,7 +1748,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1757,7 +1766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. */
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1815,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +1833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. */
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1867,7 +1885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1876,7 +1894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1894,7 +1912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. */
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2027,7 +2045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2088,7 +2106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2191,7 +2209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2209,7 +2227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2256,7 +2274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2304,7 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2322,7 +2340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2424,7 +2442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2442,7 +2460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected, Twilio not connected, a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2530,7 +2548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2612,7 +2630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2802,7 +2820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden). */
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
             403: {
                 headers: {
                     [name: string]: unknown;

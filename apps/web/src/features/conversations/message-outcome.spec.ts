@@ -5,6 +5,9 @@ describe('how the transcript words a message’s outcome', () => {
     const suppressed = (errorCode: string | null) =>
       messageOutcome({ direction: 'out', status: 'suppressed', errorCode });
     expect(suppressed('conversation_ended')).toBe('Not sent: the conversation was ended by hand');
+    expect(suppressed('conversation_expired')).toBe(
+      'Not sent: the conversation expired before it could go out',
+    );
     expect(suppressed('opted_out')).toBe('Not sent: the contact opted out');
     expect(suppressed('invalid_number')).toBe('Not sent: the number cannot receive texts');
     expect(suppressed(null)).toBe('Not sent');

@@ -5,6 +5,7 @@ const NOT_SENT_BECAUSE: Record<string, string> = {
   opted_out: 'the contact opted out',
   invalid_number: 'the number cannot receive texts',
   conversation_ended: 'the conversation was ended by hand',
+  conversation_expired: 'the conversation expired before it could go out',
 };
 
 /**
