@@ -1,14 +1,6 @@
 import request from 'supertest';
 import { SessionStore } from '../../src/session/session.store';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-} from '../runtime/builders';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from '../runtime/builders';
 import {
   eventually,
   type RuntimeHarness,
@@ -29,20 +21,14 @@ describe('a send refused for the credentials', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Hello',
-        keyword: null,
-        startMode: 'http_only',
-        collectEmailFirst: false,
-        steps: [{ id: 'hi', name: 'Hi', message: 'Hello there!', next: { kind: 'finish' } }],
-      }),
-    );
+    ({ accountId } = await h.connectedAccount());
+    tool = await h.publishedTool(accountId, {
+      name: 'Hello',
+      keyword: null,
+      startMode: 'http_only',
+      collectEmailFirst: false,
+      steps: [{ id: 'hi', name: 'Hi', message: 'Hello there!', next: { kind: 'finish' } }],
+    });
     const { id } = await h.t.app.get(SessionStore).create(accountId);
     browser = request.agent(h.t.app.getHttpServer()).set('Cookie', `sms_session=${id}`);
   });
@@ -50,16 +36,7 @@ describe('a send refused for the credentials', () => {
     await h?.close();
   });
 
-  const start = async () => {
-    const phone = aPhone();
-    const contactId = aKeapContact(h.sandbox, { firstName: 'Pat', phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .type('form')
-      .send({ contactId: String(contactId) })
-      .expect(202);
-    return phone;
-  };
+  const start = () => h.startContact(tool, 'Pat', { form: true });
   const twilioOf = async () => (await browser.get('/api/session').expect(200)).body.twilio;
 
   it('marks the connection rejected with the reason; a send Twilio accepts again clears it', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '@sms-seq/sandbox';
 import type { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/crypto/secret-box';
+import { anAccountConnectedTo, aPublishedTool, aTool } from '../runtime/builders';
+import type { RuntimeHarness } from '../runtime/runtime-harness';
 
 let nextNumber = 40;
 
@@ -15,22 +16,7 @@ export async function aCustomer(
   secretsKey: string,
   options: { tenantId: string; smsUrl: string },
 ): Promise<{ accountId: string; number: string }> {
-  const keapClient = sandbox.keap.clients[0];
-  if (!keapClient) throw new Error('the Keap sandbox has no OAuth client');
   sandbox.keap.createTenant(options.tenantId, `Tenant ${options.tenantId}`);
-  const redirectUri = 'http://127.0.0.1/callback';
-  const code = sandbox.keap.issueAuthorizationCode({
-    clientId: keapClient.clientId,
-    redirectUri,
-    tenantId: options.tenantId,
-  });
-  const tokens = sandbox.keap.exchangeToken({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-    client_id: keapClient.clientId,
-    client_secret: keapClient.clientSecret,
-  });
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
   const authToken = randomBytes(16).toString('hex');
   const twilioAccount = {
@@ -53,25 +39,62 @@ export async function aCustomer(
     lata: '722',
   });
   const number = sandbox.twilio.buyNumber(twilioAccount, { phoneNumber, smsUrl: options.smsUrl });
-
-  const box = new SecretBox(secretsKey);
-  const [account] = await ds.query(
-    `INSERT INTO accounts (keap_app_name, name) VALUES ($1, $2) RETURNING id`,
-    [`${options.tenantId}-${randomBytes(3).toString('hex')}`, options.tenantId],
-  );
-  const accountId: string = account.id;
-  await ds.query(
-    `INSERT INTO keap_connections (account_id, access_token_sealed, refresh_token_sealed, expires_at) VALUES ($1, $2, $3, $4)`,
-    [
-      accountId,
-      box.seal(tokens.access_token),
-      box.seal(tokens.refresh_token),
-      new Date(Date.now() + tokens.expires_in * 1000),
-    ],
-  );
-  await ds.query(
-    `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
-    [accountId, accountSid, box.seal(authToken)],
-  );
+  const { accountId } = await anAccountConnectedTo(ds, sandbox, secretsKey, {
+    tenantId: options.tenantId,
+    name: options.tenantId,
+    twilio: { accountSid, authToken },
+  });
   return { accountId, number: number.phoneNumber };
+}
+
+/**
+ * A customer (as aCustomer) with a published campaign tool started by HTTP Post on its number:
+ * one question whose answer is saved to Nickname; a reply with "blue" gets the tenant's
+ * "Likes blue" tag and ends it, as any other reply does.
+ */
+export async function aCampaignCustomer(
+  h: RuntimeHarness,
+  tenantId: string,
+  name: string,
+): Promise<{
+  accountId: string;
+  tenantId: string;
+  tool: { toolId: string; secret: string };
+  tagId: number;
+  number: string;
+}> {
+  const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
+    smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    tenantId,
+  });
+  const tagId = Number(
+    h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
+  );
+  const tool = await aPublishedTool(
+    h.ds,
+    accountId,
+    aTool({
+      name,
+      sender: { kind: 'phone_number', phoneNumber: number },
+      keyword: null,
+      startMode: 'http_only',
+      steps: [
+        {
+          id: 'ask',
+          name: 'Ask',
+          message: 'Hi ~Contact.FirstName~, favourite colour?',
+          saveTo: 'Nickname',
+          // One reply ends it: save the answer, tag it, finish.
+          next: {
+            kind: 'decide',
+            conditions: [
+              { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
+            ],
+            fallbackStepId: null,
+          },
+        },
+      ],
+    }),
+  );
+  return { accountId, tenantId, tool, tagId, number };
 }

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { readsAndWrites } from '../../src/keap-budget/keap-call-kinds';
 import { RedisKeapBudget } from '../../src/keap-budget/redis-keap-budget';
 import { SessionStore } from '../../src/session/session.store';
-import { aKeapContact, aPhone, aPublishedTool, aTool } from '../runtime/builders';
+import { aKeapContact, aPhone } from '../runtime/builders';
 import {
   eventually,
   startRuntime,
@@ -11,7 +11,7 @@ import {
   type RuntimeHarness,
 } from '../runtime/runtime-harness';
 import { startTestApp } from '../support/test-app';
-import { aCustomer } from './budget-builders';
+import { aCampaignCustomer } from './budget-builders';
 
 /**
  * Real conversations through the shared Keap budget: two app instances (HTTP + workers each) in
@@ -92,40 +92,7 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
 
     for (let i = 0; i < 1 + SMALL_ACCOUNTS; i++) {
       const tenantId = `budget${i}`;
-      const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-        smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-        tenantId,
-      });
-      const tagId = Number(
-        h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
-      );
-      const tool = await aPublishedTool(
-        h.ds,
-        accountId,
-        aTool({
-          name: `Campaign ${i}`,
-          sender: { kind: 'phone_number', phoneNumber: number },
-          keyword: null,
-          startMode: 'http_only',
-          steps: [
-            {
-              id: 'ask',
-              name: 'Ask',
-              message: 'Hi ~Contact.FirstName~, favourite colour?',
-              saveTo: 'Nickname',
-              // One reply ends it: save the answer, tag it, finish.
-              next: {
-                kind: 'decide',
-                conditions: [
-                  { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
-                ],
-                fallbackStepId: null,
-              },
-            },
-          ],
-        }),
-      );
-      accounts.push({ accountId, tenantId, tool, tagId, number, phones: [] });
+      accounts.push({ ...(await aCampaignCustomer(h, tenantId, `Campaign ${i}`)), phones: [] });
     }
   }, 60_000);
 

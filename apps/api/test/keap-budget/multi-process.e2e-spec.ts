@@ -1,14 +1,14 @@
 import request from 'supertest';
 import { readsAndWrites } from '../../src/keap-budget/keap-call-kinds';
 import { OutboxPublisher } from '../../src/queues/outbox.publisher';
-import { aKeapContact, aPhone, aPublishedTool, aTool } from '../runtime/builders';
+import { aKeapContact, aPhone } from '../runtime/builders';
 import {
   eventually,
   startRuntime,
   whenIdle,
   type RuntimeHarness,
 } from '../runtime/runtime-harness';
-import { aCustomer } from './budget-builders';
+import { aCampaignCustomer } from './budget-builders';
 import {
   configAsEnv,
   startWorkerProcesses,
@@ -70,39 +70,7 @@ describe('keap budget across 3 worker processes and 20 accounts: no 429, all fin
       .expect(200);
     for (let i = 0; i < ACCOUNTS; i++) {
       const tenantId = `multi${i}`;
-      const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-        smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-        tenantId,
-      });
-      const tagId = Number(
-        h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
-      );
-      const tool = await aPublishedTool(
-        h.ds,
-        accountId,
-        aTool({
-          name: `Campaign ${i}`,
-          sender: { kind: 'phone_number', phoneNumber: number },
-          keyword: null,
-          startMode: 'http_only',
-          steps: [
-            {
-              id: 'ask',
-              name: 'Ask',
-              message: 'Hi ~Contact.FirstName~, favourite colour?',
-              saveTo: 'Nickname',
-              next: {
-                kind: 'decide',
-                conditions: [
-                  { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
-                ],
-                fallbackStepId: null,
-              },
-            },
-          ],
-        }),
-      );
-      accounts.push({ accountId, tenantId, tool, number, phones: [] });
+      accounts.push({ ...(await aCampaignCustomer(h, tenantId, `Campaign ${i}`)), phones: [] });
     }
     // Same configuration as this process, except that they run the queues (default concurrency).
     const { QUEUE_CONCURRENCY: _q, KEAP_QUEUE_CONCURRENCY: _k, ...env } = configAsEnv(h.t.config);

@@ -12,31 +12,35 @@ export const DEMO_NUMBER = '+14155550100';
 export const DEMO_ACCOUNT_SID = 'AC00000000000000000000000000000001';
 export const DEMO_AUTH_TOKEN = 'sandbox-demo-auth-token-0000000001';
 
-/** An account connected to the sandbox's demo Keap tenant (tokens from its OAuth) and Twilio account. */
-export async function aConnectedAccount(
+/**
+ * An account connected to a Keap tenant of the sandbox (tokens from its OAuth) and to a Twilio
+ * account with these credentials, as the app stores them when a marketer connects both.
+ */
+export async function anAccountConnectedTo(
   ds: DataSource,
   sandbox: Sandbox,
   secretsKey: string,
-  options: { smsUrl: string; tenantId?: string },
+  connect: { tenantId: string; name: string; twilio: { accountSid: string; authToken: string } },
 ): Promise<{ accountId: string }> {
-  const tenantId = options.tenantId ?? 'sb101';
+  const keapClient = sandbox.keap.clients[0];
+  if (!keapClient) throw new Error('the Keap sandbox has no OAuth client');
   const redirectUri = 'http://127.0.0.1/callback';
   const code = sandbox.keap.issueAuthorizationCode({
-    clientId: 'sandbox-keap-client-id',
+    clientId: keapClient.clientId,
     redirectUri,
-    tenantId,
+    tenantId: connect.tenantId,
   });
   const tokens = sandbox.keap.exchangeToken({
     grant_type: 'authorization_code',
     code,
     redirect_uri: redirectUri,
-    client_id: 'sandbox-keap-client-id',
-    client_secret: 'sandbox-keap-client-secret',
+    client_id: keapClient.clientId,
+    client_secret: keapClient.clientSecret,
   });
   const box = new SecretBox(secretsKey);
   const [account] = await ds.query(
-    `INSERT INTO accounts (keap_app_name, name) VALUES ($1, 'Test') RETURNING id`,
-    [`${tenantId}-${randomBytes(3).toString('hex')}`],
+    `INSERT INTO accounts (keap_app_name, name) VALUES ($1, $2) RETURNING id`,
+    [`${connect.tenantId}-${randomBytes(3).toString('hex')}`, connect.name],
   );
   const accountId: string = account.id;
   await ds.query(
@@ -50,10 +54,28 @@ export async function aConnectedAccount(
   );
   await ds.query(
     `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
-    [accountId, DEMO_ACCOUNT_SID, box.seal(DEMO_AUTH_TOKEN)],
+    [accountId, connect.twilio.accountSid, box.seal(connect.twilio.authToken)],
   );
-  for (const number of sandbox.twilio.numbers.values()) number.smsUrl = options.smsUrl;
   return { accountId };
+}
+
+/**
+ * An account connected to the sandbox's demo Keap tenant (or `tenantId`) and Twilio account; every
+ * sandbox number's inbound webhook points at `smsUrl`.
+ */
+export async function aConnectedAccount(
+  ds: DataSource,
+  sandbox: Sandbox,
+  secretsKey: string,
+  options: { smsUrl: string; tenantId?: string },
+): Promise<{ accountId: string }> {
+  const connected = await anAccountConnectedTo(ds, sandbox, secretsKey, {
+    tenantId: options.tenantId ?? 'sb101',
+    name: 'Test',
+    twilio: { accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN },
+  });
+  for (const number of sandbox.twilio.numbers.values()) number.smsUrl = options.smsUrl;
+  return connected;
 }
 
 /** A tool definition as a person writes it, defaults filled in; sender: the demo number. */

@@ -1,15 +1,6 @@
 import request from 'supertest';
 import twilio from 'twilio';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-  DEMO_NUMBER,
-} from './builders';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, DEMO_NUMBER } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Twilio's status callbacks: signed, recorded on the message, never moving a status backwards. */
@@ -19,19 +10,13 @@ describe('runtime: delivery status callbacks', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Receipts',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'hello', name: 'Hello', message: 'Did you get this?' }],
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Receipts',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'hello', name: 'Hello', message: 'Did you get this?' }],
-      }),
-    );
   });
 
   afterAll(async () => {
@@ -40,11 +25,7 @@ describe('runtime: delivery status callbacks', () => {
 
   /** A text that went out and was reported delivered; its id and Twilio SID. */
   async function aDeliveredText(): Promise<{ id: string; sid: string; phone: string }> {
-    const phone = aPhone();
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId: aKeapContact(h.sandbox, { firstName: 'Dee', phone }) })
-      .expect(202);
+    const phone = await h.startContact(tool, 'Dee');
     return eventually(async () => {
       const [row] = await h.ds.query(
         `SELECT id, provider_sid AS sid, status FROM messages WHERE phone = $1 AND direction = 'out'`,

@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool } from './builders';
+import { aKeapContact, aPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** One "minute" of the tool's options lasts 50 ms here (CONVERSATION_MINUTE_MS): a 40-minute expiry is 2 s. */
@@ -14,27 +13,21 @@ describe('runtime: expiry and the reminder', () => {
       CONVERSATION_MINUTE_MS: String(MINUTE_MS),
       CONVERSATION_SWEEP_INTERVAL_MS: '50',
     });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Expiring',
+      keyword: 'RED',
+      collectEmailFirst: false,
+      steps: [
+        { id: 'q1', name: 'Q1', message: 'Question one?' },
+        { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
+      ],
+      options: {
+        expiryMinutes: 40,
+        reminderMinutesBeforeExpiry: 20,
+        reminderMessage: 'Still there? Reply to carry on.',
+      },
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Expiring',
-        keyword: 'RED',
-        collectEmailFirst: false,
-        steps: [
-          { id: 'q1', name: 'Q1', message: 'Question one?' },
-          { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
-        ],
-        options: {
-          expiryMinutes: 40,
-          reminderMinutesBeforeExpiry: 20,
-          reminderMessage: 'Still there? Reply to carry on.',
-        },
-      }),
-    );
   });
 
   afterAll(async () => {
@@ -44,10 +37,7 @@ describe('runtime: expiry and the reminder', () => {
   it('reminds once before expiry, then expires after the configured time without activity; the number can start again', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Eve', phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId })
-      .expect(202);
+    await h.startByHttpPost(tool, contactId);
     await eventually(() => h.textsTo(phone).length === 1, 'the first question');
     const [{ started_at: started }] = await h.ds.query(
       `SELECT started_at FROM conversations WHERE phone = $1`,

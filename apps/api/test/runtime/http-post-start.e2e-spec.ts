@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool } from './builders';
+import { aKeapContact, aPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
@@ -18,14 +18,13 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({ name: 'Campaign tool', keyword: null, startMode: 'http_only', steps }),
-    );
+    ({ accountId } = await h.connectedAccount());
+    tool = await h.publishedTool(accountId, {
+      name: 'Campaign tool',
+      keyword: null,
+      startMode: 'http_only',
+      steps,
+    });
   });
 
   afterAll(async () => {
@@ -178,11 +177,12 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
     });
 
     it('a tool that is not published', async () => {
-      const draft = await aPublishedTool(
-        h.ds,
-        accountId,
-        aTool({ name: 'Draft', keyword: null, startMode: 'http_only', steps }),
-      );
+      const draft = await h.publishedTool(accountId, {
+        name: 'Draft',
+        keyword: null,
+        startMode: 'http_only',
+        steps,
+      });
       await h.ds.query(`UPDATE tools SET published_version_id = NULL WHERE id = $1`, [
         draft.toolId,
       ]);
@@ -195,11 +195,12 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
     });
 
     it('a tool that is switched off', async () => {
-      const off = await aPublishedTool(
-        h.ds,
-        accountId,
-        aTool({ name: 'Off', keyword: null, startMode: 'http_only', steps }),
-      );
+      const off = await h.publishedTool(accountId, {
+        name: 'Off',
+        keyword: null,
+        startMode: 'http_only',
+        steps,
+      });
       await h.ds.query(`UPDATE tools SET enabled = false WHERE id = $1`, [off.toolId]);
       const res = await post(toolUrl(off)).type('form').send({ contactId: '1' });
       expect(res.status).toBe(409);

@@ -1,13 +1,4 @@
-import request from 'supertest';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  tagId,
-  tagsOf,
-} from './builders';
+import { aKeapContact, aPhone, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: numbers that cannot get texts', () => {
@@ -16,31 +7,21 @@ describe('runtime: numbers that cannot get texts', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Campaign',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'hello', name: 'Hello', message: 'Hello!' }],
+      options: { invalidNumberTagId: tagId(h.sandbox, 'SMS: Invalid number') },
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Campaign',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'hello', name: 'Hello', message: 'Hello!' }],
-        options: { invalidNumberTagId: tagId(h.sandbox, 'SMS: Invalid number') },
-      }),
-    );
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const start = (contactId: number) =>
-    request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId })
-      .expect(202);
+  const start = (contactId: number) => h.startByHttpPost(tool, contactId);
   const endedAs = async (contactId: number) =>
     eventually(async () => {
       const [row] = await h.ds.query(

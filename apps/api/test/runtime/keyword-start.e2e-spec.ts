@@ -1,10 +1,7 @@
 import request from 'supertest';
 import {
-  aConnectedAccount,
   aKeapContact,
   aPhone,
-  aPublishedTool,
-  aTool,
   DEMO_ACCOUNT_SID,
   DEMO_NUMBER,
   keapContactsWithPhone,
@@ -18,9 +15,7 @@ describe('runtime: keyword starts', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
+    const { accountId } = await h.connectedAccount();
     const interested = tagId(h.sandbox, 'Interested');
     const fallback = tagId(h.sandbox, 'Not interested');
     const colorStep = {
@@ -48,36 +43,28 @@ describe('runtime: keyword starts', () => {
       message: 'Great, thanks!',
       next: { kind: 'finish' as const },
     };
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Blue with email',
-        keyword: 'BLUE',
-        collectEmailFirst: true,
-        steps: [
-          {
-            id: 'request-email',
-            name: 'Request Email Address',
-            message: 'Your email? Text STOP to stop.',
-            saveTo: 'Email',
-            validation: 'email',
-          },
-          colorStep,
-          thanks,
-        ],
-      }),
-    );
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Green by phone',
-        keyword: 'green',
-        collectEmailFirst: false,
-        steps: [colorStep, thanks],
-      }),
-    );
+    await h.publishedTool(accountId, {
+      name: 'Blue with email',
+      keyword: 'BLUE',
+      collectEmailFirst: true,
+      steps: [
+        {
+          id: 'request-email',
+          name: 'Request Email Address',
+          message: 'Your email? Text STOP to stop.',
+          saveTo: 'Email',
+          validation: 'email',
+        },
+        colorStep,
+        thanks,
+      ],
+    });
+    await h.publishedTool(accountId, {
+      name: 'Green by phone',
+      keyword: 'green',
+      collectEmailFirst: false,
+      steps: [colorStep, thanks],
+    });
   });
 
   afterAll(async () => {

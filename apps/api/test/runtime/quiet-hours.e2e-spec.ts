@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { WallClock } from '../../src/conversations/wall-clock';
 import { SessionStore } from '../../src/session/session.store';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool } from './builders';
+import { aKeapContact, aPhone } from './builders';
 import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
 
 /** Makes the app's clock read `utcHour:minute:second` (UTC) now, and run on from there. */
@@ -62,34 +62,24 @@ describe('runtime: quiet hours', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Office hours',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'hello', name: 'Hello', message: 'Good morning! Text STOP to stop.' }],
-        options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
-      }),
-    );
-    twoSteps = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Office hours, two questions',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [
-          { id: 'name', name: 'Name', message: 'What is your name?' },
-          { id: 'thanks', name: 'Thanks', message: 'Thanks! Anything else to tell us?' },
-        ],
-        options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
-      }),
-    );
+    ({ accountId } = await h.connectedAccount());
+    tool = await h.publishedTool(accountId, {
+      name: 'Office hours',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'hello', name: 'Hello', message: 'Good morning! Text STOP to stop.' }],
+      options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
+    });
+    twoSteps = await h.publishedTool(accountId, {
+      name: 'Office hours, two questions',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [
+        { id: 'name', name: 'Name', message: 'What is your name?' },
+        { id: 'thanks', name: 'Thanks', message: 'Thanks! Anything else to tell us?' },
+      ],
+      options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
+    });
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -97,11 +87,7 @@ describe('runtime: quiet hours', () => {
     await h?.close();
   });
 
-  const start = (contactId: number, which = tool) =>
-    request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${which.toolId}/${which.secret}`)
-      .send({ contactId })
-      .expect(202);
+  const start = (contactId: number, which = tool) => h.startByHttpPost(which, contactId);
   /** The contact's outbound text as stored, with when its send is planned for. */
   const plannedText = (phone: string) =>
     eventually(async () => {
@@ -239,25 +225,19 @@ describe('runtime: quiet hours and the no-reply reminder', () => {
       CONVERSATION_MINUTE_MS: String(MINUTE_MS),
       CONVERSATION_SWEEP_INTERVAL_MS: '50',
     });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Office hours with a reminder',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'day', name: 'Day', message: 'Which day suits you?' }],
+      options: {
+        sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' },
+        expiryMinutes: 150,
+        reminderMinutesBeforeExpiry: 120,
+        reminderMessage: 'Still there? Reply with a day.',
+      },
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Office hours with a reminder',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'day', name: 'Day', message: 'Which day suits you?' }],
-        options: {
-          sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' },
-          expiryMinutes: 150,
-          reminderMinutesBeforeExpiry: 120,
-          reminderMessage: 'Still there? Reply with a day.',
-        },
-      }),
-    );
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -267,11 +247,7 @@ describe('runtime: quiet hours and the no-reply reminder', () => {
 
   it('a reminder falling due while the window is closed waits, queued, and goes out when it opens', async () => {
     setAppClock(h, 10, 30, 0);
-    const phone = aPhone();
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId: aKeapContact(h.sandbox, { firstName: 'Rem', phone }) })
-      .expect(202);
+    const phone = await h.startContact(tool, 'Rem');
     await eventually(() => h.textsTo(phone).length === 1, 'the question');
     const [{ next_tick_at: due }] = await h.ds.query(
       `SELECT next_tick_at FROM conversations WHERE phone = $1`,

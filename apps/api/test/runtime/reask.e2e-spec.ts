@@ -1,12 +1,4 @@
-import request from 'supertest';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  keapContactsWithPhone,
-} from './builders';
+import { aKeapContact, aPhone, keapContactsWithPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 const EMAIL_REASK =
@@ -19,56 +11,46 @@ describe('runtime: an email step re-asks when the reply is not an email address'
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
+    const { accountId } = await h.connectedAccount();
     const colorStep = {
       id: 'color',
       name: 'Color',
       message: 'Which color do you like?',
       next: { kind: 'finish' as const },
     };
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Email first',
-        keyword: 'ASK',
-        collectEmailFirst: true,
-        steps: [
-          {
-            id: 'request-email',
-            name: 'Request Email Address',
-            message: 'Your email? Text STOP to stop.',
-            saveTo: 'Email',
-            validation: 'email',
-          },
-          colorStep,
-        ],
-        options: { maxReasks: 1 },
-      }),
-    );
-    httpTool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Email later',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [
-          {
-            id: 'email',
-            name: 'Email',
-            message: 'What is your email, ~Contact.FirstName~?',
-            saveTo: 'Email',
-            validation: 'email',
-            reaskMessage: 'Hmm, please send an address like name@example.com',
-          },
-          colorStep,
-        ],
-        options: { maxReasks: 2 },
-      }),
-    );
+    await h.publishedTool(accountId, {
+      name: 'Email first',
+      keyword: 'ASK',
+      collectEmailFirst: true,
+      steps: [
+        {
+          id: 'request-email',
+          name: 'Request Email Address',
+          message: 'Your email? Text STOP to stop.',
+          saveTo: 'Email',
+          validation: 'email',
+        },
+        colorStep,
+      ],
+      options: { maxReasks: 1 },
+    });
+    httpTool = await h.publishedTool(accountId, {
+      name: 'Email later',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [
+        {
+          id: 'email',
+          name: 'Email',
+          message: 'What is your email, ~Contact.FirstName~?',
+          saveTo: 'Email',
+          validation: 'email',
+          reaskMessage: 'Hmm, please send an address like name@example.com',
+        },
+        colorStep,
+      ],
+      options: { maxReasks: 2 },
+    });
   });
 
   afterAll(async () => {
@@ -104,10 +86,7 @@ describe('runtime: an email step re-asks when the reply is not an email address'
   it('a known contact’s email step: the step’s own re-ask text, and a valid reply is saved to the field', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Robin', phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${httpTool.toolId}/${httpTool.secret}`)
-      .send({ contactId })
-      .expect(202);
+    await h.startByHttpPost(httpTool, contactId);
     await eventually(() => h.textsTo(phone).length === 1, 'the email question');
 
     await h.text(phone, 'robin at example dot com');
@@ -128,10 +107,7 @@ describe('runtime: an email step re-asks when the reply is not an email address'
   it('bounded: after maxReasks re-asks (2) the step moves on without saving the reply', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Sam', phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${httpTool.toolId}/${httpTool.secret}`)
-      .send({ contactId })
-      .expect(202);
+    await h.startByHttpPost(httpTool, contactId);
     await eventually(() => h.textsTo(phone).length === 1, 'the email question');
     for (const [i, reply] of ['no', 'nope', 'never'].entries()) {
       await h.text(phone, reply);

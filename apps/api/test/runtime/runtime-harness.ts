@@ -3,7 +3,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import { createServer, type Server as NetServer, type Socket, connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { ToolDefinitionInput } from '@sms-seq/engine';
 import { createSandbox, type Sandbox } from '@sms-seq/sandbox';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/config';
@@ -14,7 +16,14 @@ import {
   recordAppResponses,
 } from '../support/documented-answers';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { DEMO_NUMBER } from './builders';
+import {
+  aConnectedAccount,
+  aKeapContact,
+  aPhone,
+  aPublishedTool,
+  aTool,
+  DEMO_NUMBER,
+} from './builders';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,6 +93,33 @@ export interface RuntimeHarness {
   publicUrl: string;
   /** Present when started with `{ redisLine: true }`. */
   redis: RedisLine | null;
+  /** Where the app takes Twilio's inbound texts (`${publicUrl}/hooks/twilio/sms`). */
+  smsUrl: string;
+  /**
+   * An account connected to the sandbox's demo Keap tenant (or `tenantId`) and its demo Twilio
+   * account, every sandbox number's texts coming to this app (aConnectedAccount).
+   */
+  connectedAccount(options?: { tenantId?: string }): Promise<{ accountId: string }>;
+  /** The account's tool `aTool(input)`, published as version 1. */
+  publishedTool(
+    accountId: string,
+    input: Partial<ToolDefinitionInput>,
+  ): Promise<{ toolId: string; secret: string }>;
+  /**
+   * A campaign's "Send HTTP Post" starts the tool for the contact (answered 202): a JSON body, or
+   * with `form` the form Keap posts (`contactId` as text).
+   */
+  startByHttpPost(
+    tool: { toolId: string; secret: string },
+    contactId: number,
+    options?: { form?: boolean },
+  ): Promise<void>;
+  /** A new Keap contact with a fresh phone, started by HTTP Post as above; its phone. */
+  startContact(
+    tool: { toolId: string; secret: string },
+    firstName: string,
+    options?: { form?: boolean },
+  ): Promise<string>;
   /** The texts the app sent to this phone, oldest first (bodies). */
   textsTo(phone: string): string[];
   /** The phone texts one of the sandbox's numbers (the demo number unless `to`). */
@@ -175,6 +211,15 @@ export async function startRuntime(
   await t.app.listen(appPort, '127.0.0.1');
   const ds = t.app.get(DataSource);
   const others: { close(): Promise<void> }[] = [];
+  const smsUrl = `${publicUrl}/hooks/twilio/sms`;
+  const startByHttpPost: RuntimeHarness['startByHttpPost'] = async (tool, contactId, options) => {
+    const post = request(t.app.getHttpServer()).post(`/hooks/tools/${tool.toolId}/${tool.secret}`);
+    await (
+      options?.form
+        ? post.type('form').send({ contactId: String(contactId) })
+        : post.send({ contactId })
+    ).expect(202);
+  };
   return {
     t,
     ds,
@@ -182,6 +227,16 @@ export async function startRuntime(
     sandboxUrl,
     publicUrl,
     redis,
+    smsUrl,
+    connectedAccount: (options = {}) =>
+      aConnectedAccount(ds, sandbox, t.config.SECRETS_KEY, { smsUrl, ...options }),
+    publishedTool: (accountId, input) => aPublishedTool(ds, accountId, aTool(input)),
+    startByHttpPost,
+    async startContact(tool, firstName, options) {
+      const phone = aPhone();
+      await startByHttpPost(tool, aKeapContact(sandbox, { firstName, phone }), options);
+      return phone;
+    },
     textsTo: (phone) =>
       sandbox.twilio.messages
         .filter((m) => m.to === phone && m.direction === 'outbound-api')

@@ -1,5 +1,3 @@
-import request from 'supertest';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool } from './builders';
 import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
 
 /**
@@ -17,19 +15,13 @@ describe('runtime: a text whose send had no answer goes out exactly once', () =>
       // 2 s between the sender's texts: a second conversation's text waits for its slot.
       SEND_RATE_LONG_CODE: '0.5',
     });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Once',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'hello', name: 'Hello', message: 'Hello, once!' }],
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Once',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'hello', name: 'Hello', message: 'Hello, once!' }],
-      }),
-    );
   });
 
   afterAll(async () => {
@@ -37,11 +29,7 @@ describe('runtime: a text whose send had no answer goes out exactly once', () =>
   });
 
   const startFor = async (name: string) => {
-    const phone = aPhone();
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId: aKeapContact(h.sandbox, { firstName: name, phone }) })
-      .expect(202);
+    const phone = await h.startContact(tool, name);
     return phone;
   };
   const theText = (phone: string) =>

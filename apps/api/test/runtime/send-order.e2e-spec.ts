@@ -1,4 +1,4 @@
-import { aConnectedAccount, aPhone, aPublishedTool, aTool } from './builders';
+import { aPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: the texts of one conversation go out in the order they were asked for', () => {
@@ -7,23 +7,17 @@ describe('runtime: the texts of one conversation go out in the order they were a
   beforeAll(async () => {
     // A retry waits a full second, long enough for a later text to overtake it if nothing stops it.
     h = await startRuntime({ QUEUE_BACKOFF_MS: '1000' });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Ordered',
+      keyword: 'ORDER',
+      collectEmailFirst: false,
+      steps: [
+        { id: 'q1', name: 'Q1', message: 'Question one?' },
+        { id: 'q2', name: 'Q2', message: 'Question two?' },
+        { id: 'q3', name: 'Q3', message: 'Question three?', next: { kind: 'finish' } },
+      ],
     });
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Ordered',
-        keyword: 'ORDER',
-        collectEmailFirst: false,
-        steps: [
-          { id: 'q1', name: 'Q1', message: 'Question one?' },
-          { id: 'q2', name: 'Q2', message: 'Question two?' },
-          { id: 'q3', name: 'Q3', message: 'Question three?', next: { kind: 'finish' } },
-        ],
-      }),
-    );
   });
 
   afterAll(async () => {

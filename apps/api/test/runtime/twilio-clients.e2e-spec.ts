@@ -1,14 +1,6 @@
 import request from 'supertest';
 import { SessionStore } from '../../src/session/session.store';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-} from './builders';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from './builders';
 import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
 
 /**
@@ -23,19 +15,13 @@ describe('runtime: one Twilio client per account and credentials', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Welcome',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'hi', name: 'Hi', message: 'Welcome! Reply STOP to stop.' }],
-      }),
-    );
+    ({ accountId } = await h.connectedAccount());
+    tool = await h.publishedTool(accountId, {
+      name: 'Welcome',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'hi', name: 'Hi', message: 'Welcome! Reply STOP to stop.' }],
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -43,11 +29,7 @@ describe('runtime: one Twilio client per account and credentials', () => {
 
   /** Starts a conversation with a new contact and waits for its text to go out. */
   const textANewContact = async () => {
-    const phone = aPhone();
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId: aKeapContact(h.sandbox, { firstName: 'Kim', phone }) })
-      .expect(202);
+    const phone = await h.startContact(tool, 'Kim');
     await eventually(() => h.textsTo(phone).length === 1, 'the text');
   };
 

@@ -1,13 +1,5 @@
 import request from 'supertest';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  tagId,
-  tagsOf,
-} from './builders';
+import { aKeapContact, aPhone, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Two API processes (HTTP and worker each) on one database and one Redis: a burst, no doubles. */
@@ -19,38 +11,32 @@ describe('runtime: two API instances process one burst', () => {
   beforeAll(async () => {
     h = await startRuntime();
     second = await h.anotherInstance();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Burst',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [
-          {
-            id: 'q1',
-            name: 'Q1',
-            message: 'Question one?',
-            next: {
-              kind: 'decide',
-              conditions: [
-                {
-                  id: 'any',
-                  kind: 'equals_any',
-                  values: ['*'],
-                  tagId: tagId(h.sandbox, 'Interested'),
-                  nextStepId: 'q2',
-                },
-              ],
-            },
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Burst',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [
+        {
+          id: 'q1',
+          name: 'Q1',
+          message: 'Question one?',
+          next: {
+            kind: 'decide',
+            conditions: [
+              {
+                id: 'any',
+                kind: 'equals_any',
+                values: ['*'],
+                tagId: tagId(h.sandbox, 'Interested'),
+                nextStepId: 'q2',
+              },
+            ],
           },
-          { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
-        ],
-      }),
-    );
+        },
+        { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
+      ],
+    });
   });
 
   afterAll(async () => {

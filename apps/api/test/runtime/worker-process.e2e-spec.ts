@@ -1,15 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  aConnectedAccount,
-  aPublishedTool,
-  aPhone,
-  aTool,
-  keapContactsWithPhone,
-  tagId,
-  tagsOf,
-} from './builders';
+import { aPhone, keapContactsWithPhone, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 const API_DIR = join(__dirname, '..', '..');
@@ -58,38 +50,32 @@ describe('runtime: the worker as its own process', () => {
   beforeAll(async () => {
     const script = builtWorker();
     h = await startRuntime({ RUN_WORKER_IN_API: 'false' });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Apart',
-        keyword: 'APART',
-        collectEmailFirst: false,
-        steps: [
-          {
-            id: 'color',
-            name: 'Color',
-            message: 'Do you like blue?',
-            next: {
-              kind: 'decide',
-              conditions: [
-                {
-                  id: 'yes',
-                  kind: 'equals_any',
-                  values: ['*yes*'],
-                  tagId: tagId(h.sandbox, 'Interested'),
-                  nextStepId: 'thanks',
-                },
-              ],
-            },
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Apart',
+      keyword: 'APART',
+      collectEmailFirst: false,
+      steps: [
+        {
+          id: 'color',
+          name: 'Color',
+          message: 'Do you like blue?',
+          next: {
+            kind: 'decide',
+            conditions: [
+              {
+                id: 'yes',
+                kind: 'equals_any',
+                values: ['*yes*'],
+                tagId: tagId(h.sandbox, 'Interested'),
+                nextStepId: 'thanks',
+              },
+            ],
           },
-          { id: 'thanks', name: 'Thanks', message: 'Thanks!', next: { kind: 'finish' } },
-        ],
-      }),
-    );
+        },
+        { id: 'thanks', name: 'Thanks', message: 'Thanks!', next: { kind: 'finish' } },
+      ],
+    });
     // The deployment's settings, as the API process has them.
     const c = h.t.config;
     workerEnv = {

@@ -1,13 +1,6 @@
 import request from 'supertest';
 import { SessionStore } from '../../src/session/session.store';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
-} from '../runtime/builders';
+import { aKeapContact, aPhone, DEMO_ACCOUNT_SID } from '../runtime/builders';
 import {
   eventually,
   startRuntime,
@@ -31,39 +24,33 @@ describe('incoming texts signed with a rotated Auth Token', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Blue',
-        keyword: 'BLUE',
-        collectEmailFirst: false,
-        steps: [
-          {
-            id: 'ask',
-            name: 'Ask',
-            message: 'Hi ~Contact.FirstName~, do you like blue?',
-            next: {
-              kind: 'decide',
-              conditions: [
-                {
-                  id: 'yes',
-                  kind: 'equals_any',
-                  values: ['*yes*'],
-                  tagId: null,
-                  nextStepId: 'thanks',
-                },
-              ],
-              fallbackStepId: null,
-            },
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Blue',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: [
+        {
+          id: 'ask',
+          name: 'Ask',
+          message: 'Hi ~Contact.FirstName~, do you like blue?',
+          next: {
+            kind: 'decide',
+            conditions: [
+              {
+                id: 'yes',
+                kind: 'equals_any',
+                values: ['*yes*'],
+                tagId: null,
+                nextStepId: 'thanks',
+              },
+            ],
+            fallbackStepId: null,
           },
-          { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
-        ],
-      }),
-    );
+        },
+        { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
+      ],
+    });
     const { id, session } = await h.t.app.get(SessionStore).create(accountId);
     const { csrfToken } = session;
     browser = request
