@@ -747,7 +747,12 @@ export function ToolEditor({
                       </div>
                     }
                   >
-                    <SequenceMap tool={values} problems={problems} onSelectStep={jumpToStep} />
+                    <SequenceMap
+                      tool={values}
+                      problems={problems}
+                      fields={fields}
+                      onSelectStep={jumpToStep}
+                    />
                   </Suspense>
                 ) : (
                   <Simulator
