@@ -65,6 +65,13 @@ const configSchema = z.object({
    * 60000 in production; TEST-ONLY speed-up: e.g. 1000 makes a 24-hour expiry last 24 minutes.
    */
   CONVERSATION_MINUTE_MS: z.coerce.number().int().min(1).default(60_000),
+  /**
+   * How long (in tool minutes, as CONVERSATION_MINUTE_MS counts them) a question that cannot go
+   * out (quiet hours, refused Twilio credentials) holds its conversation's expiry back; past it,
+   * the conversation expires as if the question had been asked. 24 hours: longer than any quiet
+   * hours, and short enough that a contact is not asked a day-old question.
+   */
+  HELD_QUESTION_MAX_MINUTES: z.coerce.number().int().min(1).default(1_440),
   /** How often the sweep looks for conversations due a reminder or expiry tick. */
   CONVERSATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
   /** Queue retries: attempts per job and the first backoff delay (doubles each attempt). */

@@ -129,16 +129,23 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
    * conversation is still waiting to go out (quiet hours, the sender's rate, refused credentials):
    * the contact has not seen it, so it can neither be reminded of it nor have failed to answer
    * it; when it goes out the clock starts from then (ConversationRuntime.questionWentOut).
+   * A question held longer than HELD_QUESTION_MAX_MINUTES (credentials never fixed, an outcome
+   * Twilio never tells) no longer holds the expiry back: the conversation expires, and the
+   * question, if it can go out later, is held back (conversation_expired) rather than sent days
+   * late into a conversation the contact has long forgotten.
    */
   async sweep(): Promise<void> {
+    const heldAtMostMs = this.config.HELD_QUESTION_MAX_MINUTES * this.config.CONVERSATION_MINUTE_MS;
     const due: { id: string }[] = await this.dataSource.query(
       `SELECT c.id FROM conversations c
         WHERE c.ended_at IS NULL AND c.next_tick_at <= now()
           AND NOT EXISTS (SELECT 1 FROM messages m
                            WHERE m.conversation_id = c.id AND m.direction = 'out'
                              AND m.status IN ('queued', 'sending', 'unknown')
-                             AND m.purpose IS DISTINCT FROM 'reminder')
+                             AND m.purpose IS DISTINCT FROM 'reminder'
+                             AND m.created_at > now() - $1 * interval '1 millisecond')
         ORDER BY c.next_tick_at LIMIT 200`,
+      [heldAtMostMs],
     );
     for (const { id } of due) {
       const now = new Date();
