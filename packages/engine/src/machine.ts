@@ -174,7 +174,9 @@ function onReply(
   if (keyword === 'opt_out')
     return endConversation(tool, state, event.at, 'opted_out', optOutTag(tool, state));
   if (keyword === 'help')
-    return ignored(state, 'HELP/INFO is answered by the runtime, not taken as a reply');
+    // Twilio answers HELP/INFO on the number itself (its default or Advanced Opt-Out help
+    // message); taking it as a reply would branch on a word the carrier reserves.
+    return ignored(state, 'HELP/INFO is answered by Twilio on the number, not taken as a reply');
   if (state.status !== 'awaiting_reply') {
     return ignored(
       state,

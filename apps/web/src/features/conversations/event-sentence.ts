@@ -45,8 +45,8 @@ const KEAP_WORK: Record<string, string> = {
 const IGNORED_BECAUSE: Record<string, string> = {
   'this number is already in a conversation of this tool':
     'this number is already in a conversation of this tool',
-  'HELP/INFO is answered by the runtime, not taken as a reply':
-    'HELP or INFO is answered with the help text, not taken as a reply',
+  'HELP/INFO is answered by Twilio on the number, not taken as a reply':
+    'HELP or INFO is answered by Twilio with the number’s help text, not taken as a reply',
   'no contact was being looked up': 'no contact was being looked up',
   'nothing is due': 'nothing was due',
 };
