@@ -4,6 +4,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  Param,
   Post,
   Put,
   Query,
@@ -15,6 +16,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
@@ -24,6 +26,9 @@ import {
   availableNumbersQuery,
   buyNumberBody,
   connectTwilioBody,
+  type MessagingServiceView,
+  messagingServiceSidParam,
+  phoneNumberSidParam,
   type PhoneNumberView,
   type Senders,
 } from './twilio-connection.dto';
@@ -70,7 +75,10 @@ export class TwilioConnectionController {
   }
 
   @Get('senders')
-  @ApiOperation({ summary: "The Twilio account's numbers and messaging services." })
+  @ApiOperation({
+    summary:
+      "The Twilio account's numbers and messaging services, each with the published tools that use it and whether their texts reach this app (broken: a tool uses it and its inbound webhook points elsewhere).",
+  })
   @ApiOkResponse({ schema: schemaRef('Senders') })
   @ApiErrors(409, 502)
   senderList(@CurrentAccountId() accountId: string): Promise<Senders> {
@@ -100,5 +108,40 @@ export class TwilioConnectionController {
   @ApiErrors(400, 409, 502)
   buy(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<PhoneNumberView> {
     return this.senders.buy(accountId, buyNumberBody.parse(body).phoneNumber);
+  }
+
+  @Post('numbers/:sid/point-here')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is.",
+  })
+  @ApiParam({ name: 'sid', description: 'The number’s SID (PN…), from the senders list' })
+  @ApiOkResponse({ schema: schemaRef('PhoneNumber') })
+  @ApiErrors(400, 404, 409, 502)
+  pointNumberHere(
+    @CurrentAccountId() accountId: string,
+    @Param('sid') sid: string,
+  ): Promise<PhoneNumberView> {
+    return this.senders.pointNumberHere(accountId, phoneNumberSidParam.parse({ sid }).sid);
+  }
+
+  @Post('messaging-services/:sid/point-here')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is.",
+  })
+  @ApiParam({
+    name: 'sid',
+    description: 'The messaging service’s SID (MG…), from the senders list',
+  })
+  @ApiOkResponse({ schema: schemaRef('MessagingService') })
+  @ApiErrors(400, 404, 409, 502)
+  pointServiceHere(
+    @CurrentAccountId() accountId: string,
+    @Param('sid') sid: string,
+  ): Promise<MessagingServiceView> {
+    return this.senders.pointServiceHere(accountId, messagingServiceSidParam.parse({ sid }).sid);
   }
 }

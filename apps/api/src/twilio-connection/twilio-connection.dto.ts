@@ -63,6 +63,39 @@ export const buyNumberBody = z.object({
     .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567'),
 });
 
+/** A published tool whose sender this is: texts to the sender must reach this app for it. */
+export const senderToolSchema = z.object({
+  id: z.string().meta({ description: "The tool's id" }),
+  name: z.string(),
+});
+export type SenderTool = z.infer<typeof senderToolSchema>;
+
+const usedBy = z.array(senderToolSchema).meta({
+  description:
+    'The published tools with this sender: their keyword texts and replies arrive only while its inbound webhook points at this app',
+});
+const broken = z.boolean().meta({
+  description:
+    'A published tool uses it and its inbound webhook does not point at this app: that tool hears none of its contacts (point-here fixes it)',
+});
+
+export const phoneNumberSidParam = z.object({
+  sid: z
+    .string()
+    .regex(
+      /^PN[0-9a-fA-F]{32}$/,
+      'must be a Twilio phone number SID (PN followed by 32 hex digits)',
+    ),
+});
+export const messagingServiceSidParam = z.object({
+  sid: z
+    .string()
+    .regex(
+      /^MG[0-9a-fA-F]{32}$/,
+      'must be a Twilio messaging service SID (MG followed by 32 hex digits)',
+    ),
+});
+
 export const phoneNumberViewSchema = z.object({
   sid: z.string().meta({ description: 'PN…' }),
   phoneNumber: z.string().meta({ description: 'E.164' }),
@@ -71,6 +104,8 @@ export const phoneNumberViewSchema = z.object({
   connected: z
     .boolean()
     .meta({ description: 'Whether the inbound SMS webhook points at this app' }),
+  usedBy,
+  broken,
 });
 export type PhoneNumberView = z.infer<typeof phoneNumberViewSchema>;
 
@@ -79,6 +114,15 @@ export const messagingServiceViewSchema = z.object({
   friendlyName: z.string(),
   stickySender: z.boolean(),
   phoneNumbers: z.array(z.string()).meta({ description: "The service's sender pool, E.164" }),
+  smsUrl: z.string().nullable().meta({
+    description:
+      "The service's inbound request URL; null when the service defers to each number's own webhook",
+  }),
+  connected: z
+    .boolean()
+    .meta({ description: "Whether the service's inbound request URL points at this app" }),
+  usedBy,
+  broken,
 });
 export type MessagingServiceView = z.infer<typeof messagingServiceViewSchema>;
 

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { SessionModule } from '../session/session.module';
+import { Tool } from '../tools/tool.entity';
 import { TwilioClientCache, TwilioSmsGateway } from '../twilio';
 import type { TwilioCredentials } from './twilio-credentials';
 import { TwilioConnectionController } from './twilio-connection.controller';
@@ -14,7 +16,8 @@ import { TwilioSendersService } from './twilio-senders.service';
 
 /** The account's Twilio connection: sealed credentials, gateways per account, senders, webhook auth tokens. */
 @Module({
-  imports: [SessionModule],
+  // Tool: which published tools use each sender, for the senders list.
+  imports: [SessionModule, TypeOrmModule.forFeature([Tool])],
   controllers: [TwilioConnectionController],
   providers: [
     TwilioConnectionService,

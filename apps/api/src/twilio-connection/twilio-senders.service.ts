@@ -1,19 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, type Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { DomainError, InvalidInputError, NotFoundError } from '../errors/domain-error';
 import {
   type InboundWebhookTarget,
   type MessagingService,
+  PermanentSendError,
   type SenderNumber,
+  type SmsGateway,
   SmsCredentialsRejectedError,
   SmsGatewayError,
 } from '../sms/sms-gateway.port';
+import { senderKey } from '../tools/sender-key';
+import { Tool } from '../tools/tool.entity';
 import type { TwilioCredentials } from './twilio-credentials';
 import type {
   AvailableNumber,
   MessagingServiceView,
   PhoneNumberView,
+  SenderTool,
   Senders,
 } from './twilio-connection.dto';
 
@@ -54,6 +61,29 @@ export class SavedTwilioCredentialsRejectedError extends DomainError {
   }
 }
 
+/** Twilio's "not found" (20404): the number or service is not on the connected account. */
+const TWILIO_NOT_FOUND = 20404;
+
+/**
+ * The sender is not on the connected Twilio account: released, never there, or another Twilio
+ * account's (the list is the connected account's, so another Keap app's senders are never found).
+ */
+export class TwilioSenderNotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code: 'twilio_number_not_found' | 'twilio_service_not_found';
+  constructor(kind: 'number' | 'service', sid: string) {
+    super(
+      kind === 'number'
+        ? `Twilio has no phone number ${sid} on the connected Twilio account: it may have been released, or belong to another Twilio account. Reload Connections to see the account's numbers.`
+        : `Twilio has no messaging service ${sid} on the connected Twilio account: it may have been deleted, or belong to another Twilio account. Reload Connections to see the account's messaging services.`,
+    );
+    this.code = kind === 'number' ? 'twilio_number_not_found' : 'twilio_service_not_found';
+  }
+}
+
+/** The published tools of an account, by the routing key of their sender (Tool.liveSenderKey). */
+type ToolsBySender = Map<string, SenderTool[]>;
+
 export class TwilioUnavailableError extends DomainError {
   readonly status = 502;
   readonly code = 'twilio_unavailable';
@@ -69,6 +99,7 @@ export class TwilioSendersService {
     private readonly connections: TwilioConnectionService,
     @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(Tool) private readonly tools: Repository<Tool>,
   ) {}
 
   webhookTarget(): InboundWebhookTarget {
@@ -115,13 +146,14 @@ export class TwilioSendersService {
   async list(accountId: string): Promise<Senders> {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
-      const [numbers, services] = await Promise.all([
+      const [numbers, services, tools] = await Promise.all([
         gateway.listNumbers(),
         gateway.listMessagingServices(),
+        this.publishedToolsBySender(accountId),
       ]);
       return {
-        phoneNumbers: numbers.map((n) => this.numberView(n)),
-        messagingServices: services.map((s) => this.serviceView(s)),
+        phoneNumbers: numbers.map((n) => this.numberView(n, tools)),
+        messagingServices: services.map((s) => this.serviceView(s, tools, numbers)),
       };
     } catch (err) {
       throw this.wrap(err);
@@ -154,7 +186,8 @@ export class TwilioSendersService {
   async buy(accountId: string, phoneNumber: string): Promise<PhoneNumberView> {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
-      return this.numberView(await gateway.buyNumber(phoneNumber, this.webhookTarget()));
+      const bought = await gateway.buyNumber(phoneNumber, this.webhookTarget());
+      return this.numberView(bought, await this.publishedToolsBySender(accountId));
     } catch (err) {
       throw this.wrap(err);
     }
@@ -169,14 +202,10 @@ export class TwilioSendersService {
         `The number ${phoneNumber} on your Twilio account`,
         'twilio_number_not_found',
       );
-    const target = this.webhookTarget();
-    if (
-      number.inboundWebhookUrl === target.smsUrl &&
-      number.statusCallbackUrl === (target.statusCallbackUrl ?? null)
-    ) {
-      return this.numberView(number);
-    }
-    return this.numberView(await gateway.connectInboundWebhook(number.id, target));
+    return this.numberView(
+      await this.pointAtApp(gateway, number),
+      await this.publishedToolsBySender(accountId),
+    );
   }
 
   /** Points the account's messaging service's inbound requests at this app (when a tool using it is published). */
@@ -188,35 +217,132 @@ export class TwilioSendersService {
         `The messaging service ${serviceSid} on your Twilio account`,
         'twilio_service_not_found',
       );
-    const target = this.webhookTarget();
     return this.serviceView(
-      service.inboundWebhookUrl === target.smsUrl
-        ? service
-        : await gateway.connectMessagingService(service.id, target),
+      await this.pointServiceAt(gateway, service),
+      await this.publishedToolsBySender(accountId),
     );
   }
 
-  private serviceView(s: MessagingService): MessagingServiceView {
+  /**
+   * "Point it back": the number's inbound webhook was changed in Twilio (its console, another
+   * app) and a tool needs its texts. Only the connected account's numbers are found, so another
+   * account's SID is 404 and nothing of it is changed.
+   */
+  async pointNumberHere(accountId: string, sid: string): Promise<PhoneNumberView> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      const number = (await gateway.listNumbers()).find((n) => n.id === sid);
+      if (!number) throw new TwilioSenderNotFoundError('number', sid);
+      const pointed = await this.pointAtApp(gateway, number);
+      return this.numberView(pointed, await this.publishedToolsBySender(accountId));
+    } catch (err) {
+      throw this.wrap(err, () => new TwilioSenderNotFoundError('number', sid));
+    }
+  }
+
+  /** "Point it back" for a messaging service: its inbound request URL (see pointNumberHere). */
+  async pointServiceHere(accountId: string, sid: string): Promise<MessagingServiceView> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      const service = (await gateway.listMessagingServices()).find((s) => s.id === sid);
+      if (!service) throw new TwilioSenderNotFoundError('service', sid);
+      const pointed = await this.pointServiceAt(gateway, service);
+      return this.serviceView(pointed, await this.publishedToolsBySender(accountId));
+    } catch (err) {
+      throw this.wrap(err, () => new TwilioSenderNotFoundError('service', sid));
+    }
+  }
+
+  /** The number with its webhook and status callback at this app (Twilio is asked only if one is not). */
+  private async pointAtApp(gateway: SmsGateway, number: SenderNumber): Promise<SenderNumber> {
+    const target = this.webhookTarget();
+    if (
+      number.inboundWebhookUrl === target.smsUrl &&
+      number.statusCallbackUrl === (target.statusCallbackUrl ?? null)
+    ) {
+      return number;
+    }
+    return gateway.connectInboundWebhook(number.id, target);
+  }
+
+  private async pointServiceAt(
+    gateway: SmsGateway,
+    service: MessagingService,
+  ): Promise<MessagingService> {
+    const target = this.webhookTarget();
+    return service.inboundWebhookUrl === target.smsUrl
+      ? service
+      : gateway.connectMessagingService(service.id, target);
+  }
+
+  /**
+   * The account's published tools by sender. Paused ones count: their conversations under way
+   * still wait for replies. Deleted tools have no live sender.
+   */
+  private async publishedToolsBySender(accountId: string): Promise<ToolsBySender> {
+    const tools = await this.tools.find({
+      where: { accountId, publishedVersionId: Not(IsNull()), liveSenderKey: Not(IsNull()) },
+      select: { id: true, name: true, liveSenderKey: true },
+      order: { name: 'ASC', createdAt: 'ASC' },
+    });
+    const bySender: ToolsBySender = new Map();
+    for (const t of tools) {
+      const key = t.liveSenderKey ?? '';
+      bySender.set(key, [...(bySender.get(key) ?? []), { id: t.id, name: t.name }]);
+    }
+    return bySender;
+  }
+
+  /**
+   * `numbers`: the account's numbers, for a service that defers to its numbers' own webhooks (no
+   * inbound request URL): its texts come here when every number of its pool points here.
+   */
+  private serviceView(
+    s: MessagingService,
+    tools: ToolsBySender,
+    numbers: SenderNumber[] = [],
+  ): MessagingServiceView {
+    const here = this.webhookTarget().smsUrl;
+    const connected =
+      s.inboundWebhookUrl !== null
+        ? s.inboundWebhookUrl === here
+        : s.phoneNumbers.length > 0 &&
+          s.phoneNumbers.every(
+            (phone) => numbers.find((n) => n.phoneNumber === phone)?.inboundWebhookUrl === here,
+          );
+    const usedBy =
+      tools.get(senderKey({ kind: 'messaging_service', messagingServiceSid: s.id })) ?? [];
     return {
       sid: s.id,
       friendlyName: s.friendlyName,
       stickySender: s.stickySender,
       phoneNumbers: s.phoneNumbers,
+      smsUrl: s.inboundWebhookUrl,
+      connected,
+      usedBy,
+      broken: usedBy.length > 0 && !connected,
     };
   }
 
-  private numberView(n: SenderNumber): PhoneNumberView {
+  private numberView(n: SenderNumber, tools: ToolsBySender): PhoneNumberView {
+    const connected = n.inboundWebhookUrl === this.webhookTarget().smsUrl;
+    const usedBy = tools.get(senderKey({ kind: 'phone_number', phoneNumber: n.phoneNumber })) ?? [];
     return {
       sid: n.id,
       phoneNumber: n.phoneNumber,
       friendlyName: n.friendlyName,
       smsUrl: n.inboundWebhookUrl,
-      connected: n.inboundWebhookUrl === this.webhookTarget().smsUrl,
+      connected,
+      usedBy,
+      broken: usedBy.length > 0 && !connected,
     };
   }
 
-  private wrap(err: unknown): Error {
+  /** `notFound`: what Twilio's "not found" means for this call (the sender went away meanwhile). */
+  private wrap(err: unknown, notFound?: () => DomainError): Error {
     if (err instanceof DomainError) return err;
+    if (notFound && err instanceof PermanentSendError && err.providerCode === TWILIO_NOT_FOUND)
+      return notFound();
     if (err instanceof SmsCredentialsRejectedError)
       return new SavedTwilioCredentialsRejectedError();
     if (err instanceof SmsGatewayError) return new TwilioUnavailableError(err.message);

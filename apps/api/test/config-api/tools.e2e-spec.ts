@@ -1,6 +1,7 @@
 import {
   DEMO_ACCOUNT_SID,
   DEMO_AUTH_TOKEN,
+  DEMO_MESSAGING_SERVICE_SID,
   DEMO_TENANT_ID,
   SECOND_ACCOUNT_SID,
   SECOND_API_KEY_SECRET,
@@ -419,6 +420,8 @@ describe('Tools API', () => {
         (t) => t.id,
       );
 
+    /** Account A's sandbox number (SANDBOX_NUMBER), which its published tool uses. */
+    const A_NUMBER_SID = 'PN00000000000000000000000000000001';
     /** Routes anyone may call: they start the sign-in or report health, and read no account. */
     const PUBLIC = ['get /health', 'get /api/keap/connect', 'get /api/keap/callback'];
 
@@ -518,6 +521,21 @@ describe('Tools API', () => {
           expect(await numbersOf(b)).toContain('+13105550154');
           expect(await numbersOf(a)).not.toContain('+13105550154');
         },
+      },
+      'post /api/twilio/numbers/{sid}/point-here': {
+        request: () => [`/api/twilio/numbers/${A_NUMBER_SID}/point-here`],
+        crossAccount: async () => {
+          const before = api.sandbox.twilio.numbers.get(A_NUMBER_SID)?.smsUrl;
+          await notFoundForB('post', () => `/api/twilio/numbers/${A_NUMBER_SID}/point-here`)();
+          expect(api.sandbox.twilio.numbers.get(A_NUMBER_SID)?.smsUrl).toBe(before);
+        },
+      },
+      'post /api/twilio/messaging-services/{sid}/point-here': {
+        request: () => [`/api/twilio/messaging-services/${DEMO_MESSAGING_SERVICE_SID}/point-here`],
+        crossAccount: notFoundForB(
+          'post',
+          () => `/api/twilio/messaging-services/${DEMO_MESSAGING_SERVICE_SID}/point-here`,
+        ),
       },
       'get /api/keap/fields': {
         request: () => ['/api/keap/fields'],

@@ -110,7 +110,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Twilio account's numbers and messaging services. */
+        /** The Twilio account's numbers and messaging services, each with the published tools that use it and whether their texts reach this app (broken: a tool uses it and its inbound webhook points elsewhere). */
         get: operations["TwilioConnectionController_senderList"];
         put?: never;
         post?: never;
@@ -148,6 +148,40 @@ export interface paths {
         put?: never;
         /** Buys the number, its inbound SMS webhook already pointing at this app. */
         post: operations["TwilioConnectionController_buy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twilio/numbers/{sid}/point-here": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is. */
+        post: operations["TwilioConnectionController_pointNumberHere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twilio/messaging-services/{sid}/point-here": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is. */
+        post: operations["TwilioConnectionController_pointServiceHere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -379,7 +413,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Keyword texts that started nothing because Keap was disconnected (kept, with the reason), newest first. */
+        /** Starts that did not happen, kept with the reason, newest first: keyword texts while Keap was disconnected (kind text), and Keap campaigns’ HTTP Posts to a tool URL that could not start (kind http_post: Keap disconnected, the tool not published or switched off, an unknown step). */
         get: operations["ConversationHistoryController_refusedStarts"];
         put?: never;
         post?: never;
@@ -920,6 +954,11 @@ export interface components {
             contactUrl: string | null;
         };
         RefusedStart: {
+            /**
+             * @description A contact texted a tool’s keyword
+             * @enum {string}
+             */
+            kind: "text";
             /** Format: uuid */
             id: string;
             phone: string;
@@ -931,6 +970,32 @@ export interface components {
             /** @enum {string} */
             code: "keap_disconnected";
             /** @description What happened and what to do, for a person */
+            reason: string;
+        } | {
+            /**
+             * @description A Keap campaign’s "Send HTTP Post"
+             * @enum {string}
+             */
+            kind: "http_post";
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            toolId: string;
+            toolName: string;
+            /** @description The Keap contact id the campaign posted */
+            contactId: number;
+            /** @description The contact's first name as the account's latest conversation with them read it from Keap; null when none did */
+            contactName: string | null;
+            /** @description The start step the campaign asked for (step), as sent; null for the first step */
+            startStep: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description The answer's error code: account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off), unknown_step (the tool has no such step)
+             * @enum {string}
+             */
+            code: "account_disconnected" | "tool_not_published" | "tool_disabled" | "unknown_step";
+            /** @description The message Keap was answered with, for a person */
             reason: string;
         };
         RefusedStarts: {
@@ -985,6 +1050,14 @@ export interface components {
             smsUrl: string | null;
             /** @description Whether the inbound SMS webhook points at this app */
             connected: boolean;
+            /** @description The published tools with this sender: their keyword texts and replies arrive only while its inbound webhook points at this app */
+            usedBy: {
+                /** @description The tool's id */
+                id: string;
+                name: string;
+            }[];
+            /** @description A published tool uses it and its inbound webhook does not point at this app: that tool hears none of its contacts (point-here fixes it) */
+            broken: boolean;
         };
         MessagingService: {
             /** @description MG… */
@@ -993,6 +1066,18 @@ export interface components {
             stickySender: boolean;
             /** @description The service's sender pool, E.164 */
             phoneNumbers: string[];
+            /** @description The service's inbound request URL; null when the service defers to each number's own webhook */
+            smsUrl: string | null;
+            /** @description Whether the service's inbound request URL points at this app */
+            connected: boolean;
+            /** @description The published tools with this sender: their keyword texts and replies arrive only while its inbound webhook points at this app */
+            usedBy: {
+                /** @description The tool's id */
+                id: string;
+                name: string;
+            }[];
+            /** @description A published tool uses it and its inbound webhook does not point at this app: that tool hears none of its contacts (point-here fixes it) */
+            broken: boolean;
         };
         Senders: {
             phoneNumbers: components["schemas"]["PhoneNumber"][];
@@ -1692,6 +1777,158 @@ export interface operations {
             };
             /** @description The request body is too large (payload_too_large). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Twilio could not do it (twilio_unavailable): try again. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TwilioConnectionController_pointNumberHere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number’s SID (PN…), from the senders list */
+                sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Twilio could not do it (twilio_unavailable): try again. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TwilioConnectionController_pointServiceHere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The messaging service’s SID (MG…), from the senders list */
+                sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagingService"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
