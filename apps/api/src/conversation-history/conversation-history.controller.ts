@@ -34,7 +34,7 @@ export class ConversationHistoryController {
   @Get('refused-starts')
   @ApiOperation({
     summary:
-      'Keyword texts that started nothing because Keap was disconnected (kept, with the reason), newest first.',
+      'Starts that did not happen, kept with the reason, newest first: keyword texts while Keap was disconnected (kind text), and Keap campaigns’ HTTP Posts to a tool URL that could not start (kind http_post: Keap disconnected, the tool not published or switched off, an unknown step).',
   })
   @ApiQueryFrom(refusedStartsQuery)
   @ApiOkResponse({ schema: schemaRef('RefusedStarts') })

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { MessageDirection, MessageStatus } from '../conversations/message.entity';
 import type { Assert, Same } from '../openapi/same-type';
 import { isCursor } from './conversation-history.service';
+import { REFUSED_HTTP_START_CODES } from './refused-http-start.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -164,7 +165,8 @@ export const conversationDetailSchema = z.object({
 export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
 
 /** A keyword text that would have started a conversation and did not, and why. */
-export const refusedStartSchema = z.object({
+export const refusedTextStartSchema = z.object({
+  kind: z.literal('text').meta({ description: 'A contact texted a tool’s keyword' }),
   id: z.uuid(),
   phone: z.string(),
   sender: z.string().meta({ description: 'phone:+1… or service:MG…, the sender texted' }),
@@ -173,14 +175,46 @@ export const refusedStartSchema = z.object({
   code: z.literal('keap_disconnected'),
   reason: z.string().meta({ description: 'What happened and what to do, for a person' }),
 });
+
+/**
+ * A Keap campaign's "Send HTTP Post" to a tool URL (the right secret) that started nothing: Keap
+ * was answered 4xx, which no marketer sees in Keap.
+ */
+export const refusedHttpStartSchema = z.object({
+  kind: z.literal('http_post').meta({ description: 'A Keap campaign’s "Send HTTP Post"' }),
+  id: z.uuid(),
+  toolId: z.uuid(),
+  toolName: z.string(),
+  contactId: z.number().int().meta({ description: 'The Keap contact id the campaign posted' }),
+  contactName: z.string().nullable().meta({
+    description:
+      "The contact's first name as the account's latest conversation with them read it from Keap; null when none did",
+  }),
+  startStep: z.string().nullable().meta({
+    description: 'The start step the campaign asked for (step), as sent; null for the first step',
+  }),
+  receivedAt: z.iso.datetime(),
+  code: z.enum(REFUSED_HTTP_START_CODES).meta({
+    description:
+      "The answer's error code: account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off), unknown_step (the tool has no such step)",
+  }),
+  reason: z.string().meta({ description: 'The message Keap was answered with, for a person' }),
+});
+
+/** A start that did not happen, and why: a keyword text, or a campaign's HTTP Post. */
+export const refusedStartSchema = z.discriminatedUnion('kind', [
+  refusedTextStartSchema,
+  refusedHttpStartSchema,
+]);
 export type RefusedStart = z.infer<typeof refusedStartSchema>;
 export const refusedStartsSchema = z.object({ items: z.array(refusedStartSchema) });
+const LIMIT = 'must be a whole number from 1 to 200';
 export const refusedStartsQuery = z.object({
   limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 200' })
-    .int()
-    .min(1)
-    .max(200)
+    .number({ error: LIMIT })
+    .int(LIMIT)
+    .min(1, LIMIT)
+    .max(200, LIMIT)
     .default(50)
     .meta({ description: 'How many, newest first (1–200, default 50)' }),
 });

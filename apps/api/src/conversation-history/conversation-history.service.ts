@@ -13,6 +13,7 @@ import { Tool } from '../tools/tool.entity';
 import { ToolVersion } from '../tools/tool-version.entity';
 import { isUuid } from '../tools/tool.service';
 import { KEAP_DISCONNECTED } from '../conversations/conversation-runtime.service';
+import { listRefusedHttpStarts } from './refused-http-starts';
 import type {
   ConversationDetail,
   ConversationFilter,
@@ -144,8 +145,9 @@ export class ConversationHistoryService {
   }
 
   /**
-   * Keyword texts that matched a tool while the account's Keap was disconnected: kept (nothing a
-   * contact sends is dropped) with the reason, newest first, for the console to show.
+   * Starts that did not happen, kept (nothing a contact or a campaign sent is dropped) with the
+   * reason, newest first, for the console to show: keyword texts that matched a tool while the
+   * account's Keap was disconnected, and campaigns' HTTP Posts a tool could not start.
    */
   async refusedStarts(accountId: string, limit: number): Promise<RefusedStart[]> {
     const rows: {
@@ -160,7 +162,8 @@ export class ConversationHistoryService {
         ORDER BY created_at DESC, seq DESC LIMIT $3`,
       [accountId, KEAP_DISCONNECTED, limit],
     );
-    return rows.map((r) => ({
+    const texts: RefusedStart[] = rows.map((r) => ({
+      kind: 'text',
       id: r.id,
       phone: r.phone,
       sender: r.sender_key,
@@ -170,6 +173,13 @@ export class ConversationHistoryService {
       reason:
         'Keap is disconnected, so this text did not start a conversation: reconnect Keap to start conversations.',
     }));
+    const posts: RefusedStart[] = (await listRefusedHttpStarts(this.db, accountId, limit)).map(
+      (r) => ({ kind: 'http_post', ...r, receivedAt: r.receivedAt.toISOString() }),
+    );
+    // Both newest first; merged by time (ISO strings of one format compare as the times do).
+    return [...texts, ...posts]
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0))
+      .slice(0, limit);
   }
 
   /** Ends the conversation by hand (the machine's `end` event), so nobody stays stuck. */

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { normalisePhone, type CountryCode, type StepId } from '@sms-seq/engine';
 import { DataSource } from 'typeorm';
 import { Account } from '../accounts/account.entity';
+import { REFUSED_HTTP_START_CODES } from '../conversation-history/refused-http-start.entity';
+import { recordRefusedHttpStart } from '../conversation-history/refused-http-starts';
 import { ConversationRuntime, type OutboxRef } from '../conversations/conversation-runtime.service';
 import { inPhoneTransaction } from '../conversations/phone-lock';
 import { CrmError, CrmProvider } from '../crm/crm.port';
@@ -46,12 +48,21 @@ function parseContactId(raw: unknown): number {
   return id;
 }
 
+/** The start step the campaign asked for (`step`: an id or a name), trimmed; null when none. */
+function requestedStep(rawStep: unknown): string | null {
+  const value = Array.isArray(rawStep) ? rawStep[0] : rawStep;
+  if (value === undefined || value === null || String(value).trim() === '') return null;
+  return String(value).trim();
+}
+
 /**
  * The campaign HTTP Post start: checked and stored at once (202), performed from the queue (the
  * contact read and the first text).
  */
 @Injectable()
 export class ToolStartService {
+  private readonly logger = new Logger('ToolStart');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
@@ -71,6 +82,18 @@ export class ToolStartService {
     if (!tool || !urlSecretMatches(this.box, tool.urlSecretSealed, secret))
       throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
+    try {
+      return await this.acceptFor(tool, contactId, rawStep);
+    } catch (err) {
+      // The account is known (tool and secret right): the campaign's start is kept for the
+      // console, because nobody reads Keap's answer. Keap is answered as before.
+      if (err instanceof ToolNotStartableError || err instanceof StartStepUnknownError)
+        await this.keepRefusal(tool, contactId, rawStep, err);
+      throw err;
+    }
+  }
+
+  private async acceptFor(tool: Tool, contactId: number, rawStep: unknown): Promise<string> {
     if (!tool.publishedVersionId || !tool.liveSenderKey) {
       throw new ToolNotStartableError(
         'tool_not_published',
@@ -117,10 +140,34 @@ export class ToolStartService {
     return entry.id;
   }
 
+  private async keepRefusal(
+    tool: Tool,
+    contactId: number,
+    rawStep: unknown,
+    err: ToolNotStartableError | StartStepUnknownError,
+  ): Promise<void> {
+    const code = REFUSED_HTTP_START_CODES.find((c) => c === err.code);
+    if (!code) return;
+    try {
+      await recordRefusedHttpStart(this.dataSource, {
+        accountId: tool.accountId,
+        toolId: tool.id,
+        contactId,
+        startStep: requestedStep(rawStep)?.slice(0, 200) ?? null,
+        code,
+        reason: err.message,
+      });
+    } catch (failure) {
+      // Keap still gets its answer; the console just misses this one.
+      this.logger.warn(
+        `A refused HTTP Post start of tool ${tool.id} (${code}) could not be kept: ${failure instanceof Error ? failure.message : String(failure)}`,
+      );
+    }
+  }
+
   private startStep(version: ToolVersion, rawStep: unknown): StepId | null {
-    const value = Array.isArray(rawStep) ? rawStep[0] : rawStep;
-    if (value === undefined || value === null || String(value).trim() === '') return null;
-    const wanted = String(value).trim();
+    const wanted = requestedStep(rawStep);
+    if (wanted === null) return null;
     const steps = version.definition.steps;
     const step =
       steps.find((s) => s.id === wanted) ??

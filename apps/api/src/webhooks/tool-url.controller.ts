@@ -5,6 +5,9 @@ import { ToolStartService } from './tool-start.service';
 /**
  * The tool URL pasted into a Keap campaign's "Send HTTP Post". Keap sends `contactId` form-encoded;
  * JSON works too. The start step comes from `step` in the query or the body (an id or a name).
+ * A start refused for a tool whose URL is right (Keap disconnected, not published, switched off,
+ * unknown step) is answered 4xx and also kept for the console's refused starts, since nobody sees
+ * Keap's answer; a wrong secret or tool id is answered 404 and kept nowhere.
  */
 @ApiExcludeController()
 @Controller('hooks/tools')

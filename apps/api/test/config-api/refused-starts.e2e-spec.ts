@@ -52,6 +52,7 @@ describe('keyword starts while Keap is disconnected', () => {
     }, 'the refused start to be listed');
     expect(refused).toEqual([
       {
+        kind: 'text',
         id: expect.any(String),
         phone,
         sender: 'phone:+14155550100',

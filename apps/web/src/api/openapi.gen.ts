@@ -413,7 +413,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Keyword texts that started nothing because Keap was disconnected (kept, with the reason), newest first. */
+        /** Starts that did not happen, kept with the reason, newest first: keyword texts while Keap was disconnected (kind text), and Keap campaigns’ HTTP Posts to a tool URL that could not start (kind http_post: Keap disconnected, the tool not published or switched off, an unknown step). */
         get: operations["ConversationHistoryController_refusedStarts"];
         put?: never;
         post?: never;
@@ -954,6 +954,11 @@ export interface components {
             contactUrl: string | null;
         };
         RefusedStart: {
+            /**
+             * @description A contact texted a tool’s keyword
+             * @enum {string}
+             */
+            kind: "text";
             /** Format: uuid */
             id: string;
             phone: string;
@@ -965,6 +970,32 @@ export interface components {
             /** @enum {string} */
             code: "keap_disconnected";
             /** @description What happened and what to do, for a person */
+            reason: string;
+        } | {
+            /**
+             * @description A Keap campaign’s "Send HTTP Post"
+             * @enum {string}
+             */
+            kind: "http_post";
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            toolId: string;
+            toolName: string;
+            /** @description The Keap contact id the campaign posted */
+            contactId: number;
+            /** @description The contact's first name as the account's latest conversation with them read it from Keap; null when none did */
+            contactName: string | null;
+            /** @description The start step the campaign asked for (step), as sent; null for the first step */
+            startStep: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description The answer's error code: account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off), unknown_step (the tool has no such step)
+             * @enum {string}
+             */
+            code: "account_disconnected" | "tool_not_published" | "tool_disabled" | "unknown_step";
+            /** @description The message Keap was answered with, for a person */
             reason: string;
         };
         RefusedStarts: {
