@@ -6,6 +6,7 @@ import type {
   Senders,
   TwilioConnected,
   TwilioCredentials,
+  TwilioMessagingService,
   TwilioPhoneNumber,
 } from './api.types';
 import { sessionKey } from './use-session';
@@ -76,5 +77,51 @@ export function useBuyNumber() {
         body: { phoneNumber },
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: sendersKey }),
+  });
+}
+
+/** The senders list with the sender Twilio answered for in place of its old row. */
+function withSender(
+  senders: Senders,
+  pointed: TwilioPhoneNumber | TwilioMessagingService,
+): Senders {
+  return 'phoneNumber' in pointed
+    ? {
+        ...senders,
+        phoneNumbers: senders.phoneNumbers.map((n) => (n.sid === pointed.sid ? pointed : n)),
+      }
+    : {
+        ...senders,
+        messagingServices: senders.messagingServices.map((s) =>
+          s.sid === pointed.sid ? pointed : s,
+        ),
+      };
+}
+
+/**
+ * "Point it back": the sender's inbound webhook at this app again, for a number (PN…) or a
+ * messaging service (MG…). The list shows Twilio's answer at once, then reloads.
+ */
+export function usePointSenderHere(kind: 'number' | 'service', sid: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (): Promise<TwilioPhoneNumber | TwilioMessagingService> =>
+      kind === 'number'
+        ? apiRequest<TwilioPhoneNumber>(
+            `/api/twilio/numbers/${encodeURIComponent(sid)}/point-here`,
+            {
+              method: 'POST',
+            },
+          )
+        : apiRequest<TwilioMessagingService>(
+            `/api/twilio/messaging-services/${encodeURIComponent(sid)}/point-here`,
+            { method: 'POST' },
+          ),
+    onSuccess: (pointed) => {
+      client.setQueryData<Senders>(sendersKey, (senders) =>
+        senders ? withSender(senders, pointed) : senders,
+      );
+      void client.invalidateQueries({ queryKey: sendersKey });
+    },
   });
 }

@@ -5,14 +5,17 @@ import { ApiError, errorMessage } from '../../api/api-client';
 import { KEAP_CONNECT_URL, useKeapBudget } from '../../api/use-keap';
 import type { CallsPerConversation, KeapBudgetWindow } from '../../api/api.types';
 import { sessionKey, useSession } from '../../api/use-session';
+import type { TwilioMessagingService, TwilioPhoneNumber } from '../../api/api.types';
 import {
   useConnectTwilio,
   useDisconnectTwilio,
+  usePointSenderHere,
   useSenders,
   type TwilioCredentials,
 } from '../../api/use-twilio';
 import { usePageHeading } from '../../app/page-heading';
 import { BuyNumberDialog } from './buy-number-dialog';
+import { lostTextsSentence, type SenderKind } from './incoming-texts';
 
 /** The API's code for credentials Twilio refused. */
 const CREDENTIALS_REJECTED = 'twilio_credentials_rejected';
@@ -254,6 +257,14 @@ function SendersCard() {
         />
       ) : (
         <div className="stack">
+          {[...senders.data.phoneNumbers, ...senders.data.messagingServices].some(
+            (sender) => sender.broken,
+          ) ? (
+            <Alert tone="danger" title="Some published tools cannot hear their contacts">
+              Texts to their senders go to another webhook (changed in Twilio). Point each one
+              marked below back at SMS Sequences.
+            </Alert>
+          ) : null}
           <table className="table">
             <caption className="ui-visually-hidden">Phone numbers</caption>
             <thead>
@@ -269,13 +280,7 @@ function SendersCard() {
                   <td>{number.phoneNumber}</td>
                   <td>{number.friendlyName}</td>
                   <td>
-                    {number.connected ? (
-                      <Badge tone="success">Come to SMS Sequences</Badge>
-                    ) : (
-                      <Badge tone="neutral" title={number.smsUrl ?? undefined}>
-                        Go elsewhere until a tool uses it
-                      </Badge>
-                    )}
+                    <IncomingTexts kind="number" sender={number} />
                   </td>
                 </tr>
               ))}
@@ -289,6 +294,7 @@ function SendersCard() {
                   <th scope="col">Messaging service</th>
                   <th scope="col">Numbers</th>
                   <th scope="col">Sticky sender</th>
+                  <th scope="col">Incoming texts</th>
                 </tr>
               </thead>
               <tbody>
@@ -308,6 +314,9 @@ function SendersCard() {
                         </Badge>
                       )}
                     </td>
+                    <td>
+                      <IncomingTexts kind="service" sender={service} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -317,6 +326,53 @@ function SendersCard() {
       )}
       <BuyNumberDialog open={buying} onClose={() => setBuying(false)} />
     </Card>
+  );
+}
+
+/**
+ * Where texts to a sender go. A sender no published tool uses may well point elsewhere (another
+ * app uses it); one a published tool uses must come here, or the tool hears nothing: "Point it
+ * back" fixes it, and says why when Twilio would not.
+ */
+function IncomingTexts({
+  kind,
+  sender,
+}: {
+  kind: SenderKind;
+  sender: TwilioPhoneNumber | TwilioMessagingService;
+}) {
+  const pointHere = usePointSenderHere(kind, sender.sid);
+  if (sender.connected) return <Badge tone="success">Come to SMS Sequences</Badge>;
+  if (!sender.broken)
+    return (
+      <Badge tone="neutral" title={sender.smsUrl ?? undefined}>
+        Go elsewhere until a tool uses it
+      </Badge>
+    );
+  return (
+    <div className="stack" data-testid={`incoming-texts-${sender.sid}`}>
+      <div className="row row--tight">
+        <Badge tone="danger" title={sender.smsUrl ?? undefined}>
+          Go elsewhere
+        </Badge>
+        <span>{lostTextsSentence(kind, sender)}</span>
+      </div>
+      <div className="row">
+        <Button
+          size="small"
+          variant="primary"
+          busy={pointHere.isPending}
+          onClick={() => pointHere.mutate()}
+        >
+          Point it back
+        </Button>
+      </div>
+      {pointHere.isError ? (
+        <Alert tone="danger" title="It still points elsewhere">
+          {errorMessage(pointHere.error)}
+        </Alert>
+      ) : null}
+    </div>
   );
 }
 

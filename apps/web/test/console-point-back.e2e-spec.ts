@@ -1,0 +1,195 @@
+import type { Browser, Page } from 'playwright-core';
+import type { ToolDefinitionInput } from '@sms-seq/engine';
+import { launchBrowser } from './support/browser';
+import { eventually, saveFailure, seeText, signInWithKeap } from './support/console-page';
+import { startProduct, type Product } from './support/product';
+
+/**
+ * A published tool's number re-pointed in the Twilio Console loses every keyword text and reply
+ * of that tool. Connections says so, in words, and "Point it back" puts the webhook back: the
+ * next text from the sandbox phone reaches the tool again.
+ */
+
+const DEMO_TWILIO = {
+  accountSid: 'AC00000000000000000000000000000001',
+  authToken: 'sandbox-demo-auth-token-0000000001',
+};
+const SENDER = '+14155550100';
+const SENDER_SID = 'PN00000000000000000000000000000001';
+const UNUSED_NUMBER = '+12125550142';
+const CONTACT_PHONE = '+14155550188';
+const ELSEWHERE = 'https://elsewhere.example.com/sms';
+const LOST = "Texts to this number go elsewhere, so 'Colour' cannot hear its contacts.";
+
+/** A ready-to-publish keyword tool on the sandbox's first number. */
+function aColourTool(): ToolDefinitionInput {
+  return {
+    name: 'Colour',
+    startMode: 'keyword_or_http',
+    sender: { kind: 'phone_number', phoneNumber: SENDER },
+    keyword: 'COLOUR',
+    phoneField: 'Phone1',
+    collectEmailFirst: false,
+    steps: [
+      {
+        id: 'ask',
+        name: 'Ask',
+        message: 'Blue or red? Text STOP to stop.',
+        next: { kind: 'finish' },
+      },
+    ],
+  };
+}
+
+let product: Product;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  await signInWithKeap(page, product.consoleUrl);
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
+  await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
+  await page.getByRole('button', { name: 'Connect Twilio' }).click();
+  await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+const postJson = (url: string, body: object) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** What the owner does in the Twilio Console: the number's "A message comes in" URL changed (Twilio's API). */
+async function repointInTwilio(smsUrl: string): Promise<void> {
+  const res = await fetch(
+    `${product.sandboxUrl}/2010-04-01/Accounts/${DEMO_TWILIO.accountSid}/IncomingPhoneNumbers/${SENDER_SID}.json`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${DEMO_TWILIO.accountSid}:${DEMO_TWILIO.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ SmsUrl: smsUrl }).toString(),
+    },
+  );
+  expect(res.status).toBe(200);
+}
+
+/** Where the sandbox sends texts to the number now. */
+async function sandboxSmsUrl(): Promise<string | null> {
+  const { numbers } = (await (
+    await fetch(`${product.sandboxUrl}/sandbox/twilio/numbers`)
+  ).json()) as {
+    numbers: { sid: string; smsUrl: string | null }[];
+  };
+  return numbers.find((n) => n.sid === SENDER_SID)?.smsUrl ?? null;
+}
+
+const numberRow = (phone: string) => page.getByRole('row').filter({ hasText: phone });
+
+describe('a published tool’s number re-pointed in Twilio', () => {
+  it('publishes the tool, and Connections shows its number coming here', async () => {
+    await page.goto(product.consoleUrl);
+    const tool = aColourTool();
+    await page.getByLabel('Tool JSON file').setInputFiles({
+      name: 'colour.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(tool)),
+    });
+    await page.getByRole('heading', { name: tool.name, level: 1 }).waitFor();
+    await seeText(page.locator('.save-state'), 'All changes saved');
+    const publish = page.getByRole('button', { name: 'Publish', exact: true });
+    await eventually(async () => expect(await publish.isEnabled()).toBe(true));
+    await publish.click();
+    await page.getByRole('heading', { name: 'Published: version 1' }).waitFor();
+
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+    await seeText(numberRow(UNUSED_NUMBER), 'Go elsewhere until a tool uses it');
+  });
+
+  it('warns in words that the tool cannot hear its contacts, and "Point it back" fixes it (a failure says why and can be retried)', async () => {
+    await repointInTwilio(ELSEWHERE);
+    await page.reload();
+    const row = numberRow(SENDER);
+    await seeText(row, LOST);
+    await seeText(page.locator('.ui-alert'), 'Some published tools cannot hear their contacts');
+    // A number no tool uses keeps the neutral badge, without a warning or a button.
+    await seeText(numberRow(UNUSED_NUMBER), 'Go elsewhere until a tool uses it');
+    expect(await numberRow(UNUSED_NUMBER).getByRole('button').count()).toBe(0);
+
+    // Twilio fails the first time: the row says why and keeps the button.
+    let calls = 0;
+    await page.route('**/api/twilio/numbers/*/point-here', async (route) => {
+      calls += 1;
+      if (calls > 1) return route.continue();
+      return route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: {
+            code: 'twilio_unavailable',
+            message: 'Twilio could not do that: Service Unavailable',
+          },
+        }),
+      });
+    });
+    try {
+      await row.getByRole('button', { name: 'Point it back' }).click();
+      await seeText(row.locator('.ui-alert'), 'Twilio could not do that: Service Unavailable');
+      await seeText(row.locator('.ui-alert'), 'It still points elsewhere');
+      expect(await sandboxSmsUrl()).toBe(ELSEWHERE);
+
+      await row.getByRole('button', { name: 'Point it back' }).click();
+      await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+    } catch (error) {
+      await saveFailure(page);
+      throw error;
+    } finally {
+      await page.unroute('**/api/twilio/numbers/*/point-here');
+    }
+    expect(calls).toBe(2);
+    expect(await numberRow(SENDER).getByText(LOST).count()).toBe(0);
+    expect(await page.locator('.ui-alert', { hasText: 'cannot hear their contacts' }).count()).toBe(
+      0,
+    );
+    expect(await sandboxSmsUrl()).toBe(`${product.apiUrl}/hooks/twilio/sms`);
+    // Still so after a reload: it is Twilio's state, not the page's.
+    await page.reload();
+    await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+  });
+
+  it('a text to the number from the sandbox phone reaches the tool again', async () => {
+    const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
+      from: CONTACT_PHONE,
+      to: SENDER,
+      body: 'colour',
+    });
+    expect(inbound.status).toBe(201);
+    const { deliveries } = (await inbound.json()) as {
+      deliveries: { url: string; responseStatus: number }[];
+    };
+    expect(deliveries.map((d) => [d.url, d.responseStatus])).toEqual([
+      [`${product.apiUrl}/hooks/twilio/sms`, 200],
+    ]);
+    await eventually(async () => {
+      const { received } = (await (
+        await fetch(
+          `${product.sandboxUrl}/sandbox/twilio/phones/${encodeURIComponent(CONTACT_PHONE)}/messages`,
+        )
+      ).json()) as { received: { body: string }[] };
+      expect(received.map((m) => m.body)).toContain('Blue or red? Text STOP to stop.');
+    }, 30_000);
+  });
+});
