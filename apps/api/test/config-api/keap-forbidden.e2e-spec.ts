@@ -1,7 +1,10 @@
-import request from 'supertest';
-import { SessionStore } from '../../src/session/session.store';
-import { aConnectedAccount, aPhone, aPublishedTool, aTool } from '../runtime/builders';
-import { eventually, type RuntimeHarness, startRuntime } from '../runtime/runtime-harness';
+import { aPhone } from '../runtime/builders';
+import {
+  type ConsoleBrowser,
+  eventually,
+  type RuntimeHarness,
+  startRuntime,
+} from '../runtime/runtime-harness';
 
 /**
  * Keap answers 403 when the Keap user who connected the app may not do one thing (create a tag,
@@ -10,29 +13,18 @@ import { eventually, type RuntimeHarness, startRuntime } from '../runtime/runtim
  */
 describe('Keap refusing one call for the Keap user who connected the app (403)', () => {
   let h: RuntimeHarness;
-  let browser: ReturnType<typeof request.agent>;
-  let csrf: string;
+  let browser: ConsoleBrowser;
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Colour',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: [{ id: 'ask', name: 'Ask', message: 'Blue or red?', next: { kind: 'finish' } }],
     });
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Colour',
-        keyword: 'BLUE',
-        collectEmailFirst: false,
-        steps: [{ id: 'ask', name: 'Ask', message: 'Blue or red?', next: { kind: 'finish' } }],
-      }),
-    );
-    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
-    csrf = session.csrfToken;
-    browser = request
-      .agent(h.t.app.getHttpServer())
-      .set('Cookie', `sms_session=${id}; sms_csrf=${csrf}`);
+    browser = await h.signedIn(accountId);
   });
   afterAll(async () => {
     await h?.close();
@@ -47,11 +39,7 @@ describe('Keap refusing one call for the Keap user who connected the app (403)',
 
   it('"create tag" answers 403 keap_forbidden saying so; Keap stays connected and a keyword text still starts the tool', async () => {
     h.sandbox.keap.failNextCalls(1, 403);
-    const res = await browser
-      .post('/api/keap/tags')
-      .set('x-csrf-token', csrf)
-      .send({ name: 'Not allowed' })
-      .expect(403);
+    const res = await browser.post('/api/keap/tags').send({ name: 'Not allowed' }).expect(403);
     expect(res.body.error).toEqual({
       code: 'keap_forbidden',
       message: expect.stringMatching(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '@sms-seq/sandbox';
 import type { DataSource } from 'typeorm';
-import { anAccountConnectedTo, aPublishedTool, aTool } from '../runtime/builders';
+import { anAccountConnectedTo, replyMatching } from '../runtime/builders';
 import type { RuntimeHarness } from '../runtime/runtime-harness';
 
 let nextNumber = 40;
@@ -49,13 +49,15 @@ export async function aCustomer(
 
 /**
  * A customer (as aCustomer) with a published campaign tool started by HTTP Post on its number:
- * one question whose answer is saved to Nickname; a reply with "blue" gets the tenant's
- * "Likes blue" tag and ends it, as any other reply does.
+ * one question (`campaign.question`) whose answer is saved to Nickname (unless `saveTo` says
+ * otherwise; null: not saved); a reply with "blue" gets the tenant's "Likes blue" tag and ends it,
+ * as any other reply does. With `createNote`, the transcript goes to a note.
  */
 export async function aCampaignCustomer(
   h: RuntimeHarness,
   tenantId: string,
   name: string,
+  campaign: { question?: string; saveTo?: string | null; createNote?: boolean } = {},
 ): Promise<{
   accountId: string;
   tenantId: string;
@@ -64,37 +66,28 @@ export async function aCampaignCustomer(
   number: string;
 }> {
   const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-    smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    smsUrl: h.smsUrl,
     tenantId,
   });
   const tagId = Number(
     h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
   );
-  const tool = await aPublishedTool(
-    h.ds,
-    accountId,
-    aTool({
-      name,
-      sender: { kind: 'phone_number', phoneNumber: number },
-      keyword: null,
-      startMode: 'http_only',
-      steps: [
-        {
-          id: 'ask',
-          name: 'Ask',
-          message: 'Hi ~Contact.FirstName~, favourite colour?',
-          saveTo: 'Nickname',
-          // One reply ends it: save the answer, tag it, finish.
-          next: {
-            kind: 'decide',
-            conditions: [
-              { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
-            ],
-            fallbackStepId: null,
-          },
-        },
-      ],
-    }),
-  );
+  const tool = await h.publishedTool(accountId, {
+    name,
+    sender: { kind: 'phone_number', phoneNumber: number },
+    keyword: null,
+    startMode: 'http_only',
+    options: { createNote: campaign.createNote ?? false },
+    steps: [
+      {
+        id: 'ask',
+        name: 'Ask',
+        message: campaign.question ?? 'Hi ~Contact.FirstName~, favourite colour?',
+        saveTo: campaign.saveTo === undefined ? 'Nickname' : campaign.saveTo,
+        // One reply ends it: tag it (when it says blue), finish.
+        next: replyMatching(['*blue*'], { tagId, nextStepId: null }),
+      },
+    ],
+  });
   return { accountId, tenantId, tool, tagId, number };
 }

@@ -1,16 +1,15 @@
-import request from 'supertest';
 import { ConversationRuntime } from '../../src/conversations/conversation-runtime.service';
 import { KeapCallsPerConversation } from '../../src/keap-budget/keap-calls-per-conversation';
 import { KEAP_CALL_KINDS } from '../../src/keap-budget/keap-call-kinds';
 import { OutboxPublisher } from '../../src/queues/outbox.publisher';
-import { aKeapContact, aPhone, aPublishedTool, aTool } from '../runtime/builders';
+import { aKeapContact, aPhone } from '../runtime/builders';
 import {
   eventually,
   startRuntime,
   whenIdle,
   type RuntimeHarness,
 } from '../runtime/runtime-harness';
-import { aCustomer } from './budget-builders';
+import { aCampaignCustomer } from './budget-builders';
 
 /**
  * The keap_calls_per_conversation histogram observes a conversation once, when it has ended and
@@ -33,46 +32,14 @@ describe('Keap calls per conversation: a tag and a note finishing together', () 
   });
 
   it("counts the note's calls in the histogram although the tag's job saw the conversation's work done first", async () => {
-    const tenantId = 'tally';
-    const { accountId, number } = await aCustomer(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-      tenantId,
+    const { tenantId, tool, number } = await aCampaignCustomer(h, 'tally', 'Colours', {
+      question: 'Favourite colour?',
+      saveTo: null,
+      createNote: true,
     });
-    const tagId = Number(
-      h.sandbox.keap.createTag(h.sandbox.keap.tenant(tenantId), { name: 'Likes blue' }).id,
-    );
-    const tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Colours',
-        sender: { kind: 'phone_number', phoneNumber: number },
-        keyword: null,
-        startMode: 'http_only',
-        options: { createNote: true },
-        steps: [
-          {
-            id: 'ask',
-            name: 'Ask',
-            message: 'Favourite colour?',
-            next: {
-              kind: 'decide',
-              conditions: [
-                { id: 'blue', kind: 'equals_any', values: ['*blue*'], tagId, nextStepId: null },
-              ],
-              fallbackStepId: null,
-            },
-          },
-        ],
-      }),
-    );
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Ana', phone }, tenantId);
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .type('form')
-      .send({ contactId: String(contactId) })
-      .expect(202);
+    await h.startByHttpPost(tool, contactId, { form: true });
     await eventually(() => h.textsTo(phone).length === 1, 'the question');
 
     // The tag's job goes on tallying once the note's job has come to tally its own calls; the

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  REQUEST_EMAIL_STEP_ID,
   toolDefinitionSchema,
   type ToolDefinition,
   type ToolDefinitionInput,
@@ -86,6 +87,121 @@ export function aTool(input: Partial<ToolDefinitionInput> = {}): ToolDefinition 
     keyword: 'BLUE',
     ...input,
   });
+}
+
+type StepInput = NonNullable<ToolDefinitionInput['steps']>[number];
+type ToolOptionsInput = NonNullable<ToolDefinitionInput['options']>;
+
+/**
+ * A step's next that decides: a reply matching one of `values` (`*` stands for any text) gets
+ * `then.tagId` and goes on to `then.nextStepId` (null finishes); any other reply gets
+ * `otherwise.tagId` and goes to `otherwise.stepId` (none: it finishes).
+ */
+export function replyMatching(
+  values: string[],
+  then: { tagId?: number | null; nextStepId: string | null },
+  otherwise: { tagId?: number | null; stepId?: string | null } = {},
+): NonNullable<StepInput['next']> {
+  return {
+    kind: 'decide',
+    conditions: [
+      {
+        id: 'match',
+        kind: 'equals_any',
+        values,
+        tagId: then.tagId ?? null,
+        nextStepId: then.nextStepId,
+      },
+    ],
+    fallbackTagId: otherwise.tagId ?? null,
+    fallbackStepId: otherwise.stepId ?? null,
+  };
+}
+
+/**
+ * The two steps of the usual test tool: "Hi ~Contact.FirstName~, do you like blue?"; a reply with
+ * "yes" in it gets `tags.yes` and goes on to "Great, thanks!" (which finishes), any other reply
+ * gets `tags.otherwise` and ends the conversation.
+ */
+export function likesBlueSteps(tags: { yes?: number; otherwise?: number } = {}): StepInput[] {
+  return [
+    {
+      id: 'color',
+      name: 'Color',
+      message: 'Hi ~Contact.FirstName~, do you like blue?',
+      next: replyMatching(
+        ['*yes*'],
+        { tagId: tags.yes, nextStepId: 'thanks' },
+        { tagId: tags.otherwise },
+      ),
+    },
+    { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
+  ];
+}
+
+/** Steps q1, q2, … (Q1, Q2, …) asking these in turn; the last one finishes the conversation. */
+export function questionSteps(...messages: string[]): StepInput[] {
+  return messages.map((message, i) => ({
+    id: `q${i + 1}`,
+    name: `Q${i + 1}`,
+    message,
+    ...(i === messages.length - 1 ? { next: { kind: 'finish' as const } } : {}),
+  }));
+}
+
+/** The first step of an email-first keyword tool: the reply is the email the contact is found by. */
+export function anEmailFirstStep(message: string): StepInput {
+  return {
+    id: REQUEST_EMAIL_STEP_ID,
+    name: 'Request Email Address',
+    message,
+    saveTo: 'Email',
+    validation: 'email',
+  };
+}
+
+/** Office hours: 09:00 to 17:00 in the contact's time zone, UTC when Keap has none. */
+export const OFFICE_HOURS = { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' };
+
+/**
+ * An HTTP Post tool asking "Which day suits you?" in office hours, which expires `expiryMinutes`
+ * without a reply and reminds "Still there? Reply with a day." `reminderMinutesBeforeExpiry`
+ * before that.
+ */
+export function aDayQuestionWithReminder(
+  name: string,
+  timing: Pick<ToolOptionsInput, 'expiryMinutes' | 'reminderMinutesBeforeExpiry'>,
+): Partial<ToolDefinitionInput> {
+  return {
+    name,
+    keyword: null,
+    startMode: 'http_only',
+    steps: [{ id: 'day', name: 'Day', message: 'Which day suits you?' }],
+    options: {
+      sendWindow: OFFICE_HOURS,
+      ...timing,
+      reminderMessage: 'Still there? Reply with a day.',
+    },
+  };
+}
+
+/**
+ * The form Twilio posts for an inbound text from `from` to the demo number (unless `To` is given),
+ * with a MessageSid of its own; `fields` adds or replaces Twilio's fields.
+ */
+export function anInboundText(
+  from: string,
+  fields: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AccountSid: DEMO_ACCOUNT_SID,
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    From: from,
+    To: DEMO_NUMBER,
+    Body: 'Hello',
+    NumMedia: '0',
+    ...fields,
+  };
 }
 
 /** Stores the tool and publishes it as version 1. */

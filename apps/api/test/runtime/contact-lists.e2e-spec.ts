@@ -1,5 +1,5 @@
 import type { Sandbox } from '@sms-seq/sandbox';
-import { aKeapContact, aPhone } from './builders';
+import { aKeapContact, anEmailFirstStep, aPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /**
@@ -40,13 +40,7 @@ describe('runtime: saving a phone number or an email address keeps the contactâ€
       collectEmailFirst: true,
       phoneField: 'Phone2',
       steps: [
-        {
-          id: 'request-email',
-          name: 'Request Email Address',
-          message: 'Your email?',
-          saveTo: 'Email',
-          validation: 'email',
-        },
+        anEmailFirstStep('Your email?'),
         { id: 'thanks', name: 'Thanks', message: 'Thanks!', next: { kind: 'finish' as const } },
       ],
     });

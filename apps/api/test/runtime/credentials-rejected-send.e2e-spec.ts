@@ -1,15 +1,11 @@
-import request from 'supertest';
-import { SessionStore } from '../../src/session/session.store';
+import { DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, likesBlueSteps } from './builders';
 import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-} from './builders';
-import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
+  type ConsoleBrowser,
+  eventually,
+  startRuntime,
+  whenIdle,
+  type RuntimeHarness,
+} from './runtime-harness';
 
 const ROTATED_TOKEN = 'rotated-in-the-twilio-console-0077';
 
@@ -23,32 +19,19 @@ const ROTATED_TOKEN = 'rotated-in-the-twilio-console-0077';
 describe('a send Twilio refuses for the account credentials', () => {
   let h: RuntimeHarness;
   let tool: { toolId: string; secret: string };
-  let browser: ReturnType<typeof request.agent>;
+  let browser: ConsoleBrowser;
 
   beforeAll(async () => {
     h = await startRuntime({ QUEUE_BACKOFF_MS: '300' });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Blue',
+      keyword: null,
+      startMode: 'http_only',
+      collectEmailFirst: false,
+      steps: likesBlueSteps(),
     });
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Blue',
-        keyword: null,
-        startMode: 'http_only',
-        collectEmailFirst: false,
-        steps: [
-          { id: 'ask', name: 'Ask', message: 'Hi ~Contact.FirstName~, do you like blue?' },
-          { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
-        ],
-      }),
-    );
-    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
-    browser = request
-      .agent(h.t.app.getHttpServer())
-      .set('Cookie', `sms_session=${id}; sms_csrf=${session.csrfToken}`)
-      .set('x-csrf-token', session.csrfToken);
+    browser = await h.signedIn(accountId);
   });
   afterAll(async () => {
     h?.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN);
@@ -65,12 +48,7 @@ describe('a send Twilio refuses for the account credentials', () => {
 
   /** Twilio refuses the token: the contact's question is held, not lost, and retried. */
   async function startWhileRefused(firstName: string): Promise<string> {
-    const phone = aPhone();
-    const contactId = aKeapContact(h.sandbox, { firstName, phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId })
-      .expect(202);
+    const phone = await h.startContact(tool, firstName);
     // The connection is marked rejected only after Twilio refused a send of this conversation.
     await eventually(
       async () =>

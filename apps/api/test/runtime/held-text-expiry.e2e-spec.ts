@@ -1,21 +1,9 @@
-import request from 'supertest';
-import { WallClock } from '../../src/conversations/wall-clock';
-import { aConnectedAccount, aKeapContact, aPhone, aPublishedTool, aTool } from './builders';
-import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
+import { aDayQuestionWithReminder, OFFICE_HOURS } from './builders';
+import { eventually, openWindowAt, startRuntime, type RuntimeHarness } from './runtime-harness';
 
 /** One "minute" of the tool's options lasts 50 ms here (CONVERSATION_MINUTE_MS): 40 minutes is 2 s. */
 const MINUTE_MS = 50;
 const EXPIRY_MS = 40 * MINUTE_MS;
-const WINDOW = { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' };
-
-/** Makes the app's clock strike 09:00 UTC (the send window's opening) at the real moment `at`. */
-function openWindowAt(h: RuntimeHarness, at: number): void {
-  const nine = new Date();
-  nine.setUTCHours(9, 0, 0, 0);
-  const offset = nine.getTime() - at;
-  jest.restoreAllMocks();
-  jest.spyOn(h.t.app.get(WallClock), 'now').mockImplementation(() => Date.now() + offset);
-}
 
 /**
  * A text held by quiet hours goes out hours after it was asked for. The conversation's expiry
@@ -33,37 +21,22 @@ describe('runtime: expiry of a conversation whose text was held', () => {
       CONVERSATION_MINUTE_MS: String(MINUTE_MS),
       CONVERSATION_SWEEP_INTERVAL_MS: '50',
     });
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    questions = await h.publishedTool(accountId, {
+      name: 'Office hours, expiring',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [
+        { id: 'name', name: 'Name', message: 'What is your name?' },
+        { id: 'day', name: 'Day', message: 'Which day suits you?' },
+      ],
+      options: { sendWindow: OFFICE_HOURS, expiryMinutes: 40 },
     });
-    questions = await aPublishedTool(
-      h.ds,
+    reminded = await h.publishedTool(
       accountId,
-      aTool({
-        name: 'Office hours, expiring',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [
-          { id: 'name', name: 'Name', message: 'What is your name?' },
-          { id: 'day', name: 'Day', message: 'Which day suits you?' },
-        ],
-        options: { sendWindow: WINDOW, expiryMinutes: 40 },
-      }),
-    );
-    reminded = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Office hours, reminded',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'day', name: 'Day', message: 'Which day suits you?' }],
-        options: {
-          sendWindow: WINDOW,
-          expiryMinutes: 40,
-          reminderMinutesBeforeExpiry: 20,
-          reminderMessage: 'Still there? Reply with a day.',
-        },
+      aDayQuestionWithReminder('Office hours, reminded', {
+        expiryMinutes: 40,
+        reminderMinutesBeforeExpiry: 20,
       }),
     );
   });
@@ -72,15 +45,7 @@ describe('runtime: expiry of a conversation whose text was held', () => {
     await h?.close();
   });
 
-  const start = async (tool: { toolId: string; secret: string }) => {
-    const phone = aPhone();
-    const contactId = aKeapContact(h.sandbox, { firstName: 'Kim', phone });
-    await request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId })
-      .expect(202);
-    return phone;
-  };
+  const start = (tool: { toolId: string; secret: string }) => h.startContact(tool, 'Kim');
   const sentAt = (phone: string, n: number) =>
     h.sandbox.twilio.messages.filter((m) => m.to === phone)[n]!.dateCreated.getTime();
   const conversationOf = async (phone: string) =>
@@ -90,6 +55,15 @@ describe('runtime: expiry of a conversation whose text was held', () => {
         [phone],
       )
     )[0] as { status: string; current_step_id: string; expires_at: Date | null };
+  /** The conversation once its expiry counts from `out` (its question's send): the full time after it. */
+  const expiringFrom = async (phone: string, out: number) => {
+    const open = await eventually(async () => {
+      const c = await conversationOf(phone);
+      return c.expires_at && c.expires_at.getTime() >= out ? c : undefined;
+    }, 'the expiry to count from the send');
+    expect(open.expires_at!.getTime()).toBeGreaterThanOrEqual(out + EXPIRY_MS - 100);
+    return open;
+  };
 
   it('a question held longer than the expiry: the conversation waits for it, and expires only the full time after it went out', async () => {
     // The window opens in 3 s, longer than the 2 s expiry.
@@ -100,12 +74,7 @@ describe('runtime: expiry of a conversation whose text was held', () => {
     const out = sentAt(phone, 0);
     expect(out).toBeGreaterThanOrEqual(opensAt - 50);
     // Not expired while it waited: its expiry counts from the send.
-    const open = await eventually(async () => {
-      const c = await conversationOf(phone);
-      return c.expires_at && c.expires_at.getTime() >= out ? c : undefined;
-    }, 'the expiry to count from the send');
-    expect(open.status).toBe('awaiting_reply');
-    expect(open.expires_at!.getTime()).toBeGreaterThanOrEqual(out + EXPIRY_MS - 100);
+    expect((await expiringFrom(phone, out)).status).toBe('awaiting_reply');
 
     // Most of the expiry later the contact answers, and the conversation goes on.
     await new Promise((resolve) => setTimeout(resolve, out + EXPIRY_MS * 0.6 - Date.now()));
@@ -126,12 +95,10 @@ describe('runtime: expiry of a conversation whose text was held', () => {
     await eventually(() => h.textsTo(phone).length === 2, 'the second question');
     const out = sentAt(phone, 1);
     expect(out).toBeGreaterThanOrEqual(opensAt - 50);
-    const open = await eventually(async () => {
-      const c = await conversationOf(phone);
-      return c.expires_at && c.expires_at.getTime() >= out ? c : undefined;
-    }, 'the expiry to count from the send');
-    expect(open).toMatchObject({ status: 'awaiting_reply', current_step_id: 'day' });
-    expect(open.expires_at!.getTime()).toBeGreaterThanOrEqual(out + EXPIRY_MS - 100);
+    expect(await expiringFrom(phone, out)).toMatchObject({
+      status: 'awaiting_reply',
+      current_step_id: 'day',
+    });
     // And it does expire then (nothing else keeps it open).
     await eventually(
       async () => (await conversationOf(phone)).status === 'expired',

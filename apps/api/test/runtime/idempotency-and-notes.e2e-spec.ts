@@ -1,12 +1,4 @@
-import request from 'supertest';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  notesOf,
-} from './builders';
+import { aKeapContact, aPhone, notesOf, questionSteps } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: webhooks delivered twice, and one note per contact per tool', () => {
@@ -15,9 +7,7 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
 
   beforeAll(async () => {
     h = await startRuntime();
-    ({ accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    }));
+    ({ accountId } = await h.connectedAccount());
   });
 
   afterAll(async () => {
@@ -25,20 +15,12 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
   });
 
   it('the same inbound webhook (same MessageSid) twice: stored once, one advance, one reply text', async () => {
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Twice',
-        keyword: 'ONCE',
-        collectEmailFirst: false,
-        steps: [
-          { id: 'q1', name: 'Q1', message: 'Question one?' },
-          { id: 'q2', name: 'Q2', message: 'Question two?' },
-          { id: 'q3', name: 'Q3', message: 'Question three?', next: { kind: 'finish' } },
-        ],
-      }),
-    );
+    await h.publishedTool(accountId, {
+      name: 'Twice',
+      keyword: 'ONCE',
+      collectEmailFirst: false,
+      steps: questionSteps('Question one?', 'Question two?', 'Question three?'),
+    });
     const phone = aPhone();
     const start = await h.text(phone, 'ONCE', { deliverTwice: true });
     expect(start.deliveries.map((d) => d.responseStatus)).toEqual([200, 200]);
@@ -59,24 +41,17 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
   });
 
   it('writes the transcript to one note, and appends the second run to the same note', async () => {
-    const tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Noted',
-        keyword: null,
-        startMode: 'http_only',
-        steps: [{ id: 'q', name: 'Q', message: 'How was your visit?', next: { kind: 'finish' } }],
-        options: { createNote: true },
-      }),
-    );
+    const tool = await h.publishedTool(accountId, {
+      name: 'Noted',
+      keyword: null,
+      startMode: 'http_only',
+      steps: [{ id: 'q', name: 'Q', message: 'How was your visit?', next: { kind: 'finish' } }],
+      options: { createNote: true },
+    });
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Nia', phone });
     const run = async (answer: string, n: number) => {
-      await request(h.t.app.getHttpServer())
-        .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-        .send({ contactId })
-        .expect(202);
+      await h.startByHttpPost(tool, contactId);
       await eventually(() => h.textsTo(phone).length === n, 'the question');
       await h.text(phone, answer);
       await eventually(

@@ -1,10 +1,12 @@
 import request from 'supertest';
 import {
   aKeapContact,
+  anEmailFirstStep,
   aPhone,
   DEMO_ACCOUNT_SID,
   DEMO_NUMBER,
   keapContactsWithPhone,
+  likesBlueSteps,
   tagId,
   tagsOf,
 } from './builders';
@@ -16,54 +18,21 @@ describe('runtime: keyword starts', () => {
   beforeAll(async () => {
     h = await startRuntime();
     const { accountId } = await h.connectedAccount();
-    const interested = tagId(h.sandbox, 'Interested');
-    const fallback = tagId(h.sandbox, 'Not interested');
-    const colorStep = {
-      id: 'color',
-      name: 'Color',
-      message: 'Hi ~Contact.FirstName~, do you like blue?',
-      next: {
-        kind: 'decide' as const,
-        conditions: [
-          {
-            id: 'yes',
-            kind: 'equals_any' as const,
-            values: ['*yes*'],
-            tagId: interested,
-            nextStepId: 'thanks',
-          },
-        ],
-        fallbackTagId: fallback,
-        fallbackStepId: null,
-      },
-    };
-    const thanks = {
-      id: 'thanks',
-      name: 'Thanks',
-      message: 'Great, thanks!',
-      next: { kind: 'finish' as const },
-    };
+    const blue = likesBlueSteps({
+      yes: tagId(h.sandbox, 'Interested'),
+      otherwise: tagId(h.sandbox, 'Not interested'),
+    });
     await h.publishedTool(accountId, {
       name: 'Blue with email',
       keyword: 'BLUE',
       collectEmailFirst: true,
-      steps: [
-        {
-          id: 'request-email',
-          name: 'Request Email Address',
-          message: 'Your email? Text STOP to stop.',
-          saveTo: 'Email',
-          validation: 'email',
-        },
-        colorStep,
-        thanks,
-      ],
+      steps: [anEmailFirstStep('Your email? Text STOP to stop.'), ...blue],
     });
     await h.publishedTool(accountId, {
       name: 'Green by phone',
       keyword: 'green',
       collectEmailFirst: false,
-      steps: [colorStep, thanks],
+      steps: blue,
     });
   });
 

@@ -1,13 +1,4 @@
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  keapContactsWithPhone,
-  tagId,
-  tagsOf,
-} from './builders';
+import { aKeapContact, aPhone, keapContactsWithPhone, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /**
@@ -22,21 +13,15 @@ describe('runtime: STOP while the contact is being looked up', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
+    const { accountId } = await h.connectedAccount();
     optedOutTag = tagId(h.sandbox, 'SMS: Opted out');
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Stoppable',
-        keyword: 'BLUE',
-        collectEmailFirst: false,
-        steps: [{ id: 'q1', name: 'Q1', message: 'Question one? Text STOP to stop.' }],
-        options: { optOutTagId: optedOutTag },
-      }),
-    );
+    await h.publishedTool(accountId, {
+      name: 'Stoppable',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: [{ id: 'q1', name: 'Q1', message: 'Question one? Text STOP to stop.' }],
+      options: { optOutTagId: optedOutTag },
+    });
   });
   afterEach(() => h.sandbox.keap.failNextCalls(0));
   afterAll(async () => {

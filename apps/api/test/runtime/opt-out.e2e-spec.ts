@@ -1,13 +1,9 @@
-import request from 'supertest';
-import twilio from 'twilio';
 import {
-  aConnectedAccount,
   aKeapContact,
+  anInboundText,
   aPhone,
-  aPublishedTool,
-  aTool,
-  DEMO_ACCOUNT_SID,
   DEMO_AUTH_TOKEN,
+  questionSteps,
   tagId,
   tagsOf,
 } from './builders';
@@ -23,43 +19,32 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
+    const { accountId } = await h.connectedAccount();
     optedOutTag = tagId(h.sandbox, 'SMS: Opted out');
-    const steps = [
-      { id: 'q1', name: 'Q1', message: 'Question one? Text STOP to stop.' },
-      { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' as const } },
-    ];
+    const steps = questionSteps('Question one? Text STOP to stop.', 'Question two?');
     const options = { optOutTagId: optedOutTag };
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({ name: 'Stoppable', keyword: 'BLUE', collectEmailFirst: false, steps, options }),
-    );
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Via service',
-        keyword: 'TEAL',
-        collectEmailFirst: false,
-        sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID },
-        steps,
-        options,
-      }),
-    );
+    tool = await h.publishedTool(accountId, {
+      name: 'Stoppable',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps,
+      options,
+    });
+    await h.publishedTool(accountId, {
+      name: 'Via service',
+      keyword: 'TEAL',
+      collectEmailFirst: false,
+      sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID },
+      steps,
+      options,
+    });
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const startByPost = (contactId: number) =>
-    request(h.t.app.getHttpServer())
-      .post(`/hooks/tools/${tool.toolId}/${tool.secret}`)
-      .send({ contactId })
-      .expect(202);
+  const startByPost = (contactId: number) => h.startByHttpPost(tool, contactId);
 
   it('STOP mid-conversation: ends it, applies the opt-out tag, nothing more is sent, keyword and campaign do not start; START opts back in', async () => {
     const phone = aPhone();
@@ -129,26 +114,15 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
   });
 
   describe('Twilio’s Advanced Opt-Out (OptOutType) on a messaging service', () => {
-    let sequence = 0;
     /** A signed inbound webhook as Twilio sends it for a custom opt-out keyword. */
     async function inbound(from: string, body: string, optOutType?: 'STOP' | 'START') {
-      const url = `${h.publicUrl}/hooks/twilio/sms`;
-      sequence += 1;
-      const params: Record<string, string> = {
-        AccountSid: DEMO_ACCOUNT_SID,
-        MessageSid: `SM${String(sequence).padStart(32, 'f')}`,
+      const params = anInboundText(from, {
         MessagingServiceSid: SERVICE_SID,
-        From: from,
         To: SERVICE_NUMBER,
         Body: body,
-        NumMedia: '0',
         ...(optOutType ? { OptOutType: optOutType } : {}),
-      };
-      const res = await request(h.t.app.getHttpServer())
-        .post('/hooks/twilio/sms')
-        .type('form')
-        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(DEMO_AUTH_TOKEN, url, params))
-        .send(params);
+      });
+      const res = await h.postSignedText(params, DEMO_AUTH_TOKEN);
       expect(res.status).toBe(200);
     }
     const serviceTextsTo = (phone: string) =>

@@ -1,14 +1,5 @@
 import request from 'supertest';
-import {
-  aConnectedAccount,
-  aKeapContact,
-  aPhone,
-  aPublishedTool,
-  aTool,
-  notesOf,
-  tagId,
-  tagsOf,
-} from './builders';
+import { aKeapContact, aPhone, notesOf, replyMatching, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Keap throttling, Twilio failures and a Redis outage delay the work; nothing is lost or done twice. */
@@ -21,41 +12,23 @@ describe('runtime: outages delay work, never lose or double it', () => {
       { QUEUE_ATTEMPTS: '20', OUTBOX_REPUBLISH_AFTER_MS: '1500' },
       { redisLine: true },
     );
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    tool = await h.publishedTool(accountId, {
+      name: 'Sturdy',
+      keyword: 'SOLID',
+      collectEmailFirst: false,
+      steps: [
+        {
+          id: 'q1',
+          name: 'Q1',
+          message: 'Question one?',
+          saveTo: '_FavoriteColor',
+          next: replyMatching(['*'], { tagId: tagId(h.sandbox, 'Interested'), nextStepId: 'q2' }),
+        },
+        { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
+      ],
+      options: { createNote: true },
     });
-    const interested = tagId(h.sandbox, 'Interested');
-    tool = await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Sturdy',
-        keyword: 'SOLID',
-        collectEmailFirst: false,
-        steps: [
-          {
-            id: 'q1',
-            name: 'Q1',
-            message: 'Question one?',
-            saveTo: '_FavoriteColor',
-            next: {
-              kind: 'decide',
-              conditions: [
-                {
-                  id: 'any',
-                  kind: 'equals_any',
-                  values: ['*'],
-                  tagId: interested,
-                  nextStepId: 'q2',
-                },
-              ],
-            },
-          },
-          { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
-        ],
-        options: { createNote: true },
-      }),
-    );
   });
 
   afterAll(async () => {

@@ -1,23 +1,12 @@
-import request from 'supertest';
 import { WallClock } from '../../src/conversations/wall-clock';
-import { SessionStore } from '../../src/session/session.store';
-import { aKeapContact, aPhone } from './builders';
-import { eventually, startRuntime, type RuntimeHarness } from './runtime-harness';
+import { aDayQuestionWithReminder, aKeapContact, aPhone, OFFICE_HOURS } from './builders';
+import { eventually, openWindowAt, startRuntime, type RuntimeHarness } from './runtime-harness';
 
 /** Makes the app's clock read `utcHour:minute:second` (UTC) now, and run on from there. */
 function setAppClock(h: RuntimeHarness, utcHour: number, minute: number, second: number): void {
   const target = new Date();
   target.setUTCHours(utcHour, minute, second, 0);
   const offset = target.getTime() - Date.now();
-  jest.spyOn(h.t.app.get(WallClock), 'now').mockImplementation(() => Date.now() + offset);
-}
-
-/** Makes the app's clock strike 09:00 UTC (the window's opening) at the real moment `at`. */
-function openWindowAt(h: RuntimeHarness, at: number): void {
-  const nine = new Date();
-  nine.setUTCHours(9, 0, 0, 0);
-  const offset = nine.getTime() - at;
-  jest.restoreAllMocks();
   jest.spyOn(h.t.app.get(WallClock), 'now').mockImplementation(() => Date.now() + offset);
 }
 
@@ -35,13 +24,8 @@ const storedTexts = (
 
 /** What the console shows of a conversation (GET /api/conversations/:id), signed in as `accountId`. */
 async function transcript(h: RuntimeHarness, accountId: string, conversationId: string) {
-  const { id } = await h.t.app.get(SessionStore).create(accountId);
-  return (
-    await request(h.t.app.getHttpServer())
-      .get(`/api/conversations/${conversationId}`)
-      .set('Cookie', `sms_session=${id}`)
-      .expect(200)
-  ).body as {
+  const browser = await h.signedIn(accountId);
+  return (await browser.get(`/api/conversations/${conversationId}`).expect(200)).body as {
     conversation: { status: string };
     messages: { direction: string; body: string; status: string; errorCode: string | null }[];
   };
@@ -68,7 +52,7 @@ describe('runtime: quiet hours', () => {
       keyword: null,
       startMode: 'http_only',
       steps: [{ id: 'hello', name: 'Hello', message: 'Good morning! Text STOP to stop.' }],
-      options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
+      options: { sendWindow: OFFICE_HOURS },
     });
     twoSteps = await h.publishedTool(accountId, {
       name: 'Office hours, two questions',
@@ -78,7 +62,7 @@ describe('runtime: quiet hours', () => {
         { id: 'name', name: 'Name', message: 'What is your name?' },
         { id: 'thanks', name: 'Thanks', message: 'Thanks! Anything else to tell us?' },
       ],
-      options: { sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' } },
+      options: { sendWindow: OFFICE_HOURS },
     });
   });
 
@@ -143,12 +127,8 @@ describe('runtime: quiet hours', () => {
     await start(aKeapContact(h.sandbox, { firstName: 'Late', phone }));
     await plannedText(phone);
     const [conversation] = await h.conversationsOf(phone);
-    const { id: session, session: s } = await h.t.app.get(SessionStore).create(accountId);
-    await request(h.t.app.getHttpServer())
-      .post(`/api/conversations/${conversation!.id}/end`)
-      .set('Cookie', `sms_session=${session}; sms_csrf=${s.csrfToken}`)
-      .set('x-csrf-token', s.csrfToken)
-      .expect(200);
+    const browser = await h.signedIn(accountId);
+    await browser.post(`/api/conversations/${conversation!.id}/end`).expect(200);
     expect(Date.now()).toBeLessThan(opensAt); // ended while the text still waited
 
     const settled = await eventually(async () => {
@@ -226,18 +206,13 @@ describe('runtime: quiet hours and the no-reply reminder', () => {
       CONVERSATION_SWEEP_INTERVAL_MS: '50',
     });
     const { accountId } = await h.connectedAccount();
-    tool = await h.publishedTool(accountId, {
-      name: 'Office hours with a reminder',
-      keyword: null,
-      startMode: 'http_only',
-      steps: [{ id: 'day', name: 'Day', message: 'Which day suits you?' }],
-      options: {
-        sendWindow: { start: '09:00', end: '17:00', defaultTimeZone: 'UTC' },
+    tool = await h.publishedTool(
+      accountId,
+      aDayQuestionWithReminder('Office hours with a reminder', {
         expiryMinutes: 150,
         reminderMinutesBeforeExpiry: 120,
-        reminderMessage: 'Still there? Reply with a day.',
-      },
-    });
+      }),
+    );
   });
 
   afterEach(() => jest.restoreAllMocks());

@@ -1,4 +1,4 @@
-import { aKeapContact, aPhone, keapContactsWithPhone } from './builders';
+import { aKeapContact, anEmailFirstStep, aPhone, keapContactsWithPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 const EMAIL_REASK =
@@ -22,16 +22,7 @@ describe('runtime: an email step re-asks when the reply is not an email address'
       name: 'Email first',
       keyword: 'ASK',
       collectEmailFirst: true,
-      steps: [
-        {
-          id: 'request-email',
-          name: 'Request Email Address',
-          message: 'Your email? Text STOP to stop.',
-          saveTo: 'Email',
-          validation: 'email',
-        },
-        colorStep,
-      ],
+      steps: [anEmailFirstStep('Your email? Text STOP to stop.'), colorStep],
       options: { maxReasks: 1 },
     });
     httpTool = await h.publishedTool(accountId, {

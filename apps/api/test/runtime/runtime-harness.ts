@@ -6,10 +6,13 @@ import { Test } from '@nestjs/testing';
 import type { ToolDefinitionInput } from '@sms-seq/engine';
 import { createSandbox, type Sandbox } from '@sms-seq/sandbox';
 import request from 'supertest';
+import twilio from 'twilio';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/config';
 import { configureApp } from '../../src/configure-app';
+import { WallClock } from '../../src/conversations/wall-clock';
+import { SessionStore } from '../../src/session/session.store';
 import {
   expectAnswersDocumented,
   type RecordedResponse,
@@ -85,6 +88,9 @@ async function aRedisLine(target: URL): Promise<RedisLine> {
   };
 }
 
+/** A browser signed in to the console (RuntimeHarness.signedIn). */
+export type ConsoleBrowser = ReturnType<typeof request.agent>;
+
 export interface RuntimeHarness {
   t: TestApp;
   ds: DataSource;
@@ -120,6 +126,11 @@ export interface RuntimeHarness {
     firstName: string,
     options?: { form?: boolean },
   ): Promise<string>;
+  /**
+   * A browser signed in to the console as the account: its session and CSRF cookies, and the CSRF
+   * header the console sends with each request.
+   */
+  signedIn(accountId: string): Promise<ConsoleBrowser>;
   /** The texts the app sent to this phone, oldest first (bodies). */
   textsTo(phone: string): string[];
   /** The phone texts one of the sandbox's numbers (the demo number unless `to`). */
@@ -128,6 +139,11 @@ export interface RuntimeHarness {
     body: string,
     extra?: { deliverTwice?: boolean; to?: string },
   ): ReturnType<Sandbox['twilio']['receiveInbound']>;
+  /**
+   * Posts an inbound text's form (anInboundText) to the app's webhook as Twilio does, signed with
+   * `authToken` over smsUrl; the app's answer.
+   */
+  postSignedText(params: Record<string, string>, authToken: string): Promise<request.Response>;
   /** The phone's conversations, oldest first. */
   conversationsOf(phone: string): Promise<
     {
@@ -237,6 +253,13 @@ export async function startRuntime(
       await startByHttpPost(tool, aKeapContact(sandbox, { firstName, phone }), options);
       return phone;
     },
+    async signedIn(accountId) {
+      const { id, session } = await t.app.get(SessionStore).create(accountId);
+      return request
+        .agent(t.app.getHttpServer())
+        .set('Cookie', `sms_session=${id}; sms_csrf=${session.csrfToken}`)
+        .set('x-csrf-token', session.csrfToken);
+    },
     textsTo: (phone) =>
       sandbox.twilio.messages
         .filter((m) => m.to === phone && m.direction === 'outbound-api')
@@ -248,6 +271,12 @@ export async function startRuntime(
         body,
         deliverTwice: extra.deliverTwice,
       }),
+    postSignedText: (params, authToken) =>
+      request(t.app.getHttpServer())
+        .post('/hooks/twilio/sms')
+        .type('form')
+        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(authToken, smsUrl, params))
+        .send(params),
     twilioSendConnections: () => [...sendConnections],
     expectAnswersDocumented: () => expectAnswersDocumented(t.app, answers),
     conversationsOf: (phone) =>
@@ -285,6 +314,18 @@ export async function startRuntime(
       await new Promise((resolve) => sandboxServer.close(resolve));
     },
   };
+}
+
+/**
+ * Makes the app's clock strike 09:00 UTC (OFFICE_HOURS opening) at the real moment `at`, and run
+ * on from there; undoes any clock set before.
+ */
+export function openWindowAt(h: RuntimeHarness, at: number): void {
+  const nine = new Date();
+  nine.setUTCHours(9, 0, 0, 0);
+  const offset = nine.getTime() - at;
+  jest.restoreAllMocks();
+  jest.spyOn(h.t.app.get(WallClock), 'now').mockImplementation(() => Date.now() + offset);
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the deadline passes. */

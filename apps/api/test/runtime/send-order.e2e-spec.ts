@@ -1,4 +1,4 @@
-import { aPhone } from './builders';
+import { aPhone, questionSteps } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 describe('runtime: the texts of one conversation go out in the order they were asked for', () => {
@@ -12,11 +12,7 @@ describe('runtime: the texts of one conversation go out in the order they were a
       name: 'Ordered',
       keyword: 'ORDER',
       collectEmailFirst: false,
-      steps: [
-        { id: 'q1', name: 'Q1', message: 'Question one?' },
-        { id: 'q2', name: 'Q2', message: 'Question two?' },
-        { id: 'q3', name: 'Q3', message: 'Question three?', next: { kind: 'finish' } },
-      ],
+      steps: questionSteps('Question one?', 'Question two?', 'Question three?'),
     });
   });
 

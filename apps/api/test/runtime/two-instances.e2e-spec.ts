@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { aKeapContact, aPhone, tagId, tagsOf } from './builders';
+import { aKeapContact, aPhone, replyMatching, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 /** Two API processes (HTTP and worker each) on one database and one Redis: a burst, no doubles. */
@@ -21,18 +21,7 @@ describe('runtime: two API instances process one burst', () => {
           id: 'q1',
           name: 'Q1',
           message: 'Question one?',
-          next: {
-            kind: 'decide',
-            conditions: [
-              {
-                id: 'any',
-                kind: 'equals_any',
-                values: ['*'],
-                tagId: tagId(h.sandbox, 'Interested'),
-                nextStepId: 'q2',
-              },
-            ],
-          },
+          next: replyMatching(['*'], { tagId: tagId(h.sandbox, 'Interested'), nextStepId: 'q2' }),
         },
         { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
       ],

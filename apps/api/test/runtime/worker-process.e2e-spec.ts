@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { aPhone, keapContactsWithPhone, tagId, tagsOf } from './builders';
+import { aPhone, keapContactsWithPhone, replyMatching, tagId, tagsOf } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
 const API_DIR = join(__dirname, '..', '..');
@@ -60,18 +60,10 @@ describe('runtime: the worker as its own process', () => {
           id: 'color',
           name: 'Color',
           message: 'Do you like blue?',
-          next: {
-            kind: 'decide',
-            conditions: [
-              {
-                id: 'yes',
-                kind: 'equals_any',
-                values: ['*yes*'],
-                tagId: tagId(h.sandbox, 'Interested'),
-                nextStepId: 'thanks',
-              },
-            ],
-          },
+          next: replyMatching(['*yes*'], {
+            tagId: tagId(h.sandbox, 'Interested'),
+            nextStepId: 'thanks',
+          }),
         },
         { id: 'thanks', name: 'Thanks', message: 'Thanks!', next: { kind: 'finish' } },
       ],

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { SessionStore } from '../../src/session/session.store';
-import { aKeapContact, aPhone, DEMO_ACCOUNT_SID } from '../runtime/builders';
+import { aKeapContact, aPhone, DEMO_ACCOUNT_SID, likesBlueSteps } from '../runtime/builders';
 import {
+  type ConsoleBrowser,
   eventually,
   startRuntime,
   whenIdle,
@@ -20,7 +20,7 @@ const REFUSED_REASON =
  */
 describe('incoming texts signed with a rotated Auth Token', () => {
   let h: RuntimeHarness;
-  let browser: ReturnType<typeof request.agent>;
+  let browser: ConsoleBrowser;
 
   beforeAll(async () => {
     h = await startRuntime();
@@ -29,34 +29,9 @@ describe('incoming texts signed with a rotated Auth Token', () => {
       name: 'Blue',
       keyword: 'BLUE',
       collectEmailFirst: false,
-      steps: [
-        {
-          id: 'ask',
-          name: 'Ask',
-          message: 'Hi ~Contact.FirstName~, do you like blue?',
-          next: {
-            kind: 'decide',
-            conditions: [
-              {
-                id: 'yes',
-                kind: 'equals_any',
-                values: ['*yes*'],
-                tagId: null,
-                nextStepId: 'thanks',
-              },
-            ],
-            fallbackStepId: null,
-          },
-        },
-        { id: 'thanks', name: 'Thanks', message: 'Great, thanks!', next: { kind: 'finish' } },
-      ],
+      steps: likesBlueSteps(),
     });
-    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
-    const { csrfToken } = session;
-    browser = request
-      .agent(h.t.app.getHttpServer())
-      .set('Cookie', `sms_session=${id}; sms_csrf=${csrfToken}`)
-      .set('x-csrf-token', csrfToken);
+    browser = await h.signedIn(accountId);
   });
   afterAll(async () => {
     await h?.close();

@@ -2,12 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import twilio from 'twilio';
-import {
-  aConnectedAccount,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-  DEMO_NUMBER,
-} from '../runtime/builders';
+import { aConnectedAccount, anInboundText, DEMO_AUTH_TOKEN } from '../runtime/builders';
 import { startRuntime, type RuntimeHarness } from '../runtime/runtime-harness';
 
 const PUBLIC_URL = 'https://sms.example.test';
@@ -56,7 +51,6 @@ async function aReverseProxy(upstream: string): Promise<{ url: string; close(): 
 describe('Twilio signatures behind a reverse proxy (PUBLIC_URL is the outside URL)', () => {
   let h: RuntimeHarness;
   let proxy: Awaited<ReturnType<typeof aReverseProxy>>;
-  let sequence = 0;
 
   beforeAll(async () => {
     h = await startRuntime({ PUBLIC_URL });
@@ -73,15 +67,7 @@ describe('Twilio signatures behind a reverse proxy (PUBLIC_URL is the outside UR
 
   /** An inbound text as Twilio posts it to the outside URL, signed over `signedUrl`. */
   async function inboundThroughProxy(signedUrl: string) {
-    sequence += 1;
-    const params = {
-      AccountSid: DEMO_ACCOUNT_SID,
-      MessageSid: `SM${String(sequence).padStart(32, 'e')}`,
-      From: '+12125550177',
-      To: DEMO_NUMBER,
-      Body: 'Hello',
-      NumMedia: '0',
-    };
+    const params = anInboundText('+12125550177');
     const res = await request(proxy.url)
       .post('/hooks/twilio/sms')
       .set('Host', new URL(PUBLIC_URL).host)

@@ -1,13 +1,5 @@
-import request from 'supertest';
-import twilio from 'twilio';
-import { SessionStore } from '../../src/session/session.store';
-import {
-  aConnectedAccount,
-  DEMO_ACCOUNT_SID,
-  DEMO_AUTH_TOKEN,
-  DEMO_NUMBER,
-} from '../runtime/builders';
-import { startRuntime, type RuntimeHarness } from '../runtime/runtime-harness';
+import { anInboundText, DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN } from '../runtime/builders';
+import { type ConsoleBrowser, startRuntime, type RuntimeHarness } from '../runtime/runtime-harness';
 
 const NEW_TOKEN = 'rotated-in-the-twilio-console-0099';
 
@@ -19,19 +11,12 @@ const NEW_TOKEN = 'rotated-in-the-twilio-console-0099';
  */
 describe('Twilio webhooks after the connection changes in this process', () => {
   let h: RuntimeHarness;
-  let browser: ReturnType<typeof request.agent>;
-  let sequence = 0;
+  let browser: ConsoleBrowser;
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
-    });
-    const { id, session } = await h.t.app.get(SessionStore).create(accountId);
-    browser = request
-      .agent(h.t.app.getHttpServer())
-      .set('Cookie', `sms_session=${id}; sms_csrf=${session.csrfToken}`)
-      .set('x-csrf-token', session.csrfToken);
+    const { accountId } = await h.connectedAccount();
+    browser = await h.signedIn(accountId);
   });
   afterAll(async () => {
     h?.sandbox.twilio.rotateAuthToken(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN);
@@ -40,21 +25,7 @@ describe('Twilio webhooks after the connection changes in this process', () => {
 
   /** An inbound text as Twilio posts it, signed with `authToken`: the status the app answers. */
   async function inboundSignedWith(authToken: string): Promise<number> {
-    sequence += 1;
-    const params = {
-      AccountSid: DEMO_ACCOUNT_SID,
-      MessageSid: `SM${String(sequence).padStart(32, 'c')}`,
-      From: '+12125550188',
-      To: DEMO_NUMBER,
-      Body: 'Hello',
-      NumMedia: '0',
-    };
-    const url = `${h.publicUrl}/hooks/twilio/sms`;
-    const res = await request(h.t.app.getHttpServer())
-      .post('/hooks/twilio/sms')
-      .type('form')
-      .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(authToken, url, params))
-      .send(params);
+    const res = await h.postSignedText(anInboundText('+12125550188'), authToken);
     return res.status;
   }
 
