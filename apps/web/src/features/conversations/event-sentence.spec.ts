@@ -91,6 +91,24 @@ describe('what happened in a conversation, in sentences', () => {
     ).toBe('Found the Keap contact #42. The contact replied to “Ask colour”, then sent “Blue”.');
   });
 
+  it('says the first text went out with the contact look-up when the start waited for it', () => {
+    const events = [
+      { type: 'started', detail: { stepId: 'ask' } },
+      {
+        type: 'contact_resolved',
+        detail: { contactId: 12, then: { kind: 'started', stepId: 'ask' } },
+      },
+    ];
+    expect(describeEvents(events, context).map((e) => e.sentence)).toEqual([
+      'The sequence started; its first text waits for the Keap contact.',
+      'Found the Keap contact #12. Sent “Ask colour”.',
+    ]);
+    // With the email asked first, the start itself sends the first step.
+    expect(describeEvents([events[0]!], context).map((e) => e.sentence)).toEqual([
+      'The sequence started and sent “Ask colour”.',
+    ]);
+  });
+
   it('falls back to a readable sentence for an unknown kind, never JSON', () => {
     const sentence = say('keap_sync_delayed', { queue: 'crm', attempts: 3 });
     expect(sentence).toBe('Keap sync delayed.');

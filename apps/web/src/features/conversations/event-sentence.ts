@@ -61,6 +61,11 @@ export function describeEvents<E extends ConversationEventRow>(
   context: EventContext = {},
 ): { event: E; sentence: string }[] {
   const sentences: { event: E; sentence: string }[] = [];
+  // A start whose first text waits for the Keap contact (no email asked first): the text goes
+  // out with the look-up's answer, which is where the transcript says it was sent.
+  const firstTextAfterLookup = events.some(
+    (event) => event.type === 'contact_resolved' && thenKind(event.detail) === 'started',
+  );
   events.forEach((event, index) => {
     const next = events[index + 1];
     if (
@@ -69,7 +74,11 @@ export function describeEvents<E extends ConversationEventRow>(
       next.detail['status'] === event.detail['status']
     )
       return;
-    sentences.push({ event, sentence: describeEvent(event, context) });
+    const sentence =
+      event.type === 'started' && firstTextAfterLookup
+        ? 'The sequence started; its first text waits for the Keap contact.'
+        : describeEvent(event, context);
+    sentences.push({ event, sentence });
   });
   return sentences;
 }
@@ -126,9 +135,11 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
           ? 'No Keap contact could be found or created.'
           : `Found the Keap contact #${id}.`;
       const inner = detail['then'];
-      return typeof inner === 'object' && inner !== null && 'kind' in inner
-        ? `${found} ${describeEvent(outcomeAsEvent(inner as Record<string, unknown>), context)}`
-        : found;
+      if (typeof inner !== 'object' || inner === null || !('kind' in inner)) return found;
+      const outcome = inner as Record<string, unknown>;
+      if (outcome['kind'] === 'started' && typeof outcome['stepId'] === 'string')
+        return `${found} Sent ${step(outcome['stepId'])}.`;
+      return `${found} ${describeEvent(outcomeAsEvent(outcome), context)}`;
     }
     case 'ended':
     case 'conversation_ended':
@@ -170,6 +181,13 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
     default:
       return `${capitalized(event.type.replace(/[_-]+/g, ' ').trim() || 'something happened')}.`;
   }
+}
+
+function thenKind(detail: Record<string, unknown> | undefined): unknown {
+  const then = detail?.['then'];
+  return typeof then === 'object' && then !== null
+    ? (then as Record<string, unknown>)['kind']
+    : null;
 }
 
 /** `contact_resolved.then` holds an outcome (`kind`, …), told like an event of that type. */
