@@ -19,6 +19,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
 import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import {
@@ -26,14 +28,25 @@ import {
   availableNumbersQuery,
   buyNumberBody,
   connectTwilioBody,
-  type MessagingServiceView,
   messagingServiceSidParam,
   phoneNumberSidParam,
   type PhoneNumberView,
+  type PointedMessagingService,
+  pointedMessagingServiceSchema,
+  type PointedPhoneNumber,
+  pointedPhoneNumberSchema,
   type Senders,
 } from './twilio-connection.dto';
 import { TwilioConnectionService } from './twilio-connection.service';
 import { TwilioSendersService } from './twilio-senders.service';
+
+/** Point-here's own answer (the sender with what was fetched back), documented where it is given. */
+const answerSchema = (schema: z.ZodType): SchemaObject =>
+  z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    io: 'output',
+  }) as SchemaObject;
 
 @ApiTags('twilio')
 @ApiCookieAuth('sms_session')
@@ -114,15 +127,15 @@ export class TwilioConnectionController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is.",
+      "Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is. The texts Twilio sent elsewhere meanwhile are fetched back and answered (fetchedBack); if Twilio cannot list them the number still points here (fetchBackFailed).",
   })
   @ApiParam({ name: 'sid', description: 'The number’s SID (PN…), from the senders list' })
-  @ApiOkResponse({ schema: schemaRef('PhoneNumber') })
+  @ApiOkResponse({ schema: answerSchema(pointedPhoneNumberSchema) })
   @ApiErrors(400, 404, 409, 502)
   pointNumberHere(
     @CurrentAccountId() accountId: string,
     @Param('sid') sid: string,
-  ): Promise<PhoneNumberView> {
+  ): Promise<PointedPhoneNumber> {
     return this.senders.pointNumberHere(accountId, phoneNumberSidParam.parse({ sid }).sid);
   }
 
@@ -130,18 +143,18 @@ export class TwilioConnectionController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is.",
+      "Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is. The texts its pool numbers received elsewhere meanwhile are fetched back and answered (fetchedBack); if Twilio cannot list them the service still points here (fetchBackFailed).",
   })
   @ApiParam({
     name: 'sid',
     description: 'The messaging service’s SID (MG…), from the senders list',
   })
-  @ApiOkResponse({ schema: schemaRef('MessagingService') })
+  @ApiOkResponse({ schema: answerSchema(pointedMessagingServiceSchema) })
   @ApiErrors(400, 404, 409, 502)
   pointServiceHere(
     @CurrentAccountId() accountId: string,
     @Param('sid') sid: string,
-  ): Promise<MessagingServiceView> {
+  ): Promise<PointedMessagingService> {
     return this.senders.pointServiceHere(accountId, messagingServiceSidParam.parse({ sid }).sid);
   }
 }

@@ -126,6 +126,23 @@ export const messagingServiceViewSchema = z.object({
 });
 export type MessagingServiceView = z.infer<typeof messagingServiceViewSchema>;
 
+/** What "Point it back" adds to the sender: the texts it received elsewhere, fetched back. */
+const fetchBackFields = {
+  fetchedBack: z.number().int().min(0).meta({
+    description:
+      'How many texts the sender received while its inbound webhook pointed elsewhere were fetched back from Twilio now (stored once each, then answered like any text: at most 3 days back, from the last text stored for it); 0 when it already pointed here',
+  }),
+  fetchBackFailed: z.boolean().meta({
+    description:
+      'The webhook was pointed back, but Twilio could not list the texts received meanwhile (logged): they were not fetched back',
+  }),
+};
+export const pointedPhoneNumberSchema = phoneNumberViewSchema.extend(fetchBackFields);
+export type PointedPhoneNumber = z.infer<typeof pointedPhoneNumberSchema>;
+export const pointedMessagingServiceSchema = messagingServiceViewSchema.extend(fetchBackFields);
+export type PointedMessagingService = z.infer<typeof pointedMessagingServiceSchema>;
+export type FetchedBack = Pick<PointedPhoneNumber, 'fetchedBack' | 'fetchBackFailed'>;
+
 export const sendersSchema = z.object({
   phoneNumbers: z.array(phoneNumberViewSchema),
   messagingServices: z.array(messagingServiceViewSchema),

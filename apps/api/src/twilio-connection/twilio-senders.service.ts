@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
@@ -18,8 +18,11 @@ import { Tool } from '../tools/tool.entity';
 import type { TwilioCredentials } from './twilio-credentials';
 import type {
   AvailableNumber,
+  FetchedBack,
   MessagingServiceView,
   PhoneNumberView,
+  PointedMessagingService,
+  PointedPhoneNumber,
   SenderTool,
   Senders,
 } from './twilio-connection.dto';
@@ -92,15 +95,52 @@ export class TwilioUnavailableError extends DomainError {
   }
 }
 
+/** A sender "Point it back" turned from another URL to this app, whose texts went there meanwhile. */
+export interface RepointedSender {
+  /** The routing key its texts are stored under (as Tool.liveSenderKey spells it). */
+  senderKey: string;
+  /**
+   * Whether every text to it since the last one stored under senderKey went elsewhere, so the
+   * fetch starts there. Not so for a messaging service that deferred to its numbers' webhooks:
+   * some of them may have pointed here meanwhile.
+   */
+  fromLastStored: boolean;
+  /** The numbers the texts were sent to: the number, or the messaging service's pool. */
+  phoneNumbers: string[];
+}
+
+/**
+ * Fetches back from Twilio the texts a repointed sender received elsewhere and stores them as the
+ * webhook would have; how many were stored. Throws when Twilio cannot list them.
+ */
+export type RepointedTextsFetcher = (
+  accountId: string,
+  gateway: SmsGateway,
+  sender: RepointedSender,
+) => Promise<number>;
+
+const NOTHING_FETCHED: FetchedBack = { fetchedBack: 0, fetchBackFailed: false };
+
 /** "Connect Twilio", the senders list, buying numbers and pointing them at this app. */
 @Injectable()
 export class TwilioSendersService {
+  private readonly logger = new Logger('TwilioSendersService');
+  private fetcher: RepointedTextsFetcher | null = null;
+
   constructor(
     private readonly connections: TwilioConnectionService,
     @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(Tool) private readonly tools: Repository<Tool>,
   ) {}
+
+  /**
+   * What fetches back the texts a sender received while it pointed elsewhere (the runtime's
+   * RefusedTextRecovery: the stored texts are its to answer).
+   */
+  fetchBackWith(fetcher: RepointedTextsFetcher): void {
+    this.fetcher = fetcher;
+  }
 
   webhookTarget(): InboundWebhookTarget {
     const base = this.config.PUBLIC_URL.replace(/\/$/, '');
@@ -226,30 +266,80 @@ export class TwilioSendersService {
   /**
    * "Point it back": the number's inbound webhook was changed in Twilio (its console, another
    * app) and a tool needs its texts. Only the connected account's numbers are found, so another
-   * account's SID is 404 and nothing of it is changed.
+   * account's SID is 404 and nothing of it is changed. The texts Twilio sent elsewhere meanwhile
+   * are fetched back (fetchRepointed).
    */
-  async pointNumberHere(accountId: string, sid: string): Promise<PhoneNumberView> {
+  async pointNumberHere(accountId: string, sid: string): Promise<PointedPhoneNumber> {
     const gateway = await this.connections.gatewayFor(accountId);
+    let view: PhoneNumberView;
+    let wentElsewhere: RepointedSender | null;
     try {
       const number = (await gateway.listNumbers()).find((n) => n.id === sid);
       if (!number) throw new TwilioSenderNotFoundError('number', sid);
       const pointed = await this.pointAtApp(gateway, number);
-      return this.numberView(pointed, await this.publishedToolsBySender(accountId));
+      view = this.numberView(pointed, await this.publishedToolsBySender(accountId));
+      wentElsewhere =
+        number.inboundWebhookUrl === this.webhookTarget().smsUrl
+          ? null
+          : {
+              senderKey: senderKey({ kind: 'phone_number', phoneNumber: number.phoneNumber }),
+              fromLastStored: true,
+              phoneNumbers: [number.phoneNumber],
+            };
     } catch (err) {
       throw this.wrap(err, () => new TwilioSenderNotFoundError('number', sid));
     }
+    return { ...view, ...(await this.fetchRepointed(accountId, gateway, wentElsewhere)) };
   }
 
   /** "Point it back" for a messaging service: its inbound request URL (see pointNumberHere). */
-  async pointServiceHere(accountId: string, sid: string): Promise<MessagingServiceView> {
+  async pointServiceHere(accountId: string, sid: string): Promise<PointedMessagingService> {
     const gateway = await this.connections.gatewayFor(accountId);
+    let view: MessagingServiceView;
+    let wentElsewhere: RepointedSender | null;
     try {
       const service = (await gateway.listMessagingServices()).find((s) => s.id === sid);
       if (!service) throw new TwilioSenderNotFoundError('service', sid);
       const pointed = await this.pointServiceAt(gateway, service);
-      return this.serviceView(pointed, await this.publishedToolsBySender(accountId));
+      view = this.serviceView(pointed, await this.publishedToolsBySender(accountId));
+      // A service without its own URL used its numbers' webhooks: the texts of those that pointed
+      // here came (fetched again, they are skipped), the others' went elsewhere.
+      wentElsewhere =
+        service.inboundWebhookUrl === this.webhookTarget().smsUrl
+          ? null
+          : {
+              senderKey: senderKey({ kind: 'messaging_service', messagingServiceSid: service.id }),
+              fromLastStored: service.inboundWebhookUrl !== null,
+              phoneNumbers: service.phoneNumbers,
+            };
     } catch (err) {
       throw this.wrap(err, () => new TwilioSenderNotFoundError('service', sid));
+    }
+    return { ...view, ...(await this.fetchRepointed(accountId, gateway, wentElsewhere)) };
+  }
+
+  /**
+   * The texts a sender received while it pointed elsewhere, fetched back now that it points here
+   * (the runtime answers them). Never fails the point-here, which is done: a failure is logged
+   * and answered as fetchBackFailed.
+   */
+  private async fetchRepointed(
+    accountId: string,
+    gateway: SmsGateway,
+    sender: RepointedSender | null,
+  ): Promise<FetchedBack> {
+    if (!sender || !this.fetcher) return NOTHING_FETCHED;
+    try {
+      const fetchedBack = await this.fetcher(accountId, gateway, sender);
+      this.logger.log(
+        `account ${accountId}: ${fetchedBack} text(s) to ${sender.senderKey} sent elsewhere while it pointed away fetched back from Twilio`,
+      );
+      return { fetchedBack, fetchBackFailed: false };
+    } catch (err) {
+      this.logger.warn(
+        `account ${accountId}: ${sender.senderKey} points here again, but the texts it received while it pointed elsewhere could not be fetched back from Twilio: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return { fetchedBack: 0, fetchBackFailed: true };
     }
   }
 

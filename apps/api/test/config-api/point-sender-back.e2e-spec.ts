@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import {
   DEMO_ACCOUNT_SID,
   DEMO_AUTH_TOKEN,
@@ -8,6 +11,14 @@ import {
   SECOND_TENANT_ID,
 } from '@sms-seq/sandbox';
 import request from 'supertest';
+import { aKeapContact, aPhone, DEMO_NUMBER, likesBlueSteps } from '../runtime/builders';
+import {
+  type ConsoleBrowser,
+  eventually,
+  type RuntimeHarness,
+  startRuntime,
+  whenIdle,
+} from '../runtime/runtime-harness';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool, SANDBOX_NUMBER } from './support/tool-builder';
 
@@ -132,6 +143,9 @@ describe('pointing a published tool’s sender back at this app', () => {
       connected: true,
       usedBy: [{ id: colourId, name: 'Colour' }],
       broken: false,
+      // Nobody texted it meanwhile.
+      fetchedBack: 0,
+      fetchBackFailed: false,
     });
     expect(sandboxNumber(NUMBER_SID)).toMatchObject({
       smsUrl: APP_SMS_URL,
@@ -259,3 +273,187 @@ describe('pointing a published tool’s sender back at this app', () => {
   it('answers only as the OpenAPI document says (status and schema)', () =>
     api.expectAnswersDocumented());
 });
+
+/**
+ * While the number (or service) pointed elsewhere, Twilio sent its texts to the other URL, where
+ * the tool never heard them. Pointing it back fetches them back from Twilio: each is stored once
+ * and answered like any text.
+ */
+describe('texts a sender received while it pointed elsewhere', () => {
+  let h: RuntimeHarness;
+  let marketer: ConsoleBrowser;
+  let other: OtherApp;
+  const POOL_NUMBER = '+16175550111'; // in DEMO_MESSAGING_SERVICE_SID's pool
+
+  beforeAll(async () => {
+    h = await startRuntime();
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Blue',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: likesBlueSteps(),
+    });
+    await h.publishedTool(accountId, {
+      name: 'Quiz',
+      keyword: 'QUIZ',
+      collectEmailFirst: false,
+      sender: { kind: 'messaging_service', messagingServiceSid: DEMO_MESSAGING_SERVICE_SID },
+      steps: likesBlueSteps(),
+    });
+    marketer = await h.signedIn(accountId);
+    other = await anotherApp();
+  });
+  afterAll(async () => {
+    await other?.close();
+    await h?.close();
+  });
+
+  const numberSid = () => h.sandbox.twilio.numberByPhone(DEMO_NUMBER)!.sid;
+  const aContact = () => {
+    const phone = aPhone();
+    aKeapContact(h.sandbox, { firstName: 'Pat', phone });
+    return phone;
+  };
+  /** The owner points the number's "A message comes in" at another app (Twilio's API). */
+  const repointNumber = (smsUrl: string) =>
+    request(h.sandboxUrl)
+      .post(`/2010-04-01/Accounts/${DEMO_ACCOUNT_SID}/IncomingPhoneNumbers/${numberSid()}.json`)
+      .auth(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)
+      .type('form')
+      .send({ SmsUrl: smsUrl })
+      .expect(200);
+  const pointNumberBack = () =>
+    marketer.post(`/api/twilio/numbers/${numberSid()}/point-here`).expect(200);
+  const textedElsewhere = async (from: string, body: string, to?: string) => {
+    const { deliveries } = await h.text(from, body, to ? { to } : {});
+    expect(deliveries.map((d) => [d.url, d.responseStatus])).toEqual([[other.url, 200]]);
+  };
+  const storedFrom = async (phone: string) =>
+    (
+      await h.ds.query(
+        `SELECT body FROM messages WHERE phone = $1 AND direction = 'in' ORDER BY created_at`,
+        [phone],
+      )
+    ).map((m: { body: string }) => m.body);
+
+  it('a keyword texted meanwhile is fetched back once and starts the conversation; pointing it here again fetches nothing twice', async () => {
+    const phone = aContact();
+    await repointNumber(other.url);
+    await textedElsewhere(phone, 'BLUE');
+    expect(other.bodies()).toEqual(['BLUE']);
+    expect(await storedFrom(phone)).toEqual([]);
+
+    const back = await pointNumberBack();
+    expect(back.body).toMatchObject({
+      phoneNumber: DEMO_NUMBER,
+      connected: true,
+      broken: false,
+      fetchedBack: 1,
+      fetchBackFailed: false,
+    });
+    await eventually(() => h.textsTo(phone).length === 1, 'the first question');
+    expect(h.textsTo(phone)).toEqual(['Hi Pat, do you like blue?']);
+    expect(await storedFrom(phone)).toEqual(['BLUE']);
+
+    // Already here: nothing went elsewhere, nothing is fetched.
+    expect((await pointNumberBack()).body).toMatchObject({
+      fetchedBack: 0,
+      fetchBackFailed: false,
+    });
+
+    // Pointed away again: only the reply sent meanwhile comes back, not the keyword stored already.
+    await repointNumber(other.url);
+    await textedElsewhere(phone, 'yes please');
+    expect((await pointNumberBack()).body).toMatchObject({
+      fetchedBack: 1,
+      fetchBackFailed: false,
+    });
+    await eventually(() => h.textsTo(phone).length === 2, 'the reply to be answered');
+    await whenIdle(h);
+    expect(h.textsTo(phone)).toEqual(['Hi Pat, do you like blue?', 'Great, thanks!']);
+    expect(await storedFrom(phone)).toEqual(['BLUE', 'yes please']);
+  });
+
+  it('a messaging service pointed back fetches back the texts its pool numbers received', async () => {
+    const phone = aContact();
+    await request(h.sandboxUrl)
+      .post(`/v1/Services/${DEMO_MESSAGING_SERVICE_SID}`)
+      .auth(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)
+      .type('form')
+      .send({ InboundRequestUrl: other.url, UseInboundWebhookOnNumber: 'false' })
+      .expect(200);
+    await textedElsewhere(phone, 'quiz', POOL_NUMBER);
+
+    const back = await marketer
+      .post(`/api/twilio/messaging-services/${DEMO_MESSAGING_SERVICE_SID}/point-here`)
+      .expect(200);
+    expect(back.body).toMatchObject({ connected: true, fetchedBack: 1, fetchBackFailed: false });
+    await eventually(() => h.textsTo(phone).length === 1, 'the first question');
+    expect(await storedFrom(phone)).toEqual(['quiz']);
+    const [conversation] = await h.conversationsOf(phone);
+    expect(conversation).toMatchObject({ status: 'awaiting_reply', current_step_id: 'color' });
+  });
+
+  it('points it back even when Twilio cannot list the texts, says they were not fetched back, and logs why', async () => {
+    const phone = aContact();
+    await repointNumber(other.url);
+    await textedElsewhere(phone, 'BLUE');
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    let warned: string[] = [];
+    // Twilio fails the list (Messages.json answers 500).
+    const listing = jest.spyOn(h.sandbox.twilio.messages, 'filter').mockImplementationOnce(() => {
+      throw new Error('Twilio is having a bad day');
+    });
+    try {
+      const back = await pointNumberBack();
+      expect(back.body).toMatchObject({ connected: true, fetchedBack: 0, fetchBackFailed: true });
+      expect(listing).toHaveBeenCalled();
+      warned = warnings.mock.calls.map(([line]) => String(line));
+    } finally {
+      listing.mockRestore();
+      warnings.mockRestore();
+    }
+    expect(h.sandbox.twilio.numberByPhone(DEMO_NUMBER)!.smsUrl).toBe(h.smsUrl);
+    // The log says why (Twilio's answer), naming the number.
+    expect(warned).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `phone:\\${DEMO_NUMBER} points here again, but .* could not be fetched back from Twilio: .+`,
+        ),
+      ),
+    );
+    await whenIdle(h);
+    expect(await storedFrom(phone)).toEqual([]);
+    expect(h.textsTo(phone)).toEqual([]);
+  });
+
+  it('answers only as the OpenAPI document says (status and schema)', () =>
+    h.expectAnswersDocumented());
+});
+
+/** Another app a sender's webhook may point at: it takes the texts (answers empty TwiML) and keeps them. */
+interface OtherApp {
+  url: string;
+  bodies(): string[];
+  close(): Promise<void>;
+}
+
+async function anotherApp(): Promise<OtherApp> {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      received.push(new URLSearchParams(body).get('Body') ?? '');
+      res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/sms`,
+    bodies: () => [...received],
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
