@@ -7,7 +7,8 @@ import { startProduct, type Product } from './support/product';
 /**
  * A published tool's number re-pointed in the Twilio Console loses every keyword text and reply
  * of that tool. Connections says so, in words, and "Point it back" puts the webhook back: the
- * next text from the sandbox phone reaches the tool again.
+ * text sent meanwhile is fetched back from Twilio (and answered), and the next text from the
+ * sandbox phone reaches the tool again.
  */
 
 const DEMO_TWILIO = {
@@ -18,8 +19,12 @@ const SENDER = '+14155550100';
 const SENDER_SID = 'PN00000000000000000000000000000001';
 const UNUSED_NUMBER = '+12125550142';
 const CONTACT_PHONE = '+14155550188';
+/** Texts the tool's keyword while the number points elsewhere. */
+const MEANWHILE_PHONE = '+14155550187';
 const ELSEWHERE = 'https://elsewhere.example.com/sms';
 const LOST = "Texts to this number go elsewhere, so 'Colour' cannot hear its contacts.";
+const FETCHED_BACK = '1 text that went elsewhere meanwhile was fetched back.';
+const QUESTION = 'Blue or red? Text STOP to stop.';
 
 /** A ready-to-publish keyword tool on the sandbox's first number. */
 function aColourTool(): ToolDefinitionInput {
@@ -98,6 +103,14 @@ async function sandboxSmsUrl(): Promise<string | null> {
 
 const numberRow = (phone: string) => page.getByRole('row').filter({ hasText: phone });
 
+/** The texts the sandbox phone received, oldest first. */
+async function textsReceivedBy(phone: string): Promise<string[]> {
+  const { received } = (await (
+    await fetch(`${product.sandboxUrl}/sandbox/twilio/phones/${encodeURIComponent(phone)}/messages`)
+  ).json()) as { received: { body: string }[] };
+  return received.map((m) => m.body);
+}
+
 describe('a published tool’s number re-pointed in Twilio', () => {
   it('publishes the tool, and Connections shows its number coming here', async () => {
     await page.goto(product.consoleUrl);
@@ -119,8 +132,17 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     await seeText(numberRow(UNUSED_NUMBER), 'Go elsewhere until a tool uses it');
   });
 
-  it('warns in words that the tool cannot hear its contacts, and "Point it back" fixes it (a failure says why and can be retried)', async () => {
+  it('warns in words that the tool cannot hear its contacts, and "Point it back" fixes it (a failure says why and can be retried) and fetches back the text sent meanwhile', async () => {
     await repointInTwilio(ELSEWHERE);
+    // A contact texts the keyword meanwhile: Twilio posts it to the other URL.
+    const meanwhile = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
+      from: MEANWHILE_PHONE,
+      to: SENDER,
+      body: 'colour',
+    });
+    expect(meanwhile.status).toBe(201);
+    const sentTo = (await meanwhile.json()) as { deliveries: { url: string }[] };
+    expect(sentTo.deliveries.map((d) => d.url)).toEqual([ELSEWHERE]);
     await page.reload();
     const row = numberRow(SENDER);
     await seeText(row, LOST);
@@ -153,6 +175,7 @@ describe('a published tool’s number re-pointed in Twilio', () => {
 
       await row.getByRole('button', { name: 'Point it back' }).click();
       await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+      await seeText(numberRow(SENDER), FETCHED_BACK);
     } catch (error) {
       await saveFailure(page);
       throw error;
@@ -165,9 +188,15 @@ describe('a published tool’s number re-pointed in Twilio', () => {
       0,
     );
     expect(await sandboxSmsUrl()).toBe(`${product.apiUrl}/hooks/twilio/sms`);
-    // Still so after a reload: it is Twilio's state, not the page's.
+    // The text fetched back starts the tool for the contact who sent it.
+    await eventually(
+      async () => expect(await textsReceivedBy(MEANWHILE_PHONE)).toEqual([QUESTION]),
+      30_000,
+    );
+    // Still so after a reload: it is Twilio's state, not the page's; the count was that answer's.
     await page.reload();
     await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+    expect(await numberRow(SENDER).getByText(FETCHED_BACK).count()).toBe(0);
   });
 
   it('a text to the number from the sandbox phone reaches the tool again', async () => {
@@ -183,13 +212,9 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     expect(deliveries.map((d) => [d.url, d.responseStatus])).toEqual([
       [`${product.apiUrl}/hooks/twilio/sms`, 200],
     ]);
-    await eventually(async () => {
-      const { received } = (await (
-        await fetch(
-          `${product.sandboxUrl}/sandbox/twilio/phones/${encodeURIComponent(CONTACT_PHONE)}/messages`,
-        )
-      ).json()) as { received: { body: string }[] };
-      expect(received.map((m) => m.body)).toContain('Blue or red? Text STOP to stop.');
-    }, 30_000);
+    await eventually(
+      async () => expect(await textsReceivedBy(CONTACT_PHONE)).toContain(QUESTION),
+      30_000,
+    );
   });
 });

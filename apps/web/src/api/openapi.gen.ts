@@ -163,7 +163,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is. */
+        /** Points the number's inbound SMS webhook (and status callback) back at this app, e.g. after it was changed in the Twilio Console; answers the number as the senders list shows it. A number already pointed here is left as it is. The texts Twilio sent elsewhere meanwhile are fetched back and answered (fetchedBack); if Twilio cannot list them the number still points here (fetchBackFailed). */
         post: operations["TwilioConnectionController_pointNumberHere"];
         delete?: never;
         options?: never;
@@ -180,7 +180,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is. */
+        /** Points the messaging service's inbound request URL back at this app (and stops it deferring to each number's webhook); answers the service as the senders list shows it. A service already pointed here is left as it is. The texts its pool numbers received elsewhere meanwhile are fetched back and answered (fetchedBack); if Twilio cannot list them the service still points here (fetchBackFailed). */
         post: operations["TwilioConnectionController_pointServiceHere"];
         delete?: never;
         options?: never;
@@ -1812,7 +1812,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PhoneNumber"];
+                    "application/json": {
+                        /** @description PN… */
+                        sid: string;
+                        /** @description E.164 */
+                        phoneNumber: string;
+                        friendlyName: string;
+                        /** @description The number's inbound SMS webhook */
+                        smsUrl: string | null;
+                        /** @description Whether the inbound SMS webhook points at this app */
+                        connected: boolean;
+                        /** @description The published tools with this sender: their keyword texts and replies arrive only while its inbound webhook points at this app */
+                        usedBy: {
+                            /** @description The tool's id */
+                            id: string;
+                            name: string;
+                        }[];
+                        /** @description A published tool uses it and its inbound webhook does not point at this app: that tool hears none of its contacts (point-here fixes it) */
+                        broken: boolean;
+                        /** @description How many texts the sender received while its inbound webhook pointed elsewhere were fetched back from Twilio now (stored once each, then answered like any text: at most 3 days back, from the last text stored for it); 0 when it already pointed here */
+                        fetchedBack: number;
+                        /** @description The webhook was pointed back, but Twilio could not list the texts received meanwhile (logged): they were not fetched back */
+                        fetchBackFailed: boolean;
+                    };
                 };
             };
             /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
@@ -1888,7 +1910,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessagingService"];
+                    "application/json": {
+                        /** @description MG… */
+                        sid: string;
+                        friendlyName: string;
+                        stickySender: boolean;
+                        /** @description The service's sender pool, E.164 */
+                        phoneNumbers: string[];
+                        /** @description The service's inbound request URL; null when the service defers to each number's own webhook */
+                        smsUrl: string | null;
+                        /** @description Whether the service's inbound request URL points at this app */
+                        connected: boolean;
+                        /** @description The published tools with this sender: their keyword texts and replies arrive only while its inbound webhook points at this app */
+                        usedBy: {
+                            /** @description The tool's id */
+                            id: string;
+                            name: string;
+                        }[];
+                        /** @description A published tool uses it and its inbound webhook does not point at this app: that tool hears none of its contacts (point-here fixes it) */
+                        broken: boolean;
+                        /** @description How many texts the sender received while its inbound webhook pointed elsewhere were fetched back from Twilio now (stored once each, then answered like any text: at most 3 days back, from the last text stored for it); 0 when it already pointed here */
+                        fetchedBack: number;
+                        /** @description The webhook was pointed back, but Twilio could not list the texts received meanwhile (logged): they were not fetched back */
+                        fetchBackFailed: boolean;
+                    };
                 };
             };
             /** @description The request is invalid: error.message says which field and why (invalid_input, …). */

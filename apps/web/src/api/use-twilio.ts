@@ -9,9 +9,19 @@ import type {
   TwilioMessagingService,
   TwilioPhoneNumber,
 } from './api.types';
+import type { operations } from './openapi.gen';
 import { sessionKey } from './use-session';
 
 export type { NumberSearch, TwilioCredentials };
+
+type PointHereAnswer<
+  Op extends
+    'TwilioConnectionController_pointNumberHere' | 'TwilioConnectionController_pointServiceHere',
+> = operations[Op]['responses'][200]['content']['application/json'];
+/** "Point it back"'s answer: the sender as the list shows it, and the texts fetched back. */
+export type PointedSender =
+  | PointHereAnswer<'TwilioConnectionController_pointNumberHere'>
+  | PointHereAnswer<'TwilioConnectionController_pointServiceHere'>;
 
 export const sendersKey = ['twilio', 'senders'] as const;
 
@@ -100,20 +110,19 @@ function withSender(
 
 /**
  * "Point it back": the sender's inbound webhook at this app again, for a number (PN…) or a
- * messaging service (MG…). The list shows Twilio's answer at once, then reloads.
+ * messaging service (MG…). The list shows Twilio's answer at once, then reloads; the answer also
+ * says how many texts that went elsewhere meanwhile were fetched back (or that they could not be).
  */
 export function usePointSenderHere(kind: 'number' | 'service', sid: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (): Promise<TwilioPhoneNumber | TwilioMessagingService> =>
+    mutationFn: (): Promise<PointedSender> =>
       kind === 'number'
-        ? apiRequest<TwilioPhoneNumber>(
+        ? apiRequest<PointHereAnswer<'TwilioConnectionController_pointNumberHere'>>(
             `/api/twilio/numbers/${encodeURIComponent(sid)}/point-here`,
-            {
-              method: 'POST',
-            },
+            { method: 'POST' },
           )
-        : apiRequest<TwilioMessagingService>(
+        : apiRequest<PointHereAnswer<'TwilioConnectionController_pointServiceHere'>>(
             `/api/twilio/messaging-services/${encodeURIComponent(sid)}/point-here`,
             { method: 'POST' },
           ),

@@ -15,7 +15,7 @@ import {
 } from '../../api/use-twilio';
 import { usePageHeading } from '../../app/page-heading';
 import { BuyNumberDialog } from './buy-number-dialog';
-import { lostTextsSentence, type SenderKind } from './incoming-texts';
+import { fetchedBackSentence, lostTextsSentence, type SenderKind } from './incoming-texts';
 
 /** The API's code for credentials Twilio refused. */
 const CREDENTIALS_REJECTED = 'twilio_credentials_rejected';
@@ -332,7 +332,8 @@ function SendersCard() {
 /**
  * Where texts to a sender go. A sender no published tool uses may well point elsewhere (another
  * app uses it); one a published tool uses must come here, or the tool hears nothing: "Point it
- * back" fixes it, and says why when Twilio would not.
+ * back" fixes it, says why when Twilio would not, and then how many of the texts that went
+ * elsewhere meanwhile were fetched back.
  */
 function IncomingTexts({
   kind,
@@ -342,7 +343,23 @@ function IncomingTexts({
   sender: TwilioPhoneNumber | TwilioMessagingService;
 }) {
   const pointHere = usePointSenderHere(kind, sender.sid);
-  if (sender.connected) return <Badge tone="success">Come to SMS Sequences</Badge>;
+  if (sender.connected) {
+    const here = <Badge tone="success">Come to SMS Sequences</Badge>;
+    const fetched = pointHere.data ? fetchedBackSentence(pointHere.data) : null;
+    if (!fetched) return here;
+    return (
+      <div className="stack" data-testid={`incoming-texts-${sender.sid}`}>
+        {here}
+        {pointHere.data?.fetchBackFailed ? (
+          <Alert tone="warning" title="Texts not fetched back">
+            {fetched}
+          </Alert>
+        ) : (
+          <span role="status">{fetched}</span>
+        )}
+      </div>
+    );
+  }
   if (!sender.broken)
     return (
       <Badge tone="neutral" title={sender.smsUrl ?? undefined}>
