@@ -54,6 +54,23 @@ export function Layout() {
         ) : null}
       </header>
       <main id="main" className="app-main">
+        {logout.isError ? (
+          // The session is still open (the server never ended it): say so, and keep the way out.
+          <Alert
+            tone="danger"
+            title="You are still signed in"
+            actions={
+              <>
+                <Button onClick={() => logout.mutate()}>Try again</Button>
+                <Button variant="ghost" onClick={() => logout.reset()}>
+                  Dismiss
+                </Button>
+              </>
+            }
+          >
+            Signing out did not finish: {errorMessage(logout.error)}
+          </Alert>
+        ) : null}
         {oauthError ? (
           <Alert
             tone="danger"

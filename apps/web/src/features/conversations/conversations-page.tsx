@@ -81,12 +81,22 @@ export default function ConversationsPage() {
               value={filter.toolId ?? ''}
               onChange={(e) => setFilter('toolId', e.target.value)}
             >
-              <option value="">All tools</option>
+              <option value="">{tools.isPending ? 'Loading tools…' : 'All tools'}</option>
               {(tools.data ?? []).map((tool) => (
                 <option key={tool.id} value={tool.id}>
                   {tool.name}
                 </option>
               ))}
+              {/* Filtered by a link while the tools are not (yet) listed: still says a tool is chosen. */}
+              {filter.toolId && !tools.data?.some((tool) => tool.id === filter.toolId) ? (
+                <option value={filter.toolId}>
+                  {tools.isPending
+                    ? 'Loading tools…'
+                    : tools.isError
+                      ? 'The chosen tool (its name could not be loaded)'
+                      : 'A tool that no longer exists'}
+                </option>
+              ) : null}
             </select>
           )}
         </Field>
@@ -111,6 +121,22 @@ export default function ConversationsPage() {
           Search
         </Button>
       </form>
+      {tools.isError ? (
+        <Alert
+          tone="warning"
+          title="Your tools could not be loaded for the tool filter"
+          actions={
+            <Button busy={tools.isFetching} onClick={() => void tools.refetch()}>
+              Try again
+            </Button>
+          }
+        >
+          {errorMessage(tools.error)}{' '}
+          {filter.toolId
+            ? 'The list still shows only the chosen tool’s conversations.'
+            : 'The list shows the conversations of every tool.'}
+        </Alert>
+      ) : null}
       <div className="split">
         <section aria-label="Conversation list" className="split__list">
           {list.isPending ? (
