@@ -57,8 +57,11 @@ export function useAnalytics(toolId: string, versionId: string | null) {
 }
 
 /**
- * Keyword texts that started nothing because Keap was disconnected, newest first (kept with the
- * reason, so the marketer can see who tried and reconnect Keap).
+ * Starts that were refused, newest first, both kinds in one list: keyword texts that started
+ * nothing because Keap was disconnected (kind 'text'), and a Keap campaign's "Send HTTP Post" to
+ * a tool URL that could not start (kind 'http_post': Keap disconnected, the tool not published or
+ * switched off, or a step the tool does not have). Each is kept with its reason, so the marketer
+ * can see who tried, fix the cause and start them again.
  */
 export function useRefusedStarts() {
   return useQuery({
