@@ -17,10 +17,10 @@ export function Spinner({ size = 'normal', label = 'Loading…' }: SpinnerProps)
   );
 }
 
-/** A whole-area loading state with words, for pages and panels. */
+/** A whole-area loading state with words, for pages and panels; announced (a polite status). */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <div className="ui-loading">
+    <div className="ui-loading" role="status">
       <Spinner label="" />
       <span>{label}</span>
     </div>
