@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requestEmailStep, type ToolDefinitionInput } from '@sms-seq/engine';
-import { launchBrowser } from './support/browser';
 import { eventually, saveFailure, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import { DEMO_TWILIO, startConsole } from './support/fixtures';
 
 /**
  * The console's administrative paths against the real product (one product and one browser for
@@ -15,12 +15,6 @@ import { startProduct, type Product } from './support/product';
  * denied Keap consent.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-  apiKeySid: 'SK00000000000000000000000000000001',
-  apiKeySecret: 'sandbox-demo-api-key-secret-000001',
-};
 const MESSAGING_SERVICE = 'MG00000000000000000000000000000001';
 const SERVICE_NUMBER = '+16175550111';
 const CONTACT_PHONE = '+14155550177';
@@ -53,13 +47,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
+  ({ product, browser, context, page } = await startConsole({ acceptDownloads: true }));
 });
 
 afterAll(async () => {

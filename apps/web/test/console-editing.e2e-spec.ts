@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './support/browser';
 import { eventually, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import { startConsole } from './support/fixtures';
 
 /**
  * The editor never loses what the marketer typed: leaving it (another screen, closing the tab)
@@ -15,10 +15,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ({ product, browser, context, page } = await startConsole());
   await signInWithKeap(page, product.consoleUrl);
 });
 

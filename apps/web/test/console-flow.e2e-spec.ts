@@ -2,7 +2,6 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './support/browser';
 import {
   eventually,
   saveFailure,
@@ -10,7 +9,8 @@ import {
   seeText,
   signInWithKeap,
 } from './support/console-page';
-import { ROOT, startProduct, type Product } from './support/product';
+import { ROOT, type Product } from './support/product';
+import { DEMO_SENDER, DEMO_TWILIO, startConsole } from './support/fixtures';
 
 /**
  * The marketer's whole journey against the real product (sandbox + API + console): connect
@@ -20,11 +20,6 @@ import { ROOT, startProduct, type Product } from './support/product';
  * search, and read the transcript, the funnel (branches too) and the day's count in the console.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-};
-const SENDER = '+14155550100';
 const CONTACT_PHONE = '+14155550123';
 /** Seeded in the sandbox's Keap (tenant sb101) with this mobile number. */
 const ADA = { email: 'ada@example.com', phone: '+14155550101' };
@@ -40,14 +35,11 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  ({ product, browser, context, page } = await startConsole());
   // The tool URL's Copy button writes to the clipboard; the test reads it back.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
     origin: product.consoleUrl,
   });
-  page = await context.newPage();
   const log = createWriteStream(path.join(product.logDir, 'browser.log'));
   page.on('console', (message) => log.write(`${message.type()}: ${message.text()}\n`));
   page.on('pageerror', (error) => log.write(`pageerror: ${error.message}\n`));
@@ -79,7 +71,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
       page.locator('.ui-card'),
       `Connected to Twilio account ${DEMO_TWILIO.accountSid}`,
     );
-    await seeText(page.getByRole('table'), SENDER);
+    await seeText(page.getByRole('table'), DEMO_SENDER);
     await screenshot(page, '03-connections', { fullPage: true });
   });
 
@@ -130,7 +122,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
     );
 
     // This sequence uses the number the sandbox phone texts.
-    await senderSelect.selectOption(`phone_number:${SENDER}`);
+    await senderSelect.selectOption(`phone_number:${DEMO_SENDER}`);
     await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
     await page.getByLabel(/Collect the email address first/).uncheck();
     await page.getByRole('button', { name: 'Remove message 1' }).click();
@@ -298,7 +290,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
   it('runs when the contact texts the keyword from the sandbox phone', async () => {
     const phone = await context.newPage();
     await phone.goto(
-      `${product.sandboxUrl}/phone?phone=${encodeURIComponent(CONTACT_PHONE)}&number=${encodeURIComponent(SENDER)}`,
+      `${product.sandboxUrl}/phone?phone=${encodeURIComponent(CONTACT_PHONE)}&number=${encodeURIComponent(DEMO_SENDER)}`,
     );
     const send = async (text: string) => {
       await phone.getByRole('textbox', { name: 'Message' }).fill(text);

@@ -1,8 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { requestEmailStep, type ToolDefinitionInput } from '@sms-seq/engine';
-import { launchBrowser } from './support/browser';
 import { eventually, saveFailure, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import {
+  aKeywordTool,
+  connectDemoTwilio,
+  DEMO_SENDER,
+  DEMO_TWILIO,
+  startConsole,
+} from './support/fixtures';
 
 /**
  * What the marketer sees when something they did not do breaks, and where the editor puts each
@@ -11,12 +17,7 @@ import { startProduct, type Product } from './support/product';
  * engine under their own fields, and "conversations today" counted in the browser's time zone.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-};
 const ROTATED_TOKEN = 'rotated-in-the-twilio-console-01';
-const SENDER = '+14155550100';
 const CONTACT_PHONE = '+14155550166';
 const BROWSER_ZONE = 'Pacific/Kiritimati';
 
@@ -25,7 +26,7 @@ function aToolWithWarnings(): ToolDefinitionInput {
   return {
     name: 'Warnings everywhere',
     startMode: 'keyword_or_http',
-    sender: { kind: 'phone_number', phoneNumber: SENDER },
+    sender: { kind: 'phone_number', phoneNumber: DEMO_SENDER },
     keyword: 'WARN',
     phoneField: 'Phone1',
     collectEmailFirst: true,
@@ -65,26 +66,6 @@ function aToolWithWarnings(): ToolDefinitionInput {
   } as ToolDefinitionInput;
 }
 
-/** A ready-to-publish keyword tool on the sandbox's first number. */
-function aDealTool(): ToolDefinitionInput {
-  return {
-    name: 'Deal',
-    startMode: 'keyword_or_http',
-    sender: { kind: 'phone_number', phoneNumber: SENDER },
-    keyword: 'DEAL',
-    phoneField: 'Phone1',
-    collectEmailFirst: false,
-    steps: [
-      {
-        id: 'offer',
-        name: 'Offer',
-        message: 'Here is your deal: 10% off. Text STOP to stop.',
-        next: { kind: 'finish' },
-      },
-    ],
-  };
-}
-
 let product: Product;
 let browser: Browser;
 let page: Page;
@@ -92,24 +73,14 @@ let page: Page;
 const toolListQueries: string[] = [];
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    timezoneId: BROWSER_ZONE,
-  });
-  page = await context.newPage();
+  ({ product, browser, page } = await startConsole({ timezoneId: BROWSER_ZONE }));
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.pathname === '/api/tools' && request.method() === 'GET')
       toolListQueries.push(url.search);
   });
   await signInWithKeap(page, product.consoleUrl);
-  await page.getByRole('link', { name: 'Connections' }).click();
-  await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
-  await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
-  await page.getByRole('button', { name: 'Connect Twilio' }).click();
-  await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+  await connectDemoTwilio(page);
 });
 
 afterAll(async () => {
@@ -241,11 +212,11 @@ describe('the console when something breaks, and where problems show', () => {
     await seeText(twilio, `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
     await seeText(twilio, 'Connected');
     expect(await twilio.locator('.ui-alert').count()).toBe(0);
-    await seeText(senders.getByRole('table').first(), SENDER);
+    await seeText(senders.getByRole('table').first(), DEMO_SENDER);
   });
 
   it('lists keyword texts that started nothing while Keap was disconnected, with "Reconnect Keap"', async () => {
-    await importTool(aDealTool());
+    await importTool(aKeywordTool({ name: 'Deal', keyword: 'DEAL' }));
     await seeText(page.locator('.save-state'), 'All changes saved');
     const publish = page.getByRole('button', { name: 'Publish', exact: true });
     await eventually(async () => expect(await publish.isEnabled()).toBe(true));
@@ -264,7 +235,7 @@ describe('the console when something breaks, and where problems show', () => {
     }, 30_000);
     const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
       from: CONTACT_PHONE,
-      to: SENDER,
+      to: DEMO_SENDER,
       body: 'deal',
     });
     expect(inbound.status).toBe(201);
@@ -300,7 +271,7 @@ describe('the console when something breaks, and where problems show', () => {
     expect(rotate.status).toBe(200);
     const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
       from: CONTACT_PHONE,
-      to: SENDER,
+      to: DEMO_SENDER,
       body: 'deal again',
     });
     const { deliveries } = (await inbound.json()) as { deliveries: { responseStatus: number }[] };

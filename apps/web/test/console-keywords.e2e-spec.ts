@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import type { ToolDefinitionInput } from '@sms-seq/engine';
-import { launchBrowser } from './support/browser';
 import { eventually, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import { aKeywordTool, connectDemoTwilio, startConsole } from './support/fixtures';
 
 /**
  * Which keywords are taken, as the console shows it while editing, must be what the server
@@ -10,32 +10,10 @@ import { startProduct, type Product } from './support/product';
  * Drafts never take a keyword, and a live keyword stays taken while its tool's draft moves on.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-};
-const SENDER = '+14155550100';
 const TAKEN = 'Another sequence on this number already starts with "DEAL"';
 
 /** A ready-to-publish tool file: keyword DEAL on the sandbox's first number. */
-function aDealTool(name: string, keyword = 'DEAL'): ToolDefinitionInput {
-  return {
-    name,
-    startMode: 'keyword_or_http',
-    sender: { kind: 'phone_number', phoneNumber: SENDER },
-    keyword,
-    phoneField: 'Phone1',
-    collectEmailFirst: false,
-    steps: [
-      {
-        id: 'offer',
-        name: 'Offer',
-        message: 'Here is your deal: 10% off. Text STOP to stop.',
-        next: { kind: 'finish' },
-      },
-    ],
-  };
-}
+const aDealTool = (name: string, keyword = 'DEAL') => aKeywordTool({ name, keyword });
 
 let product: Product;
 let browser: Browser;
@@ -43,15 +21,9 @@ let page: Page;
 const toolPaths: Record<string, string> = {};
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ product, browser, page } = await startConsole());
   await signInWithKeap(page, product.consoleUrl);
-  await page.getByRole('link', { name: 'Connections' }).click();
-  await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
-  await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
-  await page.getByRole('button', { name: 'Connect Twilio' }).click();
-  await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+  await connectDemoTwilio(page);
 });
 
 afterAll(async () => {

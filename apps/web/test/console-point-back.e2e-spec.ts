@@ -1,8 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import type { ToolDefinitionInput } from '@sms-seq/engine';
-import { launchBrowser } from './support/browser';
 import { eventually, saveFailure, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import {
+  aKeywordTool,
+  connectDemoTwilio,
+  DEMO_SENDER,
+  DEMO_TWILIO,
+  startConsole,
+} from './support/fixtures';
 
 /**
  * A published tool's number re-pointed in the Twilio Console loses every keyword text and reply
@@ -11,11 +16,6 @@ import { startProduct, type Product } from './support/product';
  * sandbox phone reaches the tool again.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-};
-const SENDER = '+14155550100';
 const SENDER_SID = 'PN00000000000000000000000000000001';
 const UNUSED_NUMBER = '+12125550142';
 const CONTACT_PHONE = '+14155550188';
@@ -27,40 +27,21 @@ const FETCHED_BACK = '1 text that went elsewhere meanwhile was fetched back.';
 const QUESTION = 'Blue or red? Text STOP to stop.';
 
 /** A ready-to-publish keyword tool on the sandbox's first number. */
-function aColourTool(): ToolDefinitionInput {
-  return {
+const aColourTool = () =>
+  aKeywordTool({
     name: 'Colour',
-    startMode: 'keyword_or_http',
-    sender: { kind: 'phone_number', phoneNumber: SENDER },
     keyword: 'COLOUR',
-    phoneField: 'Phone1',
-    collectEmailFirst: false,
-    steps: [
-      {
-        id: 'ask',
-        name: 'Ask',
-        message: 'Blue or red? Text STOP to stop.',
-        next: { kind: 'finish' },
-      },
-    ],
-  };
-}
+    steps: [{ id: 'ask', name: 'Ask', message: QUESTION, next: { kind: 'finish' } }],
+  });
 
 let product: Product;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ({ product, browser, page } = await startConsole());
   await signInWithKeap(page, product.consoleUrl);
-  await page.getByRole('link', { name: 'Connections' }).click();
-  await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
-  await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
-  await page.getByRole('button', { name: 'Connect Twilio' }).click();
-  await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+  await connectDemoTwilio(page);
 });
 
 afterAll(async () => {
@@ -128,7 +109,7 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     await page.getByRole('heading', { name: 'Published: version 1' }).waitFor();
 
     await page.getByRole('link', { name: 'Connections' }).click();
-    await seeText(numberRow(SENDER), 'Come to SMS Sequences');
+    await seeText(numberRow(DEMO_SENDER), 'Come to SMS Sequences');
     await seeText(numberRow(UNUSED_NUMBER), 'Go elsewhere until a tool uses it');
   });
 
@@ -137,14 +118,14 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     // A contact texts the keyword meanwhile: Twilio posts it to the other URL.
     const meanwhile = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
       from: MEANWHILE_PHONE,
-      to: SENDER,
+      to: DEMO_SENDER,
       body: 'colour',
     });
     expect(meanwhile.status).toBe(201);
     const sentTo = (await meanwhile.json()) as { deliveries: { url: string }[] };
     expect(sentTo.deliveries.map((d) => d.url)).toEqual([ELSEWHERE]);
     await page.reload();
-    const row = numberRow(SENDER);
+    const row = numberRow(DEMO_SENDER);
     await seeText(row, LOST);
     await seeText(page.locator('.ui-alert'), 'Some published tools cannot hear their contacts');
     // A number no tool uses keeps the neutral badge, without a warning or a button.
@@ -174,8 +155,8 @@ describe('a published tool’s number re-pointed in Twilio', () => {
       expect(await sandboxSmsUrl()).toBe(ELSEWHERE);
 
       await row.getByRole('button', { name: 'Point it back' }).click();
-      await seeText(numberRow(SENDER), 'Come to SMS Sequences');
-      await seeText(numberRow(SENDER), FETCHED_BACK);
+      await seeText(numberRow(DEMO_SENDER), 'Come to SMS Sequences');
+      await seeText(numberRow(DEMO_SENDER), FETCHED_BACK);
     } catch (error) {
       await saveFailure(page);
       throw error;
@@ -183,7 +164,7 @@ describe('a published tool’s number re-pointed in Twilio', () => {
       await page.unroute('**/api/twilio/numbers/*/point-here');
     }
     expect(calls).toBe(2);
-    expect(await numberRow(SENDER).getByText(LOST).count()).toBe(0);
+    expect(await numberRow(DEMO_SENDER).getByText(LOST).count()).toBe(0);
     expect(await page.locator('.ui-alert', { hasText: 'cannot hear their contacts' }).count()).toBe(
       0,
     );
@@ -195,14 +176,14 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     );
     // Still so after a reload: it is Twilio's state, not the page's; the count was that answer's.
     await page.reload();
-    await seeText(numberRow(SENDER), 'Come to SMS Sequences');
-    expect(await numberRow(SENDER).getByText(FETCHED_BACK).count()).toBe(0);
+    await seeText(numberRow(DEMO_SENDER), 'Come to SMS Sequences');
+    expect(await numberRow(DEMO_SENDER).getByText(FETCHED_BACK).count()).toBe(0);
   });
 
   it('a text to the number from the sandbox phone reaches the tool again', async () => {
     const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
       from: CONTACT_PHONE,
-      to: SENDER,
+      to: DEMO_SENDER,
       body: 'colour',
     });
     expect(inbound.status).toBe(201);

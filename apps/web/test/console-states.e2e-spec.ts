@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
-import type { ToolDefinitionInput } from '@sms-seq/engine';
-import { launchBrowser } from './support/browser';
 import { eventually, saveFailure, seeText, signInWithKeap } from './support/console-page';
-import { startProduct, type Product } from './support/product';
+import { type Product } from './support/product';
+import { aKeywordTool, connectDemoTwilio, DEMO_SENDER, startConsole } from './support/fixtures';
 
 /**
  * The console's states beyond the happy path, in a real browser: the editor's additional options
@@ -12,33 +11,8 @@ import { startProduct, type Product } from './support/product';
  * the conversations screen's tool filter, the funnel, and signing out.
  */
 
-const DEMO_TWILIO = {
-  accountSid: 'AC00000000000000000000000000000001',
-  authToken: 'sandbox-demo-auth-token-0000000001',
-};
-const SENDER = '+14155550100';
 const CONTACT_PHONE = '+14155550188';
 const PHONE_WIDTH = 390;
-
-/** A ready-to-publish keyword tool on the sandbox's first number. */
-function aDealTool(): ToolDefinitionInput {
-  return {
-    name: 'Deal',
-    startMode: 'keyword_or_http',
-    sender: { kind: 'phone_number', phoneNumber: SENDER },
-    keyword: 'DEAL',
-    phoneField: 'Phone1',
-    collectEmailFirst: false,
-    steps: [
-      {
-        id: 'offer',
-        name: 'Offer',
-        message: 'Here is your deal: 10% off. Text STOP to stop.',
-        next: { kind: 'finish' },
-      },
-    ],
-  };
-}
 
 let product: Product;
 let browser: Browser;
@@ -68,23 +42,16 @@ const serverError = (route: Route) =>
   });
 
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ({ product, browser, context, page } = await startConsole());
   await signInWithKeap(page, product.consoleUrl);
-  await page.getByRole('link', { name: 'Connections' }).click();
-  await page.getByLabel('Account SID').fill(DEMO_TWILIO.accountSid);
-  await page.getByLabel('Auth Token').fill(DEMO_TWILIO.authToken);
-  await page.getByRole('button', { name: 'Connect Twilio' }).click();
-  await seeText(page.locator('.ui-card'), `Connected to Twilio account ${DEMO_TWILIO.accountSid}`);
+  await connectDemoTwilio(page);
 
   // A published tool and one conversation on it, so every screen has something to show.
   await page.goto(product.consoleUrl);
   await page.getByLabel('Tool JSON file').setInputFiles({
     name: 'deal.json',
     mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify(aDealTool())),
+    buffer: Buffer.from(JSON.stringify(aKeywordTool({ name: 'Deal', keyword: 'DEAL' }))),
   });
   await page.getByRole('heading', { name: 'Deal', level: 1 }).waitFor();
   dealPath = new URL(page.url()).pathname;
@@ -95,7 +62,7 @@ beforeAll(async () => {
   await page.getByRole('heading', { name: 'Published: version 1' }).waitFor();
   const inbound = await postJson(`${product.sandboxUrl}/sandbox/twilio/inbound`, {
     from: CONTACT_PHONE,
-    to: SENDER,
+    to: DEMO_SENDER,
     body: 'deal',
   });
   expect(inbound.status).toBe(201);
@@ -132,8 +99,8 @@ const sidewaysOverflow = (target: Page) =>
   target.evaluate(() => {
     const width = window.innerWidth;
     const sticksOut = (element: Element) => element.getBoundingClientRect().right > width + 0.5;
-    const culprits = [...document.body.querySelectorAll('*')]
-      .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+    const culprits = Array.from(document.body.querySelectorAll('*'))
+      .filter((element) => sticksOut(element) && !Array.from(element.children).some(sticksOut))
       .slice(0, 5)
       .map((element) => {
         const classes = element.getAttribute('class')?.trim().replace(/\s+/g, '.') ?? '';
@@ -283,7 +250,7 @@ describe('the console’s options, phone layout, and failing requests', () => {
       // Connections.
       await nav.getByRole('link', { name: 'Connections' }).click();
       await phone.getByRole('heading', { name: 'Connections', level: 1 }).waitFor();
-      await seeText(phone.getByRole('table').first(), SENDER);
+      await seeText(phone.getByRole('table').first(), DEMO_SENDER);
       await fits('Connections');
       await inReach(phone.getByRole('link', { name: 'Reconnect Keap' }), 'Reconnect Keap');
       await inReach(
@@ -299,7 +266,7 @@ describe('the console’s options, phone layout, and failing requests', () => {
       const senderRow = phone
         .getByRole('table')
         .first()
-        .getByRole('row', { name: new RegExp(`\\${SENDER}`) });
+        .getByRole('row', { name: new RegExp(`\\${DEMO_SENDER}`) });
       await inReach(senderRow.getByRole('cell').first(), 'the sender’s number');
       await inReach(senderRow.getByRole('cell').last(), 'where the sender’s texts go');
       await fits('Connections');
