@@ -249,32 +249,28 @@ export function toContactWrite(
   // exists"): the email addresses, phone numbers, addresses and fax numbers not changed are sent
   // back as they were read, and an emptied email address or number is left out, which removes it.
   if (emails.size > 0) {
-    const slots = new Set<KeapEmailField>([
-      ...(current?.email_addresses ?? []).flatMap((e) => (e.field ? [e.field] : [])),
-      ...emails.keys(),
-    ]);
-    body.email_addresses = [...slots].sort().flatMap((field) => {
+    body.email_addresses = listSlots(current?.email_addresses, emails).flatMap((field) => {
       const email =
         emails.get(field) ?? current?.email_addresses?.find((e) => e.field === field)?.email ?? '';
       return email ? [{ email, field }] : [];
     });
   }
   if (phones.size > 0) {
-    const slots = new Set<KeapPhoneField>([
-      ...(current?.phone_numbers ?? []).flatMap((p) => (p.field ? [p.field] : [])),
-      ...phones.keys(),
-    ]);
-    body.phone_numbers = [...slots].sort().flatMap((field): KeapPhoneNumber[] => {
-      const existing = current?.phone_numbers?.find((p) => p.field === field);
-      const change = phones.get(field);
-      const number = change?.number ?? existing?.number ?? '';
-      if (!number) return [];
-      // A number we write gets a type (we store numbers that texted us); one left as it was keeps
-      // what it had.
-      const type = change ? (change.type ?? existing?.type ?? DEFAULT_PHONE_TYPE) : existing?.type;
-      const extension = change?.extension ?? existing?.extension;
-      return [{ field, number, ...(type ? { type } : {}), ...(extension ? { extension } : {}) }];
-    });
+    body.phone_numbers = listSlots(current?.phone_numbers, phones).flatMap(
+      (field): KeapPhoneNumber[] => {
+        const existing = current?.phone_numbers?.find((p) => p.field === field);
+        const change = phones.get(field);
+        const number = change?.number ?? existing?.number ?? '';
+        if (!number) return [];
+        // A number we write gets a type (we store numbers that texted us); one left as it was keeps
+        // what it had.
+        const type = change
+          ? (change.type ?? existing?.type ?? DEFAULT_PHONE_TYPE)
+          : existing?.type;
+        const extension = change?.extension ?? existing?.extension;
+        return [{ field, number, ...(type ? { type } : {}), ...(extension ? { extension } : {}) }];
+      },
+    );
   }
   if (addresses.size > 0) {
     const untouched = (current?.addresses ?? []).filter(
@@ -283,11 +279,7 @@ export function toContactWrite(
     body.addresses = [...untouched, ...addresses.values()];
   }
   if (faxes.size > 0) {
-    const slots = new Set<KeapFaxField>([
-      ...(current?.fax_numbers ?? []).flatMap((f) => (f.field ? [f.field] : [])),
-      ...faxes.keys(),
-    ]);
-    body.fax_numbers = [...slots].sort().flatMap((field): KeapFaxNumber[] => {
+    body.fax_numbers = listSlots(current?.fax_numbers, faxes).flatMap((field): KeapFaxNumber[] => {
       const existing = current?.fax_numbers?.find((f) => f.field === field);
       const change = faxes.get(field) ?? {};
       const number = change.number ?? existing?.number ?? '';
@@ -303,6 +295,21 @@ export function toContactWrite(
   // deliberately; revisit if Keap starts to remove unlisted custom fields.
   if (custom.length > 0) body.custom_fields = custom;
   return { body, updateMask: Object.keys(body) };
+}
+
+/**
+ * The slots a whole-list write sends, in order: those the contact has now and those changed (a
+ * list Keap replaces whole keeps the untouched ones only if they are sent again).
+ */
+function listSlots<F extends string>(
+  now: readonly { field?: F | null }[] | undefined,
+  changed: ReadonlyMap<F, unknown>,
+): F[] {
+  const slots = new Set<F>([
+    ...(now ?? []).flatMap((e) => (e.field ? [e.field] : [])),
+    ...changed.keys(),
+  ]);
+  return [...slots].sort();
 }
 
 /** Numbers go to numeric custom fields as numbers; what does not parse is left for Keap to refuse. */
