@@ -1,4 +1,5 @@
 export * from './tool.schema';
+export * from './sender';
 export * from './conversation.types';
 export * from './contact-fields';
 export * from './merge-fields';
