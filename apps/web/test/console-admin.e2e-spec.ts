@@ -178,7 +178,7 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     toolPath = new URL(page.url()).pathname;
     expect(
       await page.getByLabel('Which Twilio phone number would you like to use?').inputValue(),
-    ).toBe(`messaging_service:${MESSAGING_SERVICE}`);
+    ).toBe(`service:${MESSAGING_SERVICE}`);
     expect(await page.getByLabel('Keyword that starts this sequence').inputValue()).toBe('SPRING');
   });
 

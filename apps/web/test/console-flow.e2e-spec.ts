@@ -118,11 +118,11 @@ describe('a marketer builds, tests and runs a sequence', () => {
       .click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(async () =>
-      expect(await senderSelect.inputValue()).toBe(`phone_number:${TO_BUY_IN_EDITOR}`),
+      expect(await senderSelect.inputValue()).toBe(`phone:${TO_BUY_IN_EDITOR}`),
     );
 
     // This sequence uses the number the sandbox phone texts.
-    await senderSelect.selectOption(`phone_number:${DEMO_SENDER}`);
+    await senderSelect.selectOption(`phone:${DEMO_SENDER}`);
     await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
     await page.getByLabel(/Collect the email address first/).uncheck();
     await page.getByRole('button', { name: 'Remove message 1' }).click();

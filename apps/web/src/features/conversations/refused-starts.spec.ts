@@ -57,6 +57,11 @@ describe('refused starts', () => {
     );
   });
 
+  it('leaves a string that is not a sender key as it is', () => {
+    expect(describeTextedSender('+14155550100')).toBe('+14155550100');
+    expect(describeTextedSender('phone:')).toBe('phone:');
+  });
+
   it('a campaign start refused while Keap is disconnected names the contact, the tool, the time and what to do', () => {
     expect(describeRefusedHttpStart(aRefusedHttpStart(), { ...at, keapConnected: false })).toBe(
       'A Keap campaign tried to start Pat (contact 123) on “Colour” at 10:02 AM: not started because Keap is disconnected. Reconnect Keap, then run the campaign again for this contact.',

@@ -1,3 +1,4 @@
+import { parseSenderKey, senderInWords } from '@sms-seq/engine';
 import type { RefusedStart } from '../../api/api.types';
 
 export type RefusedTextStart = Extract<RefusedStart, { kind: 'text' }>;
@@ -11,11 +12,9 @@ export function refusedInLastDay(items: RefusedStart[], now: number = Date.now()
 }
 
 /** The sender a contact texted, in words: "+14155550100" or "messaging service MG…". */
-export function describeTextedSender(senderKey: string): string {
-  if (senderKey.startsWith('phone:')) return senderKey.slice('phone:'.length);
-  if (senderKey.startsWith('service:'))
-    return `messaging service ${senderKey.slice('service:'.length)}`;
-  return senderKey;
+export function describeTextedSender(key: string): string {
+  const sender = parseSenderKey(key);
+  return sender ? senderInWords(sender) : key;
 }
 
 const count = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, CopyField, Field } from '@sms-seq/ui';
-import { errorMessage } from '../../api/api-client';
-import type { SenderWarning, ToolDetail } from '../../api/api.types';
-import { useRotateSecret, useSetToolEnabled } from '../../api/use-tools';
+import { ApiError, errorMessage } from '../../api/api-client';
+import type { ToolDetail } from '../../api/api.types';
+import { usePublishTool, useRotateSecret, useSetToolEnabled } from '../../api/use-tools';
+import type { SaveResult } from './leave-guard';
 import type { ProblemIndex } from './problem-index';
 import { focusPath } from './problem-index';
 import type { StepOption } from './pickers';
@@ -11,28 +12,34 @@ import { toolUrlStartingAt } from './tool-url';
 export interface PublishPanelProps {
   tool: ToolDetail;
   problems: ProblemIndex;
-  publishing: boolean;
-  publishError: string | null;
-  serverProblems: string[] | null;
-  /** What Twilio would not do for the sender of the version just published. */
-  publishWarnings: SenderWarning[];
   /** The draft's steps, for "Start at step". */
   steps: StepOption[];
-  onPublish: () => void;
+  /** Saves the draft before publishing it; publishing waits for it and stops if it fails. */
+  saveFirst: () => Promise<SaveResult>;
 }
 
 /** Publish (disabled with the reasons while errors remain), then the tool URL and the campaign instructions. */
-export function PublishPanel({
-  tool,
-  problems,
-  publishing,
-  publishError,
-  serverProblems,
-  publishWarnings,
-  steps,
-  onPublish,
-}: PublishPanelProps) {
+export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelProps) {
   const blocked = problems.errors.length > 0;
+  const publish = usePublishTool(tool.id);
+  // What the API refused the draft for, each problem in its words.
+  const [serverProblems, setServerProblems] = useState<string[] | null>(null);
+  const onPublish = async () => {
+    setServerProblems(null);
+    if (!(await saveFirst()).ok) return;
+    publish.mutate(undefined, {
+      onError: (error) => {
+        if (error instanceof ApiError && Array.isArray(error.details)) {
+          setServerProblems(
+            (error.details as { message: string }[]).map((problem) => problem.message),
+          );
+        }
+      },
+    });
+  };
+  const publishError = publish.isError ? errorMessage(publish.error) : null;
+  // What Twilio would not do for the sender of the version just published.
+  const publishWarnings = publish.data?.warnings ?? [];
   const rotate = useRotateSecret(tool.id);
   const setEnabled = useSetToolEnabled(tool.id);
   const [confirmRotate, setConfirmRotate] = useState(false);
@@ -52,8 +59,8 @@ export function PublishPanel({
         <Button
           variant="primary"
           disabled={blocked}
-          busy={publishing}
-          onClick={onPublish}
+          busy={publish.isPending}
+          onClick={() => void onPublish()}
           aria-describedby={blocked ? reasonsId : undefined}
         >
           {tool.publishedVersion ? 'Publish changes' : 'Publish'}

@@ -4,7 +4,7 @@ import {
   type ProblemCode,
   type ToolDefinition,
 } from '@sms-seq/engine';
-import { senderToOption } from './sender-label';
+import { senderOption } from './sender-option';
 
 /**
  * Problems only the server can judge, because they depend on the account's other tools: a
@@ -18,7 +18,7 @@ type Start = Pick<ToolDefinition, 'startMode' | 'keyword' | 'sender'>;
 const sameStart = (a: Partial<Start>, b: Start) =>
   a.startMode === b.startMode &&
   normaliseKeyword(a.keyword ?? '') === normaliseKeyword(b.keyword ?? '') &&
-  senderToOption(a.sender ?? null) === senderToOption(b.sender);
+  senderOption(a.sender) === senderOption(b.sender);
 
 /**
  * The live problems plus the server's own judgement of what only it can see. The server judged

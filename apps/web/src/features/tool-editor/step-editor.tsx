@@ -21,6 +21,16 @@ export interface StepEditorProps {
 export const stepLabel = (step: Pick<Step, 'name' | 'id'>, index: number) =>
   `#${index + 1} ${step.name || 'Untitled step'}`;
 
+/** Scrolls to the card of step `index` (a map node clicked, a step added) and focuses its name. */
+export function jumpToStep(index: number): void {
+  const card = document.getElementById(`step-${index}`);
+  card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  // After the click has finished its own focus handling.
+  requestAnimationFrame(() =>
+    card?.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true }),
+  );
+}
+
 /** One sequence step, as the seed's "Message #" block: name, message, media, save-to, what next. */
 export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditorProps) {
   const { control, register, setValue, getValues } = useFormContext<ToolDefinition>();

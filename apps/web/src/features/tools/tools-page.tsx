@@ -1,12 +1,13 @@
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Badge, Button, Card, Dialog, EmptyState, Field, Loading } from '@sms-seq/ui';
+import { Alert, Button, Card, Dialog, EmptyState, Field, Loading } from '@sms-seq/ui';
 import { ApiError, errorMessage } from '../../api/api-client';
 import type { ToolSummary } from '../../api/api.types';
 import { useCreateTool, useDeleteTool, useImportTool, useTools } from '../../api/use-tools';
 import { usePageHeading } from '../../app/page-heading';
 import { RefusedStartsBanner } from '../conversations/refused-starts-card';
-import { describeSender } from '../tool-editor/sender-label';
+import { describeSender } from './describe-sender';
+import { ToolStatus } from './tool-status';
 
 /** Every tool of the account, with what a marketer checks at a glance, and the way to make one. */
 export function ToolsPage() {
@@ -218,22 +219,5 @@ function DeleteToolDialog({ tool, onClose }: { tool: ToolSummary | null; onClose
         </Button>
       </div>
     </Dialog>
-  );
-}
-
-export function ToolStatus({
-  tool,
-}: {
-  tool: Pick<ToolSummary, 'status' | 'publishedVersion' | 'hasUnpublishedChanges' | 'enabled'>;
-}) {
-  if (tool.status === 'draft' || tool.publishedVersion === null)
-    return <Badge tone="neutral">Draft</Badge>;
-  return (
-    <span className="row row--tight">
-      <Badge tone={tool.enabled ? 'success' : 'warning'}>
-        {tool.enabled ? `Live · v${tool.publishedVersion}` : `Paused · v${tool.publishedVersion}`}
-      </Badge>
-      {tool.hasUnpublishedChanges ? <Badge tone="info">Unpublished changes</Badge> : null}
-    </span>
   );
 }
