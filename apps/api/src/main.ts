@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { configureApp } from './configure-app';
+import { AppModule } from './app/app.module';
+import { configureApp } from './app/configure-app';
 import { loadConfig } from './config/config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(AppModule.with(config), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.api(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureApp(app);
   app.enableShutdownHooks();

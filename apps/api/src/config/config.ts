@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keapBudgetEnvShape } from '../keap-budget/keap-budget.config';
+import { keapBudgetEnvShape } from './keap-budget.config';
 
 /**
  * All configuration, read from the environment once and checked at start. A wrong variable stops

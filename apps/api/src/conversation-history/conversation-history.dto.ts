@@ -1,26 +1,13 @@
-import type { ConversationStatus } from '@sms-seq/engine';
 import { z } from 'zod';
-import type { MessageDirection, MessageStatus } from '../conversations/message.entity';
+import type { MessageDirection, MessageStatus } from '../messages/message.entity';
 import type { Assert, Same } from '../openapi/same-type';
-import { isCursor } from './conversation-history.service';
-import { REFUSED_HTTP_START_CODES } from './refused-http-start.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The engine's conversation statuses (checked against its type below). */
-export const CONVERSATION_STATUSES = [
-  'awaiting_reply',
-  'awaiting_contact',
-  'finished',
-  'expired',
-  'opted_out',
-  'invalid_number',
-  'ended',
-] as const;
-export const conversationStatusSchema = z.enum(CONVERSATION_STATUSES);
-export type StatusesMatchEngine = Assert<
-  Same<z.infer<typeof conversationStatusSchema>, ConversationStatus>
->;
+import {
+  CONVERSATION_STATUSES,
+  conversationStatusSchema,
+} from '../openapi/conversation-status.schema';
+import { isCursor } from './page-cursor';
+import { REFUSED_HTTP_START_CODES } from '../inbound/refused-http-start.entity';
+import { UUID_PATTERN } from '../database/is-uuid';
 
 const MESSAGE_STATUSES = [
   'received',
@@ -50,7 +37,7 @@ const oneDate = (what: string) =>
 export const conversationListQuery = z.object({
   toolId: z
     .string({ error: 'give one toolId' })
-    .regex(UUID, 'must be the id of one of your tools')
+    .regex(UUID_PATTERN, 'must be the id of one of your tools')
     .optional()
     .meta({ description: 'Only conversations of this tool', format: 'uuid' }),
   status: z

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { RuntimeModule } from '../conversations/runtime.module';
+import { ConversationsModule } from '../conversations/conversations.module';
 import { SessionModule } from '../session/session.module';
 import { ConversationHistoryController } from './conversation-history.controller';
 import { ConversationHistoryService } from './conversation-history.service';
 
 @Module({
-  imports: [SessionModule, RuntimeModule],
+  imports: [SessionModule, ConversationsModule],
   controllers: [ConversationHistoryController],
   providers: [ConversationHistoryService],
 })

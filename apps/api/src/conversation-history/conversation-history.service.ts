@@ -6,14 +6,15 @@ import type { AppConfig } from '../config/config';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { ConversationEventRecord } from '../conversations/conversation-event.entity';
 import { Conversation } from '../conversations/conversation.entity';
-import { Message } from '../conversations/message.entity';
+import { Message } from '../messages/message.entity';
 import { AccountService } from '../accounts/account.service';
 import { NotFoundError } from '../errors/domain-error';
 import { Tool } from '../tools/tool.entity';
 import { ToolVersion } from '../tools/tool-version.entity';
-import { isUuid } from '../tools/tool.service';
+import { isUuid } from '../database/is-uuid';
+import { decodeCursor, encodeCursor } from './page-cursor';
 import { KEAP_DISCONNECTED } from '../conversations/conversation-runtime.service';
-import { listRefusedHttpStarts } from './refused-http-starts';
+import { listRefusedHttpStarts } from '../inbound/refused-http-starts';
 import type {
   ConversationDetail,
   ConversationFilter,
@@ -21,11 +22,6 @@ import type {
   ConversationSummary,
   RefusedStart,
 } from './conversation-history.dto';
-
-interface Cursor {
-  startedAt: string;
-  id: string;
-}
 
 /** The conversation history of the signed-in account: list with filters, one transcript, end by hand. */
 @Injectable()
@@ -225,25 +221,4 @@ function keapContactUrl(appName: string, contactId: number): string {
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-/** True for a cursor this API handed out (`nextCursor`). */
-export function isCursor(s: string): boolean {
-  return decodeCursor(s) !== null;
-}
-
-function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    return typeof c.startedAt === 'string' && isUuid(c.id) && !Number.isNaN(Date.parse(c.startedAt))
-      ? c
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -14,13 +14,13 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { KeapCallsPerConversation } from '../keap-budget/keap-calls-per-conversation';
+import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
 import { ToolVersion } from '../tools/tool-version.entity';
-import type { OutboxKind } from '../queues/outbox-entry.entity';
-import { OutboxPublisher } from '../queues/outbox.publisher';
+import type { OutboxKind } from '../outbox/outbox-entry.entity';
+import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { ConversationClock } from './conversation-clock';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
-import { Message } from './message.entity';
+import { Message } from '../messages/message.entity';
 import { inPhoneTransaction } from './phone-lock';
 
 export interface OutboxRef {

@@ -10,12 +10,12 @@ import type { Repository } from 'typeorm';
 import { AccountService } from '../accounts/account.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { KeapTokenGrant } from '../keap-auth/keap-token-grant';
-import { KeapTokensService } from '../keap-auth/keap-tokens.service';
+import { KeapTokenGrant } from '../keap/auth/keap-token-grant';
+import { KeapTokensService } from '../keap/auth/keap-tokens.service';
 import { Tool } from '../tools/tool.entity';
 import { ToolService } from '../tools/tool.service';
-import { TwilioConnectionService } from '../twilio-connection/twilio-connection.service';
-import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
+import { TwilioConnectionService } from '../twilio/connection/twilio-connection.service';
+import { TwilioSendersService } from '../twilio/connection/twilio-senders.service';
 import { demoToolDefinition } from './demo-tool';
 
 // The sandbox's seeded demo tenant and Twilio account (apps/sandbox keap-seed.ts, twilio-seed.ts).

@@ -1,52 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { senderSchema, toolDefinitionSchema } from '@sms-seq/engine';
 import { z } from 'zod';
-import { toolAnalyticsSchema, stepFunnelSchema } from '../analytics/tool-analytics.dto';
-import {
-  conversationDetailSchema,
-  conversationMessageSchema,
-  conversationPageSchema,
-  conversationRecordSchema,
-  conversationStatusSchema,
-  conversationSummarySchema,
-  refusedStartSchema,
-  refusedStartsSchema,
-} from '../conversation-history/conversation-history.dto';
 import type { ErrorBody } from '../errors/http-exception.filter';
-import {
-  fieldListSchema,
-  fieldOptionSchema,
-  tagListSchema,
-  tagOptionSchema,
-} from '../keap-pickers/keap-pickers.dto';
-import { sessionViewSchema } from '../session/session.dto';
-import {
-  conversationStateSchema,
-  outcomeSchema,
-  simulationResultSchema,
-  simulationTurnSchema,
-} from '../simulator/simulation.dto';
-import {
-  problemSchema,
-  publishResultSchema,
-  senderWarningSchema,
-  toolDetailSchema,
-  toolListSchema,
-  toolSummarySchema,
-  versionListSchema,
-  versionSummarySchema,
-} from '../tools/tool.dto';
-import {
-  availableNumberSchema,
-  availableNumbersSchema,
-  messagingServiceViewSchema,
-  phoneNumberViewSchema,
-  sendersSchema,
-  twilioConnectedSchema,
-} from '../twilio-connection/twilio-connection.dto';
-import { keapBudgetReportSchema } from './keap-budget.schema';
 import type { Assert, Same } from './same-type';
 
 /** Every error answer: `{ error: { code, message, details? } }` (errors/http-exception.filter.ts). */
@@ -65,81 +21,58 @@ export const errorBodySchema = z.object({
 export type ErrorBodyMatches = Assert<Same<z.infer<typeof errorBodySchema>, ErrorBody>>;
 
 /**
- * The answers' schemas, by component name. They are the code's own zod schemas (the services'
- * return types are inferred from them), so the document says what the API answers.
+ * The document's components (app/api-components.ts lists their schemas; it fails to compile when
+ * the two lists differ), named here so that controllers can refer to them without importing every
+ * feature's DTOs.
  */
-const COMPONENTS = {
-  ToolDefinition: toolDefinitionSchema,
-  Sender: senderSchema,
-  Problem: problemSchema,
-  VersionSummary: versionSummarySchema,
-  VersionList: versionListSchema,
-  SenderWarning: senderWarningSchema,
-  PublishResult: publishResultSchema,
-  ToolSummary: toolSummarySchema,
-  ToolList: toolListSchema,
-  ToolDetail: toolDetailSchema,
-  Outcome: outcomeSchema,
-  ConversationState: conversationStateSchema,
-  SimulationTurn: simulationTurnSchema,
-  SimulationResult: simulationResultSchema,
-  StepFunnel: stepFunnelSchema,
-  ToolAnalytics: toolAnalyticsSchema,
-  ConversationStatus: conversationStatusSchema,
-  ConversationSummary: conversationSummarySchema,
-  ConversationPage: conversationPageSchema,
-  ConversationRecord: conversationRecordSchema,
-  ConversationMessage: conversationMessageSchema,
-  ConversationDetail: conversationDetailSchema,
-  RefusedStart: refusedStartSchema,
-  RefusedStarts: refusedStartsSchema,
-  Session: sessionViewSchema,
-  TwilioConnected: twilioConnectedSchema,
-  PhoneNumber: phoneNumberViewSchema,
-  MessagingService: messagingServiceViewSchema,
-  Senders: sendersSchema,
-  AvailableNumber: availableNumberSchema,
-  AvailableNumbers: availableNumbersSchema,
-  FieldOption: fieldOptionSchema,
-  FieldList: fieldListSchema,
-  TagOption: tagOptionSchema,
-  TagList: tagListSchema,
-  KeapBudgetReport: keapBudgetReportSchema,
-  ErrorBody: errorBodySchema,
-} as const;
-export type ComponentName = keyof typeof COMPONENTS | 'ToolDefinitionInput';
+export type ComponentName =
+  | 'ToolDefinition'
+  | 'Sender'
+  | 'Problem'
+  | 'VersionSummary'
+  | 'VersionList'
+  | 'SenderWarning'
+  | 'PublishResult'
+  | 'ToolSummary'
+  | 'ToolList'
+  | 'ToolDetail'
+  | 'Outcome'
+  | 'ConversationState'
+  | 'SimulationTurn'
+  | 'SimulationResult'
+  | 'StepFunnel'
+  | 'ToolAnalytics'
+  | 'ConversationStatus'
+  | 'ConversationSummary'
+  | 'ConversationPage'
+  | 'ConversationRecord'
+  | 'ConversationMessage'
+  | 'ConversationDetail'
+  | 'RefusedStart'
+  | 'RefusedStarts'
+  | 'Session'
+  | 'TwilioConnected'
+  | 'PhoneNumber'
+  | 'MessagingService'
+  | 'Senders'
+  | 'AvailableNumber'
+  | 'AvailableNumbers'
+  | 'FieldOption'
+  | 'FieldList'
+  | 'TagOption'
+  | 'TagList'
+  | 'KeapBudgetReport'
+  | 'ErrorBody'
+  | 'ToolDefinitionInput';
 
 /** `$ref` to a component, for the controllers' decorators. */
 export const schemaRef = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 
-const uri = (id: string) => `#/components/schemas/${id}`;
-
 /** OpenAPI 3.0 has no `$id`; zod's registry output carries one per component. */
-function withoutIds(schema: unknown): SchemaObject {
+export function withoutIds(schema: unknown): SchemaObject {
   return JSON.parse(JSON.stringify(schema), (key: string, value: unknown) =>
     key === '$id' ? undefined : value,
   ) as SchemaObject;
-}
-
-/** The components: the answers (as the API writes them) and the tool definition it accepts. */
-export function apiSchemas(): Record<ComponentName, SchemaObject> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
-  const answers = z.toJSONSchema(registry, {
-    target: 'openapi-3.0',
-    unrepresentable: 'any',
-    io: 'output',
-    uri,
-  }).schemas;
-  const input = z.toJSONSchema(toolDefinitionSchema, {
-    target: 'openapi-3.0',
-    unrepresentable: 'any',
-    io: 'input',
-  });
-  return withoutIds({ ...answers, ToolDefinitionInput: input }) as Record<
-    ComponentName,
-    SchemaObject
-  >;
 }
 
 /** A request body as its zod schema accepts it (defaults optional). */

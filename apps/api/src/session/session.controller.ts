@@ -8,7 +8,7 @@ import type { Repository } from 'typeorm';
 import { AccountService } from '../accounts/account.service';
 import { KeapConnection } from '../accounts/keap-connection.entity';
 import { TwilioConnection } from '../accounts/twilio-connection.entity';
-import { connectionHealth } from '../twilio-connection/twilio-credential-health';
+import { connectionHealth } from '../accounts/twilio-connection-health';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { clearSessionCookies } from './session-cookies';

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { REDIS } from '../accounts/accounts.module';
+import { REDIS } from '../redis/redis.module';
 
 export interface Session {
   accountId: string;

@@ -24,7 +24,7 @@ import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-
 import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
 import type { Response } from 'express';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
-import { SimulatorService } from '../simulator/simulator.service';
+import { SimulatorService } from './simulator.service';
 import {
   createToolBody,
   enabledBody,

@@ -13,14 +13,13 @@ import {
 import { type DataSource, In, IsNull, Not, type Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { Conversation } from '../conversations/conversation.entity';
 import { AccountService } from '../accounts/account.service';
 import { InvalidInputError, NotFoundError } from '../errors/domain-error';
-import { KeapDisconnectedError } from '../keap-auth/keap-disconnected.error';
-import { REVOKED_REASON } from '../keap-auth/keap-tokens.service';
-import { KeapPickersService } from '../keap-pickers/keap-pickers.service';
-import { TwilioSendersService } from '../twilio-connection/twilio-senders.service';
-import { senderKey } from './sender-key';
+import { KeapDisconnectedError } from '../keap/auth/keap-disconnected.error';
+import { REVOKED_REASON } from '../keap/auth/keap-tokens.service';
+import { KeapPickersService } from '../keap/pickers/keap-pickers.service';
+import { TwilioSendersService } from '../twilio/connection/twilio-senders.service';
+import { senderKey } from '@sms-seq/engine';
 import {
   type PublishResult,
   type SenderWarning,
@@ -36,6 +35,7 @@ import {
   ToolHasProblemsError,
 } from './tool.errors';
 import { SecretBox } from '../crypto/secret-box';
+import { isUuid } from '../database/is-uuid';
 import { httpPostInstructions, isSealed, openUrlSecret, sealUrlSecret, toolUrl } from './tool-url';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
@@ -370,17 +370,12 @@ export class ToolService implements OnApplicationBootstrap {
   ): Promise<Map<string, number>> {
     let rows: { tool_id: string; n: number }[];
     try {
-      rows = await this.db
-        .getRepository(Conversation)
-        .createQueryBuilder('c')
-        .select('c.tool_id', 'tool_id')
-        .addSelect('count(*)::int', 'n')
-        .where('c.account_id = :accountId', { accountId })
-        .andWhere(`c.started_at >= (date_trunc('day', now() AT TIME ZONE :tz) AT TIME ZONE :tz)`, {
-          tz: timeZone,
-        })
-        .groupBy('c.tool_id')
-        .getRawMany();
+      rows = await this.db.query(
+        `SELECT tool_id, count(*)::int AS n FROM conversations
+          WHERE account_id = $1 AND started_at >= (date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2)
+          GROUP BY tool_id`,
+        [accountId, timeZone],
+      );
     } catch (err) {
       // A zone the browser knows and PostgreSQL's zone data does not (22023).
       if ((err as { driverError?: { code?: string } }).driverError?.code === '22023')
@@ -409,10 +404,6 @@ function versionSummary(v: ToolVersion): VersionSummary {
 // Both sides come back from jsonb, which orders keys canonically, so a string compare is exact.
 function sameDefinition(a: ToolDefinition, b: ToolDefinition): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 function toolNotFound(): NotFoundError {

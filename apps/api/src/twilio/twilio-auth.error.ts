@@ -1,4 +1,4 @@
-import { SmsCredentialsRejectedError } from '../sms/sms-gateway.port';
+import { SmsCredentialsRejectedError } from '../ports/sms-gateway.port';
 
 /** Twilio answered 401: the account SID / auth token (or API key) is wrong or was revoked. */
 export class TwilioAuthError extends SmsCredentialsRejectedError {

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import type { OutgoingMessage } from '../sms/sms-gateway.port';
+import type { OutgoingMessage } from '../ports/sms-gateway.port';
 import { TwilioClientCache } from './twilio-client-cache';
 import { type TwilioCredentials, TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
+import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
 
 const SENDER = '+14155550100';
 
@@ -36,7 +36,7 @@ describe('TwilioClientCache: one SDK client per Twilio account and credentials',
 
   const aText = (to: string): OutgoingMessage => ({
     to,
-    sender: { kind: 'number', phoneNumber: SENDER },
+    sender: { kind: 'phone_number', phoneNumber: SENDER },
     body: 'Your table is ready.',
     idempotencyKey: to,
   });

@@ -5,7 +5,7 @@ import {
 } from '@sms-seq/sandbox/dist/contract/twilio-contract';
 import request from 'supertest';
 import { TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
+import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
 
 const specsDir = twilioSpecsDir();
 if (!specsDir)
@@ -35,20 +35,27 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
     await gateway.verifyCredentials();
     await gateway.send({
       to: '+14155550123',
-      sender: { kind: 'number', phoneNumber: '+14155550100' },
+      sender: { kind: 'phone_number', phoneNumber: '+14155550100' },
       body: 'Hi',
       statusCallbackUrl: hook.statusCallbackUrl,
       idempotencyKey: 'k1',
     });
     await gateway.send({
       to: '+14155550123',
-      sender: { kind: 'messaging-service', id: 'MG00000000000000000000000000000001' },
+      sender: {
+        kind: 'messaging_service',
+        messagingServiceSid: 'MG00000000000000000000000000000001',
+      },
       body: 'Look',
       mediaUrls: ['https://example.com/a.jpg', 'https://example.com/b.jpg'],
       idempotencyKey: 'k2',
     });
     await gateway.findSent(
-      { to: '+14155550123', sender: { kind: 'number', phoneNumber: '+14155550100' }, body: 'Hi' },
+      {
+        to: '+14155550123',
+        sender: { kind: 'phone_number', phoneNumber: '+14155550100' },
+        body: 'Hi',
+      },
       new Date(Date.now() - 60_000),
     );
     await running.sandbox.twilio.receiveInbound({

@@ -6,7 +6,7 @@ import {
   RateLimitedError,
   RecipientUnsubscribedError,
   TransientSendError,
-} from '../sms/sms-gateway.port';
+} from '../ports/sms-gateway.port';
 import { deliveryFailureReason, parseTwilioStatusCallback } from './twilio-delivery-status';
 import { toGatewayError } from './twilio-error-map';
 import { TwilioAuthError } from './twilio-auth.error';

@@ -1,4 +1,4 @@
-import type { DeliveryReport, MessageStatus, SmsFailureReason } from '../sms/sms-gateway.port';
+import type { DeliveryReport, MessageStatus, SmsFailureReason } from '../ports/sms-gateway.port';
 
 const STATUSES: ReadonlySet<string> = new Set<MessageStatus>([
   'accepted',

@@ -8,7 +8,7 @@ import {
   SendOutcomeUnknownError,
   SmsGatewayError,
   TransientSendError,
-} from '../sms/sms-gateway.port';
+} from '../ports/sms-gateway.port';
 import { TwilioAuthError } from './twilio-auth.error';
 
 /** Twilio error codes that mean "this is not a phone number we can text". */

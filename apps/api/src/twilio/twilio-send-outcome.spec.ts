@@ -6,11 +6,11 @@ import {
   SendOutcomeUnknownError,
   TransientSendError,
   type OutgoingMessage,
-} from '../sms/sms-gateway.port';
+} from '../ports/sms-gateway.port';
 import { loadTwilioContract, twilioSpecsDir } from '@sms-seq/sandbox/dist/contract/twilio-contract';
 import { toGatewayError } from './twilio-error-map';
 import { TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from './testing/twilio-test-harness';
+import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const SENDER = '+14155550100';
@@ -26,7 +26,7 @@ describe('Twilio sends: not sent, or outcome unknown', () => {
 
   const aMessage = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
     to: CONTACT,
-    sender: { kind: 'number', phoneNumber: SENDER },
+    sender: { kind: 'phone_number', phoneNumber: SENDER },
     body: 'What is your email address?',
     idempotencyKey: 'message-1',
     ...overrides,
@@ -123,7 +123,7 @@ describe('Twilio sends: not sent, or outcome unknown', () => {
     const first = await gateway.send(aMessage());
     const second = await gateway.send(aMessage());
     await gateway.send(aMessage({ body: 'Something else' }));
-    await gateway.send(aMessage({ sender: { kind: 'number', phoneNumber: '+12125550142' } }));
+    await gateway.send(aMessage({ sender: { kind: 'phone_number', phoneNumber: '+12125550142' } }));
     await request(running.sandbox.app)
       .post('/sandbox/twilio/inbound')
       .send({ from: CONTACT, to: SENDER, body: 'What is your email address?' })
@@ -152,7 +152,9 @@ describe('Twilio sends: not sent, or outcome unknown', () => {
 
   it('findSent matches a messaging service’s texts by the service', async () => {
     const claimedAt = new Date();
-    const viaService = aMessage({ sender: { kind: 'messaging-service', id: SERVICE_SID } });
+    const viaService = aMessage({
+      sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID },
+    });
     await dropNextAnswer(true);
     await expect(gateway.send(viaService)).rejects.toBeInstanceOf(SendOutcomeUnknownError);
     await gateway.send(aMessage());

@@ -7,7 +7,7 @@ import {
   startSandbox,
   startWebhookReceiver,
   type RunningSandbox,
-} from './testing/twilio-test-harness';
+} from '../../test/support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const SENDER = '+14155550100';

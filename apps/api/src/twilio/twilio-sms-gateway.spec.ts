@@ -7,7 +7,7 @@ import {
   RecipientUnsubscribedError,
   TransientSendError,
   type OutgoingMessage,
-} from '../sms/sms-gateway.port';
+} from '../ports/sms-gateway.port';
 import { TwilioSmsGateway, IDEMPOTENCY_KEY_PARAM } from './twilio-sms-gateway';
 import { TwilioAuthError } from './twilio-auth.error';
 import { isValidTwilioSignature } from './twilio-signature';
@@ -17,7 +17,7 @@ import {
   startSandbox,
   startWebhookReceiver,
   type RunningSandbox,
-} from './testing/twilio-test-harness';
+} from '../../test/support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const OTHER_CONTACT = '+14155550124';
@@ -35,7 +35,7 @@ describe('TwilioSmsGateway against the sandbox', () => {
   /** A text to send, with overrides: tests read as "a message to X from Y". */
   const aMessage = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
     to: CONTACT,
-    sender: { kind: 'number', phoneNumber: SENDER },
+    sender: { kind: 'phone_number', phoneNumber: SENDER },
     body: 'Hi! What is your email address?',
     idempotencyKey: 'outbox-1',
     ...overrides,
@@ -123,7 +123,7 @@ describe('TwilioSmsGateway against the sandbox', () => {
     it('sends an MMS through a messaging service, which picks a pool number', async () => {
       const sent = await gateway.send(
         aMessage({
-          sender: { kind: 'messaging-service', id: SERVICE_SID },
+          sender: { kind: 'messaging_service', messagingServiceSid: SERVICE_SID },
           mediaUrls: ['https://example.com/a.jpg', 'https://example.com/b.png'],
           statusCallbackUrl: `${receiver.url}/webhooks/twilio/status`,
         }),
@@ -304,7 +304,7 @@ describe('TwilioSmsGateway against the sandbox', () => {
       const since = new Date();
       const first = await inbound(CONTACT, POOL_NUMBER, 'BLUE');
       await gateway.send(
-        aMessage({ to: CONTACT, sender: { kind: 'number', phoneNumber: POOL_NUMBER } }),
+        aMessage({ to: CONTACT, sender: { kind: 'phone_number', phoneNumber: POOL_NUMBER } }),
       );
       await inbound(CONTACT, SENDER, 'to another number');
       const picture = await inbound(OTHER_CONTACT, POOL_NUMBER, 'Look', [

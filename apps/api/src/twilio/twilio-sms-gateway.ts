@@ -16,7 +16,7 @@ import {
   type SentMessage,
   type SentMessageQuery,
   type SmsGateway,
-} from '../sms/sms-gateway.port';
+} from '../ports/sms-gateway.port';
 import type { TwilioClientCache } from './twilio-client-cache';
 import { TwilioBaseUrlRequestClient } from './twilio-http-client';
 import { toGatewayError } from './twilio-error-map';
@@ -99,9 +99,9 @@ export class TwilioSmsGateway implements SmsGateway {
       this.client.messages.create({
         to,
         body: message.body,
-        ...(message.sender.kind === 'number'
+        ...(message.sender.kind === 'phone_number'
           ? { from: message.sender.phoneNumber }
-          : { messagingServiceSid: message.sender.id }),
+          : { messagingServiceSid: message.sender.messagingServiceSid }),
         ...(message.mediaUrls && message.mediaUrls.length > 0
           ? { mediaUrl: message.mediaUrls }
           : {}),
@@ -129,8 +129,9 @@ export class TwilioSmsGateway implements SmsGateway {
   async findSent(message: SentMessageQuery, since: Date): Promise<SentMessage[]> {
     const to = normalisePhone(message.to);
     if (!to) return [];
-    const from = message.sender.kind === 'number' ? message.sender.phoneNumber : undefined;
-    const serviceSid = message.sender.kind === 'messaging-service' ? message.sender.id : undefined;
+    const from = message.sender.kind === 'phone_number' ? message.sender.phoneNumber : undefined;
+    const serviceSid =
+      message.sender.kind === 'messaging_service' ? message.sender.messagingServiceSid : undefined;
     const after = since.getTime() - FIND_SENT_CLOCK_MARGIN_MS;
     const listed = await this.call(() =>
       this.client.messages.list({

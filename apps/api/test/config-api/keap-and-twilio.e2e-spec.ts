@@ -9,8 +9,8 @@ import {
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
-import { KeapDisconnectedError } from '../../src/keap-auth/keap-disconnected.error';
-import { KeapTokensService } from '../../src/keap-auth/keap-tokens.service';
+import { KeapDisconnectedError } from '../../src/keap/auth/keap-disconnected.error';
+import { KeapTokensService } from '../../src/keap/auth/keap-tokens.service';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 
 describe('Keap tokens, pickers and the Twilio connection', () => {

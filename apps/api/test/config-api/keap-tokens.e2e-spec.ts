@@ -2,8 +2,8 @@ import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/crypto/secret-box';
-import { KeapTokenGrant } from '../../src/keap-auth/keap-token-grant';
-import { KeapTokensService } from '../../src/keap-auth/keap-tokens.service';
+import { KeapTokenGrant } from '../../src/keap/auth/keap-token-grant';
+import { KeapTokensService } from '../../src/keap/auth/keap-tokens.service';
 import { type ConfigApi, eventually, startConfigApi } from './support/config-api-harness';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { buildOpenApiDocument } from '../../src/openapi/openapi';
+import { buildOpenApiDocument } from '../../src/app/openapi';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // The document is plain JSON read by path; one loose type keeps the assertions readable.

@@ -11,7 +11,7 @@ import {
   SECOND_TENANT_ID,
 } from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
-import { buildOpenApiDocument } from '../../src/openapi/openapi';
+import { buildOpenApiDocument } from '../../src/app/openapi';
 import { ToolService } from '../../src/tools/tool.service';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool, aToolThatTagsAndSaves, SANDBOX_NUMBER } from './support/tool-builder';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { readsAndWrites } from '../../src/keap-budget/keap-call-kinds';
-import { RedisKeapBudget } from '../../src/keap-budget/redis-keap-budget';
+import { readsAndWrites } from '../../src/keap/budget/keap-call-kinds';
+import { RedisKeapBudget } from '../../src/keap/budget/redis-keap-budget';
 import { SessionStore } from '../../src/session/session.store';
 import { aKeapContact, aPhone } from '../runtime/builders';
 import {

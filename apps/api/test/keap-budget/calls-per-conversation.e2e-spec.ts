@@ -1,7 +1,7 @@
 import { ConversationRuntime } from '../../src/conversations/conversation-runtime.service';
-import { KeapCallsPerConversation } from '../../src/keap-budget/keap-calls-per-conversation';
-import { KEAP_CALL_KINDS } from '../../src/keap-budget/keap-call-kinds';
-import { OutboxPublisher } from '../../src/queues/outbox.publisher';
+import { KeapCallsPerConversation } from '../../src/keap/budget/keap-calls-per-conversation';
+import { KEAP_CALL_KINDS } from '../../src/keap/budget/keap-call-kinds';
+import { OutboxPublisher } from '../../src/outbox/outbox.publisher';
 import { aKeapContact, aPhone } from '../runtime/builders';
 import {
   eventually,

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { readsAndWrites } from '../../src/keap-budget/keap-call-kinds';
-import { OutboxPublisher } from '../../src/queues/outbox.publisher';
+import { readsAndWrites } from '../../src/keap/budget/keap-call-kinds';
+import { OutboxPublisher } from '../../src/outbox/outbox.publisher';
 import { aKeapContact, aPhone } from '../runtime/builders';
 import {
   eventually,

@@ -8,9 +8,9 @@ import { createSandbox, type Sandbox } from '@sms-seq/sandbox';
 import request from 'supertest';
 import twilio from 'twilio';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
+import { AppModule } from '../../src/app/app.module';
 import { loadConfig } from '../../src/config/config';
-import { configureApp } from '../../src/configure-app';
+import { configureApp } from '../../src/app/configure-app';
 import { WallClock } from '../../src/conversations/wall-clock';
 import { SessionStore } from '../../src/session/session.store';
 import {
@@ -297,7 +297,7 @@ export async function startRuntime(
         PORT: String(port),
       });
       const moduleRef = await Test.createTestingModule({
-        imports: [AppModule.with(config)],
+        imports: [AppModule.api(config)],
       }).compile();
       const app = moduleRef.createNestApplication({ logger: false });
       configureApp(app);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import OpenAPIBackend, { type Document } from 'openapi-backend';
-import { buildOpenApiDocument } from '../../src/openapi/openapi';
+import { buildOpenApiDocument } from '../../src/app/openapi';
 import { SessionStore } from '../../src/session/session.store';
 
 export interface RecordedResponse {

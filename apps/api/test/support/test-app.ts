@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AppModule } from '../../src/app.module';
+import { AppModule } from '../../src/app/app.module';
 import { type AppConfig, loadConfig } from '../../src/config/config';
-import { configureApp } from '../../src/configure-app';
+import { configureApp } from '../../src/app/configure-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -26,7 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.api(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   configureApp(app);
   await app.init();

@@ -11,9 +11,9 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '../../../src/crypto/secret-box';
 import { openUrlSecret } from '../../../src/tools/tool-url';
 import type TestAgent from 'supertest/lib/agent';
-import { AppModule } from '../../../src/app.module';
+import { AppModule } from '../../../src/app/app.module';
 import { type AppConfig, loadConfig } from '../../../src/config/config';
-import { configureApp } from '../../../src/configure-app';
+import { configureApp } from '../../../src/app/configure-app';
 import {
   expectAnswersDocumented,
   type RecordedResponse,
@@ -138,7 +138,7 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
   };
   const boot = async (config: AppConfig): Promise<INestApplication> => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.with(config)],
+      imports: [AppModule.api(config)],
     }).compile();
     // Lines logged outside a request go to nestjs-pino's one logger "out of context" (made with
     // the first PinoLogger): capture it too.

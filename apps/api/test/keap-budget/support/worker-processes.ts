@@ -52,7 +52,7 @@ export function startWorkerProcesses(count: number, env: Record<string, string>)
         ...process.env,
         ...env,
         GRANT_LOG_FILE: file,
-        GRANT_LOG_BUDGET_MODULE: join(DIST, 'keap-budget/redis-keap-budget.js'),
+        GRANT_LOG_BUDGET_MODULE: join(DIST, 'keap/budget/redis-keap-budget.js'),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

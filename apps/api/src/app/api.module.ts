@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AnalyticsModule } from '../analytics/analytics.module';
+import { ConversationHistoryModule } from '../conversation-history/conversation-history.module';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { DemoModule } from '../demo/demo.module';
+import { HttpExceptionFilter } from '../errors/http-exception.filter';
+import { InboundModule } from '../inbound/inbound.module';
+import { KeapAuthModule } from '../keap/auth/keap-auth.module';
+import { KeapBudgetReportModule } from '../keap/budget/keap-budget-report.module';
+import { KeapPickersModule } from '../keap/pickers/keap-pickers.module';
+import { SendingModule } from '../sending/sending.module';
+import { SessionModule } from '../session/session.module';
+import { ToolsModule } from '../tools/tools.module';
+import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
+import { TwilioWebhooksModule } from '../twilio/webhooks/twilio-webhooks.module';
+import { HealthController } from './health.controller';
+
+/**
+ * The HTTP API: the console's endpoints, Twilio's webhooks (mounted by configureApp), the tool
+ * URLs campaigns post to, the docs and the demo. Conversations and sending are here for what the
+ * API does at once: ending a conversation from the console, delivery reports, releasing sends held
+ * for credentials just saved.
+ */
+@Module({
+  imports: [
+    SessionModule,
+    KeapAuthModule,
+    KeapPickersModule,
+    KeapBudgetReportModule,
+    TwilioConnectionModule,
+    TwilioWebhooksModule,
+    ToolsModule,
+    InboundModule,
+    ConversationsModule,
+    SendingModule,
+    ConversationHistoryModule,
+    AnalyticsModule,
+    DemoModule,
+  ],
+  controllers: [HealthController],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+})
+export class ApiModule {}

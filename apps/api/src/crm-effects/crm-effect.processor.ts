@@ -1,0 +1,179 @@
+import { Injectable, Optional } from '@nestjs/common';
+import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConversationRuntime } from '../conversations/conversation-runtime.service';
+import { Conversation } from '../conversations/conversation.entity';
+import { CrmError, CrmProvider } from '../ports/crm.port';
+import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
+import { OutboxEntry } from '../outbox/outbox-entry.entity';
+import { returnedRows } from '../database/returned-rows';
+
+/**
+ * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
+ * value saved twice, a find-or-create by the same key), and each marks its outbox row done in the
+ * transaction that records the result and its Keap calls, so a redelivered job finds it done and
+ * stops, and whoever sees the row done (the calls-per-conversation histogram) sees its calls.
+ */
+@Injectable()
+export class CrmEffectProcessor {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runtime: ConversationRuntime,
+    private readonly crm: CrmProvider,
+    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
+  ) {}
+
+  async applyTag(outboxId: string): Promise<void> {
+    await this.withContact(outboxId, async (crm, contactId, entry) => {
+      const tagId = Number(entry.payload.tagId) as TagId;
+      await crm.applyTag(contactId, tagId);
+      return { type: 'tag_applied', detail: { tagId, reason: entry.payload.reason } };
+    });
+  }
+
+  async saveField(outboxId: string): Promise<void> {
+    await this.withContact(outboxId, async (crm, contactId, entry) => {
+      const field = String(entry.payload.field) as ContactFieldKey;
+      await crm.saveField(contactId, field, String(entry.payload.value));
+      return { type: 'field_saved', detail: { field, value: entry.payload.value } };
+    });
+  }
+
+  async resolveContact(outboxId: string): Promise<void> {
+    const entry = await this.pending(outboxId);
+    if (!entry?.conversationId) return;
+    const calls: Record<string, number> = {};
+    let contact: ContactSnapshot;
+    try {
+      const crm = await this.crm.crmFor(entry.accountId, {
+        priority: 'interactive',
+        onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+      });
+      contact = await crm.findOrCreateContact({
+        email: (entry.payload.email as string | null) ?? null,
+        phone: String(entry.payload.phone),
+        phoneField: String(entry.payload.phoneField),
+      });
+    } catch (err) {
+      return this.failed(outboxId, err, entry.conversationId, 'resolve_contact', calls);
+    }
+    // Before the row is marked done (below), so the calls are there once it is.
+    await this.runtime.recordKeapCalls(entry.conversationId, calls);
+    const conversation = await this.runtime.applyEvent(
+      entry.conversationId,
+      async (_conversation, m) =>
+        (await this.claim(m, outboxId))
+          ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
+          : null,
+    );
+    // Ended while the look-up ran (STOP, by hand): the engine takes no event any more, but the
+    // contact found still matters (an opt-out's tag).
+    if (conversation?.endedAt)
+      await this.runtime.contactOfEndedConversation(entry.conversationId, contact, (m) =>
+        this.claim(m, outboxId),
+      );
+    await this.markDone(this.dataSource.manager, outboxId, null);
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, entry.conversationId);
+  }
+
+  private async withContact(
+    outboxId: string,
+    work: (
+      crm: Awaited<ReturnType<CrmProvider['crmFor']>>,
+      contactId: number,
+      entry: OutboxEntry,
+    ) => Promise<{ type: string; detail: Record<string, unknown> }>,
+  ): Promise<void> {
+    const entry = await this.pending(outboxId);
+    if (!entry?.conversationId) return;
+    const conversation = await this.dataSource
+      .getRepository(Conversation)
+      .findOneByOrFail({ id: entry.conversationId });
+    if (conversation.contactId === null) {
+      await this.markDone(
+        this.dataSource.manager,
+        outboxId,
+        'the conversation has no Keap contact',
+      );
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+      return;
+    }
+    const calls: Record<string, number> = {};
+    // Once the conversation is over nobody waits for this: it goes behind conversation work.
+    const priority = conversation.endedAt ? 'background' : 'interactive';
+    try {
+      const crm = await this.crm.crmFor(entry.accountId, {
+        priority,
+        onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+      });
+      const event = await work(crm, conversation.contactId, entry);
+      await this.dataSource.transaction(async (m) => {
+        const claimed = await this.claim(m, outboxId);
+        // The calls were made either way (another worker may have finished the row first).
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
+        if (claimed) await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
+      });
+    } catch (err) {
+      return this.failed(outboxId, err, conversation.id, entry.kind, calls);
+    }
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+  }
+
+  private async pending(outboxId: string): Promise<OutboxEntry | null> {
+    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    return entry && !entry.doneAt ? entry : null;
+  }
+
+  /** Marks the row done unless another worker already did; true when this call did. */
+  private async claim(m: EntityManager, outboxId: string): Promise<boolean> {
+    const rows = returnedRows(
+      await m.query(
+        `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
+        [outboxId],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  private async markDone(m: EntityManager, outboxId: string, note: string | null): Promise<void> {
+    await m.query(
+      `UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`,
+      [outboxId, note],
+    );
+  }
+
+  /**
+   * A failure no retry can cure (the contact is gone, the Keap grant was revoked) ends this piece
+   * of work with its reason on the conversation, where the console shows it; others go back to
+   * the queue. Either way the Keap calls it made are tallied (with the row marked done, if it is).
+   */
+  private async failed(
+    outboxId: string,
+    err: unknown,
+    conversationId: string,
+    work: string,
+    calls: Record<string, number>,
+  ): Promise<void> {
+    if (err instanceof CrmError && !err.retryable) {
+      await this.dataSource.transaction(async (m) => {
+        await this.markDone(m, outboxId, err.message);
+        await this.runtime.recordKeapCalls(conversationId, calls, m);
+        await this.runtime.recordEvent(m, conversationId, 'keap_work_stopped', {
+          work,
+          reason: err.message,
+          ...(err.code ? { code: err.code } : {}),
+        });
+      });
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversationId);
+      return;
+    }
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+        outboxId,
+        String(err),
+      ]);
+      await this.runtime.recordKeapCalls(conversationId, calls, m);
+    });
+    throw err;
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConversationRuntime } from '../conversations/conversation-runtime.service';
+import { Conversation } from '../conversations/conversation.entity';
+import { Message } from '../messages/message.entity';
+import { CrmError, CrmProvider } from '../ports/crm.port';
+import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
+import { OutboxEntry } from '../outbox/outbox-entry.entity';
+import { returnedRows } from '../database/returned-rows';
+import { ContactNote } from './contact-note.entity';
+
+/**
+ * What marks a conversation's transcript in the note: a retry after Keap's answer was lost finds
+ * it there and does not write the transcript again.
+ */
+export function transcriptMarker(conversationId: string): string {
+  return `(ref ${conversationId})`;
+}
+
+/** The conversation as text for the contact's note; its first line carries the marker. */
+export function transcript(
+  conversation: Pick<Conversation, 'id' | 'startedAt'>,
+  messages: readonly Pick<Message, 'direction' | 'body' | 'createdAt'>[],
+): string {
+  const lines = messages.map((m) => `${m.direction === 'in' ? 'Contact' : 'Us'}: ${m.body}`);
+  return [
+    `SMS conversation of ${conversation.startedAt.toISOString()} ${transcriptMarker(conversation.id)}`,
+    ...lines,
+  ].join('\n');
+}
+
+/**
+ * One note per contact per tool: the first conversation creates it, later ones append. The
+ * contact_notes row is locked while Keap is called, so two conversations of the same contact
+ * never create two notes, and the conversation ids it holds make a retry a no-op. When Keap did
+ * the write but its answer was lost (the transaction then rolls back), the transcript's marker
+ * makes the retry find the note (create) or leave it (append) instead of writing it twice.
+ */
+@Injectable()
+export class NoteWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runtime: ConversationRuntime,
+    private readonly crm: CrmProvider,
+    @Optional() private readonly keapCalls?: KeapCallsPerConversation,
+  ) {}
+
+  async run(outboxId: string): Promise<void> {
+    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    if (!entry || entry.doneAt || !entry.conversationId) return;
+    const conversation = await this.dataSource
+      .getRepository(Conversation)
+      .findOneByOrFail({ id: entry.conversationId });
+    const contactId = conversation.contactId;
+    if (contactId === null) {
+      await this.dataSource.query(
+        `UPDATE outbox SET done_at = now(), last_error = 'no contact' WHERE id = $1`,
+        [outboxId],
+      );
+      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+      return;
+    }
+    const definition = await this.runtime.definitionOf(
+      this.dataSource.manager,
+      conversation.toolVersionId,
+    );
+    const messages = await this.dataSource
+      .getRepository(Message)
+      .find({ where: { conversationId: conversation.id }, order: { createdAt: 'ASC' } });
+    const text = transcript(
+      conversation,
+      messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
+    );
+    const marker = transcriptMarker(conversation.id);
+    // Counted before Keap is called, outside the transaction: a later attempt knows an earlier
+    // one may have written the note even though its transaction rolled back.
+    const [counted] = returnedRows<{ attempts: number }>(
+      await this.dataSource.query(
+        `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
+        [outboxId],
+      ),
+    );
+    const attempts = Number(counted?.attempts ?? 1);
+    const calls: Record<string, number> = {};
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO contact_notes (account_id, tool_id, contact_id) VALUES ($1, $2, $3) ON CONFLICT (tool_id, contact_id) DO NOTHING`,
+          [conversation.accountId, conversation.toolId, contactId],
+        );
+        const note = await m.getRepository(ContactNote).findOneOrFail({
+          where: { toolId: conversation.toolId, contactId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (note.conversationIds.includes(conversation.id)) {
+          await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()) WHERE id = $1`, [
+            outboxId,
+          ]);
+          return;
+        }
+        const crm = await this.crm.crmFor(conversation.accountId, {
+          priority: 'background',
+          onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
+        });
+        let action: 'created' | 'appended';
+        if (note.crmNoteId === null) {
+          note.crmNoteId = await crm.createNote(contactId, `SMS: ${definition.name}`, text, {
+            marker,
+            maybeWritten: attempts > 1,
+          });
+          action = 'created';
+        } else {
+          await crm.appendToNote(contactId, note.crmNoteId, text, { marker });
+          action = 'appended';
+        }
+        note.conversationIds = [...note.conversationIds, conversation.id];
+        await m.getRepository(ContactNote).save(note);
+        await this.runtime.recordEvent(m, conversation.id, 'note_written', {
+          noteId: note.crmNoteId,
+          action,
+        });
+        // In the transaction that marks the row done: whoever sees it done sees these calls.
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
+        await m.query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [outboxId]);
+      });
+    } catch (err) {
+      // The transaction rolled back: its calls are tallied here, with whatever ends the attempt.
+      if (err instanceof CrmError && !err.retryable) {
+        await this.dataSource.transaction(async (m) => {
+          await m.query(`UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`, [
+            outboxId,
+            err.message,
+          ]);
+          await this.runtime.recordKeapCalls(conversation.id, calls, m);
+          await this.runtime.recordEvent(m, conversation.id, 'keap_work_stopped', {
+            work: 'write_note',
+            reason: err.message,
+            ...(err.code ? { code: err.code } : {}),
+          });
+        });
+        await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+        return;
+      }
+      await this.dataSource.transaction(async (m) => {
+        await m.query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+        await this.runtime.recordKeapCalls(conversation.id, calls, m);
+      });
+      throw err;
+    }
+    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+  }
+}

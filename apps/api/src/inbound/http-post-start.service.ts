@@ -1,0 +1,168 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { StepId } from '@sms-seq/engine';
+import { DataSource } from 'typeorm';
+import { Account } from '../accounts/account.entity';
+import { SecretBox } from '../crypto/secret-box';
+import { isUuid } from '../database/is-uuid';
+import { type HttpStartPayload, OutboxEntry } from '../outbox/outbox-entry.entity';
+import { OutboxPublisher } from '../outbox/outbox.publisher';
+import { Tool } from '../tools/tool.entity';
+import { urlSecretMatches } from '../tools/tool-url';
+import { ToolVersion } from '../tools/tool-version.entity';
+import {
+  ContactIdInvalidError,
+  StartStepUnknownError,
+  ToolNotStartableError,
+  ToolUrlNotFoundError,
+} from './http-post-start.errors';
+import { REFUSED_HTTP_START_CODES } from './refused-http-start.entity';
+import { recordRefusedHttpStart } from './refused-http-starts';
+
+function parseContactId(raw: unknown): number {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || value === null || value === '') {
+    throw new ContactIdInvalidError(
+      'contactId is required. In the campaign’s "Send HTTP Post", add the name contactId with the value ~Contact.Id~.',
+    );
+  }
+  const text = String(value).trim();
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) {
+    throw new ContactIdInvalidError(
+      `contactId must be a Keap contact id (a whole number), but it was "${text.slice(0, 40)}". Check that the value is ~Contact.Id~.`,
+    );
+  }
+  return id;
+}
+
+/** The start step the campaign asked for (`step`: an id or a name), trimmed; null when none. */
+function requestedStep(rawStep: unknown): string | null {
+  const value = Array.isArray(rawStep) ? rawStep[0] : rawStep;
+  if (value === undefined || value === null || String(value).trim() === '') return null;
+  return String(value).trim();
+}
+
+/**
+ * The campaign HTTP Post start: checked and stored at once (202); the queue performs it (the
+ * contact read and the first text: conversations/tool-start.service.ts).
+ */
+@Injectable()
+export class HttpPostStartService {
+  private readonly logger = new Logger('HttpPostStart');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    private readonly box: SecretBox,
+  ) {}
+
+  async accept(
+    toolId: string,
+    secret: string,
+    rawContactId: unknown,
+    rawStep: unknown,
+  ): Promise<string> {
+    if (!isUuid(toolId)) throw new ToolUrlNotFoundError();
+    const tool = await this.dataSource.getRepository(Tool).findOneBy({ id: toolId });
+    if (!tool || !urlSecretMatches(this.box, tool.urlSecretSealed, secret))
+      throw new ToolUrlNotFoundError();
+    const contactId = parseContactId(rawContactId);
+    try {
+      return await this.acceptFor(tool, contactId, rawStep);
+    } catch (err) {
+      // The account is known (tool and secret right): the campaign's start is kept for the
+      // console, because nobody reads Keap's answer. Keap is answered as before.
+      if (err instanceof ToolNotStartableError || err instanceof StartStepUnknownError)
+        await this.keepRefusal(tool, contactId, rawStep, err);
+      throw err;
+    }
+  }
+
+  private async acceptFor(tool: Tool, contactId: number, rawStep: unknown): Promise<string> {
+    if (!tool.publishedVersionId || !tool.liveSenderKey) {
+      throw new ToolNotStartableError(
+        'tool_not_published',
+        'This tool is not published yet. Publish it in the console, then run the campaign again.',
+      );
+    }
+    if (!tool.enabled) {
+      throw new ToolNotStartableError(
+        'tool_disabled',
+        'This tool is switched off. Switch it on in the console to start conversations.',
+      );
+    }
+    const account = await this.dataSource
+      .getRepository(Account)
+      .findOneByOrFail({ id: tool.accountId });
+    if (account.status !== 'active') {
+      const why = account.statusReason ? ` (${account.statusReason.replace(/[.\s]+$/, '')})` : '';
+      throw new ToolNotStartableError(
+        'account_disconnected',
+        `The Keap account of this tool is disconnected${why}. Reconnect Keap in the console, then run the campaign again.`,
+      );
+    }
+    const version = await this.dataSource
+      .getRepository(ToolVersion)
+      .findOneByOrFail({ id: tool.publishedVersionId });
+    const startStepId = this.startStep(version, rawStep);
+    const payload: HttpStartPayload = {
+      toolId: tool.id,
+      toolVersionId: version.id,
+      senderKey: tool.liveSenderKey,
+      contactId,
+      startStepId,
+      receivedAt: new Date().toISOString(),
+    };
+    const entry = await this.dataSource.getRepository(OutboxEntry).save({
+      accountId: tool.accountId,
+      conversationId: null,
+      kind: 'start_http' as const,
+      payload: { ...payload },
+      publishedAt: null,
+      doneAt: null,
+    });
+    await this.publisher.publish([{ id: entry.id, kind: 'start_http' }]);
+    return entry.id;
+  }
+
+  private async keepRefusal(
+    tool: Tool,
+    contactId: number,
+    rawStep: unknown,
+    err: ToolNotStartableError | StartStepUnknownError,
+  ): Promise<void> {
+    const code = REFUSED_HTTP_START_CODES.find((c) => c === err.code);
+    if (!code) return;
+    try {
+      await recordRefusedHttpStart(this.dataSource, {
+        accountId: tool.accountId,
+        toolId: tool.id,
+        contactId,
+        startStep: requestedStep(rawStep)?.slice(0, 200) ?? null,
+        code,
+        reason: err.message,
+      });
+    } catch (failure) {
+      // Keap still gets its answer; the console just misses this one.
+      this.logger.warn(
+        `A refused HTTP Post start of tool ${tool.id} (${code}) could not be kept: ${failure instanceof Error ? failure.message : String(failure)}`,
+      );
+    }
+  }
+
+  private startStep(version: ToolVersion, rawStep: unknown): StepId | null {
+    const wanted = requestedStep(rawStep);
+    if (wanted === null) return null;
+    const steps = version.definition.steps;
+    const step =
+      steps.find((s) => s.id === wanted) ??
+      steps.find((s) => s.name.trim().toLowerCase() === wanted.toLowerCase());
+    if (!step) {
+      const names = steps.map((s) => `"${s.name || s.id}"`).join(', ');
+      throw new StartStepUnknownError(
+        `This tool has no step "${wanted.slice(0, 80)}". Its steps are: ${names}.`,
+      );
+    }
+    return step.id;
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module';
+import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
+import { HttpPostStartService } from './http-post-start.service';
+import { InboundMessageService } from './inbound-message.service';
+import { RefusedTextRecovery } from './refused-text-recovery';
+import { ToolUrlController } from './tool-url.controller';
+
+/**
+ * What contacts and campaigns send in: texts (Twilio's webhook, and texts fetched back from
+ * Twilio) and campaign HTTP Post starts. Each is checked and stored, and the queues are woken;
+ * nothing else happens here.
+ */
+@Module({
+  imports: [OutboxModule, TwilioConnectionModule],
+  controllers: [ToolUrlController],
+  providers: [InboundMessageService, RefusedTextRecovery, HttpPostStartService],
+  exports: [InboundMessageService],
+})
+export class InboundModule {}

@@ -1,0 +1,28 @@
+export { RedisKeapBudget } from './redis-keap-budget';
+export type {
+  RedisKeapBudgetOptions,
+  KeapBudgetReport,
+  KeapBudgetAccountReport,
+  KeapBudgetWindowReport,
+} from './redis-keap-budget';
+export { KeapBudgetModule, KEAP_BUDGET_REDIS } from './keap-budget.module';
+export {
+  DEFAULT_KEAP_BUDGET_CONFIG,
+  KEAP_REAL_LIMITS,
+  loadKeapBudgetConfig,
+  scaledKeapBudgetConfig,
+  KeapBudgetConfigError,
+} from '../../config/keap-budget.config';
+export type { KeapBudgetConfig, KeapBudgetEnvConfig } from '../../config/keap-budget.config';
+export {
+  KeapBudgetWaitTimeoutError,
+  KeapBudgetClosedError,
+  KeapBudgetInvalidCallError,
+} from './keap-budget.errors';
+export { readKeapRateHeaders } from './keap-rate-headers';
+export type {
+  KeapCallContext,
+  KeapCallPriority,
+  KeapGrant,
+  KeapRequestGate,
+} from './keap-request-gate';

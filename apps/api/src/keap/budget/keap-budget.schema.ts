@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { AccountKeapBudgetReport } from './keap-budget-report.service';
+import type { Assert, Same } from '../../openapi/same-type';
+
+/**
+ * GET /api/keap/budget as documented. The report is the keap-budget feature's type; the check
+ * below fails to compile as soon as the two differ, so the document cannot drift from it.
+ */
+const windowReport = z.object({
+  limit: z.number(),
+  used: z.number(),
+  left: z.number(),
+});
+const callsPerConversation = z.object({ average: z.number(), max: z.number() });
+
+export const keapBudgetReportSchema = z.object({
+  at: z.iso.datetime(),
+  app: z
+    .object({
+      second: windowReport,
+      minute: windowReport,
+      day: windowReport,
+      pausedForMs: z
+        .number()
+        .meta({ description: '> 0 while every process holds back after a 429 from Keap' }),
+      waiting: z.object({ interactive: z.number(), background: z.number() }),
+    })
+    .meta({ description: 'The budget all installed accounts share (Keap counts per OAuth app)' }),
+  account: z
+    .object({
+      calls: z.record(z.string(), z.number()),
+      total: z.number(),
+      throttled: z.number(),
+      minute: windowReport,
+      day: windowReport,
+    })
+    .meta({ description: 'This account: calls granted today by kind, its tenant budget left' }),
+  perConversation: z
+    .object({
+      window: z.number(),
+      conversations: z.number(),
+      total: callsPerConversation,
+      reads: callsPerConversation,
+      writes: callsPerConversation,
+      byKind: z.record(z.string(), callsPerConversation),
+    })
+    .meta({ description: "Keap calls per conversation over this account's latest conversations" }),
+});
+export type KeapBudgetReportMatches = Assert<
+  Same<z.infer<typeof keapBudgetReportSchema>, AccountKeapBudgetReport>
+>;

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type KeapClient,
+  KeapClientCredentialsError,
+  KeapError,
+  KeapNotFoundError,
+  toContactSnapshot,
+  toContactWrite,
+  type KeapContactModel,
+  type KeapRetryPolicy,
+} from '@sms-seq/crm-keap';
+import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import { KeapClientFactory } from '../auth/keap-client.factory';
+import { KeapDisconnectedError } from '../auth/keap-disconnected.error';
+import {
+  type Crm,
+  type CrmCallOptions,
+  CrmError,
+  CrmProvider,
+  type CrmPriority,
+} from '../../ports/crm.port';
+import { KEAP_ACCOUNT_CACHE, RedisKeapAccountCache } from '../keap-account-cache';
+
+/** The queue retries with its own backoff; a client of the runtime only rides out short bursts. */
+const RUNTIME_RETRY: Partial<KeapRetryPolicy> = { maxAttempts: 3 };
+
+/** The Crm port over Keap REST v2 (`@sms-seq/crm-keap`). */
+export class KeapCrm implements Crm {
+  constructor(private readonly client: KeapClient) {}
+
+  async readContact(contactId: number): Promise<ContactSnapshot | null> {
+    return guard(async () => {
+      try {
+        return await this.client.getContactSnapshot(contactId);
+      } catch (err) {
+        if (err instanceof KeapNotFoundError) return null;
+        throw err;
+      }
+    });
+  }
+
+  async findOrCreateContact(query: {
+    email: string | null;
+    phone: string;
+    phoneField: ContactFieldKey;
+  }): Promise<ContactSnapshot> {
+    return guard(async () => {
+      const model = await this.client.getContactModel();
+      if (query.email !== null) {
+        // Find by email and store the phone on it, or create it: never a duplicate. A found
+        // contact keeps its other phones and emails (written back as the search read them).
+        const { contact } = await this.client.createOrUpdateByEmail(query.email, {
+          [query.phoneField]: query.phone,
+        });
+        return toContactSnapshot(contact, model);
+      }
+      const [found] = await this.client.findContactsByPhone(query.phone);
+      if (found) return toContactSnapshot(found, model);
+      const plan = toContactWrite({ [query.phoneField]: query.phone }, model);
+      return toContactSnapshot(await this.client.createContact(plan.body), model);
+    });
+  }
+
+  async applyTag(contactId: number, tagId: TagId): Promise<void> {
+    await guard(() => this.client.applyTag(tagId, contactId));
+  }
+
+  /**
+   * Keap replaces a contact's email addresses and phone numbers whole, so saving one (an Email or
+   * Phone2 reply) sends the others back as they are: the client reads those lists first (one
+   * `contacts.get`). Not the conversation's snapshot: it may be older than a change made in Keap
+   * since, which writing it back would undo.
+   */
+  async saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void> {
+    await guard(() => this.client.updateContactFields(contactId, { [field]: value }));
+  }
+
+  async createNote(
+    contactId: number,
+    title: string,
+    body: string,
+    options: { marker: string; maybeWritten: boolean },
+  ): Promise<string> {
+    const note = await guard(() =>
+      this.client.createNote(
+        contactId,
+        { title, text: body, marker: options.marker },
+        { lookFirst: options.maybeWritten },
+      ),
+    );
+    return String(note.id);
+  }
+
+  async appendToNote(
+    contactId: number,
+    noteId: string,
+    text: string,
+    options: { marker: string },
+  ): Promise<void> {
+    await guard(() =>
+      this.client.appendToNote(contactId, noteId, text, { marker: options.marker }),
+    );
+  }
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    // The app's own client credentials refused: the deployment is at fault, not the account, and
+    // the work goes through once they are fixed; the queue's retries wait for that.
+    if (err instanceof KeapClientCredentialsError) throw new CrmError(err.message, true);
+    if (err instanceof KeapError) throw new CrmError(err.message, err.retryable);
+    // The grant is gone: no retry can succeed until the user connects Keap again.
+    if (err instanceof KeapDisconnectedError)
+      throw new CrmError(err.message, false, 'keap_disconnected');
+    // The budget gate timing out, the network, anything unknown: try again later.
+    throw new CrmError(err instanceof Error ? err.message : String(err), true);
+  }
+}
+
+/**
+ * Hands out the runtime's Crm over clients from KeapClientFactory (the one place Keap clients are
+ * built: the shared budget as gate, the Redis account cache that keeps the field model and note
+ * user per account for every process, so that a job's new client spends no Keap read on them).
+ */
+@Injectable()
+export class KeapCrmProvider extends CrmProvider {
+  constructor(
+    private readonly clients: KeapClientFactory,
+    @Inject(KEAP_ACCOUNT_CACHE) private readonly accountCache: RedisKeapAccountCache,
+  ) {
+    super();
+  }
+
+  async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
+    return new KeapCrm(
+      this.clients.clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall),
+    );
+  }
+
+  /**
+   * The account's contact field model from the runtime's cache (the one source of it), read from
+   * Keap only when missing or on `refresh` (which replaces it for the runtime too). For the
+   * console's field picker.
+   */
+  contactModelFor(
+    accountId: string,
+    options: { refresh?: boolean; priority?: CrmPriority; retry?: Partial<KeapRetryPolicy> } = {},
+  ): Promise<KeapContactModel> {
+    return this.clients
+      .clientFor(accountId, options.priority ?? 'interactive', options.retry ?? RUNTIME_RETRY)
+      .getContactModel({ refresh: options.refresh === true });
+  }
+
+  /** The account's field model if the cache holds it now; never calls Keap. */
+  cachedContactModelFor(accountId: string): Promise<KeapContactModel | null> {
+    return this.accountCache.cachedContactModel(accountId);
+  }
+}

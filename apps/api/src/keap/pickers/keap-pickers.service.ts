@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { customFieldKey, type KeapContactModel, type KeapTag } from '@sms-seq/crm-keap';
+import { type ContactFieldKind, STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
+import type Redis from 'ioredis';
+import { REDIS } from '../../redis/redis.module';
+import { KeapCrmProvider } from '../crm/keap-crm';
+import { InvalidInputError } from '../../errors/domain-error';
+import { KeapClientFactory } from '../auth/keap-client.factory';
+import { isRetryableKeapFailure } from '../auth/keap-failure';
+
+export interface FieldOption {
+  key: string;
+  label: string;
+  kind: ContactFieldKind;
+  custom: boolean;
+}
+
+export interface TagOption {
+  id: number;
+  name: string;
+  category: string | null;
+}
+
+// Keap calls are the scarcest resource: the tag picker is read from Keap once an hour at most,
+// unless the user asks for a refresh (the field picker: the runtime's field model, its TTL).
+const CACHE_TTL_SECONDS = 60 * 60;
+// The last list Keap gave us, kept longer: served (marked stale) while Keap is down.
+const LAST_KNOWN_TTL_SECONDS = 30 * 24 * 60 * 60;
+// A person is waiting on the picker: one quick retry, then the last known list or a clear 503.
+const PICKER_RETRY = { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 };
+
+/** A picker's list; `stale` when Keap did not answer and the last known list is served instead. */
+export interface PickerList<T> {
+  items: T[];
+  stale: boolean;
+}
+
+const CUSTOM_KINDS: Record<string, ContactFieldKind> = {
+  EMAIL: 'email',
+  PHONE_NUMBER: 'phone',
+  NUMBER: 'number',
+  NUMBER_DECIMAL: 'number',
+  WHOLE_NUMBER: 'number',
+  CURRENCY: 'number',
+  PERCENT: 'number',
+  DATE: 'date',
+  DATE_TIME: 'date',
+};
+
+/** The account's contact fields and tags for the console's pickers, cached per account in Redis. */
+@Injectable()
+export class KeapPickersService {
+  constructor(
+    private readonly keap: KeapClientFactory,
+    private readonly crm: KeapCrmProvider,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /**
+   * The account's fields from the runtime's field model (KeapCrmProvider's Redis cache, the one
+   * copy of it): a read warms the runtime's copy, a refresh replaces it for the runtime too.
+   */
+  async fields(accountId: string, refresh = false): Promise<PickerList<FieldOption>> {
+    return this.lastKnown(`pickers:${accountId}:fields`, async () =>
+      fieldOptions(await this.crm.contactModelFor(accountId, { refresh, retry: PICKER_RETRY })),
+    );
+  }
+
+  async tags(accountId: string, refresh = false): Promise<PickerList<TagOption>> {
+    return this.cached(`pickers:${accountId}:tags`, refresh, async () => {
+      const tags = await this.keap.clientFor(accountId, 'interactive', PICKER_RETRY).listAllTags();
+      return tags.map(tagOption).sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  async createTag(accountId: string, name: string): Promise<TagOption> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new InvalidInputError('Give the tag a name.');
+    const tag = tagOption(
+      await this.keap
+        .clientFor(accountId, 'interactive', PICKER_RETRY)
+        .createTag({ name: trimmed }),
+    );
+    // The cached list would miss the new tag: forget it so the next read includes it.
+    await this.redis.del(`pickers:${accountId}:tags`, `pickers:${accountId}:tags:last`);
+    return tag;
+  }
+
+  /**
+   * The account's custom field keys if its field model is known (the runtime's cache, else the
+   * list the picker last showed); never calls Keap.
+   */
+  async cachedCustomFieldKeys(accountId: string): Promise<string[] | undefined> {
+    const model = await this.crm.cachedContactModelFor(accountId);
+    const raw = model ? null : await this.redis.get(`pickers:${accountId}:fields:last`);
+    const fields = model ? fieldOptions(model) : raw ? (JSON.parse(raw) as FieldOption[]) : null;
+    return fields?.filter((f) => f.custom).map((f) => f.key);
+  }
+
+  /** The list from `load`, kept as the last known one; that one, marked stale, while Keap is down. */
+  private async lastKnown<T>(key: string, load: () => Promise<T[]>): Promise<PickerList<T>> {
+    let value: T[];
+    try {
+      value = await load();
+    } catch (err) {
+      if (!isRetryableKeapFailure(err)) throw err;
+      const last = await this.redis.get(`${key}:last`);
+      if (last) return { items: JSON.parse(last) as T[], stale: true };
+      throw err;
+    }
+    await this.redis.set(`${key}:last`, JSON.stringify(value), 'EX', LAST_KNOWN_TTL_SECONDS);
+    return { items: value, stale: false };
+  }
+
+  private async cached<T>(
+    key: string,
+    refresh: boolean,
+    load: () => Promise<T[]>,
+  ): Promise<PickerList<T>> {
+    if (!refresh) {
+      const raw = await this.redis.get(key);
+      if (raw) return { items: JSON.parse(raw) as T[], stale: false };
+    }
+    let value: T[];
+    try {
+      value = await load();
+    } catch (err) {
+      if (!isRetryableKeapFailure(err)) throw err;
+      const last = await this.redis.get(`${key}:last`);
+      if (last) return { items: JSON.parse(last) as T[], stale: true };
+      throw err;
+    }
+    const json = JSON.stringify(value);
+    await this.redis
+      .multi()
+      .set(key, json, 'EX', CACHE_TTL_SECONDS)
+      .set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS)
+      .exec();
+    return { items: value, stale: false };
+  }
+}
+
+/** The engine's standard contact fields, then the account's custom ones from its field model. */
+function fieldOptions(model: KeapContactModel): FieldOption[] {
+  const custom: FieldOption[] = model.custom_fields.flatMap((def) => {
+    const key = customFieldKey(def);
+    if (!key) return [];
+    return [
+      {
+        key,
+        label: def.label ?? def.field_name ?? key,
+        kind: CUSTOM_KINDS[def.field_type ?? ''] ?? 'text',
+        custom: true,
+      },
+    ];
+  });
+  const standard = STANDARD_CONTACT_FIELDS.map((f) => ({
+    key: f.key,
+    label: f.label,
+    kind: f.kind,
+    custom: false,
+  }));
+  return [...standard, ...custom];
+}
+
+function tagOption(tag: KeapTag): TagOption {
+  return { id: Number(tag.id), name: tag.name, category: tag.category?.id ?? null };
+}

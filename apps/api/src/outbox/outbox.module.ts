@@ -1,0 +1,24 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { InboundRelay } from './inbound-relay';
+import { OutboxPublisher } from './outbox.publisher';
+import { ALL_QUEUES } from './queue-names';
+
+/** The outbox and its queues: work committed with the state change, then moved to Bull. */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        redis: config.REDIS_URL,
+        prefix: `${config.REDIS_KEY_PREFIX}bull`,
+      }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [OutboxPublisher, InboundRelay],
+  exports: [OutboxPublisher, InboundRelay],
+})
+export class OutboxModule {}

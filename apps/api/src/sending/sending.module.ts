@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
+import { DeliveryStatusService } from './delivery-status.service';
+import { SendMessageProcessor } from './send-message.processor';
+import { SendRateLimiter } from './send-rate-limiter';
+
+/**
+ * Texts out: the send processor (quiet hours, each sender's rate, Twilio's answer), and Twilio's
+ * delivery reports. In the API too: a delivery report ends a conversation whose number cannot
+ * receive, and saving working Twilio credentials releases the sends they held.
+ */
+@Module({
+  imports: [OutboxModule, ConversationsModule, TwilioConnectionModule],
+  providers: [SendMessageProcessor, SendRateLimiter, DeliveryStatusService],
+  exports: [SendMessageProcessor, DeliveryStatusService],
+})
+export class SendingModule {}

@@ -1,0 +1,196 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import { TwilioConnection } from '../../accounts/twilio-connection.entity';
+import { SecretBox } from '../../crypto/secret-box';
+import { SmsCredentialsRejectedError, type SmsGateway } from '../../ports/sms-gateway.port';
+import { type TwilioCredentials, TwilioNotConnectedError } from './twilio-credentials';
+import { rejectedCredentialsReason, watchCredentials } from './twilio-credential-health';
+
+/**
+ * Builds an SmsGateway for one set of Twilio credentials (the Twilio adapter's constructor).
+ * `forget`: the Twilio account's credentials were saved again or removed; drop what is kept for it.
+ */
+export type SmsGatewayFactory = ((credentials: TwilioCredentials) => SmsGateway) & {
+  forget?: (accountSid: string) => void;
+};
+export const SMS_GATEWAY_FACTORY = Symbol('SMS_GATEWAY_FACTORY');
+
+/** What verifies a Twilio account's webhooks: the account it belongs to and its Auth Token. */
+export interface WebhookAuth {
+  accountId: string;
+  authToken: string;
+  /** The token as stored: which saved credentials these are (each seal is unique). */
+  authTokenSealed: string;
+}
+
+/** Runs after an account's credentials were saved (never fails the save: it reports its own errors). */
+export type CredentialsSavedListener = (accountId: string) => Promise<void>;
+
+/** The account's Twilio connection: sealed credentials in, gateways and webhook-signing tokens out. */
+@Injectable()
+export class TwilioConnectionService {
+  private readonly savedListeners: CredentialsSavedListener[] = [];
+  private readonly forgetListeners: ((accountSid: string) => void)[] = [];
+
+  constructor(
+    @InjectRepository(TwilioConnection) private readonly connections: Repository<TwilioConnection>,
+    private readonly box: SecretBox,
+    @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
+  ) {}
+
+  /**
+   * An SmsGateway that sends as the account; throws TwilioNotConnectedError when none is saved.
+   * Every call made through it keeps the connection's health: Twilio refusing the credentials
+   * (20003 / 401) marks them rejected, and a call it accepts after that marks them connected.
+   */
+  async gatewayFor(accountId: string): Promise<SmsGateway> {
+    const row = await this.connections.findOne({ where: { accountId } });
+    if (!row) throw new TwilioNotConnectedError(accountId);
+    const credentials = this.open(row);
+    return watchCredentials(this.gatewayFactory(credentials), {
+      wasRejected: row.status === 'rejected',
+      rejected: (err) => this.markRejected(row, credentials, err),
+      accepted: () => this.markConnected(row),
+    });
+  }
+
+  /** The account that connected this Twilio account SID and the Auth Token that signs its webhooks. */
+  async webhookAuthFor(accountSid: string): Promise<WebhookAuth | null> {
+    const c = await this.connections.findOne({
+      where: { accountSid },
+      select: { accountId: true, authTokenSealed: true },
+    });
+    return c
+      ? {
+          accountId: c.accountId,
+          authToken: this.box.open(c.authTokenSealed),
+          authTokenSealed: c.authTokenSealed,
+        }
+      : null;
+  }
+
+  /**
+   * A webhook of the account failed the signature check with these saved credentials: Twilio
+   * signs with another Auth Token. Keeps the first time (the texts to fetch back start there);
+   * credentials saved meanwhile are not marked.
+   */
+  async markInboundRefused(auth: WebhookAuth, at: Date): Promise<void> {
+    await this.connections.update(
+      {
+        accountId: auth.accountId,
+        authTokenSealed: auth.authTokenSealed,
+        inboundRefusedSince: IsNull(),
+      },
+      { inboundRefusedSince: at },
+    );
+  }
+
+  /** The texts refused since `since` were fetched back (a later save's own, meanwhile, stays). */
+  async clearRefusedTexts(accountId: string, since: Date): Promise<void> {
+    await this.connections.update(
+      { accountId, refusedTextsSince: since },
+      { refusedTextsSince: null },
+    );
+  }
+
+  /** `listener` runs after every save of credentials, before the save answers. */
+  onCredentialsSaved(listener: CredentialsSavedListener): void {
+    this.savedListeners.push(listener);
+  }
+
+  /**
+   * `listener` runs when a Twilio account SID's saved credentials change or are removed in this
+   * process, so what keeps them in memory drops them at once (the webhook auth cache: a removed
+   * connection or a replaced token must not be accepted until its entry ages out).
+   */
+  onForget(listener: (accountSid: string) => void): void {
+    this.forgetListeners.push(listener);
+  }
+
+  /** The account id that connected this Twilio account SID, if any. */
+  async accountIdForAccountSid(accountSid: string): Promise<string | null> {
+    const c = await this.connections.findOne({ where: { accountSid } });
+    return c?.accountId ?? null;
+  }
+
+  async credentialsFor(accountId: string): Promise<TwilioCredentials> {
+    const c = await this.connections.findOne({ where: { accountId } });
+    if (!c) throw new TwilioNotConnectedError(accountId);
+    return this.open(c);
+  }
+
+  async connectionOf(accountId: string): Promise<TwilioConnection | null> {
+    return this.connections.findOne({ where: { accountId } });
+  }
+
+  /**
+   * Saves (replaces) the account's credentials, sealed, as connected, then runs the saved
+   * listeners (the runtime fetches back texts refused meanwhile). Check them with Twilio first.
+   */
+  async save(accountId: string, credentials: TwilioCredentials): Promise<void> {
+    const before = await this.connections.findOne({ where: { accountId } });
+    // Texts refused for the signature wait to be fetched back, from the same Twilio account only.
+    const refusedTextsSince =
+      before?.accountSid === credentials.accountSid
+        ? (before.refusedTextsSince ?? before.inboundRefusedSince)
+        : null;
+    await this.connections.save({
+      accountId,
+      accountSid: credentials.accountSid,
+      authTokenSealed: this.box.seal(credentials.authToken),
+      apiKeySid: credentials.apiKeySid,
+      apiKeySecretSealed: credentials.apiKeySecret ? this.box.seal(credentials.apiKeySecret) : null,
+      status: 'connected',
+      statusReason: null,
+      inboundRefusedSince: null,
+      refusedTextsSince,
+    });
+    // The Twilio account SID replaced, if another, is forgotten as well.
+    if (before && before.accountSid !== credentials.accountSid) this.forget(before.accountSid);
+    this.forget(credentials.accountSid);
+    await Promise.allSettled(this.savedListeners.map((listener) => listener(accountId)));
+  }
+
+  async remove(accountId: string): Promise<void> {
+    const row = await this.connections.findOne({ where: { accountId } });
+    await this.connections.delete({ accountId });
+    if (row) this.forget(row.accountSid);
+  }
+
+  private forget(accountSid: string): void {
+    this.gatewayFactory.forget?.(accountSid);
+    for (const listener of this.forgetListeners) listener(accountSid);
+  }
+
+  private open(c: TwilioConnection): TwilioCredentials {
+    return {
+      accountSid: c.accountSid,
+      authToken: this.box.open(c.authTokenSealed),
+      apiKeySid: c.apiKeySid,
+      apiKeySecret: c.apiKeySecretSealed ? this.box.open(c.apiKeySecretSealed) : null,
+    };
+  }
+
+  /**
+   * Only the credentials the refused call used: if new ones were saved meanwhile (their sealed
+   * token differs, each seal being unique), they are not marked.
+   */
+  private async markRejected(
+    row: TwilioConnection,
+    credentials: TwilioCredentials,
+    err: SmsCredentialsRejectedError,
+  ): Promise<void> {
+    await this.connections.update(
+      { accountId: row.accountId, authTokenSealed: row.authTokenSealed },
+      { status: 'rejected', statusReason: rejectedCredentialsReason(credentials, err, new Date()) },
+    );
+  }
+
+  private async markConnected(row: TwilioConnection): Promise<void> {
+    await this.connections.update(
+      { accountId: row.accountId, authTokenSealed: row.authTokenSealed, status: 'rejected' },
+      { status: 'connected', statusReason: null },
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { TwilioConnectionService, type WebhookAuth } from '../connection/twilio-connection.service';
+
+interface CachedAuth extends WebhookAuth {
+  readAt: number;
+}
+
+/**
+ * A connection change made in another process is seen within this long (a rotated auth token, a
+ * removed connection); one made in this process at once (onForget).
+ */
+const CACHE_MS = 30_000;
+
+/**
+ * Which account a Twilio webhook belongs to (by AccountSid) and the token that signs it. Kept in
+ * memory for a few seconds: the inbound webhook answers thousands of texts a second and must not
+ * open a sealed secret for each one. Nothing here matters across processes (each has its own).
+ */
+@Injectable()
+export class TwilioWebhookAuth implements OnModuleInit {
+  private readonly cache = new Map<string, CachedAuth>();
+  private readonly rereading = new Map<string, Promise<WebhookAuth | null>>();
+  /** Bumped when the account SID's connection changes here: a read begun before is not kept. */
+  private readonly changes = new Map<string, number>();
+
+  constructor(private readonly connections: TwilioConnectionService) {}
+
+  onModuleInit(): void {
+    this.connections.onForget((accountSid) => {
+      this.changes.set(accountSid, (this.changes.get(accountSid) ?? 0) + 1);
+      this.cache.delete(accountSid);
+    });
+  }
+
+  async forAccountSid(accountSid: string | undefined): Promise<WebhookAuth | null> {
+    if (!accountSid) return null;
+    const hit = this.cache.get(accountSid);
+    if (hit && hit.readAt + CACHE_MS > Date.now()) return hit;
+    return this.read(accountSid);
+  }
+
+  /**
+   * After a signature failed with `stale`: the token as stored now if it changed since it was
+   * read (new credentials saved here or in another process), else null. Concurrent failures of
+   * one account share one read; a refused webhook costs one indexed read, as an unknown
+   * AccountSid does.
+   */
+  async reread(accountSid: string, stale: WebhookAuth): Promise<WebhookAuth | null> {
+    let reading = this.rereading.get(accountSid);
+    if (!reading) {
+      reading = this.read(accountSid).finally(() => this.rereading.delete(accountSid));
+      this.rereading.set(accountSid, reading);
+    }
+    const fresh = await reading;
+    return fresh && fresh.authTokenSealed !== stale.authTokenSealed ? fresh : null;
+  }
+
+  private async read(accountSid: string): Promise<WebhookAuth | null> {
+    const change = this.changes.get(accountSid);
+    const auth = await this.connections.webhookAuthFor(accountSid);
+    if (this.changes.get(accountSid) !== change) return auth;
+    if (!auth) {
+      this.cache.delete(accountSid);
+      return null;
+    }
+    this.cache.set(accountSid, { ...auth, readAt: Date.now() });
+    return auth;
+  }
+}
