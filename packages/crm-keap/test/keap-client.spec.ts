@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT } from '@sms-seq/sandbox';
-import { KeapClient } from './keap-client';
-import { KeapOAuth } from './keap-oauth';
-import { TokenManager } from './token-manager';
+import { KeapClient } from '../src/keap-client';
+import { KeapOAuth } from '../src/keap-oauth';
+import { TokenManager } from '../src/token-manager';
 import {
   KeapAuthError,
   KeapClientCredentialsError,
@@ -14,12 +14,12 @@ import {
   KeapQuotaExhaustedError,
   KeapRateLimitedError,
   KeapValidationError,
-} from './errors';
-import { memoryAccountCache } from './account-cache';
-import { KeapHttp, type KeapCallRecord } from './keap-http';
-import type { KeapGrant, KeapRequestGate } from './request-gate';
-import { KeapSandboxHarness, MemoryTokenStore, REDIRECT_URI } from './testing/keap-sandbox-harness';
-import { haveKeapSpec, KEAP_SPEC_PATH, KeapSpecValidator } from './testing/keap-spec-validator';
+} from '../src/errors';
+import { memoryAccountCache } from '../src/account-cache';
+import { KeapHttp, type KeapCallRecord } from '../src/keap-http';
+import type { KeapGrant, KeapRequestGate } from '../src/request-gate';
+import { KeapSandboxHarness, MemoryTokenStore, REDIRECT_URI } from './support/keap-sandbox-harness';
+import { haveKeapSpec, KEAP_SPEC_PATH, KeapSpecValidator } from './support/keap-spec-validator';
 
 // The behaviour is tested either way; only the check of each request against the spec needs it.
 if (!haveKeapSpec)

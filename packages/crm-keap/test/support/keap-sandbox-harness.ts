@@ -7,8 +7,8 @@ import {
   SANDBOX_KEAP_CLIENT,
   type KeapSandbox,
 } from '@sms-seq/sandbox';
-import { KeapOAuth, type KeapTokens } from '../keap-oauth';
-import type { KeapTokenStore } from '../token-manager';
+import { KeapOAuth, type KeapTokens } from '../../src/keap-oauth';
+import type { KeapTokenStore } from '../../src/token-manager';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/keap/callback';
 

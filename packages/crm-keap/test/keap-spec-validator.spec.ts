@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { haveKeapSpec, KeapSpecValidator } from './keap-spec-validator';
+import { haveKeapSpec, KeapSpecValidator } from './support/keap-spec-validator';
 
 const describeWithSpec = haveKeapSpec ? describe : describe.skip;
 

@@ -4,7 +4,7 @@ import {
   keapSpecPath,
   loadKeapContract,
   type KeapContract,
-} from '@sms-seq/sandbox/dist/contract/keap-contract';
+} from '@sms-seq/sandbox/contract';
 
 /**
  * The official Keap REST v2 spec, read unchanged from ../shared/specs (or API_SPECS_DIR) and

@@ -1,6 +1,6 @@
-import type { KeapTokens } from './keap-oauth';
-import { KeapSandboxHarness, MemoryTokenStore } from './testing/keap-sandbox-harness';
-import { type KeapTokenRefresher, TokenManager } from './token-manager';
+import type { KeapTokens } from '../src/keap-oauth';
+import { KeapSandboxHarness, MemoryTokenStore } from './support/keap-sandbox-harness';
+import { type KeapTokenRefresher, TokenManager } from '../src/token-manager';
 
 const ACCOUNT = 'acct-1';
 
