@@ -358,7 +358,7 @@ export class KeapClient {
       kind: 'notes.list',
       method: 'GET',
       path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes`,
-      params: { filter: `title==${query.title}`, page_size: 1000 },
+      params: { filter: titleFilter(query.title), page_size: 1000 },
     });
     return (
       (res.notes ?? []).find(
@@ -438,4 +438,17 @@ export class KeapClient {
   private async call<T>(request: KeapRequest): Promise<T> {
     return (await this.http.send<T>(request, this.options.priority ?? 'interactive')).data;
   }
+}
+
+/**
+ * A note search by title. Keap's filter has no escape: `;` starts another clause and `*` is a
+ * wildcard. `title==` matches anywhere in the title, so the longest run of the title free of them
+ * finds the note, and findNote then keeps only the exact title. None at all: no filter.
+ */
+function titleFilter(title: string): string | undefined {
+  const longest = title
+    .split(/[;,*]/)
+    .map((part) => part.trim())
+    .reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest ? `title==${longest}` : undefined;
 }

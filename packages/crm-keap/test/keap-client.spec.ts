@@ -455,6 +455,17 @@ describe('KeapClient against the Keap sandbox', () => {
       expect(calls.filter((c) => c.kind === 'notes.create')).toHaveLength(1);
     });
 
+    it('finds a note whose title has Keap filter characters (; , *) in it', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      const title = 'SMS: Size; colour, *fit*';
+      const note = await keap.createNote(id, { title, text: 'run 1 ref c1' });
+      await keap.createNote(id, { title: 'SMS: Size', text: 'run 1 ref c1' });
+      expect((await keap.findNote(id, { title, marker: 'ref c1' }))?.id).toBe(note.id);
+      const search = calls.filter((c) => c.kind === 'notes.list');
+      expect(search).toHaveLength(1);
+    });
+
     it('appends a transcript once when the append is retried after a lost answer', async () => {
       const keap = client();
       const id = await adaId(keap);
