@@ -17,10 +17,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { KEAP_PUBLISHED_LIMITS } from '@sms-seq/sandbox/dist/keap';
-import { scaledKeapBudgetConfig } from '../../apps/api/src/keap-budget/keap-budget.config';
-import { jainIndex } from '../../apps/api/src/keap-budget/testing/keap-budget.testing';
-import { KeapSandboxHarness } from '../../apps/api/src/keap-budget/testing/keap-sandbox-harness';
+import { KEAP_PUBLISHED_LIMITS } from '@sms-seq/sandbox';
+import { scaledKeapBudgetConfig } from '../../apps/api/src/config/keap-budget.config';
+import { jainIndex } from '../../apps/api/test/support/keap-budget/keap-budget.testing';
+import { KeapSandboxHarness } from '../../apps/api/test/support/keap-budget/keap-sandbox-harness';
 import type { AccountResult, WorkerInput } from './worker';
 
 const ROOT = join(__dirname, '../..');

@@ -12,15 +12,15 @@
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../apps/api/src/config/config';
-import type { Crm, CrmPriority } from '../../apps/api/src/crm/crm.port';
-import { RedisKeapAccountCache } from '../../apps/api/src/crm/keap-account-cache';
-import { KeapCrmProvider } from '../../apps/api/src/crm/keap-crm';
-import { KeapClientFactory } from '../../apps/api/src/keap-auth/keap-client.factory';
-import type { KeapTokensService } from '../../apps/api/src/keap-auth/keap-tokens.service';
-import type { KeapBudgetConfig } from '../../apps/api/src/keap-budget/keap-budget.config';
-import { directionOf } from '../../apps/api/src/keap-budget/keap-call-kinds';
-import { RedisKeapBudget } from '../../apps/api/src/keap-budget/redis-keap-budget';
-import { transcript, transcriptMarker } from '../../apps/api/src/notes/note-writer';
+import type { Crm, CrmPriority } from '../../apps/api/src/ports/crm.port';
+import { RedisKeapAccountCache } from '../../apps/api/src/keap/keap-account-cache';
+import { KeapCrmProvider } from '../../apps/api/src/keap/crm/keap-crm';
+import { KeapClientFactory } from '../../apps/api/src/keap/auth/keap-client.factory';
+import type { KeapTokensService } from '../../apps/api/src/keap/auth/keap-tokens.service';
+import type { KeapBudgetConfig } from '../../apps/api/src/config/keap-budget.config';
+import { directionOf } from '../../apps/api/src/keap/budget/keap-call-kinds';
+import { RedisKeapBudget } from '../../apps/api/src/keap/budget/redis-keap-budget';
+import { transcript, transcriptMarker } from '../../apps/api/src/crm-effects/note-writer';
 
 export interface WorkerInput {
   redisUrl: string;

@@ -4,6 +4,7 @@ export {
   DEMO_TENANT_ID,
   SECOND_TENANT_ID,
   DEMO_TAG_NAMES,
+  KEAP_PUBLISHED_LIMITS,
   type KeapSandbox,
 } from './keap';
 export {
