@@ -6,11 +6,11 @@ import {
   SendOutcomeUnknownError,
   TransientSendError,
   type OutgoingMessage,
-} from '../ports/sms-gateway.port';
-import { loadTwilioContract, twilioSpecsDir } from '@sms-seq/sandbox/dist/contract/twilio-contract';
-import { toGatewayError } from './twilio-error-map';
-import { TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
+} from '../../src/ports/sms-gateway.port';
+import { loadTwilioContract, twilioSpecsDir } from '@sms-seq/sandbox/contract';
+import { toGatewayError } from '../../src/twilio/twilio-error-map';
+import { TwilioSmsGateway } from '../../src/twilio/twilio-sms-gateway';
+import { startSandbox, type RunningSandbox } from '../support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const SENDER = '+14155550100';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createSandbox, DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT, type Sandbox } from '@sms-seq/sandbox';
-import { readKeapRateHeaders } from './keap-rate-headers';
+import { readKeapRateHeaders } from '../../src/keap/budget/keap-rate-headers';
 
 const DAY = 86_400_000;
 const OPTIONS = { defaultBackoffMs: 5_000, maxBackoffMs: 2 * DAY };

@@ -1,17 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { REDIS } from '../../redis/redis.module';
-import { APP_CONFIG, ConfigModule } from '../../config/config.module';
-import { loadConfig } from '../../config/config';
-import { KeapCrmProvider } from '../crm/keap-crm';
-import { KeapClientFactory } from '../auth/keap-client.factory';
-import { KeapTokensService } from '../auth/keap-tokens.service';
-import { KeapBudgetModule } from './keap-budget.module';
-import { KEAP_REQUEST_GATE } from './keap-request-gate';
-import { RedisKeapBudget } from './redis-keap-budget';
-import { aKeyPrefix, REDIS_URL } from '../../../test/support/keap-budget/keap-budget.testing';
-import { KeapSandboxHarness } from '../../../test/support/keap-budget/keap-sandbox-harness';
+import { REDIS } from '../../src/redis/redis.module';
+import { APP_CONFIG, ConfigModule } from '../../src/config/config.module';
+import { loadConfig } from '../../src/config/config';
+import { KeapCrmProvider } from '../../src/keap/crm/keap-crm';
+import { KeapClientFactory } from '../../src/keap/auth/keap-client.factory';
+import { KeapTokensService } from '../../src/keap/auth/keap-tokens.service';
+import { KeapBudgetModule } from '../../src/keap/budget/keap-budget.module';
+import { KEAP_REQUEST_GATE } from '../../src/keap/budget/keap-request-gate';
+import { RedisKeapBudget } from '../../src/keap/budget/redis-keap-budget';
+import { aKeyPrefix, REDIS_URL } from '../support/keap-budget/keap-budget.testing';
+import { KeapSandboxHarness } from '../support/keap-budget/keap-sandbox-harness';
 
 const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 

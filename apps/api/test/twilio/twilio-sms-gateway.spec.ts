@@ -7,17 +7,17 @@ import {
   RecipientUnsubscribedError,
   TransientSendError,
   type OutgoingMessage,
-} from '../ports/sms-gateway.port';
-import { TwilioSmsGateway, IDEMPOTENCY_KEY_PARAM } from './twilio-sms-gateway';
-import { TwilioAuthError } from './twilio-auth.error';
-import { isValidTwilioSignature } from './twilio-signature';
-import { parseTwilioStatusCallback } from './twilio-delivery-status';
+} from '../../src/ports/sms-gateway.port';
+import { TwilioSmsGateway, IDEMPOTENCY_KEY_PARAM } from '../../src/twilio/twilio-sms-gateway';
+import { TwilioAuthError } from '../../src/twilio/twilio-auth.error';
+import { isValidTwilioSignature } from '../../src/twilio/twilio-signature';
+import { parseTwilioStatusCallback } from '../../src/twilio/twilio-delivery-status';
 import {
   eventually,
   startSandbox,
   startWebhookReceiver,
   type RunningSandbox,
-} from '../../test/support/twilio-test-harness';
+} from '../support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const OTHER_CONTACT = '+14155550124';

@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { isValidTwilioSignature, publicRequestUrl } from './twilio-signature';
+import { isValidTwilioSignature, publicRequestUrl } from '../../src/twilio/twilio-signature';
 import {
   eventually,
   startSandbox,
   startWebhookReceiver,
   type RunningSandbox,
-} from '../../test/support/twilio-test-harness';
+} from '../support/twilio-test-harness';
 
 const CONTACT = '+14155550123';
 const SENDER = '+14155550100';

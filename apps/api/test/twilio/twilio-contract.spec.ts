@@ -2,10 +2,10 @@ import {
   loadTwilioContract,
   twilioSpecsDir,
   type TwilioContract,
-} from '@sms-seq/sandbox/dist/contract/twilio-contract';
+} from '@sms-seq/sandbox/contract';
 import request from 'supertest';
-import { TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
+import { TwilioSmsGateway } from '../../src/twilio/twilio-sms-gateway';
+import { startSandbox, type RunningSandbox } from '../support/twilio-test-harness';
 
 const specsDir = twilioSpecsDir();
 if (!specsDir)

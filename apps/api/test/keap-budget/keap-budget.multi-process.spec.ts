@@ -4,11 +4,11 @@ import {
   jainIndex,
   maxInAnyWindow,
   REDIS_URL,
-} from '../../../test/support/keap-budget/keap-budget.testing';
-import { runBudgetChildren } from '../../../test/support/keap-budget/run-budget-children';
-import type { BudgetChildInput } from '../../../test/support/keap-budget/budget-child';
-import { KeapSandboxHarness } from '../../../test/support/keap-budget/keap-sandbox-harness';
-import { scaledKeapBudgetConfig } from '../../config/keap-budget.config';
+} from '../support/keap-budget/keap-budget.testing';
+import { runBudgetChildren } from '../support/keap-budget/run-budget-children';
+import type { BudgetChildInput } from '../support/keap-budget/budget-child';
+import { KeapSandboxHarness } from '../support/keap-budget/keap-sandbox-harness';
+import { scaledKeapBudgetConfig } from '../../src/config/keap-budget.config';
 
 /** Three processes (tsx children), each with its own Redis connection, share one budget. */
 describe('Keap budget across processes (real Redis, child processes)', () => {

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import type { OutgoingMessage } from '../ports/sms-gateway.port';
-import { TwilioClientCache } from './twilio-client-cache';
-import { type TwilioCredentials, TwilioSmsGateway } from './twilio-sms-gateway';
-import { startSandbox, type RunningSandbox } from '../../test/support/twilio-test-harness';
+import type { OutgoingMessage } from '../../src/ports/sms-gateway.port';
+import { TwilioClientCache } from '../../src/twilio/twilio-client-cache';
+import { type TwilioCredentials, TwilioSmsGateway } from '../../src/twilio/twilio-sms-gateway';
+import { startSandbox, type RunningSandbox } from '../support/twilio-test-harness';
 
 const SENDER = '+14155550100';
 
