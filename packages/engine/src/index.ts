@@ -4,6 +4,7 @@ export * from './conversation.types';
 export * from './contact-fields';
 export * from './merge-fields';
 export * from './reply';
+export * from './inbound-text';
 export * from './conditions';
 export * from './describe-condition';
 export * from './reach';
