@@ -1,41 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { NotFoundError } from '../errors/domain-error';
-import { Account } from './account.entity';
+import type { Account } from './account.entity';
+import { AccountRepository } from './account.repository';
 
 /** Reads and changes accounts. Every other feature scopes its queries by the account id it gets here. */
 @Injectable()
 export class AccountService {
-  constructor(@InjectRepository(Account) private readonly accounts: Repository<Account>) {}
+  constructor(private readonly accounts: AccountRepository) {}
 
   async get(accountId: string): Promise<Account> {
-    const account = await this.accounts.findOne({ where: { id: accountId } });
+    const account = await this.accounts.find(accountId);
     if (!account) throw new NotFoundError('The account', 'account_not_found');
     return account;
   }
 
   find(accountId: string): Promise<Account | null> {
-    return this.accounts.findOne({ where: { id: accountId } });
+    return this.accounts.find(accountId);
   }
 
   /** The account of a Keap app, created on first install. */
-  async upsertByKeapAppName(keapAppName: string): Promise<Account> {
-    await this.accounts
-      .createQueryBuilder()
-      .insert()
-      .values({ keapAppName, name: keapAppName })
-      .orIgnore()
-      .execute();
-    const account = await this.accounts.findOneOrFail({ where: { keapAppName } });
-    return account;
+  upsertByKeapAppName(keapAppName: string): Promise<Account> {
+    return this.accounts.ensureForKeapApp(keapAppName);
   }
 
-  async markDisconnected(accountId: string, reason: string): Promise<void> {
-    await this.accounts.update({ id: accountId }, { status: 'disconnected', statusReason: reason });
+  markDisconnected(accountId: string, reason: string): Promise<void> {
+    return this.accounts.markDisconnected(accountId, reason);
   }
 
-  async markActive(accountId: string): Promise<void> {
-    await this.accounts.update({ id: accountId }, { status: 'active', statusReason: null });
+  markActive(accountId: string): Promise<void> {
+    return this.accounts.markActive(accountId);
   }
 }

@@ -1,17 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { SecretBox } from '../crypto/secret-box';
-import { Account } from './account.entity';
+import { AccountRepository } from './account.repository';
 import { AccountService } from './account.service';
-import { KeapConnection } from './keap-connection.entity';
-import { TwilioConnection } from './twilio-connection.entity';
 
 /** Accounts and their connections, and the sealed-secrets box (keyed by SECRETS_KEY) they use. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Account, KeapConnection, TwilioConnection])],
   providers: [
     {
       provide: SecretBox,
@@ -19,7 +15,8 @@ import { TwilioConnection } from './twilio-connection.entity';
       useFactory: (config: AppConfig) => new SecretBox(config.SECRETS_KEY),
     },
     AccountService,
+    AccountRepository,
   ],
-  exports: [SecretBox, AccountService, TypeOrmModule],
+  exports: [SecretBox, AccountService, AccountRepository],
 })
 export class AccountsModule {}

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { describeCondition, type ToolDefinition } from '@sms-seq/engine';
-import type { DataSource } from 'typeorm';
 import { ToolService } from '../tools/tool.service';
+import { ToolAnalyticsRepository } from './tool-analytics.repository';
 import type { StepFunnel, ToolAnalytics } from './tool-analytics.dto';
 
 export type { StepFunnel, ToolAnalytics };
@@ -14,7 +13,7 @@ const REPLY_OUTCOMES = ['matched', 'fallback', 'moved_on', 'reasked', 'resolving
 @Injectable()
 export class ToolAnalyticsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly counts: ToolAnalyticsRepository,
     private readonly tools: ToolService,
   ) {}
 
@@ -29,28 +28,10 @@ export class ToolAnalyticsService {
         finished: 0,
       };
     const version = await this.tools.findVersion(accountId, toolId, id);
-    const params = [accountId, version.id];
-    const conversations = `SELECT id FROM conversations WHERE account_id = $1 AND tool_version_id = $2`;
-    const received: { step: string; n: number }[] = await this.db.query(
-      `SELECT step_id step, count(DISTINCT conversation_id)::int n FROM messages
-       WHERE account_id = $1 AND direction = 'out' AND purpose = 'step' AND step_id IS NOT NULL
-         AND conversation_id IN (${conversations}) GROUP BY step_id`,
-      params,
-    );
-    const replied: { step: string; n: number }[] = await this.db.query(
-      `SELECT detail->>'stepId' step, count(DISTINCT conversation_id)::int n FROM conversation_events
-       WHERE type = ANY($3) AND conversation_id IN (${conversations}) GROUP BY 1`,
-      [...params, REPLY_OUTCOMES],
-    );
-    const branches: { step: string; cond: string; n: number }[] = await this.db.query(
-      `SELECT detail->>'stepId' step, CASE WHEN type = 'fallback' THEN 'fallback' ELSE detail->>'conditionId' END cond, count(*)::int n
-       FROM conversation_events WHERE type IN ('matched', 'fallback') AND conversation_id IN (${conversations}) GROUP BY 1, 2`,
-      params,
-    );
-    const ends: { step: string | null; status: string; n: number }[] = await this.db.query(
-      `SELECT current_step_id step, status, count(*)::int n FROM conversations WHERE account_id = $1 AND tool_version_id = $2 GROUP BY 1, 2`,
-      params,
-    );
+    const received = await this.counts.received(accountId, version.id);
+    const replied = await this.counts.replied(accountId, version.id, REPLY_OUTCOMES);
+    const branches = await this.counts.branches(accountId, version.id);
+    const ends = await this.counts.ends(accountId, version.id);
     const endsBy = (status: string) =>
       new Map(
         ends.filter((e) => e.status === status && e.step).map((e) => [e.step as string, e.n]),

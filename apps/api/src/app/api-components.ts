@@ -43,7 +43,7 @@ import {
   twilioConnectedSchema,
 } from '../twilio/connection/twilio-connection.dto';
 import { conversationStatusSchema } from '../openapi/conversation-status.schema';
-import { keapBudgetReportSchema } from '../keap/budget/keap-budget.schema';
+import { keapBudgetReportSchema } from '../analytics/keap-budget.schema';
 import { type ComponentName, errorBodySchema, withoutIds } from '../openapi/api-schemas';
 import type { Assert, Same } from '../openapi/same-type';
 

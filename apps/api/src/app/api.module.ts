@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AnalyticsModule } from '../analytics/analytics.module';
+import { KeapBudgetReportModule } from '../analytics/keap-budget-report.module';
 import { ConversationHistoryModule } from '../conversation-history/conversation-history.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { DemoModule } from '../demo/demo.module';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { InboundModule } from '../inbound/inbound.module';
 import { KeapAuthModule } from '../keap/auth/keap-auth.module';
-import { KeapBudgetReportModule } from '../keap/budget/keap-budget-report.module';
 import { KeapPickersModule } from '../keap/pickers/keap-pickers.module';
 import { SendingModule } from '../sending/sending.module';
 import { SessionModule } from '../session/session.module';
@@ -23,20 +23,21 @@ import { HealthController } from './health.controller';
  * for credentials just saved.
  */
 @Module({
+  // In this order the routes, and so the OpenAPI document's paths, come as they always have.
   imports: [
-    SessionModule,
     KeapAuthModule,
+    SessionModule,
+    TwilioConnectionModule,
     KeapPickersModule,
     KeapBudgetReportModule,
-    TwilioConnectionModule,
-    TwilioWebhooksModule,
     ToolsModule,
-    InboundModule,
-    ConversationsModule,
-    SendingModule,
     ConversationHistoryModule,
     AnalyticsModule,
     DemoModule,
+    TwilioWebhooksModule,
+    InboundModule,
+    ConversationsModule,
+    SendingModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

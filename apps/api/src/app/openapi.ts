@@ -41,7 +41,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-/** The keap-budget feature's route: its answer's schema lives here (openapi/keap-budget.schema.ts). */
+/** The Keap budget report's route (analytics/keap-budget*): its answer's schema is KeapBudgetReport. */
 function documentKeapBudget(operation: OperationObject | undefined): void {
   if (!operation) return;
   operation.responses['200'] = {

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { InboundModule } from '../inbound/inbound.module';
+import { MessagesModule } from '../messages/messages.module';
 import { SessionModule } from '../session/session.module';
 import { ConversationHistoryController } from './conversation-history.controller';
 import { ConversationHistoryService } from './conversation-history.service';
 
+/** The console's conversation history: the list, one transcript, the refused starts, ending by hand. */
 @Module({
-  imports: [SessionModule, ConversationsModule],
+  imports: [SessionModule, ConversationsModule, MessagesModule, InboundModule],
   controllers: [ConversationHistoryController],
   providers: [ConversationHistoryService],
 })

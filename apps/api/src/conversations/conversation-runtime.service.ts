@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   advance,
-  classifyKeyword,
+  inboundKeywordClass,
+  optsBackIn,
   isFinal,
   normaliseKeyword,
   type ContactSnapshot,
@@ -11,16 +12,20 @@ import {
   type ToolDefinition,
   type Transition,
 } from '@sms-seq/engine';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
-import { ToolVersion } from '../tools/tool-version.entity';
+import type { Message } from '../messages/message.entity';
+import { MessageRepository } from '../messages/message.repository';
 import type { OutboxKind } from '../outbox/outbox-entry.entity';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { ToolRepository } from '../tools/tool.repository';
 import { ConversationClock } from './conversation-clock';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
-import { Message } from '../messages/message.entity';
+import { ConversationRepository } from './conversation.repository';
+import { KeapCallsPerConversation } from './keap-calls-per-conversation';
+import { OptOutRepository } from './opt-out.repository';
 import { inPhoneTransaction } from './phone-lock';
 
 export interface OutboxRef {
@@ -60,18 +65,27 @@ export class ConversationRuntime {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly optOuts: OptOutRepository,
+    private readonly tools: ToolRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {
     this.clock = new ConversationClock(config.CONVERSATION_MINUTE_MS);
   }
 
-  async definitionOf(manager: EntityManager, toolVersionId: string): Promise<ToolDefinition> {
+  /** The version's definition; `manager`: the caller's transaction, if it is in one. */
+  async definitionOf(
+    manager: EntityManager | undefined,
+    toolVersionId: string,
+  ): Promise<ToolDefinition> {
     const cached = this.definitions.get(toolVersionId);
     if (cached) return cached;
-    const version = await manager.getRepository(ToolVersion).findOneByOrFail({ id: toolVersionId });
-    this.definitions.set(toolVersionId, version.definition);
-    return version.definition;
+    const definition = await this.tools.versionDefinition(toolVersionId, manager);
+    this.definitions.set(toolVersionId, definition);
+    return definition;
   }
 
   /**
@@ -84,27 +98,25 @@ export class ConversationRuntime {
     // anything that slips in after this last look).
     for (let round = 0; round < MAX_INBOUND_ROUNDS; round++) {
       const out: OutboxRef[] = [];
-      const waiting = await inPhoneTransaction(this.dataSource, senderKey, phone, async (m) => {
-        const pending = await m.getRepository(Message).find({
-          where: { direction: 'in', status: 'received', senderKey, phone },
-          order: { createdAt: 'ASC', id: 'ASC' },
-        });
+      const waiting = await this.inPhoneTransaction(senderKey, phone, async (m) => {
+        const pending = await this.messages.unprocessedInbound(senderKey, phone, m);
         for (const message of pending) {
           if (!(await this.handleInbound(m, message, out))) return true;
         }
         return false;
       });
       await this.publisher.publish(out);
-      if (waiting || !(await this.hasPendingInbound(senderKey, phone))) return;
+      if (waiting || !(await this.messages.hasUnprocessedInbound(senderKey, phone))) return;
     }
   }
 
-  private async hasPendingInbound(senderKey: string, phone: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM messages WHERE direction = 'in' AND status = 'received' AND sender_key = $1 AND phone = $2 LIMIT 1`,
-      [senderKey, phone],
-    );
-    return rows.length > 0;
+  /** Runs `work` in one transaction holding the phone's lock (see phone-lock.ts). */
+  inPhoneTransaction<T>(
+    senderKey: string,
+    phone: string,
+    work: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inPhoneTransaction(this.dataSource, this.conversations, senderKey, phone, work);
   }
 
   private async handleInbound(
@@ -112,31 +124,20 @@ export class ConversationRuntime {
     message: Message,
     out: OutboxRef[],
   ): Promise<boolean> {
-    const conversation = await this.activeConversation(m, message.senderKey, message.phone);
+    const { accountId, senderKey, phone } = message;
+    const conversation = await this.conversations.activeFor(senderKey, phone, m);
     const at = new Date().toISOString();
-    const keyword = keywordClassOf(message);
+    const keyword = inboundKeywordClass(message.body, message.optOutType);
     if (keyword === 'opt_out') {
-      await m.query(
-        `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [message.accountId, message.senderKey, message.phone, normaliseKeyword(message.body)],
-      );
+      await this.optOuts.add(accountId, senderKey, phone, normaliseKeyword(message.body), m);
       if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_out', at }, out);
       await this.markProcessed(m, message, conversation?.id ?? null);
       return true;
     }
     if (keyword === 'opt_in') {
-      // YES is an opt-in word too, but to a number that never opted out it is a reply ("Do you like blue?" "Yes").
-      const optedOut = await this.isOptedOut(
-        m,
-        message.accountId,
-        message.senderKey,
-        message.phone,
-      );
-      if (optedOut || !conversation) {
-        await m.query(
-          `DELETE FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`,
-          [message.accountId, message.senderKey, message.phone],
-        );
+      const optedOut = await this.optOuts.isOptedOut(accountId, senderKey, phone, m);
+      if (optsBackIn({ optedOut, inConversation: conversation !== null })) {
+        await this.optOuts.remove(accountId, senderKey, phone, m);
         if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_in', at }, out);
         await this.markProcessed(m, message, conversation?.id ?? null);
         return true;
@@ -149,16 +150,11 @@ export class ConversationRuntime {
       await this.markProcessed(m, message, conversation.id);
       return true;
     }
-    if (await this.isOptedOut(m, message.accountId, message.senderKey, message.phone)) {
+    if (await this.optOuts.isOptedOut(accountId, senderKey, phone, m)) {
       await this.markProcessed(m, message, null);
       return true;
     }
-    const tool = await this.keywordTool(
-      m,
-      message.accountId,
-      message.senderKey,
-      normaliseKeyword(message.body),
-    );
+    const tool = await this.keywordTool(m, accountId, senderKey, normaliseKeyword(message.body));
     let conversationId: string | null = null;
     if (tool && !tool.accountActive) {
       // Kept with its reason, so the console can list the starts refused while Keap is away.
@@ -203,26 +199,28 @@ export class ConversationRuntime {
       return null;
     }
     const state = transition.state;
-    const row = m.getRepository(Conversation).create({
-      accountId: request.accountId,
-      toolId: request.toolId,
-      toolVersionId: request.toolVersionId,
-      phone: request.phone ?? request.rawPhone,
-      senderKey: request.senderKey,
-      contactId: state.contact.id,
-      contact: state.contact,
-      state,
-      status: state.status,
-      currentStepId: state.currentStepId,
-      trigger: request.trigger,
-      startedAt: new Date(state.startedAt),
-      lastActivityAt: new Date(state.lastActivityAt),
-      endedAt: null,
-      nextTickAt: this.clock.nextTickWallTime(definition, state),
-      expiresAt: this.clock.expiryWallTime(definition, state),
-      keapCalls: request.keapCalls ?? {},
-    });
-    const conversation = await m.getRepository(Conversation).save(row);
+    const conversation = await this.conversations.storeStarted(
+      {
+        accountId: request.accountId,
+        toolId: request.toolId,
+        toolVersionId: request.toolVersionId,
+        phone: request.phone ?? request.rawPhone,
+        senderKey: request.senderKey,
+        contactId: state.contact.id,
+        contact: state.contact,
+        state,
+        status: state.status,
+        currentStepId: state.currentStepId,
+        trigger: request.trigger,
+        startedAt: new Date(state.startedAt),
+        lastActivityAt: new Date(state.lastActivityAt),
+        endedAt: null,
+        nextTickAt: this.clock.nextTickWallTime(definition, state),
+        expiresAt: this.clock.expiryWallTime(definition, state),
+        keapCalls: request.keapCalls ?? {},
+      },
+      m,
+    );
     await this.storeConsequences(m, conversation, definition, transition, out);
     if (request.phone === null) {
       await this.advanceAndStore(
@@ -248,34 +246,25 @@ export class ConversationRuntime {
     ) => Promise<ConversationEvent | null> | ConversationEvent | null,
     alsoInTransaction?: (m: EntityManager) => Promise<void>,
   ): Promise<Conversation | null> {
-    const head = await this.dataSource
-      .getRepository(Conversation)
-      .findOneBy({ id: conversationId });
+    const head = await this.conversations.byId(conversationId);
     if (!head) return null;
     const out: OutboxRef[] = [];
     let wasAwaitingContact = false;
-    const result = await inPhoneTransaction(
-      this.dataSource,
-      head.senderKey,
-      head.phone,
-      async (m) => {
-        const conversation = await m
-          .getRepository(Conversation)
-          .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
-        if (!conversation) return null;
-        wasAwaitingContact = conversation.status === 'awaiting_contact';
-        const event = conversation.endedAt === null ? await makeEvent(conversation, m) : null;
+    const result = await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+      const conversation = await this.conversations.lockById(conversationId, m);
+      if (!conversation) return null;
+      wasAwaitingContact = conversation.status === 'awaiting_contact';
+      const event = conversation.endedAt === null ? await makeEvent(conversation, m) : null;
+      if (event) {
+        const definition = await this.definitionOf(m, conversation.toolVersionId);
+        const transition = advance(definition, conversation.state, event);
         // A tick that finds nothing due is not worth a row in the history.
-        if (event?.type === 'tick') {
-          const definition = await this.definitionOf(m, conversation.toolVersionId);
-          if (advance(definition, conversation.state, event).outcome.kind === 'ignored')
-            return conversation;
-        }
-        if (event) await this.advanceAndStore(m, conversation, event, out);
-        if (alsoInTransaction) await alsoInTransaction(m);
-        return conversation;
-      },
-    );
+        if (event.type === 'tick' && transition.outcome.kind === 'ignored') return conversation;
+        await this.store(m, conversation, definition, event, transition, out);
+      }
+      if (alsoInTransaction) await alsoInTransaction(m);
+      return conversation;
+    });
     await this.publisher.publish(out);
     // Replies that waited for the contact are handled now, in order.
     if (result && wasAwaitingContact && result.status !== 'awaiting_contact') {
@@ -296,22 +285,15 @@ export class ConversationRuntime {
     contact: ContactSnapshot,
     claim: (m: EntityManager) => Promise<boolean>,
   ): Promise<void> {
-    const head = await this.dataSource
-      .getRepository(Conversation)
-      .findOneBy({ id: conversationId });
+    const head = await this.conversations.byId(conversationId);
     if (!head || head.endedAt === null || contact.id === null) return;
     const out: OutboxRef[] = [];
-    await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
-      const conversation = await m
-        .getRepository(Conversation)
-        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+    await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+      const conversation = await this.conversations.lockById(conversationId, m);
       if (!conversation || conversation.endedAt === null || conversation.contactId !== null) return;
       if (!(await claim(m))) return;
       const state = { ...conversation.state, contact };
-      await m.query(
-        `UPDATE conversations SET state = $2, contact = $3, contact_id = $4, updated_at = now() WHERE id = $1`,
-        [conversation.id, JSON.stringify(state), JSON.stringify(contact), contact.id],
-      );
+      await this.conversations.storeContactOfEnded(conversation.id, state, contact, m);
       await this.recordEvent(m, conversation.id, 'contact_resolved', { contactId: contact.id });
       const definition = await this.definitionOf(m, conversation.toolVersionId);
       const tagId = definition.options.optOutTagId;
@@ -329,28 +311,21 @@ export class ConversationRuntime {
    * the contact ever saw the question. Never moves the clock back (a later reply stands).
    */
   async questionWentOut(conversationId: string, sentAt: Date): Promise<void> {
-    const head = await this.dataSource
-      .getRepository(Conversation)
-      .findOneBy({ id: conversationId });
+    const head = await this.conversations.byId(conversationId);
     if (!head || head.endedAt !== null) return;
-    await inPhoneTransaction(this.dataSource, head.senderKey, head.phone, async (m) => {
-      const conversation = await m
-        .getRepository(Conversation)
-        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+    await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+      const conversation = await this.conversations.lockById(conversationId, m);
       if (!conversation || conversation.endedAt !== null) return;
       if (Date.parse(conversation.state.lastActivityAt) >= sentAt.getTime()) return;
       const definition = await this.definitionOf(m, conversation.toolVersionId);
       const state = { ...conversation.state, lastActivityAt: sentAt.toISOString() };
-      await m.query(
-        `UPDATE conversations SET state = $2, last_activity_at = $3, next_tick_at = $4, expires_at = $5, updated_at = now()
-          WHERE id = $1`,
-        [
-          conversation.id,
-          JSON.stringify(state),
-          sentAt,
-          this.clock.nextTickWallTime(definition, state),
-          this.clock.expiryWallTime(definition, state),
-        ],
+      await this.conversations.restartClock(
+        conversation.id,
+        state,
+        sentAt,
+        this.clock.nextTickWallTime(definition, state),
+        this.clock.expiryWallTime(definition, state),
+        m,
       );
     });
   }
@@ -363,6 +338,18 @@ export class ConversationRuntime {
   ): Promise<Transition | NoConversation> {
     const definition = await this.definitionOf(m, conversation.toolVersionId);
     const transition = advance(definition, conversation.state, event);
+    return this.store(m, conversation, definition, event, transition, out);
+  }
+
+  /** Stores what `advance` answered to `event`: the new state, its event rows and its effects. */
+  private async store(
+    m: EntityManager,
+    conversation: Conversation,
+    definition: ToolDefinition,
+    event: ConversationEvent,
+    transition: Transition,
+    out: OutboxRef[],
+  ): Promise<Transition> {
     if (transition.outcome.kind === 'ignored') {
       await this.recordEvent(m, conversation.id, 'ignored', {
         event: event.type,
@@ -381,25 +368,7 @@ export class ConversationRuntime {
     conversation.endedAt = final ? (conversation.endedAt ?? new Date()) : null;
     conversation.nextTickAt = final ? null : this.clock.nextTickWallTime(definition, state);
     conversation.expiresAt = final ? null : this.clock.expiryWallTime(definition, state);
-    // Raw SQL on the hot path (every reply): the repository's save reads the row back and diffs it.
-    await m.query(
-      `UPDATE conversations
-          SET state = $2, status = $3, current_step_id = $4, contact = $5, contact_id = $6, last_activity_at = $7,
-              ended_at = $8, next_tick_at = $9, expires_at = $10, updated_at = now()
-        WHERE id = $1`,
-      [
-        conversation.id,
-        JSON.stringify(state),
-        conversation.status,
-        conversation.currentStepId,
-        JSON.stringify(conversation.contact),
-        conversation.contactId,
-        conversation.lastActivityAt,
-        conversation.endedAt,
-        conversation.nextTickAt,
-        conversation.expiresAt,
-      ],
-    );
+    await this.conversations.storeState(conversation, m);
     await this.storeConsequences(m, conversation, definition, transition, out);
     // Keap calls per conversation (metrics): observed now unless Keap work of it is still queued.
     if (final) await this.keapCalls?.observeIfDone(m, conversation.id);
@@ -418,23 +387,20 @@ export class ConversationRuntime {
     for (const effect of transition.effects) {
       switch (effect.type) {
         case 'send_message': {
-          const rows: { id: string }[] = await m.query(
-            `INSERT INTO messages (account_id, conversation_id, direction, phone, sender_key, body, media_urls, status, step_id, purpose)
-             VALUES ($1, $2, 'out', $3, $4, $5, $6, 'queued', $7, $8) RETURNING id`,
-            [
-              conversation.accountId,
-              conversation.id,
-              conversation.phone,
-              conversation.senderKey,
-              effect.body,
-              JSON.stringify(effect.mediaUrls),
-              effect.stepId,
-              effect.purpose,
-            ],
+          const messageId = await this.messages.queueOutbound(
+            {
+              accountId: conversation.accountId,
+              conversationId: conversation.id,
+              phone: conversation.phone,
+              senderKey: conversation.senderKey,
+              body: effect.body,
+              mediaUrls: effect.mediaUrls,
+              stepId: effect.stepId,
+              purpose: effect.purpose,
+            },
+            m,
           );
-          out.push(
-            await this.enqueue(m, conversation, 'send_message', { messageId: insertedId(rows) }),
-          );
+          out.push(await this.enqueue(m, conversation, 'send_message', { messageId }));
           break;
         }
         case 'apply_tag':
@@ -481,11 +447,8 @@ export class ConversationRuntime {
     kind: OutboxKind,
     payload: Record<string, unknown>,
   ): Promise<OutboxRef> {
-    const rows: { id: string }[] = await m.query(
-      `INSERT INTO outbox (account_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [conversation.accountId, conversation.id, kind, JSON.stringify(payload)],
-    );
-    return { id: insertedId(rows), kind };
+    const id = await this.outbox.enqueue(conversation.accountId, conversation.id, kind, payload, m);
+    return { id, kind };
   }
 
   async recordEvent(
@@ -494,10 +457,7 @@ export class ConversationRuntime {
     type: string,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO conversation_events (conversation_id, type, detail) VALUES ($1, $2, $3)`,
-      [conversationId, type, JSON.stringify(detail)],
-    );
+    await this.conversations.recordEvent(conversationId, type, detail, m);
   }
 
   /**
@@ -508,43 +468,12 @@ export class ConversationRuntime {
   async recordKeapCalls(
     conversationId: string,
     calls: KeapCallCounts,
-    m: EntityManager = this.dataSource.manager,
+    m?: EntityManager,
   ): Promise<void> {
-    const made = Object.fromEntries(Object.entries(calls).filter(([, n]) => n));
-    if (Object.keys(made).length === 0) return;
-    await m.query(
-      `UPDATE conversations c
-          SET keap_calls = c.keap_calls || (SELECT jsonb_object_agg(e.key, COALESCE((c.keap_calls->>e.key)::int, 0) + e.value::int)
-                                              FROM jsonb_each_text($2::jsonb) AS e)
-        WHERE id = $1`,
-      [conversationId, JSON.stringify(made)],
-    );
+    await this.conversations.addKeapCalls(conversationId, calls, m);
   }
 
-  async activeConversation(
-    m: EntityManager,
-    senderKey: string,
-    phone: string,
-  ): Promise<Conversation | null> {
-    return m.getRepository(Conversation).findOne({
-      where: { senderKey, phone, endedAt: IsNull() },
-      lock: { mode: 'pessimistic_write' },
-    });
-  }
-
-  async isOptedOut(
-    m: EntityManager,
-    accountId: string,
-    senderKey: string,
-    phone: string,
-  ): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `SELECT 1 FROM opt_outs WHERE account_id = $1 AND sender_key = $2 AND phone = $3`,
-      [accountId, senderKey, phone],
-    );
-    return rows.length > 0;
-  }
-
+  /** The live tool the keyword starts at the sender (none for an empty text). */
   private async keywordTool(
     m: EntityManager,
     accountId: string,
@@ -552,16 +481,7 @@ export class ConversationRuntime {
     keyword: string,
   ): Promise<{ id: string; versionId: string; accountActive: boolean } | null> {
     if (keyword === '') return null;
-    const rows: { id: string; version_id: string; active: boolean }[] = await m.query(
-      `SELECT t.id, t.published_version_id AS version_id, a.status = 'active' AS active
-         FROM tools t JOIN accounts a ON a.id = t.account_id
-        WHERE t.account_id = $1 AND t.live_sender_key = $2 AND t.live_keyword = $3
-          AND t.deleted_at IS NULL AND t.enabled AND t.published_version_id IS NOT NULL
-        LIMIT 1`,
-      [accountId, senderKey, keyword],
-    );
-    const row = rows[0];
-    return row ? { id: row.id, versionId: row.version_id, accountActive: row.active } : null;
+    return this.tools.keywordTool(accountId, senderKey, keyword, m);
   }
 
   /** `refusal`: why a text that should have started a conversation did not (kept in error_code). */
@@ -571,26 +491,8 @@ export class ConversationRuntime {
     conversationId: string | null,
     refusal: typeof KEAP_DISCONNECTED | null = null,
   ): Promise<void> {
-    await m.query(
-      `UPDATE messages SET status = 'processed', conversation_id = $2, error_code = $3, updated_at = now() WHERE id = $1`,
-      [message.id, conversationId, refusal],
-    );
+    await this.messages.markProcessed(message.id, conversationId, refusal, m);
   }
-}
-
-/** Twilio's Advanced Opt-Out verdict when it gave one, else the engine's reading of the words. */
-function keywordClassOf(
-  message: Pick<Message, 'body' | 'optOutType'>,
-): ReturnType<typeof classifyKeyword> {
-  if (message.optOutType === 'STOP') return 'opt_out';
-  if (message.optOutType === 'START') return 'opt_in';
-  return classifyKeyword(message.body);
-}
-
-function insertedId(rows: readonly { id: string }[]): string {
-  const row = rows[0];
-  if (!row) throw new Error('INSERT … RETURNING id returned no row');
-  return row.id;
 }
 
 /** The error_code of a keyword text that matched a tool whose account's Keap is disconnected. */

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ConversationRepository } from './conversation.repository';
 
 /**
  * Another job holds the phone's lock for longer than we were willing to wait. Retryable: the queue
@@ -18,19 +19,6 @@ const WAIT_BUDGET_MS = 10_000;
 const FIRST_PAUSE_MS = 5;
 const LONGEST_PAUSE_MS = 200;
 
-/** Takes the phone's transaction-scoped advisory lock if it is free; never waits for it. */
-export async function tryLockPhone(
-  m: EntityManager,
-  senderKey: string,
-  phone: string,
-): Promise<boolean> {
-  const rows: { locked: boolean }[] = await m.query(
-    'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
-    [`${senderKey}|${phone}`],
-  );
-  return rows[0]?.locked === true;
-}
-
 /**
  * Runs `work` in one transaction that holds the phone's lock (all work on one phone at one sender
  * is serialised by it, across every process). When another job holds the lock, the transaction is
@@ -40,6 +28,7 @@ export async function tryLockPhone(
  */
 export async function inPhoneTransaction<T>(
   dataSource: DataSource,
+  conversations: ConversationRepository,
   senderKey: string,
   phone: string,
   work: (m: EntityManager) => Promise<T>,
@@ -49,7 +38,7 @@ export async function inPhoneTransaction<T>(
   for (;;) {
     try {
       return await dataSource.transaction(async (m) => {
-        if (!(await tryLockPhone(m, senderKey, phone))) throw new LockTaken();
+        if (!(await conversations.tryLockPhone(senderKey, phone, m))) throw new LockTaken();
         return work(m);
       });
     } catch (err) {

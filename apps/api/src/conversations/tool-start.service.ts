@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { normalisePhone, type CountryCode } from '@sms-seq/engine';
-import { DataSource } from 'typeorm';
-import { Account } from '../accounts/account.entity';
-import { type HttpStartPayload, OutboxEntry } from '../outbox/outbox-entry.entity';
+import { AccountRepository } from '../accounts/account.repository';
+import type { HttpStartPayload } from '../outbox/outbox-entry.entity';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
 import { ConversationRuntime, type OutboxRef } from './conversation-runtime.service';
-import { inPhoneTransaction } from './phone-lock';
+import { ConversationRepository } from './conversation.repository';
+import { OptOutRepository } from './opt-out.repository';
 
 /**
  * The campaign HTTP Post start, from the queue (the inbound side accepted and stored it): the
@@ -15,20 +16,21 @@ import { inPhoneTransaction } from './phone-lock';
 @Injectable()
 export class ToolStartService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    private readonly outbox: OutboxRepository,
+    private readonly accounts: AccountRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly optOuts: OptOutRepository,
   ) {}
 
   /** The queued part: read the contact once, find its phone, start. Safe to run twice. */
   async perform(outboxId: string): Promise<void> {
-    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    const entry = await this.outbox.byId(outboxId);
     if (!entry || entry.doneAt) return;
     const p = entry.payload as unknown as HttpStartPayload;
-    const account = await this.dataSource
-      .getRepository(Account)
-      .findOneByOrFail({ id: entry.accountId });
+    const account = await this.accounts.findOrFail(entry.accountId);
     const calls: Record<string, number> = {};
     const crm = await this.crm.crmFor(entry.accountId, {
       priority: 'interactive',
@@ -47,20 +49,18 @@ export class ToolStartService {
       await this.finish(outboxId, `Keap has no contact ${p.contactId}`);
       return;
     }
-    const definition = await this.runtime.definitionOf(this.dataSource.manager, p.toolVersionId);
+    const definition = await this.runtime.definitionOf(undefined, p.toolVersionId);
     const raw = contact.fields[definition.phoneField];
     const rawPhone = raw === null || raw === undefined ? '' : String(raw);
     const phone = normalisePhone(rawPhone, account.defaultCountry as CountryCode);
     const at = new Date().toISOString();
-    await inPhoneTransaction(this.dataSource, p.senderKey, phone ?? rawPhone, async (m) => {
-      const locked = await m
-        .getRepository(OutboxEntry)
-        .findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
+    await this.runtime.inPhoneTransaction(p.senderKey, phone ?? rawPhone, async (m) => {
+      const locked = await this.outbox.lockEntry(outboxId, m);
       if (!locked || locked.doneAt) return;
       let note: string | null = null;
-      if (phone && (await this.runtime.activeConversation(m, p.senderKey, phone))) {
+      if (phone && (await this.conversations.activeFor(p.senderKey, phone, m))) {
         note = 'the number is already in a conversation on this sender';
-      } else if (phone && (await this.runtime.isOptedOut(m, entry.accountId, p.senderKey, phone))) {
+      } else if (phone && (await this.optOuts.isOptedOut(entry.accountId, p.senderKey, phone, m))) {
         note = 'the number has opted out of texts from this sender';
       } else {
         await this.runtime.start(
@@ -85,16 +85,12 @@ export class ToolStartService {
           out,
         );
       }
-      await m
-        .getRepository(OutboxEntry)
-        .update({ id: outboxId }, { doneAt: new Date(), lastError: note });
+      await this.outbox.finishWithNote(outboxId, note, m);
     });
     await this.publisher.publish(out);
   }
 
   private async finish(outboxId: string, note: string): Promise<void> {
-    await this.dataSource
-      .getRepository(OutboxEntry)
-      .update({ id: outboxId }, { doneAt: new Date(), lastError: note });
+    await this.outbox.finishWithNote(outboxId, note);
   }
 }

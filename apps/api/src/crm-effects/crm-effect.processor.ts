@@ -1,12 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
-import { Conversation } from '../conversations/conversation.entity';
+import { ConversationRepository } from '../conversations/conversation.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
-import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
-import { OutboxEntry } from '../outbox/outbox-entry.entity';
-import { returnedRows } from '../database/returned-rows';
+import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
+import type { OutboxEntry } from '../outbox/outbox-entry.entity';
+import { OutboxRepository } from '../outbox/outbox.repository';
 
 /**
  * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
@@ -18,6 +18,8 @@ import { returnedRows } from '../database/returned-rows';
 export class CrmEffectProcessor {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly conversations: ConversationRepository,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
@@ -62,7 +64,7 @@ export class CrmEffectProcessor {
     const conversation = await this.runtime.applyEvent(
       entry.conversationId,
       async (_conversation, m) =>
-        (await this.claim(m, outboxId))
+        (await this.outbox.claim(outboxId, m))
           ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
           : null,
     );
@@ -70,9 +72,9 @@ export class CrmEffectProcessor {
     // contact found still matters (an opt-out's tag).
     if (conversation?.endedAt)
       await this.runtime.contactOfEndedConversation(entry.conversationId, contact, (m) =>
-        this.claim(m, outboxId),
+        this.outbox.claim(outboxId, m),
       );
-    await this.markDone(this.dataSource.manager, outboxId, null);
+    await this.outbox.markDone(outboxId, null);
     await this.keapCalls?.observeIfDone(this.dataSource.manager, entry.conversationId);
   }
 
@@ -86,15 +88,9 @@ export class CrmEffectProcessor {
   ): Promise<void> {
     const entry = await this.pending(outboxId);
     if (!entry?.conversationId) return;
-    const conversation = await this.dataSource
-      .getRepository(Conversation)
-      .findOneByOrFail({ id: entry.conversationId });
+    const conversation = await this.conversations.get(entry.conversationId);
     if (conversation.contactId === null) {
-      await this.markDone(
-        this.dataSource.manager,
-        outboxId,
-        'the conversation has no Keap contact',
-      );
+      await this.outbox.markDone(outboxId, 'the conversation has no Keap contact');
       await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
       return;
     }
@@ -108,7 +104,7 @@ export class CrmEffectProcessor {
       });
       const event = await work(crm, conversation.contactId, entry);
       await this.dataSource.transaction(async (m) => {
-        const claimed = await this.claim(m, outboxId);
+        const claimed = await this.outbox.claim(outboxId, m);
         // The calls were made either way (another worker may have finished the row first).
         await this.runtime.recordKeapCalls(conversation.id, calls, m);
         if (claimed) await this.runtime.recordEvent(m, conversation.id, event.type, event.detail);
@@ -120,26 +116,8 @@ export class CrmEffectProcessor {
   }
 
   private async pending(outboxId: string): Promise<OutboxEntry | null> {
-    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    const entry = await this.outbox.byId(outboxId);
     return entry && !entry.doneAt ? entry : null;
-  }
-
-  /** Marks the row done unless another worker already did; true when this call did. */
-  private async claim(m: EntityManager, outboxId: string): Promise<boolean> {
-    const rows = returnedRows(
-      await m.query(
-        `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
-        [outboxId],
-      ),
-    );
-    return rows.length > 0;
-  }
-
-  private async markDone(m: EntityManager, outboxId: string, note: string | null): Promise<void> {
-    await m.query(
-      `UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`,
-      [outboxId, note],
-    );
   }
 
   /**
@@ -156,7 +134,7 @@ export class CrmEffectProcessor {
   ): Promise<void> {
     if (err instanceof CrmError && !err.retryable) {
       await this.dataSource.transaction(async (m) => {
-        await this.markDone(m, outboxId, err.message);
+        await this.outbox.markDone(outboxId, err.message, m);
         await this.runtime.recordKeapCalls(conversationId, calls, m);
         await this.runtime.recordEvent(m, conversationId, 'keap_work_stopped', {
           work,
@@ -168,10 +146,7 @@ export class CrmEffectProcessor {
       return;
     }
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-        outboxId,
-        String(err),
-      ]);
+      await this.outbox.recordFailedAttempt(outboxId, String(err), m);
       await this.runtime.recordKeapCalls(conversationId, calls, m);
     });
     throw err;

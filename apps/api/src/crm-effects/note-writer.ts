@@ -1,13 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
-import { Conversation } from '../conversations/conversation.entity';
-import { Message } from '../messages/message.entity';
+import type { Conversation } from '../conversations/conversation.entity';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import type { Message } from '../messages/message.entity';
+import { MessageRepository } from '../messages/message.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
-import { KeapCallsPerConversation } from '../keap/budget/keap-calls-per-conversation';
-import { OutboxEntry } from '../outbox/outbox-entry.entity';
-import { returnedRows } from '../database/returned-rows';
-import { ContactNote } from './contact-note.entity';
+import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { NoteRepository } from './note.repository';
 
 /**
  * What marks a conversation's transcript in the note: a retry after Keap's answer was lost finds
@@ -40,33 +41,27 @@ export function transcript(
 export class NoteWriter {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
+    private readonly notes: NoteRepository,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
   async run(outboxId: string): Promise<void> {
-    const entry = await this.dataSource.getRepository(OutboxEntry).findOneBy({ id: outboxId });
+    const entry = await this.outbox.byId(outboxId);
     if (!entry || entry.doneAt || !entry.conversationId) return;
-    const conversation = await this.dataSource
-      .getRepository(Conversation)
-      .findOneByOrFail({ id: entry.conversationId });
+    const conversation = await this.conversations.get(entry.conversationId);
     const contactId = conversation.contactId;
     if (contactId === null) {
-      await this.dataSource.query(
-        `UPDATE outbox SET done_at = now(), last_error = 'no contact' WHERE id = $1`,
-        [outboxId],
-      );
+      await this.outbox.stop(outboxId, 'no contact');
       await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
       return;
     }
-    const definition = await this.runtime.definitionOf(
-      this.dataSource.manager,
-      conversation.toolVersionId,
-    );
-    const messages = await this.dataSource
-      .getRepository(Message)
-      .find({ where: { conversationId: conversation.id }, order: { createdAt: 'ASC' } });
+    const definition = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
+    const messages = await this.messages.ofConversation(conversation.id);
     const text = transcript(
       conversation,
       messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
@@ -74,28 +69,14 @@ export class NoteWriter {
     const marker = transcriptMarker(conversation.id);
     // Counted before Keap is called, outside the transaction: a later attempt knows an earlier
     // one may have written the note even though its transaction rolled back.
-    const [counted] = returnedRows<{ attempts: number }>(
-      await this.dataSource.query(
-        `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
-        [outboxId],
-      ),
-    );
-    const attempts = Number(counted?.attempts ?? 1);
+    const attempts = (await this.outbox.countAttempt(outboxId)) ?? 1;
     const calls: Record<string, number> = {};
     try {
       await this.dataSource.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO contact_notes (account_id, tool_id, contact_id) VALUES ($1, $2, $3) ON CONFLICT (tool_id, contact_id) DO NOTHING`,
-          [conversation.accountId, conversation.toolId, contactId],
-        );
-        const note = await m.getRepository(ContactNote).findOneOrFail({
-          where: { toolId: conversation.toolId, contactId },
-          lock: { mode: 'pessimistic_write' },
-        });
+        await this.notes.reserve(conversation.accountId, conversation.toolId, contactId, m);
+        const note = await this.notes.lock(conversation.toolId, contactId, m);
         if (note.conversationIds.includes(conversation.id)) {
-          await m.query(`UPDATE outbox SET done_at = COALESCE(done_at, now()) WHERE id = $1`, [
-            outboxId,
-          ]);
+          await this.outbox.markDone(outboxId, null, m);
           return;
         }
         const crm = await this.crm.crmFor(conversation.accountId, {
@@ -114,23 +95,20 @@ export class NoteWriter {
           action = 'appended';
         }
         note.conversationIds = [...note.conversationIds, conversation.id];
-        await m.getRepository(ContactNote).save(note);
+        await this.notes.save(note, m);
         await this.runtime.recordEvent(m, conversation.id, 'note_written', {
           noteId: note.crmNoteId,
           action,
         });
         // In the transaction that marks the row done: whoever sees it done sees these calls.
         await this.runtime.recordKeapCalls(conversation.id, calls, m);
-        await m.query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [outboxId]);
+        await this.outbox.finish(outboxId, m);
       });
     } catch (err) {
       // The transaction rolled back: its calls are tallied here, with whatever ends the attempt.
       if (err instanceof CrmError && !err.retryable) {
         await this.dataSource.transaction(async (m) => {
-          await m.query(`UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`, [
-            outboxId,
-            err.message,
-          ]);
+          await this.outbox.stop(outboxId, err.message, m);
           await this.runtime.recordKeapCalls(conversation.id, calls, m);
           await this.runtime.recordEvent(m, conversation.id, 'keap_work_stopped', {
             work: 'write_note',
@@ -142,7 +120,7 @@ export class NoteWriter {
         return;
       }
       await this.dataSource.transaction(async (m) => {
-        await m.query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [outboxId, String(err)]);
+        await this.outbox.recordError(outboxId, String(err), m);
         await this.runtime.recordKeapCalls(conversation.id, calls, m);
       });
       throw err;

@@ -9,7 +9,8 @@ import { databaseOptions } from './database-options';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...databaseOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+        // The secrets key too: a data migration seals secrets with the app's key.
+        ...databaseOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.SECRETS_KEY),
         // Checked-in migrations bring the schema up to date at start; never synchronize.
         migrationsRun: config.DATABASE_MIGRATE_ON_START,
       }),

@@ -5,14 +5,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { AccountService } from '../accounts/account.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { KeapTokenGrant } from '../keap/auth/keap-token-grant';
 import { KeapTokensService } from '../keap/auth/keap-tokens.service';
-import { Tool } from '../tools/tool.entity';
+import { ToolRepository } from '../tools/tool.repository';
 import { ToolService } from '../tools/tool.service';
 import { TwilioConnectionService } from '../twilio/connection/twilio-connection.service';
 import { TwilioSendersService } from '../twilio/connection/twilio-senders.service';
@@ -41,7 +39,7 @@ export class DemoSeedService implements OnApplicationBootstrap, OnApplicationShu
     private readonly twilio: TwilioConnectionService,
     private readonly senders: TwilioSendersService,
     private readonly tools: ToolService,
-    @InjectRepository(Tool) private readonly toolRows: Repository<Tool>,
+    private readonly toolRepository: ToolRepository,
   ) {}
 
   private retry: NodeJS.Timeout | undefined;
@@ -91,9 +89,7 @@ export class DemoSeedService implements OnApplicationBootstrap, OnApplicationShu
         apiKeySecret: null,
       });
     }
-    const existing = await this.toolRows.findOne({
-      where: { accountId: account.id, liveKeyword: 'DEMO' },
-    });
+    const existing = await this.toolRepository.byLiveKeyword(account.id, 'DEMO');
     if (!existing) {
       const created = await this.tools.create(account.id, 'Demo: favourite colour');
       await this.tools.update(

@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { StepId } from '@sms-seq/engine';
-import { DataSource } from 'typeorm';
-import { Account } from '../accounts/account.entity';
+import type { ToolDefinition } from '@sms-seq/engine';
+import { AccountRepository } from '../accounts/account.repository';
 import { SecretBox } from '../crypto/secret-box';
 import { isUuid } from '../database/is-uuid';
-import { type HttpStartPayload, OutboxEntry } from '../outbox/outbox-entry.entity';
+import type { HttpStartPayload } from '../outbox/outbox-entry.entity';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
-import { Tool } from '../tools/tool.entity';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import type { Tool } from '../tools/tool.entity';
+import { ToolRepository } from '../tools/tool.repository';
 import { urlSecretMatches } from '../tools/tool-url';
-import { ToolVersion } from '../tools/tool-version.entity';
 import {
   ContactIdInvalidError,
   StartStepUnknownError,
@@ -16,7 +17,7 @@ import {
   ToolUrlNotFoundError,
 } from './http-post-start.errors';
 import { REFUSED_HTTP_START_CODES } from './refused-http-start.entity';
-import { recordRefusedHttpStart } from './refused-http-starts';
+import { RefusedStartRepository } from './refused-start.repository';
 
 function parseContactId(raw: unknown): number {
   const value = Array.isArray(raw) ? raw[0] : raw;
@@ -51,9 +52,12 @@ export class HttpPostStartService {
   private readonly logger = new Logger('HttpPostStart');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly publisher: OutboxPublisher,
     private readonly box: SecretBox,
+    private readonly tools: ToolRepository,
+    private readonly accounts: AccountRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly refusedStarts: RefusedStartRepository,
   ) {}
 
   async accept(
@@ -63,7 +67,7 @@ export class HttpPostStartService {
     rawStep: unknown,
   ): Promise<string> {
     if (!isUuid(toolId)) throw new ToolUrlNotFoundError();
-    const tool = await this.dataSource.getRepository(Tool).findOneBy({ id: toolId });
+    const tool = await this.tools.findById(toolId);
     if (!tool || !urlSecretMatches(this.box, tool.urlSecretSealed, secret))
       throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
@@ -91,9 +95,7 @@ export class HttpPostStartService {
         'This tool is switched off. Switch it on in the console to start conversations.',
       );
     }
-    const account = await this.dataSource
-      .getRepository(Account)
-      .findOneByOrFail({ id: tool.accountId });
+    const account = await this.accounts.findOrFail(tool.accountId);
     if (account.status !== 'active') {
       const why = account.statusReason ? ` (${account.statusReason.replace(/[.\s]+$/, '')})` : '';
       throw new ToolNotStartableError(
@@ -101,28 +103,19 @@ export class HttpPostStartService {
         `The Keap account of this tool is disconnected${why}. Reconnect Keap in the console, then run the campaign again.`,
       );
     }
-    const version = await this.dataSource
-      .getRepository(ToolVersion)
-      .findOneByOrFail({ id: tool.publishedVersionId });
-    const startStepId = this.startStep(version, rawStep);
+    const definition = await this.tools.versionDefinition(tool.publishedVersionId);
+    const startStepId = this.startStep(definition, rawStep);
     const payload: HttpStartPayload = {
       toolId: tool.id,
-      toolVersionId: version.id,
+      toolVersionId: tool.publishedVersionId,
       senderKey: tool.liveSenderKey,
       contactId,
       startStepId,
       receivedAt: new Date().toISOString(),
     };
-    const entry = await this.dataSource.getRepository(OutboxEntry).save({
-      accountId: tool.accountId,
-      conversationId: null,
-      kind: 'start_http' as const,
-      payload: { ...payload },
-      publishedAt: null,
-      doneAt: null,
-    });
-    await this.publisher.publish([{ id: entry.id, kind: 'start_http' }]);
-    return entry.id;
+    const id = await this.outbox.acceptHttpStart(tool.accountId, payload);
+    await this.publisher.publish([{ id, kind: 'start_http' }]);
+    return id;
   }
 
   private async keepRefusal(
@@ -134,7 +127,7 @@ export class HttpPostStartService {
     const code = REFUSED_HTTP_START_CODES.find((c) => c === err.code);
     if (!code) return;
     try {
-      await recordRefusedHttpStart(this.dataSource, {
+      await this.refusedStarts.record({
         accountId: tool.accountId,
         toolId: tool.id,
         contactId,
@@ -150,10 +143,10 @@ export class HttpPostStartService {
     }
   }
 
-  private startStep(version: ToolVersion, rawStep: unknown): StepId | null {
+  private startStep(definition: ToolDefinition, rawStep: unknown): StepId | null {
     const wanted = requestedStep(rawStep);
     if (wanted === null) return null;
-    const steps = version.definition.steps;
+    const steps = definition.steps;
     const step =
       steps.find((s) => s.id === wanted) ??
       steps.find((s) => s.name.trim().toLowerCase() === wanted.toLowerCase());

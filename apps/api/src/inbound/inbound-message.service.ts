@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { inboundSenderKey } from '@sms-seq/engine';
-import { DataSource } from 'typeorm';
+import { type InboundText, MessageRepository } from '../messages/message.repository';
 import { InboundRelay } from '../outbox/inbound-relay';
 import type { ReceivedText } from '../ports/sms-gateway.port';
 
-/** A text a contact sent, as it is stored. */
-export interface InboundText {
-  /** The provider's id (Twilio's MessageSid): the same text is stored once. */
-  providerMessageId: string | null;
-  phone: string;
-  senderKey: string;
-  body: string;
-  mediaUrls: string[];
-  optOutType: string | null;
-}
+export type { InboundText };
 
 /** A text fetched back from the provider, as the webhook would have brought it. */
 export function inboundTextOf(text: ReceivedText): InboundText {
@@ -55,7 +46,7 @@ function optOutTypeOf(params: Record<string, string>): string | null {
 @Injectable()
 export class InboundMessageService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
     private readonly relay: InboundRelay,
   ) {}
 
@@ -74,22 +65,7 @@ export class InboundMessageService {
   /** True when stored now; false when the same text (provider id) was stored before. */
   async store(accountId: string, text: InboundText): Promise<boolean> {
     const { phone, senderKey } = text;
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status, opt_out_type)
-       VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received', $7)
-       ON CONFLICT (provider_sid) DO NOTHING
-       RETURNING id`,
-      [
-        accountId,
-        phone,
-        senderKey,
-        text.body,
-        JSON.stringify(text.mediaUrls),
-        text.providerMessageId,
-        text.optOutType,
-      ],
-    );
-    if (!rows[0]) return false; // the same text again: already stored and queued
+    if (!(await this.messages.storeInbound(accountId, text))) return false; // the same text again: already stored and queued
     this.relay.wake({ accountId, senderKey, phone });
     return true;
   }

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { ToolDataModule } from '../tools/tool-data.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { HttpPostStartService } from './http-post-start.service';
 import { InboundMessageService } from './inbound-message.service';
+import { RefusedStartRepository } from './refused-start.repository';
 import { RefusedTextRecovery } from './refused-text-recovery';
 import { ToolUrlController } from './tool-url.controller';
 
@@ -12,9 +15,14 @@ import { ToolUrlController } from './tool-url.controller';
  * nothing else happens here.
  */
 @Module({
-  imports: [OutboxModule, TwilioConnectionModule],
+  imports: [OutboxModule, MessagesModule, ToolDataModule, TwilioConnectionModule],
   controllers: [ToolUrlController],
-  providers: [InboundMessageService, RefusedTextRecovery, HttpPostStartService],
-  exports: [InboundMessageService],
+  providers: [
+    InboundMessageService,
+    RefusedTextRecovery,
+    HttpPostStartService,
+    RefusedStartRepository,
+  ],
+  exports: [InboundMessageService, RefusedStartRepository],
 })
 export class InboundModule {}

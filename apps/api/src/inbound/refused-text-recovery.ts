@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { MessageRepository } from '../messages/message.repository';
 import type { SmsGateway } from '../ports/sms-gateway.port';
 import { TwilioConnectionService } from '../twilio/connection/twilio-connection.service';
 import {
@@ -35,7 +35,7 @@ export class RefusedTextRecovery implements OnModuleInit {
     private readonly connections: TwilioConnectionService,
     private readonly senders: TwilioSendersService,
     private readonly inbound: InboundMessageService,
-    private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
   ) {}
 
   onModuleInit(): void {
@@ -73,18 +73,11 @@ export class RefusedTextRecovery implements OnModuleInit {
     sender: RepointedSender,
   ): Promise<number> {
     const floor = new Date(Date.now() - REPOINTED_FETCH_BACK_MS);
-    const last = sender.fromLastStored ? await this.lastStored(accountId, sender.senderKey) : null;
+    const last = sender.fromLastStored
+      ? await this.messages.lastInboundAt(accountId, sender.senderKey)
+      : null;
     const since = last && last > floor ? last : floor;
     return fetchBackTexts(gateway, this.inbound, accountId, sender.phoneNumbers, since);
-  }
-
-  /** When the account last stored a text a contact sent to this sender (our clock). */
-  private async lastStored(accountId: string, senderKey: string): Promise<Date | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT max(created_at) AS last FROM messages WHERE account_id = $1 AND direction = 'in' AND sender_key = $2`,
-      [accountId, senderKey],
-    )) as { last: Date | null }[];
-    return row?.last ?? null;
   }
 
   /** The numbers whose texts come to this app: its own, and the pools of its messaging services. */

@@ -3,7 +3,9 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { InboundRelay } from './inbound-relay';
+import { OutboxRelay } from './outbox-relay';
 import { OutboxPublisher } from './outbox.publisher';
+import { OutboxRepository } from './outbox.repository';
 import { ALL_QUEUES } from './queue-names';
 
 /** The outbox and its queues: work committed with the state change, then moved to Bull. */
@@ -18,7 +20,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [OutboxPublisher, InboundRelay],
-  exports: [OutboxPublisher, InboundRelay],
+  providers: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository],
+  exports: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository],
 })
 export class OutboxModule {}

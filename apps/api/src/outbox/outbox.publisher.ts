@@ -1,10 +1,10 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { OutboxKind } from './outbox-entry.entity';
+import { OutboxRepository } from './outbox.repository';
 import { QUEUE_NAMES } from './queue-names';
 
 export interface OutboxJob {
@@ -38,7 +38,7 @@ export class OutboxPublisher {
   private readonly queues: Record<OutboxKind, Queue>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(QUEUE_NAMES.inbound) inbound: Queue,
     @InjectQueue(QUEUE_NAMES.start_http) startHttp: Queue,
@@ -82,10 +82,7 @@ export class OutboxPublisher {
           ),
         ),
       );
-      await this.dataSource.query(
-        'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
-        [entries.map((e) => e.id)],
-      );
+      await this.outbox.markPublished(entries.map((e) => e.id));
     } catch (err) {
       this.logger.warn(
         `publishing ${entries.length} outbox entries failed; the relay will retry: ${String(err)}`,

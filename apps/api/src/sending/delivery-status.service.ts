@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { SendFailureReason } from '@sms-seq/engine';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
-import { Message, type MessageStatus } from '../messages/message.entity';
+import type { Message, MessageStatus } from '../messages/message.entity';
+import { MessageRepository } from '../messages/message.repository';
+import { OptOutRepository } from '../conversations/opt-out.repository';
 import type { SmsFailureReason } from '../ports/sms-gateway.port';
 import { parseTwilioStatusCallback } from '../twilio/twilio-delivery-status';
 import { isUuid } from '../database/is-uuid';
@@ -37,6 +39,8 @@ export function sendFailureOf(reason: SmsFailureReason): SendFailureReason | nul
 export class DeliveryStatusService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
+    private readonly optOuts: OptOutRepository,
     private readonly runtime: ConversationRuntime,
   ) {}
 
@@ -46,35 +50,30 @@ export class DeliveryStatusService {
     idempotencyKey: string | null,
   ): Promise<void> {
     const report = parseTwilioStatusCallback(params);
-    const messages = this.dataSource.getRepository(Message);
     // The key is our message id; it finds the message even before the send stored Twilio's SID.
     const message =
       idempotencyKey && isUuid(idempotencyKey)
-        ? await messages.findOneBy({ id: idempotencyKey, accountId })
+        ? await this.messages.byIdInAccount(idempotencyKey, accountId)
         : report.providerMessageId
-          ? await messages.findOneBy({ providerSid: report.providerMessageId, accountId })
+          ? await this.messages.byProviderSid(report.providerMessageId, accountId)
           : null;
     if (!message || message.direction !== 'out') return;
     const status = report.status as MessageStatus;
     const newRank = RANK[status];
-    const recordStatus = async (m: EntityManager) => {
+    const recordStatus = async (m?: EntityManager) => {
       if (newRank === undefined) return;
-      await m.query(
-        `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), provider_sid = COALESCE(provider_sid, $4), updated_at = now()
-          WHERE id = $1 AND (CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'unknown' THEN 2 WHEN 'sent' THEN 3
-                WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 WHEN 'failed' THEN 4 ELSE 5 END) < $5`,
-        [
-          message.id,
-          status,
-          report.failure?.providerCode?.toString() ?? null,
-          report.providerMessageId || null,
-          newRank,
-        ],
+      await this.messages.recordDeliveryStatus(
+        message.id,
+        status,
+        report.failure?.providerCode?.toString() ?? null,
+        report.providerMessageId || null,
+        newRank,
+        m,
       );
     };
     const reason = report.failure ? sendFailureOf(report.failure.reason) : null;
     if (reason) await this.numberCannotReceive(message, reason, recordStatus);
-    else await recordStatus(this.dataSource.manager);
+    else await recordStatus();
   }
 
   /**
@@ -89,10 +88,7 @@ export class DeliveryStatusService {
   ): Promise<void> {
     const consequences = async (m: EntityManager) => {
       if (reason === 'unsubscribed') {
-        await m.query(
-          `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, $2, $3, 'provider') ON CONFLICT DO NOTHING`,
-          [message.accountId, message.senderKey, message.phone],
-        );
+        await this.optOuts.add(message.accountId, message.senderKey, message.phone, 'provider', m);
       }
       await alsoInTransaction(m);
     };

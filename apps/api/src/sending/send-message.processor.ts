@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
-import type { MessageStatus } from '../messages/message.entity';
+import { MessageRepository, type SendRow } from '../messages/message.repository';
 import { WallClock } from '../conversations/wall-clock';
 import {
   SendOutcomeUnknownError,
@@ -14,9 +14,10 @@ import {
   type SmsGateway,
 } from '../ports/sms-gateway.port';
 import { TwilioConnectionService } from '../twilio/connection/twilio-connection.service';
+import { twilioWebhookUrls } from '../twilio/twilio-webhook-urls';
 import { DeliveryStatusService, sendFailureOf } from './delivery-status.service';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
-import { returnedRows } from '../database/returned-rows';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { SendRateLimiter } from './send-rate-limiter';
 
 function senderOf(key: string): Sender {
@@ -36,30 +37,6 @@ const DUE_WITHIN_MS = 5;
 const CREDENTIALS_RETRY_MAX_MS = 10 * 60_000;
 /** `last_error` of an outbox row held for the credentials: what a save of credentials releases. */
 const HELD_FOR_CREDENTIALS = 'held: Twilio refused the account credentials';
-
-/** Everything one send needs, read in one round trip. */
-interface SendRow {
-  done: boolean;
-  not_before: Date | null;
-  id: string;
-  status: MessageStatus;
-  conversation_id: string | null;
-  account_id: string;
-  sender_key: string;
-  phone: string;
-  body: string;
-  media_urls: string[];
-  purpose: string | null;
-  created_at: Date;
-  claimed_at: Date | null;
-  updated_at: Date;
-  /** An earlier text of the conversation is not out yet. */
-  waits: boolean;
-  conversation_status: string | null;
-  tool_version_id: string | null;
-  time_zone: string | null;
-  opted_out: boolean;
-}
 
 /**
  * Why a queued text must not go out (its code is kept on the message, the reason on the outbox
@@ -95,10 +72,6 @@ function suppressionOf(row: {
 /** A question sent this much later than it was asked for moves its conversation's expiry. */
 const LATE_QUESTION_MS = 1_000;
 
-const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
-   WHERE e.conversation_id = m.conversation_id AND e.direction = 'out'
-     AND e.status IN ('queued', 'sending', 'unknown') AND e.seq < m.seq)`;
-
 /**
  * Sends one outbound message, at most once. Before anything is claimed it waits, as a delayed job
  * that holds no worker, for quiet hours to end (the tool's send window in the contact's time zone)
@@ -114,6 +87,8 @@ const UNSENT_BEFORE = `EXISTS (SELECT 1 FROM messages e
 export class SendMessageProcessor implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
+    private readonly outbox: OutboxRepository,
     private readonly twilio: TwilioConnectionService,
     private readonly rate: SendRateLimiter,
     private readonly delivery: DeliveryStatusService,
@@ -129,7 +104,7 @@ export class SendMessageProcessor implements OnModuleInit {
 
   /** `slotAt`: the sender's slot this job was delayed to (it holds it), if any. */
   async run(outboxId: string, slotAt?: number): Promise<void> {
-    const row = await this.load(outboxId);
+    const row = await this.messages.sendOf(outboxId);
     if (!row || row.done) return;
     switch (row.status) {
       case 'queued':
@@ -142,7 +117,7 @@ export class SendMessageProcessor implements OnModuleInit {
         return this.resolveUnknown(outboxId, row, slotAt);
       default:
         // Settled already (sent, delivered, failed, suppressed): a crash came before `done`.
-        await this.done(outboxId);
+        await this.outbox.endSettledSend(outboxId);
         await this.handOver(row.conversation_id);
     }
   }
@@ -152,13 +127,7 @@ export class SendMessageProcessor implements OnModuleInit {
     if (row.waits) return;
     const suppressed = suppressionOf(row);
     if (suppressed) {
-      await this.dataSource.query(
-        `WITH m AS (UPDATE messages SET status = 'suppressed', error_code = $3, updated_at = now()
-                     WHERE id = $2 AND status = 'queued')
-         UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL, last_error = $4
-          WHERE id = $1`,
-        [outboxId, row.id, suppressed.code, suppressed.reason],
-      );
+      await this.messages.suppress(outboxId, row.id, suppressed.code, suppressed.reason);
       await this.handOver(row.conversation_id);
       return;
     }
@@ -182,16 +151,8 @@ export class SendMessageProcessor implements OnModuleInit {
     }
     // Nothing slow from here to the provider's answer: a crash before it leaves the text queued.
     const gateway = await this.twilio.gatewayFor(row.account_id);
-    const claimed = returnedRows<{ id: string }>(
-      await this.dataSource.query(
-        `UPDATE messages m SET status = 'sending', claimed_at = now(), updated_at = now()
-          WHERE m.id = $1 AND m.status = 'queued' AND NOT ${UNSENT_BEFORE}
-          RETURNING id`,
-        [row.id],
-      ),
-    );
     // Another run claimed it first; that run finishes it.
-    if (claimed.length === 0) return;
+    if (!(await this.messages.claimForSend(row.id))) return;
     await this.send(outboxId, row, gateway);
   }
 
@@ -203,7 +164,7 @@ export class SendMessageProcessor implements OnModuleInit {
         sender: senderOf(row.sender_key),
         body: row.body,
         mediaUrls: row.media_urls,
-        statusCallbackUrl: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/hooks/twilio/status`,
+        statusCallbackUrl: twilioWebhookUrls(this.config.PUBLIC_URL).statusCallbackUrl,
         idempotencyKey: row.id,
       });
       providerMessageId = sent.providerMessageId;
@@ -218,7 +179,7 @@ export class SendMessageProcessor implements OnModuleInit {
       await this.giveBack(outboxId, row.id, unknown ? 'unknown' : 'queued', err);
       throw err;
     }
-    await this.recordSent(outboxId, row.id, providerMessageId);
+    await this.messages.recordSent(outboxId, row.id, providerMessageId);
     await this.questionOut(row);
     await this.handOver(row.conversation_id);
   }
@@ -238,16 +199,7 @@ export class SendMessageProcessor implements OnModuleInit {
    * text the provider never took goes out (again) as a queued one.
    */
   private async resolveUnknown(outboxId: string, row: SendRow, slotAt?: number): Promise<void> {
-    const taken = returnedRows<{ id: string }>(
-      await this.dataSource.query(
-        `UPDATE messages SET status = 'sending', updated_at = now()
-          WHERE id = $1 AND (status = 'unknown'
-                OR (status = 'sending' AND updated_at < now() - ($2::int * interval '1 millisecond')))
-          RETURNING id`,
-        [row.id, STALE_SENDING_MS],
-      ),
-    );
-    if (taken.length === 0) return;
+    if (!(await this.messages.takeOverUnanswered(row.id, STALE_SENDING_MS))) return;
     try {
       const gateway = await this.twilio.gatewayFor(row.account_id);
       const found = await gateway.findSent(
@@ -259,15 +211,12 @@ export class SendMessageProcessor implements OnModuleInit {
         found.map((f) => f.providerMessageId),
       );
       if (sid) {
-        await this.recordSent(outboxId, row.id, sid);
+        await this.messages.recordSent(outboxId, row.id, sid);
         await this.questionOut(row);
         await this.handOver(row.conversation_id);
         return;
       }
-      await this.dataSource.query(
-        `UPDATE messages SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'sending'`,
-        [row.id],
-      );
+      await this.messages.requeueNeverTaken(row.id);
     } catch (err) {
       // Still `unknown`: once the credentials work, the retry looks for it again before sending.
       if (err instanceof SmsCredentialsRejectedError)
@@ -285,11 +234,7 @@ export class SendMessageProcessor implements OnModuleInit {
     providerIds: string[],
   ): Promise<string | null> {
     if (providerIds.length === 0) return null;
-    const held: { provider_sid: string }[] = await this.dataSource.query(
-      `SELECT provider_sid FROM messages WHERE provider_sid = ANY($1::text[]) AND id <> $2`,
-      [providerIds, messageId],
-    );
-    const heldIds = new Set(held.map((h) => h.provider_sid));
+    const heldIds = new Set(await this.messages.providerIdsHeldElsewhere(messageId, providerIds));
     return providerIds.find((id) => !heldIds.has(id)) ?? null;
   }
 
@@ -301,14 +246,8 @@ export class SendMessageProcessor implements OnModuleInit {
    */
   private async failed(outboxId: string, row: SendRow, err: SmsGatewayError): Promise<void> {
     const record = async (m: EntityManager) => {
-      await m.query(
-        `UPDATE messages SET status = 'failed', error_code = COALESCE($2, error_code), updated_at = now() WHERE id = $1`,
-        [row.id, err.providerCode?.toString() ?? err.reason],
-      );
-      await m.query(
-        `UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2, not_before = NULL WHERE id = $1`,
-        [outboxId, err.message],
-      );
+      await this.messages.recordFailed(row.id, err.providerCode?.toString() ?? err.reason, m);
+      await this.outbox.endFailedSend(outboxId, err.message, m);
     };
     try {
       const reason = sendFailureOf(err.reason);
@@ -333,19 +272,6 @@ export class SendMessageProcessor implements OnModuleInit {
     await this.handOver(row.conversation_id);
   }
 
-  /** The provider's id and `sent`, and the outbox row done: one statement, so both or neither. */
-  private async recordSent(outboxId: string, messageId: string, providerSid: string) {
-    await this.dataSource.query(
-      `WITH m AS (UPDATE messages SET provider_sid = $3,
-                         status = CASE WHEN status IN ('sending', 'unknown') THEN 'sent' ELSE status END,
-                         updated_at = now()
-                   WHERE id = $2)
-       UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = NULL, not_before = NULL
-        WHERE id = $1`,
-      [outboxId, messageId, providerSid],
-    );
-  }
-
   /** Ends a claim that got no verdict: `queued` (not sent) or `unknown` (may have been). */
   private async giveBack(
     outboxId: string,
@@ -353,11 +279,7 @@ export class SendMessageProcessor implements OnModuleInit {
     status: 'queued' | 'unknown',
     err: unknown,
   ): Promise<void> {
-    await this.dataSource.query(
-      `WITH m AS (UPDATE messages SET status = $3, updated_at = now() WHERE id = $2 AND status = 'sending')
-       UPDATE outbox SET attempts = attempts + 1, last_error = $4, not_before = NULL WHERE id = $1`,
-      [outboxId, messageId, status, String(err)],
-    );
+    await this.messages.giveBack(outboxId, messageId, status, String(err));
   }
 
   /**
@@ -375,23 +297,15 @@ export class SendMessageProcessor implements OnModuleInit {
     err: SmsCredentialsRejectedError,
   ): Promise<void> {
     // Each hold doubles the wait (the row's attempts count them), from the queue's backoff.
-    const [held] = returnedRows<{ not_before: Date }>(
-      await this.dataSource.query(
-        `WITH m AS (UPDATE messages SET status = $3, updated_at = now() WHERE id = $2 AND status = 'sending')
-         UPDATE outbox SET attempts = attempts + 1, last_error = $4,
-                not_before = now() + LEAST($5::float8 * power(2, LEAST(attempts, 20)), $6) * interval '1 millisecond'
-          WHERE id = $1 RETURNING not_before`,
-        [
-          outboxId,
-          messageId,
-          status,
-          `${HELD_FOR_CREDENTIALS}: ${err.message}`,
-          this.config.QUEUE_BACKOFF_MS,
-          CREDENTIALS_RETRY_MAX_MS,
-        ],
-      ),
+    const heldUntil = await this.messages.holdForCredentials(
+      outboxId,
+      messageId,
+      status,
+      `${HELD_FOR_CREDENTIALS}: ${err.message}`,
+      this.config.QUEUE_BACKOFF_MS,
+      CREDENTIALS_RETRY_MAX_MS,
     );
-    const at = held?.not_before.getTime() ?? Date.now() + CREDENTIALS_RETRY_MAX_MS;
+    const at = heldUntil?.getTime() ?? Date.now() + CREDENTIALS_RETRY_MAX_MS;
     await this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, at);
   }
 
@@ -401,15 +315,8 @@ export class SendMessageProcessor implements OnModuleInit {
    * twice: the claim decides). If the save's credentials are refused too, they are held again.
    */
   private async releaseHeldForCredentials(accountId: string): Promise<void> {
-    const released = returnedRows<{ id: string }>(
-      await this.dataSource.query(
-        `UPDATE outbox SET not_before = NULL
-          WHERE account_id = $1 AND kind = 'send_message' AND done_at IS NULL AND last_error LIKE $2
-          RETURNING id`,
-        [accountId, `${HELD_FOR_CREDENTIALS}%`],
-      ),
-    );
-    for (const { id } of released) await this.publisher.publishAgain({ id, kind: 'send_message' });
+    const released = await this.outbox.releaseHeldSends(accountId, `${HELD_FOR_CREDENTIALS}%`);
+    for (const id of released) await this.publisher.publishAgain({ id, kind: 'send_message' });
   }
 
   /**
@@ -418,10 +325,7 @@ export class SendMessageProcessor implements OnModuleInit {
    */
   private async quietHoursLeft(row: SendRow): Promise<number> {
     if (!row.tool_version_id) return 0;
-    const definition = await this.runtime.definitionOf(
-      this.dataSource.manager,
-      row.tool_version_id,
-    );
+    const definition = await this.runtime.definitionOf(undefined, row.tool_version_id);
     const window = definition.options.sendWindow;
     if (!window) return 0;
     const now = this.clock.now();
@@ -435,13 +339,7 @@ export class SendMessageProcessor implements OnModuleInit {
    * slot the delayed job holds.
    */
   private async later(outboxId: string, at: number, slotAt?: number): Promise<void> {
-    const planned = returnedRows<{ not_before: Date }>(
-      await this.dataSource.query(
-        `UPDATE outbox SET not_before = CASE WHEN not_before > now() THEN not_before ELSE $2 END
-          WHERE id = $1 RETURNING not_before`,
-        [outboxId, new Date(at)],
-      ),
-    )[0]?.not_before.getTime();
+    const planned = (await this.outbox.planSend(outboxId, new Date(at)))?.getTime();
     if (planned !== undefined && planned !== at) {
       // Another run planned it a moment earlier: that plan stands (this slot goes unused).
       return this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, planned, {
@@ -455,39 +353,10 @@ export class SendMessageProcessor implements OnModuleInit {
     );
   }
 
-  private async load(outboxId: string): Promise<SendRow | null> {
-    const rows: SendRow[] = await this.dataSource.query(
-      `SELECT o.done_at IS NOT NULL AS done, o.not_before,
-              m.id, m.status, m.conversation_id, m.account_id, m.sender_key, m.phone, m.body, m.media_urls,
-              m.purpose, m.created_at, m.claimed_at, m.updated_at, ${UNSENT_BEFORE} AS waits,
-              c.status AS conversation_status, c.tool_version_id, c.contact->>'timeZone' AS time_zone,
-              EXISTS (SELECT 1 FROM opt_outs x
-                       WHERE x.account_id = m.account_id AND x.sender_key = m.sender_key AND x.phone = m.phone) AS opted_out
-         FROM outbox o
-         JOIN messages m ON m.id = (o.payload->>'messageId')::uuid
-         LEFT JOIN conversations c ON c.id = m.conversation_id
-        WHERE o.id = $1`,
-      [outboxId],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Publishes the send of the conversation's next text, which waited for this one (if any). */
   private async handOver(conversationId: string | null): Promise<void> {
     if (!conversationId) return;
-    const next: { id: string }[] = await this.dataSource.query(
-      `SELECT o.id FROM outbox o JOIN messages m ON m.id = (o.payload->>'messageId')::uuid
-        WHERE o.conversation_id = $1 AND o.kind = 'send_message' AND o.done_at IS NULL AND m.status = 'queued'
-        ORDER BY m.seq LIMIT 1`,
-      [conversationId],
-    );
-    if (next[0]) await this.publisher.publishAgain({ id: next[0].id, kind: 'send_message' });
-  }
-
-  private async done(outboxId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL WHERE id = $1 AND done_at IS NULL`,
-      [outboxId],
-    );
+    const next = await this.outbox.nextSendOf(conversationId);
+    if (next) await this.publisher.publishAgain({ id: next, kind: 'send_message' });
   }
 }

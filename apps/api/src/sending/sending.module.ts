@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { MessagesModule } from '../messages/messages.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { DeliveryStatusService } from './delivery-status.service';
@@ -12,7 +13,7 @@ import { SendRateLimiter } from './send-rate-limiter';
  * receive, and saving working Twilio credentials releases the sends they held.
  */
 @Module({
-  imports: [OutboxModule, ConversationsModule, TwilioConnectionModule],
+  imports: [OutboxModule, MessagesModule, ConversationsModule, TwilioConnectionModule],
   providers: [SendMessageProcessor, SendRateLimiter, DeliveryStatusService],
   exports: [SendMessageProcessor, DeliveryStatusService],
 })

@@ -2,12 +2,9 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@n
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { schemaRef } from '../openapi/api-schemas';
 import type { SessionView } from './session.dto';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import type { Repository } from 'typeorm';
+import { AccountRepository } from '../accounts/account.repository';
 import { AccountService } from '../accounts/account.service';
-import { KeapConnection } from '../accounts/keap-connection.entity';
-import { TwilioConnection } from '../accounts/twilio-connection.entity';
 import { connectionHealth } from '../accounts/twilio-connection-health';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -24,8 +21,7 @@ export class SessionController {
   constructor(
     private readonly accounts: AccountService,
     private readonly sessions: SessionStore,
-    @InjectRepository(KeapConnection) private readonly keap: Repository<KeapConnection>,
-    @InjectRepository(TwilioConnection) private readonly twilio: Repository<TwilioConnection>,
+    private readonly connections: AccountRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -34,8 +30,8 @@ export class SessionController {
   @ApiOkResponse({ schema: schemaRef('Session') })
   async current(@CurrentAccountId() accountId: string): Promise<SessionView> {
     const account = await this.accounts.get(accountId);
-    const keap = await this.keap.findOne({ where: { accountId } });
-    const twilio = await this.twilio.findOne({ where: { accountId } });
+    const keap = await this.connections.keapConnectionOf(accountId);
+    const twilio = await this.connections.twilioConnectionOf(accountId);
     const twilioHealth = twilio ? connectionHealth(twilio) : null;
     return {
       account: {

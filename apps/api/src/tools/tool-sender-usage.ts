@@ -1,17 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, type Repository } from 'typeorm';
 import {
   type ToolsBySender,
   TwilioSendersService,
 } from '../twilio/connection/twilio-senders.service';
-import { Tool } from './tool.entity';
+import { ToolRepository } from './tool.repository';
 
 /** Tells the Twilio senders list which published tools use each sender. */
 @Injectable()
 export class ToolSenderUsage implements OnModuleInit {
   constructor(
-    @InjectRepository(Tool) private readonly tools: Repository<Tool>,
+    private readonly tools: ToolRepository,
     private readonly senders: TwilioSendersService,
   ) {}
 
@@ -24,11 +22,7 @@ export class ToolSenderUsage implements OnModuleInit {
    * still wait for replies. Deleted tools have no live sender.
    */
   async publishedToolsBySender(accountId: string): Promise<ToolsBySender> {
-    const tools = await this.tools.find({
-      where: { accountId, publishedVersionId: Not(IsNull()), liveSenderKey: Not(IsNull()) },
-      select: { id: true, name: true, liveSenderKey: true },
-      order: { name: 'ASC', createdAt: 'ASC' },
-    });
+    const tools = await this.tools.publishedWithSender(accountId);
     const bySender: ToolsBySender = new Map();
     for (const t of tools) {
       const key = t.liveSenderKey ?? '';

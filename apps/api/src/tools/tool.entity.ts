@@ -46,7 +46,7 @@ export class Tool {
 
   /**
    * The unguessable secret in the tool URL for Keap's "Send HTTP Post", sealed with SecretBox
-   * (see tool-url.ts; rows from before sealing are sealed when the API starts).
+   * (see tool-url.ts; rows from before sealing are sealed by the SealToolUrlSecrets migration).
    */
   @Column({ name: 'url_secret', type: 'text' })
   urlSecretSealed!: string;

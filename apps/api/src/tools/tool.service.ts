@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   hasErrors,
   newToolDefinition,
@@ -10,7 +9,6 @@ import {
   type ToolDefinition,
   validateTool,
 } from '@sms-seq/engine';
-import { type DataSource, In, IsNull, Not, type Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { AccountService } from '../accounts/account.service';
@@ -36,9 +34,10 @@ import {
 } from './tool.errors';
 import { SecretBox } from '../crypto/secret-box';
 import { isUuid } from '../database/is-uuid';
-import { httpPostInstructions, isSealed, openUrlSecret, sealUrlSecret, toolUrl } from './tool-url';
-import { Tool } from './tool.entity';
-import { ToolVersion } from './tool-version.entity';
+import { httpPostInstructions, openUrlSecret, sealUrlSecret, toolUrl } from './tool-url';
+import type { Tool } from './tool.entity';
+import { ToolRepository } from './tool.repository';
+import type { ToolVersion } from './tool-version.entity';
 
 export function newUrlSecret(): string {
   return randomBytes(24).toString('base64url');
@@ -51,13 +50,11 @@ const PG_UNIQUE_VIOLATION = '23505';
  * Every query is scoped by the signed-in account; another account's tool is "not found".
  */
 @Injectable()
-export class ToolService implements OnApplicationBootstrap {
+export class ToolService {
   private readonly logger = new Logger(ToolService.name);
 
   constructor(
-    @InjectRepository(Tool) private readonly tools: Repository<Tool>,
-    @InjectRepository(ToolVersion) private readonly versions: Repository<ToolVersion>,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tools: ToolRepository,
     private readonly pickers: KeapPickersService,
     private readonly senders: TwilioSendersService,
     private readonly accounts: AccountService,
@@ -65,29 +62,11 @@ export class ToolService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Seals tool URL secrets stored in clear before sealing existed (each row once, whoever wins). */
-  async onApplicationBootstrap(): Promise<void> {
-    const rows: { id: string; url_secret: string }[] = await this.db.query(
-      `SELECT id, url_secret FROM tools WHERE url_secret NOT LIKE 'v1.%'`,
-    );
-    for (const row of rows) {
-      if (isSealed(row.url_secret)) continue;
-      await this.db.query(`UPDATE tools SET url_secret = $2 WHERE id = $1 AND url_secret = $3`, [
-        row.id,
-        sealUrlSecret(this.box, row.url_secret),
-        row.url_secret,
-      ]);
-    }
-    if (rows.length) this.logger.log(`Sealed the URL secret of ${rows.length} tool(s)`);
-  }
-
   /** `timeZone`: where "today" of conversationsToday starts (an IANA zone, checked by the caller). */
   async list(accountId: string, timeZone = 'UTC'): Promise<ToolSummary[]> {
-    const tools = await this.tools.find({ where: { accountId }, order: { createdAt: 'ASC' } });
+    const tools = await this.tools.ofAccount(accountId);
     const versionIds = tools.map((t) => t.publishedVersionId).filter((id): id is string => !!id);
-    const versions = versionIds.length
-      ? await this.versions.find({ where: { id: In(versionIds), accountId } })
-      : [];
+    const versions = versionIds.length ? await this.tools.versionsByIds(accountId, versionIds) : [];
     const byId = new Map(versions.map((v) => [v.id, v]));
     const today = await this.conversationsToday(accountId, timeZone);
     return tools.map((t) => {
@@ -126,7 +105,7 @@ export class ToolService implements OnApplicationBootstrap {
 
   async find(accountId: string, toolId: string): Promise<Tool> {
     if (!isUuid(toolId)) throw toolNotFound();
-    const tool = await this.tools.findOne({ where: { id: toolId, accountId } });
+    const tool = await this.tools.toolOf(accountId, toolId);
     if (!tool) throw toolNotFound();
     return tool;
   }
@@ -141,69 +120,40 @@ export class ToolService implements OnApplicationBootstrap {
     await this.find(accountId, toolId);
     const parsed = parseToolDefinition(draft);
     if (!parsed.ok) throw new InvalidToolDefinitionError(parsed.problems);
-    const result = await this.tools
-      .createQueryBuilder()
-      .update(Tool)
-      .set({
-        draft: parsed.tool,
-        name: parsed.tool.name,
-        draftRevision: () => 'draft_revision + 1',
-      })
-      .where(
-        'id = :toolId AND account_id = :accountId AND draft_revision = :draftRevision AND deleted_at IS NULL',
-        {
-          toolId,
-          accountId,
-          draftRevision,
-        },
-      )
-      .execute();
-    if (!result.affected) throw new StaleDraftError();
+    if (!(await this.tools.saveDraft(accountId, toolId, parsed.tool, draftRevision)))
+      throw new StaleDraftError();
     return this.get(accountId, toolId);
   }
 
   async remove(accountId: string, toolId: string): Promise<void> {
     const tool = await this.find(accountId, toolId);
-    // The live keyword is released so another tool may take it.
-    await this.tools.update(
-      { id: tool.id, accountId },
-      { liveKeyword: null, liveSenderKey: null, enabled: false },
-    );
-    await this.tools.softDelete({ id: tool.id, accountId });
+    await this.tools.softDelete(accountId, tool.id);
   }
 
   async setEnabled(accountId: string, toolId: string, enabled: boolean): Promise<ToolDetail> {
     const tool = await this.find(accountId, toolId);
     // Disabling always works; turning a tool on while Keap is disconnected would only fail later.
     if (enabled) await this.assertKeapConnected(accountId);
-    await this.tools.update({ id: tool.id, accountId }, { enabled });
+    await this.tools.setEnabled(accountId, tool.id, enabled);
     return this.get(accountId, toolId);
   }
 
   async rotateUrlSecret(accountId: string, toolId: string): Promise<ToolDetail> {
     const tool = await this.find(accountId, toolId);
-    await this.tools.update(
-      { id: tool.id, accountId },
-      { urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()) },
-    );
+    await this.tools.setUrlSecret(accountId, tool.id, sealUrlSecret(this.box, newUrlSecret()));
     return this.get(accountId, toolId);
   }
 
   async listVersions(accountId: string, toolId: string): Promise<VersionSummary[]> {
     const tool = await this.find(accountId, toolId);
-    const versions = await this.versions.find({
-      where: { toolId: tool.id, accountId },
-      order: { version: 'DESC' },
-    });
+    const versions = await this.tools.versionsOf(accountId, tool.id);
     return versions.map(versionSummary);
   }
 
   async findVersion(accountId: string, toolId: string, versionId: string): Promise<ToolVersion> {
     const tool = await this.find(accountId, toolId);
     if (!isUuid(versionId)) throw new NotFoundError('The tool version', 'tool_version_not_found');
-    const version = await this.versions.findOne({
-      where: { id: versionId, toolId: tool.id, accountId },
-    });
+    const version = await this.tools.versionOf(accountId, tool.id, versionId);
     if (!version) throw new NotFoundError('The tool version', 'tool_version_not_found');
     return version;
   }
@@ -221,31 +171,9 @@ export class ToolService implements OnApplicationBootstrap {
         : null;
     let version: ToolVersion;
     try {
-      version = await this.db.transaction(async (em) => {
-        // Row lock: two publishes of one tool never take the same version number.
-        await em
-          .getRepository(Tool)
-          .createQueryBuilder('t')
-          .setLock('pessimistic_write')
-          .where('t.id = :id', { id: tool.id })
-          .getOne();
-        const last = await em.getRepository(ToolVersion).maximum('version', { toolId: tool.id });
-        const saved = await em
-          .getRepository(ToolVersion)
-          .save(
-            em
-              .getRepository(ToolVersion)
-              .create({ toolId: tool.id, accountId, version: (last ?? 0) + 1, definition }),
-          );
-        await em.getRepository(Tool).update(
-          { id: tool.id, accountId },
-          {
-            publishedVersionId: saved.id,
-            liveSenderKey: definition.sender ? senderKey(definition.sender) : null,
-            liveKeyword,
-          },
-        );
-        return saved;
+      version = await this.tools.publishVersion(accountId, tool.id, definition, {
+        liveSenderKey: definition.sender ? senderKey(definition.sender) : null,
+        liveKeyword,
       });
     } catch (err) {
       if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword)
@@ -305,23 +233,19 @@ export class ToolService implements OnApplicationBootstrap {
   }
 
   private async insert(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
-    const tool = await this.tools.save(
-      this.tools.create({
-        accountId,
-        name: definition.name,
-        draft: definition,
-        urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()),
-        enabled: true,
-      }),
-    );
+    const tool = await this.tools.create({
+      accountId,
+      name: definition.name,
+      draft: definition,
+      urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()),
+      enabled: true,
+    });
     return this.get(accountId, tool.id);
   }
 
   private async detail(tool: Tool): Promise<ToolDetail> {
     const published = tool.publishedVersionId
-      ? await this.versions.findOne({
-          where: { id: tool.publishedVersionId, accountId: tool.accountId },
-        })
+      ? await this.tools.versionById(tool.accountId, tool.publishedVersionId)
       : null;
     return {
       id: tool.id,
@@ -344,21 +268,13 @@ export class ToolService implements OnApplicationBootstrap {
   /** The engine's problems, with the account's context: other live keywords on the sender, custom fields. */
   private async problemsOf(tool: Tool, purpose: 'draft' | 'publish'): Promise<Problem[]> {
     const sender = tool.draft.sender;
-    const others = sender
-      ? await this.tools.find({
-          where: {
-            accountId: tool.accountId,
-            liveSenderKey: senderKey(sender),
-            id: Not(tool.id),
-            liveKeyword: Not(IsNull()),
-          },
-          select: { id: true, liveKeyword: true },
-        })
+    const otherKeywordsOnSender = sender
+      ? await this.tools.liveKeywordsOnSender(tool.accountId, senderKey(sender), tool.id)
       : [];
     const customFieldKeys = await this.pickers.cachedCustomFieldKeys(tool.accountId);
     return validateTool(tool.draft, {
       purpose,
-      otherKeywordsOnSender: others.map((t) => t.liveKeyword ?? '').filter(Boolean),
+      otherKeywordsOnSender,
       ...(customFieldKeys ? { customFieldKeys } : {}),
     });
   }
@@ -368,14 +284,8 @@ export class ToolService implements OnApplicationBootstrap {
     accountId: string,
     timeZone: string,
   ): Promise<Map<string, number>> {
-    let rows: { tool_id: string; n: number }[];
     try {
-      rows = await this.db.query(
-        `SELECT tool_id, count(*)::int AS n FROM conversations
-          WHERE account_id = $1 AND started_at >= (date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2)
-          GROUP BY tool_id`,
-        [accountId, timeZone],
-      );
+      return await this.tools.conversationsToday(accountId, timeZone);
     } catch (err) {
       // A zone the browser knows and PostgreSQL's zone data does not (22023).
       if ((err as { driverError?: { code?: string } }).driverError?.code === '22023')
@@ -384,7 +294,6 @@ export class ToolService implements OnApplicationBootstrap {
         );
       throw err;
     }
-    return new Map(rows.map((r) => [r.tool_id, r.n]));
   }
 }
 

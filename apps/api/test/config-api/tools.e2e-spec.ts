@@ -12,7 +12,7 @@ import {
 } from '@sms-seq/sandbox';
 import { DataSource } from 'typeorm';
 import { buildOpenApiDocument } from '../../src/app/openapi';
-import { ToolService } from '../../src/tools/tool.service';
+import { SealToolUrlSecrets1796305740723 } from '../../src/database/migrations/1796305740723-SealToolUrlSecrets';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
 import { aPublishableTool, aToolThatTagsAndSaves, SANDBOX_NUMBER } from './support/tool-builder';
 
@@ -269,11 +269,13 @@ describe('Tools API', () => {
       (await db.query('SELECT url_secret s FROM tools WHERE id = $1', [id]))[0].s as string;
     expect(await storedSecret()).toMatch(/^v1\./);
     expect(await storedSecret()).not.toContain(secret);
-    // A row from before: the secret in clear. The URL keeps working, and the next start seals it.
+    // A row from before: the secret in clear. The URL keeps working, and the migration seals it
+    // with the app's key (the app's own DataSource runs it, as at start).
     const legacy = 'LegacySecretStoredInClear000001';
     await db.query('UPDATE tools SET url_secret = $2 WHERE id = $1', [id, legacy]);
     expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));
-    await api.app.get(ToolService).onApplicationBootstrap();
+    const runner = db.createQueryRunner();
+    await new SealToolUrlSecrets1796305740723().up(runner).finally(() => runner.release());
     expect(await storedSecret()).toMatch(/^v1\./);
     expect(await storedSecret()).not.toContain(legacy);
     expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));

@@ -1,5 +1,5 @@
 import { ConversationRuntime } from '../../src/conversations/conversation-runtime.service';
-import { KeapCallsPerConversation } from '../../src/keap/budget/keap-calls-per-conversation';
+import { KeapCallsPerConversation } from '../../src/conversations/keap-calls-per-conversation';
 import { KEAP_CALL_KINDS } from '../../src/keap/budget/keap-call-kinds';
 import { OutboxPublisher } from '../../src/outbox/outbox.publisher';
 import { aKeapContact, aPhone } from '../runtime/builders';

@@ -5,12 +5,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { KeapGrantRevokedError, type KeapTokens, TokenManager } from '@sms-seq/crm-keap';
-import { LessThan, type Repository } from 'typeorm';
-import { Account } from '../../accounts/account.entity';
+import { AccountRepository } from '../../accounts/account.repository';
 import { AccountService } from '../../accounts/account.service';
-import { KeapConnection } from '../../accounts/keap-connection.entity';
+import type { KeapConnection } from '../../accounts/keap-connection.entity';
 import { RedisLock } from '../../redis/redis-lock';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
@@ -45,8 +43,7 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   private sweeping: Promise<number> | null = null;
 
   constructor(
-    @InjectRepository(KeapConnection) private readonly connections: Repository<KeapConnection>,
-    @InjectRepository(Account) private readonly accountRows: Repository<Account>,
+    private readonly accountRepository: AccountRepository,
     private readonly accounts: AccountService,
     private readonly grant: KeapTokenGrant,
     private readonly box: SecretBox,
@@ -108,14 +105,9 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
 
   /** The scheduled job: refresh every active account's token that expires soon. */
   async refreshDueTokens(): Promise<number> {
-    const due = await this.connections
-      .createQueryBuilder('c')
-      .innerJoin(Account, 'a', 'a.id = c.account_id')
-      .where("a.status = 'active'")
-      .andWhere({
-        expiresAt: LessThan(new Date(Date.now() + this.config.KEAP_REFRESH_AHEAD_SECONDS * 1000)),
-      })
-      .getMany();
+    const due = await this.accountRepository.keapConnectionsExpiringBefore(
+      new Date(Date.now() + this.config.KEAP_REFRESH_AHEAD_SECONDS * 1000),
+    );
     let refreshed = 0;
     for (const c of due) {
       try {
@@ -134,8 +126,7 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
 
   /** Stores a new grant (after the OAuth callback) and marks the account active. */
   async store(accountId: string, tokens: KeapTokenSet): Promise<void> {
-    await this.connections.save({
-      accountId,
+    await this.accountRepository.saveKeapGrant(accountId, {
       accessTokenSealed: this.box.seal(tokens.accessToken),
       refreshTokenSealed: this.box.seal(tokens.refreshToken),
       expiresAt: tokens.expiresAt,
@@ -145,7 +136,7 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async connectionOf(accountId: string): Promise<KeapConnection | null> {
-    return this.connections.findOne({ where: { accountId } });
+    return this.accountRepository.keapConnectionOf(accountId);
   }
 
   /**
@@ -168,11 +159,11 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async load(accountId: string): Promise<KeapTokens> {
-    const account = await this.accountRows.findOne({ where: { id: accountId } });
+    const account = await this.accountRepository.find(accountId);
     if (!account) throw new KeapDisconnectedError(accountId, 'The account does not exist.');
     if (account.status === 'disconnected')
       throw new KeapDisconnectedError(accountId, account.statusReason ?? REVOKED_REASON);
-    const connection = await this.connections.findOne({ where: { accountId } });
+    const connection = await this.accountRepository.keapConnectionOf(accountId);
     if (!connection) throw new KeapDisconnectedError(accountId, 'Keap has not been connected yet.');
     return {
       accessToken: this.box.open(connection.accessTokenSealed),
@@ -183,14 +174,11 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async save(accountId: string, tokens: KeapTokens): Promise<void> {
-    await this.connections.update(
-      { accountId },
-      {
-        accessTokenSealed: this.box.seal(tokens.accessToken),
-        refreshTokenSealed: this.box.seal(tokens.refreshToken),
-        expiresAt: tokens.expiresAt,
-        ...(tokens.scope ? { scope: tokens.scope } : {}),
-      },
-    );
+    await this.accountRepository.updateKeapTokens(accountId, {
+      accessTokenSealed: this.box.seal(tokens.accessToken),
+      refreshTokenSealed: this.box.seal(tokens.refreshToken),
+      expiresAt: tokens.expiresAt,
+      ...(tokens.scope ? { scope: tokens.scope } : {}),
+    });
   }
 }

@@ -4,13 +4,42 @@ import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
-import { KeapCallsPerConversation } from './keap-calls-per-conversation';
 import { RedisKeapBudget } from './redis-keap-budget';
 
 /** Upper bounds of the calls-per-conversation buckets (+Inf is added). */
 export const CALLS_PER_CONVERSATION_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
 
 export const METRICS_PATH = '/metrics';
+
+/** One kind's distribution: `counts[n]` conversations made exactly n calls of it. */
+export interface KeapCallsDistribution {
+  kind: string;
+  counts: Map<number, number>;
+  sum: number;
+}
+
+/** Where the `keap_calls_per_conversation` histogram's observations are read. */
+export interface KeapCallsDistributions {
+  distributions(): Promise<KeapCallsDistribution[]>;
+}
+
+/**
+ * The `keap_calls_per_conversation` histogram's source. Conversations are the runtime's, so the
+ * runtime tallies them and registers its reader here (`readFrom`); the budget knows none of it.
+ * Until a reader is registered the histogram has no observations.
+ */
+@Injectable()
+export class KeapCallsHistogram implements KeapCallsDistributions {
+  private read: (() => Promise<KeapCallsDistribution[]>) | null = null;
+
+  readFrom(read: () => Promise<KeapCallsDistribution[]>): void {
+    this.read = read;
+  }
+
+  distributions(): Promise<KeapCallsDistribution[]> {
+    return this.read ? this.read() : Promise.resolve([]);
+  }
+}
 
 /**
  * The Keap budget in Prometheus text format. Every value is read from the shared state in Redis at
@@ -20,7 +49,7 @@ export const METRICS_PATH = '/metrics';
  */
 export function keapBudgetRegistry(
   budget: RedisKeapBudget,
-  perConversation?: KeapCallsPerConversation,
+  perConversation?: KeapCallsDistributions,
 ): Registry {
   const registry = new Registry();
   if (perConversation) registry.registerMetric(callsPerConversationMetric(perConversation));
@@ -110,10 +139,10 @@ export function keapBudgetRegistry(
 
 /**
  * `keap_calls_per_conversation{kind}`: a histogram whose observations live in Redis (see
- * KeapCallsPerConversation), so it is built at scrape time rather than with prom-client's
- * in-process Histogram.
+ * conversations/keap-calls-per-conversation.ts), so it is built at scrape time rather than with
+ * prom-client's in-process Histogram.
  */
-function callsPerConversationMetric(tally: KeapCallsPerConversation): Metric {
+function callsPerConversationMetric(tally: KeapCallsDistributions): Metric {
   const name = 'keap_calls_per_conversation';
   const help =
     'Keap API calls one conversation made, by kind (or read/write totals), observed once its Keap work after the end is done';
@@ -164,7 +193,7 @@ export class KeapBudgetMetrics implements OnModuleInit {
     private readonly budget: RedisKeapBudget,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly perConversation: KeapCallsPerConversation,
+    private readonly perConversation: KeapCallsHistogram,
   ) {}
 
   onModuleInit(): void {

@@ -5,12 +5,14 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 import { KEAP_ACCOUNT_CACHE, RedisKeapAccountCache } from '../keap-account-cache';
 import { loadKeapBudgetConfig } from '../../config/keap-budget.config';
-import { KEAP_TALLY_REDIS, KeapCallsPerConversation } from './keap-calls-per-conversation';
+import { KeapCallsHistogram } from './keap-budget.metrics';
 import { KEAP_REQUEST_GATE } from './keap-request-gate';
 import { RedisKeapBudget } from './redis-keap-budget';
 
 /** The budget's own Redis connection: no ioredis keyPrefix (the Lua scripts build their keys). */
 export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
+/** The same connection, for the per-conversation call tally the runtime keeps beside the budget. */
+export const KEAP_TALLY_REDIS = Symbol('KEAP_TALLY_REDIS');
 
 /**
  * What every Keap client of the process shares: the one Keap budget, as `RedisKeapBudget` and as
@@ -47,9 +49,15 @@ export const KEAP_BUDGET_REDIS = Symbol('KEAP_BUDGET_REDIS');
       useFactory: (redis: Redis) => new RedisKeapAccountCache(redis, ''),
     },
     { provide: KEAP_TALLY_REDIS, useExisting: KEAP_BUDGET_REDIS },
-    KeapCallsPerConversation,
+    KeapCallsHistogram,
   ],
-  exports: [RedisKeapBudget, KEAP_REQUEST_GATE, KEAP_ACCOUNT_CACHE, KeapCallsPerConversation],
+  exports: [
+    RedisKeapBudget,
+    KEAP_REQUEST_GATE,
+    KEAP_ACCOUNT_CACHE,
+    KEAP_TALLY_REDIS,
+    KeapCallsHistogram,
+  ],
 })
 export class KeapBudgetModule implements OnApplicationShutdown {
   constructor(

@@ -99,19 +99,13 @@ export class KeapPickersService {
 
   /** The list from `load`, kept as the last known one; that one, marked stale, while Keap is down. */
   private async lastKnown<T>(key: string, load: () => Promise<T[]>): Promise<PickerList<T>> {
-    let value: T[];
-    try {
-      value = await load();
-    } catch (err) {
-      if (!isRetryableKeapFailure(err)) throw err;
-      const last = await this.redis.get(`${key}:last`);
-      if (last) return { items: JSON.parse(last) as T[], stale: true };
-      throw err;
-    }
-    await this.redis.set(`${key}:last`, JSON.stringify(value), 'EX', LAST_KNOWN_TTL_SECONDS);
-    return { items: value, stale: false };
+    const list = await this.loadOrLastKnown(key, load);
+    if (!list.stale)
+      await this.redis.set(`${key}:last`, JSON.stringify(list.items), 'EX', LAST_KNOWN_TTL_SECONDS);
+    return list;
   }
 
+  /** As lastKnown, and cached for CACHE_TTL_SECONDS: read from Keap again only on `refresh`. */
   private async cached<T>(
     key: string,
     refresh: boolean,
@@ -121,22 +115,31 @@ export class KeapPickersService {
       const raw = await this.redis.get(key);
       if (raw) return { items: JSON.parse(raw) as T[], stale: false };
     }
-    let value: T[];
+    const list = await this.loadOrLastKnown(key, load);
+    if (!list.stale) {
+      const json = JSON.stringify(list.items);
+      await this.redis
+        .multi()
+        .set(key, json, 'EX', CACHE_TTL_SECONDS)
+        .set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS)
+        .exec();
+    }
+    return list;
+  }
+
+  /**
+   * The fallback of both: the list from `load`, or, when Keap could not answer (a retryable
+   * failure), the last known list marked stale; with none kept, Keap's failure.
+   */
+  private async loadOrLastKnown<T>(key: string, load: () => Promise<T[]>): Promise<PickerList<T>> {
     try {
-      value = await load();
+      return { items: await load(), stale: false };
     } catch (err) {
       if (!isRetryableKeapFailure(err)) throw err;
       const last = await this.redis.get(`${key}:last`);
       if (last) return { items: JSON.parse(last) as T[], stale: true };
       throw err;
     }
-    const json = JSON.stringify(value);
-    await this.redis
-      .multi()
-      .set(key, json, 'EX', CACHE_TTL_SECONDS)
-      .set(`${key}:last`, json, 'EX', LAST_KNOWN_TTL_SECONDS)
-      .exec();
-    return { items: value, stale: false };
   }
 }
 

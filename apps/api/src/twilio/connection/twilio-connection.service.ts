@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
-import { TwilioConnection } from '../../accounts/twilio-connection.entity';
+import { AccountRepository } from '../../accounts/account.repository';
+import type { TwilioConnection } from '../../accounts/twilio-connection.entity';
 import { SecretBox } from '../../crypto/secret-box';
 import { SmsCredentialsRejectedError, type SmsGateway } from '../../ports/sms-gateway.port';
 import { type TwilioCredentials, TwilioNotConnectedError } from './twilio-credentials';
@@ -34,7 +33,7 @@ export class TwilioConnectionService {
   private readonly forgetListeners: ((accountSid: string) => void)[] = [];
 
   constructor(
-    @InjectRepository(TwilioConnection) private readonly connections: Repository<TwilioConnection>,
+    private readonly accounts: AccountRepository,
     private readonly box: SecretBox,
     @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
   ) {}
@@ -45,7 +44,7 @@ export class TwilioConnectionService {
    * (20003 / 401) marks them rejected, and a call it accepts after that marks them connected.
    */
   async gatewayFor(accountId: string): Promise<SmsGateway> {
-    const row = await this.connections.findOne({ where: { accountId } });
+    const row = await this.accounts.twilioConnectionOf(accountId);
     if (!row) throw new TwilioNotConnectedError(accountId);
     const credentials = this.open(row);
     return watchCredentials(this.gatewayFactory(credentials), {
@@ -57,10 +56,7 @@ export class TwilioConnectionService {
 
   /** The account that connected this Twilio account SID and the Auth Token that signs its webhooks. */
   async webhookAuthFor(accountSid: string): Promise<WebhookAuth | null> {
-    const c = await this.connections.findOne({
-      where: { accountSid },
-      select: { accountId: true, authTokenSealed: true },
-    });
+    const c = await this.accounts.twilioSigningTokenOf(accountSid);
     return c
       ? {
           accountId: c.accountId,
@@ -76,22 +72,12 @@ export class TwilioConnectionService {
    * credentials saved meanwhile are not marked.
    */
   async markInboundRefused(auth: WebhookAuth, at: Date): Promise<void> {
-    await this.connections.update(
-      {
-        accountId: auth.accountId,
-        authTokenSealed: auth.authTokenSealed,
-        inboundRefusedSince: IsNull(),
-      },
-      { inboundRefusedSince: at },
-    );
+    await this.accounts.markTwilioInboundRefused(auth.accountId, auth.authTokenSealed, at);
   }
 
   /** The texts refused since `since` were fetched back (a later save's own, meanwhile, stays). */
   async clearRefusedTexts(accountId: string, since: Date): Promise<void> {
-    await this.connections.update(
-      { accountId, refusedTextsSince: since },
-      { refusedTextsSince: null },
-    );
+    await this.accounts.clearTwilioRefusedTexts(accountId, since);
   }
 
   /** `listener` runs after every save of credentials, before the save answers. */
@@ -110,18 +96,18 @@ export class TwilioConnectionService {
 
   /** The account id that connected this Twilio account SID, if any. */
   async accountIdForAccountSid(accountSid: string): Promise<string | null> {
-    const c = await this.connections.findOne({ where: { accountSid } });
+    const c = await this.accounts.twilioConnectionBySid(accountSid);
     return c?.accountId ?? null;
   }
 
   async credentialsFor(accountId: string): Promise<TwilioCredentials> {
-    const c = await this.connections.findOne({ where: { accountId } });
+    const c = await this.accounts.twilioConnectionOf(accountId);
     if (!c) throw new TwilioNotConnectedError(accountId);
     return this.open(c);
   }
 
   async connectionOf(accountId: string): Promise<TwilioConnection | null> {
-    return this.connections.findOne({ where: { accountId } });
+    return this.accounts.twilioConnectionOf(accountId);
   }
 
   /**
@@ -129,13 +115,13 @@ export class TwilioConnectionService {
    * listeners (the runtime fetches back texts refused meanwhile). Check them with Twilio first.
    */
   async save(accountId: string, credentials: TwilioCredentials): Promise<void> {
-    const before = await this.connections.findOne({ where: { accountId } });
+    const before = await this.accounts.twilioConnectionOf(accountId);
     // Texts refused for the signature wait to be fetched back, from the same Twilio account only.
     const refusedTextsSince =
       before?.accountSid === credentials.accountSid
         ? (before.refusedTextsSince ?? before.inboundRefusedSince)
         : null;
-    await this.connections.save({
+    await this.accounts.saveTwilioConnection({
       accountId,
       accountSid: credentials.accountSid,
       authTokenSealed: this.box.seal(credentials.authToken),
@@ -153,8 +139,8 @@ export class TwilioConnectionService {
   }
 
   async remove(accountId: string): Promise<void> {
-    const row = await this.connections.findOne({ where: { accountId } });
-    await this.connections.delete({ accountId });
+    const row = await this.accounts.twilioConnectionOf(accountId);
+    await this.accounts.deleteTwilioConnection(accountId);
     if (row) this.forget(row.accountSid);
   }
 
@@ -181,16 +167,14 @@ export class TwilioConnectionService {
     credentials: TwilioCredentials,
     err: SmsCredentialsRejectedError,
   ): Promise<void> {
-    await this.connections.update(
-      { accountId: row.accountId, authTokenSealed: row.authTokenSealed },
-      { status: 'rejected', statusReason: rejectedCredentialsReason(credentials, err, new Date()) },
+    await this.accounts.markTwilioRejected(
+      row.accountId,
+      row.authTokenSealed,
+      rejectedCredentialsReason(credentials, err, new Date()),
     );
   }
 
   private async markConnected(row: TwilioConnection): Promise<void> {
-    await this.connections.update(
-      { accountId: row.accountId, authTokenSealed: row.authTokenSealed, status: 'rejected' },
-      { status: 'connected', statusReason: null },
-    );
+    await this.accounts.markTwilioConnected(row.accountId, row.authTokenSealed);
   }
 }

@@ -26,7 +26,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 class BodyTooLargeError extends Error {}
 
 /** The parts of an Express request this handler reads (it runs as plain middleware). */
-type WebhookRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+type WebhookRequest = IncomingMessage & { originalUrl?: string };
 
 /**
  * Twilio's webhooks (`/hooks/twilio/sms`, `/hooks/twilio/status`), answered outside Nest's
@@ -159,9 +159,11 @@ function routeOf(url: string): 'sms' | 'status' | null {
   return null;
 }
 
-/** The form Twilio posts (application/x-www-form-urlencoded, flat: no nested keys to expand). */
+/**
+ * The form Twilio posts (application/x-www-form-urlencoded, flat: no nested keys to expand), read
+ * here: the middleware runs ahead of the app's body parsers (configureApp mounts it first).
+ */
 async function formOf(req: WebhookRequest): Promise<FormParams> {
-  if (req.body && typeof req.body === 'object') return req.body as FormParams; // parsed upstream already
   const type = req.headers['content-type'] ?? '';
   const chunks: Buffer[] = [];
   let size = 0;

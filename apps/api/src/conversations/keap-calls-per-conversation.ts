@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG } from '../../config/config.module';
-import type { AppConfig } from '../../config/config';
-import { loadKeapBudgetConfig } from '../../config/keap-budget.config';
-import { KEAP_CALL_KINDS, readsAndWrites } from './keap-call-kinds';
-
-/** The Redis connection of the budget module (no ioredis key prefix). */
-export const KEAP_TALLY_REDIS = Symbol('KEAP_TALLY_REDIS');
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { loadKeapBudgetConfig } from '../config/keap-budget.config';
+import { KEAP_CALL_KINDS, readsAndWrites } from '../keap/budget/keap-call-kinds';
+import { type KeapCallsDistribution, KeapCallsHistogram } from '../keap/budget/keap-budget.metrics';
+import { KEAP_TALLY_REDIS } from '../keap/budget/keap-budget.module';
+import { ConversationRepository } from './conversation.repository';
 
 /** Outbox kinds that call Keap: a conversation's Keap work is done when none of these is pending. */
 const KEAP_WORK = ['resolve_contact', 'apply_tag', 'save_field', 'write_note'];
@@ -16,18 +16,12 @@ const MAX_KEPT = 1000;
 /** How long "this conversation was observed" is remembered (a late retry must not observe it again). */
 const OBSERVED_TTL_SECONDS = 7 * 24 * 3600;
 
-/** One kind's distribution: `counts[n]` conversations made exactly n calls of it. */
-export interface KeapCallsDistribution {
-  kind: string;
-  counts: Map<number, number>;
-  sum: number;
-}
-
 /**
  * Keap calls per conversation, by kind, for the `keap_calls_per_conversation` histogram. A
  * conversation is observed once, when it has ended and its last Keap work (tags, field saves,
  * the note after the end) is done, with its tally from `conversations.keap_calls`. Kept in Redis
- * so that every process's observations show in the metrics any API process serves.
+ * so that every process's observations show in the metrics any API process serves (the budget's
+ * metrics read them through KeapCallsHistogram, where this registers itself).
  * Kinds are the call kinds, plus `read` and `write` (their totals).
  */
 @Injectable()
@@ -37,8 +31,11 @@ export class KeapCallsPerConversation {
   constructor(
     @Inject(KEAP_TALLY_REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly conversations: ConversationRepository,
+    histogram: KeapCallsHistogram,
   ) {
     this.key = `${config.REDIS_KEY_PREFIX}${loadKeapBudgetConfig(config).keyPrefix}:per-conversation`;
+    histogram.readFrom(() => this.distributions());
   }
 
   /**
@@ -48,14 +45,8 @@ export class KeapCallsPerConversation {
    */
   async observeIfDone(m: EntityManager, conversationId: string): Promise<void> {
     try {
-      const rows: { keap_calls: Record<string, number> | null }[] = await m.query(
-        `SELECT c.keap_calls FROM conversations c
-          WHERE c.id = $1 AND c.ended_at IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.conversation_id = c.id AND o.done_at IS NULL AND o.kind = ANY($2::text[]))`,
-        [conversationId, KEAP_WORK],
-      );
-      const row = rows[0];
-      if (!row) return;
+      const calls = await this.conversations.keapCallsOnceDone(conversationId, KEAP_WORK, m);
+      if (!calls) return;
       const first = await this.redis.set(
         `${this.key}:seen:${conversationId}`,
         '1',
@@ -64,7 +55,6 @@ export class KeapCallsPerConversation {
         'NX',
       );
       if (first !== 'OK') return;
-      const calls = row.keap_calls ?? {};
       const { reads, writes } = readsAndWrites(calls);
       const values: [string, number][] = [
         ...KEAP_CALL_KINDS.map((k): [string, number] => [k, calls[k] ?? 0]),

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentAccountId, SessionGuard } from '../../session/session.guard';
+import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import {
   type AccountKeapBudgetReport,
   KeapBudgetReportService,

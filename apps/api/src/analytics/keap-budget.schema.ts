@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { Assert, Same } from '../openapi/same-type';
 import type { AccountKeapBudgetReport } from './keap-budget-report.service';
-import type { Assert, Same } from '../../openapi/same-type';
 
 /**
- * GET /api/keap/budget as documented. The report is the keap-budget feature's type; the check
+ * GET /api/keap/budget as documented. The report is KeapBudgetReportService's type; the check
  * below fails to compile as soon as the two differ, so the document cannot drift from it.
  */
 const windowReport = z.object({

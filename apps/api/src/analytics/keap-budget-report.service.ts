@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { directionOf } from './keap-call-kinds';
-import { RedisKeapBudget, type KeapBudgetWindowReport } from './redis-keap-budget';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import { directionOf } from '../keap/budget/keap-call-kinds';
+import { RedisKeapBudget, type KeapBudgetWindowReport } from '../keap/budget/redis-keap-budget';
 
 export interface CallsPerConversation {
   average: number;
@@ -47,16 +47,13 @@ const round = (n: number): number => Math.round(n * 100) / 100;
 export class KeapBudgetReportService {
   constructor(
     private readonly budget: RedisKeapBudget,
-    private readonly dataSource: DataSource,
+    private readonly conversations: ConversationRepository,
   ) {}
 
   async forAccount(accountId: string, window: number): Promise<AccountKeapBudgetReport> {
-    const [report, rows] = await Promise.all([
+    const [report, tallies] = await Promise.all([
       this.budget.getReport({ accountId }),
-      this.dataSource.query(
-        `SELECT keap_calls FROM conversations WHERE account_id = $1 ORDER BY started_at DESC, created_at DESC LIMIT $2`,
-        [accountId, window],
-      ) as Promise<{ keap_calls: Partial<Record<string, number>> | null }[]>,
+      this.conversations.latestKeapCalls(accountId, window),
     ]);
     const own = report.accounts.find((a) => a.accountId === accountId);
     return {
@@ -83,7 +80,7 @@ export class KeapBudgetReportService {
           left: this.budget.config.tenantPerDay,
         },
       },
-      perConversation: { window, ...perConversation(rows.map((r) => r.keap_calls ?? {})) },
+      perConversation: { window, ...perConversation(tallies) },
     };
   }
 }

@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { returnedRows } from '../database/returned-rows';
+import { type HttpStartPayload, type OutboxKind, OutboxEntry } from './outbox-entry.entity';
+
+/**
+ * The outbox (`outbox`): work committed with the state change that asked for it.
+ * Every method takes the EntityManager of the caller's transaction last (default: no transaction).
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async byId(id: string, m?: EntityManager): Promise<OutboxEntry | null> {
+    return this.manager(m).getRepository(OutboxEntry).findOneBy({ id });
+  }
+
+  /** A send found settled already (a crash came before its row was done): done now, if not yet. */
+  async endSettledSend(id: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, not_before = NULL WHERE id = $1 AND done_at IS NULL`,
+      [id],
+    );
+  }
+
+  /** A send the provider refused for good: done, with the refusal. */
+  async endFailedSend(id: string, error: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET done_at = now(), attempts = attempts + 1, last_error = $2, not_before = NULL WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  /**
+   * Plans the send for `at` unless another run planned it for later already; returns the plan
+   * that stands (null: no row).
+   */
+  async planSend(id: string, at: Date, m?: EntityManager): Promise<Date | null> {
+    const [planned] = returnedRows<{ not_before: Date }>(
+      await this.manager(m).query(
+        `UPDATE outbox SET not_before = CASE WHEN not_before > now() THEN not_before ELSE $2 END
+          WHERE id = $1 RETURNING not_before`,
+        [id, at],
+      ),
+    );
+    return planned?.not_before ?? null;
+  }
+
+  /** The account's pending sends held with a `last_error` LIKE `heldLike`, due now; their ids. */
+  async releaseHeldSends(
+    accountId: string,
+    heldLike: string,
+    m?: EntityManager,
+  ): Promise<string[]> {
+    const released = returnedRows<{ id: string }>(
+      await this.manager(m).query(
+        `UPDATE outbox SET not_before = NULL
+          WHERE account_id = $1 AND kind = 'send_message' AND done_at IS NULL AND last_error LIKE $2
+          RETURNING id`,
+        [accountId, heldLike],
+      ),
+    );
+    return released.map((r) => r.id);
+  }
+
+  /** The pending send of the conversation's first queued text (the next to go out), if any. */
+  async nextSendOf(conversationId: string, m?: EntityManager): Promise<string | null> {
+    const next: { id: string }[] = await this.manager(m).query(
+      `SELECT o.id FROM outbox o JOIN messages m ON m.id = (o.payload->>'messageId')::uuid
+        WHERE o.conversation_id = $1 AND o.kind = 'send_message' AND o.done_at IS NULL AND m.status = 'queued'
+        ORDER BY m.seq LIMIT 1`,
+      [conversationId],
+    );
+    return next[0]?.id ?? null;
+  }
+
+  /** Marks the row done unless another worker already did; true when this call did. */
+  async claim(id: string, m?: EntityManager): Promise<boolean> {
+    const rows = returnedRows(
+      await this.manager(m).query(
+        `UPDATE outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 AND done_at IS NULL RETURNING id`,
+        [id],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  /** Done (an earlier `done_at` stands), with `note` as its last error when there is one. */
+  async markDone(id: string, note: string | null, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET done_at = COALESCE(done_at, now()), last_error = COALESCE($2, last_error) WHERE id = $1`,
+      [id, note],
+    );
+  }
+
+  /** Done now, its last error kept. */
+  async finish(id: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Done without the work being done: `reason` says why. */
+  async stop(id: string, reason: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`,
+      [id, reason],
+    );
+  }
+
+  /** An attempt that failed and goes back to the queue. */
+  async recordFailedAttempt(id: string, error: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  /** Counts an attempt before it starts; returns the count (null: no row). */
+  async countAttempt(id: string, m?: EntityManager): Promise<number | null> {
+    const [counted] = returnedRows<{ attempts: number }>(
+      await this.manager(m).query(
+        `UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`,
+        [id],
+      ),
+    );
+    return counted ? Number(counted.attempts) : null;
+  }
+
+  /** The error of an attempt counted already (`countAttempt`). */
+  async recordError(id: string, error: string, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(`UPDATE outbox SET last_error = $2 WHERE id = $1`, [id, error]);
+  }
+
+  /** Work to perform, committed with the state change that asked for it; its id. */
+  async enqueue(
+    accountId: string,
+    conversationId: string | null,
+    kind: OutboxKind,
+    payload: Record<string, unknown>,
+    m?: EntityManager,
+  ): Promise<string> {
+    const rows: { id: string }[] = await this.manager(m).query(
+      `INSERT INTO outbox (account_id, conversation_id, kind, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [accountId, conversationId, kind, JSON.stringify(payload)],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('INSERT … RETURNING id returned no row');
+    return row.id;
+  }
+
+  /** A campaign's HTTP Post start, accepted by the tool URL, for the queue to perform; its id. */
+  async acceptHttpStart(
+    accountId: string,
+    payload: HttpStartPayload,
+    m?: EntityManager,
+  ): Promise<string> {
+    const entry = await this.manager(m)
+      .getRepository(OutboxEntry)
+      .save({
+        accountId,
+        conversationId: null,
+        kind: 'start_http' as const,
+        payload: { ...payload },
+        publishedAt: null,
+        doneAt: null,
+      });
+    return entry.id;
+  }
+
+  /** The entry, its row locked for the rest of the caller's transaction. */
+  async lockEntry(id: string, m: EntityManager): Promise<OutboxEntry | null> {
+    return m
+      .getRepository(OutboxEntry)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Done, with why its work did not happen (`note`), or null when it did. */
+  async finishWithNote(id: string, note: string | null, m?: EntityManager): Promise<void> {
+    await this.manager(m)
+      .getRepository(OutboxEntry)
+      .update({ id }, { doneAt: new Date(), lastError: note });
+  }
+
+  /** The entries are on their queues now. */
+  async markPublished(ids: string[], m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+  }
+
+  /**
+   * Work not on the queues: never published, or published `republishAfterMs` ago and still not
+   * done. Work planned for later (`not_before`) counts as published until that time. Oldest first.
+   */
+  async notOnTheQueues(
+    republishAfterMs: number,
+    m?: EntityManager,
+  ): Promise<{ id: string; kind: OutboxKind }[]> {
+    return this.manager(m).query(
+      `SELECT id, kind FROM outbox
+        WHERE done_at IS NULL
+          AND ((published_at IS NULL AND created_at < now() - interval '2 seconds')
+               OR published_at < now() - ($1::int * interval '1 millisecond'))
+          AND (not_before IS NULL OR not_before < now() - ($1::int * interval '1 millisecond'))
+        ORDER BY created_at LIMIT 500`,
+      [republishAfterMs],
+    );
+  }
+
+  private manager(m?: EntityManager): EntityManager {
+    return m ?? this.dataSource.manager;
+  }
+}
