@@ -2,12 +2,9 @@ import {
   Column,
   CreateDateColumn,
   Entity,
-  OneToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { KeapConnection } from './keap-connection.entity';
-import type { TwilioConnection } from './twilio-connection.entity';
 
 export type AccountStatus = 'active' | 'disconnected';
 
@@ -34,12 +31,6 @@ export class Account {
   /** Default country for reading phone numbers without a country code (ISO 3166 alpha-2). */
   @Column({ name: 'default_country', type: 'text', default: 'US' })
   defaultCountry!: string;
-
-  @OneToOne('KeapConnection', 'account')
-  keapConnection?: KeapConnection;
-
-  @OneToOne('TwilioConnection', 'account')
-  twilioConnection?: TwilioConnection;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

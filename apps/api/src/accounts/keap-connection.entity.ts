@@ -7,7 +7,7 @@ export class KeapConnection {
   @PrimaryColumn({ name: 'account_id', type: 'uuid' })
   accountId!: string;
 
-  @OneToOne('Account', 'keapConnection', { onDelete: 'CASCADE' })
+  @OneToOne('Account', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id' })
   account?: Account;
 

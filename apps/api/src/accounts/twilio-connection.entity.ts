@@ -12,7 +12,7 @@ export class TwilioConnection {
   @PrimaryColumn({ name: 'account_id', type: 'uuid' })
   accountId!: string;
 
-  @OneToOne('Account', 'twilioConnection', { onDelete: 'CASCADE' })
+  @OneToOne('Account', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id' })
   account?: Account;
 

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type twilio from 'twilio';
-import type { TwilioCredentials } from './twilio-sms-gateway';
+
+/** An account's Twilio credentials: the auth token, or an API key and its secret. */
+export type TwilioCredentials =
+  | { accountSid: string; authToken: string }
+  | { accountSid: string; apiKeySid: string; apiKeySecret: string };
 
 /**
  * One SDK client per Twilio account and credential version. A client owns its HTTP agent, whose

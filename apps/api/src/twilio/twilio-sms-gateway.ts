@@ -17,14 +17,11 @@ import {
   type SentMessageQuery,
   type SmsGateway,
 } from '../ports/sms-gateway.port';
-import type { TwilioClientCache } from './twilio-client-cache';
+import type { TwilioClientCache, TwilioCredentials } from './twilio-client-cache';
 import { TwilioBaseUrlRequestClient } from './twilio-http-client';
 import { toGatewayError } from './twilio-error-map';
 
-/** An account's Twilio credentials: the auth token, or an API key and its secret. */
-export type TwilioCredentials =
-  | { accountSid: string; authToken: string }
-  | { accountSid: string; apiKeySid: string; apiKeySecret: string };
+export type { TwilioCredentials };
 
 export interface TwilioGatewayOptions {
   /**

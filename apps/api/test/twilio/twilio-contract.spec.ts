@@ -1,8 +1,4 @@
-import {
-  loadTwilioContract,
-  twilioSpecsDir,
-  type TwilioContract,
-} from '@sms-seq/sandbox/contract';
+import { loadTwilioContract, twilioSpecsDir, type TwilioContract } from '@sms-seq/sandbox/contract';
 import request from 'supertest';
 import { TwilioSmsGateway } from '../../src/twilio/twilio-sms-gateway';
 import { startSandbox, type RunningSandbox } from '../support/twilio-test-harness';
