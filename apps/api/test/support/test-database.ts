@@ -37,8 +37,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       const client = new Client({ connectionString: baseUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      try {
+        await dropForcing(client, name);
+      } finally {
+        await client.end();
+      }
     },
   };
+}
+
+/**
+ * FORCE ends the database's connections, but not an autovacuum worker PostgreSQL itself started
+ * on it (42501 for a role that may not signal it): that worker is done within moments, so the
+ * drop is tried again for a few seconds.
+ */
+async function dropForcing(client: Client, name: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
