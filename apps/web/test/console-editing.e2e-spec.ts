@@ -268,4 +268,50 @@ describe('the condition editor and merge fields', () => {
     await page.getByRole('button', { name: 'Insert the merge field into message 1' }).click();
     expect(await message.inputValue()).toBe('Hi ~Contact.FirstName~, thanks for texting!');
   });
+
+  it('offers a fallback for an empty field, and simulates a contact with empty fields', async () => {
+    await createTool('Missing first names');
+    const step = page.locator('#step-0');
+    const message = firstMessage();
+    const insert = async (caret: number, fallback: string) => {
+      await message.evaluate((textarea: HTMLTextAreaElement, at) => {
+        textarea.focus();
+        textarea.setSelectionRange(at, at);
+      }, caret);
+      await step.getByLabel('Merge field to insert into message 1').selectOption('FirstName');
+      await step.getByLabel('If the contact has no value, show instead (message 1)').fill(fallback);
+      await step.getByRole('button', { name: 'Insert the merge field into message 1' }).click();
+    };
+    const sentText = () => page.locator('.chat__bubble--out .chat__text').first().textContent();
+
+    await message.fill('Thanks! Will you come? Text STOP to stop.');
+    await insert(6, '');
+    expect(await message.inputValue()).toBe(
+      'Thanks ~Contact.FirstName~! Will you come? Text STOP to stop.',
+    );
+
+    await page.getByRole('tab', { name: 'Simulator' }).click();
+    await page.getByLabel('Start by').selectOption('http_post');
+    await eventually(async () =>
+      expect(await sentText()).toBe('Thanks Pat! Will you come? Text STOP to stop.'),
+    );
+    await page.getByLabel('Pretend contact').selectOption('empty');
+    // The exact text a contact without a first name gets: no "Thanks ! Will".
+    await eventually(async () =>
+      expect(await sentText()).toBe('Thanks! Will you come? Text STOP to stop.'),
+    );
+
+    await message.fill('Hi, see you soon. Text STOP to stop.');
+    await insert(2, 'friend');
+    expect(await message.inputValue()).toBe(
+      'Hi ~Contact.FirstName|friend~, see you soon. Text STOP to stop.',
+    );
+    await eventually(async () =>
+      expect(await sentText()).toBe('Hi friend, see you soon. Text STOP to stop.'),
+    );
+    // Counted as sent, not as written (the token is longer than "friend").
+    await seeText(step.locator('.message-facts'), '43 characters · 1 segment');
+    // No warning: a field with a fallback is a merge field Keap knows.
+    expect(await step.getByText('is not a merge field').count()).toBe(0);
+  });
 });

@@ -71,6 +71,76 @@ describe('equals any of', () => {
   });
 });
 
+describe('equals any of, read as a person reads a reply', () => {
+  it.each([
+    ['no', 'No!'],
+    ['nope', 'nope.'],
+    ['yes', '"Yes"'],
+    ['yes', '“Yes”'],
+    ['yes', 'yes 👍'],
+    ['yes', '  YES!!  '],
+    ['yes', '*yes*'],
+    ['yes', '¡¿Yes?!'],
+    ['yes', '👍🏽 yes 👨‍👩‍👧'],
+    ['yes', 'ＹＥＳ'],
+    ["don't", 'Don’t!'],
+    ['yes please', '“Yes   please…”'],
+    ['1', '1️⃣'],
+    ['7', '$7'],
+    ['7', '7.'],
+  ])('takes %p for the reply %p', (word, reply) => {
+    expect(matches(equalsAny([word]), reply)).toBe(true);
+  });
+
+  it('reads the words a marketer typed the same way', () => {
+    expect(matches(equalsAny(['No!']), 'no')).toBe(true);
+    expect(matches(equalsAny(['“Yes”']), 'YES')).toBe(true);
+    expect(matches(equalsAny(['"yes"']), '‘yes’')).toBe(true);
+  });
+
+  it('keeps what is inside the words: other words, inner punctuation', () => {
+    expect(matches(equalsAny(['no']), 'no, thanks')).toBe(false);
+    expect(matches(equalsAny(['no']), 'no way!')).toBe(false);
+    expect(matches(equalsAny(['yes']), 'y.e.s')).toBe(false);
+    expect(matches(equalsAny(['yes']), 'yes-ish')).toBe(false);
+  });
+
+  it('keeps a number’s sign and percent: "-7" is not 7, "50%" is not 50', () => {
+    expect(matches(equalsAny(['7']), '-7')).toBe(false);
+    expect(matches(equalsAny(['7']), '.7')).toBe(false);
+    expect(matches(equalsAny(['50']), '50%')).toBe(false);
+    expect(matches(equalsAny(['-7']), '-7!')).toBe(true);
+  });
+
+  it('reads a reply of only an emoji or punctuation as itself', () => {
+    expect(matches(equalsAny(['👍']), ' 👍 ')).toBe(true);
+    expect(matches(equalsAny(['👍']), 'yes 👍')).toBe(false);
+    expect(matches(equalsAny(['yes']), '👍')).toBe(false);
+    expect(matches(equalsAny(['?']), '?')).toBe(true);
+    expect(matches(equalsAny(['', ' ']), '!!!')).toBe(false);
+  });
+
+  it('keeps the meaning of wildcards, also next to punctuation and emoji', () => {
+    expect(matches(equalsAny(['*yes*']), '“Oh, YES please!” 🎉')).toBe(true);
+    expect(matches(equalsAny(['yes*']), 'oh yes!')).toBe(false);
+    expect(matches(equalsAny(['*?']), 'Can I bring a friend?')).toBe(true);
+    expect(matches(equalsAny(['*?']), 'I will bring a friend')).toBe(false);
+    expect(matches(equalsAny(['*👍*']), 'ok 👍')).toBe(true);
+    expect(matches(equalsAny(['*']), '!!!')).toBe(true);
+  });
+
+  it('never turns a pattern into a catch-all by reading its punctuation away', () => {
+    expect(matches(equalsAny(['"*"']), 'anything')).toBe(false);
+    expect(matches(equalsAny(['"*"']), '"anything"')).toBe(true);
+    expect(matches(equalsAny(['*!']), 'wow')).toBe(false);
+  });
+
+  it('reads numbers as before: a decorated word is no number', () => {
+    expect(matches(compareTo('gt', 5), '7!')).toBe(false);
+    expect(matches(compareTo('gt', 5), '7.')).toBe(true);
+  });
+});
+
 describe('compare', () => {
   it.each([
     ['lt', '4', true],

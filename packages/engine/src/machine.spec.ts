@@ -369,7 +369,7 @@ describe('starting by keyword with email first', () => {
 
   it('asks for the email with merge fields empty', () => {
     const { state, effects, outcome } = started();
-    expect(sent(effects)).toEqual(['Hi ! Your email? Text STOP to stop.']);
+    expect(sent(effects)).toEqual(['Hi! Your email? Text STOP to stop.']);
     expect(state).toMatchObject({
       status: 'awaiting_reply',
       currentStepId: 'email',

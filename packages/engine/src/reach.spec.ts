@@ -77,6 +77,21 @@ describe('which branches of a decision replies can take', () => {
     expect(reachOf([compareTo('lt', -1e-12)]).conditions[0]).toEqual({ reach: 'always' });
   });
 
+  it('reads words as the machine does: decorated words above take plain ones, and the other way', () => {
+    expect(
+      reachOf([equalsAny(['yes']), equalsAny(['“Yes”', 'yes!', 'YES 👍']), equalsAny(['*?'])])
+        .conditions,
+    ).toEqual([{ reach: 'always' }, { reach: 'never', reason: 'shadowed' }, { reach: 'always' }]);
+    expect(reachOf([equalsAny(['No!']), equalsAny(['no'])]).conditions[1]).toEqual({
+      reach: 'never',
+      reason: 'shadowed',
+    });
+    // "-7" is not "7": the sign is part of the number.
+    expect(reachOf([equalsAny(['7']), equalsAny(['-7'])]).conditions[1]).toEqual({
+      reach: 'always',
+    });
+  });
+
   it('out of budget, counts a reply as taken by the conditions above: stricter, never laxer', () => {
     const next = decideBy([
       equalsAny(['*a*']),

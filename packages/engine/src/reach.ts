@@ -1,9 +1,12 @@
 import {
   betweenNeverMatches,
   compareNumbers,
-  normaliseForMatch,
+  formsMatch,
   normalisedPatternMatches,
+  readForMatch,
+  readPatternForMatch,
   type DecideNext,
+  type MatchForms,
 } from './conditions';
 import { classifyKeyword, readNumber, type KeywordClass } from './reply';
 import type { Condition, Inequality } from './tool.schema';
@@ -57,8 +60,8 @@ export function isCatchAllPattern(pattern: string): boolean {
 
 interface Prepared {
   condition: Condition;
-  /** equals_any: its non-blank patterns, normalised. */
-  patterns: string[];
+  /** equals_any: its non-blank patterns, as matching reads them. */
+  patterns: MatchForms[];
   /** compare/between: its bounds (a field bound is unknown here). */
   sides: Inequality[];
   dependsOnContact: boolean;
@@ -66,9 +69,9 @@ interface Prepared {
   contradictory: boolean;
 }
 
-/** A candidate reply, read once: as the machine normalises it, as a number, and as a keyword. */
+/** A candidate reply, read once: as the machine reads it for words, as a number, as a keyword. */
 interface Reply {
-  text: string;
+  read: MatchForms;
   number: number | null;
   reserved: boolean;
 }
@@ -93,23 +96,25 @@ export function decideReach(
   const prepared = next.conditions.map(prepare);
   const filler = unusedCharacter(prepared);
   const numbers = witnessNumbers(prepared).map(read);
-  const catchAllAt = prepared.findIndex((c) => c.patterns.some(isCatchAllPattern));
+  const catchAllAt = prepared.findIndex((c) => c.patterns.some((p) => isCatchAllPattern(p.text)));
   // The words of the conditions above the one being judged, and their number conditions.
-  const wordsAbove = new PatternIndex(budget);
+  const wordsAbove = new WordsAbove(budget);
   const numbersAbove: Prepared[] = [];
 
   const conditions = prepared.map((condition, index): ConditionReach => {
     const candidates =
       condition.condition.kind === 'equals_any'
-        ? condition.patterns.map((p) => read(p.includes('*') ? p.replace(/\*+/g, filler) : p))
+        ? wordWitnesses(condition.patterns, filler)
         : numbers;
     let witnessed = false;
+    let sawReserved = false;
     let reach: Reach = 'never';
     for (const reply of candidates) {
+      if (reply.reserved) sawReserved = true;
       if (reply.reserved || !numberMightMatch(condition, reply)) continue;
       witnessed = true;
       // Words above match whatever the contact; a number condition above on a field might.
-      if (wordsAbove.matches(reply.text)) continue;
+      if (wordsAbove.matches(reply.read)) continue;
       budget.left -= numbersAbove.length;
       if (budget.left < 0) continue;
       if (numbersAbove.some((above) => !above.dependsOnContact && numberMightMatch(above, reply)))
@@ -134,10 +139,7 @@ export function decideReach(
     if (reach !== 'never') return { reach };
     if (!witnessed) {
       if (condition.condition.kind !== 'equals_any') return { reach: 'never', reason: 'no_number' };
-      return {
-        reach: 'never',
-        reason: condition.patterns.length === 0 ? 'no_words' : 'reserved_words',
-      };
+      return { reach: 'never', reason: sawReserved ? 'reserved_words' : 'no_words' };
     }
     return catchAllAt !== -1 && catchAllAt < index
       ? { reach: 'never', reason: 'shadowed', catchAll: catchAllAt }
@@ -147,19 +149,46 @@ export function decideReach(
   return { conditions, fallback: catchAllAt === -1 ? 'always' : 'never' };
 }
 
+/**
+ * Replies a condition's words match: each pattern as written and as its bare words ("👍7" is met
+ * by "7"), its wildcards as a character no pattern uses or as nothing; each checked with the
+ * machine's own matching, so a witness is sure.
+ */
+function wordWitnesses(patterns: readonly MatchForms[], filler: string): Reply[] {
+  const replies: Reply[] = [];
+  for (const p of patterns) {
+    const written = new Set<string>();
+    for (const form of [p.text, p.bare]) {
+      written.add(form.replace(/\*+/g, filler));
+      written.add(form.replace(/\*+/g, ''));
+    }
+    for (const text of written) {
+      const reply = read(text);
+      if (formsMatch(p, reply.read)) replies.push(reply);
+    }
+  }
+  return replies;
+}
+
 function read(reply: string): Reply {
   return {
-    text: normaliseForMatch(reply),
+    read: readForMatch(reply),
     number: readNumber(reply),
     reserved: reservedReplyClass(reply) !== null,
   };
 }
 
 function prepare(condition: Condition): Prepared {
-  const patterns =
-    condition.kind === 'equals_any'
-      ? [...new Set(condition.values.map(normaliseForMatch))].filter((p) => p !== '')
-      : [];
+  const patterns: MatchForms[] = [];
+  if (condition.kind === 'equals_any') {
+    const seen = new Set<string>();
+    for (const value of condition.values) {
+      const p = readPatternForMatch(value);
+      if (p.text === '' || seen.has(p.text)) continue;
+      seen.add(p.text);
+      patterns.push(p);
+    }
+  }
   const sides: Inequality[] =
     condition.kind === 'compare'
       ? [{ op: condition.op, value: condition.value }]
@@ -197,6 +226,23 @@ function numberMightMatch(prepared: Prepared, reply: Reply): boolean {
   return prepared.sides.every(
     ({ op, value }) => value.source === 'field' || compareNumbers(number, op, value.value),
   );
+}
+
+/** The words above a condition, by both forms matching reads (see `MatchForms`). */
+class WordsAbove {
+  private readonly texts: PatternIndex;
+  private readonly bares: PatternIndex;
+  constructor(budget: ReachBudget) {
+    this.texts = new PatternIndex(budget);
+    this.bares = new PatternIndex(budget);
+  }
+  add(p: MatchForms): void {
+    this.texts.add(p.text);
+    this.bares.add(p.bare);
+  }
+  matches(reply: MatchForms): boolean {
+    return this.texts.matches(reply.text) || this.bares.matches(reply.bare);
+  }
 }
 
 /**
@@ -261,7 +307,7 @@ function push(map: Map<string, string[]>, key: string, p: string, lengths: Set<n
 function unusedCharacter(prepared: Prepared[]): string {
   const used = new Set<string>();
   for (const condition of prepared)
-    for (const p of condition.patterns) for (const ch of p) used.add(ch);
+    for (const p of condition.patterns) for (const ch of p.text + p.bare) used.add(ch);
   let code = 0xe000;
   while (used.has(String.fromCodePoint(code))) code++;
   return String.fromCodePoint(code);

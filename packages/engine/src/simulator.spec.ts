@@ -1,5 +1,5 @@
 import { simulate } from './simulator';
-import { aTool, compareTo, decideBy, finish } from './testing/builders';
+import { aTool, compareTo, decideBy, equalsAny, finish } from './testing/builders';
 
 describe('the simulator', () => {
   const tool = aTool()
@@ -37,6 +37,44 @@ describe('the simulator', () => {
       endedWith: null,
     });
     expect(last).toMatchObject({ stepId: 'bye', messages: [], endedWith: 'finished' });
+  });
+
+  it('plays a contact with empty fields, showing the exact texts they get', () => {
+    const result = simulate(tool, {
+      start: 'http_post',
+      startStepId: 'age',
+      contact: { fields: {} },
+      inputs: ['21'],
+    });
+    expect(result.turns.map((turn) => turn.messages.map((m) => m.body))).toEqual([
+      ['Hi, how old are you?'],
+      ['Bye, 21!'],
+    ]);
+    const named = simulate(tool, {
+      start: 'http_post',
+      startStepId: 'age',
+      contact: { fields: { FirstName: 'Jo' } },
+      inputs: [],
+    });
+    expect(named.turns[0]?.messages[0]?.body).toBe('Hi Jo, how old are you?');
+  });
+
+  it('reads replies as the runtime does', () => {
+    const words = aTool()
+      .httpOnly()
+      .withStep('rsvp', {
+        message: 'Coming? Text STOP to stop.',
+        next: decideBy([
+          equalsAny(['yes'], { id: 'yes' }),
+          equalsAny(['no', 'nope'], { id: 'no' }),
+        ]),
+      })
+      .build();
+    const matched = (reply: string) =>
+      simulate(words, { start: 'http_post', inputs: [reply] }).turns[1]?.matched;
+    expect(matched('“Yes” 👍')).toEqual({ conditionId: 'yes', conditionIndex: 0 });
+    expect(matched('Nope.')).toEqual({ conditionId: 'no', conditionIndex: 1 });
+    expect(matched('maybe!')).toBe('fallback');
   });
 
   it('shows the fallback', () => {

@@ -1,4 +1,5 @@
-import { estimateSendCost, smsFacts } from './sms';
+import { estimateSendCost, messageSmsFacts, smsFacts } from './sms';
+import { aContact } from './testing/builders';
 
 describe('SMS facts', () => {
   it.each([
@@ -64,6 +65,35 @@ describe('SMS facts', () => {
       kind: 'mms',
       billedUnits: 1,
       cost: 0.02,
+    });
+  });
+
+  describe('for a message with merge fields', () => {
+    const message = `${'a'.repeat(150)} ~Contact.FirstName~`;
+
+    it('counts the text the contact gets, not the token', () => {
+      // As written the token's tildes alone push it past one segment.
+      expect(smsFacts(message).segments).toBe(2);
+      expect(messageSmsFacts(message, null)).toMatchObject({
+        body: 'a'.repeat(150),
+        characters: 150,
+        segments: 1,
+      });
+      expect(messageSmsFacts(message, aContact({ FirstName: 'Jo' }))).toMatchObject({
+        characters: 153,
+        segments: 1,
+      });
+      expect(messageSmsFacts(message, aContact({ FirstName: 'Alexandrina' })).segments).toBe(2);
+    });
+
+    it('counts a fallback, and the encoding a value brings', () => {
+      expect(messageSmsFacts('Hi ~Contact.FirstName|there~!', null)).toMatchObject({
+        body: 'Hi there!',
+        characters: 9,
+      });
+      expect(
+        messageSmsFacts('Hi ~Contact.FirstName~!', aContact({ FirstName: 'Zoë' })),
+      ).toMatchObject({ encoding: 'UCS-2', nonGsmCharacters: ['ë'] });
     });
   });
 });

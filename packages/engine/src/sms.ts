@@ -1,4 +1,6 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
+import type { ContactSnapshot } from './conversation.types';
+import { renderMergeFields } from './merge-fields';
 
 /**
  * SMS facts for the console's "encoding, segments, cost per send" line. Counting is Twilio's own
@@ -38,6 +40,19 @@ export function smsFacts(body: string): SmsFacts {
     unitsPerSegment: segments > 1 ? multi : single,
     nonGsmCharacters: encoding === 'UCS-2' ? message.getNonGsmCharacters() : [],
   };
+}
+
+/**
+ * A message's facts as the contact gets it: counted on the text with its merge fields filled in
+ * for `contact` (null: none known, so every field empty or its fallback), because a token such as
+ * `~Contact.FirstName~` is never sent (its tildes alone would count as two GSM-7 units each).
+ */
+export function messageSmsFacts(
+  message: string,
+  contact: ContactSnapshot | null,
+): SmsFacts & { body: string } {
+  const body = renderMergeFields(message, contact);
+  return { ...smsFacts(body), body };
 }
 
 export interface MessagePrices {

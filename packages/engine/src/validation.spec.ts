@@ -499,6 +499,52 @@ describe('validating a tool', () => {
     ]);
   });
 
+  it('takes a merge field with a fallback as a well-written merge field, checked like any other', () => {
+    const tool = goodTool()
+      .withStep('m', {
+        message: 'Hi ~Contact.FirstName|there~, ~Contact._Color|your colour~! ~Contact.Frist|you~',
+      })
+      .build();
+    const problems = problemsOf(tool, { customFieldKeys: ['_Color'] });
+    expect(withCode(problems, 'merge_field_malformed')).toEqual([]);
+    expect(withCode(problems, 'merge_field_unknown').map((p) => p.message)).toEqual([
+      expect.stringContaining('~Contact.Frist|you~ does not name a contact field'),
+    ]);
+  });
+
+  it('offers the fix of a misspelt merge field with its fallback kept', () => {
+    const tool = goodTool().withStep('m', { message: 'Hi ~contact.firstname|there~' }).build();
+    expect(withCode(problemsOf(tool), 'merge_field_malformed').map((p) => p.message)).toEqual([
+      expect.stringContaining('"there" is shown in its place. Write ~Contact.FirstName|there~.'),
+    ]);
+  });
+
+  it('does not warn about empty merge fields where a fallback is shown instead', () => {
+    const tool = aTool()
+      .collectingEmailFirst()
+      .withEmailStep('email', {
+        message: 'Hi ~Contact.FirstName|there~, your email? Text STOP to stop.',
+        reaskMessage: '~Contact.FirstName|Friend~',
+        next: finish(),
+      })
+      .build();
+    const problems = problemsOf(tool);
+    expect(withCode(problems, 'merge_field_before_contact')).toEqual([]);
+    expect(withCode(problems, 'empty_message')).toEqual([]);
+    const withoutFallback = aTool()
+      .collectingEmailFirst()
+      .withEmailStep('email', { reaskMessage: '~Contact.FirstName~', next: finish() })
+      .build();
+    expect(withCode(problemsOf(withoutFallback), 'empty_message')).toHaveLength(1);
+  });
+
+  it('says what shows in place of a merge field of another object with a fallback', () => {
+    const tool = goodTool().withStep('m', { message: 'From ~Owner.FirstName|the team~' }).build();
+    expect(withCode(problemsOf(tool), 'unsupported_merge_field').map((p) => p.message)).toEqual([
+      '~Owner.FirstName|the team~ is not a contact field; "the team" is shown in its place.',
+    ]);
+  });
+
   describe('re-ask and reminder texts', () => {
     it('get the length and merge-field checks of a message', () => {
       const tool = goodTool()

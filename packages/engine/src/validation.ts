@@ -7,7 +7,7 @@ import {
   isKnownContactField,
   suggestContactField,
 } from './contact-fields';
-import { scanMergeTokens, type MalformedMergeToken } from './merge-fields';
+import { renderMergeFields, scanMergeTokens, type MalformedMergeToken } from './merge-fields';
 import {
   REACH_BUDGET,
   decideReach,
@@ -373,7 +373,8 @@ function checkText(
       `Once merge fields are filled in the ${rules.label} may exceed ${MAX_BODY_LENGTH} characters and fail to send.`,
     );
   }
-  if (fixed.trim() === '' && !rules.hasMedia) {
+  // What a contact without any field values gets: fallbacks count, empty fields do not.
+  if (renderMergeFields(text, null).trim() === '' && !rules.hasMedia) {
     add(
       'warning',
       'empty_message',
@@ -387,7 +388,9 @@ function checkText(
         'warning',
         'unsupported_merge_field',
         path,
-        `${token.token} is not a contact field; it will be left empty.`,
+        token.fallback?.trim()
+          ? `${token.token} is not a contact field; "${token.fallback.trim()}" is shown in its place.`
+          : `${token.token} is not a contact field; it will be left empty.`,
       );
     } else if (!isKnownContactField(token.field, context.customFieldKeys)) {
       add('warning', 'merge_field_unknown', path, unknownFieldMessage(token.token, token.field));
@@ -395,12 +398,16 @@ function checkText(
   }
   for (const token of malformed)
     add('warning', 'merge_field_malformed', path, malformedMessage(token));
-  if (rules.contactUnknown && contactTokens.some((token) => token.field !== 'Id')) {
+  // A field with a fallback reads right for them: the fallback is shown.
+  const emptyBeforeContact = contactTokens.filter(
+    (token) => token.field !== 'Id' && !token.fallback?.trim(),
+  );
+  if (rules.contactUnknown && emptyBeforeContact.length > 0) {
     add(
       'warning',
       'merge_field_before_contact',
       path,
-      `A contact who starts by texting the keyword is not known until the email arrives, so ${contactTokens[0]!.token} is empty in this ${rules.label} for them.`,
+      `A contact who starts by texting the keyword is not known until the email arrives, so ${emptyBeforeContact[0]!.token} is empty in this ${rules.label} for them.`,
     );
   }
 }
@@ -416,7 +423,10 @@ function malformedMessage(token: MalformedMergeToken): string {
     unopened: 'the opening ~ is missing',
   };
   const fix = token.suggestion !== null ? ` Write ${token.suggestion}.` : '';
-  return `"${token.token}" is not a merge field Keap knows (${why[token.reason]}); it will be left empty.${fix}`;
+  const shown = token.fallback?.trim()
+    ? `"${token.fallback.trim()}" is shown in its place`
+    : 'it will be left empty';
+  return `"${token.token}" is not a merge field Keap knows (${why[token.reason]}); ${shown}.${fix}`;
 }
 
 function checkMedia(step: Step, at: ProblemPath, add: Add) {

@@ -38,7 +38,10 @@ const operand: fc.Arbitrary<Operand> = fc.oneof(
   },
 );
 
-/** Words a marketer might list: plain, wildcards, catch-alls, reserved words, blanks, numbers. */
+/**
+ * Words a marketer might list: plain, wildcards, catch-alls, reserved words, blanks, numbers, and
+ * words typed with punctuation, quotes or emoji around them.
+ */
 const conditionValue = fc.oneof(
   {
     weight: 4,
@@ -60,6 +63,14 @@ const conditionValue = fc.oneof(
       'start',
       ' ',
       '',
+      'No!',
+      '“Yes”',
+      'yes 👍',
+      '*?',
+      '👍',
+      'stop!',
+      '-7',
+      '"*"',
     ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },

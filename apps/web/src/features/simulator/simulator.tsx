@@ -2,7 +2,9 @@ import { useMemo, useState, type FormEvent } from 'react';
 import {
   describeCondition,
   FINAL_STATUSES,
+  mergeFieldsOfTool,
   simulate,
+  smsFacts,
   type SimulationInput,
   type SimulationTurn,
   type ToolDefinition,
@@ -21,16 +23,24 @@ export interface SimulatorProps {
 
 /**
  * Chat with the draft as a pretend contact. It runs the engine's `simulate` in the browser — the
- * same state machine the API runs for real conversations — so nothing is sent and no contact is
- * touched, and every change to the form replays the chat at once.
+ * same state machine, merge-field rendering and reply reading the API runs for real conversations
+ * — so nothing is sent and no contact is touched, and every change to the form replays the chat
+ * at once. The pretend contact has the values typed here, or no values at all, to see the texts a
+ * contact with empty fields gets.
  */
 export function Simulator({ tool, tags, fields, hasErrors }: SimulatorProps) {
   const [mode, setMode] = useState<'keyword' | 'http_post'>('keyword');
   const [startStepId, setStartStepId] = useState('');
-  const [firstName, setFirstName] = useState('Pat');
+  const [contactKind, setContactKind] = useState<'filled' | 'empty'>('filled');
+  const [values, setValues] = useState<Record<string, string>>({ FirstName: 'Pat' });
   const [inputs, setInputs] = useState<SimulationInput[]>([]);
   const [reply, setReply] = useState('');
   const effectiveMode = tool?.startMode === 'http_only' ? 'http_post' : mode;
+  // The fields the texts fill in are the ones worth a value here (the id is the contact's own).
+  const mergeFields = useMemo(
+    () => (tool ? mergeFieldsOfTool(tool).filter((key) => key !== 'Id') : []),
+    [tool],
+  );
 
   const result = useMemo(() => {
     if (!tool) return null;
@@ -38,13 +48,15 @@ export function Simulator({ tool, tags, fields, hasErrors }: SimulatorProps) {
       return simulate(tool, {
         start: effectiveMode,
         startStepId: effectiveMode === 'http_post' && startStepId ? startStepId : null,
-        contact: { fields: { FirstName: firstName, Phone1: '+15555550100' } },
+        contact: {
+          fields: contactKind === 'empty' ? {} : { Phone1: '+15555550100', ...values },
+        },
         inputs,
       });
     } catch (error) {
       return error instanceof Error ? error : new Error('The simulation stopped.');
     }
-  }, [tool, effectiveMode, startStepId, firstName, inputs]);
+  }, [tool, effectiveMode, startStepId, contactKind, values, inputs]);
 
   const tagName = (id: number) => tags.find((tag) => tag.id === id)?.name ?? `Tag #${id}`;
   const fieldName = (key: string) => fields.find((field) => field.key === key)?.label ?? key;
@@ -110,18 +122,37 @@ export function Simulator({ tool, tags, fields, hasErrors }: SimulatorProps) {
             )}
           </Field>
         ) : null}
-        <Field label="Contact’s first name">
+        <Field label="Pretend contact">
           {(props) => (
-            <input
+            <select
               {...props}
               className="ui-input"
-              value={firstName}
-              onChange={(e) => setFirstName(e.target.value)}
-            />
+              value={contactKind}
+              onChange={(e) => setContactKind(e.target.value === 'empty' ? 'empty' : 'filled')}
+            >
+              <option value="filled">With the values below</option>
+              <option value="empty">With empty fields</option>
+            </select>
           )}
         </Field>
         <Button onClick={() => setInputs([])}>Restart</Button>
       </div>
+      {contactKind === 'filled' && mergeFields.length > 0 ? (
+        <div className="row row--end">
+          {mergeFields.map((key) => (
+            <Field key={key} label={`Contact’s ${fieldName(key)}`}>
+              {(props) => (
+                <input
+                  {...props}
+                  className="ui-input"
+                  value={values[key] ?? ''}
+                  onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+                />
+              )}
+            </Field>
+          ))}
+        </div>
+      ) : null}
       {hasErrors ? (
         <p className="muted">The draft still has problems; the simulator runs it as it is.</p>
       ) : null}
@@ -236,10 +267,16 @@ function Turn({
       {turn.messages.map((message, index) => (
         <li key={index} className="chat__bubble chat__bubble--out">
           <span className="ui-visually-hidden">Sequence: </span>
-          {message.body}
+          {message.body.trim() ? (
+            <span className="chat__text">{message.body}</span>
+          ) : (
+            <span className="muted">(no text)</span>
+          )}
           {message.mediaUrls.length ? (
             <span className="chat__media">+ {message.mediaUrls.length} media</span>
-          ) : null}
+          ) : (
+            <SentSize body={message.body} />
+          )}
           {message.purpose !== 'step' ? (
             <span className="chat__purpose">
               {message.purpose === 'reask' ? 'asks again' : 'reminder'}
@@ -251,6 +288,18 @@ function Turn({
         <li className="chat__event">Conversation ended: {turn.endedWith.replace(/_/g, ' ')}</li>
       ) : null}
     </>
+  );
+}
+
+/** The size of the exact text sent, as Twilio bills it. */
+function SentSize({ body }: { body: string }) {
+  const facts = smsFacts(body);
+  if (facts.segments === 0) return null;
+  return (
+    <span className="chat__meta">
+      {facts.characters} characters · {facts.segments}{' '}
+      {facts.segments === 1 ? 'segment' : 'segments'} · {facts.encoding}
+    </span>
   );
 }
 

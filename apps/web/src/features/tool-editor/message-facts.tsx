@@ -1,16 +1,23 @@
-import { estimateSendCost, listMergeTokens, smsFacts, type MessagePrices } from '@sms-seq/engine';
+import {
+  estimateSendCost,
+  listMergeTokens,
+  messageSmsFacts,
+  type MessagePrices,
+} from '@sms-seq/engine';
 
 /** Twilio's US list prices; the line says it is an estimate and which prices it uses. */
 export const US_PRICES: MessagePrices = { perSegment: 0.0083, perMms: 0.022 };
 
 /**
- * Per message: encoding, segment count and the estimated cost of one send. The characters change
- * on every keystroke, so the line itself is not a live region; a hidden polite one says only the
- * encoding and the segments, which change rarely and cost money when they do.
+ * Per message: encoding, segment count and the estimated cost of one send, counted on the text a
+ * contact gets (merge fields filled in, here for a contact with none: fallbacks or nothing), since
+ * the tokens themselves are never sent. The characters change on every keystroke, so the line
+ * itself is not a live region; a hidden polite one says only the encoding and the segments, which
+ * change rarely and cost money when they do.
  */
 export function MessageFacts({ message, mediaCount }: { message: string; mediaCount: number }) {
-  const facts = smsFacts(message);
-  const cost = estimateSendCost(message, mediaCount, US_PRICES);
+  const facts = messageSmsFacts(message, null);
+  const cost = estimateSendCost(facts.body, mediaCount, US_PRICES);
   const hasMergeFields = listMergeTokens(message).length > 0;
   const segments = `${facts.segments} ${facts.segments === 1 ? 'segment' : 'segments'}`;
   return (
@@ -27,7 +34,9 @@ export function MessageFacts({ message, mediaCount }: { message: string; mediaCo
       {facts.nonGsmCharacters.length > 0 ? (
         <span className="warn-text">UCS-2 because of: {facts.nonGsmCharacters.join(' ')}</span>
       ) : null}
-      {hasMergeFields ? <span className="muted">merge fields change the length</span> : null}
+      {hasMergeFields ? (
+        <span className="muted">counted with merge fields empty; their values add to it</span>
+      ) : null}
       <span className="ui-visually-hidden" aria-live="polite">
         {facts.encoding}, {segments}
       </span>

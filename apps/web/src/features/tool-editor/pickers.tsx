@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { MAX_FALLBACK_LENGTH, mergeToken } from '@sms-seq/engine';
 import { Button } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
 import type { AccountField } from '../../api/api.types';
@@ -212,9 +213,10 @@ export function FieldSelect({
 }
 
 /**
- * "Insert merge field": a field picker and an Insert button. Choosing a field changes nothing by
- * itself (arrow keys move through a closed <select> on some systems); Insert puts the field's
- * `~Contact.Key~` token at the message's cursor.
+ * "Insert merge field": a field picker, an optional text for contacts without a value, and an
+ * Insert button. Choosing a field changes nothing by itself (arrow keys move through a closed
+ * <select> on some systems); Insert puts the field's token at the message's cursor:
+ * `~Contact.Key~`, or `~Contact.Key|text~` when a text for empty fields is given.
  */
 export function MergeFieldPicker({
   onPick,
@@ -226,6 +228,7 @@ export function MergeFieldPicker({
 }) {
   const { fields } = useEditor();
   const [chosen, setChosen] = useState<string | null>(null);
+  const [fallback, setFallback] = useState('');
   const key = chosen ?? fields[0]?.key ?? '';
   const group = (custom: boolean) => fields.filter((field) => field.custom === custom);
   return (
@@ -253,11 +256,23 @@ export function MergeFieldPicker({
           </optgroup>
         ) : null}
       </select>
+      <input
+        className="ui-input merge-picker__fallback"
+        aria-label={`If the contact has no value, show instead (${messageName})`}
+        placeholder="If empty, show…"
+        title="What the contact reads when the field is empty, e.g. “there” in “Hi there”. Leave blank to leave nothing."
+        maxLength={MAX_FALLBACK_LENGTH}
+        value={fallback}
+        onChange={(e) => setFallback(e.target.value)}
+      />
       <Button
         size="small"
         disabled={!key}
         aria-label={`Insert the merge field into ${messageName}`}
-        onClick={() => onPick(`~Contact.${key}~`)}
+        onClick={() => {
+          onPick(mergeToken(key, fallback));
+          setFallback('');
+        }}
       >
         Insert
       </Button>
