@@ -267,6 +267,33 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect(api.logLines()).not.toContain(DEMO_AUTH_TOKEN);
   });
 
+  it('a number Twilio will not sell (21422: bought by someone else meanwhile) is answered 409 twilio_refused with Twilio’s reason, not as an outage', async () => {
+    const a = await api.signIn(DEMO_TENANT_ID);
+    await a.agent
+      .put('/api/twilio/connection')
+      .set('x-csrf-token', a.csrf)
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: DEMO_AUTH_TOKEN })
+      .expect(200);
+    const available = await a.agent
+      .get('/api/twilio/available-numbers?country=US&type=local')
+      .expect(200);
+    const pick = available.body.numbers[0].phoneNumber as string;
+    const buy = () =>
+      a.agent.post('/api/twilio/numbers').set('x-csrf-token', a.csrf).send({ phoneNumber: pick });
+    await buy().expect(201);
+    const owned = api.sandbox.twilio.numberByPhone(pick);
+
+    // The list the marketer picked from is stale: the number is gone by the time they buy it.
+    const refused = await buy().expect(409);
+    expect(refused.body.error).toEqual({
+      code: 'twilio_refused',
+      message: `Twilio would not sell ${pick}: that number is no longer available. Pick another number.`,
+      details: { phoneNumber: pick, twilioCode: 21422 },
+    });
+    // Nothing else was bought.
+    expect(api.sandbox.twilio.numberByPhone(pick)).toEqual(owned);
+  });
+
   it('Twilio refusing the saved Auth Token (rotated in Twilio) shows as rejected with the reason, until the current one is saved', async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
     const put = (body: object) =>

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from './api-client';
+import { ApiError, apiRequest } from './api-client';
 import type {
   AvailableNumbers,
   NumberSearch,
@@ -87,6 +87,11 @@ export function useBuyNumber() {
         body: { phoneNumber },
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: sendersKey }),
+    // Twilio would not sell it (e.g. sold meanwhile): the list shown is stale, so ask again.
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'twilio_refused')
+        void client.invalidateQueries({ queryKey: ['twilio', 'available-numbers'] });
+    },
   });
 }
 

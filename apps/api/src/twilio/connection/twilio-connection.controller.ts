@@ -115,6 +115,8 @@ export class TwilioConnectionController {
   @Post('numbers')
   @ApiOperation({
     summary: 'Buys the number, its inbound SMS webhook already pointing at this app.',
+    description:
+      'When Twilio refuses the purchase (the number was sold meanwhile, is invalid, none left in the area code…) the answer is 409 twilio_refused, its message giving Twilio’s reason (details: phoneNumber, twilioCode); 502 twilio_unavailable only when Twilio failed or could not be reached.',
   })
   @ApiBodyFrom(buyNumberBody)
   @ApiCreatedResponse({ schema: schemaRef('PhoneNumber') })

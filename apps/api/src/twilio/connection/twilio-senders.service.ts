@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/config';
 import { DomainError, InvalidInputError, NotFoundError } from '../../errors/domain-error';
 import {
   type InboundWebhookTarget,
+  InvalidNumberError,
   type MessagingService,
   PermanentSendError,
   type SenderNumber,
@@ -96,6 +97,32 @@ export class TwilioUnavailableError extends DomainError {
   readonly code = 'twilio_unavailable';
   constructor(message: string) {
     super(`Twilio could not do that: ${message}`);
+  }
+}
+
+/** Why Twilio refuses to sell a number, in words a marketer can act on, by Twilio's error code. */
+const PURCHASE_REFUSALS: Record<number, string> = {
+  21422: 'that number is no longer available. Pick another number.',
+  21421: 'that is not a valid phone number. Pick a number from the list of available numbers.',
+  21452: 'it has no numbers left in that area code. Search another area code.',
+};
+
+/**
+ * Twilio answered a purchase with a refusal (a 4xx with its error code: the number was sold
+ * meanwhile, is invalid, …). Nothing was bought and trying again will not help: it is not an
+ * outage (TwilioUnavailableError), so it says Twilio's reason and what to do instead.
+ */
+export class TwilioPurchaseRefusedError extends DomainError {
+  readonly status = 409;
+  readonly code = 'twilio_refused';
+  constructor(phoneNumber: string, providerCode: number | undefined, twilioMessage: string) {
+    const reason =
+      (providerCode !== undefined ? PURCHASE_REFUSALS[providerCode] : undefined) ??
+      `${twilioMessage.replace(/\.$/, '')}${providerCode !== undefined ? ` (Twilio error ${providerCode})` : ''}. Pick another number, or check the Twilio account in the Twilio Console.`;
+    super(`Twilio would not sell ${phoneNumber}: ${reason}`, {
+      phoneNumber,
+      twilioCode: providerCode ?? null,
+    });
   }
 }
 
@@ -237,6 +264,9 @@ export class TwilioSendersService {
       const bought = await gateway.buyNumber(phoneNumber, this.webhookTarget());
       return this.numberView(bought, await this.publishedToolsBySender(accountId));
     } catch (err) {
+      // Twilio's "invalid number" on a purchase is about the number being bought, not a recipient.
+      if (err instanceof PermanentSendError || err instanceof InvalidNumberError)
+        throw new TwilioPurchaseRefusedError(phoneNumber, err.providerCode, err.message);
       throw this.wrap(err);
     }
   }
