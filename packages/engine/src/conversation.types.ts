@@ -78,8 +78,11 @@ export type ConversationEvent =
     }
   /** The contact replied. */
   | { type: 'reply'; at: string; text: string }
-  /** The runtime found or created the contact asked for by `resolve_contact`. */
-  | { type: 'contact_resolved'; at: string; contact: ContactSnapshot }
+  /**
+   * The runtime found or created the contact asked for by `resolve_contact`; `created`: it was
+   * not in the CRM and was created now (absent: not known, e.g. the simulator).
+   */
+  | { type: 'contact_resolved'; at: string; contact: ContactSnapshot; created?: boolean }
   /** The number texted STOP (or another opt-out word), or Twilio reported an opt-out. */
   | { type: 'opt_out'; at: string }
   /** The number texted START; the opt-out record is the runtime's, a live conversation is unaffected. */
@@ -137,8 +140,11 @@ export type Outcome =
    * creates the contact; the step's "what happens next" follows on `contact_resolved`.
    */
   | { kind: 'resolving_contact'; stepId: StepId; email: string | null }
-  /** `then`: what followed in the same transition (the step sent, or the email step's branch). */
-  | { kind: 'contact_resolved'; contactId: number | null; then?: Outcome }
+  /**
+   * `then`: what followed in the same transition (the step sent, or the email step's branch);
+   * `created`: as the event said (the contact was created, not found).
+   */
+  | { kind: 'contact_resolved'; contactId: number | null; created?: boolean; then?: Outcome }
   | { kind: 'reminded'; stepId: StepId }
   | { kind: 'ended'; status: ConversationStatus }
   /** The event does not apply in this state (e.g. a reply after the end); nothing happens. */

@@ -365,7 +365,12 @@ function onContactResolved(
       : goTo(tool, base, step, event.at, effects, { kind: 'started', stepId: step.id });
   return {
     ...inner,
-    outcome: { kind: 'contact_resolved', contactId: contact.id, then: inner.outcome },
+    outcome: {
+      kind: 'contact_resolved',
+      contactId: contact.id,
+      ...(event.created !== undefined ? { created: event.created } : {}),
+      then: inner.outcome,
+    },
   };
 }
 

@@ -283,6 +283,7 @@ export class ConversationRuntime {
   async contactOfEndedConversation(
     conversationId: string,
     contact: ContactSnapshot,
+    created: boolean,
     claim: (m: EntityManager) => Promise<boolean>,
   ): Promise<void> {
     const head = await this.conversations.byId(conversationId);
@@ -294,7 +295,10 @@ export class ConversationRuntime {
       if (!(await claim(m))) return;
       const state = { ...conversation.state, contact };
       await this.conversations.storeContactOfEnded(conversation.id, state, contact, m);
-      await this.recordEvent(m, conversation.id, 'contact_resolved', { contactId: contact.id });
+      await this.recordEvent(m, conversation.id, 'contact_resolved', {
+        contactId: contact.id,
+        created,
+      });
       const definition = await this.definitionOf(m, conversation.toolVersionId);
       const tagId = definition.options.optOutTagId;
       if (conversation.status === 'opted_out' && tagId !== null)

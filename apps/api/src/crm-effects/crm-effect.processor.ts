@@ -46,16 +46,17 @@ export class CrmEffectProcessor {
     if (!entry?.conversationId) return;
     const calls: Record<string, number> = {};
     let contact: ContactSnapshot;
+    let created: boolean;
     try {
       const crm = await this.crm.crmFor(entry.accountId, {
         priority: 'interactive',
         onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
       });
-      contact = await crm.findOrCreateContact({
+      ({ contact, created } = await crm.findOrCreateContact({
         email: (entry.payload.email as string | null) ?? null,
         phone: String(entry.payload.phone),
         phoneField: String(entry.payload.phoneField),
-      });
+      }));
     } catch (err) {
       return this.failed(outboxId, err, entry.conversationId, 'resolve_contact', calls);
     }
@@ -65,13 +66,13 @@ export class CrmEffectProcessor {
       entry.conversationId,
       async (_conversation, m) =>
         (await this.outbox.claim(outboxId, m))
-          ? { type: 'contact_resolved', at: new Date().toISOString(), contact }
+          ? { type: 'contact_resolved', at: new Date().toISOString(), contact, created }
           : null,
     );
     // Ended while the look-up ran (STOP, by hand): the engine takes no event any more, but the
     // contact found still matters (an opt-out's tag).
     if (conversation?.endedAt)
-      await this.runtime.contactOfEndedConversation(entry.conversationId, contact, (m) =>
+      await this.runtime.contactOfEndedConversation(entry.conversationId, contact, created, (m) =>
         this.outbox.claim(outboxId, m),
       );
     await this.outbox.markDone(outboxId, null);

@@ -9,13 +9,14 @@ export interface Crm {
   readContact(contactId: number): Promise<ContactSnapshot | null>;
   /**
    * Finds the contact by email (or by phone when email is null) and stores the phone in
-   * `phoneField`, or creates it with both. Never creates a duplicate.
+   * `phoneField`, or creates it with both. Never creates a duplicate. `created`: it was not
+   * there and was created now (the transcript says "created", not "found").
    */
   findOrCreateContact(query: {
     email: string | null;
     phone: string;
     phoneField: ContactFieldKey;
-  }): Promise<ContactSnapshot>;
+  }): Promise<{ contact: ContactSnapshot; created: boolean }>;
   /** Applying a tag the contact already has is harmless. */
   applyTag(contactId: number, tagId: TagId): Promise<void>;
   saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;

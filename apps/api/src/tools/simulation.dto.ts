@@ -24,6 +24,10 @@ export const outcomeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('contact_resolved'),
     contactId: z.number().int().nullable(),
+    created: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The contact was created now, not found (absent: not known)' }),
     get then() {
       return outcomeSchema.optional().meta({
         description: 'What followed in the same step (the step sent, or the email step’s branch)',

@@ -14,10 +14,20 @@ import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runti
 
 describe('runtime: keyword starts', () => {
   let h: RuntimeHarness;
+  let accountId: string;
+  /** The contact look-up as the console's transcript records it (GET /api/conversations/:id). */
+  const lookUpOf = async (phone: string) => {
+    const [conversation] = await h.conversationsOf(phone);
+    const browser = await h.signedIn(accountId);
+    const body = (await browser.get(`/api/conversations/${conversation!.id}`).expect(200)).body as {
+      events: { type: string; detail: Record<string, unknown> }[];
+    };
+    return body.events.find((e) => e.type === 'contact_resolved')?.detail;
+  };
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await h.connectedAccount();
+    ({ accountId } = await h.connectedAccount());
     const blue = likesBlueSteps({
       yes: tagId(h.sandbox, 'Interested'),
       otherwise: tagId(h.sandbox, 'Not interested'),
@@ -53,6 +63,11 @@ describe('runtime: keyword starts', () => {
     const created = keapContactsWithPhone(h.sandbox, phone);
     expect(created).toHaveLength(1);
     expect(created[0]?.email_addresses.map((e) => e.email)).toEqual(['new.person@example.com']);
+    // The transcript says the contact was created, not found.
+    expect(await lookUpOf(phone)).toMatchObject({
+      contactId: Number(created[0]!.id),
+      created: true,
+    });
 
     await h.text(phone, 'Oh yes please');
     await eventually(() => h.textsTo(phone).length === 3, 'the thanks');
@@ -100,6 +115,7 @@ describe('runtime: keyword starts', () => {
     expect(h.sandbox.keap.tenant('sb101').contacts.size).toBe(contactsBefore);
     expect(keapContactsWithPhone(h.sandbox, phone).map((c) => Number(c.id))).toEqual([existing]);
     expect((await h.conversationsOf(phone))[0]?.contact_id).toBe(existing);
+    expect(await lookUpOf(phone)).toMatchObject({ contactId: existing, created: false });
 
     await h.text(phone, 'nope');
     await eventually(
@@ -121,6 +137,7 @@ describe('runtime: keyword starts', () => {
     expect(h.textsTo(known)).toEqual(['Hi Linus, do you like blue?']);
     expect((await h.conversationsOf(known))[0]?.contact_id).toBe(existing);
     expect(h.sandbox.keap.tenant('sb101').contacts.size).toBe(contactsBefore);
+    expect(await lookUpOf(known)).toMatchObject({ contactId: existing, created: false });
 
     const stranger = aPhone();
     await h.text(stranger, 'green');
@@ -128,6 +145,10 @@ describe('runtime: keyword starts', () => {
     const created = keapContactsWithPhone(h.sandbox, stranger);
     expect(created).toHaveLength(1);
     expect((await h.conversationsOf(stranger))[0]?.contact_id).toBe(Number(created[0]!.id));
+    expect(await lookUpOf(stranger)).toMatchObject({
+      contactId: Number(created[0]!.id),
+      created: true,
+    });
   });
 
   it('a text that is no keyword starts nothing and is still kept', async () => {

@@ -43,21 +43,24 @@ export class KeapCrm implements Crm {
     email: string | null;
     phone: string;
     phoneField: ContactFieldKey;
-  }): Promise<ContactSnapshot> {
+  }): Promise<{ contact: ContactSnapshot; created: boolean }> {
     return guard(async () => {
       const model = await this.client.getContactModel();
       if (query.email !== null) {
         // Find by email and store the phone on it, or create it: never a duplicate. A found
         // contact keeps its other phones and emails (written back as the search read them).
-        const { contact } = await this.client.createOrUpdateByEmail(query.email, {
+        const { contact, created } = await this.client.createOrUpdateByEmail(query.email, {
           [query.phoneField]: query.phone,
         });
-        return toContactSnapshot(contact, model);
+        return { contact: toContactSnapshot(contact, model), created };
       }
       const [found] = await this.client.findContactsByPhone(query.phone);
-      if (found) return toContactSnapshot(found, model);
+      if (found) return { contact: toContactSnapshot(found, model), created: false };
       const plan = toContactWrite({ [query.phoneField]: query.phone }, model);
-      return toContactSnapshot(await this.client.createContact(plan.body), model);
+      return {
+        contact: toContactSnapshot(await this.client.createContact(plan.body), model),
+        created: true,
+      };
     });
   }
 

@@ -91,6 +91,25 @@ describe('what happened in a conversation, in sentences', () => {
     ).toBe('Found the Keap contact #42. The contact replied to “Ask colour”, then sent “Blue”.');
   });
 
+  it('says whether the Keap contact was created or found', () => {
+    expect(say('contact_resolved', { contactId: 12, created: true })).toBe(
+      'Created the Keap contact #12.',
+    );
+    expect(say('contact_resolved', { contactId: 12, created: false })).toBe(
+      'Found the Keap contact #12.',
+    );
+    expect(
+      say('contact_resolved', {
+        contactId: 12,
+        created: true,
+        then: { kind: 'moved_on', stepId: 'ask', nextStepId: 'blue' },
+      }),
+    ).toBe('Created the Keap contact #12. The contact replied to “Ask colour”, then sent “Blue”.');
+    expect(say('contact_resolved', { contactId: null, created: false })).toBe(
+      'No Keap contact could be found or created.',
+    );
+  });
+
   it('says the first text went out with the contact look-up when the start waited for it', () => {
     const events = [
       { type: 'started', detail: { stepId: 'ask' } },

@@ -130,10 +130,13 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
     }
     case 'contact_resolved': {
       const id = number('contactId');
+      // Events recorded before `created` was kept say "Found", as they always did.
       const found =
         id === null
           ? 'No Keap contact could be found or created.'
-          : `Found the Keap contact #${id}.`;
+          : detail['created'] === true
+            ? `Created the Keap contact #${id}.`
+            : `Found the Keap contact #${id}.`;
       const inner = detail['then'];
       if (typeof inner !== 'object' || inner === null || !('kind' in inner)) return found;
       const outcome = inner as Record<string, unknown>;
