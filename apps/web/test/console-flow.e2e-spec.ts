@@ -309,7 +309,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
   it('finds the conversation by what the contact texted and by phone, and nothing for other words', async () => {
     await page.getByRole('link', { name: 'Conversations', exact: true }).first().click();
     await page.getByRole('heading', { name: 'Conversations', level: 1 }).waitFor();
-    const search = page.getByLabel('Search by phone number or words in the texts');
+    const search = page.getByLabel('Phone or name, or words in the texts');
     const rows = page.locator('.split__list .list__item');
     const contactRow = page.getByRole('button', { name: new RegExp(escape(CONTACT_PHONE)) });
     const adaRow = page.getByRole('button', { name: new RegExp(escape(ADA.phone)) });

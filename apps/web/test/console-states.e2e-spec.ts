@@ -280,10 +280,7 @@ describe('the console’s options, phone layout, and failing requests', () => {
         await row.first().waitFor({ timeout: 2_000 });
       }, 30_000);
       await fits('the conversations list');
-      await inReach(
-        phone.getByLabel('Search by phone number or words in the texts'),
-        'the search box',
-      );
+      await inReach(phone.getByLabel('Phone or name, or words in the texts'), 'the search box');
       await inReach(phone.getByLabel('Tool', { exact: true }), 'the tool filter');
       await inReach(phone.getByLabel('Status', { exact: true }), 'the status filter');
       await inReach(phone.getByRole('button', { name: 'Search' }), 'Search');

@@ -52,11 +52,12 @@ export const conversationListQuery = z.object({
   q: z
     .string({ error: 'give one search' })
     .trim()
-    .min(1)
+    .min(1, 'is empty: type a phone number, a name or words from the texts')
     .max(200, 'is too long: search with at most 200 characters')
     .optional()
     .meta({
-      description: 'Search: phone, Keap contact id, or words in any text of the transcript',
+      description:
+        'Search. Digits with only phone punctuation are a phone in any common form, matched inside the stored E.164 phone with the country code optional: "(720) 555-7707", "720-555-7707", "720.555.7707", "+1 720 555 7707", "17205557707" and the partial "555-7707" all find +17205557707. Other words are the contact\'s first and/or last name (any case, any order: "pat", "Lovelace Pat"). Also matched as typed: the phone, the Keap contact id, and words in any text of the transcript',
     }),
   from: oneDate('Started at or after'),
   to: oneDate('Started before'),

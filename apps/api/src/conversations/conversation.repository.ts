@@ -6,6 +6,7 @@ import { ToolVersion } from '../tools/tool-version.entity';
 import { Tool } from '../tools/tool.entity';
 import { ConversationEventRecord } from './conversation-event.entity';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
+import { readConversationSearch } from './conversation-search';
 
 /** The conversation list's filters (each optional) and page. */
 export interface ConversationListFilter {
@@ -13,7 +14,10 @@ export interface ConversationListFilter {
   status?: ConversationStatus;
   /** Phones containing these digits (any format). */
   phone?: string;
-  /** Phone, Keap contact id, or words in any text of the transcript. */
+  /**
+   * A phone in any common form (digits inside the stored phone), the contact's first and/or last
+   * name, the Keap contact id, or words in any text of the transcript (`conversation-search.ts`).
+   */
   q?: string;
   from?: Date;
   to?: Date;
@@ -276,10 +280,29 @@ export class ConversationRepository {
         phone: `%${escapeLike(filter.phone.replace(/[^\d+]/g, ''))}%`,
       });
     if (filter.q) {
-      qb.andWhere(
-        `(c.phone ILIKE :q OR CAST(c.contact_id AS text) = :qExact OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.account_id = c.account_id AND m.body ILIKE :q))`,
-        { q: `%${escapeLike(filter.q)}%`, qExact: filter.q },
-      );
+      const search = readConversationSearch(filter.q);
+      const anyOf = [
+        'c.phone ILIKE :q',
+        'CAST(c.contact_id AS text) = :qExact',
+        'EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.account_id = c.account_id AND m.body ILIKE :q)',
+      ];
+      const params: Record<string, string> = {
+        q: `%${escapeLike(filter.q)}%`,
+        qExact: filter.q,
+      };
+      if (search.phoneDigits) {
+        anyOf.push(`regexp_replace(c.phone, '[^0-9]', '', 'g') LIKE :qDigits`);
+        params.qDigits = `%${escapeLike(search.phoneDigits)}%`;
+      }
+      if (search.nameWords.length > 0) {
+        // Every word in the first or last name the conversation read from Keap, in any order.
+        const name = `(COALESCE(c.contact -> 'fields' ->> 'FirstName', '') || ' ' || COALESCE(c.contact -> 'fields' ->> 'LastName', ''))`;
+        anyOf.push(`(${search.nameWords.map((_, i) => `${name} ILIKE :qName${i}`).join(' AND ')})`);
+        search.nameWords.forEach((word, i) => {
+          params[`qName${i}`] = `%${escapeLike(word)}%`;
+        });
+      }
+      qb.andWhere(`(${anyOf.join(' OR ')})`, params);
     }
     if (filter.from) qb.andWhere('c.started_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('c.started_at < :to', { to: filter.to });

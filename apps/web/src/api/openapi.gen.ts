@@ -146,7 +146,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Buys the number, its inbound SMS webhook already pointing at this app. */
+        /**
+         * Buys the number, its inbound SMS webhook already pointing at this app.
+         * @description When Twilio refuses the purchase (the number was sold meanwhile, is invalid, none left in the area code…) the answer is 409 twilio_refused, its message giving Twilio’s reason (details: phoneNumber, twilioCode); 502 twilio_unavailable only when Twilio failed or could not be reached.
+         */
         post: operations["TwilioConnectionController_buy"];
         delete?: never;
         options?: never;
@@ -757,6 +760,8 @@ export interface components {
             /** @enum {string} */
             kind: "contact_resolved";
             contactId: number | null;
+            /** @description The contact was created now, not found (absent: not known) */
+            created?: boolean;
             /** @description What followed in the same step (the step sent, or the email step’s branch) */
             then?: components["schemas"]["Outcome"];
         } | {
@@ -1634,7 +1639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,7 +1701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1766,7 +1771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1873,7 +1878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1972,7 +1977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2039,7 +2044,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2106,7 +2111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2176,7 +2181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,7 +2514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2622,7 +2627,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2742,7 +2747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2950,7 +2955,7 @@ export interface operations {
                 status?: "awaiting_reply" | "awaiting_contact" | "finished" | "expired" | "opted_out" | "invalid_number" | "ended";
                 /** @description Phones containing these digits (any format: 0142, +1 415…) */
                 phone?: string;
-                /** @description Search: phone, Keap contact id, or words in any text of the transcript */
+                /** @description Search. Digits with only phone punctuation are a phone in any common form, matched inside the stored E.164 phone with the country code optional: "(720) 555-7707", "720-555-7707", "720.555.7707", "+1 720 555 7707", "17205557707" and the partial "555-7707" all find +17205557707. Other words are the contact's first and/or last name (any case, any order: "pat", "Lovelace Pat"). Also matched as typed: the phone, the Keap contact id, and words in any text of the transcript */
                 q?: string;
                 /** @description Started at or after: a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z) */
                 from?: string;

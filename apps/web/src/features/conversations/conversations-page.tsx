@@ -62,7 +62,11 @@ export default function ConversationsPage() {
       </h1>
       <RefusedStartsCard />
       <form className="row row--end filters" onSubmit={search} role="search">
-        <Field label="Search by phone number or words in the texts" className="grow">
+        <Field
+          label="Phone or name, or words in the texts"
+          hint="Any form: (720) 555-7707, +1 720 555 7707, 555-7707; a first and/or last name"
+          className="grow"
+        >
           {(props) => (
             <input
               {...props}
