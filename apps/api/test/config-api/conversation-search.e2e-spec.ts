@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { SessionStore } from '../../src/session/session.store';
-import { aConnectedAccount, aPhone, aPublishedTool, aTool } from '../runtime/builders';
+import { aPhone } from '../runtime/builders';
 import { eventually, type RuntimeHarness, startRuntime } from '../runtime/runtime-harness';
 
 /**
@@ -32,21 +31,14 @@ describe('conversation search by phone in any form and by name', () => {
 
   beforeAll(async () => {
     h = await startRuntime();
-    const { accountId } = await aConnectedAccount(h.ds, h.sandbox, h.t.config.SECRETS_KEY, {
-      smsUrl: `${h.publicUrl}/hooks/twilio/sms`,
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Colour',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: [{ id: 'ask', name: 'Ask', message: 'Blue or red?', next: { kind: 'finish' } }],
     });
-    await aPublishedTool(
-      h.ds,
-      accountId,
-      aTool({
-        name: 'Colour',
-        keyword: 'BLUE',
-        collectEmailFirst: false,
-        steps: [{ id: 'ask', name: 'Ask', message: 'Blue or red?', next: { kind: 'finish' } }],
-      }),
-    );
-    const { id } = await h.t.app.get(SessionStore).create(accountId);
-    browser = request.agent(h.t.app.getHttpServer()).set('Cookie', `sms_session=${id}`);
+    browser = await h.signedIn(accountId);
     aKeapContact('Ada', 'Lovelace', ada);
     aKeapContact('Grace', 'Hopper', grace);
     for (const phone of [ada, grace]) {

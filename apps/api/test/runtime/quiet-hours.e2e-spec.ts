@@ -234,9 +234,12 @@ describe('runtime: quiet hours and the no-reply reminder', () => {
     const opensAt = remindAt + 2_000;
     openWindowAt(h, opensAt);
 
+    // Its send is planned (not_before) when the send job first sees it, a moment after the
+    // reminder is stored: wait for the plan, as the question above does.
     const reminder = await eventually(
-      async () => (await storedTexts(h, phone)).find((t) => t.purpose === 'reminder'),
-      'the reminder to be due',
+      async () =>
+        (await storedTexts(h, phone)).find((t) => t.purpose === 'reminder' && t.not_before),
+      'the reminder to be due and its send planned',
     );
     expect(reminder.status).toBe('queued');
     expect(reminder.not_before!.getTime()).toBeGreaterThanOrEqual(opensAt - 1_000);
