@@ -375,7 +375,7 @@ export class ConversationRuntime {
     await this.conversations.storeState(conversation, m);
     await this.storeConsequences(m, conversation, definition, transition, out);
     // Keap calls per conversation (metrics): observed now unless Keap work of it is still queued.
-    if (final) await this.keapCalls?.observeIfDone(m, conversation.id);
+    if (final) await this.keapCalls?.observeIfDone(conversation.id, m);
     return transition;
   }
 

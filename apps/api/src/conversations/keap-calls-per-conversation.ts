@@ -43,7 +43,7 @@ export class KeapCallsPerConversation {
    * each piece of its Keap work is done (its row committed as done) and where it ends: whichever
    * call comes last sees everything done. Never throws (metrics must not fail the work).
    */
-  async observeIfDone(m: EntityManager, conversationId: string): Promise<void> {
+  async observeIfDone(conversationId: string, m?: EntityManager): Promise<void> {
     try {
       const calls = await this.conversations.keapCallsOnceDone(conversationId, KEAP_WORK, m);
       if (!calls) return;

@@ -85,12 +85,12 @@ export class ToolStartService {
           out,
         );
       }
-      await this.outbox.finishWithNote(outboxId, note, m);
+      await this.outbox.stop(outboxId, note, m);
     });
     await this.publisher.publish(out);
   }
 
   private async finish(outboxId: string, note: string): Promise<void> {
-    await this.outbox.finishWithNote(outboxId, note);
+    await this.outbox.stop(outboxId, note);
   }
 }

@@ -76,7 +76,7 @@ export class CrmEffectProcessor {
         this.outbox.claim(outboxId, m),
       );
     await this.outbox.markDone(outboxId, null);
-    await this.keapCalls?.observeIfDone(this.dataSource.manager, entry.conversationId);
+    await this.keapCalls?.observeIfDone(entry.conversationId);
   }
 
   private async withContact(
@@ -92,7 +92,7 @@ export class CrmEffectProcessor {
     const conversation = await this.conversations.get(entry.conversationId);
     if (conversation.contactId === null) {
       await this.outbox.markDone(outboxId, 'the conversation has no Keap contact');
-      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+      await this.keapCalls?.observeIfDone(conversation.id);
       return;
     }
     const calls: Record<string, number> = {};
@@ -113,7 +113,7 @@ export class CrmEffectProcessor {
     } catch (err) {
       return this.failed(outboxId, err, conversation.id, entry.kind, calls);
     }
-    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+    await this.keapCalls?.observeIfDone(conversation.id);
   }
 
   private async pending(outboxId: string): Promise<OutboxEntry | null> {
@@ -143,7 +143,7 @@ export class CrmEffectProcessor {
           ...(err.code ? { code: err.code } : {}),
         });
       });
-      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversationId);
+      await this.keapCalls?.observeIfDone(conversationId);
       return;
     }
     await this.dataSource.transaction(async (m) => {

@@ -57,7 +57,7 @@ export class NoteWriter {
     const contactId = conversation.contactId;
     if (contactId === null) {
       await this.outbox.stop(outboxId, 'no contact');
-      await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+      await this.keapCalls?.observeIfDone(conversation.id);
       return;
     }
     const definition = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
@@ -116,7 +116,7 @@ export class NoteWriter {
             ...(err.code ? { code: err.code } : {}),
           });
         });
-        await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+        await this.keapCalls?.observeIfDone(conversation.id);
         return;
       }
       await this.dataSource.transaction(async (m) => {
@@ -125,6 +125,6 @@ export class NoteWriter {
       });
       throw err;
     }
-    await this.keapCalls?.observeIfDone(this.dataSource.manager, conversation.id);
+    await this.keapCalls?.observeIfDone(conversation.id);
   }
 }

@@ -98,8 +98,8 @@ export class OutboxRepository {
     await this.manager(m).query(`UPDATE outbox SET done_at = now() WHERE id = $1`, [id]);
   }
 
-  /** Done without the work being done: `reason` says why. */
-  async stop(id: string, reason: string, m?: EntityManager): Promise<void> {
+  /** Done now, with a note on how it ended (why the work was not done, or null). */
+  async stop(id: string, reason: string | null, m?: EntityManager): Promise<void> {
     await this.manager(m).query(
       `UPDATE outbox SET done_at = now(), last_error = $2 WHERE id = $1`,
       [id, reason],
@@ -171,13 +171,6 @@ export class OutboxRepository {
     return m
       .getRepository(OutboxEntry)
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  /** Done, with why its work did not happen (`note`), or null when it did. */
-  async finishWithNote(id: string, note: string | null, m?: EntityManager): Promise<void> {
-    await this.manager(m)
-      .getRepository(OutboxEntry)
-      .update({ id }, { doneAt: new Date(), lastError: note });
   }
 
   /** The entries are on their queues now. */
