@@ -26,6 +26,7 @@ import { Conversation, type KeapCallCounts } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { KeapCallsPerConversation } from './keap-calls-per-conversation';
 import { OptOutRepository } from './opt-out.repository';
+import type { PhoneLine } from '../messages/phone-line';
 import { inPhoneTransaction } from './phone-lock';
 
 export interface OutboxRef {
@@ -92,31 +93,27 @@ export class ConversationRuntime {
    * Handles the phone's texts that are not processed yet, oldest first. Stops at a conversation
    * that waits for its contact: those replies are handled once the contact is resolved.
    */
-  async processInbound(senderKey: string, phone: string): Promise<void> {
+  async processInbound(line: PhoneLine): Promise<void> {
     // One job per phone at a time (its job id is the phone's): a text stored while this job runs
     // may not get a job of its own, so look again before finishing (the relay's sweep catches
     // anything that slips in after this last look).
     for (let round = 0; round < MAX_INBOUND_ROUNDS; round++) {
       const out: OutboxRef[] = [];
-      const waiting = await this.inPhoneTransaction(senderKey, phone, async (m) => {
-        const pending = await this.messages.unprocessedInbound(senderKey, phone, m);
+      const waiting = await this.inPhoneTransaction(line, async (m) => {
+        const pending = await this.messages.unprocessedInbound(line, m);
         for (const message of pending) {
           if (!(await this.handleInbound(m, message, out))) return true;
         }
         return false;
       });
       await this.publisher.publish(out);
-      if (waiting || !(await this.messages.hasUnprocessedInbound(senderKey, phone))) return;
+      if (waiting || !(await this.messages.hasUnprocessedInbound(line))) return;
     }
   }
 
   /** Runs `work` in one transaction holding the phone's lock (see phone-lock.ts). */
-  inPhoneTransaction<T>(
-    senderKey: string,
-    phone: string,
-    work: (m: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    return inPhoneTransaction(this.dataSource, this.conversations, senderKey, phone, work);
+  inPhoneTransaction<T>(line: PhoneLine, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return inPhoneTransaction(this.dataSource, this.conversations, line, work);
   }
 
   private async handleInbound(
@@ -125,7 +122,7 @@ export class ConversationRuntime {
     out: OutboxRef[],
   ): Promise<boolean> {
     const { accountId, senderKey, phone } = message;
-    const conversation = await this.conversations.activeFor(senderKey, phone, m);
+    const conversation = await this.conversations.activeFor({ accountId, senderKey, phone }, m);
     const at = new Date().toISOString();
     const keyword = inboundKeywordClass(message.body, message.optOutType);
     if (keyword === 'opt_out') {
@@ -250,7 +247,7 @@ export class ConversationRuntime {
     if (!head) return null;
     const out: OutboxRef[] = [];
     let wasAwaitingContact = false;
-    const result = await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+    const result = await this.inPhoneTransaction(head, async (m) => {
       const conversation = await this.conversations.lockById(conversationId, m);
       if (!conversation) return null;
       wasAwaitingContact = conversation.status === 'awaiting_contact';
@@ -268,7 +265,7 @@ export class ConversationRuntime {
     await this.publisher.publish(out);
     // Replies that waited for the contact are handled now, in order.
     if (result && wasAwaitingContact && result.status !== 'awaiting_contact') {
-      await this.processInbound(result.senderKey, result.phone);
+      await this.processInbound(result);
     }
     return result;
   }
@@ -289,7 +286,7 @@ export class ConversationRuntime {
     const head = await this.conversations.byId(conversationId);
     if (!head || head.endedAt === null || contact.id === null) return;
     const out: OutboxRef[] = [];
-    await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+    await this.inPhoneTransaction(head, async (m) => {
       const conversation = await this.conversations.lockById(conversationId, m);
       if (!conversation || conversation.endedAt === null || conversation.contactId !== null) return;
       if (!(await claim(m))) return;
@@ -317,7 +314,7 @@ export class ConversationRuntime {
   async questionWentOut(conversationId: string, sentAt: Date): Promise<void> {
     const head = await this.conversations.byId(conversationId);
     if (!head || head.endedAt !== null) return;
-    await this.inPhoneTransaction(head.senderKey, head.phone, async (m) => {
+    await this.inPhoneTransaction(head, async (m) => {
       const conversation = await this.conversations.lockById(conversationId, m);
       if (!conversation || conversation.endedAt !== null) return;
       if (Date.parse(conversation.state.lastActivityAt) >= sentAt.getTime()) return;

@@ -21,8 +21,8 @@ export type KeapCallCounts = Partial<Record<string, number>>;
  * columns beside it are copies for routing, listing and the expiry sweep.
  */
 @Entity('conversations')
-// One unfinished conversation per phone per sender: a second keyword text is a reply.
-@Index('conversations_one_active_per_phone', ['senderKey', 'phone'], {
+// One unfinished conversation per phone per sender of an account: a second keyword text is a reply.
+@Index('conversations_one_active_per_phone', ['accountId', 'senderKey', 'phone'], {
   unique: true,
   where: 'ended_at IS NULL',
 })

@@ -7,6 +7,7 @@ import { Tool } from '../tools/tool.entity';
 import { ConversationEventRecord } from './conversation-event.entity';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
 import { readConversationSearch } from './conversation-search';
+import { type PhoneLine, phoneLineKey } from '../messages/phone-line';
 
 /** The conversation list's filters (each optional) and page. */
 export interface ConversationListFilter {
@@ -57,14 +58,11 @@ export class ConversationRepository {
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The phone's unfinished conversation at the sender, its row locked. */
-  async activeFor(
-    senderKey: string,
-    phone: string,
-    m: EntityManager,
-  ): Promise<Conversation | null> {
+  /** The line's unfinished conversation, its row locked. */
+  async activeFor(line: PhoneLine, m: EntityManager): Promise<Conversation | null> {
+    const { accountId, senderKey, phone } = line;
     return m.getRepository(Conversation).findOne({
-      where: { senderKey, phone, endedAt: IsNull() },
+      where: { accountId, senderKey, phone, endedAt: IsNull() },
       lock: { mode: 'pessimistic_write' },
     });
   }
@@ -325,13 +323,13 @@ export class ConversationRepository {
   }
 
   /**
-   * Takes the phone's transaction-scoped advisory lock (all conversation work on one phone at one
-   * sender) if it is free; never waits for it.
+   * Takes the line's transaction-scoped advisory lock (all conversation work on one phone at one
+   * sender of one account) if it is free; never waits for it.
    */
-  async tryLockPhone(senderKey: string, phone: string, m: EntityManager): Promise<boolean> {
+  async tryLockPhone(line: PhoneLine, m: EntityManager): Promise<boolean> {
     const rows: { locked: boolean }[] = await m.query(
       'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
-      [`${senderKey}|${phone}`],
+      [phoneLineKey(line)],
     );
     return rows[0]?.locked === true;
   }

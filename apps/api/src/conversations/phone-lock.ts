@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ConversationRepository } from './conversation.repository';
+import { type PhoneLine, phoneLineKey } from '../messages/phone-line';
 
 /**
  * Another job holds the phone's lock for longer than we were willing to wait. Retryable: the queue
@@ -29,8 +30,7 @@ const LONGEST_PAUSE_MS = 200;
 export async function inPhoneTransaction<T>(
   dataSource: DataSource,
   conversations: ConversationRepository,
-  senderKey: string,
-  phone: string,
+  line: PhoneLine,
   work: (m: EntityManager) => Promise<T>,
 ): Promise<T> {
   const deadline = Date.now() + WAIT_BUDGET_MS;
@@ -38,13 +38,13 @@ export async function inPhoneTransaction<T>(
   for (;;) {
     try {
       return await dataSource.transaction(async (m) => {
-        if (!(await conversations.tryLockPhone(senderKey, phone, m))) throw new LockTaken();
+        if (!(await conversations.tryLockPhone(line, m))) throw new LockTaken();
         return work(m);
       });
     } catch (err) {
       if (!(err instanceof LockTaken)) throw err;
     }
-    if (Date.now() >= deadline) throw new PhoneBusyError(`${senderKey}|${phone}`);
+    if (Date.now() >= deadline) throw new PhoneBusyError(phoneLineKey(line));
     // Jitter so that jobs waiting for the same phone do not retry in lock step.
     await new Promise((resolve) => setTimeout(resolve, pause / 2 + Math.random() * pause));
     pause = Math.min(pause * 2, LONGEST_PAUSE_MS);

@@ -54,11 +54,12 @@ export class ToolStartService {
     const rawPhone = raw === null || raw === undefined ? '' : String(raw);
     const phone = normalisePhone(rawPhone, account.defaultCountry as CountryCode);
     const at = new Date().toISOString();
-    await this.runtime.inPhoneTransaction(p.senderKey, phone ?? rawPhone, async (m) => {
+    const line = { accountId: entry.accountId, senderKey: p.senderKey, phone: phone ?? rawPhone };
+    await this.runtime.inPhoneTransaction(line, async (m) => {
       const locked = await this.outbox.lockEntry(outboxId, m);
       if (!locked || locked.doneAt) return;
       let note: string | null = null;
-      if (phone && (await this.conversations.activeFor(p.senderKey, phone, m))) {
+      if (phone && (await this.conversations.activeFor(line, m))) {
         note = 'the number is already in a conversation on this sender';
       } else if (phone && (await this.optOuts.isOptedOut(entry.accountId, p.senderKey, phone, m))) {
         note = 'the number has opted out of texts from this sender';

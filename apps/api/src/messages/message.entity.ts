@@ -35,9 +35,11 @@ export type MessageStatus =
 @Index('messages_conversation_unsent', ['conversationId', 'seq'], {
   where: "direction = 'out' AND status IN ('queued', 'sending', 'unknown')",
 })
-@Index('messages_pending_inbound', ['senderKey', 'phone', 'createdAt'], {
+@Index('messages_pending_inbound', ['accountId', 'senderKey', 'phone', 'createdAt'], {
   where: "direction = 'in' AND status = 'received'",
 })
+// Per account: the same MessageSid from another account's webhook can neither collide nor be told apart.
+@Index('messages_account_provider_sid', ['accountId', 'providerSid'], { unique: true })
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -70,8 +72,8 @@ export class Message {
   @Column({ name: 'media_urls', type: 'jsonb', default: () => "'[]'" })
   mediaUrls!: string[];
 
-  /** Twilio's MessageSid (SM…/MM…): unique, so the same inbound webhook twice stores one row. */
-  @Column({ name: 'provider_sid', type: 'text', nullable: true, unique: true })
+  /** Twilio's MessageSid (SM…/MM…): unique per account, so the same webhook twice stores one row. */
+  @Column({ name: 'provider_sid', type: 'text', nullable: true })
   providerSid!: string | null;
 
   @Column({ type: 'text' })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows } from '../database/returned-rows';
 import { Message, type MessageStatus } from './message.entity';
+import type { PhoneLine } from './phone-line';
 
 /** Everything one send needs, read in one round trip (`MessageRepository.sendOf`). */
 export interface SendRow {
@@ -160,7 +161,8 @@ export class MessageRepository {
     m?: EntityManager,
   ): Promise<string[]> {
     const held: { provider_sid: string }[] = await this.manager(m).query(
-      `SELECT provider_sid FROM messages WHERE provider_sid = ANY($1::text[]) AND id <> $2`,
+      `SELECT provider_sid FROM messages
+        WHERE account_id = (SELECT account_id FROM messages WHERE id = $2) AND provider_sid = ANY($1::text[]) AND id <> $2`,
       [providerIds, messageId],
     );
     return held.map((h) => h.provider_sid);
@@ -281,7 +283,7 @@ export class MessageRepository {
     const rows: { id: string }[] = await this.manager(m).query(
       `INSERT INTO messages (account_id, direction, phone, sender_key, body, media_urls, provider_sid, status, opt_out_type)
        VALUES ($1, 'in', $2, $3, $4, $5, $6, 'received', $7)
-       ON CONFLICT (provider_sid) DO NOTHING
+       ON CONFLICT (account_id, provider_sid) DO NOTHING
        RETURNING id`,
       [
         accountId,
@@ -297,21 +299,18 @@ export class MessageRepository {
   }
 
   /** The phone's texts to the sender not handled yet, oldest first. */
-  async unprocessedInbound(senderKey: string, phone: string, m: EntityManager): Promise<Message[]> {
+  async unprocessedInbound(line: PhoneLine, m: EntityManager): Promise<Message[]> {
+    const { accountId, senderKey, phone } = line;
     return m.getRepository(Message).find({
-      where: { direction: 'in', status: 'received', senderKey, phone },
+      where: { direction: 'in', status: 'received', accountId, senderKey, phone },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
 
-  async hasUnprocessedInbound(
-    senderKey: string,
-    phone: string,
-    m?: EntityManager,
-  ): Promise<boolean> {
+  async hasUnprocessedInbound(line: PhoneLine, m?: EntityManager): Promise<boolean> {
     const rows: unknown[] = await this.manager(m).query(
-      `SELECT 1 FROM messages WHERE direction = 'in' AND status = 'received' AND sender_key = $1 AND phone = $2 LIMIT 1`,
-      [senderKey, phone],
+      `SELECT 1 FROM messages WHERE direction = 'in' AND status = 'received' AND account_id = $1 AND sender_key = $2 AND phone = $3 LIMIT 1`,
+      [line.accountId, line.senderKey, line.phone],
     );
     return rows.length > 0;
   }
@@ -327,11 +326,12 @@ export class MessageRepository {
     const rows: { account_id: string; sender_key: string; phone: string }[] = await this.manager(
       m,
     ).query(
-      `SELECT DISTINCT ON (m.sender_key, m.phone) m.account_id, m.sender_key, m.phone FROM messages m
+      `SELECT DISTINCT ON (m.account_id, m.sender_key, m.phone) m.account_id, m.sender_key, m.phone FROM messages m
         WHERE m.direction = 'in' AND m.status = 'received' AND m.created_at < now() - ($1::int * interval '1 millisecond')
           AND NOT EXISTS (SELECT 1 FROM conversations c
-                           WHERE c.sender_key = m.sender_key AND c.phone = m.phone AND c.ended_at IS NULL AND c.status = 'awaiting_contact')
-        ORDER BY m.sender_key, m.phone, m.created_at LIMIT 500`,
+                           WHERE c.account_id = m.account_id AND c.sender_key = m.sender_key AND c.phone = m.phone
+                             AND c.ended_at IS NULL AND c.status = 'awaiting_contact')
+        ORDER BY m.account_id, m.sender_key, m.phone, m.created_at LIMIT 500`,
       [olderThanMs],
     );
     return rows.map((r) => ({ accountId: r.account_id, senderKey: r.sender_key, phone: r.phone }));

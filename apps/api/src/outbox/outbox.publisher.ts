@@ -19,9 +19,9 @@ export interface InboundJob {
   phone: string;
 }
 
-/** The one job id of a phone's inbound work at a sender. */
-export function inboundJobId(job: Pick<InboundJob, 'senderKey' | 'phone'>): string {
-  return `in|${job.senderKey}|${job.phone}`;
+/** The one job id of a phone's inbound work at one sender of one account. */
+export function inboundJobId(job: InboundJob): string {
+  return `in|${job.accountId}|${job.senderKey}|${job.phone}`;
 }
 
 /** Publishing waits this long for Redis at most; the relay publishes whatever did not make it. */

@@ -18,7 +18,8 @@ import type { Account } from '../accounts/account.entity';
  * copied from the published version so inbound texts route with one indexed lookup.
  */
 @Entity('tools')
-@Index('tools_live_keyword_unique', ['liveSenderKey', 'liveKeyword'], {
+// Keywords are the account's own: another account's keyword is never taken nor revealed.
+@Index('tools_live_keyword_unique', ['accountId', 'liveSenderKey', 'liveKeyword'], {
   unique: true,
   where: 'deleted_at IS NULL AND live_keyword IS NOT NULL',
 })
