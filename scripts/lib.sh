@@ -139,7 +139,9 @@ ensure_chromium() {
 # The key that seals secrets at rest. Production sets SECRETS_KEY; locally we make one and keep it.
 ensure_secrets_key() {
   if [ -z "${SECRETS_KEY:-}" ]; then
-    [ -s "$ROOT/.run/secrets.key" ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" >"$ROOT/.run/secrets.key"
+    # Readable by its owner only, whether made now or by an older start that left it 0644.
+    [ -s "$ROOT/.run/secrets.key" ] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" >"$ROOT/.run/secrets.key")
+    chmod 600 "$ROOT/.run/secrets.key"
     SECRETS_KEY="$(cat "$ROOT/.run/secrets.key")"
     export SECRETS_KEY
   fi

@@ -34,7 +34,7 @@ import { Client, Pool } from 'pg';
 import Redis from 'ioredis';
 import { advance, toolDefinitionSchema, type ToolDefinition } from '../../packages/engine/src';
 import { createSandbox } from '../../apps/sandbox/src';
-import { SecretBox } from '../../apps/api/src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../../apps/api/src/crypto/secret-box';
 import { phoneOf } from './bench-data';
 import type { LoadPlan, LoadResult } from './load-generator';
 import { summariseProfile } from './profile-summary';
@@ -160,7 +160,7 @@ async function seed(url: string, secretsKey: string, count: number): Promise<See
     const accountId: string = account.id;
     await db.query(
       `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
-      [accountId, ACCOUNT_SID, box.seal(AUTH_TOKEN)],
+      [accountId, ACCOUNT_SID, box.seal(AUTH_TOKEN, sealedFor.twilioAuthToken(accountId))],
     );
     const definition = benchTool();
     const [tool] = (

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../src/crypto/secret-box';
 import { databaseOptions } from '../src/database/database-options';
 import { SealToolUrlSecrets1796305740723 } from '../src/database/migrations/1796305740723-SealToolUrlSecrets';
+import { sealV1 } from './support/sealed-v1';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 describe('the migration that seals tool URL secrets stored in clear', () => {
@@ -59,20 +60,22 @@ describe('the migration that seals tool URL secrets stored in clear', () => {
   it("seals each secret in clear with the app's key, and leaves sealed ones as they are", async () => {
     const box = new SecretBox(appKey);
     await withDataSource(appKey, async (ds) => {
-      const sealedBefore = box.seal('AlreadySealedSecret0001');
+      const sealedBefore = sealV1(appKey, 'AlreadySealedSecret0001');
       const alreadySealed = await aToolWithSecret(ds, sealedBefore);
       const inClear = await aToolWithSecret(ds, 'LegacySecretStoredInClear000001');
       await migrate(ds);
       expect(await storedSecret(ds, alreadySealed)).toBe(sealedBefore);
       const sealed = await storedSecret(ds, inClear);
-      expect(sealed).toMatch(/^v1\./);
-      expect(box.open(sealed)).toBe('LegacySecretStoredInClear000001');
+      expect(sealed).toMatch(/^v2\./);
+      expect(box.open(sealed, sealedFor.toolUrlSecret(inClear))).toBe(
+        'LegacySecretStoredInClear000001',
+      );
     });
   });
 
   it('needs no key when nothing is stored in clear', async () => {
     await withDataSource(undefined, async (ds) => {
-      await aToolWithSecret(ds, new SecretBox(appKey).seal('AlreadySealedSecret0001'));
+      await aToolWithSecret(ds, sealV1(appKey, 'AlreadySealedSecret0001'));
       await expect(migrate(ds)).resolves.toBeUndefined();
     });
   });
@@ -89,7 +92,7 @@ describe('the migration that seals tool URL secrets stored in clear', () => {
 
   it('refuses a key that does not open the secrets the app sealed before', async () => {
     await withDataSource(appKey, async (ds) => {
-      await aToolWithSecret(ds, new SecretBox(appKey).seal('AlreadySealedSecret0001'));
+      await aToolWithSecret(ds, sealV1(appKey, 'AlreadySealedSecret0001'));
       await aToolWithSecret(ds, 'LegacySecretStoredInClear000001');
     });
     await withDataSource(randomBytes(32).toString('base64'), async (ds) => {

@@ -4,6 +4,7 @@ import type {
   OperationObject,
   PathItemObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { apiDocsEnabled, type AppConfig } from '../config/config';
 import { errorResponse, schemaRef } from '../openapi/api-schemas';
 import { apiSchemas } from './api-components';
 
@@ -54,7 +55,13 @@ function documentKeapBudget(operation: OperationObject | undefined): void {
   };
 }
 
-/** Serves the generated OpenAPI document at /api/docs (JSON at /api/docs-json). */
-export function setUpOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app));
+export const API_DOCS_PATH = 'api/docs';
+
+/**
+ * Serves the generated OpenAPI document at /api/docs (JSON at /api/docs-json) when API_DOCS
+ * allows (by default not in production).
+ */
+export function setUpOpenApi(app: INestApplication, config: AppConfig): void {
+  if (!apiDocsEnabled(config)) return;
+  SwaggerModule.setup(API_DOCS_PATH, app, () => buildOpenApiDocument(app));
 }

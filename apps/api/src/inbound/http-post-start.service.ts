@@ -68,7 +68,7 @@ export class HttpPostStartService {
   ): Promise<string> {
     if (!isUuid(toolId)) throw new ToolUrlNotFoundError();
     const tool = await this.tools.findById(toolId);
-    if (!tool || !urlSecretMatches(this.box, tool.urlSecretSealed, secret))
+    if (!tool || !urlSecretMatches(this.box, tool.id, tool.urlSecretSealed, secret))
       throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
     try {

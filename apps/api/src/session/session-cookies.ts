@@ -4,8 +4,13 @@ import { CSRF_COOKIE, SESSION_COOKIE } from './session.guard';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** Every cookie the app sets is Secure when it is served over https (PUBLIC_URL) or in production. */
+export function secureCookies(config: AppConfig): boolean {
+  return config.NODE_ENV === 'production' || new URL(config.PUBLIC_URL).protocol === 'https:';
+}
+
 function base(config: AppConfig): CookieOptions {
-  return { sameSite: 'lax', secure: config.NODE_ENV === 'production', path: '/', maxAge: WEEK_MS };
+  return { sameSite: 'lax', secure: secureCookies(config), path: '/', maxAge: WEEK_MS };
 }
 
 /** The httpOnly session cookie and the readable CSRF cookie the console echoes in a header. */

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretBox } from '../crypto/secret-box';
+import { type SecretBox, sealedFor } from '../crypto/secret-box';
 
 /** The URL Keap's campaign "Send HTTP Post" calls to start the tool for a contact. */
 export function toolUrl(publicUrl: string, toolId: string, urlSecret: string): string {
@@ -26,22 +26,27 @@ export function httpPostInstructions(): string[] {
  * sealed at rest like the Keap and Twilio secrets. Sealed, not hashed: the console shows the URL
  * again whenever the tool is opened.
  */
-export function sealUrlSecret(box: SecretBox, secret: string): string {
-  return box.seal(secret);
+export function sealUrlSecret(box: SecretBox, toolId: string, secret: string): string {
+  return box.seal(secret, sealedFor.toolUrlSecret(toolId));
 }
 
-/** The secret in clear; a value stored before secrets were sealed (no `v1.` prefix) as it is. */
-export function openUrlSecret(box: SecretBox, stored: string): string {
-  return isSealed(stored) ? box.open(stored) : stored;
+/** The secret in clear; a value stored before secrets were sealed (no `v1.`/`v2.` prefix) as it is. */
+export function openUrlSecret(box: SecretBox, toolId: string, stored: string): string {
+  return isSealed(stored) ? box.open(stored, sealedFor.toolUrlSecret(toolId)) : stored;
 }
 
 /** Whether `given` is the tool's secret, compared in constant time (hashed to equal lengths). */
-export function urlSecretMatches(box: SecretBox, stored: string, given: string): boolean {
+export function urlSecretMatches(
+  box: SecretBox,
+  toolId: string,
+  stored: string,
+  given: string,
+): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(openUrlSecret(box, stored)), digest(given));
+  return timingSafeEqual(digest(openUrlSecret(box, toolId, stored)), digest(given));
 }
 
-/** Random URL secrets are base64url (no dots); sealed values are `v1.<iv>.<tag>.<data>`. */
+/** Random URL secrets are base64url (no dots); sealed values are `v1.<iv>.<tag>.<data>` or `v2.…`. */
 export function isSealed(stored: string): boolean {
-  return stored.startsWith('v1.');
+  return /^v[12]\./.test(stored);
 }

@@ -31,7 +31,7 @@ export class ToolRepository {
   }
 
   create(
-    tool: Pick<Tool, 'accountId' | 'name' | 'draft' | 'urlSecretSealed' | 'enabled'>,
+    tool: Pick<Tool, 'id' | 'accountId' | 'name' | 'draft' | 'urlSecretSealed' | 'enabled'>,
     m?: EntityManager,
   ): Promise<Tool> {
     const tools = this.manager(m).getRepository(Tool);

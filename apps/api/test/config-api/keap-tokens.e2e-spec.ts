@@ -1,7 +1,7 @@
 import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../../src/crypto/secret-box';
 import { KeapTokenGrant } from '../../src/keap/auth/keap-token-grant';
 import { KeapTokensService } from '../../src/keap/auth/keap-tokens.service';
 import { type ConfigApi, eventually, startConfigApi } from './support/config-api-harness';
@@ -32,7 +32,11 @@ describe('Keap tokens: scheduled refresh, one refresh across processes, token en
       'SELECT access_token_sealed a, refresh_token_sealed r, expires_at e FROM keap_connections WHERE account_id = $1',
       [accountId],
     );
-    return { access: box.open(row.a), refresh: box.open(row.r), expiresAt: new Date(row.e) };
+    return {
+      access: box.open(row.a, sealedFor.keapAccessToken(accountId)),
+      refresh: box.open(row.r, sealedFor.keapRefreshToken(accountId)),
+      expiresAt: new Date(row.e),
+    };
   };
   const expireSoon = (accountId: string) =>
     db.query(
@@ -84,8 +88,8 @@ describe('Keap tokens: scheduled refresh, one refresh across processes, token en
         'UPDATE keap_connections SET access_token_sealed = $2, refresh_token_sealed = $3, expires_at = $4 WHERE account_id = $1',
         [
           a.accountId,
-          box.seal(theirs.accessToken),
-          box.seal(theirs.refreshToken),
+          box.seal(theirs.accessToken, sealedFor.keapAccessToken(a.accountId)),
+          box.seal(theirs.refreshToken, sealedFor.keapRefreshToken(a.accountId)),
           theirs.expiresAt,
         ],
       );

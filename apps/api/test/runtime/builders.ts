@@ -7,7 +7,7 @@ import {
 } from '@sms-seq/engine';
 import type { Sandbox } from '@sms-seq/sandbox';
 import type { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../../src/crypto/secret-box';
 
 export const DEMO_NUMBER = '+14155550100';
 export const DEMO_ACCOUNT_SID = 'AC00000000000000000000000000000001';
@@ -48,14 +48,18 @@ export async function anAccountConnectedTo(
     `INSERT INTO keap_connections (account_id, access_token_sealed, refresh_token_sealed, expires_at) VALUES ($1, $2, $3, $4)`,
     [
       accountId,
-      box.seal(tokens.access_token),
-      box.seal(tokens.refresh_token),
+      box.seal(tokens.access_token, sealedFor.keapAccessToken(accountId)),
+      box.seal(tokens.refresh_token, sealedFor.keapRefreshToken(accountId)),
       new Date(Date.now() + tokens.expires_in * 1000),
     ],
   );
   await ds.query(
     `INSERT INTO twilio_connections (account_id, account_sid, auth_token_sealed) VALUES ($1, $2, $3)`,
-    [accountId, connect.twilio.accountSid, box.seal(connect.twilio.authToken)],
+    [
+      accountId,
+      connect.twilio.accountSid,
+      box.seal(connect.twilio.authToken, sealedFor.twilioAuthToken(accountId)),
+    ],
   );
   return { accountId };
 }

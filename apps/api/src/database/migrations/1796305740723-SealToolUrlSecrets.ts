@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { SecretBox } from '../../crypto/secret-box';
+import { SecretBox, sealedFor } from '../../crypto/secret-box';
 import { secretsKeyOf } from '../database-options';
 
 /**
@@ -14,7 +14,7 @@ export class SealToolUrlSecrets1796305740723 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const rows: { id: string; url_secret: string }[] = await queryRunner.query(
-      `SELECT id, url_secret FROM tools WHERE url_secret NOT LIKE 'v1.%'`,
+      `SELECT id, url_secret FROM tools WHERE url_secret NOT LIKE 'v1.%' AND url_secret NOT LIKE 'v2.%'`,
     );
     if (!rows.length) return;
     const box = await appSecretBox(queryRunner, rows.length);
@@ -22,7 +22,7 @@ export class SealToolUrlSecrets1796305740723 implements MigrationInterface {
       // Each row once, whoever wins: another process may be migrating too.
       await queryRunner.query(
         `UPDATE tools SET url_secret = $2 WHERE id = $1 AND url_secret = $3`,
-        [row.id, box.seal(row.url_secret), row.url_secret],
+        [row.id, box.seal(row.url_secret, sealedFor.toolUrlSecret(row.id)), row.url_secret],
       );
     }
   }
@@ -48,13 +48,13 @@ async function appSecretBox(queryRunner: QueryRunner, inClear: number): Promise<
   }
   const [sealed]: { s: string }[] = await queryRunner.query(
     `SELECT url_secret AS s FROM tools WHERE url_secret LIKE 'v1.%'
-     UNION ALL SELECT access_token_sealed FROM keap_connections
-     UNION ALL SELECT auth_token_sealed FROM twilio_connections
+     UNION ALL SELECT access_token_sealed FROM keap_connections WHERE access_token_sealed LIKE 'v1.%'
+     UNION ALL SELECT auth_token_sealed FROM twilio_connections WHERE auth_token_sealed LIKE 'v1.%'
      LIMIT 1`,
   );
   if (sealed) {
     try {
-      box.open(sealed.s);
+      box.openV1(sealed.s);
     } catch {
       throw new Error(
         `${why}, and this SECRETS_KEY does not open the secrets already sealed in the database: it is not the app's key.`,

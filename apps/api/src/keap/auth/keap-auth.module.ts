@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { KeapFailureInterceptor } from './keap-failure.interceptor';
 import { SessionModule } from '../../session/session.module';
 import { KeapClientFactory } from './keap-client.factory';
+import { KeapDisconnection } from './keap-disconnection';
 import { KeapAuthController } from './keap-auth.controller';
 import { KeapOAuthTokenGrant } from './keap-oauth-token-grant';
 import { KeapTokenGrant } from './keap-token-grant';
@@ -17,6 +18,7 @@ import { KeapTokensService } from './keap-tokens.service';
     { provide: KeapTokenGrant, useClass: KeapOAuthTokenGrant },
     KeapTokensService,
     KeapClientFactory,
+    KeapDisconnection,
   ],
   exports: [KeapTokensService, KeapClientFactory, KeapTokenGrant],
 })

@@ -8,9 +8,9 @@ import {
 import { KeapAuthError, KeapClientCredentialsError } from '@sms-seq/crm-keap';
 import type { Response } from 'express';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
-import { AccountService } from '../../accounts/account.service';
 import type { SessionRequest } from '../../session/session.guard';
 import { KeapDisconnectedError } from './keap-disconnected.error';
+import { KeapDisconnection } from './keap-disconnection';
 import {
   KEAP_REFUSED_REASON,
   KeapAppMisconfiguredError,
@@ -22,16 +22,16 @@ import {
  * Registered for the whole app, so that no endpoint answers a Keap outage with a bare 500: every
  * Keap failure a handler lets through is mapped by `keapFailureToDomain`, and a 503 says when to
  * come back (Retry-After). Keap refusing our access even after a token refresh (a picker's 401 or
- * a refused refresh) marks the account disconnected, so the console stops saying Keap is connected
- * and the account's tools stop starting conversations until Keap is connected again. A 403 (the
- * Keap user may not do this one thing) and Keap refusing the app's own client credentials (the
- * deployment is misconfigured) leave the account connected.
+ * a refused refresh) marks the account disconnected and ends its console sessions (see
+ * KeapDisconnection), and the account's tools stop starting conversations until Keap is connected
+ * again. A 403 (the Keap user may not do this one thing) and Keap refusing the app's own client
+ * credentials (the deployment is misconfigured) leave the account connected.
  */
 @Injectable()
 export class KeapFailureInterceptor implements NestInterceptor {
   private readonly logger = new Logger(KeapFailureInterceptor.name);
 
-  constructor(private readonly accounts: AccountService) {}
+  constructor(private readonly disconnection: KeapDisconnection) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -63,7 +63,7 @@ export class KeapFailureInterceptor implements NestInterceptor {
 
   private async markDisconnected(accountId: string): Promise<void> {
     try {
-      await this.accounts.markDisconnected(accountId, KEAP_REFUSED_REASON);
+      await this.disconnection.disconnect(accountId, KEAP_REFUSED_REASON);
       this.logger.warn(`Keap refused access for account ${accountId}; marked disconnected`);
     } catch (err) {
       this.logger.error(`Could not mark account ${accountId} disconnected: ${(err as Error).name}`);

@@ -12,8 +12,9 @@ import type { KeapConnection } from '../../accounts/keap-connection.entity';
 import { RedisLock } from '../../redis/redis-lock';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
-import { SecretBox } from '../../crypto/secret-box';
+import { SecretBox, sealedFor } from '../../crypto/secret-box';
 import { KeapDisconnectedError } from './keap-disconnected.error';
+import { KeapDisconnection } from './keap-disconnection';
 import { KEAP_TOKEN_TIMEOUT_MS } from './keap-oauth-token-grant';
 import { KeapTokenGrant, type KeapTokenSet } from './keap-token-grant';
 
@@ -48,6 +49,7 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     private readonly grant: KeapTokenGrant,
     private readonly box: SecretBox,
     private readonly lock: RedisLock,
+    private readonly disconnection: KeapDisconnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.manager = new TokenManager({
@@ -127,8 +129,8 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
   /** Stores a new grant (after the OAuth callback) and marks the account active. */
   async store(accountId: string, tokens: KeapTokenSet): Promise<void> {
     await this.accountRepository.saveKeapGrant(accountId, {
-      accessTokenSealed: this.box.seal(tokens.accessToken),
-      refreshTokenSealed: this.box.seal(tokens.refreshToken),
+      accessTokenSealed: this.box.seal(tokens.accessToken, sealedFor.keapAccessToken(accountId)),
+      refreshTokenSealed: this.box.seal(tokens.refreshToken, sealedFor.keapRefreshToken(accountId)),
       expiresAt: tokens.expiresAt,
       scope: tokens.scope,
     });
@@ -152,7 +154,7 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
       if (!(err instanceof KeapGrantRevokedError)) throw err;
       const latest = await this.load(accountId);
       if (latest.refreshToken !== refreshToken) return latest;
-      await this.accounts.markDisconnected(accountId, REVOKED_REASON);
+      await this.disconnection.disconnect(accountId, REVOKED_REASON);
       this.logger.warn(`Keap grant revoked for account ${accountId}; marked disconnected`);
       throw new KeapDisconnectedError(accountId, REVOKED_REASON);
     }
@@ -166,8 +168,14 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
     const connection = await this.accountRepository.keapConnectionOf(accountId);
     if (!connection) throw new KeapDisconnectedError(accountId, 'Keap has not been connected yet.');
     return {
-      accessToken: this.box.open(connection.accessTokenSealed),
-      refreshToken: this.box.open(connection.refreshTokenSealed),
+      accessToken: this.box.open(
+        connection.accessTokenSealed,
+        sealedFor.keapAccessToken(accountId),
+      ),
+      refreshToken: this.box.open(
+        connection.refreshTokenSealed,
+        sealedFor.keapRefreshToken(accountId),
+      ),
       expiresAt: connection.expiresAt,
       scope: connection.scope,
     };
@@ -175,8 +183,8 @@ export class KeapTokensService implements OnApplicationBootstrap, OnApplicationS
 
   private async save(accountId: string, tokens: KeapTokens): Promise<void> {
     await this.accountRepository.updateKeapTokens(accountId, {
-      accessTokenSealed: this.box.seal(tokens.accessToken),
-      refreshTokenSealed: this.box.seal(tokens.refreshToken),
+      accessTokenSealed: this.box.seal(tokens.accessToken, sealedFor.keapAccessToken(accountId)),
+      refreshTokenSealed: this.box.seal(tokens.refreshToken, sealedFor.keapRefreshToken(accountId)),
       expiresAt: tokens.expiresAt,
       ...(tokens.scope ? { scope: tokens.scope } : {}),
     });

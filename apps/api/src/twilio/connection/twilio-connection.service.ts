@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountRepository } from '../../accounts/account.repository';
 import type { TwilioConnection } from '../../accounts/twilio-connection.entity';
-import { SecretBox } from '../../crypto/secret-box';
+import { SecretBox, sealedFor } from '../../crypto/secret-box';
 import { SmsCredentialsRejectedError, type SmsGateway } from '../../ports/sms-gateway.port';
 import { type TwilioCredentials, TwilioNotConnectedError } from './twilio-credentials';
 import { rejectedCredentialsReason, watchCredentials } from './twilio-credential-health';
@@ -60,19 +60,36 @@ export class TwilioConnectionService {
     return c
       ? {
           accountId: c.accountId,
-          authToken: this.box.open(c.authTokenSealed),
+          authToken: this.box.open(c.authTokenSealed, sealedFor.twilioAuthToken(c.accountId)),
           authTokenSealed: c.authTokenSealed,
         }
       : null;
   }
 
   /**
-   * A webhook of the account failed the signature check with these saved credentials: Twilio
-   * signs with another Auth Token. Keeps the first time (the texts to fetch back start there);
-   * credentials saved meanwhile are not marked.
+   * Webhooks of the account fail the signature check with the saved Auth Token. Anyone can post a
+   * webhook with a (public) AccountSid and a made-up signature, so that proves nothing alone: the
+   * token is tried on Twilio's API, and only Twilio refusing it (rotated or revoked in Twilio's
+   * console) marks incoming texts refused. Keeps the first time (the texts to fetch back start
+   * there); credentials saved meanwhile are not marked. True when Twilio refused the token.
    */
-  async markInboundRefused(auth: WebhookAuth, at: Date): Promise<void> {
+  async confirmInboundRefused(auth: WebhookAuth, at: Date): Promise<boolean> {
+    const row = await this.accounts.twilioConnectionOf(auth.accountId);
+    if (!row || row.authTokenSealed !== auth.authTokenSealed) return false;
+    // The Auth Token alone, even when API calls use an API key: it is what signs webhooks.
+    const tokenOnly = { accountSid: row.accountSid, authToken: auth.authToken };
+    try {
+      await this.gatewayFactory({
+        ...tokenOnly,
+        apiKeySid: null,
+        apiKeySecret: null,
+      }).verifyCredentials();
+      return false;
+    } catch (err) {
+      if (!(err instanceof SmsCredentialsRejectedError)) throw err;
+    }
     await this.accounts.markTwilioInboundRefused(auth.accountId, auth.authTokenSealed, at);
+    return true;
   }
 
   /** The texts refused since `since` were fetched back (a later save's own, meanwhile, stays). */
@@ -124,9 +141,11 @@ export class TwilioConnectionService {
     await this.accounts.saveTwilioConnection({
       accountId,
       accountSid: credentials.accountSid,
-      authTokenSealed: this.box.seal(credentials.authToken),
+      authTokenSealed: this.box.seal(credentials.authToken, sealedFor.twilioAuthToken(accountId)),
       apiKeySid: credentials.apiKeySid,
-      apiKeySecretSealed: credentials.apiKeySecret ? this.box.seal(credentials.apiKeySecret) : null,
+      apiKeySecretSealed: credentials.apiKeySecret
+        ? this.box.seal(credentials.apiKeySecret, sealedFor.twilioApiKeySecret(accountId))
+        : null,
       status: 'connected',
       statusReason: null,
       inboundRefusedSince: null,
@@ -152,9 +171,11 @@ export class TwilioConnectionService {
   private open(c: TwilioConnection): TwilioCredentials {
     return {
       accountSid: c.accountSid,
-      authToken: this.box.open(c.authTokenSealed),
+      authToken: this.box.open(c.authTokenSealed, sealedFor.twilioAuthToken(c.accountId)),
       apiKeySid: c.apiKeySid,
-      apiKeySecret: c.apiKeySecretSealed ? this.box.open(c.apiKeySecretSealed) : null,
+      apiKeySecret: c.apiKeySecretSealed
+        ? this.box.open(c.apiKeySecretSealed, sealedFor.twilioApiKeySecret(c.accountId))
+        : null,
     };
   }
 

@@ -8,7 +8,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../../../src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../../../src/crypto/secret-box';
 import { openUrlSecret } from '../../../src/tools/tool-url';
 import type TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../../src/app/app.module';
@@ -301,24 +301,30 @@ export async function startConfigApi(env: Record<string, string> = {}): Promise<
   async function storedCredentials(): Promise<string[]> {
     const box = app.get(SecretBox);
     const ds = app.get(DataSource);
-    const keap: { a: string; r: string }[] = await ds.query(
-      'SELECT access_token_sealed a, refresh_token_sealed r FROM keap_connections',
+    const keap: { id: string; a: string; r: string }[] = await ds.query(
+      'SELECT account_id id, access_token_sealed a, refresh_token_sealed r FROM keap_connections',
     );
-    const twilio: { t: string; k: string | null }[] = await ds.query(
-      'SELECT auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
+    const twilio: { id: string; t: string; k: string | null }[] = await ds.query(
+      'SELECT account_id id, auth_token_sealed t, api_key_secret_sealed k FROM twilio_connections',
     );
     return [
-      ...keap.flatMap((k) => [box.open(k.a), box.open(k.r)]),
-      ...twilio.flatMap((t) => [box.open(t.t), ...(t.k ? [box.open(t.k)] : [])]),
+      ...keap.flatMap((k) => [
+        box.open(k.a, sealedFor.keapAccessToken(k.id)),
+        box.open(k.r, sealedFor.keapRefreshToken(k.id)),
+      ]),
+      ...twilio.flatMap((t) => [
+        box.open(t.t, sealedFor.twilioAuthToken(t.id)),
+        ...(t.k ? [box.open(t.k, sealedFor.twilioApiKeySecret(t.id))] : []),
+      ]),
     ];
   }
 
   async function toolUrlSecrets(): Promise<{ secret: string; accountId: string }[]> {
-    const rows: { s: string; a: string }[] = await app
+    const rows: { id: string; s: string; a: string }[] = await app
       .get(DataSource)
-      .query('SELECT url_secret s, account_id a FROM tools');
+      .query('SELECT id, url_secret s, account_id a FROM tools');
     const box = app.get(SecretBox);
-    return rows.map((t) => ({ secret: openUrlSecret(box, t.s), accountId: t.a }));
+    return rows.map((t) => ({ secret: openUrlSecret(box, t.id, t.s), accountId: t.a }));
   }
   return api;
 }
