@@ -1,4 +1,4 @@
-import type { Problem } from '@sms-seq/engine';
+import type { Problem, Sender } from '@sms-seq/engine';
 import { DomainError } from '../errors/domain-error';
 
 export class ToolHasProblemsError extends DomainError {
@@ -42,4 +42,21 @@ export class KeywordTakenError extends DomainError {
       `Another published tool already uses the keyword "${keyword}" on this sender. Choose another keyword.`,
     );
   }
+}
+
+/** Texts to a sender reach the Twilio account that owns it: a tool may use only its account's own. */
+export class SenderNotInTwilioAccountError extends DomainError {
+  readonly status = 422;
+  readonly code = 'sender_not_in_twilio_account';
+  constructor(sender: Sender) {
+    super(
+      `${senderNamed(sender)} is not in the Twilio account connected to this Keap app, so the tool cannot text from it. Choose one of your own numbers or messaging services under Sender (Connections lists them), then publish again.`,
+    );
+  }
+}
+
+function senderNamed(sender: Sender): string {
+  return sender.kind === 'phone_number'
+    ? `The number ${sender.phoneNumber}`
+    : `The messaging service ${sender.messagingServiceSid}`;
 }

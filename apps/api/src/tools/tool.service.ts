@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   hasErrors,
@@ -29,6 +29,7 @@ import {
 import {
   InvalidToolDefinitionError,
   KeywordTakenError,
+  SenderNotInTwilioAccountError,
   StaleDraftError,
   ToolHasProblemsError,
 } from './tool.errors';
@@ -140,7 +141,11 @@ export class ToolService {
 
   async rotateUrlSecret(accountId: string, toolId: string): Promise<ToolDetail> {
     const tool = await this.find(accountId, toolId);
-    await this.tools.setUrlSecret(accountId, tool.id, sealUrlSecret(this.box, newUrlSecret()));
+    await this.tools.setUrlSecret(
+      accountId,
+      tool.id,
+      sealUrlSecret(this.box, tool.id, newUrlSecret()),
+    );
     return this.get(accountId, toolId);
   }
 
@@ -169,6 +174,8 @@ export class ToolService {
       definition.startMode === 'keyword_or_http' && definition.keyword
         ? normaliseKeyword(definition.keyword)
         : null;
+    if (definition.sender && !(await this.senders.owns(accountId, definition.sender)))
+      throw new SenderNotInTwilioAccountError(definition.sender);
     let version: ToolVersion;
     try {
       version = await this.tools.publishVersion(accountId, tool.id, definition, {
@@ -233,11 +240,14 @@ export class ToolService {
   }
 
   private async insert(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
+    // The id is chosen here: the sealed URL secret is bound to it.
+    const id = randomUUID();
     const tool = await this.tools.create({
+      id,
       accountId,
       name: definition.name,
       draft: definition,
-      urlSecretSealed: sealUrlSecret(this.box, newUrlSecret()),
+      urlSecretSealed: sealUrlSecret(this.box, id, newUrlSecret()),
       enabled: true,
     });
     return this.get(accountId, tool.id);
@@ -259,7 +269,7 @@ export class ToolService {
       toolUrl: toolUrl(
         this.config.PUBLIC_URL,
         tool.id,
-        openUrlSecret(this.box, tool.urlSecretSealed),
+        openUrlSecret(this.box, tool.id, tool.urlSecretSealed),
       ),
       httpPostInstructions: httpPostInstructions(),
     };

@@ -1,4 +1,10 @@
-import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
+import {
+  DEMO_TENANT_ID,
+  SECOND_ACCOUNT_SID,
+  SECOND_AUTH_TOKEN,
+  SECOND_NUMBER,
+  SECOND_TENANT_ID,
+} from '@sms-seq/sandbox';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SessionStore } from '../../src/session/session.store';
@@ -12,6 +18,22 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
   });
   afterAll(() => api.close());
   afterEach(() => api.sandbox.keap.failNextCalls(0));
+
+  const accountStatus = async (accountId: string) =>
+    (
+      await api.app
+        .get(DataSource)
+        .query('SELECT status, status_reason reason FROM accounts WHERE id = $1', [accountId])
+    )[0];
+
+  /** A browser with a session made straight in the store, as the sign-in makes it. */
+  const sessionOf = async (accountId: string): Promise<Browser> => {
+    const { id, session } = await api.app.get(SessionStore).create(accountId);
+    const agent = request
+      .agent(api.app.getHttpServer())
+      .set('Cookie', `sms_session=${id}; sms_csrf=${session.csrfToken}`);
+    return { agent, csrf: session.csrfToken, accountId };
+  };
 
   /** Keap's next `count` REST calls answer 503, through the sandbox's control API. */
   const keapDown = (count = 50) =>
@@ -61,8 +83,9 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
     expect(tags.body.tags.map((t: { name: string }) => t.name)).not.toContain('Made in an outage');
   });
 
-  it('Keap refusing a picker even with a fresh token marks the account disconnected, until Keap is connected again', async () => {
+  it("Keap refusing a picker even with a fresh token marks the account disconnected and ends the account's sessions, until Keap is connected again", async () => {
     const a = await api.signIn(DEMO_TENANT_ID);
+    const other = await api.signIn(SECOND_TENANT_ID);
     // The call and its retry after a token refresh both answer 401.
     api.sandbox.keap.failNextCalls(2, 401);
     const res = await a.agent.get('/api/keap/tags?refresh=1').expect(409);
@@ -70,14 +93,14 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
       code: 'keap_disconnected',
       message: expect.stringMatching(/refused our access.*Connect Keap again/),
     });
-    const session = await a.agent.get('/api/session').expect(200);
-    expect(session.body.account).toMatchObject({
+    await a.agent.get('/api/session').expect(401);
+    await other.agent.get('/api/session').expect(200);
+    expect(await accountStatus(a.accountId)).toEqual({
       status: 'disconnected',
-      statusReason: expect.stringMatching(/Keap refused our access/),
+      reason: expect.stringMatching(/Keap refused our access/),
     });
-    expect(session.body.keap.connected).toBe(false);
-    await api.signIn(DEMO_TENANT_ID);
-    expect((await a.agent.get('/api/session')).body.keap.connected).toBe(true);
+    const again = await api.signIn(DEMO_TENANT_ID);
+    expect((await again.agent.get('/api/session')).body.keap.connected).toBe(true);
   });
 
   it("Keap refusing the app's own client credentials is the app's misconfiguration: 503 saying so, logged, and the account stays connected", async () => {
@@ -122,7 +145,13 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
       await b.agent
         .put(`/api/tools/${toolId}`)
         .set('x-csrf-token', b.csrf)
-        .send({ draft: aPublishableTool(), draftRevision: 1 })
+        .send({
+          draft: {
+            ...aPublishableTool(),
+            sender: { kind: 'phone_number', phoneNumber: SECOND_NUMBER },
+          },
+          draftRevision: 1,
+        })
         .expect(200);
       await b.agent
         .post(`/api/tools/${toolId}/enabled`)
@@ -140,20 +169,17 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
       });
     });
 
-    it('the session shows the account as disconnected with the reason', async () => {
-      await b.agent.get('/api/keap/fields?refresh=1').expect(409);
-      const session = await b.agent.get('/api/session').expect(200);
-      expect(session.body.account).toEqual(
-        expect.objectContaining({
-          status: 'disconnected',
-          statusReason: expect.stringMatching(/revoked/),
-        }),
-      );
-      expect(session.body.keap.connected).toBe(false);
+    it('signs the browser out, and the account is stored as disconnected with the reason', async () => {
+      await b.agent.get('/api/session').expect(401);
+      expect(await accountStatus(b.accountId)).toEqual({
+        status: 'disconnected',
+        reason: expect.stringMatching(/revoked/),
+      });
     });
 
     it('publishing or enabling its tools answers 409 with the reason; disabling still works', async () => {
-      await b.agent.get('/api/keap/tags?refresh=1').expect(409);
+      // A session that outlived the disconnect (made while it happened) still cannot put tools live.
+      b = await sessionOf(b.accountId);
       const publish = await b.agent
         .post(`/api/tools/${toolId}/publish`)
         .set('x-csrf-token', b.csrf)
@@ -178,7 +204,13 @@ describe('Keap outages and a disconnected account, as the console sees them', ()
     });
 
     it('connecting Keap again lets the tool be published', async () => {
-      await api.signIn(SECOND_TENANT_ID);
+      b = await api.signIn(SECOND_TENANT_ID);
+      // Its own Twilio account, whose number the tool texts from (publishing checks it).
+      await b.agent
+        .put('/api/twilio/connection')
+        .set('x-csrf-token', b.csrf)
+        .send({ accountSid: SECOND_ACCOUNT_SID, authToken: SECOND_AUTH_TOKEN })
+        .expect(200);
       await b.agent.post(`/api/tools/${toolId}/publish`).set('x-csrf-token', b.csrf).expect(201);
     });
   });

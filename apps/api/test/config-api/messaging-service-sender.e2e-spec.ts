@@ -50,7 +50,9 @@ describe('publishing a tool whose sender is a messaging service', () => {
     expect(published.body).toMatchObject({ version: 1, warnings: [] });
     expect(service()).toEqual(
       expect.objectContaining({
-        inboundRequestUrl: 'http://api.test.local/hooks/twilio/sms',
+        // With the connection overrides asking Twilio to retry, and the same URL as fallback.
+        inboundRequestUrl: 'http://api.test.local/hooks/twilio/sms#rc=5&rp=5xx,ct,rt',
+        fallbackUrl: 'http://api.test.local/hooks/twilio/sms#rc=5&rp=5xx,ct,rt',
         statusCallback: 'http://api.test.local/hooks/twilio/status',
         useInboundWebhookOnNumber: false,
       }),
@@ -75,15 +77,15 @@ describe('publishing a tool whose sender is a messaging service', () => {
     }
   });
 
-  it('publishes, with a warning, when Twilio does not know the service', async () => {
+  it('refuses to publish, saying why, when the Twilio account has no such service', async () => {
     const id = await aServiceTool('MISSING', 'MG99999999999999999999999999999999');
-    const published = await post(`/api/tools/${id}/publish`).expect(201);
-    expect(published.body.warnings).toEqual([
-      expect.objectContaining({
-        code: 'sender_not_connected',
-        message: expect.stringMatching(/MG9{32}.*publish again/),
-      }),
-    ]);
+    const refused = await post(`/api/tools/${id}/publish`).expect(422);
+    expect(refused.body.error).toEqual({
+      code: 'sender_not_in_twilio_account',
+      message: expect.stringMatching(
+        /^The messaging service MG9{32} is not in the Twilio account connected to this Keap app/,
+      ),
+    });
   });
 
   it('never puts a secret in a response or a log line', () => api.expectNoSecretsLeaked());

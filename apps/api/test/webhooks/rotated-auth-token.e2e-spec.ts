@@ -1,5 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { aKeapContact, aPhone, DEMO_ACCOUNT_SID, likesBlueSteps } from '../runtime/builders';
+import {
+  aKeapContact,
+  anInboundText,
+  aPhone,
+  DEMO_ACCOUNT_SID,
+  likesBlueSteps,
+} from '../runtime/builders';
 import {
   type ConsoleBrowser,
   eventually,
@@ -90,5 +97,70 @@ describe('incoming texts signed with a rotated Auth Token', () => {
     await whenIdle(h);
     expect(h.textsTo(phone)).toHaveLength(2);
     expect(h.textsTo(next)).toEqual(['Hi Pat, do you like blue?']);
+  });
+});
+
+/**
+ * Anyone can post a webhook naming a connected account's AccountSid (it is not a secret) with a
+ * made-up signature. Refused, and the connection is not marked "save the new token" on that alone.
+ */
+describe('forged webhooks', () => {
+  let h: RuntimeHarness;
+  let browser: ConsoleBrowser;
+
+  beforeAll(async () => {
+    h = await startRuntime();
+    const { accountId } = await h.connectedAccount();
+    await h.publishedTool(accountId, {
+      name: 'Blue',
+      keyword: 'BLUE',
+      collectEmailFirst: false,
+      steps: likesBlueSteps(),
+    });
+    browser = await h.signedIn(accountId);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const twilioOf = async () => (await browser.get('/api/session').expect(200)).body.twilio;
+  const statusOf = (delivery: Awaited<ReturnType<RuntimeHarness['text']>>) =>
+    delivery.deliveries.map((d) => d.responseStatus);
+  const aContact = () => {
+    const phone = aPhone();
+    aKeapContact(h.sandbox, { firstName: 'Pat', phone });
+    return phone;
+  };
+
+  it('forged webhooks (the AccountSid is public, the signature made up) never change the connection', async () => {
+    const phone = aContact();
+    const refusedBefore = h.sandbox.twilio.requestLog.length;
+    for (let i = 0; i < 20; i++) {
+      const forged = await request(h.t.app.getHttpServer())
+        .post('/hooks/twilio/sms')
+        .type('form')
+        .set('X-Twilio-Signature', randomBytes(20).toString('base64'))
+        .send(anInboundText(phone, { Body: `forged ${i}` }));
+      expect(forged.status).toBe(403);
+    }
+    // Twilio was asked once whether the saved token still works; it does, so nothing is marked.
+    await eventually(
+      () =>
+        h.sandbox.twilio.requestLog
+          .slice(refusedBefore)
+          .some((r) => r.method === 'GET' && r.path.endsWith(`/Accounts/${DEMO_ACCOUNT_SID}.json`)),
+      'the saved token checked with Twilio',
+    );
+    await whenIdle(h);
+    expect(await twilioOf()).toMatchObject({ status: 'connected', statusReason: null });
+    const [connection] = await h.ds.query(
+      `SELECT inbound_refused_since FROM twilio_connections WHERE account_sid = $1`,
+      [DEMO_ACCOUNT_SID],
+    );
+    expect(connection.inbound_refused_since).toBeNull();
+    expect(await h.ds.query(`SELECT 1 FROM messages WHERE phone = $1`, [phone])).toEqual([]);
+    // Real texts still go through.
+    expect(statusOf(await h.text(phone, 'BLUE'))).toEqual([200]);
+    await eventually(() => h.textsTo(phone).length === 1, 'the question');
   });
 });

@@ -10,6 +10,7 @@ import {
   type SmsGatewayFactory,
   TwilioConnectionService,
 } from './twilio-connection.service';
+import { TwilioSenderDirectory } from './twilio-sender-directory';
 import { TwilioSendersService } from './twilio-senders.service';
 
 /** The account's Twilio connection: sealed credentials, gateways per account, senders, webhook auth tokens. */
@@ -19,6 +20,7 @@ import { TwilioSendersService } from './twilio-senders.service';
   providers: [
     TwilioConnectionService,
     TwilioSendersService,
+    TwilioSenderDirectory,
     {
       provide: SMS_GATEWAY_FACTORY,
       inject: [APP_CONFIG],
@@ -37,6 +39,6 @@ import { TwilioSendersService } from './twilio-senders.service';
       },
     },
   ],
-  exports: [TwilioConnectionService, TwilioSendersService],
+  exports: [TwilioConnectionService, TwilioSendersService, TwilioSenderDirectory],
 })
 export class TwilioConnectionModule {}

@@ -12,9 +12,10 @@ import {
   SmsCredentialsRejectedError,
   SmsGatewayError,
 } from '../../ports/sms-gateway.port';
-import { senderKey } from '@sms-seq/engine';
+import { type Sender, senderKey } from '@sms-seq/engine';
 import type { TwilioCredentials } from './twilio-credentials';
-import { twilioWebhookUrls } from '../twilio-webhook-urls';
+import { reachesSmsHandler, twilioWebhookUrls } from '../twilio-webhook-urls';
+import { TwilioSenderDirectory } from './twilio-sender-directory';
 import type {
   AvailableNumber,
   FetchedBack,
@@ -161,6 +162,7 @@ export class TwilioSendersService {
 
   constructor(
     private readonly connections: TwilioConnectionService,
+    private readonly directory: TwilioSenderDirectory,
     @Inject(SMS_GATEWAY_FACTORY) private readonly gatewayFactory: SmsGatewayFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -180,6 +182,38 @@ export class TwilioSendersService {
 
   webhookTarget(): InboundWebhookTarget {
     return twilioWebhookUrls(this.config.PUBLIC_URL);
+  }
+
+  /**
+   * Whether texts sent to this inbound URL reach this app (with or without the connection
+   * overrides: pointing the sender here again brings it up to date).
+   */
+  comesHere(inboundWebhookUrl: string | null): boolean {
+    return reachesSmsHandler(inboundWebhookUrl, this.webhookTarget().smsUrl);
+  }
+
+  /**
+   * Points here again the senders whose texts come here at an older URL (before the connection
+   * overrides and fallback), so Twilio retries their failed deliveries too; how many. One update
+   * per such sender, once.
+   */
+  async bringUpToDate(
+    gateway: SmsGateway,
+    numbers: SenderNumber[],
+    services: MessagingService[],
+  ): Promise<number> {
+    const target = this.webhookTarget();
+    const outdated = (url: string | null) => this.comesHere(url) && url !== target.smsUrl;
+    let updated = 0;
+    for (const n of numbers.filter((n) => outdated(n.inboundWebhookUrl))) {
+      await gateway.connectInboundWebhook(n.id, target);
+      updated += 1;
+    }
+    for (const s of services.filter((s) => outdated(s.inboundWebhookUrl))) {
+      await gateway.connectMessagingService(s.id, target);
+      updated += 1;
+    }
+    return updated;
   }
 
   /**
@@ -262,11 +296,27 @@ export class TwilioSendersService {
     const gateway = await this.connections.gatewayFor(accountId);
     try {
       const bought = await gateway.buyNumber(phoneNumber, this.webhookTarget());
+      this.directory.forget(accountId);
       return this.numberView(bought, await this.publishedToolsBySender(accountId));
     } catch (err) {
       // Twilio's "invalid number" on a purchase is about the number being bought, not a recipient.
       if (err instanceof PermanentSendError || err instanceof InvalidNumberError)
         throw new TwilioPurchaseRefusedError(phoneNumber, err.providerCode, err.message);
+      throw this.wrap(err);
+    }
+  }
+
+  /**
+   * Whether the sender is in the account's connected Twilio account, as Twilio lists it now (a
+   * tool is published only with its own account's sender: texts to it reach that account alone).
+   */
+  async owns(accountId: string, sender: Sender): Promise<boolean> {
+    const gateway = await this.connections.gatewayFor(accountId);
+    try {
+      return sender.kind === 'phone_number'
+        ? (await gateway.listNumbers()).some((n) => n.phoneNumber === sender.phoneNumber)
+        : (await gateway.listMessagingServices()).some((s) => s.id === sender.messagingServiceSid);
+    } catch (err) {
       throw this.wrap(err);
     }
   }
@@ -316,14 +366,13 @@ export class TwilioSendersService {
       if (!number) throw new TwilioSenderNotFoundError('number', sid);
       const pointed = await this.pointAtApp(gateway, number);
       view = this.numberView(pointed, await this.publishedToolsBySender(accountId));
-      wentElsewhere =
-        number.inboundWebhookUrl === this.webhookTarget().smsUrl
-          ? null
-          : {
-              senderKey: senderKey({ kind: 'phone_number', phoneNumber: number.phoneNumber }),
-              fromLastStored: true,
-              phoneNumbers: [number.phoneNumber],
-            };
+      wentElsewhere = this.comesHere(number.inboundWebhookUrl)
+        ? null
+        : {
+            senderKey: senderKey({ kind: 'phone_number', phoneNumber: number.phoneNumber }),
+            fromLastStored: true,
+            phoneNumbers: [number.phoneNumber],
+          };
     } catch (err) {
       throw this.wrap(err, () => new TwilioSenderNotFoundError('number', sid));
     }
@@ -342,14 +391,13 @@ export class TwilioSendersService {
       view = this.serviceView(pointed, await this.publishedToolsBySender(accountId));
       // A service without its own URL used its numbers' webhooks: the texts of those that pointed
       // here came (fetched again, they are skipped), the others' went elsewhere.
-      wentElsewhere =
-        service.inboundWebhookUrl === this.webhookTarget().smsUrl
-          ? null
-          : {
-              senderKey: senderKey({ kind: 'messaging_service', messagingServiceSid: service.id }),
-              fromLastStored: service.inboundWebhookUrl !== null,
-              phoneNumbers: service.phoneNumbers,
-            };
+      wentElsewhere = this.comesHere(service.inboundWebhookUrl)
+        ? null
+        : {
+            senderKey: senderKey({ kind: 'messaging_service', messagingServiceSid: service.id }),
+            fromLastStored: service.inboundWebhookUrl !== null,
+            phoneNumbers: service.phoneNumbers,
+          };
     } catch (err) {
       throw this.wrap(err, () => new TwilioSenderNotFoundError('service', sid));
     }
@@ -418,13 +466,12 @@ export class TwilioSendersService {
     tools: ToolsBySender,
     numbers: SenderNumber[] = [],
   ): MessagingServiceView {
-    const here = this.webhookTarget().smsUrl;
     const connected =
       s.inboundWebhookUrl !== null
-        ? s.inboundWebhookUrl === here
+        ? this.comesHere(s.inboundWebhookUrl)
         : s.phoneNumbers.length > 0 &&
-          s.phoneNumbers.every(
-            (phone) => numbers.find((n) => n.phoneNumber === phone)?.inboundWebhookUrl === here,
+          s.phoneNumbers.every((phone) =>
+            this.comesHere(numbers.find((n) => n.phoneNumber === phone)?.inboundWebhookUrl ?? null),
           );
     const usedBy =
       tools.get(senderKey({ kind: 'messaging_service', messagingServiceSid: s.id })) ?? [];
@@ -441,7 +488,7 @@ export class TwilioSendersService {
   }
 
   private numberView(n: SenderNumber, tools: ToolsBySender): PhoneNumberView {
-    const connected = n.inboundWebhookUrl === this.webhookTarget().smsUrl;
+    const connected = this.comesHere(n.inboundWebhookUrl);
     const usedBy = tools.get(senderKey({ kind: 'phone_number', phoneNumber: n.phoneNumber })) ?? [];
     return {
       sid: n.id,

@@ -3,11 +3,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
+import { TooManyRequestsError } from '../../errors/domain-error';
+import { RateLimits } from '../../rate-limit/rate-limits';
 import { isValidTwilioSignature, publicRequestUrl } from '../twilio-signature';
 import type { WebhookAuth } from '../connection/twilio-connection.service';
+import {
+  SenderNotInAccountError,
+  SendersUnknownError,
+  TwilioSenderDirectory,
+} from '../connection/twilio-sender-directory';
 import { TwilioSignatureRefusals } from './twilio-signature-refusals';
 import { TwilioWebhookAuth } from './twilio-webhook-auth';
-import { InvalidWebhookSignatureError } from './webhook.errors';
+import {
+  InvalidWebhookSignatureError,
+  MalformedAccountSidError,
+  OversizedWebhookFieldError,
+} from './webhook.errors';
 
 export type FormParams = Record<string, string>;
 
@@ -26,7 +37,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 class BodyTooLargeError extends Error {}
 
 /** The parts of an Express request this handler reads (it runs as plain middleware). */
-type WebhookRequest = IncomingMessage & { originalUrl?: string };
+type WebhookRequest = IncomingMessage & { originalUrl?: string; ip?: string };
+
+const ACCOUNT_SID = /^AC[0-9a-f]{32}$/i;
+/** Twilio's fields are short but the text; an indexed column (MessageSid) takes at most ~2,700 bytes. */
+const MAX_FIELD_CHARS = 500;
 
 /**
  * Twilio's webhooks (`/hooks/twilio/sms`, `/hooks/twilio/status`), answered outside Nest's
@@ -42,6 +57,8 @@ export class TwilioWebhooks {
   constructor(
     private readonly auth: TwilioWebhookAuth,
     private readonly refusals: TwilioSignatureRefusals,
+    private readonly senders: TwilioSenderDirectory,
+    private readonly limits: RateLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,10 +82,23 @@ export class TwilioWebhooks {
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
-      const params = await formOf(req);
+      const signed = await formOf(req);
       const originalUrl = req.originalUrl ?? req.url ?? '';
-      const accountId = await this.verify(originalUrl, params, req.headers['x-twilio-signature']);
+      const accountId = await this.verify(originalUrl, signed, req);
+      // PostgreSQL stores no NUL in text; a contact's text keeps everything else.
+      const params = withoutNul(signed);
+      const oversized = Object.keys(params).find(
+        (k) => k !== 'Body' && params[k]!.length > MAX_FIELD_CHARS,
+      );
+      if (oversized !== undefined)
+        throw new OversizedWebhookFieldError(oversized.slice(0, 40), MAX_FIELD_CHARS);
       if (route === 'sms') {
+        // A token proves the account, not that the text was to it: the sender must be its own.
+        await this.senders.assertOwns(
+          accountId,
+          params.To ?? '',
+          params.MessagingServiceSid || null,
+        );
         await routes.sms(accountId, params);
         res
           .writeHead(200, {
@@ -91,10 +121,19 @@ export class TwilioWebhooks {
   private async verify(
     originalUrl: string,
     params: FormParams,
-    signature: string | string[] | undefined,
+    req: WebhookRequest,
   ): Promise<string> {
+    const signature = req.headers['x-twilio-signature'];
+    if (!params.AccountSid || !ACCOUNT_SID.test(params.AccountSid))
+      throw new MalformedAccountSidError();
     const auth = await this.auth.forAccountSid(params.AccountSid);
-    if (!auth || typeof signature !== 'string') throw new InvalidWebhookSignatureError();
+    if (!auth) {
+      // Only webhooks no account signs are limited: a connected account's bursts are real texts.
+      const retryAfter = await this.limits.take('unknown-webhook', req.ip);
+      if (retryAfter !== null) throw new TooManyRequestsError(retryAfter);
+      throw new InvalidWebhookSignatureError();
+    }
+    if (typeof signature !== 'string') throw new InvalidWebhookSignatureError();
     const url = publicRequestUrl(this.config.PUBLIC_URL, originalUrl);
     if (isValidTwilioSignature(auth.authToken, url, params, signature)) return auth.accountId;
     return this.verifyAfterMismatch(auth, url, params, signature);
@@ -125,7 +164,20 @@ export class TwilioWebhooks {
       code: 'internal',
       message: 'Something went wrong on our side. Please try again.',
     };
-    if (err instanceof InvalidWebhookSignatureError) {
+    const retryAfter = err instanceof TooManyRequestsError ? err.retryAfterSeconds : null;
+    if (
+      err instanceof TooManyRequestsError ||
+      err instanceof MalformedAccountSidError ||
+      err instanceof OversizedWebhookFieldError
+    ) {
+      // Not logged: a flood of these would flood the logs too.
+      status = err.status;
+      error = { code: err.code, message: err.message };
+    } else if (err instanceof InvalidWebhookSignatureError) {
+      status = err.status;
+      error = { code: err.code, message: err.message };
+      this.logger.warn(`twilio ${route} webhook refused (${err.code}) [request ${requestId}]`);
+    } else if (err instanceof SenderNotInAccountError || err instanceof SendersUnknownError) {
       status = err.status;
       error = { code: err.code, message: err.message };
       this.logger.warn(`twilio ${route} webhook refused (${err.code}) [request ${requestId}]`);
@@ -147,9 +199,21 @@ export class TwilioWebhooks {
       .writeHead(status, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(body),
+        ...(retryAfter === null ? {} : { 'Retry-After': String(retryAfter) }),
       })
       .end(body);
   }
+}
+
+/** The form with each U+0000 (in names and values) replaced by U+FFFD. */
+function withoutNul(params: FormParams): FormParams {
+  if (!Object.entries(params).some(([k, v]) => k.includes('\0') || v.includes('\0'))) return params;
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k.replace(/\0/g, '\uFFFD'),
+      v.replace(/\0/g, '\uFFFD'),
+    ]),
+  );
 }
 
 function routeOf(url: string): 'sms' | 'status' | null {
