@@ -24,9 +24,14 @@ const MESSAGE_STATUSES = [
 export type MessageStatusesMatch = Assert<Same<(typeof MESSAGE_STATUSES)[number], MessageStatus>>;
 export type DirectionsMatch = Assert<Same<'in' | 'out', MessageDirection>>;
 
+/** Dates PostgreSQL and the console both handle; JavaScript's reach ±275,760 years. */
+const EARLIEST = new Date('1970-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
 const oneDate = (what: string) =>
   z.coerce
     .date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' })
+    .min(EARLIEST, 'must be a date from 1970 to 9999')
+    .max(LATEST, 'must be a date from 1970 to 9999')
     .optional()
     .meta({
       type: 'string',

@@ -44,3 +44,14 @@ export class ForbiddenError extends DomainError {
   readonly status = 403;
   readonly code = 'forbidden';
 }
+
+/** A client over its rate limit; the answer carries Retry-After. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      `Too many requests from your address. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+    );
+  }
+}

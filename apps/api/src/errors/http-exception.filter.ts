@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ZodError } from 'zod';
-import { DomainError } from './domain-error';
+import { DomainError, TooManyRequestsError } from './domain-error';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -23,6 +23,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const [status, body] = this.toAnswer(exception);
     if (status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof TooManyRequestsError)
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(status).json(body);
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { HttpPostStartService } from './http-post-start.service';
 
 /**
@@ -16,6 +17,8 @@ export class ToolUrlController {
 
   @Post(':toolId/:secret')
   @HttpCode(202)
+  // Per client address, generous (RATE_LIMIT_TOOL_URL_PER_MINUTE): every Keap campaign posts from Keap's few.
+  @RateLimited('tool-url')
   async start(
     @Param('toolId') toolId: string,
     @Param('secret') secret: string,

@@ -105,6 +105,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'The request body is too large (payload_too_large).',
   409: 'Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken.',
   422: 'The tool has problems to fix before it can be published (details: the problems).',
+  429: 'Too many requests from this address (rate_limited): try again after Retry-After seconds.',
   502: 'Twilio could not do it (twilio_unavailable): try again.',
   503: 'Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept.',
 };

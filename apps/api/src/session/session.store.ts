@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
@@ -10,48 +10,69 @@ export interface Session {
 }
 
 const SESSION_TTL_SECONDS = 60 * 60 * 24 * 7;
-const OAUTH_STATE_TTL_SECONDS = 10 * 60;
 
-/** Console sessions and pending OAuth states, in Redis with a lifetime. Ids are 256 random bits. */
+/**
+ * Console sessions, in Redis with a lifetime (OAuth states are stored nowhere: oauth-state.ts).
+ * Ids are 256 random bits, kept only as their SHA-256 (a read of Redis does not yield a cookie
+ * that signs in); each account's set of them lets all its sessions be ended at once.
+ */
 @Injectable()
 export class SessionStore {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async create(accountId: string): Promise<{ id: string; session: Session }> {
     const id = randomToken();
+    const hashed = sessionHash(id);
     const session: Session = { accountId, csrfToken: randomToken() };
-    await this.redis.set(`session:${id}`, JSON.stringify(session), 'EX', SESSION_TTL_SECONDS);
+    await this.redis
+      .multi()
+      .set(`session:${hashed}`, JSON.stringify(session), 'EX', SESSION_TTL_SECONDS)
+      .sadd(accountSessionsKey(accountId), hashed)
+      // The index lives as long as its newest session; older members may name expired ones.
+      .expire(accountSessionsKey(accountId), SESSION_TTL_SECONDS)
+      .exec();
     return { id, session };
   }
 
   async find(id: string | undefined): Promise<Session | null> {
     if (!id || !/^[A-Za-z0-9_-]{20,100}$/.test(id)) return null;
-    const raw = await this.redis.get(`session:${id}`);
+    const raw = await this.redis.get(`session:${sessionHash(id)}`);
     return raw ? (JSON.parse(raw) as Session) : null;
   }
 
   async destroy(id: string | undefined): Promise<void> {
-    if (id) await this.redis.del(`session:${id}`);
+    if (!id) return;
+    const session = await this.find(id);
+    const hashed = sessionHash(id);
+    const tx = this.redis.multi().del(`session:${hashed}`);
+    if (session) tx.srem(accountSessionsKey(session.accountId), hashed);
+    await tx.exec();
   }
 
-  async createOAuthState(): Promise<string> {
-    const state = randomToken();
-    await this.redis.set(`oauth-state:${state}`, '1', 'EX', OAUTH_STATE_TTL_SECONDS);
-    return state;
+  /** Signs every browser of the account out (its Keap grant, which signed them in, is gone). */
+  async endAllOf(accountId: string): Promise<void> {
+    const hashes = await this.redis.smembers(accountSessionsKey(accountId));
+    const tx = this.redis.multi().del(accountSessionsKey(accountId));
+    for (const hashed of hashes) tx.del(`session:${hashed}`);
+    await tx.exec();
   }
+}
 
-  /** True once for a state this app issued and that has not expired. */
-  async consumeOAuthState(state: string): Promise<boolean> {
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(state)) return false;
-    return (await this.redis.del(`oauth-state:${state}`)) === 1;
-  }
+function sessionHash(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
+function accountSessionsKey(accountId: string): string {
+  return `account-sessions:${accountId}`;
 }
 
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function sameSecret(a: string, b: string): boolean {
+/** Constant-time equality of two strings; false for anything else (cookie-parser makes `j:…` cookies objects). */
+export function sameSecret(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

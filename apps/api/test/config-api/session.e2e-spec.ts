@@ -1,4 +1,6 @@
 import { DEMO_TENANT_ID, SECOND_TENANT_ID } from '@sms-seq/sandbox';
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { type ConfigApi, startConfigApi } from './support/config-api-harness';
 
@@ -166,6 +168,69 @@ describe('Connect Keap and the console session', () => {
     await a.agent.post('/api/session/logout').set('x-csrf-token', 'wrong').expect(403);
     await a.agent.post('/api/session/logout').set('x-csrf-token', a.csrf).expect(204);
     await a.agent.get('/api/session').expect(401);
+  });
+
+  /** The raw session id the callback set in `agent`'s cookie. */
+  const signInRaw = async (agent: ReturnType<ConfigApi['anonymous']>) => {
+    const done = await agent.get(`/api/keap/callback?${await consent(agent, 'allow')}`).expect(302);
+    const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
+    const cookie = (name: string) => new RegExp(`${name}=([^;]+)`).exec(cookies.join('\n'))?.[1];
+    return { id: cookie('sms_session') ?? '', csrf: cookie('sms_csrf') ?? '', cookies };
+  };
+
+  it('keeps session ids in Redis only hashed: the raw id is in no key and no value', async () => {
+    const agent = api.anonymous();
+    const { id, csrf } = await signInRaw(agent);
+    await agent.get('/api/session').expect(200);
+    expect(id.length).toBeGreaterThan(20);
+    const redis = new Redis(api.config.REDIS_URL);
+    try {
+      const dump = async () => {
+        const keys = await redis.keys(`${api.config.REDIS_KEY_PREFIX}*`);
+        const values = await Promise.all(
+          keys.map(async (k) => {
+            const type = await redis.type(k);
+            if (type === 'string') return [await redis.get(k)];
+            if (type === 'set') return redis.smembers(k);
+            return [];
+          }),
+        );
+        return { keys, text: [...keys, ...values.flat()].join('\n') };
+      };
+      const before = await dump();
+      expect(before.keys.filter((k) => k.includes('session:'))).not.toEqual([]);
+      expect(before.text).not.toContain(id);
+      // Signing out removes the session and its place in the account's index.
+      await agent.post('/api/session/logout').set('x-csrf-token', csrf).expect(204);
+      const hashed = createHash('sha256').update(id).digest('base64url');
+      expect(before.text).toContain(hashed);
+      expect((await dump()).text).not.toContain(hashed);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('sets Secure cookies when PUBLIC_URL is https, whatever NODE_ENV', async () => {
+    const https = await api.anotherInstance({ PUBLIC_URL: 'https://api.test.local' });
+    const connect = await request(https.getHttpServer()).get('/api/keap/connect').expect(302);
+    const stateCookie = ([] as string[]).concat(connect.headers['set-cookie'] ?? [])[0] ?? '';
+    expect(stateCookie).toMatch(/; Secure/i);
+    const q = Object.fromEntries(new URL(connect.headers.location as string).searchParams);
+    const allow = await request(api.sandbox.app)
+      .post('/app/oauth/authorize')
+      .type('form')
+      .send({ ...q, tenant_id: DEMO_TENANT_ID, decision: 'allow' });
+    // Sent by hand: the test's agent, over http, would rightly keep a Secure cookie to itself.
+    const done = await request(https.getHttpServer())
+      .get(`/api/keap/callback${new URL(allow.headers.location as string).search}`)
+      .set('Cookie', stateCookie.split(';')[0] ?? '')
+      .expect(302);
+    const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
+    for (const name of ['sms_session', 'sms_csrf'])
+      expect(cookies.find((c) => c.startsWith(`${name}=`))).toMatch(/; Secure/i);
+    // Over http (the tests' PUBLIC_URL), a browser would drop Secure cookies: none are set.
+    const plain = await signInRaw(api.anonymous());
+    expect(plain.cookies.join('\n')).not.toMatch(/Secure/i);
   });
 
   it('never puts a secret in a response or a log line', async () => {

@@ -45,4 +45,13 @@ describe('Twilio webhooks after the connection changes in this process', () => {
     await browser.delete('/api/twilio/connection').expect(204);
     expect(await inboundSignedWith(NEW_TOKEN)).toBe(403);
   });
+
+  it('after it is saved again, its webhooks are accepted at once (though its AccountSid was remembered as no account’s)', async () => {
+    expect(await inboundSignedWith(NEW_TOKEN)).toBe(403); // remembered as unknown
+    await browser
+      .put('/api/twilio/connection')
+      .send({ accountSid: DEMO_ACCOUNT_SID, authToken: NEW_TOKEN })
+      .expect(200);
+    expect(await inboundSignedWith(NEW_TOKEN)).toBe(200);
+  });
 });

@@ -5,8 +5,12 @@ import type { Request, Response } from 'express';
 import { AccountService } from '../../accounts/account.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
-import { setSessionCookies } from '../../session/session-cookies';
-import { SessionStore, sameSecret } from '../../session/session.store';
+import { InvalidInputError } from '../../errors/domain-error';
+import { ApiErrors } from '../../openapi/api-schemas';
+import { RateLimited } from '../../rate-limit/rate-limit.guard';
+import { OAuthStates } from '../../session/oauth-state';
+import { secureCookies, setSessionCookies } from '../../session/session-cookies';
+import { SessionStore } from '../../session/session.store';
 import { KeapTokenGrant } from './keap-token-grant';
 import { KeapTokensService } from './keap-tokens.service';
 
@@ -39,23 +43,26 @@ export class KeapAuthController {
     private readonly tokens: KeapTokensService,
     private readonly accounts: AccountService,
     private readonly sessions: SessionStore,
+    private readonly states: OAuthStates,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('connect')
+  @RateLimited('keap-connect')
   @ApiOperation({ summary: '"Connect Keap": starts the sign-in at Keap\'s consent page.' })
   @ApiResponse({
     status: 302,
     description:
       "To Keap's consent page (Location), with a state bound to this browser (the sms_oauth_state cookie).",
   })
-  async connect(@Res() res: Response): Promise<void> {
-    const state = await this.sessions.createOAuthState();
-    // The state is also bound to this browser, so a callback started elsewhere is refused.
-    res.cookie(STATE_COOKIE, state, {
+  @ApiErrors(429)
+  connect(@Res() res: Response): void {
+    // Signed, stored nowhere; bound to this browser, so a callback started elsewhere is refused.
+    const { state, cookie } = this.states.issue();
+    res.cookie(STATE_COOKIE, cookie, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: this.config.NODE_ENV === 'production',
+      secure: secureCookies(this.config),
       maxAge: 10 * 60 * 1000,
       path: '/api/keap',
     });
@@ -63,6 +70,7 @@ export class KeapAuthController {
   }
 
   @Get('callback')
+  @RateLimited('keap-callback')
   @ApiOperation({
     summary:
       'Where Keap sends the browser back: on success the session cookies are set (sms_session, httpOnly; sms_csrf) and the browser goes to the console.',
@@ -77,6 +85,7 @@ export class KeapAuthController {
       SIGN_IN_ERRORS,
     ).join(', ')}.`,
   })
+  @ApiErrors(400, 429)
   async callback(
     @Query('code') codeParam: unknown,
     @Query('state') stateParam: unknown,
@@ -89,13 +98,14 @@ export class KeapAuthController {
     const code = oneParam(codeParam);
     const state = oneParam(stateParam);
     const error = errorParam === undefined ? undefined : (oneParam(errorParam) ?? 'invalid');
-    const cookieState = (req.cookies as Record<string, string> | undefined)?.[STATE_COOKIE];
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[STATE_COOKIE];
     res.clearCookie(STATE_COOKIE, { path: '/api/keap' });
-    const stateOk =
-      !!state &&
-      !!cookieState &&
-      sameSecret(state, cookieState) &&
-      (await this.sessions.consumeOAuthState(state));
+    const check = this.states.check(state, cookie);
+    if (check === 'malformed_cookie')
+      throw new InvalidInputError(
+        `The ${STATE_COOKIE} cookie is not one this app sets. Connect Keap again from the console.`,
+      );
+    const stateOk = check === 'valid';
     if (error) {
       // Keap's own words only on an answer to this browser's request: anyone can craft a link.
       const said = stateOk ? safeDescription(descriptionParam) : null;

@@ -10,6 +10,8 @@ interface CachedAuth extends WebhookAuth {
  * removed connection); one made in this process at once (onForget).
  */
 const CACHE_MS = 30_000;
+/** AccountSids no account has, remembered as long (at most this many: a spray of made-up ones evicts its own). */
+const MAX_UNKNOWN = 10_000;
 
 /**
  * Which account a Twilio webhook belongs to (by AccountSid) and the token that signs it. Kept in
@@ -19,6 +21,8 @@ const CACHE_MS = 30_000;
 @Injectable()
 export class TwilioWebhookAuth implements OnModuleInit {
   private readonly cache = new Map<string, CachedAuth>();
+  /** AccountSid → when it was found to be no account's: repeats cost no database query. */
+  private readonly unknown = new Map<string, number>();
   private readonly rereading = new Map<string, Promise<WebhookAuth | null>>();
   /** Bumped when the account SID's connection changes here: a read begun before is not kept. */
   private readonly changes = new Map<string, number>();
@@ -29,6 +33,7 @@ export class TwilioWebhookAuth implements OnModuleInit {
     this.connections.onForget((accountSid) => {
       this.changes.set(accountSid, (this.changes.get(accountSid) ?? 0) + 1);
       this.cache.delete(accountSid);
+      this.unknown.delete(accountSid);
     });
   }
 
@@ -36,6 +41,8 @@ export class TwilioWebhookAuth implements OnModuleInit {
     if (!accountSid) return null;
     const hit = this.cache.get(accountSid);
     if (hit && hit.readAt + CACHE_MS > Date.now()) return hit;
+    const missedAt = this.unknown.get(accountSid);
+    if (missedAt !== undefined && missedAt + CACHE_MS > Date.now()) return null;
     return this.read(accountSid);
   }
 
@@ -61,9 +68,20 @@ export class TwilioWebhookAuth implements OnModuleInit {
     if (this.changes.get(accountSid) !== change) return auth;
     if (!auth) {
       this.cache.delete(accountSid);
+      this.rememberUnknown(accountSid);
       return null;
     }
+    this.unknown.delete(accountSid);
     this.cache.set(accountSid, { ...auth, readAt: Date.now() });
     return auth;
+  }
+
+  private rememberUnknown(accountSid: string): void {
+    this.unknown.delete(accountSid);
+    if (this.unknown.size >= MAX_UNKNOWN) {
+      const oldest = this.unknown.keys().next().value;
+      if (oldest !== undefined) this.unknown.delete(oldest);
+    }
+    this.unknown.set(accountSid, Date.now());
   }
 }

@@ -9,3 +9,21 @@ export class InvalidWebhookSignatureError extends DomainError {
     );
   }
 }
+
+/** Twilio's AccountSid is AC and 32 hex digits; anything else is refused before any look-up. */
+export class MalformedAccountSidError extends DomainError {
+  readonly status = 400;
+  readonly code = 'invalid_account_sid';
+  constructor() {
+    super('AccountSid is missing or is not a Twilio account SID (AC followed by 32 hex digits).');
+  }
+}
+
+/** A signed webhook with a field no Twilio webhook has (stored, it would fail an index). */
+export class OversizedWebhookFieldError extends DomainError {
+  readonly status = 400;
+  readonly code = 'invalid_webhook_field';
+  constructor(field: string, max: number) {
+    super(`${field} is longer than any Twilio webhook sends (at most ${max} characters).`);
+  }
+}
