@@ -14,6 +14,7 @@ import { InboundSweep } from '../conversations/inbound-sweep';
 import { ToolStartService } from '../conversations/tool-start.service';
 import { CrmEffectProcessor } from '../crm-effects/crm-effect.processor';
 import { NoteWriter } from '../crm-effects/note-writer';
+import { InboundReconciler } from '../inbound/inbound-reconciler';
 import type { OutboxKind } from '../outbox/outbox-entry.entity';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { type InboundJob, type OutboxJob, OutboxPublisher } from '../outbox/outbox.publisher';
@@ -21,7 +22,7 @@ import { SendMessageProcessor } from '../sending/send-message.processor';
 
 /**
  * The worker half of the app: the queue processors, and the timers that run the outbox relay
- * (with the inbound texts' sweep) and the expiry sweep. Composed into the API process when
+ * (with the inbound texts' sweep), the expiry sweep and the inbound reconciler. Composed into the API process when
  * RUN_WORKER_IN_API is true (the default) and always in `worker.ts`. Several processes may run it
  * at once: everything it decides is decided under PostgreSQL locks.
  */
@@ -41,6 +42,7 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly outboxRelay: OutboxRelay,
     private readonly inboundSweep: InboundSweep,
     private readonly expirySweep: ExpirySweep,
+    private readonly reconciler: InboundReconciler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,9 +56,7 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
         .process(concurrency, (job: Job<OutboxJob>) => handler(job.data.outboxId));
     void this.publisher
       .queue('inbound')
-      .process(n, (job: Job<InboundJob>) =>
-        this.runtime.processInbound(job.data.senderKey, job.data.phone),
-      );
+      .process(n, (job: Job<InboundJob>) => this.runtime.processInbound(job.data));
     outbox('start_http', (id) => this.starts.perform(id), keap);
     void this.publisher
       .queue('send_message')
@@ -73,6 +73,8 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
       await this.inboundSweep.run();
     });
     this.every(this.config.CONVERSATION_SWEEP_INTERVAL_MS, () => this.expirySweep.run());
+    if (this.config.INBOUND_RECONCILE_INTERVAL_MS > 0)
+      this.every(this.config.INBOUND_RECONCILE_INTERVAL_MS, () => this.reconciler.run());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,6 +5,8 @@ import { ToolDataModule } from '../tools/tool-data.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { HttpPostStartService } from './http-post-start.service';
 import { InboundMessageService } from './inbound-message.service';
+import { InboundReconcileRepository } from './inbound-reconcile.repository';
+import { InboundReconciler } from './inbound-reconciler';
 import { RefusedStartRepository } from './refused-start.repository';
 import { RefusedTextRecovery } from './refused-text-recovery';
 import { ToolUrlController } from './tool-url.controller';
@@ -20,9 +22,11 @@ import { ToolUrlController } from './tool-url.controller';
   providers: [
     InboundMessageService,
     RefusedTextRecovery,
+    InboundReconciler,
+    InboundReconcileRepository,
     HttpPostStartService,
     RefusedStartRepository,
   ],
-  exports: [InboundMessageService, RefusedStartRepository],
+  exports: [InboundMessageService, RefusedStartRepository, InboundReconciler],
 })
 export class InboundModule {}

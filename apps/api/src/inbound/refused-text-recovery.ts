@@ -83,7 +83,6 @@ export class RefusedTextRecovery implements OnModuleInit {
   /** The numbers whose texts come to this app: its own, and the pools of its messaging services. */
   private async fetchBackRefused(accountId: string, since: Date): Promise<number> {
     const gateway = await this.connections.gatewayFor(accountId);
-    const { smsUrl } = this.senders.webhookTarget();
     const [numbers, services] = await Promise.all([
       gateway.listNumbers(),
       gateway.listMessagingServices(),
@@ -93,8 +92,12 @@ export class RefusedTextRecovery implements OnModuleInit {
       this.inbound,
       accountId,
       [
-        ...numbers.filter((n) => n.inboundWebhookUrl === smsUrl).map((n) => n.phoneNumber),
-        ...services.filter((s) => s.inboundWebhookUrl === smsUrl).flatMap((s) => s.phoneNumbers),
+        ...numbers
+          .filter((n) => this.senders.comesHere(n.inboundWebhookUrl))
+          .map((n) => n.phoneNumber),
+        ...services
+          .filter((s) => this.senders.comesHere(s.inboundWebhookUrl))
+          .flatMap((s) => s.phoneNumbers),
       ],
       since,
     );

@@ -101,6 +101,8 @@ export interface AvailableNumber {
 export interface InboundWebhookTarget {
   /** Where inbound texts are POSTed. */
   smsUrl: string;
+  /** Where they are POSTed when every try at smsUrl failed. */
+  smsFallbackUrl?: string;
   statusCallbackUrl?: string;
 }
 

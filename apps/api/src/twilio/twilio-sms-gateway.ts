@@ -214,6 +214,9 @@ export class TwilioSmsGateway implements SmsGateway {
       this.client.messaging.v1.services(serviceId).update({
         inboundRequestUrl: webhook.smsUrl,
         inboundMethod: 'POST',
+        ...(webhook.smsFallbackUrl
+          ? { fallbackUrl: webhook.smsFallbackUrl, fallbackMethod: 'POST' }
+          : {}),
         ...(webhook.statusCallbackUrl ? { statusCallback: webhook.statusCallbackUrl } : {}),
         // Otherwise Twilio keeps using each pool number's own webhook and ignores the service's.
         useInboundWebhookOnNumber: false,
@@ -296,6 +299,9 @@ function webhookParams(webhook: InboundWebhookTarget) {
   return {
     smsUrl: webhook.smsUrl,
     smsMethod: 'POST' as const,
+    ...(webhook.smsFallbackUrl
+      ? { smsFallbackUrl: webhook.smsFallbackUrl, smsFallbackMethod: 'POST' as const }
+      : {}),
     ...(webhook.statusCallbackUrl ? { statusCallback: webhook.statusCallbackUrl } : {}),
   };
 }

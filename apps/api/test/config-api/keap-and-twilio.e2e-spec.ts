@@ -8,7 +8,7 @@ import {
 } from '@sms-seq/sandbox';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../../src/crypto/secret-box';
+import { SecretBox, sealedFor } from '../../src/crypto/secret-box';
 import { KeapDisconnectedError } from '../../src/keap/auth/keap-disconnected.error';
 import { KeapTokensService } from '../../src/keap/auth/keap-tokens.service';
 import { type Browser, type ConfigApi, startConfigApi } from './support/config-api-harness';
@@ -30,7 +30,11 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       [accountId],
     );
     const box = api.app.get(SecretBox);
-    return { access: box.open(row.a), refresh: box.open(row.r), expiresAt: new Date(row.e) };
+    return {
+      access: box.open(row.a, sealedFor.keapAccessToken(accountId)),
+      refresh: box.open(row.r, sealedFor.keapRefreshToken(accountId)),
+      expiresAt: new Date(row.e),
+    };
   };
 
   it('refreshes a token that expires soon, storing the new refresh token, once for concurrent callers', async () => {
@@ -65,7 +69,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     const box = api.app.get(SecretBox);
     await db.query('UPDATE keap_connections SET access_token_sealed = $2 WHERE account_id = $1', [
       a.accountId,
-      box.seal('no-longer-valid-token'),
+      box.seal('no-longer-valid-token', sealedFor.keapAccessToken(a.accountId)),
     ]);
     const res = await a.agent.get('/api/keap/tags?refresh=1').expect(200);
     expect(res.body.tags.map((t: { name: string }) => t.name)).toContain('Interested');
@@ -99,22 +103,26 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
     expect(bTags.body.tags.map((t: { name: string }) => t.name)).not.toContain('From the console');
   });
 
-  it('a revoked grant shows the account as disconnected, with a reason', async () => {
+  it('a revoked grant marks the account disconnected, with a reason, and signs out every one of its browsers', async () => {
     const b = await api.signIn(SECOND_TENANT_ID);
+    const bElsewhere = await api.signIn(SECOND_TENANT_ID);
+    const other = await api.signIn(DEMO_TENANT_ID);
     api.sandbox.keap.revokeGrants({ tenantId: SECOND_TENANT_ID });
     await db.query('UPDATE keap_connections SET expires_at = now() WHERE account_id = $1', [
       b.accountId,
     ]);
     await expect(tokens.accessTokenFor(b.accountId)).rejects.toBeInstanceOf(KeapDisconnectedError);
-    const session = await b.agent.get('/api/session').expect(200);
-    expect(session.body.account).toMatchObject({
-      status: 'disconnected',
-      statusReason: expect.stringMatching(/revoked/),
-    });
-    expect(session.body.keap.connected).toBe(false);
-    // Connecting Keap again brings it back.
-    await api.signIn(SECOND_TENANT_ID);
-    expect((await b.agent.get('/api/session')).body.account.status).toBe('active');
+    const [account] = await db.query('SELECT status, status_reason r FROM accounts WHERE id = $1', [
+      b.accountId,
+    ]);
+    expect(account).toEqual({ status: 'disconnected', r: expect.stringMatching(/revoked/) });
+    await b.agent.get('/api/session').expect(401);
+    await bElsewhere.agent.get('/api/tools').expect(401);
+    await other.agent.get('/api/session').expect(200);
+    // Connecting Keap again brings it back, in a new session.
+    const again = await api.signIn(SECOND_TENANT_ID);
+    expect((await again.agent.get('/api/session')).body.account.status).toBe('active');
+    await b.agent.get('/api/session').expect(401);
   });
 
   it('refuses Twilio credentials Twilio does not accept, and saves nothing', async () => {
@@ -219,7 +227,11 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
         accountSid: DEMO_ACCOUNT_SID,
         apiKeySid: DEMO_API_KEY_SID,
       });
-      expect(api.app.get(SecretBox).open(row.api_key_secret_sealed)).toBe(DEMO_API_KEY_SECRET);
+      expect(
+        api.app
+          .get(SecretBox)
+          .open(row.api_key_secret_sealed, sealedFor.twilioApiKeySecret(a.accountId)),
+      ).toBe(DEMO_API_KEY_SECRET);
     });
   });
 
@@ -254,7 +266,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       .expect(201);
     expect(bought.body).toMatchObject({
       phoneNumber: pick,
-      smsUrl: 'http://api.test.local/hooks/twilio/sms',
+      smsUrl: 'http://api.test.local/hooks/twilio/sms#rc=5&rp=5xx,ct,rt',
       connected: true,
     });
     // The same Twilio account cannot be connected to another Keap app.

@@ -11,6 +11,7 @@ import {
   SECOND_TENANT_ID,
 } from '@sms-seq/sandbox';
 import request from 'supertest';
+import { twilioWebhookUrls } from '../../src/twilio/twilio-webhook-urls';
 import { aKeapContact, aPhone, DEMO_NUMBER, likesBlueSteps } from '../runtime/builders';
 import {
   type ConsoleBrowser,
@@ -34,7 +35,8 @@ describe('pointing a published tool’s sender back at this app', () => {
   let colourId: string;
   let quizId: string;
 
-  const APP_SMS_URL = 'http://api.test.local/hooks/twilio/sms';
+  /** As the app points senders: with connection overrides (`#rc=…`). */
+  const APP_SMS_URL = twilioWebhookUrls('http://api.test.local').smsUrl;
   const APP_STATUS_URL = 'http://api.test.local/hooks/twilio/status';
   const ELSEWHERE = 'https://elsewhere.example.com/sms';
   const NUMBER_SID = 'PN00000000000000000000000000000001'; // SANDBOX_NUMBER, A's
@@ -150,6 +152,7 @@ describe('pointing a published tool’s sender back at this app', () => {
     expect(sandboxNumber(NUMBER_SID)).toMatchObject({
       smsUrl: APP_SMS_URL,
       smsMethod: 'POST',
+      smsFallbackUrl: APP_SMS_URL,
       statusCallback: APP_STATUS_URL,
     });
     expect(await numberRow(a, NUMBER_SID)).toMatchObject({ connected: true, broken: false });
@@ -414,7 +417,9 @@ describe('texts a sender received while it pointed elsewhere', () => {
       listing.mockRestore();
       warnings.mockRestore();
     }
-    expect(h.sandbox.twilio.numberByPhone(DEMO_NUMBER)!.smsUrl).toBe(h.smsUrl);
+    expect(h.sandbox.twilio.numberByPhone(DEMO_NUMBER)!.smsUrl).toBe(
+      twilioWebhookUrls(h.publicUrl).smsUrl,
+    );
     // The log says why (Twilio's answer), naming the number.
     expect(warned).toContainEqual(
       expect.stringMatching(

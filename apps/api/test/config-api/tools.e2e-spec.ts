@@ -145,7 +145,7 @@ describe('Tools API', () => {
     expect(senders.body.phoneNumbers).toContainEqual(
       expect.objectContaining({
         phoneNumber: '+14155550100',
-        smsUrl: 'http://api.test.local/hooks/twilio/sms',
+        smsUrl: 'http://api.test.local/hooks/twilio/sms#rc=5&rp=5xx,ct,rt',
         connected: true,
       }),
     );
@@ -267,7 +267,7 @@ describe('Tools API', () => {
     const db = api.app.get(DataSource);
     const storedSecret = async () =>
       (await db.query('SELECT url_secret s FROM tools WHERE id = $1', [id]))[0].s as string;
-    expect(await storedSecret()).toMatch(/^v1\./);
+    expect(await storedSecret()).toMatch(/^v2\./);
     expect(await storedSecret()).not.toContain(secret);
     // A row from before: the secret in clear. The URL keeps working, and the migration seals it
     // with the app's key (the app's own DataSource runs it, as at start).
@@ -276,7 +276,7 @@ describe('Tools API', () => {
     expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));
     const runner = db.createQueryRunner();
     await new SealToolUrlSecrets1796305740723().up(runner).finally(() => runner.release());
-    expect(await storedSecret()).toMatch(/^v1\./);
+    expect(await storedSecret()).toMatch(/^v2\./);
     expect(await storedSecret()).not.toContain(legacy);
     expect((await a.agent.get(`/api/tools/${id}`)).body.toolUrl).toMatch(new RegExp(`/${legacy}$`));
   });
@@ -425,7 +425,12 @@ describe('Tools API', () => {
     /** Account A's sandbox number (SANDBOX_NUMBER), which its published tool uses. */
     const A_NUMBER_SID = 'PN00000000000000000000000000000001';
     /** Routes anyone may call: they start the sign-in or report health, and read no account. */
-    const PUBLIC = ['get /health', 'get /api/keap/connect', 'get /api/keap/callback'];
+    const PUBLIC = [
+      'get /health',
+      'get /health/ready',
+      'get /api/keap/connect',
+      'get /api/keap/callback',
+    ];
 
     interface RouteCase {
       /** The route called with account A's ids (and a valid body): refused without a session. */

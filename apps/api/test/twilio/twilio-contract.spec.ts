@@ -24,7 +24,9 @@ describeWithSpecs('every request the Twilio adapter sends follows Twilio’s off
     const { sid: accountSid, authToken } = running.sandbox.twilio.demoAccount;
     const gateway = new TwilioSmsGateway({ accountSid, authToken }, { apiBaseUrl: running.url });
     const hook = {
-      smsUrl: 'https://app.example.com/webhooks/twilio/sms',
+      // As the app points senders: connection overrides in the fragment, and a fallback URL.
+      smsUrl: 'https://app.example.com/webhooks/twilio/sms#rc=5&rp=5xx,ct,rt',
+      smsFallbackUrl: 'https://app.example.com/webhooks/twilio/sms#rc=5&rp=5xx,ct,rt',
       statusCallbackUrl: 'https://app.example.com/webhooks/twilio/status',
     };
 

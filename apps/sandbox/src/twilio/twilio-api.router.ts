@@ -156,6 +156,7 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
       areaCode: str(body.AreaCode),
       smsUrl: str(body.SmsUrl),
       smsMethod: str(body.SmsMethod),
+      smsFallbackUrl: str(body.SmsFallbackUrl),
       statusCallback: str(body.StatusCallback),
       friendlyName: str(body.FriendlyName),
     });
@@ -177,6 +178,7 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     sandbox.updateNumber(number, {
       smsUrl: str(body.SmsUrl),
       smsMethod: str(body.SmsMethod),
+      smsFallbackUrl: str(body.SmsFallbackUrl),
       statusCallback: str(body.StatusCallback),
       friendlyName: str(body.FriendlyName),
     });
@@ -240,6 +242,7 @@ export function twilioApiRouter(sandbox: TwilioSandbox): Router {
     sandbox.updateService(service, {
       friendlyName: str(body.FriendlyName),
       inboundRequestUrl: str(body.InboundRequestUrl),
+      fallbackUrl: str(body.FallbackUrl),
       statusCallback: str(body.StatusCallback),
       stickySender: flag('StickySender'),
       useInboundWebhookOnNumber: flag('UseInboundWebhookOnNumber'),

@@ -27,6 +27,7 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
         kind: n.kind,
         smsUrl: n.smsUrl,
         smsMethod: n.smsMethod,
+        smsFallbackUrl: n.smsFallbackUrl,
         statusCallback: n.statusCallback,
         messagingServiceSid: n.messagingServiceSid,
       })),
@@ -34,6 +35,7 @@ export function twilioControlRouter(sandbox: TwilioSandbox): Router {
         sid: s.sid,
         friendlyName: s.friendlyName,
         inboundRequestUrl: s.inboundRequestUrl,
+        fallbackUrl: s.fallbackUrl,
         useInboundWebhookOnNumber: s.useInboundWebhookOnNumber,
         advancedOptOut: s.advancedOptOut,
       })),
@@ -253,6 +255,8 @@ function deliveryView(d: TwilioSandbox['webhooks']['deliveries'][number]) {
     params: d.params,
     responseStatus: d.responseStatus,
     error: d.error,
+    attempts: d.attempts,
+    fellBack: d.fellBack,
     at: d.at,
   };
 }

@@ -23,8 +23,11 @@ export interface TwilioNumberState {
   locality: string;
   region: string;
   postalCode: string;
+  /** As set, with any connection overrides (`#rc=…`): Twilio keeps the fragment. */
   smsUrl: string | null;
   smsMethod: 'GET' | 'POST';
+  /** Where Twilio posts an inbound text when every try at smsUrl failed. */
+  smsFallbackUrl: string | null;
   statusCallback: string | null;
   messagingServiceSid: string | null;
   dateCreated: Date;
@@ -36,6 +39,8 @@ export interface TwilioServiceState {
   accountSid: string;
   friendlyName: string;
   inboundRequestUrl: string | null;
+  /** Where Twilio posts an inbound text when every try at inboundRequestUrl failed. */
+  fallbackUrl: string | null;
   statusCallback: string | null;
   stickySender: boolean;
   useInboundWebhookOnNumber: boolean;
@@ -201,6 +206,7 @@ export class TwilioSandbox {
       accountSid: seed.account.sid,
       friendlyName: seed.messagingService.friendlyName,
       inboundRequestUrl: null,
+      fallbackUrl: null,
       statusCallback: null,
       stickySender: true,
       useInboundWebhookOnNumber: true,
@@ -215,6 +221,7 @@ export class TwilioSandbox {
         messagingServiceSid: n.messagingServiceSid ?? null,
         smsUrl: null,
         smsMethod: 'POST',
+        smsFallbackUrl: null,
         statusCallback: null,
         dateCreated: created,
         dateUpdated: created,
@@ -233,6 +240,7 @@ export class TwilioSandbox {
           messagingServiceSid: n.messagingServiceSid ?? null,
           smsUrl: null,
           smsMethod: 'POST',
+          smsFallbackUrl: null,
           statusCallback: null,
           dateCreated: created,
           dateUpdated: created,
@@ -499,10 +507,9 @@ export class TwilioSandbox {
       from.country,
       service?.advancedOptOut ? optOutType : null,
     );
-    const url =
-      service && !service.useInboundWebhookOnNumber && service.inboundRequestUrl
-        ? service.inboundRequestUrl
-        : number.smsUrl;
+    const viaService = service && !service.useInboundWebhookOnNumber && service.inboundRequestUrl;
+    const url = viaService ? service.inboundRequestUrl : number.smsUrl;
+    const fallbackUrl = viaService ? service.fallbackUrl : number.smsFallbackUrl;
     const deliveries: WebhookDelivery[] = [];
     if (url) {
       const account = this.accountOf(message);
@@ -511,6 +518,7 @@ export class TwilioSandbox {
         const delivery = await this.webhooks.send({
           kind: 'inbound',
           url,
+          fallbackUrl,
           authToken: account.authToken,
           params,
         });
@@ -606,6 +614,7 @@ export class TwilioSandbox {
       areaCode?: string;
       smsUrl?: string;
       smsMethod?: string;
+      smsFallbackUrl?: string;
       statusCallback?: string;
       friendlyName?: string;
     },
@@ -639,6 +648,7 @@ export class TwilioSandbox {
       postalCode: available.postalCode,
       smsUrl: input.smsUrl ?? null,
       smsMethod: input.smsMethod === 'GET' ? 'GET' : 'POST',
+      smsFallbackUrl: input.smsFallbackUrl || null,
       statusCallback: input.statusCallback ?? null,
       messagingServiceSid: null,
       dateCreated: created,
@@ -650,9 +660,16 @@ export class TwilioSandbox {
 
   updateNumber(
     number: TwilioNumberState,
-    input: { smsUrl?: string; smsMethod?: string; statusCallback?: string; friendlyName?: string },
+    input: {
+      smsUrl?: string;
+      smsMethod?: string;
+      smsFallbackUrl?: string;
+      statusCallback?: string;
+      friendlyName?: string;
+    },
   ): TwilioNumberState {
     if (input.smsUrl !== undefined) number.smsUrl = input.smsUrl || null;
+    if (input.smsFallbackUrl !== undefined) number.smsFallbackUrl = input.smsFallbackUrl || null;
     if (input.smsMethod !== undefined)
       number.smsMethod = input.smsMethod === 'GET' ? 'GET' : 'POST';
     if (input.statusCallback !== undefined) number.statusCallback = input.statusCallback || null;
@@ -667,11 +684,13 @@ export class TwilioSandbox {
     input: {
       friendlyName?: string;
       inboundRequestUrl?: string;
+      fallbackUrl?: string;
       statusCallback?: string;
       stickySender?: boolean;
       useInboundWebhookOnNumber?: boolean;
     },
   ): TwilioServiceState {
+    if (input.fallbackUrl !== undefined) service.fallbackUrl = input.fallbackUrl || null;
     if (input.friendlyName !== undefined) service.friendlyName = input.friendlyName;
     if (input.inboundRequestUrl !== undefined)
       service.inboundRequestUrl = input.inboundRequestUrl || null;
