@@ -15,6 +15,8 @@ export PORT="$API_PORT"
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$API_PORT}"
 export CONSOLE_URL="${CONSOLE_URL:-http://127.0.0.1:$WEB_PORT}"
 export API_URL="http://127.0.0.1:$API_PORT"
+# The API runs under concurrently (stdout is a pipe, not a terminal): ask for readable logs.
+export LOG_FORMAT="${LOG_FORMAT:-pretty}"
 
 # Real credentials switch the stand-ins off: set KEAP_CLIENT_ID (and secret) for Keap.
 if [ -z "${KEAP_CLIENT_ID:-}" ] || [ "${USE_SANDBOX:-}" = true ]; then

@@ -6,7 +6,18 @@ import base, { SPECS } from '../../eslint.config.mjs';
  * docs/architecture.md draws. A folder may always import its own files. A change that needs an
  * import not listed here is a design question (see the doc), not a line to add here.
  */
-const PLATFORM = ['config', 'crypto', 'database', 'errors', 'logging', 'openapi', 'ports', 'redis'];
+const PLATFORM = [
+  'config',
+  'crypto',
+  'database',
+  'errors',
+  'logging',
+  'metrics',
+  'openapi',
+  'ports',
+  'rate-limit',
+  'redis',
+];
 const MAY_IMPORT = {
   config: [],
   crypto: [],
@@ -17,6 +28,8 @@ const MAY_IMPORT = {
   logging: ['config'],
   redis: ['config'],
   openapi: ['errors'],
+  metrics: ['config', 'redis'],
+  'rate-limit': ['config', 'errors', 'redis'],
   accounts: ['config', 'crypto', 'database', 'errors', 'redis'],
   session: ['accounts', 'config', 'errors', 'openapi', 'redis'],
   // The integrations: adapters to Keap and Twilio and their console endpoints. Never the runtime.
@@ -24,7 +37,7 @@ const MAY_IMPORT = {
   twilio: [...PLATFORM, 'accounts', 'session'],
   tools: [...PLATFORM, 'accounts', 'session', 'keap', 'twilio'],
   // The runtime, from what it stores to what it does.
-  outbox: ['config', 'database', 'errors'],
+  outbox: ['config', 'database', 'errors', 'metrics'],
   messages: ['config', 'database', 'errors', 'ports'],
   conversations: [...PLATFORM, 'accounts', 'keap', 'tools', 'outbox', 'messages'],
   // What comes in is parsed, verified and stored: it never reaches the worker's code.

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { KeapBudgetReportModule } from '../analytics/keap-budget-report.module';
 import { ConversationHistoryModule } from '../conversation-history/conversation-history.module';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { DatabaseHealth } from '../database/database-health';
 import { DemoModule } from '../demo/demo.module';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { InboundModule } from '../inbound/inbound.module';
@@ -15,6 +16,7 @@ import { ToolsModule } from '../tools/tools.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { TwilioWebhooksModule } from '../twilio/webhooks/twilio-webhooks.module';
 import { HealthController } from './health.controller';
+import { StorableTextGuard } from './storable-text.guard';
 
 /**
  * The HTTP API: the console's endpoints, Twilio's webhooks (mounted by configureApp), the tool
@@ -40,6 +42,10 @@ import { HealthController } from './health.controller';
     SendingModule,
   ],
   controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_GUARD, useClass: StorableTextGuard },
+    DatabaseHealth,
+  ],
 })
 export class ApiModule {}

@@ -5,9 +5,11 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { KeapBudgetModule } from '../keap/budget/keap-budget.module';
 import { LoggingModule } from '../logging/logging.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RedisModule } from '../redis/redis.module';
 
-/** What every process has: configuration, logs, PostgreSQL, Redis, accounts and the Keap budget. */
+/** What every process has: configuration, logs, metrics, PostgreSQL, Redis, accounts and the Keap budget. */
 @Module({})
 export class CoreModule {
   static with(config: AppConfig): DynamicModule {
@@ -18,6 +20,10 @@ export class CoreModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        // Global: the public endpoints' guards resolve in whichever process declares them.
+        RateLimitModule,
+        // Global: one Prometheus registry per process (GET /metrics in the API).
+        MetricsModule,
         AccountsModule,
         // Global: every Keap call of this process (API and worker) goes through the shared budget.
         KeapBudgetModule,

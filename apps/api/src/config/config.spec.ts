@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { apiDocsEnabled, ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('fills in defaults for a development machine', () => {
@@ -19,6 +19,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('serves the API docs outside production, in production only when API_DOCS=true', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const docs = (env: NodeJS.ProcessEnv) =>
+      apiDocsEnabled(loadConfig({ SECRETS_KEY: key, ...env }));
+    expect(docs({})).toBe(true);
+    expect(docs({ API_DOCS: 'false' })).toBe(false);
+    expect(docs({ NODE_ENV: 'production' })).toBe(false);
+    expect(docs({ NODE_ENV: 'production', API_DOCS: 'true' })).toBe(true);
+    expect(() => loadConfig({ SECRETS_KEY: key, API_DOCS: 'yes' })).toThrow(
+      /API_DOCS: must be true or false/,
+    );
+  });
+
   it('names the wrong variable and says what it should look like', () => {
     expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(
@@ -28,5 +41,31 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ PORT: 'eighty', SECRETS_KEY: Buffer.alloc(32).toString('base64') }),
     ).toThrow(/PORT/);
+  });
+});
+
+describe('abuse limits and the proxy in front', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('trusts no proxy by default; takes true, a hop count or addresses', () => {
+    expect(loadConfig({ SECRETS_KEY: key }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ SECRETS_KEY: key, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ SECRETS_KEY: key, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(
+      loadConfig({ SECRETS_KEY: key, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY,
+    ).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ SECRETS_KEY: key, TRUST_PROXY: 'my proxy!' })).toThrow(
+      /TRUST_PROXY: must be true, false, a number of proxies, or addresses/,
+    );
+  });
+
+  it('limits per minute per client, generous for tool URLs, each configurable', () => {
+    const config = loadConfig({ SECRETS_KEY: key });
+    expect(config.RATE_LIMIT_KEAP_SIGN_IN_PER_MINUTE).toBe(60);
+    expect(config.RATE_LIMIT_TOOL_URL_PER_MINUTE).toBe(30_000);
+    expect(config.RATE_LIMIT_UNKNOWN_WEBHOOK_PER_MINUTE).toBe(60);
+    expect(() => loadConfig({ SECRETS_KEY: key, RATE_LIMIT_TOOL_URL_PER_MINUTE: '0' })).toThrow(
+      /RATE_LIMIT_TOOL_URL_PER_MINUTE: must be at least 1/,
+    );
   });
 });

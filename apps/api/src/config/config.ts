@@ -6,11 +6,22 @@ import { keapBudgetEnvShape } from './keap-budget.config';
  * the process with a sentence naming it and saying what it should look like.
  */
 const url = (example: string) => z.string().url(`must be a URL such as ${example}`);
+const rateLimit = (perMinute: number) =>
+  z.coerce
+    .number({ error: `must be a whole number of requests per minute, e.g. ${perMinute}` })
+    .int(`must be a whole number of requests per minute, e.g. ${perMinute}`)
+    .min(1, 'must be at least 1')
+    .default(perMinute);
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * `json` (one object a line, for collectors) or `pretty` (for a terminal; needs the dev
+   * dependency pino-pretty, else JSON). Unset: JSON in production, pretty when stdout is a terminal.
+   */
+  LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
   /** The URL Twilio and Keap reach this API at (behind a proxy: the outside one). */
   PUBLIC_URL: url('https://sms.example.com').default('http://127.0.0.1:3000'),
   /** Where the console is served (OAuth sends the user back there). */
@@ -89,19 +100,74 @@ const configSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Work published this long ago and still not done is published again (Redis lost it, or retries ran out). */
   OUTBOX_REPUBLISH_AFTER_MS: z.coerce.number().int().min(100).default(300_000),
+  /**
+   * How often the worker fetches back from Twilio the texts each number received that were never
+   * stored (this app down, PostgreSQL unreachable, every retry failed): one list call per number.
+   * 0 turns it off.
+   */
+  INBOUND_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** How far back it looks at most: a number not reconciled for longer loses older texts. */
+  INBOUND_RECONCILE_MAX_LOOKBACK_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   /** Messages per second per sender, by number type (Twilio's documented defaults). */
   SEND_RATE_LONG_CODE: z.coerce.number().positive().default(1),
   SEND_RATE_TOLL_FREE: z.coerce.number().positive().default(3),
   SEND_RATE_SHORT_CODE: z.coerce.number().positive().default(30),
   SEND_RATE_MESSAGING_SERVICE: z.coerce.number().positive().default(1),
   /**
-   * Serve GET /metrics (Prometheus text: the shared Keap budget) without authentication. Off by
-   * default; turn it on only where the port is reachable from the monitoring network alone.
+   * Serve GET /metrics (Prometheus text: queues, webhooks, sends, the shared Keap budget) without
+   * authentication. Off by default; turn it on only where the port is reachable from the
+   * monitoring network alone.
    */
   METRICS_ENABLED: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * The operators' queue dashboard at /ops/queues (read-only), behind HTTP Basic with these
+   * credentials. Off by default; turning it on needs a password.
+   */
+  QUEUE_DASHBOARD: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  QUEUE_DASHBOARD_USER: z.string().min(1, 'must not be empty').default('ops'),
+  QUEUE_DASHBOARD_PASSWORD: z.string().default(''),
+  /**
+   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For),
+   * as Express's `trust proxy`: false (none, the default), true (any: only behind a proxy that
+   * overwrites the header), a number of hops, or addresses/subnets ("loopback, 10.0.0.0/8").
+   * Per-client rate limits key on that address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string[] => {
+      const s = v.trim();
+      if (s === 'true' || s === 'false') return s === 'true';
+      if (/^\d+$/.test(s)) return Number(s);
+      return s.split(',').map((part) => part.trim());
+    })
+    .refine((v) => !Array.isArray(v) || v.every((part) => /^[0-9A-Za-z:./]+$/.test(part)), {
+      message:
+        'must be true, false, a number of proxies, or addresses such as loopback, 10.0.0.0/8',
+    }),
+  /**
+   * Requests per minute per client address on the endpoints anyone can call (over the limit: 429
+   * with Retry-After). Keap's sign-in (start and callback, each counted on its own); tool URLs,
+   * generous because a Keap campaign posts thousands a minute from Keap's few addresses; Twilio
+   * webhooks naming an AccountSid no account has (webhooks of connected accounts are never
+   * limited: Twilio's bursts are real texts).
+   */
+  RATE_LIMIT_KEAP_SIGN_IN_PER_MINUTE: rateLimit(60),
+  RATE_LIMIT_TOOL_URL_PER_MINUTE: rateLimit(30_000),
+  RATE_LIMIT_UNKNOWN_WEBHOOK_PER_MINUTE: rateLimit(60),
+  /**
+   * Serve the API docs (/api/docs, /api/docs-json). Unset: on outside production, off in
+   * production, where they map the attack surface for anyone (see apiDocsEnabled).
+   */
+  API_DOCS: z
+    .enum(['true', 'false'], { error: 'must be true or false (unset: on outside production)' })
+    .optional(),
   /** Keap's shared API budget (KEAP_BUDGET_*): see keap-budget/README.md. */
   ...keapBudgetEnvShape,
   /** Run the queue processors inside the API process (the default); a `worker` process runs them too. */
@@ -111,12 +177,27 @@ const configSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
+/** Rules across variables, apart so the schema above stays one flat list. */
+const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
+  if (config.QUEUE_DASHBOARD && config.QUEUE_DASHBOARD_PASSWORD.length < 16)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUEUE_DASHBOARD_PASSWORD'],
+      message:
+        'must be at least 16 characters when QUEUE_DASHBOARD=true, e.g. from openssl rand -base64 24',
+    });
+});
+
 export type AppConfig = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
+export function apiDocsEnabled(config: Pick<AppConfig, 'API_DOCS' | 'NODE_ENV'>): boolean {
+  return config.API_DOCS ? config.API_DOCS === 'true' : config.NODE_ENV !== 'production';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Configuration is invalid:\n${lines.join('\n')}`);

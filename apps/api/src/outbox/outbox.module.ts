@@ -6,6 +6,7 @@ import { InboundRelay } from './inbound-relay';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxPublisher } from './outbox.publisher';
 import { OutboxRepository } from './outbox.repository';
+import { QueueMetrics } from './queue-metrics';
 import { ALL_QUEUES } from './queue-names';
 
 /** The outbox and its queues: work committed with the state change, then moved to Bull. */
@@ -20,7 +21,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository],
+  providers: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository, QueueMetrics],
   exports: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository],
 })
 export class OutboxModule {}

@@ -18,6 +18,7 @@ import { twilioWebhookUrls } from '../twilio/twilio-webhook-urls';
 import { DeliveryStatusService, sendFailureOf } from './delivery-status.service';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { SendOutcomes } from './send-outcomes';
 import { SendRateLimiter } from './send-rate-limiter';
 
 function senderOf(key: string): Sender {
@@ -95,6 +96,7 @@ export class SendMessageProcessor implements OnModuleInit {
     private readonly runtime: ConversationRuntime,
     private readonly publisher: OutboxPublisher,
     private readonly clock: WallClock,
+    private readonly outcomes: SendOutcomes,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -128,6 +130,7 @@ export class SendMessageProcessor implements OnModuleInit {
     const suppressed = suppressionOf(row);
     if (suppressed) {
       await this.messages.suppress(outboxId, row.id, suppressed.code, suppressed.reason);
+      this.outcomes.count('suppressed', suppressed.code);
       await this.handOver(row.conversation_id);
       return;
     }
@@ -139,12 +142,16 @@ export class SendMessageProcessor implements OnModuleInit {
       });
     }
     const quietFor = await this.quietHoursLeft(row);
-    if (quietFor > 0) return this.later(outboxId, Date.now() + quietFor);
+    if (quietFor > 0) {
+      this.outcomes.count('deferred', 'quiet_hours');
+      return this.later(outboxId, Date.now() + quietFor);
+    }
     // The slot this job was delayed to is its own while it is the one planned; else take one.
     const holdsSlot = slotAt !== undefined && planned === slotAt;
     if (!holdsSlot) {
       const wait = await this.rate.reserve(row.sender_key);
       if (wait > DUE_WITHIN_MS) {
+        this.outcomes.count('deferred', 'sender_rate');
         const slot = Date.now() + wait;
         return this.later(outboxId, slot, slot);
       }
@@ -176,10 +183,12 @@ export class SendMessageProcessor implements OnModuleInit {
       if (err instanceof SmsGatewayError && !err.retryable) return this.failed(outboxId, row, err);
       // No answer: it may have gone out. Anything else: the provider did not take it.
       const unknown = !(err instanceof SmsGatewayError) || err instanceof SendOutcomeUnknownError;
+      this.outcomes.count('retried', unknown ? 'unknown' : 'not_taken');
       await this.giveBack(outboxId, row.id, unknown ? 'unknown' : 'queued', err);
       throw err;
     }
     await this.messages.recordSent(outboxId, row.id, providerMessageId);
+    this.outcomes.count('sent');
     await this.questionOut(row);
     await this.handOver(row.conversation_id);
   }
@@ -212,6 +221,7 @@ export class SendMessageProcessor implements OnModuleInit {
       );
       if (sid) {
         await this.messages.recordSent(outboxId, row.id, sid);
+        this.outcomes.count('sent');
         await this.questionOut(row);
         await this.handOver(row.conversation_id);
         return;
@@ -269,6 +279,7 @@ export class SendMessageProcessor implements OnModuleInit {
       await this.giveBack(outboxId, row.id, 'queued', txErr);
       throw txErr;
     }
+    this.outcomes.count('failed', err.reason);
     await this.handOver(row.conversation_id);
   }
 
@@ -306,6 +317,7 @@ export class SendMessageProcessor implements OnModuleInit {
       CREDENTIALS_RETRY_MAX_MS,
     );
     const at = heldUntil?.getTime() ?? Date.now() + CREDENTIALS_RETRY_MAX_MS;
+    this.outcomes.count('held', 'credentials_rejected');
     await this.publisher.publishAt({ id: outboxId, kind: 'send_message' }, at);
   }
 

@@ -5,6 +5,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { DeliveryStatusService } from './delivery-status.service';
 import { SendMessageProcessor } from './send-message.processor';
+import { SendOutcomes } from './send-outcomes';
 import { SendRateLimiter } from './send-rate-limiter';
 
 /**
@@ -14,7 +15,7 @@ import { SendRateLimiter } from './send-rate-limiter';
  */
 @Module({
   imports: [OutboxModule, MessagesModule, ConversationsModule, TwilioConnectionModule],
-  providers: [SendMessageProcessor, SendRateLimiter, DeliveryStatusService],
+  providers: [SendMessageProcessor, SendOutcomes, SendRateLimiter, DeliveryStatusService],
   exports: [SendMessageProcessor, DeliveryStatusService],
 })
 export class SendingModule {}

@@ -1,15 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
-import type { Request, Response } from 'express';
-import { APP_CONFIG } from '../../config/config.module';
-import type { AppConfig } from '../../config/config';
 import { RedisKeapBudget } from './redis-keap-budget';
 
 /** Upper bounds of the calls-per-conversation buckets (+Inf is added). */
 export const CALLS_PER_CONVERSATION_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
-
-export const METRICS_PATH = '/metrics';
 
 /** One kind's distribution: `counts[n]` conversations made exactly n calls of it. */
 export interface KeapCallsDistribution {
@@ -50,8 +44,8 @@ export class KeapCallsHistogram implements KeapCallsDistributions {
 export function keapBudgetRegistry(
   budget: RedisKeapBudget,
   perConversation?: KeapCallsDistributions,
+  registry = new Registry(),
 ): Registry {
-  const registry = new Registry();
   if (perConversation) registry.registerMetric(callsPerConversationMetric(perConversation));
   let snapshot: ReturnType<RedisKeapBudget['getReport']> | undefined;
   // One Redis round trip per scrape, shared by every metric below.
@@ -183,30 +177,16 @@ function callsPerConversationMetric(tally: KeapCallsDistributions): Metric {
   return metric as unknown as Metric;
 }
 
-/**
- * Serves GET /metrics, unauthenticated, only when METRICS_ENABLED=true (keep it on an internal
- * network). Registered on the HTTP adapter directly: outside the /api prefix and the OpenAPI docs.
- */
+/** Adds the Keap budget's metrics to the process's registry, served at GET /metrics (metrics/). */
 @Injectable()
 export class KeapBudgetMetrics implements OnModuleInit {
   constructor(
     private readonly budget: RedisKeapBudget,
-    private readonly adapterHost: HttpAdapterHost,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: Registry,
     private readonly perConversation: KeapCallsHistogram,
   ) {}
 
   onModuleInit(): void {
-    const http = this.adapterHost.httpAdapter as
-      { get?: (path: string, handler: (req: Request, res: Response) => void) => void } | undefined;
-    // The worker runs without HTTP: nothing to serve there.
-    if (!this.config.METRICS_ENABLED || !http?.get) return;
-    const registry = keapBudgetRegistry(this.budget, this.perConversation);
-    http.get(METRICS_PATH, (_req, res) => {
-      registry
-        .metrics()
-        .then((text) => res.status(200).type(registry.contentType).send(text))
-        .catch(() => res.status(503).type('text/plain').send('keap budget metrics unavailable\n'));
-    });
+    keapBudgetRegistry(this.budget, this.perConversation, this.registry);
   }
 }
