@@ -38,7 +38,9 @@ describe('a log line as the app writes it', () => {
       pino(loggerOptions(config)).info({ twilio: { authToken: 'tok-SECRET' } }, 'twilio connected');
     `;
     const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-    return execFileSync(tsx, ['-e', script], { encoding: 'utf8', env: { ...process.env } });
+    // As in a terminal without colours: turbo sets FORCE_COLOR, which pino-pretty honours.
+    const { FORCE_COLOR: _forced, ...env } = process.env;
+    return execFileSync(tsx, ['-e', script], { encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
   }
 
   it('pretty: one readable line, the secret redacted', () => {
