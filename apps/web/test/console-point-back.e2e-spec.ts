@@ -66,7 +66,8 @@ async function repointInTwilio(smsUrl: string): Promise<void> {
         authorization: `Basic ${Buffer.from(`${DEMO_TWILIO.accountSid}:${DEMO_TWILIO.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ SmsUrl: smsUrl }).toString(),
+      // Another app takes the number, fallback URL too (ours would otherwise still catch its failures).
+      body: new URLSearchParams({ SmsUrl: smsUrl, SmsFallbackUrl: '' }).toString(),
     },
   );
   expect(res.status).toBe(200);
@@ -143,14 +144,17 @@ describe('a published tool’s number re-pointed in Twilio', () => {
         body: JSON.stringify({
           error: {
             code: 'twilio_unavailable',
-            message: 'Twilio could not do that: Service Unavailable',
+            message: 'Twilio could not do that just now. Try again in a minute.',
           },
         }),
       });
     });
     try {
       await row.getByRole('button', { name: 'Point it back' }).click();
-      await seeText(row.locator('.ui-alert'), 'Twilio could not do that: Service Unavailable');
+      await seeText(
+        row.locator('.ui-alert'),
+        'Twilio could not do that just now. Try again in a minute.',
+      );
       await seeText(row.locator('.ui-alert'), 'It still points elsewhere');
       expect(await sandboxSmsUrl()).toBe(ELSEWHERE);
 
@@ -168,7 +172,7 @@ describe('a published tool’s number re-pointed in Twilio', () => {
     expect(await page.locator('.ui-alert', { hasText: 'cannot hear their contacts' }).count()).toBe(
       0,
     );
-    expect(await sandboxSmsUrl()).toBe(`${product.apiUrl}/hooks/twilio/sms`);
+    expect(await sandboxSmsUrl()).toBe(`${product.apiUrl}/hooks/twilio/sms#rc=5&rp=5xx,ct,rt`);
     // The text fetched back starts the tool for the contact who sent it.
     await eventually(
       async () => expect(await textsReceivedBy(MEANWHILE_PHONE)).toEqual([QUESTION]),
@@ -191,7 +195,7 @@ describe('a published tool’s number re-pointed in Twilio', () => {
       deliveries: { url: string; responseStatus: number }[];
     };
     expect(deliveries.map((d) => [d.url, d.responseStatus])).toEqual([
-      [`${product.apiUrl}/hooks/twilio/sms`, 200],
+      [`${product.apiUrl}/hooks/twilio/sms#rc=5&rp=5xx,ct,rt`, 200],
     ]);
     await eventually(
       async () => expect(await textsReceivedBy(CONTACT_PHONE)).toContain(QUESTION),
