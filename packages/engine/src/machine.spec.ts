@@ -1,5 +1,5 @@
 import type { ConversationState, Effect, Transition } from './conversation.types';
-import { advance, nextTickAt } from './machine';
+import { advance, answeredFinishStep, nextTickAt } from './machine';
 import type { ToolDefinition } from './tool.schema';
 import {
   T0,
@@ -11,6 +11,8 @@ import {
   equalsAny,
   finish,
   minutesAfter,
+  nextMessage,
+  type ToolBuilder,
 } from './testing/builders';
 
 const PHONE = '+14155550123';
@@ -203,8 +205,8 @@ describe('replies', () => {
 
   it('finishes on "finish" without a note unless notes are on', () => {
     const tool = pizzaTool();
-    const { state } = startHttp(tool, {}, 'thanks');
-    expect(reply(tool, state, 'ok').effects).toEqual([
+    const { effects } = startHttp(tool, {}, 'thanks');
+    expect(effects.filter((e) => e.type !== 'send_message')).toEqual([
       { type: 'conversation_ended', status: 'finished' },
     ]);
   });
@@ -411,6 +413,9 @@ describe('starting by keyword with email first', () => {
         mediaUrls: [],
         purpose: 'step',
       },
+      // "welcome" is a closing message: the conversation ends as it is sent.
+      { type: 'write_note' },
+      { type: 'conversation_ended', status: 'finished' },
     ]);
     expect(resolved.outcome).toEqual({
       kind: 'contact_resolved',
@@ -424,7 +429,7 @@ describe('starting by keyword with email first', () => {
       },
     });
     expect(resolved.state).toMatchObject({
-      status: 'awaiting_reply',
+      status: 'finished',
       currentStepId: 'welcome',
       pendingEmail: null,
       contact: { id: 77, fields: { Phone1: PHONE, Email: 'jo@vip.test' } },
@@ -477,7 +482,11 @@ describe('starting by keyword with email first', () => {
 
 describe('starting by keyword without email first', () => {
   const tool = aTool()
-    .withStep('hello', { message: 'Hi ~Contact.FirstName~. Text STOP to stop.', next: finish() })
+    .withStep('hello', {
+      message: 'Hi ~Contact.FirstName~. Text STOP to stop.',
+      saveTo: '_Answer',
+      next: finish(),
+    })
     .build();
 
   it('finds the contact by phone first, then sends the first step', () => {
@@ -520,6 +529,106 @@ describe('starting by keyword without email first', () => {
       advance(tool, state, { type: 'contact_resolved', at: at(1), contact: aContact() }).outcome
         .kind,
     ).toBe('ignored');
+  });
+});
+
+describe('finishing', () => {
+  const rsvp = (last: Partial<Parameters<ToolBuilder['withStep']>[1]> = {}) =>
+    aTool()
+      .with({ keyword: 'RSVP' })
+      .withOptions({ createNote: true, expiryMinutes: 60, reminderMinutesBeforeExpiry: 15 })
+      .withStep('coming', { message: 'Coming on Friday?', saveTo: '_Coming', next: nextMessage() })
+      .withStep('bye', {
+        message: 'Great, see you there! Text RSVP again any time',
+        next: finish(),
+        ...last,
+      })
+      .build();
+
+  it('ends a closing message (no save, no check) in the transition that sends it', () => {
+    const tool = rsvp();
+    const { state } = startHttp(tool);
+    const closing = reply(tool, state, 'yes');
+    expect(closing.effects).toEqual([
+      { type: 'save_field', field: '_Coming', value: 'yes' },
+      {
+        type: 'send_message',
+        stepId: 'bye',
+        body: 'Great, see you there! Text RSVP again any time',
+        mediaUrls: [],
+        purpose: 'step',
+      },
+      { type: 'write_note' },
+      { type: 'conversation_ended', status: 'finished' },
+    ]);
+    expect(closing.outcome).toEqual({ kind: 'moved_on', stepId: 'coming', nextStepId: 'bye' });
+    expect(closing.state).toMatchObject({
+      status: 'finished',
+      currentStepId: 'bye',
+      lastActivityAt: at(1),
+    });
+    // No reminder, no expiry, and the keyword can start the tool again at once.
+    expect(nextTickAt(tool, closing.state)).toBeNull();
+    expect(reply(tool, closing.state, 'RSVP', 2).outcome.kind).toBe('ignored');
+    expect(advance(tool, null, { type: 'start_keyword', at: at(2), phone: PHONE }).state).not.toBe(
+      null,
+    );
+  });
+
+  it('ends at once when an HTTP Post starts at a closing message', () => {
+    const tool = rsvp();
+    const { state, effects, outcome } = startHttp(tool, {}, 'bye');
+    expect(sent(effects)).toEqual(['Great, see you there! Text RSVP again any time']);
+    expect(effects.slice(1)).toEqual([
+      { type: 'write_note' },
+      { type: 'conversation_ended', status: 'finished' },
+    ]);
+    expect(outcome).toEqual({ kind: 'started', stepId: 'bye' });
+    expect(state.status).toBe('finished');
+  });
+
+  it.each([
+    ['saves', { saveTo: '_Comment' }],
+    ['checks', { validation: 'number' }],
+  ] as const)('waits for the reply of a finish step that %s it, then ends', (_, last) => {
+    const tool = rsvp(last);
+    const { state } = startHttp(tool);
+    const waiting = reply(tool, state, 'yes');
+    expect(sent(waiting.effects)).toEqual(['Great, see you there! Text RSVP again any time']);
+    expect(waiting.effects.map((e) => e.type)).not.toContain('conversation_ended');
+    expect(waiting.state).toMatchObject({ status: 'awaiting_reply', currentStepId: 'bye' });
+    expect(nextTickAt(tool, waiting.state)).toBe(at(1 + 45));
+    const done = reply(tool, waiting.state, '42', 2);
+    expect(done.state.status).toBe('finished');
+    expect(done.effects.slice(-2)).toEqual([
+      { type: 'write_note' },
+      { type: 'conversation_ended', status: 'finished' },
+    ]);
+  });
+
+  it('takes the keyword texted to a saving finish step as its reply: saved, then finished', () => {
+    const tool = rsvp({ saveTo: '_Comment' });
+    const waiting = reply(tool, startHttp(tool).state, 'yes').state;
+    const keyword = reply(tool, waiting, ' rsvp ', 2);
+    expect(keyword.effects).toEqual([
+      { type: 'save_field', field: '_Comment', value: 'rsvp' },
+      { type: 'write_note' },
+      { type: 'conversation_ended', status: 'finished' },
+    ]);
+    expect(keyword.state.status).toBe('finished');
+    expect(answeredFinishStep(tool, keyword)).toBe(true);
+    // The runtime then starts the keyword's tool: the machine starts it from no conversation.
+    const again = advance(tool, null, { type: 'start_keyword', at: at(2), phone: PHONE });
+    expect(again.state).toMatchObject({ status: 'awaiting_contact', currentStepId: 'coming' });
+  });
+
+  it('does not take a reply that finished by a condition, or a closing message, as a finish step answered', () => {
+    const tool = rsvp();
+    expect(answeredFinishStep(tool, reply(tool, startHttp(tool).state, 'yes'))).toBe(false);
+    const branching = pizzaTool();
+    const finishedByFallback = reply(branching, startHttp(branching, {}, 'budget').state, '$25');
+    expect(finishedByFallback.state.status).toBe('finished');
+    expect(answeredFinishStep(branching, finishedByFallback)).toBe(false);
   });
 });
 

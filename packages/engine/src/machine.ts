@@ -134,11 +134,7 @@ function startByHttp(
   }
   const contact: ContactSnapshot = { ...event.contact, fields: { ...event.contact.fields } };
   const state = newState(event.phone, contact, step.id, event.at);
-  return {
-    state,
-    effects: [sendStep(step, contact)],
-    outcome: { kind: 'started', stepId: step.id },
-  };
+  return goTo(tool, state, step, event.at, [], { kind: 'started', stepId: step.id });
 }
 
 function newState(
@@ -306,7 +302,33 @@ function moveOn(
   });
 }
 
-/** Sends `target` and waits for its reply, or finishes when there is none. */
+/**
+ * A finish step that neither saves nor checks its reply: nothing is left to wait for, so the
+ * conversation ends as soon as its text is sent (the note is written, the phone is free at once).
+ * A finish step that saves or checks its reply waits for it, then ends.
+ */
+export function isClosingMessage(step: Pick<Step, 'next' | 'saveTo' | 'validation'>): boolean {
+  return step.next.kind === 'finish' && step.saveTo === null && step.validation === 'none';
+}
+
+/**
+ * Whether `transition` is the reply a waiting finish step took, finishing the conversation. A
+ * reply that is also a live keyword then starts the keyword's tool: the contact asked for it and
+ * the phone is free. A reply that matched a condition was an answer only, even when it finished.
+ */
+export function answeredFinishStep(tool: ToolDefinition, transition: Transition): boolean {
+  const { state, outcome } = transition;
+  return (
+    state.status === 'finished' &&
+    outcome.kind === 'moved_on' &&
+    findStep(tool, outcome.stepId)?.next.kind === 'finish'
+  );
+}
+
+/**
+ * Sends `target` and waits for its reply, or finishes when there is none (no target, or a closing
+ * message, which finishes in the same transition that sends it).
+ */
 function goTo(
   tool: ToolDefinition,
   state: ConversationState,
@@ -330,6 +352,8 @@ function goTo(
     pendingEmail: null,
     pendingReply: null,
   };
+  if (isClosingMessage(target))
+    return finishWith(tool, waiting, at, 'finished', effects, outcome, true);
   return { state: waiting, effects, outcome };
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   advance,
+  answeredFinishStep,
   inboundKeywordClass,
   optsBackIn,
   isFinal,
@@ -126,7 +127,8 @@ export class ConversationRuntime {
     const at = new Date().toISOString();
     const keyword = inboundKeywordClass(message.body, message.optOutType);
     if (keyword === 'opt_out') {
-      await this.optOuts.add(accountId, senderKey, phone, normaliseKeyword(message.body), m);
+      const word = normaliseKeyword(message.body);
+      await this.optOuts.add(accountId, senderKey, phone, word, conversation?.id ?? null, m);
       if (conversation) await this.advanceAndStore(m, conversation, { type: 'opt_out', at }, out);
       await this.markProcessed(m, message, conversation?.id ?? null);
       return true;
@@ -143,8 +145,27 @@ export class ConversationRuntime {
     if (conversation) {
       // Replies wait, in order, until the contact is known (the step's field save needs it).
       if (conversation.status === 'awaiting_contact') return false;
-      await this.advanceAndStore(m, conversation, { type: 'reply', at, text: message.body }, out);
+      const answer = await this.advanceAndStore(
+        m,
+        conversation,
+        { type: 'reply', at, text: message.body },
+        out,
+      );
       await this.markProcessed(m, message, conversation.id);
+      // The reply a finish step waited for (and saved) may be a live keyword too: the phone is
+      // free now, so its tool starts, as it would have had the contact not been in a conversation.
+      if (
+        answer.state !== null &&
+        answeredFinishStep(await this.definitionOf(m, conversation.toolVersionId), answer)
+      ) {
+        const tool = await this.keywordTool(
+          m,
+          accountId,
+          senderKey,
+          normaliseKeyword(message.body),
+        );
+        if (tool?.accountActive) await this.startByKeyword(m, tool, message, at, out);
+      }
       return true;
     }
     if (await this.optOuts.isOptedOut(accountId, senderKey, phone, m)) {
@@ -158,26 +179,33 @@ export class ConversationRuntime {
       await this.markProcessed(m, message, null, KEAP_DISCONNECTED);
       return true;
     }
-    if (tool) {
-      const started = await this.start(
-        m,
-        {
-          accountId: message.accountId,
-          toolId: tool.id,
-          toolVersionId: tool.versionId,
-          senderKey: message.senderKey,
-          phone: message.phone,
-          rawPhone: message.phone,
-          trigger: 'keyword',
-          event: { type: 'start_keyword', at, phone: message.phone },
-        },
-        out,
-      );
-      conversationId = started?.id ?? null;
-    }
+    if (tool) conversationId = (await this.startByKeyword(m, tool, message, at, out))?.id ?? null;
     // A text that matched nothing is still kept (status processed, no conversation).
     await this.markProcessed(m, message, conversationId);
     return true;
+  }
+
+  private startByKeyword(
+    m: EntityManager,
+    tool: { id: string; versionId: string },
+    message: Message,
+    at: string,
+    out: OutboxRef[],
+  ): Promise<Conversation | null> {
+    return this.start(
+      m,
+      {
+        accountId: message.accountId,
+        toolId: tool.id,
+        toolVersionId: tool.versionId,
+        senderKey: message.senderKey,
+        phone: message.phone,
+        rawPhone: message.phone,
+        trigger: 'keyword',
+        event: { type: 'start_keyword', at, phone: message.phone },
+      },
+      out,
+    );
   }
 
   /**
@@ -196,6 +224,8 @@ export class ConversationRuntime {
       return null;
     }
     const state = transition.state;
+    // A start at a closing message has ended already: the phone must be free at once.
+    const final = isFinal(state.status);
     const conversation = await this.conversations.storeStarted(
       {
         accountId: request.accountId,
@@ -211,14 +241,15 @@ export class ConversationRuntime {
         trigger: request.trigger,
         startedAt: new Date(state.startedAt),
         lastActivityAt: new Date(state.lastActivityAt),
-        endedAt: null,
-        nextTickAt: this.clock.nextTickWallTime(definition, state),
-        expiresAt: this.clock.expiryWallTime(definition, state),
+        endedAt: final ? new Date() : null,
+        nextTickAt: final ? null : this.clock.nextTickWallTime(definition, state),
+        expiresAt: final ? null : this.clock.expiryWallTime(definition, state),
         keapCalls: request.keapCalls ?? {},
       },
       m,
     );
     await this.storeConsequences(m, conversation, definition, transition, out);
+    if (final) await this.keapCalls?.observeIfDone(conversation.id, m);
     if (request.phone === null) {
       await this.advanceAndStore(
         m,

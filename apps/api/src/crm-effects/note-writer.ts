@@ -62,6 +62,8 @@ export class NoteWriter {
     }
     const definition = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
     const messages = await this.messages.ofConversation(conversation.id);
+    // Texts still queued count: a closing message's note is queued with its text (which goes out
+    // even though the conversation has ended), so the note may be written first.
     const text = transcript(
       conversation,
       messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),

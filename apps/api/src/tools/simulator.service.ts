@@ -20,9 +20,9 @@ export class SimulatorService {
       : (await this.tools.find(accountId, toolId)).draft;
     const startStepId = input.start.startStepId;
     if (startStepId !== undefined && !definition.steps.some((s) => s.id === startStepId)) {
-      const ids = definition.steps.map((s) => `"${s.id}"`).join(', ') || 'none';
       throw new InvalidInputError(
-        `start.startStepId: there is no step "${startStepId}" in this tool (its steps: ${ids}).`,
+        'The step to start the simulation at is no longer in this tool. Choose another step.',
+        { startStepId },
       );
     }
     return simulate(definition, {

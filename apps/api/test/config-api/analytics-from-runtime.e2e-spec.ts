@@ -53,6 +53,8 @@ describe('analytics and conversation history from real runtime traffic', () => {
     id: 'size',
     name: 'Size',
     message: 'Big or small?',
+    // Saves its reply, so it waits for it (a closing message would end as it is sent).
+    saveTo: '_FavoriteColor',
     next: { kind: 'finish' as const },
   };
 

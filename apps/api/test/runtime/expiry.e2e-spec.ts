@@ -20,7 +20,14 @@ describe('runtime: expiry and the reminder', () => {
       collectEmailFirst: false,
       steps: [
         { id: 'q1', name: 'Q1', message: 'Question one?' },
-        { id: 'q2', name: 'Q2', message: 'Question two?', next: { kind: 'finish' } },
+        // Saves its reply, so it waits for it (a closing message would end at once).
+        {
+          id: 'q2',
+          name: 'Q2',
+          message: 'Question two?',
+          saveTo: '_FavoriteColor',
+          next: { kind: 'finish' },
+        },
       ],
       options: {
         expiryMinutes: 40,

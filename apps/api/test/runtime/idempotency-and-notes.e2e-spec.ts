@@ -45,7 +45,16 @@ describe('runtime: webhooks delivered twice, and one note per contact per tool',
       name: 'Noted',
       keyword: null,
       startMode: 'http_only',
-      steps: [{ id: 'q', name: 'Q', message: 'How was your visit?', next: { kind: 'finish' } }],
+      // Saves its reply, so it waits for it (a closing message would end as it is sent).
+      steps: [
+        {
+          id: 'q',
+          name: 'Q',
+          message: 'How was your visit?',
+          saveTo: '_FavoriteColor',
+          next: { kind: 'finish' },
+        },
+      ],
       options: { createNote: true },
     });
     const phone = aPhone();

@@ -48,7 +48,9 @@ describe('runtime: Keap answers lost, and a grant revoked mid-conversation', () 
         name: 'Lost answers',
         keyword: null,
         startMode: 'http_only',
-        steps: [{ id: 'q', name: 'Q', message: 'How was your visit?', next: { kind: 'finish' } }],
+        // "The next message" with none below: the reply ends it (a closing message would end as
+        // it is sent; a save would add Keap calls).
+        steps: [{ id: 'q', name: 'Q', message: 'How was your visit?' }],
         options: { createNote: true },
       }),
     );

@@ -77,25 +77,23 @@ describe('runtime: keyword starts', () => {
       () => tagsOf(h.sandbox, contactId).includes('Interested'),
       'the Interested tag',
     );
-    expect(await h.conversationsOf(phone)).toEqual([
-      expect.objectContaining({
-        status: 'awaiting_reply',
-        current_step_id: 'thanks',
-        contact_id: contactId,
-      }),
-    ]);
+    // "Great, thanks!" is a closing message: the conversation ended as it was sent.
+    const [ended] = await eventually(async () => {
+      const rows = await h.conversationsOf(phone);
+      return rows[0]?.status === 'finished' ? rows : undefined;
+    }, 'the conversation to finish');
+    expect(ended).toMatchObject({ current_step_id: 'thanks', contact_id: contactId });
+    expect(ended?.ended_at).not.toBeNull();
 
-    // A second keyword text while in the conversation is a reply, not a new start; "finish" ends it.
+    // So the keyword texted again starts the tool anew.
     await h.text(phone, 'BLUE');
-    await eventually(
-      async () => (await h.conversationsOf(phone))[0]?.status === 'finished',
-      'the conversation to finish',
-    );
+    await eventually(() => h.textsTo(phone).length === 4, 'the email question again');
     await whenIdle(h);
-    const conversations = await h.conversationsOf(phone);
-    expect(conversations).toHaveLength(1);
-    expect(conversations[0]?.ended_at).not.toBeNull();
-    expect(h.textsTo(phone)).toHaveLength(3);
+    expect(h.textsTo(phone)[3]).toBe('Your email? Text STOP to stop.');
+    expect((await h.conversationsOf(phone)).map((c) => c.status)).toEqual([
+      'finished',
+      'awaiting_reply',
+    ]);
     expect(tagsOf(h.sandbox, contactId)).toEqual(['Interested']);
   });
 

@@ -16,6 +16,8 @@ describe('runtime: an email step re-asks when the reply is not an email address'
       id: 'color',
       name: 'Color',
       message: 'Which color do you like?',
+      // Saves its reply, so it waits for it (a closing message would end as it is sent).
+      saveTo: '_FavoriteColor',
       next: { kind: 'finish' as const },
     };
     await h.publishedTool(accountId, {

@@ -68,10 +68,38 @@ describe('the sequence map drawn from a tool', () => {
       // A condition pointing at a step that does not exist ends the conversation, as the engine does.
       'step-0 -> finish [reply is (no words yet)]',
       'step-0 -> finish [no match]',
-      'step-1 -> finish [finish]',
-      'step-2 -> finish [finish]',
+      // Closing messages: they end as they are sent.
+      'step-1 -> finish [when sent]',
+      'step-2 -> finish [when sent]',
     ]);
     expect(map.edges.filter((edge) => edge.animated)).toHaveLength(3);
+  });
+
+  it('marks a closing message, and a finish step that waits for its reply', () => {
+    const map = buildMap(
+      aTool()
+        .withStep('ask', { saveTo: '_Comment', next: finish() })
+        .withStep('bye', { next: finish() })
+        .withStep('check', { validation: 'number', next: finish() })
+        .build(),
+      [],
+    );
+    const finishOf = (index: number) =>
+      map.nodes.find((node) => node.id === `step-${index}`)?.data.finish;
+    expect(finishOf(0)).toEqual({
+      closing: false,
+      sentence: 'Waits for the reply, saves it, then ends.',
+    });
+    expect(finishOf(1)).toEqual({
+      closing: true,
+      sentence: 'Closing message: the conversation ends as soon as this text is sent.',
+    });
+    expect(finishOf(2)?.sentence).toBe('Waits for the reply, checks it, then ends.');
+    expect(edgesOf(map).slice(1)).toEqual([
+      'step-0 -> finish [reply]',
+      'step-1 -> finish [when sent]',
+      'step-2 -> finish [reply]',
+    ]);
   });
 
   it('marks each step node with the problems of its step only', () => {

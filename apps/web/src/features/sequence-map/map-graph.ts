@@ -7,6 +7,7 @@ import {
   type Problem,
   type ToolDefinition,
 } from '@sms-seq/engine';
+import { finishSentence, isClosingStep } from '../tool-editor/finish-kind';
 import { pathKey } from '../tool-editor/problem-index';
 
 /**
@@ -19,6 +20,8 @@ export interface StepNodeData extends Record<string, unknown> {
   title: string;
   subtitle: string;
   stepIndex: number | null;
+  /** A finish step: what it does (closing message, or waits for its reply), in words. */
+  finish: { closing: boolean; sentence: string } | null;
   errors: string[];
   warnings: string[];
 }
@@ -36,6 +39,11 @@ export function conditionLabel(
   fieldLabel?: DescribeConditionContext['fieldLabel'],
 ): string {
   return describeCondition(condition, { fieldLabel, maxValues: MAX_LABEL_WORDS });
+}
+
+function finishOf(step: ToolDefinition['steps'][number]): StepNodeData['finish'] {
+  const sentence = finishSentence(step);
+  return sentence === null ? null : { closing: isClosingStep(step), sentence };
 }
 
 export function buildMap(
@@ -68,6 +76,7 @@ export function buildMap(
             ? 'Campaign HTTP Post'
             : `Text “${tool.keyword ?? '…'}” or HTTP Post`,
         stepIndex: null,
+        finish: null,
         errors: [],
         warnings: [],
       },
@@ -86,6 +95,7 @@ export function buildMap(
           ? step.message.slice(0, 60) + (step.message.length > 60 ? '…' : '')
           : '(no message yet)',
         stepIndex: index,
+        finish: finishOf(step),
         errors: own
           .filter((problem) => problem.severity === 'error')
           .map((problem) => problem.message),
@@ -104,6 +114,7 @@ export function buildMap(
       title: 'Finish',
       subtitle: 'The conversation ends',
       stepIndex: null,
+      finish: null,
       errors: [],
       warnings: [],
     },
@@ -134,7 +145,9 @@ export function buildMap(
   steps.forEach((step, index) => {
     const source = `step-${index}`;
     const next = step.next ?? { kind: 'next' };
-    if (next.kind === 'finish') edge(source, 'finish', 'finish', 'finish');
+    // A closing message ends as it is sent; any other finish step ends on its reply.
+    if (next.kind === 'finish')
+      edge(source, 'finish', isClosingStep(step) ? 'when sent' : 'reply', 'finish');
     if (next.kind === 'next')
       edge(source, index + 1 < steps.length ? `step-${index + 1}` : 'finish', 'reply', 'next');
     if (next.kind === 'decide') {

@@ -70,6 +70,7 @@ export function SequenceMap({ tool, problems, onSelectStep, fields }: SequenceMa
           .map((node) => (
             <li key={node.id}>
               {node.data.title}
+              {node.data.finish ? `: ${node.data.finish.sentence}` : ''}
               {node.data.errors.length ? `: ${node.data.errors.length} problem(s)` : ''}
             </li>
           ))}
@@ -98,6 +99,14 @@ function StepNode({
     <>
       <span className="map-node__title">{data.title}</span>
       <span className="map-node__subtitle">{data.subtitle}</span>
+      {data.finish ? (
+        <span
+          className={`map-node__finish map-node__finish--${data.finish.closing ? 'closing' : 'waits'}`}
+          title={data.finish.sentence}
+        >
+          {data.finish.closing ? '■ Closing message' : '… Waits for the reply, then ends'}
+        </span>
+      ) : null}
       {data.errors.length || data.warnings.length ? (
         <span className="map-node__problems" title={[...data.errors, ...data.warnings].join('\n')}>
           {data.errors.length

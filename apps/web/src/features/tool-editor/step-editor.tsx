@@ -7,6 +7,7 @@ import { useEditor } from './editor-context';
 import { insertToken as insertTokenAt } from './insert-token';
 import { MessageFacts } from './message-facts';
 import { newCondition } from './new-ids';
+import { finishSentence } from './finish-kind';
 import { fieldMessages } from './problem-index';
 import { FieldSelect, MergeFieldPicker, StepSelect, TagSelect, type StepOption } from './pickers';
 
@@ -237,7 +238,11 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
         </Field>
       ) : null}
 
-      <Field label="What should happen next?" {...messages('next')}>
+      <Field
+        label="What should happen next?"
+        hint={finishSentence(step) ?? undefined}
+        {...messages('next')}
+      >
         {(props) => (
           <select
             {...props}
