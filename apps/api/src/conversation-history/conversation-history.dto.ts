@@ -6,7 +6,7 @@ import {
   conversationStatusSchema,
 } from '../openapi/conversation-status.schema';
 import { isCursor } from './page-cursor';
-import { REFUSED_HTTP_START_CODES } from '../inbound/refused-http-start.entity';
+import { REFUSED_HTTP_START_CODES } from '../refused-starts/refused-http-start.entity';
 import { UUID_PATTERN } from '../database/is-uuid';
 
 const MESSAGE_STATUSES = [
@@ -29,9 +29,9 @@ const EARLIEST = new Date('1970-01-01T00:00:00Z');
 const LATEST = new Date('9999-12-31T23:59:59.999Z');
 const oneDate = (what: string) =>
   z.coerce
-    .date({ error: 'must be a date such as 2026-01-31 or 2026-01-31T09:00:00Z' })
-    .min(EARLIEST, 'must be a date from 1970 to 9999')
-    .max(LATEST, 'must be a date from 1970 to 9999')
+    .date({ error: 'That is not a date. Pick a date such as 2026-01-31.' })
+    .min(EARLIEST, 'Pick a date from 1970 to 9999.')
+    .max(LATEST, 'Pick a date from 1970 to 9999.')
     .optional()
     .meta({
       type: 'string',
@@ -42,23 +42,23 @@ const oneDate = (what: string) =>
 export const conversationListQuery = z.object({
   toolId: z
     .string({ error: 'give one toolId' })
-    .regex(UUID_PATTERN, 'must be the id of one of your tools')
+    .regex(UUID_PATTERN, 'That tool is not one of yours. Pick a tool from the list.')
     .optional()
     .meta({ description: 'Only conversations of this tool', format: 'uuid' }),
   status: z
-    .enum(CONVERSATION_STATUSES, { error: `must be one of ${CONVERSATION_STATUSES.join(', ')}` })
+    .enum(CONVERSATION_STATUSES, { error: 'Pick a status from the list.' })
     .optional()
     .meta({ description: 'Only conversations in this status' }),
   phone: z
     .string({ error: 'give one phone' })
-    .max(40, 'is too long for a phone number')
+    .max(40, 'That is too long for a phone number. Type at most 40 characters.')
     .optional()
     .meta({ description: 'Phones containing these digits (any format: 0142, +1 415…)' }),
   q: z
     .string({ error: 'give one search' })
     .trim()
-    .min(1, 'is empty: type a phone number, a name or words from the texts')
-    .max(200, 'is too long: search with at most 200 characters')
+    .min(1, 'Type a phone number, a name or words from the texts to search for.')
+    .max(200, 'The search is too long. Search with at most 200 characters.')
     .optional()
     .meta({
       description:
@@ -171,7 +171,7 @@ export const refusedTextStartSchema = z.object({
 
 /**
  * A Keap campaign's "Send HTTP Post" to a tool URL (the right secret) that started nothing: Keap
- * was answered 4xx, which no marketer sees in Keap.
+ * was answered 4xx, or the queued start could not text (which no marketer sees in Keap either).
  */
 export const refusedHttpStartSchema = z.object({
   kind: z.literal('http_post').meta({ description: 'A Keap campaign’s "Send HTTP Post"' }),
@@ -189,9 +189,12 @@ export const refusedHttpStartSchema = z.object({
   receivedAt: z.iso.datetime(),
   code: z.enum(REFUSED_HTTP_START_CODES).meta({
     description:
-      "The answer's error code: account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off), unknown_step (the tool has no such step)",
+      "Why: the answer's error code, or what the queued start found. account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off, or deleted before the start was performed), unknown_step (the tool has no such step), no_contact (Keap has no such contact), keap_refused (Keap refused to read the contact), no_phone (the tool's phone field is empty), not_a_phone (it holds no phone number), in_conversation (the number is in a conversation on the sender), opted_out (the number opted out of the sender's texts)",
   }),
-  reason: z.string().meta({ description: 'The message Keap was answered with, for a person' }),
+  reason: z.string().meta({
+    description:
+      'Why, for a person: the message Keap was answered with, or what the queued start found (“Pat Jones (123) has no number in Phone 3.”)',
+  }),
 });
 
 /** A start that did not happen, and why: a keyword text, or a campaign's HTTP Post. */

@@ -10,7 +10,7 @@ import type { Conversation } from '../conversations/conversation.entity';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { isUuid } from '../database/is-uuid';
 import { NotFoundError } from '../errors/domain-error';
-import { RefusedStartRepository } from '../inbound/refused-start.repository';
+import { RefusedStartRepository } from '../refused-starts/refused-start.repository';
 import { MessageRepository } from '../messages/message.repository';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import type {

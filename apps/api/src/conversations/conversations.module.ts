@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { KeapCrmModule } from '../keap/crm/keap-crm.module';
 import { MessagesModule } from '../messages/messages.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { RefusedStartsModule } from '../refused-starts/refused-starts.module';
 import { ToolDataModule } from '../tools/tool-data.module';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationRuntime } from './conversation-runtime.service';
@@ -17,7 +18,7 @@ import { WallClock } from './wall-clock';
  * opt-outs, and the Keap calls each one made.
  */
 @Module({
-  imports: [OutboxModule, MessagesModule, ToolDataModule, KeapCrmModule],
+  imports: [OutboxModule, MessagesModule, ToolDataModule, KeapCrmModule, RefusedStartsModule],
   providers: [
     ConversationRuntime,
     ToolStartService,

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error';
+import type { ErrorCode } from '../errors/error-codes';
 
 export class ToolUrlNotFoundError extends DomainError {
   readonly status = 404;
@@ -20,8 +21,8 @@ export class StartStepUnknownError extends DomainError {
 
 export class ToolNotStartableError extends DomainError {
   readonly status = 409;
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.code = code;
   }

@@ -16,21 +16,21 @@ import {
   ToolNotStartableError,
   ToolUrlNotFoundError,
 } from './http-post-start.errors';
-import { REFUSED_HTTP_START_CODES } from './refused-http-start.entity';
-import { RefusedStartRepository } from './refused-start.repository';
+import { REFUSED_HTTP_START_CODES } from '../refused-starts/refused-http-start.entity';
+import { RefusedStartRepository } from '../refused-starts/refused-start.repository';
 
 function parseContactId(raw: unknown): number {
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (value === undefined || value === null || value === '') {
     throw new ContactIdInvalidError(
-      'contactId is required. In the campaign’s "Send HTTP Post", add the name contactId with the value ~Contact.Id~.',
+      'The campaign sent no contact id. In its "Send HTTP Post", add the name "contactId" with the value "~Contact.Id~".',
     );
   }
   const text = String(value).trim();
   const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) {
     throw new ContactIdInvalidError(
-      `contactId must be a Keap contact id (a whole number), but it was "${text.slice(0, 40)}". Check that the value is ~Contact.Id~.`,
+      `The campaign sent "${text.slice(0, 40)}" as the contact id, which is not a Keap contact id (a whole number). In its "Send HTTP Post", give "contactId" the value "~Contact.Id~".`,
     );
   }
   return id;

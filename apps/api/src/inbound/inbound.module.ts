@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MessagesModule } from '../messages/messages.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { RefusedStartsModule } from '../refused-starts/refused-starts.module';
 import { ToolDataModule } from '../tools/tool-data.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { HttpPostStartService } from './http-post-start.service';
 import { InboundMessageService } from './inbound-message.service';
 import { InboundReconcileRepository } from './inbound-reconcile.repository';
 import { InboundReconciler } from './inbound-reconciler';
-import { RefusedStartRepository } from './refused-start.repository';
 import { RefusedTextRecovery } from './refused-text-recovery';
 import { ToolUrlController } from './tool-url.controller';
 
@@ -17,7 +17,13 @@ import { ToolUrlController } from './tool-url.controller';
  * nothing else happens here.
  */
 @Module({
-  imports: [OutboxModule, MessagesModule, ToolDataModule, TwilioConnectionModule],
+  imports: [
+    OutboxModule,
+    MessagesModule,
+    ToolDataModule,
+    TwilioConnectionModule,
+    RefusedStartsModule,
+  ],
   controllers: [ToolUrlController],
   providers: [
     InboundMessageService,
@@ -25,8 +31,7 @@ import { ToolUrlController } from './tool-url.controller';
     InboundReconciler,
     InboundReconcileRepository,
     HttpPostStartService,
-    RefusedStartRepository,
   ],
-  exports: [InboundMessageService, RefusedStartRepository, InboundReconciler],
+  exports: [InboundMessageService, InboundReconciler],
 })
 export class InboundModule {}

@@ -251,6 +251,7 @@ export class MessageRepository {
   /**
    * A delivery report's status (with its error code, and the provider's id if the send did not
    * store it yet), unless the message is already as far or further (`rank`: later statuses win).
+   * True when it moved (a repeated report does not).
    */
   async recordDeliveryStatus(
     messageId: string,
@@ -259,13 +260,15 @@ export class MessageRepository {
     providerSid: string | null,
     rank: number,
     m?: EntityManager,
-  ): Promise<void> {
-    await this.manager(m).query(
+  ): Promise<boolean> {
+    const result: unknown = await this.manager(m).query(
       `UPDATE messages SET status = $2, error_code = COALESCE($3, error_code), provider_sid = COALESCE(provider_sid, $4), updated_at = now()
         WHERE id = $1 AND (CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'unknown' THEN 2 WHEN 'sent' THEN 3
-              WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 WHEN 'failed' THEN 4 ELSE 5 END) < $5`,
+              WHEN 'delivered' THEN 4 WHEN 'undelivered' THEN 4 WHEN 'failed' THEN 4 ELSE 5 END) < $5
+       RETURNING id`,
       [messageId, status, errorCode, providerSid, rank],
     );
+    return returnedRows(result).length > 0;
   }
 
   /** The conversation's texts, oldest first (the note's transcript). */

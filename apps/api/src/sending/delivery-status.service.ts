@@ -61,8 +61,8 @@ export class DeliveryStatusService {
     const status = report.status as MessageStatus;
     const newRank = RANK[status];
     const recordStatus = async (m?: EntityManager) => {
-      if (newRank === undefined) return;
-      await this.messages.recordDeliveryStatus(
+      if (newRank === undefined) return false;
+      return this.messages.recordDeliveryStatus(
         message.id,
         status,
         report.failure?.providerCode?.toString() ?? null,
@@ -71,31 +71,63 @@ export class DeliveryStatusService {
         m,
       );
     };
-    const reason = report.failure ? sendFailureOf(report.failure.reason) : null;
-    if (reason) await this.numberCannotReceive(message, reason, recordStatus);
-    else await recordStatus();
+    const failure = report.failure;
+    const reason = failure ? sendFailureOf(failure.reason) : null;
+    if (failure && reason) {
+      await this.numberCannotReceive(message, reason, recordStatus, failure.providerCode);
+    } else if (failure && message.conversationId) {
+      const conversationId = message.conversationId;
+      // The conversation goes on, but its transcript says why this text did not arrive (once).
+      await this.dataSource.transaction(async (m) => {
+        if (await recordStatus(m)) await this.recordSendFailed(m, conversationId, failure);
+      });
+    } else await recordStatus();
+  }
+
+  /** The transcript's "a text could not be sent: why" (the reason and the provider's code). */
+  async recordSendFailed(
+    m: EntityManager,
+    conversationId: string,
+    failure: { reason: SmsFailureReason | SendFailureReason; providerCode: number | null },
+  ): Promise<void> {
+    await this.runtime.recordEvent(m, conversationId, 'send_failed', {
+      reason: failure.reason.replace(/-/g, '_'),
+      providerCode: failure.providerCode,
+    });
   }
 
   /**
    * Shared with the send processor: an unsubscribed number is recorded as opted out; the engine
    * ends the conversation (tags, end). `alsoInTransaction` (recording the failure itself) commits
-   * with them, so a crash can never leave a failure recorded without its consequences.
+   * with them, so a crash can never leave a failure recorded without its consequences; it answers
+   * false when the failure was recorded before (a repeated report).
    */
   async numberCannotReceive(
     message: Pick<Message, 'accountId' | 'senderKey' | 'phone' | 'conversationId'>,
     reason: SendFailureReason,
-    alsoInTransaction: (m: EntityManager) => Promise<void> = async () => undefined,
+    alsoInTransaction: (m: EntityManager) => Promise<unknown> = async () => undefined,
+    providerCode: number | null = null,
   ): Promise<void> {
+    let told = false;
     const consequences = async (m: EntityManager) => {
       if (reason === 'unsubscribed') {
-        await this.optOuts.add(message.accountId, message.senderKey, message.phone, 'provider', m);
+        const { accountId, senderKey, phone, conversationId } = message;
+        await this.optOuts.add(accountId, senderKey, phone, 'provider', conversationId, m);
       }
-      await alsoInTransaction(m);
+      const moved = await alsoInTransaction(m);
+      // Already ended (a closing message's late report): still told once, when the status moved.
+      if (!told && moved !== false && message.conversationId)
+        await this.recordSendFailed(m, message.conversationId, { reason, providerCode });
     };
     const conversation = message.conversationId
       ? await this.runtime.applyEvent(
           message.conversationId,
-          () => ({ type: 'send_failed', at: new Date().toISOString(), reason }),
+          async (conversation, m) => {
+            // The engine's ending says only invalid_number: the transcript says which refusal.
+            await this.recordSendFailed(m, conversation.id, { reason, providerCode });
+            told = true;
+            return { type: 'send_failed', at: new Date().toISOString(), reason };
+          },
           consequences,
         )
       : null;

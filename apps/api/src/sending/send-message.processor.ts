@@ -41,8 +41,9 @@ const HELD_FOR_CREDENTIALS = 'held: Twilio refused the account credentials';
 
 /**
  * Why a queued text must not go out (its code is kept on the message, the reason on the outbox
- * row), or null when it may. A finished conversation's last text still goes out when it comes up
- * (quiet hours, the sender's rate): the contact answered, and that text is the tool's answer. An
+ * row), or null when it may. A finished conversation's texts still go out when they come up
+ * (quiet hours, the sender's rate): the contact answered, and they are the tool's answer; a closing
+ * message ends its conversation in the transition that queues it, so it is always one of them. An
  * expired one's waiting text does not: the only texts that can wait past the expiry are reminders
  * (the expiry waits for a question to go out, see QueueWorker.sweep), and "still there?" to a
  * conversation that is over would invite a reply nothing answers. A conversation ended from
@@ -271,9 +272,17 @@ export class SendMessageProcessor implements OnModuleInit {
           },
           reason,
           record,
+          err.providerCode ?? null,
         );
       } else {
-        await this.dataSource.transaction(record);
+        await this.dataSource.transaction(async (m) => {
+          await record(m);
+          if (row.conversation_id)
+            await this.delivery.recordSendFailed(m, row.conversation_id, {
+              reason: err.reason,
+              providerCode: err.providerCode ?? null,
+            });
+        });
       }
     } catch (txErr) {
       await this.giveBack(outboxId, row.id, 'queued', txErr);

@@ -214,7 +214,7 @@ describe('HTTP Post starts that started nothing', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({
       code: 'invalid_input',
-      message: 'limit: must be a whole number from 1 to 200',
+      details: [{ path: ['limit'], message: 'must be a whole number from 1 to 200' }],
     });
   });
 

@@ -138,9 +138,9 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
         () => post(toolUrl()).type('form').send({ name: 'x' }),
         400,
         'invalid_contact_id',
-        /contactId is required.*~Contact\.Id~/,
+        /sent no contact id.*"contactId".*"~Contact\.Id~"/,
       ],
-      ['an empty body', () => post(toolUrl()), 400, 'invalid_contact_id', /contactId is required/],
+      ['an empty body', () => post(toolUrl()), 400, 'invalid_contact_id', /sent no contact id/],
       [
         'a malformed contactId',
         () => post(toolUrl()).type('form').send({ contactId: '~Contact.Id~' }),
@@ -240,6 +240,10 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
       ]);
       return row?.done_at ? row.last_error : undefined;
     }, 'the start to be handled');
-    expect(note).toBe('Keap has no contact 987654');
+    expect(note).toBe('Keap has no contact 987654.');
+    // Kept for the console's refused starts, not only on the queue's row.
+    expect(
+      await h.ds.query(`SELECT code, reason FROM refused_http_starts WHERE contact_id = 987654`),
+    ).toEqual([{ code: 'no_contact', reason: 'Keap has no contact 987654.' }]);
   });
 });

@@ -75,7 +75,10 @@ describe('what happened in a conversation, in sentences', () => {
       'The conversation expired: the contact did not reply in time.',
     );
     expect(say('send_failed', { reason: 'not_mobile' })).toBe(
-      'A text could not be sent: the number is not a mobile number.',
+      'A text could not be sent: the number is not a mobile number (a landline, or a carrier that cannot take texts).',
+    );
+    expect(say('send_failed', { reason: 'unreachable', providerCode: 30003 })).toBe(
+      'A text could not be sent (error 30003): the phone was switched off or out of coverage.',
     );
     expect(
       say('keap_work_stopped', { work: 'apply_tag', reason: 'The tag no longer exists' }),

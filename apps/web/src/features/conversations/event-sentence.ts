@@ -31,8 +31,12 @@ const TAG_BECAUSE: Record<string, string> = {
 
 const SEND_FAILED_BECAUSE: Record<string, string> = {
   invalid_number: 'the number is not a valid phone number',
-  not_mobile: 'the number is not a mobile number',
+  not_mobile: 'the number is not a mobile number (a landline, or a carrier that cannot take texts)',
   unsubscribed: 'the contact has unsubscribed from texts (STOP) with Twilio',
+  unreachable: 'the phone was switched off or out of coverage',
+  filtered: 'the carrier filtered it out',
+  rate_limited: 'too many texts were sent at once',
+  permanent: 'Twilio refused it',
 };
 
 const KEAP_WORK: Record<string, string> = {
@@ -174,7 +178,8 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
     }
     case 'send_failed': {
       const because = SEND_FAILED_BECAUSE[text('reason') ?? ''];
-      return `A text could not be sent${because ? `: ${because}` : ''}.`;
+      const code = number('providerCode');
+      return `A text could not be sent${code === null ? '' : ` (error ${code})`}${because ? `: ${because}` : ''}.`;
     }
     case 'ignored': {
       const reason = text('reason');

@@ -87,6 +87,36 @@ describe('refused starts', () => {
     );
   });
 
+  it('says why a queued start could not text, in the sentence naming the contact, the field and the number', () => {
+    const say = (over: Partial<RefusedHttpStart>) =>
+      describeRefusedHttpStart(aRefusedHttpStart({ contactName: null, ...over }), {
+        ...at,
+        keapConnected: true,
+      });
+    expect(say({ code: 'no_contact', reason: 'Keap has no contact 123.' })).toBe(
+      'A Keap campaign tried to start contact 123 on “Colour” at 10:02 AM: not started: Keap has no contact 123. Check that the campaign posts ~Contact.Id~ as contactId; the contact may have been merged or deleted.',
+    );
+    expect(say({ code: 'no_phone', reason: 'Pat Jones (123) has no number in Phone 3.' })).toBe(
+      'A Keap campaign tried to start contact 123 on “Colour” at 10:02 AM: not started: Pat Jones (123) has no number in Phone 3. Add their mobile number to that field in Keap, then run the campaign again for this contact.',
+    );
+    expect(
+      say({
+        code: 'not_a_phone',
+        reason: 'Phone 3 of Pat Jones (123), "12", is not a phone number.',
+      }),
+    ).toBe(
+      'A Keap campaign tried to start contact 123 on “Colour” at 10:02 AM: not started: Phone 3 of Pat Jones (123), "12", is not a phone number. Correct the number in Keap, then run the campaign again for this contact.',
+    );
+    expect(
+      say({
+        code: 'opted_out',
+        reason: 'Pat Jones (123), at +14155550177, has opted out of texts from +14155550100',
+      }),
+    ).toBe(
+      'A Keap campaign tried to start contact 123 on “Colour” at 10:02 AM: not started: Pat Jones (123), at +14155550177, has opted out of texts from +14155550100. Nothing is sent to them until they text START.',
+    );
+  });
+
   it('titles the banner and the card by what they list', () => {
     const text = aRefusedStart('2026-12-02T11:59:00Z');
     const post = aRefusedHttpStart();

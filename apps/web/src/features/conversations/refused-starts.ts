@@ -75,9 +75,26 @@ function whyAndWhatToDo(item: RefusedHttpStart, keapConnected: boolean, tool: st
       return `not started because ${tool} was switched off. Switch it on, ${AGAIN}`;
     case 'unknown_step':
       return `not started because ${tool} has no step “${item.startStep ?? ''}”. Correct the step in the campaign’s HTTP Post URL (?step=), ${AGAIN}`;
+    // The queued start's own sentence names the contact, the field and the number.
+    case 'no_contact':
+      return `not started: ${sentence(item.reason)} Check that the campaign posts ~Contact.Id~ as contactId; the contact may have been merged or deleted.`;
+    case 'no_phone':
+      return `not started: ${sentence(item.reason)} Add their mobile number to that field in Keap, ${AGAIN}`;
+    case 'not_a_phone':
+      return `not started: ${sentence(item.reason)} Correct the number in Keap, ${AGAIN}`;
+    case 'in_conversation':
+      return `not started: ${sentence(item.reason)} Once that conversation ends, ${AGAIN}`;
+    case 'opted_out':
+      return `not started: ${sentence(item.reason)} Nothing is sent to them until they text START.`;
     default:
-      return item.reason;
+      return `not started: ${sentence(item.reason)}`;
   }
+}
+
+/** The API's sentence, ending with its full stop once. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /**
