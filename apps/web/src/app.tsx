@@ -17,6 +17,7 @@ const loadToolEditor = () => import('./features/tool-editor/tool-editor-page');
 const ToolEditorPage = lazy(loadToolEditor);
 const ConversationsPage = lazy(() => import('./features/conversations/conversations-page'));
 const AnalyticsPage = lazy(() => import('./features/analytics/analytics-page'));
+const OptOutsPage = lazy(() => import('./features/opt-outs/opt-outs-page'));
 
 const page = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
@@ -37,6 +38,7 @@ const router = createBrowserRouter([
           { path: 'tools/:toolId/analytics', element: page(<AnalyticsPage />) },
           // One route, so opening a transcript keeps the list (and focus) where it is.
           { path: 'conversations/:conversationId?', element: page(<ConversationsPage />) },
+          { path: 'opt-outs', element: page(<OptOutsPage />) },
           { path: '*', element: <Navigate to="/" replace /> },
         ],
       },

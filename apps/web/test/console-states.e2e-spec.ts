@@ -238,7 +238,7 @@ describe('the console’s options, phone layout, and failing requests', () => {
       await phone.getByRole('heading', { name: 'SMS sequence tools', level: 1 }).waitFor();
       await phone.getByRole('link', { name: 'Deal', exact: true }).waitFor();
       await fits('the tools list');
-      for (const link of ['Tools', 'Conversations', 'Connections'])
+      for (const link of ['Tools', 'Conversations', 'Opt-outs', 'Connections'])
         await inReach(nav.getByRole('link', { name: link, exact: true }), `the ${link} link`);
       await inReach(phone.getByRole('button', { name: 'Sign out' }), 'Sign out');
       await inReach(phone.getByLabel('Tool name', { exact: true }), 'the tool name');
@@ -292,6 +292,15 @@ describe('the console’s options, phone layout, and failing requests', () => {
       await inReach(transcript, 'the transcript');
       await inReach(phone.getByRole('link', { name: 'Open the tool' }), 'Open the tool');
       await fits('a transcript');
+
+      // The opt-outs list (nobody has opted out here: its explanation).
+      await nav.getByRole('link', { name: 'Opt-outs' }).click();
+      await phone.getByRole('heading', { name: 'Opt-outs', level: 1 }).waitFor();
+      await seeText(phone.locator('.ui-empty'), 'Nobody has opted out');
+      await fits('the opt-outs list');
+      await inReach(phone.getByLabel('Phone number, word or tool'), 'the opt-outs search box');
+      await inReach(phone.getByRole('button', { name: 'Search' }), 'the opt-outs Search');
+      await fits('the opt-outs list');
 
       // The funnel.
       await phone.goto(`${product.consoleUrl}${dealPath}/analytics`);

@@ -1,4 +1,4 @@
-import { normalisePhone } from './phone';
+import { formatPhone, normalisePhone } from './phone';
 
 describe('phone normalisation', () => {
   it.each([
@@ -22,4 +22,18 @@ describe('phone normalisation', () => {
       expect(normalisePhone(raw)).toBeNull();
     },
   );
+});
+
+describe('phone formatting', () => {
+  it.each([
+    ['+17205557707', '(720) 555-7707'],
+    ['+442079460958', '+44 20 7946 0958'],
+    ['not a phone', 'not a phone'],
+  ])('writes %s as %j (default US)', (e164, written) => {
+    expect(formatPhone(e164)).toBe(written);
+  });
+
+  it('writes numbers of the given default country nationally', () => {
+    expect(formatPhone('+442079460958', 'GB')).toBe('020 7946 0958');
+  });
 });

@@ -19,4 +19,17 @@ export function normalisePhone(
   return parsed.number;
 }
 
+/**
+ * A stored phone as people write it: national in the default country ("(720) 555-7707"),
+ * international elsewhere ("+44 20 7946 0958"); as stored when it cannot be read.
+ */
+export function formatPhone(
+  e164: string,
+  defaultCountry: CountryCode = DEFAULT_PHONE_COUNTRY,
+): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (parsed === undefined) return e164;
+  return parsed.country === defaultCountry ? parsed.formatNational() : parsed.formatInternational();
+}
+
 export type { CountryCode };

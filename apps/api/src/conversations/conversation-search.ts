@@ -25,3 +25,8 @@ export function readConversationSearch(q: string): ConversationSearch {
   }
   return { text, phoneDigits: null, nameWords: text.split(/[\s,]+/).filter((w) => w !== '') };
 }
+
+/** `s` matched literally inside a LIKE pattern. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

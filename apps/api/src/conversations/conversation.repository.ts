@@ -6,7 +6,7 @@ import { ToolVersion } from '../tools/tool-version.entity';
 import { Tool } from '../tools/tool.entity';
 import { ConversationEventRecord } from './conversation-event.entity';
 import { Conversation, type KeapCallCounts } from './conversation.entity';
-import { readConversationSearch } from './conversation-search';
+import { escapeLike, readConversationSearch } from './conversation-search';
 import { type PhoneLine, phoneLineKey } from '../messages/phone-line';
 
 /** The conversation list's filters (each optional) and page. */
@@ -337,8 +337,4 @@ export class ConversationRepository {
   private manager(m?: EntityManager): EntityManager {
     return m ?? this.dataSource.manager;
   }
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -16,6 +16,10 @@ export class OptOut {
   @Column({ type: 'text' })
   source!: string;
 
+  /** The conversation the opt-out ended (its tool is the one the contact stopped); null if none. */
+  @Column({ name: 'conversation_id', type: 'uuid', nullable: true })
+  conversationId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -37,6 +37,7 @@ export function Layout() {
                 Tools
               </NavLink>
               <NavLink to="/conversations">Conversations</NavLink>
+              <NavLink to="/opt-outs">Opt-outs</NavLink>
               <NavLink to="/connect">Connections</NavLink>
             </nav>
             <div className="app-account">
