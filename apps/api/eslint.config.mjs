@@ -39,17 +39,24 @@ const MAY_IMPORT = {
   // The runtime, from what it stores to what it does.
   outbox: ['config', 'database', 'errors', 'metrics'],
   messages: ['config', 'database', 'errors', 'ports'],
-  conversations: [...PLATFORM, 'accounts', 'keap', 'tools', 'outbox', 'messages'],
+  // Campaign starts that started nothing: refused by the tool URL or by the worker.
+  'refused-starts': ['config', 'database', 'errors'],
+  conversations: [
+    ...PLATFORM,
+    ...['accounts', 'keap', 'tools', 'outbox', 'messages', 'refused-starts'],
+  ],
   // What comes in is parsed, verified and stored: it never reaches the worker's code.
-  inbound: [...PLATFORM, 'accounts', 'twilio', 'tools', 'outbox', 'messages'],
+  inbound: [...PLATFORM, 'accounts', 'twilio', 'tools', 'outbox', 'messages', 'refused-starts'],
   sending: [...PLATFORM, 'accounts', 'twilio', 'outbox', 'messages', 'conversations'],
   'crm-effects': [...PLATFORM, 'accounts', 'keap', 'outbox', 'messages', 'conversations'],
   // What the console reads of the runtime.
   'conversation-history': [
     ...PLATFORM,
-    ...['accounts', 'session', 'tools', 'messages', 'conversations', 'inbound'],
+    ...['accounts', 'session', 'tools', 'messages', 'conversations', 'refused-starts'],
   ],
   analytics: [...PLATFORM, 'accounts', 'session', 'keap', 'tools', 'messages', 'conversations'],
+  // Twilio for the names of the messaging services numbers opted out of.
+  'opt-outs': [...PLATFORM, 'accounts', 'session', 'twilio', 'conversations'],
   demo: [...PLATFORM, 'accounts', 'session', 'keap', 'twilio', 'tools'],
 };
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'app'];

@@ -23,7 +23,10 @@ describe('GET /health', () => {
   it('answers an unknown route with a clear JSON error', async () => {
     const res = await request(t.app.getHttpServer()).get('/api/nope');
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toMatch(/Cannot GET/);
+    expect(res.body.error).toEqual({
+      code: 'http_404',
+      message: 'There is nothing at this address. Reload the console and try again.',
+    });
   });
 });
 

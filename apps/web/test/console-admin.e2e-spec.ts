@@ -165,9 +165,10 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
       JSON.stringify({ name: '', startMode: 'sometimes', steps: [{ id: 'has space' }] }),
     );
     const refusal = page.locator('.ui-alert', { hasText: 'The file was not imported' });
-    await seeText(refusal, 'startMode');
-    await seeText(refusal, 'name');
-    await seeText(refusal, /steps › 0 › id/);
+    // Each problem in the editor's words: no paths such as steps › 0 › id.
+    await seeText(refusal, 'How the sequence starts must be one of the choices.');
+    await seeText(refusal, 'The tool name is empty. Give the tool a name.');
+    await seeText(refusal, 'Message 1 is damaged');
     expect(await refusal.locator('li').count()).toBeGreaterThanOrEqual(4);
 
     await importFile('not-json.json', 'this is not JSON');

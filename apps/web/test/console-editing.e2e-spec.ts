@@ -91,7 +91,7 @@ describe('the tool editor never loses edits', () => {
     await firstMessage().fill(typed);
     await page.getByRole('link', { name: 'Tools', exact: true }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Your changes are not saved' });
-    await seeText(dialog, 'The tool name: give the tool a name');
+    await seeText(dialog, 'The tool name is empty. Give the tool a name.');
     // The message went in; only the empty name waits.
     const stored = await storedDraft(toolPath);
     expect(stored.steps[0]?.message).toBe(typed);
@@ -223,7 +223,10 @@ describe('the condition editor and merge fields', () => {
     await overBudget.getByLabel('If the response is', { exact: true }).selectOption('gt');
     await overBudget.getByLabel('Where does the value come from?').selectOption('field');
     // Until a field is chosen this condition cannot be saved; the editor says which one waits.
-    await seeText(page.locator('.save-state'), 'Not saved until fixed — Message 1');
+    await seeText(
+      page.locator('.save-state'),
+      'Not saved until fixed — The contact field of condition 3 of message 1',
+    );
     await overBudget.getByLabel('Contact field', { exact: true }).selectOption({ label: 'Budget' });
 
     const expected = [

@@ -11,6 +11,7 @@ export * from './reach';
 export * from './phone';
 export * from './sms';
 export * from './validation';
+export * from './schema-problems';
 export * from './machine';
 export * from './send-window';
 export * from './simulator';

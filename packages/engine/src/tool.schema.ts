@@ -12,22 +12,32 @@ import { z } from 'zod';
 
 export const SCHEMA_VERSION = 1 as const;
 
+/**
+ * The schema's own refusals, each the end of a sentence whose start names the field the way the
+ * editor labels it (`schemaProblems`): "Step 2's "save the reply to" field is not one of …".
+ */
+export const SCHEMA_REFUSALS = {
+  contactField: 'is not one of your Keap contact fields. Choose a field from the list.',
+  stepId:
+    'is damaged (its internal reference is missing or not valid). Choose it again, or delete it and add it again.',
+  time: 'must be a time of day such as 09:00 or 17:30 (24-hour clock).',
+  toolName: 'is empty. Give the tool a name.',
+  expiry: 'must be from 1 minute to 30 days (720 hours).',
+} as const;
+
 /** A contact field key: a standard Keap field name or `_` + a custom field's name. */
 export const contactFieldKeySchema = z
   .string()
   .trim()
-  .regex(
-    /^_?[A-Za-z][A-Za-z0-9_]*$/,
-    'must be a Keap contact field name such as FirstName or _MyCustomField',
-  );
+  .regex(/^_?[A-Za-z][A-Za-z0-9_]*$/, SCHEMA_REFUSALS.contactField);
 export type ContactFieldKey = z.infer<typeof contactFieldKeySchema>;
 
 export const stepIdSchema = z
   .string()
   .trim()
-  .min(1, 'a step id is required')
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'a step id may hold letters, digits, - and _ only');
+  .min(1, SCHEMA_REFUSALS.stepId)
+  .max(64, SCHEMA_REFUSALS.stepId)
+  .regex(/^[A-Za-z0-9_-]+$/, SCHEMA_REFUSALS.stepId);
 export type StepId = z.infer<typeof stepIdSchema>;
 
 /** Keap tag ids are positive integers. */
@@ -133,9 +143,9 @@ export type StartMode = z.infer<typeof startModeSchema>;
 /** Quiet hours: texts due inside them wait until the window opens (contact's time zone). */
 export const sendWindowSchema = z.object({
   /** Local time the window opens, "HH:MM". */
-  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour'),
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, SCHEMA_REFUSALS.time),
   /** Local time the window closes, "HH:MM". */
-  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour'),
+  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, SCHEMA_REFUSALS.time),
   /** IANA time zone used when the contact's own is unknown. */
   defaultTimeZone: z.string().min(1).default('America/New_York'),
 });
@@ -152,8 +162,8 @@ export const toolOptionsSchema = z.object({
   expiryMinutes: z
     .number()
     .int()
-    .min(1)
-    .max(60 * 24 * 30)
+    .min(1, SCHEMA_REFUSALS.expiry)
+    .max(60 * 24 * 30, SCHEMA_REFUSALS.expiry)
     .default(24 * 60),
   /** Sends one reminder this long before expiry when the contact has not replied; null: none. */
   reminderMinutesBeforeExpiry: z.number().int().min(1).nullable().default(null),
@@ -167,7 +177,7 @@ export type ToolOptions = z.infer<typeof toolOptionsSchema>;
 export const toolDefinitionSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
   /** Internal only; never shown to contacts. */
-  name: z.string().trim().min(1, 'give the tool a name').max(120),
+  name: z.string().trim().min(1, SCHEMA_REFUSALS.toolName).max(120),
   startMode: startModeSchema.default('keyword_or_http'),
   /** The Twilio number or messaging service that sends and receives. Null while a draft has none. */
   sender: senderSchema.nullable().default(null),

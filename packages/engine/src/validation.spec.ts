@@ -426,7 +426,7 @@ describe('validating a tool', () => {
       [['steps', 1, 'message'], 'warning'],
       [['steps', 1, 'message'], 'warning'],
     ]);
-    expect(inMessage[0]?.message).toContain('Did you mean FirstName?');
+    expect(inMessage[0]?.message).toContain('Did you mean ~Contact.FirstName~?');
     expect(inMessage[1]?.message).toContain('~Contact._Color~');
     const unknown = withCode(problems, 'unknown_field');
     expect(unknown.map((p) => p.path)).toEqual([
@@ -460,7 +460,7 @@ describe('validating a tool', () => {
     expect(malformed.map((p) => p.message)).toEqual([
       expect.stringContaining('Write ~Contact.FirstName~.'),
       expect.stringContaining('Write ~Contact.LastName~.'),
-      expect.stringContaining('starts with a letter'),
+      expect.stringContaining('starting with a letter'),
       expect.stringContaining('names no field'),
       expect.stringMatching(/closing ~ is missing.*Write ~Contact.City~\./),
     ]);
@@ -541,7 +541,7 @@ describe('validating a tool', () => {
   it('says what shows in place of a merge field of another object with a fallback', () => {
     const tool = goodTool().withStep('m', { message: 'From ~Owner.FirstName|the team~' }).build();
     expect(withCode(problemsOf(tool), 'unsupported_merge_field').map((p) => p.message)).toEqual([
-      '~Owner.FirstName|the team~ is not a contact field; "the team" is shown in its place.',
+      'The merge field ~Owner.FirstName|the team~ is not a contact field; "the team" is shown in its place.',
     ]);
   });
 
@@ -655,5 +655,17 @@ describe('parsing a tool (import)', () => {
       ),
     ).toBe(true);
     expect(parseToolDefinition('nonsense').ok).toBe(false);
+  });
+
+  it('says which field is wrong as the editor names it, never as a path or a pattern', () => {
+    const result = parseToolDefinition({
+      name: 'Imported',
+      steps: [{ id: 'a', message: 'Hi', saveTo: 'Favorite Color' }],
+      options: { maxReasks: 9 },
+    });
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'The field message 1 saves the response to is not one of your Keap contact fields. Choose a field from the list.',
+      'The times to ask again can be at most 5.',
+    ]);
   });
 });

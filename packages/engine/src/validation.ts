@@ -18,6 +18,7 @@ import {
   type Reach,
 } from './reach';
 import { classifyKeyword, normaliseKeyword } from './reply';
+import { schemaIssueSentence } from './schema-problems';
 import {
   toolDefinitionSchema,
   type Condition,
@@ -34,37 +35,41 @@ import {
 export type ProblemPath = (string | number)[];
 export type ProblemSeverity = 'error' | 'warning';
 
-export type ProblemCode =
-  | 'schema'
-  | 'no_steps'
-  | 'duplicate_step_id'
-  | 'missing_step'
-  | 'no_finish'
-  | 'trap_loop'
-  | 'unreachable_step'
-  | 'empty_message'
-  | 'too_many_media'
-  | 'media_url_invalid'
-  | 'media_may_be_too_large'
-  | 'body_too_long'
-  | 'body_may_be_too_long'
-  | 'keyword_missing'
-  | 'keyword_reserved'
-  | 'keyword_taken'
-  | 'sender_missing'
-  | 'email_first_step'
-  | 'opt_out_language_missing'
-  | 'unknown_field'
-  | 'merge_field_unknown'
-  | 'merge_field_malformed'
-  | 'merge_field_before_contact'
-  | 'unsupported_merge_field'
-  | 'between_never_matches'
-  | 'condition_empty'
-  | 'condition_shadowed'
-  | 'condition_reserved_word'
-  | 'phone_field_not_phone'
-  | 'reminder_after_expiry';
+/** Every problem code, so a client (and a test) can walk them all. */
+export const PROBLEM_CODES = [
+  'schema',
+  'no_steps',
+  'duplicate_step_id',
+  'missing_step',
+  'no_finish',
+  'trap_loop',
+  'unreachable_step',
+  'empty_message',
+  'too_many_media',
+  'media_url_invalid',
+  'media_may_be_too_large',
+  'body_too_long',
+  'body_may_be_too_long',
+  'keyword_missing',
+  'keyword_reserved',
+  'keyword_taken',
+  'sender_missing',
+  'email_first_step',
+  'opt_out_language_missing',
+  'unknown_field',
+  'merge_field_unknown',
+  'merge_field_malformed',
+  'merge_field_before_contact',
+  'unsupported_merge_field',
+  'between_never_matches',
+  'condition_empty',
+  'condition_shadowed',
+  'condition_reserved_word',
+  'phone_field_not_phone',
+  'reminder_after_expiry',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 export interface Problem {
   path: ProblemPath;
@@ -175,7 +180,7 @@ function checkStart(
       'warning',
       'phone_field_not_phone',
       ['phoneField'],
-      `"${tool.phoneField}" is not a phone field; texts go to the number stored in it.`,
+      `${fieldCalled(tool.phoneField)} is not a phone field, yet texts go to the number stored in it. Choose a phone field such as Phone 1.`,
     );
   }
   const first = tool.steps[0];
@@ -220,7 +225,7 @@ function checkSteps(
         'error',
         'duplicate_step_id',
         [...at, 'id'],
-        `Another step already uses the id "${step.id}".`,
+        `${stepCalled(step, index)} has the same internal reference as an earlier step, so its replies would be handled there. Delete it and add it again.`,
       );
     }
     seen.add(step.id);
@@ -249,7 +254,7 @@ function checkSteps(
             'error',
             'missing_step',
             [...conditionAt, 'nextStepId'],
-            `This condition sends step "${condition.nextStepId}", which does not exist.`,
+            'This condition sends a step that no longer exists. Choose another step, or finish.',
           );
         }
         checkConditionFields(condition, conditionAt, context, add);
@@ -260,7 +265,7 @@ function checkSteps(
           'error',
           'missing_step',
           [...at, 'next', 'fallbackStepId'],
-          `The fallback sends step "${next.fallbackStepId}", which does not exist.`,
+          'The fallback sends a step that no longer exists. Choose another step, or finish.',
         );
       }
     }
@@ -357,7 +362,6 @@ function checkText(
       (rest, token) => rest.slice(0, token.index) + rest.slice(token.index + token.token.length),
       text,
     );
-  const Label = rules.label.charAt(0).toUpperCase() + rules.label.slice(1);
   if (fixed.length > MAX_BODY_LENGTH) {
     add(
       'error',
@@ -379,7 +383,7 @@ function checkText(
       'warning',
       'empty_message',
       path,
-      `${Label} is only merge fields: for a contact without them it would be empty, and an empty text cannot be sent.`,
+      `The ${rules.label} is only merge fields: for a contact without them it would be empty, and an empty text cannot be sent.`,
     );
   }
   for (const token of tokens) {
@@ -389,11 +393,20 @@ function checkText(
         'unsupported_merge_field',
         path,
         token.fallback?.trim()
-          ? `${token.token} is not a contact field; "${token.fallback.trim()}" is shown in its place.`
-          : `${token.token} is not a contact field; it will be left empty.`,
+          ? `The merge field ${token.token} is not a contact field; "${token.fallback.trim()}" is shown in its place.`
+          : `The merge field ${token.token} is not a contact field; it will be left empty.`,
       );
     } else if (!isKnownContactField(token.field, context.customFieldKeys)) {
-      add('warning', 'merge_field_unknown', path, unknownFieldMessage(token.token, token.field));
+      add(
+        'warning',
+        'merge_field_unknown',
+        path,
+        unknownFieldMessage(
+          `The merge field ${token.token}`,
+          token.field,
+          (key) => `~Contact.${key}~`,
+        ),
+      );
     }
   }
   for (const token of malformed)
@@ -417,7 +430,7 @@ function malformedMessage(token: MalformedMergeToken): string {
     case: 'merge fields are written with exact capitals',
     spaces: 'merge fields have no spaces',
     field_name:
-      'a field name starts with a letter (custom fields: _ then a letter) and holds letters, digits and _ only',
+      'after "Contact." come only letters, digits and _, starting with a letter, or with _ then a letter for a custom field',
     no_field: 'it names no field after "Contact."',
     unclosed: 'the closing ~ is missing',
     unopened: 'the opening ~ is missing',
@@ -475,9 +488,14 @@ function checkMedia(step: Step, at: ProblemPath, add: Add) {
 
 function checkField(field: string, path: ProblemPath, context: ValidationContext, add: Add) {
   if (!isKnownContactField(field, context.customFieldKeys)) {
-    add('warning', 'unknown_field', path, unknownFieldMessage(field, field));
+    add('warning', 'unknown_field', path, unknownFieldMessage(`"${field}"`, field));
   } else if (findStandardContactField(field)?.readOnly === true) {
-    add('warning', 'unknown_field', path, `"${field}" is set by Keap and cannot be saved to.`);
+    add(
+      'warning',
+      'unknown_field',
+      path,
+      `${fieldCalled(field)} is set by Keap and cannot be saved to. Choose another field.`,
+    );
   }
 }
 
@@ -499,10 +517,24 @@ function checkConditionFields(
   }
 }
 
-function unknownFieldMessage(shown: string, field: string): string {
+function unknownFieldMessage(
+  shown: string,
+  field: string,
+  suggest: (key: string) => string = fieldCalled,
+): string {
   const suggestion = suggestContactField(field);
-  const hint = suggestion !== undefined ? ` Did you mean ${suggestion.key}?` : '';
+  const hint = suggestion !== undefined ? ` Did you mean ${suggest(suggestion.key)}?` : '';
   return `${shown} does not name a contact field of this account; it will be left empty.${hint}`;
+}
+
+/** A field as the field list shows it ("Phone 1"), quoted; a custom field's key as Keap spells it. */
+function fieldCalled(key: string): string {
+  return `"${findStandardContactField(key)?.label ?? key}"`;
+}
+
+/** A step by its name, or as the editor numbers it when it has none (never by its internal id). */
+function stepCalled(step: Step, index: number): string {
+  return step.name ? `Step "${step.name}"` : `Message ${index + 1}`;
 }
 
 /**
@@ -551,15 +583,15 @@ function checkGraph(
     // a duplicate, not here.
     if (owner[index] !== index) return;
     const node = String(index);
-    const name = step.name || step.id;
+    const called = step.name ? `step "${step.name}"` : `message ${index + 1}`;
     if (!canFinish.has(node)) {
       add(
         'error',
         'trap_loop',
         ['steps', index],
         mayFinish.has(node)
-          ? `From step "${name}" the only ways to a finish are conditions compared with a contact field; a contact without a number in that field could never take them and would be stuck until the conversation expires. Add a way out that any reply can take.`
-          : `From step "${name}" no reply can lead to a finish: every path loops (conditions that can never match do not count), so contacts would be stuck until the conversation expires.`,
+          ? `From ${called} the only ways to a finish are conditions compared with a contact field; a contact without a number in that field could never take them and would be stuck until the conversation expires. Add a way out that any reply can take.`
+          : `From ${called} no reply can lead to a finish: every path loops (conditions that can never match do not count), so contacts would be stuck until the conversation expires.`,
       );
     }
     if (!reachable.has(node)) {
@@ -567,7 +599,7 @@ function checkGraph(
         'warning',
         'unreachable_step',
         ['steps', index],
-        `No step leads to "${name}"; it is only sent when a campaign's HTTP Post starts there.`,
+        `No step leads to ${called}; it is only sent when a campaign's HTTP Post starts there.`,
       );
     }
   });
@@ -711,10 +743,13 @@ export function parseToolDefinition(input: unknown): ParseToolResult {
 }
 
 export function schemaProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'number' ? key : String(key))),
-    severity: 'error' as const,
-    code: 'schema' as const,
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const path = issue.path.map((key) => (typeof key === 'number' ? key : String(key)));
+    return {
+      path,
+      severity: 'error' as const,
+      code: 'schema' as const,
+      message: schemaIssueSentence(issue, path),
+    };
+  });
 }

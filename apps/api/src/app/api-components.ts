@@ -17,6 +17,7 @@ import {
   tagListSchema,
   tagOptionSchema,
 } from '../keap/pickers/keap-pickers.dto';
+import { optOutPageSchema, optOutSchema } from '../opt-outs/opt-outs.dto';
 import { sessionViewSchema } from '../session/session.dto';
 import {
   conversationStateSchema,
@@ -76,6 +77,8 @@ const COMPONENTS = {
   ConversationDetail: conversationDetailSchema,
   RefusedStart: refusedStartSchema,
   RefusedStarts: refusedStartsSchema,
+  OptOut: optOutSchema,
+  OptOutPage: optOutPageSchema,
   Session: sessionViewSchema,
   TwilioConnected: twilioConnectedSchema,
   PhoneNumber: phoneNumberViewSchema,

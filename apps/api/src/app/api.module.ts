@@ -10,6 +10,7 @@ import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { InboundModule } from '../inbound/inbound.module';
 import { KeapAuthModule } from '../keap/auth/keap-auth.module';
 import { KeapPickersModule } from '../keap/pickers/keap-pickers.module';
+import { OptOutsModule } from '../opt-outs/opt-outs.module';
 import { SendingModule } from '../sending/sending.module';
 import { SessionModule } from '../session/session.module';
 import { ToolsModule } from '../tools/tools.module';
@@ -35,6 +36,7 @@ import { StorableTextGuard } from './storable-text.guard';
     ToolsModule,
     ConversationHistoryModule,
     AnalyticsModule,
+    OptOutsModule,
     DemoModule,
     TwilioWebhooksModule,
     InboundModule,

@@ -22,8 +22,10 @@ export class StorableTextGuard implements CanActivate {
       if (found)
         throw new InvalidInputError(
           found.nul
-            ? `${found.at}: contains a NUL character (\\u0000), which no field accepts. Remove it and send again.`
-            : `${found.at}: contains invalid Unicode (a lone surrogate such as \\ud800). Send the text as UTF-8.`,
+            ? 'A text you entered holds an invisible control character (NUL) that cannot be stored. Type the text again instead of pasting it, then save.'
+            : 'A text you entered holds a broken character (invalid Unicode) that cannot be stored. Type the text again instead of pasting it, then save.',
+          // Where, for programs; a person is told what to do instead of a path.
+          { at: found.at },
         );
     }
     return true;

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes';
+
 /**
  * Errors are values with names. A service throws a DomainError subclass; the one exception filter
  * turns it into an HTTP answer with a message a person can act on.
@@ -5,7 +7,7 @@
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   /** A stable machine-readable code, e.g. `tool_not_found`. */
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   /** Extra structured detail (e.g. validation problems with paths). */
   readonly details?: unknown;
 
@@ -18,21 +20,17 @@ export abstract class DomainError extends Error {
 
 export class NotFoundError extends DomainError {
   readonly status = 404;
-  readonly code: string;
-  constructor(what: string, code = 'not_found') {
-    super(`${what} was not found.`);
-    this.code = code;
+  constructor(
+    what: string,
+    readonly code: ErrorCode,
+  ) {
+    super(`${what} was not found. It may have been deleted: reload the page to see what is there.`);
   }
 }
 
 export class InvalidInputError extends DomainError {
   readonly status = 400;
   readonly code = 'invalid_input';
-}
-
-export class ConflictError extends DomainError {
-  readonly status = 409;
-  readonly code = 'conflict';
 }
 
 export class UnauthorizedError extends DomainError {

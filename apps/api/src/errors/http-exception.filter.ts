@@ -37,21 +37,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof ZodError) {
       const details = exception.issues.map((i) => ({ path: i.path, message: i.message }));
-      const first = details[0];
-      const message = first
-        ? `${first.path.join('.') || 'body'}: ${first.message}`
-        : 'The request is invalid.';
+      // DTOs word their refusals as sentences for a person; zod's own words ("Invalid input:
+      // expected string") are for programs, which find them with their paths in details.
+      const said = details[0]?.message ?? '';
+      const message = isSentence(said)
+        ? said
+        : 'The request holds a value the console never sends. Reload the page and try again.';
       return [400, { error: { code: 'invalid_input', message, details } }];
     }
     if (exception instanceof HttpException) {
-      const response = exception.getResponse();
+      // Nest's own words ("Cannot GET /api/x", "Unexpected token … in JSON") are not what to do.
+      const status = exception.getStatus();
       const message =
-        typeof response === 'string'
-          ? response
-          : Array.isArray((response as { message?: unknown }).message)
-            ? (response as { message: string[] }).message.join('; ')
-            : String((response as { message?: unknown }).message ?? exception.message);
-      return [exception.getStatus(), { error: { code: `http_${exception.getStatus()}`, message } }];
+        status === 400 && /JSON/.test(exception.message) ? NOT_JSON : httpStatusMessage(status);
+      return [status, { error: { code: `http_${status}`, message } }];
     }
     const client = clientRequestError(exception);
     if (client) return client;
@@ -62,6 +61,21 @@ export class HttpExceptionFilter implements ExceptionFilter {
       },
     ];
   }
+}
+
+const NOT_JSON =
+  'What was sent could not be read (it is not valid JSON). Reload the page and try again.';
+
+function isSentence(text: string): boolean {
+  return /^[A-Z“"].*[.!?]$/s.test(text.trim());
+}
+
+function httpStatusMessage(status: number): string {
+  if (status === 404) return 'There is nothing at this address. Reload the console and try again.';
+  if (status === 405)
+    return 'This address does not take that kind of request. Reload the console and try again.';
+  if (status >= 500) return 'Something went wrong on our side. Please try again.';
+  return 'The request was refused. Reload the page and try again.';
 }
 
 /**
@@ -79,7 +93,7 @@ function clientRequestError(exception: unknown): [number, ErrorBody] | null {
         error: {
           code: 'payload_too_large',
           message:
-            'The request body is too large. Send less data (a tool definition fits in well under 100 kB).',
+            'What was sent is too large (over 100 kB; a tool fits in well under that). Shorten it and try again.',
         },
       },
     ];
@@ -87,7 +101,9 @@ function clientRequestError(exception: unknown): [number, ErrorBody] | null {
   if (e.type === 'entity.parse.failed') {
     return [
       400,
-      { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } },
+      {
+        error: { code: 'invalid_json', message: NOT_JSON },
+      },
     ];
   }
   return [

@@ -2,14 +2,16 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
+import { ERROR_CODES, HTTP_STATUS_CODE } from '../errors/error-codes';
 import type { ErrorBody } from '../errors/http-exception.filter';
 import type { Assert, Same } from './same-type';
 
 /** Every error answer: `{ error: { code, message, details? } }` (errors/http-exception.filter.ts). */
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.string().meta({
-      description: 'Stable, for programs: invalid_input, tool_not_found, keap_unavailable, …',
+    code: z.union([z.enum(ERROR_CODES), z.string().regex(HTTP_STATUS_CODE)]).meta({
+      description:
+        'Stable, for programs: one of the listed codes, or http_<status> for a request refused before any route handled it (an unknown route: http_404)',
     }),
     message: z.string().meta({ description: 'For a person: what went wrong and what to do' }),
     details: z
@@ -50,6 +52,8 @@ export type ComponentName =
   | 'ConversationDetail'
   | 'RefusedStart'
   | 'RefusedStarts'
+  | 'OptOut'
+  | 'OptOutPage'
   | 'Session'
   | 'TwilioConnected'
   | 'PhoneNumber'

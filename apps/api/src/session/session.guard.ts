@@ -40,7 +40,7 @@ export class SessionGuard implements CanActivate {
         !sameSecret(header, session.csrfToken)
       ) {
         throw new ForbiddenError(
-          'The request is missing its CSRF token. Reload the page and try again.',
+          'This page lost track of your sign-in, so the change was not made. Reload the page and try again.',
         );
       }
     }

@@ -2,7 +2,11 @@ import { senderSchema, startModeSchema, toolDefinitionSchema } from '@sms-seq/en
 import { z } from 'zod';
 
 export const createToolBody = z.object({
-  name: z.string().trim().min(1, 'give the tool a name').max(120),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Give the tool a name.')
+    .max(120, 'The tool name is too long. Keep it to at most 120 characters.'),
 });
 /** The draft is checked against the engine's schema by the service (every problem listed). */
 const definitionRequired = {
@@ -27,7 +31,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 export const timeZoneProblem =
-  'must be an IANA time zone such as America/New_York (the browser gives it: Intl.DateTimeFormat().resolvedOptions().timeZone)';
+  'Your computer’s time zone is not one the server can read, so today’s conversations cannot be counted. Set it to a named time zone such as America/New York, then reload the page.';
 export const toolListQuery = z.object({
   tz: z.string().trim().refine(isTimeZone, { error: timeZoneProblem }).optional().meta({
     description:

@@ -18,7 +18,7 @@ export class InvalidToolDefinitionError extends DomainError {
   readonly code = 'invalid_tool_definition';
   constructor(problems: Problem[]) {
     super(
-      `The tool definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was saved.`,
+      `The tool was not saved: it has ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix first.`,
       problems,
     );
   }

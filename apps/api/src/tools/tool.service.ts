@@ -299,9 +299,7 @@ export class ToolService {
     } catch (err) {
       // A zone the browser knows and PostgreSQL's zone data does not (22023).
       if ((err as { driverError?: { code?: string } }).driverError?.code === '22023')
-        throw new InvalidInputError(
-          `tz: ${timeZoneProblem}; "${timeZone}" is not one the server knows.`,
-        );
+        throw new InvalidInputError(timeZoneProblem, { timeZone });
       throw err;
     }
   }

@@ -14,8 +14,18 @@ interface Case {
   /** A raw body sent as JSON (e.g. broken JSON). */
   raw?: string;
   status: number;
-  /** What the message must mention so the person knows what to fix. */
+  /** What the answer must mention so whoever sent it knows what to fix: a person reads the message, a program the details. */
   mentions?: RegExp;
+}
+
+/** What an answer tells whoever sent it: the message a person reads, the details' paths a program reads. */
+function told(error: { message: string; details?: unknown }): string {
+  const details = Array.isArray(error.details)
+    ? (error.details as { path?: unknown[]; message?: string }[]).map(
+        (detail) => `${(detail.path ?? []).join('.')}: ${detail.message ?? ''}`,
+      )
+    : [JSON.stringify(error.details ?? null)];
+  return [error.message, ...details].join('\n');
 }
 
 const HUGE = 'x'.repeat(20_000);
@@ -495,7 +505,7 @@ const cases: Case[] = [
     path: '/api/twilio/numbers',
     body: { phoneNumber: '555-1234' },
     status: 400,
-    mentions: /E\.164/,
+    mentions: /international form/,
   },
   {
     what: 'buy: nothing',
@@ -538,7 +548,8 @@ describe('every install/config endpoint answers garbage with a 4xx a person can 
       },
     });
     expect(res.body.error.message).not.toMatch(/Something went wrong/);
-    if (c.mentions) expect(res.body.error.message).toMatch(c.mentions);
+    expect(res.body.error.message).toMatch(/^[A-Z“"].*[.!?]$/s);
+    if (c.mentions) expect(told(res.body.error)).toMatch(c.mentions);
   });
 
   it('the Keap callback with garbage sends the browser back to the console with an error, never a 500', async () => {

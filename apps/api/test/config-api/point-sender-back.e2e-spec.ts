@@ -215,7 +215,7 @@ describe('pointing a published tool’s sender back at this app', () => {
     await pointHere(a, NUMBER_SID).expect(200);
   });
 
-  it('answers 404 saying so for a SID Twilio does not know, and 400 naming sid for one that is not a SID', async () => {
+  it('answers 404 saying so for a SID Twilio does not know, and 400 saying what a SID is for one that is not', async () => {
     const unknown = await pointHere(a, UNKNOWN_SID).expect(404);
     expect(unknown.body.error.message).toMatch(
       /^Twilio has no phone number PN9{32} on the connected Twilio account: it may have been released/,
@@ -223,10 +223,11 @@ describe('pointing a published tool’s sender back at this app', () => {
     const malformed = await pointHere(a, 'not-a-sid').expect(400);
     expect(malformed.body.error).toMatchObject({
       code: 'invalid_input',
-      message: 'sid: must be a Twilio phone number SID (PN followed by 32 hex digits)',
+      message:
+        'That is not a Twilio phone number SID (PN followed by 32 hex digits). Reload Connections and try again.',
     });
     const service = await post(a, '/api/twilio/messaging-services/PN1/point-here').expect(400);
-    expect(service.body.error.message).toMatch(/^sid: must be a Twilio messaging service SID/);
+    expect(service.body.error.message).toMatch(/^That is not a Twilio messaging service SID/);
   });
 
   it('refuses without a session (401) and without the CSRF header (403), changing nothing', async () => {
@@ -250,7 +251,7 @@ describe('pointing a published tool’s sender back at this app', () => {
       const res = await pointHere(a, NUMBER_SID).expect(502);
       expect(res.body.error).toMatchObject({
         code: 'twilio_unavailable',
-        message: expect.stringMatching(/^Twilio could not do that: /),
+        message: 'Twilio could not do that just now. Try again in a minute.',
       });
     } finally {
       failing.mockRestore();

@@ -140,6 +140,8 @@ describe('Tools API', () => {
     );
     expect(texts).toEqual(['Thanks Ann! Blue or red? Text STOP to stop.', 'Great choice.']);
     expect(sim.body.turns[1].matched).toMatchObject({ conditionId: 'blue' });
+    // "Great choice." is a closing message: the conversation ends as it is sent, as at runtime.
+    expect(sim.body.turns[1].endedWith).toBe('finished');
 
     const senders = await a.agent.get('/api/twilio/senders').expect(200);
     expect(senders.body.phoneNumbers).toContainEqual(
@@ -342,7 +344,7 @@ describe('Tools API', () => {
         expect(res.body.error).toMatchObject({
           code: 'invalid_input',
           message: expect.stringMatching(
-            /^tz: must be an IANA time zone such as America\/New_York/,
+            /^Your computer’s time zone is not one the server can read/,
           ),
         });
       },
@@ -376,6 +378,11 @@ describe('Tools API', () => {
       await db.query(
         `INSERT INTO messages (account_id, direction, phone, sender_key, body, status, error_code)
          VALUES ($1, 'in', '+15555550177', 'phone:+14155550100', 'PRIV', 'processed', 'keap_disconnected')`,
+        [a.accountId],
+      );
+      // A number that opted out of A's sender.
+      await db.query(
+        `INSERT INTO opt_outs (account_id, sender_key, phone, source) VALUES ($1, 'phone:+14155550100', '+15555550188', 'STOP')`,
         [a.accountId],
       );
       // B: its own Twilio account (with an API key) and its own published tool.
@@ -697,6 +704,20 @@ describe('Tools API', () => {
               .then((r) => r.body.items);
           expect(await list(a)).toEqual([expect.objectContaining({ phone: '+15555550177' })]);
           expect(await list(b)).toEqual([]);
+        },
+      },
+      'get /api/opt-outs': {
+        request: () => ['/api/opt-outs'],
+        crossAccount: async () => {
+          const list = (who: Browser, q = '') =>
+            who.agent
+              .get('/api/opt-outs')
+              .query(q ? { q } : {})
+              .expect(200)
+              .then((r) => r.body.items);
+          expect(await list(a)).toEqual([expect.objectContaining({ phone: '+15555550188' })]);
+          expect(await list(b)).toEqual([]);
+          expect(await list(b, '555-0188')).toEqual([]);
         },
       },
       'get /api/conversations/{id}': {

@@ -114,7 +114,7 @@ function fallbackMessage(status: number): string {
   if (status === 403) return 'This request was refused. Reload the page and try again.';
   if (status === 404) return 'This item no longer exists.';
   if (status >= 500) return 'The server ran into a problem. Try again in a moment.';
-  return `The request failed (HTTP ${status}).`;
+  return `The request failed (error ${status}). Reload the page and try again.`;
 }
 
 /** A sentence for any error thrown by a query or mutation. */

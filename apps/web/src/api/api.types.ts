@@ -63,6 +63,10 @@ export type ConversationFilter = Pick<
 export type RefusedStart = Schemas['RefusedStart'];
 export type RefusedStarts = Schemas['RefusedStarts'];
 
+/** GET /api/opt-outs: a number that gets nothing more from a sender, and why. */
+export type OptOut = Schemas['OptOut'];
+export type OptOutPage = Schemas['OptOutPage'];
+
 /** GET /api/keap/budget. */
 export type KeapBudgetReport = Schemas['KeapBudgetReport'];
 export type KeapBudgetWindow = KeapBudgetReport['account']['minute'];

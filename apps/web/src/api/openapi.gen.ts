@@ -494,6 +494,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/opt-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account’s opted-out numbers, newest first, searchable and paged: when, from which sender, the tool whose conversation it ended, the word texted. Nothing is sent to them from that sender until they text START. */
+        get: operations["OptOutsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1013,15 +1030,38 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             /**
-             * @description The answer's error code: account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off), unknown_step (the tool has no such step)
+             * @description Why: the answer's error code, or what the queued start found. account_disconnected (Keap is disconnected), tool_not_published, tool_disabled (switched off, or deleted before the start was performed), unknown_step (the tool has no such step), no_contact (Keap has no such contact), keap_refused (Keap refused to read the contact), no_phone (the tool's phone field is empty), not_a_phone (it holds no phone number), in_conversation (the number is in a conversation on the sender), opted_out (the number opted out of the sender's texts)
              * @enum {string}
              */
-            code: "account_disconnected" | "tool_not_published" | "tool_disabled" | "unknown_step";
-            /** @description The message Keap was answered with, for a person */
+            code: "account_disconnected" | "tool_not_published" | "tool_disabled" | "unknown_step" | "no_contact" | "keap_refused" | "no_phone" | "not_a_phone" | "in_conversation" | "opted_out";
+            /** @description Why, for a person: the message Keap was answered with, or what the queued start found (“Pat Jones (123) has no number in Phone 3.”) */
             reason: string;
         };
         RefusedStarts: {
             items: components["schemas"]["RefusedStart"][];
+        };
+        OptOut: {
+            /** @description The contact’s phone, E.164: +17205557707 */
+            phone: string;
+            /** @description The phone as people write it: (720) 555-7707, +44 20 7946 0958 */
+            phoneFormatted: string;
+            /** @description phone:+1… or service:MG…, the sender opted out of */
+            sender: string;
+            /** @description The sender in words: the number, (415) 555-0100, or the messaging service’s name in Twilio (messaging service MG… when Twilio did not answer) */
+            senderName: string;
+            /** Format: uuid */
+            toolId: string | null;
+            /** @description The tool whose conversation the opt-out ended; null when the contact was in none (or the tool was deleted) */
+            toolName: string | null;
+            /** @description The word the contact texted (STOP, UNSUBSCRIBE, …); null when Twilio reported the number unsubscribed instead (a text to it was refused) */
+            word: string | null;
+            /** Format: date-time */
+            optedOutAt: string;
+        };
+        OptOutPage: {
+            items: components["schemas"]["OptOut"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         Session: {
             account: {
@@ -1213,8 +1253,8 @@ export interface components {
         };
         ErrorBody: {
             error: {
-                /** @description Stable, for programs: invalid_input, tool_not_found, keap_unavailable, … */
-                code: string;
+                /** @description Stable, for programs: one of the listed codes, or http_<status> for a request refused before any route handled it (an unknown route: http_404) */
+                code: ("invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "forbidden" | "rate_limited" | "internal" | "not_ready" | "account_not_found" | "tool_not_found" | "tool_version_not_found" | "conversation_not_found" | "tool_has_problems" | "invalid_tool_definition" | "stale_draft" | "keyword_taken" | "sender_not_in_twilio_account" | "invalid_contact_id" | "unknown_step" | "tool_not_published" | "tool_disabled" | "account_disconnected" | "keap_unavailable" | "keap_app_misconfigured" | "keap_disconnected" | "keap_forbidden" | "keap_not_found" | "keap_unknown_field" | "keap_refused" | "twilio_not_connected" | "twilio_credentials_rejected" | "twilio_number_not_found" | "twilio_service_not_found" | "twilio_unavailable" | "twilio_refused" | "invalid_signature" | "invalid_account_sid" | "invalid_webhook_field" | "sender_not_in_account") | string;
                 /** @description For a person: what went wrong and what to do */
                 message: string;
                 /** @description e.g. the problems with their paths, or which credential was refused */
@@ -3251,6 +3291,50 @@ export interface operations {
             };
             /** @description Not found, or not this account’s (another account’s ids are never found). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    OptOutsController_list: {
+        parameters: {
+            query?: {
+                /** @description Search. Digits with only phone punctuation are a phone in any common form, the country code optional: "(720) 555-7707", "720.555.7707", "+1 720 555 7707" and the partial "555-7707" all find +17205557707. Other words are matched (any case) in the phone, the word the contact texted and the tool’s name */
+                q?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Opt-outs per page, newest first (1–200, default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOutPage"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

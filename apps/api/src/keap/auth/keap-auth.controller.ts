@@ -103,7 +103,7 @@ export class KeapAuthController {
     const check = this.states.check(state, cookie);
     if (check === 'malformed_cookie')
       throw new InvalidInputError(
-        `The ${STATE_COOKIE} cookie is not one this app sets. Connect Keap again from the console.`,
+        'This browser’s sign-in cookie was not set by this app, so the sign-in cannot be checked. Connect Keap again from the console.',
       );
     const stateOk = check === 'valid';
     if (error) {

@@ -10,6 +10,7 @@ import {
   KeapValidationError,
 } from '@sms-seq/crm-keap';
 import { DomainError } from '../../errors/domain-error';
+import type { ErrorCode } from '../../errors/error-codes';
 import { KeapDisconnectedError } from './keap-disconnected.error';
 
 /** Why an account is disconnected when Keap refuses our access even with a fresh token. */
@@ -45,10 +46,10 @@ export class KeapAppMisconfiguredError extends DomainError {
 
 /** Keap answered, and refused the request's content or did not know the record. */
 export class KeapRefusedError extends DomainError {
-  readonly code: string;
+  readonly code: ErrorCode;
   constructor(
     readonly status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     details?: unknown,
   ) {
@@ -65,7 +66,7 @@ export class KeapRefusedError extends DomainError {
 export function keapFailureToDomain(err: unknown, accountId?: string): unknown {
   if (!(err instanceof KeapError)) return err;
   if (err instanceof KeapQuotaExhaustedError) {
-    const until = err.resetsAt ? ` until ${err.resetsAt.toISOString()}` : '';
+    const until = err.resetsAt ? ` until ${err.resetsAt.toISOString().slice(11, 16)} UTC` : '';
     const wait = err.resetsAt
       ? Math.max(60, Math.ceil((err.resetsAt.getTime() - Date.now()) / 1000))
       : 3600;
@@ -110,7 +111,7 @@ export function keapFailureToDomain(err: unknown, accountId?: string): unknown {
     return new KeapRefusedError(
       err.status === 409 ? 409 : 400,
       'keap_refused',
-      `Keap refused the request: ${err.message}`,
+      `Keap refused the request: ${err.message.replace(/[.\s]+$/, '') || 'no reason given'}. Check what you entered, then try again.`,
       err.details,
     );
   }

@@ -10,7 +10,11 @@ export const pickerQuery = z.object({
     .meta({ description: '1 reads the list from Keap again (otherwise cached up to an hour)' }),
 });
 export const createTagBody = z.object({
-  name: z.string().trim().min(1, 'give the tag a name').max(100),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Give the tag a name.')
+    .max(100, 'The tag name is too long. Keep it to at most 100 characters.'),
 });
 
 export const fieldOptionSchema = z.object({

@@ -5,22 +5,31 @@ export const connectTwilioBody = z
     accountSid: z
       .string()
       .trim()
-      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
+      .regex(
+        /^AC[0-9a-fA-F]{32}$/,
+        'That is not a Twilio Account SID (AC followed by 32 letters and digits). Copy it again from the Twilio Console (Account info).',
+      ),
     authToken: z
       .string()
       .trim()
-      .min(1, 'is required: it checks that inbound texts really come from Twilio')
-      .max(200, 'is too long for a Twilio Auth Token'),
+      .min(
+        1,
+        'Enter the Auth Token: it checks that texts reaching this app really come from Twilio.',
+      )
+      .max(200, 'That is too long for a Twilio Auth Token. Copy it again from the Twilio Console.'),
     apiKeySid: z
       .string()
       .trim()
-      .regex(/^SK[0-9a-fA-F]{32}$/, 'must be a Twilio API key SID (SK followed by 32 hex digits)')
+      .regex(
+        /^SK[0-9a-fA-F]{32}$/,
+        'That is not a Twilio API key SID (SK followed by 32 letters and digits). Copy it again from the Twilio Console (API keys).',
+      )
       .optional(),
     apiKeySecret: z
       .string()
       .trim()
-      .min(1, 'is required with apiKeySid')
-      .max(200, 'is too long for a Twilio API key secret')
+      .min(1, 'Enter the API key secret, or leave both API key fields empty.')
+      .max(200, 'That is too long for a Twilio API key secret. Copy it again.')
       .optional(),
   })
   .superRefine((body, ctx) => {
@@ -29,26 +38,28 @@ export const connectTwilioBody = z
       ctx.addIssue({
         code: 'custom',
         path: ['apiKeySecret'],
-        message: 'is required with apiKeySid: give the secret shown when the API key was created',
+        message:
+          'Enter the API key secret (shown once when the key was created in the Twilio Console), or leave the API key SID empty.',
       });
     if (body.apiKeySecret && !body.apiKeySid)
       ctx.addIssue({
         code: 'custom',
         path: ['apiKeySid'],
-        message: 'is required with apiKeySecret: give the API key SID (SK…)',
+        message:
+          'Enter the API key SID (SK…) that goes with this secret, or leave the secret empty.',
       });
   });
 export const availableNumbersQuery = z.object({
   country: z
     .string()
     .trim()
-    .length(2)
+    .length(2, 'Choose a country from the list.')
     .default('US')
     .meta({ description: 'ISO country code (default US)' }),
   areaCode: z
     .string()
     .trim()
-    .regex(/^\d{0,5}$/)
+    .regex(/^\d{0,5}$/, 'An area code is up to 5 digits, such as 415. Type only the digits.')
     .optional()
     .meta({ description: 'Only numbers in this area code, e.g. 415' }),
   type: z
@@ -60,7 +71,10 @@ export const buyNumberBody = z.object({
   phoneNumber: z
     .string()
     .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567'),
+    .regex(
+      /^\+[1-9]\d{6,14}$/,
+      'That is not a phone number in international form (such as +15551234567). Pick a number from the list.',
+    ),
 });
 
 /** A published tool whose sender this is: texts to the sender must reach this app for it. */
@@ -84,7 +98,7 @@ export const phoneNumberSidParam = z.object({
     .string()
     .regex(
       /^PN[0-9a-fA-F]{32}$/,
-      'must be a Twilio phone number SID (PN followed by 32 hex digits)',
+      'That is not a Twilio phone number SID (PN followed by 32 hex digits). Reload Connections and try again.',
     ),
 });
 export const messagingServiceSidParam = z.object({
@@ -92,7 +106,7 @@ export const messagingServiceSidParam = z.object({
     .string()
     .regex(
       /^MG[0-9a-fA-F]{32}$/,
-      'must be a Twilio messaging service SID (MG followed by 32 hex digits)',
+      'That is not a Twilio messaging service SID (MG followed by 32 hex digits). Reload Connections and try again.',
     ),
 });
 

@@ -13,6 +13,6 @@ export class TwilioNotConnectedError extends DomainError {
   readonly status = 409;
   readonly code = 'twilio_not_connected';
   constructor(readonly accountId: string) {
-    super('Twilio is not connected for this account. Connect Twilio in Settings.');
+    super('Twilio is not connected for this account. Connect Twilio under Connections.');
   }
 }

@@ -96,8 +96,9 @@ export type SenderUsage = (accountId: string) => Promise<ToolsBySender>;
 export class TwilioUnavailableError extends DomainError {
   readonly status = 502;
   readonly code = 'twilio_unavailable';
-  constructor(message: string) {
-    super(`Twilio could not do that: ${message}`);
+  constructor(twilioSaid: string) {
+    // Twilio's or the network's own words are for support, not for the marketer.
+    super('Twilio could not do that just now. Try again in a minute.', { twilioSaid });
   }
 }
 
@@ -228,7 +229,9 @@ export class TwilioSendersService {
       await this.verify(credentials, 'api_key');
     const owner = await this.connections.accountIdForAccountSid(credentials.accountSid);
     if (owner && owner !== accountId) {
-      throw new InvalidInputError('This Twilio account is already connected to another Keap app.');
+      throw new InvalidInputError(
+        'This Twilio account is already connected to another Keap app. Connect a different Twilio account, or disconnect it from the other Keap app first.',
+      );
     }
     await this.connections.save(accountId, credentials);
   }

@@ -15,7 +15,9 @@ export class MalformedAccountSidError extends DomainError {
   readonly status = 400;
   readonly code = 'invalid_account_sid';
   constructor() {
-    super('AccountSid is missing or is not a Twilio account SID (AC followed by 32 hex digits).');
+    super(
+      'The webhook’s "AccountSid" is missing or is not a Twilio account SID (AC followed by 32 hex digits), so it was not accepted.',
+    );
   }
 }
 
@@ -24,6 +26,8 @@ export class OversizedWebhookFieldError extends DomainError {
   readonly status = 400;
   readonly code = 'invalid_webhook_field';
   constructor(field: string, max: number) {
-    super(`${field} is longer than any Twilio webhook sends (at most ${max} characters).`);
+    super(
+      `The webhook’s "${field}" is longer than any Twilio webhook sends (at most ${max} characters), so it was not accepted.`,
+    );
   }
 }

@@ -6,36 +6,12 @@ import { Button, Dialog } from '@sms-seq/ui';
 /** How a save ended: saved in full, or why (some of) the changes are not saved. */
 export type SaveResult = { ok: true } | { ok: false; reason: string; failed?: string };
 
-const OPTION_LABELS: Record<string, string> = {
-  expiryMinutes: 'The hours before an unanswered conversation ends',
-  reminderMinutesBeforeExpiry: 'The reminder’s minutes',
-  maxReasks: 'The times to ask again',
-  sendWindow: 'Quiet hours',
-};
-
-/** Which field a schema problem is about, in the editor's words. */
-function fieldName(path: readonly (string | number)[]): string {
-  const [first, second, third] = path;
-  if (first === 'name') return 'The tool name';
-  if (first === 'keyword') return 'The keyword';
-  if (first === 'options' && typeof second === 'string')
-    return OPTION_LABELS[second] ?? 'An option';
-  if (first === 'steps' && typeof second === 'number')
-    return third === 'name' ? `The name of message ${second + 1}` : `Message ${second + 1}`;
-  return 'A field';
-}
-
-/** Zod's generic words (e.g. for a number field left empty) as something to do. */
-function whatToDo(message: string): string {
-  return /^invalid input/i.test(message) ? 'needs a value' : message;
-}
-
-/** Why some changes are not saved: the fields the draft cannot hold as they are. */
+/**
+ * Why some changes are not saved: the fields the draft cannot hold as they are. Each schema
+ * problem's sentence names its field in the editor's words (the engine's `describeToolPath`).
+ */
 export function heldReason(problems: readonly Problem[]): string {
-  const list = problems.map(
-    (problem) => `${fieldName(problem.path)}: ${whatToDo(problem.message)}`,
-  );
-  return `Not saved until fixed — ${[...new Set(list)].join('; ')}.`;
+  return `Not saved until fixed — ${[...new Set(problems.map((problem) => problem.message))].join(' ')}`;
 }
 
 export interface LeaveGuardOptions {

@@ -41,15 +41,14 @@ export function ToolsPage() {
     importTool.mutate(definition, {
       onSuccess: (tool) => void navigate(`/tools/${tool.id}`),
       onError: (error) => {
+        // The problems' sentences name their fields as the editor does: no paths to show.
         const details =
           error instanceof ApiError && Array.isArray(error.details)
-            ? (error.details as { message?: string; path?: unknown[] }[])
+            ? (error.details as { message?: string }[])
             : [];
         setImportError([
           errorMessage(error),
-          ...details.map(
-            (problem) => `${(problem.path ?? []).join(' › ')}: ${problem.message ?? ''}`,
-          ),
+          ...details.flatMap((problem) => (problem.message ? [problem.message] : [])),
         ]);
       },
     });
