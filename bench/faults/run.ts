@@ -46,6 +46,7 @@ import {
   DEMO_NUMBER,
 } from '../../apps/api/test/runtime/builders';
 import { phoneOf } from '../webhooks/bench-data';
+import { adminQuery, eventually, freePort, withDatabase } from '../support/process-kit';
 
 const ROOT = join(__dirname, '..', '..');
 const API_DIR = join(ROOT, 'apps', 'api');
@@ -65,53 +66,6 @@ function log(line: string): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(250);
-  }
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 // ---- What the faults act on ---------------------------------------------------------------------
 
@@ -388,7 +342,7 @@ async function main(): Promise<void> {
   const stamp = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const dbName = `bench_faults_${stamp}`;
   const logFile = join(OUT_DIR, `api-${stamp}.log`);
-  await adminQuery(`CREATE DATABASE "${dbName}"`);
+  await adminQuery(DATABASE_URL, `CREATE DATABASE "${dbName}"`);
   const direct = new URL(withDatabase(DATABASE_URL, dbName));
   const relay = await aRelay(direct.hostname, Number(direct.port || 5432));
   const relayed = new URL(direct.toString());
@@ -527,7 +481,7 @@ async function main(): Promise<void> {
     await relay.cut();
     await redis.stop();
     await new Promise((resolve) => sandboxServer.close(resolve));
-    await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }
 }
 

@@ -27,7 +27,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
@@ -35,6 +34,7 @@ import Redis from 'ioredis';
 import { advance, toolDefinitionSchema, type ToolDefinition } from '../../packages/engine/src';
 import { createSandbox } from '../../apps/sandbox/src';
 import { SecretBox, sealedFor } from '../../apps/api/src/crypto/secret-box';
+import { adminQuery, eventually, freePort, withDatabase } from '../support/process-kit';
 import { phoneOf } from './bench-data';
 import type { LoadPlan, LoadResult } from './load-generator';
 import { summariseProfile } from './profile-summary';
@@ -67,54 +67,6 @@ const AUTH_TOKEN = 'sandbox-demo-auth-token-0000000001';
 
 function log(line: string): void {
   process.stderr.write(`[bench:webhooks] ${line}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
 }
 
 // ---- The tool and its conversations ------------------------------------------------------------
@@ -435,7 +387,7 @@ async function main(): Promise<void> {
   const secretsKey = randomBytes(32).toString('base64');
   const loadBefore = loadavg();
   log(`load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')}; creating database ${dbName}`);
-  await adminQuery(`CREATE DATABASE "${dbName}"`);
+  await adminQuery(DATABASE_URL, `CREATE DATABASE "${dbName}"`);
 
   const sandboxPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -612,7 +564,7 @@ async function main(): Promise<void> {
     await api?.stop();
     await worker?.stop();
     await new Promise((resolve) => sandboxServer.close(resolve));
-    await adminQuery(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await dropRedisKeys(redisPrefix);
   }
 }

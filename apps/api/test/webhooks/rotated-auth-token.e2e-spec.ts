@@ -19,6 +19,29 @@ const ROTATED_TOKEN = 'rotated-in-the-twilio-console-0042';
 const REFUSED_REASON =
   "Twilio signs incoming texts with a different Auth Token than the one saved here — you may have rotated it in Twilio's console. Save the new token so incoming texts are accepted again.";
 
+/** The runtime with an account whose BLUE tool is published, and its console signed in. */
+async function aBlueAccount(): Promise<{ h: RuntimeHarness; browser: ConsoleBrowser }> {
+  const h = await startRuntime();
+  const { accountId } = await h.connectedAccount();
+  await h.publishedTool(accountId, {
+    name: 'Blue',
+    keyword: 'BLUE',
+    collectEmailFirst: false,
+    steps: likesBlueSteps(),
+  });
+  return { h, browser: await h.signedIn(accountId) };
+}
+
+/** A Keap contact, Pat, with a fresh phone; the phone. */
+function aPat(h: RuntimeHarness): string {
+  const phone = aPhone();
+  aKeapContact(h.sandbox, { firstName: 'Pat', phone });
+  return phone;
+}
+
+const statusOf = (delivery: Awaited<ReturnType<RuntimeHarness['text']>>) =>
+  delivery.deliveries.map((d) => d.responseStatus);
+
 /**
  * The marketer rotates the Auth Token in Twilio's console: Twilio signs the texts contacts send
  * with the new token, which the app does not have, so it refuses them. The console says why, and
@@ -30,28 +53,14 @@ describe('incoming texts signed with a rotated Auth Token', () => {
   let browser: ConsoleBrowser;
 
   beforeAll(async () => {
-    h = await startRuntime();
-    const { accountId } = await h.connectedAccount();
-    await h.publishedTool(accountId, {
-      name: 'Blue',
-      keyword: 'BLUE',
-      collectEmailFirst: false,
-      steps: likesBlueSteps(),
-    });
-    browser = await h.signedIn(accountId);
+    ({ h, browser } = await aBlueAccount());
   });
   afterAll(async () => {
     await h?.close();
   });
 
   const twilioOf = async () => (await browser.get('/api/session').expect(200)).body.twilio;
-  const aContact = () => {
-    const phone = aPhone();
-    aKeapContact(h.sandbox, { firstName: 'Pat', phone });
-    return phone;
-  };
-  const statusOf = (delivery: Awaited<ReturnType<RuntimeHarness['text']>>) =>
-    delivery.deliveries.map((d) => d.responseStatus);
+  const aContact = () => aPat(h);
 
   it('refuses them and says why; saving the new token fetches the refused texts back and answers them once', async () => {
     const phone = aContact();
@@ -109,28 +118,14 @@ describe('forged webhooks', () => {
   let browser: ConsoleBrowser;
 
   beforeAll(async () => {
-    h = await startRuntime();
-    const { accountId } = await h.connectedAccount();
-    await h.publishedTool(accountId, {
-      name: 'Blue',
-      keyword: 'BLUE',
-      collectEmailFirst: false,
-      steps: likesBlueSteps(),
-    });
-    browser = await h.signedIn(accountId);
+    ({ h, browser } = await aBlueAccount());
   });
   afterAll(async () => {
     await h?.close();
   });
 
   const twilioOf = async () => (await browser.get('/api/session').expect(200)).body.twilio;
-  const statusOf = (delivery: Awaited<ReturnType<RuntimeHarness['text']>>) =>
-    delivery.deliveries.map((d) => d.responseStatus);
-  const aContact = () => {
-    const phone = aPhone();
-    aKeapContact(h.sandbox, { firstName: 'Pat', phone });
-    return phone;
-  };
+  const aContact = () => aPat(h);
 
   it('forged webhooks (the AccountSid is public, the signature made up) never change the connection', async () => {
     const phone = aContact();
