@@ -120,8 +120,24 @@ describe('keywords', () => {
     expect(classifyKeyword(word)).toBe('help');
   });
 
+  it.each(['Stop!', 'STOP.', '“stop”', 'stop 🛑', '  Unsubscribe!!  ', '(cancel)'])(
+    'classifies %j as opt-out: punctuation and emoji around the word do not hide it',
+    (text) => {
+      expect(classifyKeyword(text)).toBe('opt_out');
+    },
+  );
+
+  it.each(['Yes!', 'start.', 'Help!', 'info?'])(
+    'reads %j as Twilio does: START and HELP only as the bare word',
+    (text) => {
+      expect(classifyKeyword(text)).toBeNull();
+    },
+  );
+
   it('leaves other words and sentences alone', () => {
     expect(classifyKeyword('please stop')).toBeNull();
+    expect(classifyKeyword('stop-gap')).toBeNull();
+    expect(classifyKeyword('non-stop!')).toBeNull();
     expect(classifyKeyword('BLUE')).toBeNull();
     expect(isReservedKeyword('Help')).toBe(true);
     expect(isReservedKeyword('helpful')).toBe(false);

@@ -90,12 +90,23 @@ export type KeywordClass = 'opt_out' | 'opt_in' | 'help';
 /** Longer than any reserved word (with room for odd spacing): skip normalising (every reply asks). */
 const LONGEST_RESERVED = 16;
 
+/** Punctuation, symbols and emoji before or after a word ("Stop!", "“STOP”", "stop 🛑"). */
+const EDGE_RUN = String.raw`(?:[\p{P}\p{S}\p{Extended_Pictographic}\s]|\u200d|\ufe0f)+`;
+const AROUND_WORD = new RegExp(`^${EDGE_RUN}|${EDGE_RUN}$`, 'gu');
+
+/**
+ * The standard keyword a text is, if any. An opt-out word is one with punctuation or emoji around
+ * it too ("Stop!", "STOP."): a person who writes it wants no more texts, and honouring it is the
+ * safe side even where Twilio's exact-word filter lets it pass. START and HELP stay exact, as
+ * Twilio reads them: "Yes!" is a reply, and "Help!" is not answered by Twilio, so it is one too.
+ */
 export function classifyKeyword(text: string): KeywordClass | null {
   if (typeof text !== 'string' || text.trim().length > LONGEST_RESERVED) return null;
   const word = normaliseKeyword(text);
   if (OPT_OUT_KEYWORDS.includes(word)) return 'opt_out';
   if (OPT_IN_KEYWORDS.includes(word)) return 'opt_in';
   if (HELP_KEYWORDS.includes(word)) return 'help';
+  if (OPT_OUT_KEYWORDS.includes(normaliseKeyword(text.replace(AROUND_WORD, '')))) return 'opt_out';
   return null;
 }
 

@@ -318,7 +318,8 @@ function checkConditionReach(
 function reservedWordMessage(value: string): string | null {
   const word = value.trim().replace(/\s+/g, ' ');
   if (word === '' || isCatchAllPattern(word)) return null;
-  const exact = reservedReplyClass(word);
+  // A wildcard is not a reply's punctuation: "*stop*" is read by its bare word below.
+  const exact = word.includes('*') ? null : reservedReplyClass(word);
   const bare = word.replace(/\*/g, '').trim();
   const kind = exact ?? (word.includes('*') ? reservedReplyClass(bare) : null);
   if (kind === null) return null;

@@ -88,6 +88,24 @@ describe('runtime: opt-out (STOP) and opt-in (START)', () => {
     expect(tagsOf(h.sandbox, contactId)).toEqual(['SMS: Opted out']);
   });
 
+  it('"Stop!" with punctuation or emoji around the word opts out too (as a person means it)', async () => {
+    const phone = aPhone();
+    const contactId = aKeapContact(h.sandbox, { firstName: 'Sam', phone });
+    await h.text(phone, 'BLUE');
+    await eventually(() => h.textsTo(phone).length === 1, 'the first question');
+    await h.text(phone, 'Stop! 🛑');
+    await eventually(
+      async () => (await h.conversationsOf(phone))[0]?.status === 'opted_out',
+      'the conversation to end as opted out',
+    );
+    await eventually(
+      () => tagsOf(h.sandbox, contactId).includes('SMS: Opted out'),
+      'the opt-out tag',
+    );
+    await whenIdle(h);
+    expect(h.textsTo(phone)).toEqual(['Question one? Text STOP to stop.']);
+  });
+
   it('a send Twilio rejects because the number unsubscribed (21610) records the opt-out, tags and ends', async () => {
     const phone = aPhone();
     const contactId = aKeapContact(h.sandbox, { firstName: 'Uma', phone });
