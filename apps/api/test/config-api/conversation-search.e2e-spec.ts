@@ -93,7 +93,11 @@ describe('conversation search by phone in any form and by name', () => {
 
   it('refuses an empty search with a sentence', async () => {
     const res = await browser.get('/api/conversations').query({ q: '   ' }).expect(400);
-    expect(JSON.stringify(res.body)).toMatch(/q.*type a phone number, a name or words/);
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: 'Type a phone number, a name or words from the texts to search for.',
+      details: [expect.objectContaining({ path: ['q'] })],
+    });
   });
 
   it('answers only as the OpenAPI document says (status and schema)', () =>

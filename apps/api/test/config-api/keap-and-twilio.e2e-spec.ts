@@ -192,7 +192,7 @@ describe('Keap tokens, pickers and the Twilio connection', () => {
       expect(res.body.error.details).toContainEqual(
         expect.objectContaining({
           path: ['apiKeySecret'],
-          message: expect.stringMatching(/required/),
+          message: expect.stringMatching(/^Enter the API key secret/),
         }),
       );
       const { apiKeySid: _sid, ...secretOnly } = withKey;
