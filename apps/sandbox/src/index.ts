@@ -6,6 +6,7 @@ export {
   DEMO_TAG_NAMES,
   KEAP_PUBLISHED_LIMITS,
   type KeapSandbox,
+  type AchievedGoal,
 } from './keap';
 export {
   DEMO_ACCOUNT_SID,

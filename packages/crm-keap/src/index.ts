@@ -27,6 +27,7 @@ export {
   type KeapClientOptions,
   type KeapAccountCache,
   type ApplyTagResult,
+  type AchieveGoalResult,
 } from './keap-client';
 export {
   toContactSnapshot,

@@ -13,6 +13,8 @@ import {
   type KeapContact,
   type KeapContactModel,
   type KeapContactWrite,
+  type KeapCustomFieldCreate,
+  type KeapCustomFieldDefinition,
   type KeapNote,
   type KeapPage,
   type KeapPhoneField,
@@ -49,6 +51,8 @@ export interface KeapAccountCache {
 }
 
 export type ApplyTagResult = 'applied' | 'already_applied';
+/** `no_goal`: Keap answered no result: no campaign has an API goal of those names. */
+export type AchieveGoalResult = 'achieved' | 'no_goal';
 
 /**
  * Keap REST v2 for one account (one Keap app). Every method is one HTTP call unless it says
@@ -243,6 +247,19 @@ export class KeapClient {
     };
   }
 
+  /**
+   * Creates a contact custom field; Keap answers its definition (id, field_name). A copy of the
+   * field model kept elsewhere (`accountCache`) does not have it until refreshed or updated.
+   */
+  createContactCustomField(input: KeapCustomFieldCreate): Promise<KeapCustomFieldDefinition> {
+    return this.call<KeapCustomFieldDefinition>({
+      kind: 'fields.create',
+      method: 'POST',
+      path: '/rest/v2/contacts/model/customFields',
+      body: input,
+    });
+  }
+
   // ------------------------------------------------------------------ tags
 
   async listTags(
@@ -298,6 +315,36 @@ export class KeapClient {
         200,
       );
     return 'applied';
+  }
+
+  // ------------------------------------------------------------------ goals
+
+  /**
+   * Achieves a campaign's API goal (as named in the campaign builder) for the contact. Unlike a
+   * tag, Keap cannot be asked afterwards whether it was achieved: callers make sure they ask once.
+   */
+  async achieveGoal(
+    goal: { integration: string; callName: string },
+    contactId: number | string,
+  ): Promise<AchieveGoalResult> {
+    const res = await this.call<{ results?: { success?: boolean; message?: string }[] }>({
+      kind: 'goals.achieve',
+      method: 'POST',
+      path: '/rest/v2/automations/goals/achieve',
+      body: {
+        integration: goal.integration,
+        call_name: goal.callName,
+        contact_id: Number(contactId),
+      },
+    });
+    const results = res.results ?? [];
+    const refused = results.find((r) => r.success === false);
+    if (refused)
+      throw new KeapValidationError(
+        `Keap did not achieve goal ${goal.integration}.${goal.callName} for contact ${contactId}: ${refused.message ?? 'no reason given'}`,
+        200,
+      );
+    return results.length > 0 ? 'achieved' : 'no_goal';
   }
 
   // ------------------------------------------------------------------ notes

@@ -96,6 +96,20 @@ export interface KeapCustomFieldDefinition {
   field_type?: string;
   record_type?: string;
   options?: { id?: string; label?: string }[];
+  group_id?: string;
+  group_name?: string;
+  default_value?: string;
+}
+
+/** Body of POST /contacts/model/customFields (the spec's CreateCustomFieldRequest). */
+export interface KeapCustomFieldCreate {
+  label: string;
+  /** One of the spec's field types: TEXT, WHOLE_NUMBER, DECIMAL_NUMBER, DATE, DROPDOWN, … */
+  field_type: string;
+  /** The choices of a DROPDOWN, RADIO or LIST_BOX field. */
+  options?: { label: string }[];
+  /** The tab group the field shows under in Keap; Keap's "Custom Fields" tab when absent. */
+  group_id?: string;
 }
 
 export interface KeapContactModel {

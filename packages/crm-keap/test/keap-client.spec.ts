@@ -244,6 +244,31 @@ describe('KeapClient against the Keap sandbox', () => {
       );
     });
 
+    it('creates a custom field in one call, then saves to it by its merge-field key once the model is read again', async () => {
+      const keap = client();
+      await keap.getContactModel();
+      const created = await keap.createContactCustomField({
+        label: 'Shoe size',
+        field_type: 'WHOLE_NUMBER',
+      });
+      expect(created).toMatchObject({ label: 'Shoe size', field_name: 'Shoesize' });
+      expect(calls.filter((c) => c.kind === 'fields.create')).toHaveLength(1);
+      // The gate (the shared Keap budget) is asked for it and told its answer, as for any call.
+      expect(observed.at(-1)).toMatchObject({ grant: { kind: 'fields.create' }, status: 201 });
+
+      const id = await adaId(keap);
+      await expect(keap.updateContactFields(id, { _Shoesize: '42' })).rejects.toThrow(/Shoesize/);
+      await keap.getContactModel({ refresh: true });
+      await keap.updateContactFields(id, { _Shoesize: '42' });
+      expect((await keap.getContactSnapshot(id)).fields._Shoesize).toBe(42);
+
+      const again = await keap
+        .createContactCustomField({ label: 'shoe size', field_type: 'TEXT' })
+        .catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(KeapValidationError);
+      expect(again).toMatchObject({ status: 409 });
+    });
+
     it('saves Phone2 without removing Phone1 (the texting number), and Email2 without removing Email: one read first, or none when the contact is given', async () => {
       const keap = client();
       const id = await adaId(keap);
@@ -397,6 +422,22 @@ describe('KeapClient against the Keap sandbox', () => {
       expect(
         sandbox.keap.tagsOf(sandbox.keap.tenant(DEMO_TENANT_ID), id).map((t) => t.name),
       ).toEqual(['Texted BLUE']);
+    });
+
+    it('achieves an API goal by integration and call name, one call each time', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      calls.length = 0;
+      expect(await keap.achieveGoal({ integration: 'smsSequences', callName: 'booked' }, id)).toBe(
+        'achieved',
+      );
+      expect(calls.map((c) => c.kind)).toEqual(['goals.achieve']);
+      expect(sandbox.keap.goalsOf(sandbox.keap.tenant(DEMO_TENANT_ID), String(id))).toEqual([
+        expect.objectContaining({ integration: 'smsSequences', call_name: 'booked' }),
+      ]);
+      await expect(
+        keap.achieveGoal({ integration: 'smsSequences', callName: 'booked' }, 999_999),
+      ).rejects.toMatchObject({ retryable: false });
     });
 
     it('appends a transcript to the same note', async () => {

@@ -115,6 +115,92 @@ describe('the Keap sandbox, its answers checked against the official Keap REST v
     ]);
   });
 
+  it('creates a contact custom field: Keap answers its id and field name, the model lists it, contacts take values', async () => {
+    const created = await call('post', '/rest/v2/contacts/model/customFields', {
+      body: {
+        label: 'Shirt size',
+        field_type: 'DROPDOWN',
+        options: [{ label: 'S' }, { label: 'M' }, { label: 'L' }],
+      },
+      expectStatus: 201,
+    });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      label: 'Shirt size',
+      field_name: 'Shirtsize',
+      field_type: 'DROPDOWN',
+      record_type: 'CONTACT',
+      options: ['S', 'M', 'L'].map((label) => ({ id: expect.any(String), label })),
+    });
+    const model = await call('get', '/rest/v2/contacts/model', { expectStatus: 200 });
+    expect(model.body.custom_fields).toContainEqual(created.body);
+
+    const ada = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'email==ada@example.com' },
+      expectStatus: 200,
+    });
+    const id = ada.body.contacts[0].id as string;
+    const saved = await call('patch', `/rest/v2/contacts/${id}`, {
+      query: { update_mask: ['custom_fields'], fields: 'id,custom_fields' },
+      body: { custom_fields: [{ id: created.body.id, content: 'M' }] },
+      expectStatus: 200,
+    });
+    expect(saved.body.custom_fields).toContainEqual({ id: created.body.id, content: 'M' });
+    // The new field filters contacts by its field name, as the spec's field_name says.
+    const found = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'Shirtsize==M' },
+      expectStatus: 200,
+    });
+    expect(found.body.contacts.map((c: { id: string }) => c.id)).toEqual([id]);
+    await call('patch', `/rest/v2/contacts/${id}`, {
+      query: { update_mask: ['custom_fields'] },
+      body: { custom_fields: [{ id: created.body.id, content: 'XXL' }] },
+      expectStatus: 400,
+    });
+
+    // A field of another type in a named group; a field name already taken is numbered.
+    const whole = await call('post', '/rest/v2/contacts/model/customFields', {
+      body: { label: 'Budget!', field_type: 'WHOLE_NUMBER', group_id: '1' },
+      expectStatus: 201,
+    });
+    expect(whole.body).toEqual(
+      expect.objectContaining({ field_name: 'Budget1', group_id: '1', group_name: 'SMS' }),
+    );
+  });
+
+  it('refuses a custom field without a label or type, with a label taken, or with options it cannot have', async () => {
+    // The same label again (any case): Keap's Conflict.
+    const taken = await call('post', '/rest/v2/contacts/model/customFields', {
+      body: { label: 'favorite color', field_type: 'TEXT' },
+      expectStatus: 409,
+    });
+    expect(taken.body.message).toMatch(/already exists/);
+    for (const body of [
+      { label: '  ', field_type: 'TEXT' },
+      { label: 'Pick one', field_type: 'DROPDOWN' },
+      { label: 'Notes', field_type: 'TEXT', options: [{ label: 'A' }] },
+      { label: 'Tabbed', field_type: 'TEXT', group_id: '404' },
+    ])
+      await call('post', '/rest/v2/contacts/model/customFields', { body, expectStatus: 400 });
+    // Bodies the spec itself rules out (no label, an unknown type) are refused all the same.
+    for (const body of [{ field_type: 'TEXT' }, { label: 'Odd', field_type: 'COLOUR' }]) {
+      const res = await request(app)
+        .post('/crm/rest/v2/contacts/model/customFields')
+        .set('Authorization', `Bearer ${accessToken}`)
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(
+        contract?.responseProblems(
+          { method: 'post', path: '/crm/rest/v2/contacts/model/customFields' },
+          400,
+          res.body,
+        ) ?? [],
+      ).toEqual([]);
+    }
+    const model = await call('get', '/rest/v2/contacts/model', { expectStatus: 200 });
+    expect(model.body.custom_fields).toHaveLength(2);
+  });
+
   it('gets a contact with its custom fields when asked, and 404s an unknown one', async () => {
     const found = await call('get', '/rest/v2/contacts', {
       query: { filter: 'email==ada@example.com' },
@@ -351,6 +437,52 @@ describe('the Keap sandbox, its answers checked against the official Keap REST v
       expectStatus: 200,
     });
     expect(keap.tagsOf(keap.tenant(DEMO_TENANT_ID), contactId).map((t) => t.name)).toEqual(['VIP']);
+  });
+
+  it('achieves an API goal by integration and call name, and refuses what the spec forbids', async () => {
+    const contacts = await call('get', '/rest/v2/contacts', {
+      query: { filter: 'email==grace@example.com' },
+      expectStatus: 200,
+    });
+    const contactId = Number(contacts.body.contacts[0].id);
+    const achieved = await call('post', '/rest/v2/automations/goals/achieve', {
+      body: { integration: 'smsSequences', call_name: 'booked', contact_id: contactId },
+      expectStatus: 200,
+    });
+    expect(achieved.body.results).toEqual([
+      expect.objectContaining({ success: true, message: 'Goal achieved successfully' }),
+    ]);
+    // Either pair, never both; contact_id always; the contact must exist.
+    for (const body of [
+      { integration: 'smsSequences', contact_id: contactId },
+      { integration: 'a', call_name: 'b', automation_id: 1, goal_id: 2, contact_id: contactId },
+    ])
+      await call('post', '/rest/v2/automations/goals/achieve', { body, expectStatus: 400 });
+    // Without contact_id the request breaks the spec itself: sent as is, answered in its Error shape.
+    const noContact = await request(app)
+      .post('/crm/rest/v2/automations/goals/achieve')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({ integration: 'smsSequences', call_name: 'booked' });
+    expect(noContact.status).toBe(400);
+    expect(
+      contract?.responseProblems(
+        { method: 'post', path: '/crm/rest/v2/automations/goals/achieve' },
+        400,
+        noContact.body,
+      ) ?? [],
+    ).toEqual([]);
+    await call('post', '/rest/v2/automations/goals/achieve', {
+      body: { integration: 'smsSequences', call_name: 'booked', contact_id: 999_999 },
+      expectStatus: 404,
+    });
+    await call('post', '/rest/v2/automations/goals/achieve', {
+      body: { automation_id: 12, goal_id: 3, contact_id: contactId },
+      expectStatus: 200,
+    });
+    expect(keap.goalsOf(keap.tenant(DEMO_TENANT_ID), String(contactId))).toEqual([
+      expect.objectContaining({ integration: 'smsSequences', call_name: 'booked' }),
+      expect.objectContaining({ automation_id: 12, goal_id: 3, integration: null }),
+    ]);
   });
 
   it('creates, reads, updates and lists notes', async () => {

@@ -10,6 +10,7 @@ export type {
   KeapOAuthClient,
   KeapCallCounts,
   KeapTokenResponse,
+  AchievedGoal,
 } from './keap-sandbox';
 export { KEAP_PUBLISHED_LIMITS } from './keap-throttle';
 export type { KeapQuotaLimits, KeapThrottleStyle } from './keap-throttle';

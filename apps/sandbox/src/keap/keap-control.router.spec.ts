@@ -89,6 +89,32 @@ describe('Keap sandbox control API: what a test can read back', () => {
     expect(calls.body.byOperation).toEqual(expect.objectContaining({ listContacts: 1 }));
   });
 
+  it('shows the goals achieved, per tenant, per contact and per phone', async () => {
+    const [ada] = (await rest('get', '/contacts').query({ filter: 'email==ada@example.com' })).body
+      .contacts;
+    await rest('post', '/automations/goals/achieve')
+      .send({ integration: 'smsSequences', call_name: 'booked', contact_id: Number(ada.id) })
+      .expect(200);
+
+    const inTenant = await control(`/tenants/${DEMO_TENANT_ID}/goals`).expect(200);
+    expect(inTenant.body).toEqual([
+      expect.objectContaining({
+        contact_id: ada.id,
+        integration: 'smsSequences',
+        call_name: 'booked',
+      }),
+    ]);
+    const contacts = await control(`/tenants/${DEMO_TENANT_ID}/contacts`).expect(200);
+    expect(contacts.body.find((c: { id: string }) => c.id === ada.id).goals).toEqual([
+      { integration: 'smsSequences', call_name: 'booked', achieved_time: expect.any(String) },
+    ]);
+    const byPhone = await control('/goals').query({ phone: '+14155550101' }).expect(200);
+    expect(byPhone.body).toEqual([
+      expect.objectContaining({ tenant_id: DEMO_TENANT_ID, call_name: 'booked' }),
+    ]);
+    expect((await control('/goals').query({ phone: '+14155550999' })).body).toEqual([]);
+  });
+
   it('answers an unknown tenant with 404', async () => {
     await control('/tenants/nope/contacts').expect(404);
   });

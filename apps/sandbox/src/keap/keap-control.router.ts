@@ -60,6 +60,14 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
     handle((req) => sandbox.tagsOf(tenantOf(req), String(req.params.contactId))),
   );
   router.get(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/goals`,
+    handle((req) => sandbox.goalsOf(tenantOf(req))),
+  );
+  router.get(
+    `${KEAP_CONTROL_BASE}/goals`,
+    handle((req) => sandbox.goalsOfPhone(String(req.query.phone ?? ''))),
+  );
+  router.get(
     `${KEAP_CONTROL_BASE}/tenants/:tenantId/tags`,
     handle((req) => [...tenantOf(req).tags.values()]),
   );

@@ -81,6 +81,10 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
   route('get', '/contacts/model', 'retrieveContactModel', ({ tenant }) => ({
     body: sandbox.contactModel(tenant),
   }));
+  route('post', '/contacts/model/customFields', 'createContactCustomField', ({ tenant, req }) => ({
+    status: 201,
+    body: sandbox.createCustomField(tenant, req.body),
+  }));
   route('get', '/contacts/:contact_id', 'getContact', ({ tenant, req }) => ({
     body: sandbox.getContact(tenant, param(req, 'contact_id'), list(req.query.fields)),
   }));
@@ -107,6 +111,10 @@ export function keapRestRouter(sandbox: KeapSandbox): Router {
   }));
   route('post', '/tags/:tag_id/contacts\\:applyTags', 'applyTags', ({ tenant, req }) => ({
     body: sandbox.applyTag(tenant, param(req, 'tag_id'), req.body),
+  }));
+
+  route('post', '/automations/goals/achieve', 'achieveGoal', ({ tenant, req }) => ({
+    body: sandbox.achieveGoal(tenant, req.body),
   }));
 
   route('get', '/contacts/:contact_id/notes', 'listNotes', ({ tenant, req }) => {

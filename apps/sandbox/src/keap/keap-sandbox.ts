@@ -56,20 +56,47 @@ export interface KeapPhoneNumber {
   number_e164?: string;
 }
 
+/** The spec's CreateCustomFieldRequest.field_type (and CustomFieldMetaData's). */
+export const CUSTOM_FIELD_TYPES = [
+  'CURRENCY',
+  'DATE',
+  'DATE_TIME',
+  'DAY_OF_WEEK',
+  'DECIMAL_NUMBER',
+  'DRILLDOWN',
+  'DROPDOWN',
+  'EMAIL',
+  'LIST_BOX',
+  'MONTH',
+  'NAME',
+  'PERCENT',
+  'PHONE_NUMBER',
+  'RADIO',
+  'SOCIAL_SECURITY_NUMBER',
+  'STATE',
+  'TEXT',
+  'TEXT_AREA',
+  'USER',
+  'USER_LIST_BOX',
+  'WEBSITE',
+  'WHOLE_NUMBER',
+  'YEAR',
+  'YES_NO',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+/** The types whose values are picked from the field's options. */
+const TYPES_WITH_OPTIONS: readonly CustomFieldType[] = [
+  'DROPDOWN',
+  'RADIO',
+  'LIST_BOX',
+  'DRILLDOWN',
+];
+
 export interface KeapCustomFieldDef {
   id: string;
   label: string;
   field_name: string;
-  field_type:
-    | 'TEXT'
-    | 'TEXT_AREA'
-    | 'WHOLE_NUMBER'
-    | 'DECIMAL_NUMBER'
-    | 'CURRENCY'
-    | 'DROPDOWN'
-    | 'DATE'
-    | 'EMAIL'
-    | 'PHONE_NUMBER';
+  field_type: CustomFieldType;
   record_type: 'CONTACT';
   group_id?: string;
   group_name?: string;
@@ -159,6 +186,16 @@ export interface KeapTokenResponse {
   expires_in: number;
   refresh_token: string;
   scope: string;
+}
+
+/** An API goal the sandbox was asked to achieve (it has no campaigns: each ask is recorded). */
+export interface AchievedGoal {
+  contact_id: string;
+  integration: string | null;
+  call_name: string | null;
+  automation_id: number | null;
+  goal_id: number | null;
+  achieved_time: string;
 }
 
 export interface KeapCallCounts {
@@ -276,6 +313,8 @@ export class KeapSandbox {
   private refreshTokens = new Map<string, string>();
   private accessTokens = new Map<string, { grantId: string; expiresAt: number }>();
   private calls: KeapCallCounts = emptyCounts();
+  /** Goals asked for, per tenant id, in order. */
+  private goals = new Map<string, AchievedGoal[]>();
   /** Injected outage: the next `count` REST calls answer `status` (e.g. 503). */
   private faults: KeapFault = { status: 503, count: 0 };
 
@@ -303,6 +342,7 @@ export class KeapSandbox {
     this.refreshTokens.clear();
     this.accessTokens.clear();
     this.calls = emptyCounts();
+    this.goals.clear();
     this.faults = { status: 503, count: 0 };
     this.throttle.limits = { ...KEAP_PUBLISHED_LIMITS, ...this.options.quotas };
     this.throttle.reset();
@@ -657,6 +697,63 @@ export class KeapSandbox {
     };
   }
 
+  /**
+   * createContactCustomField: a label and one of the spec's types; options for the types whose
+   * values are picked from them. The database name (field_name, how filters and merge fields name
+   * it) is the label's letters and digits, numbered when another field has it already. A second
+   * field with the same label is refused (409), as Keap's custom field settings refuse it.
+   */
+  createCustomField(tenant: KeapTenant, body: unknown): KeapCustomFieldDef {
+    const input = asObject(body);
+    const label = typeof input.label === 'string' ? input.label.trim() : '';
+    if (!label) throw KeapApiError.badRequest('label is required');
+    if (label.length > 100) throw KeapApiError.badRequest('label is longer than 100 characters');
+    const type = String(input.field_type ?? '') as CustomFieldType;
+    if (!CUSTOM_FIELD_TYPES.includes(type))
+      throw KeapApiError.badRequest(
+        `Invalid field_type: ${String(input.field_type ?? '(missing)')}`,
+      );
+    const options = input.options === undefined ? [] : input.options;
+    if (!Array.isArray(options)) throw KeapApiError.badRequest('options must be an array');
+    const labels = options.map((raw) => {
+      const option = asObject(raw);
+      const text = typeof option.label === 'string' ? option.label.trim() : '';
+      if (!text) throw KeapApiError.badRequest('Every option needs a label');
+      return text;
+    });
+    if (TYPES_WITH_OPTIONS.includes(type) && labels.length === 0)
+      throw KeapApiError.badRequest(`A ${type} field needs at least one option`);
+    if (!TYPES_WITH_OPTIONS.includes(type) && labels.length > 0)
+      throw KeapApiError.badRequest(`A ${type} field takes no options`);
+    if (new Set(labels.map((l) => l.toLowerCase())).size !== labels.length)
+      throw KeapApiError.badRequest('Options must differ from each other');
+    const group =
+      input.group_id === undefined
+        ? undefined
+        : tenant.customFields.find((f) => f.group_id === String(input.group_id));
+    if (input.group_id !== undefined && !group)
+      throw KeapApiError.badRequest(`Invalid group_id: ${String(input.group_id)}`);
+    if (tenant.customFields.some((f) => f.label.toLowerCase() === label.toLowerCase()))
+      throw KeapApiError.of(
+        409,
+        'ALREADY_EXISTS',
+        `A custom field labelled ${label} already exists`,
+      );
+    const def: KeapCustomFieldDef = {
+      id: String(tenant.nextId++),
+      label,
+      field_name: uniqueFieldName(tenant, label),
+      field_type: type,
+      record_type: 'CONTACT',
+      ...(group ? { group_id: group.group_id, group_name: group.group_name } : {}),
+      ...(labels.length > 0
+        ? { options: labels.map((l) => ({ id: String(tenant.nextId++), label: l })) }
+        : {}),
+    };
+    tenant.customFields.push(def);
+    return structuredClone(def);
+  }
+
   private findContact(tenant: KeapTenant, id: string): StoredContact {
     const contact = tenant.contacts.get(id);
     if (!contact) throw KeapApiError.notFound('contact', id);
@@ -873,6 +970,74 @@ export class KeapSandbox {
     }));
   }
 
+  // ---------------------------------------------------------------- goals
+
+  /**
+   * The spec's achieveGoal: `contact_id` and EITHER `integration` + `call_name` OR `automation_id`
+   * + `goal_id`. Every ask is recorded (Keap would run the campaigns waiting on that goal).
+   */
+  achieveGoal(tenant: KeapTenant, body: unknown): { results: Record<string, unknown>[] } {
+    const input = asObject(body);
+    const contactId = input.contact_id;
+    if (!Number.isSafeInteger(contactId) || (contactId as number) <= 0)
+      throw KeapApiError.badRequest('contact_id is required and must be a contact id');
+    const has = (k: string) => input[k] !== undefined && input[k] !== null;
+    const byName = has('integration') || has('call_name');
+    const byId = has('automation_id') || has('goal_id');
+    if (byName === byId)
+      throw KeapApiError.badRequest(
+        'Provide either integration and call_name, or automation_id and goal_id',
+      );
+    const name = (k: string) => (typeof input[k] === 'string' ? input[k].trim() : '');
+    const id = (k: string) => (Number.isSafeInteger(input[k]) ? (input[k] as number) : 0);
+    if (byName && (name('integration') === '' || name('call_name') === ''))
+      throw KeapApiError.badRequest('integration and call_name are both required');
+    if (byId && (id('automation_id') <= 0 || id('goal_id') <= 0))
+      throw KeapApiError.badRequest('automation_id and goal_id are both required');
+    const contact = this.findContact(tenant, String(contactId));
+    const goal: AchievedGoal = {
+      contact_id: contact.id,
+      integration: byName ? name('integration') : null,
+      call_name: byName ? name('call_name') : null,
+      automation_id: byId ? id('automation_id') : null,
+      goal_id: byId ? id('goal_id') : null,
+      achieved_time: this.isoNow(),
+    };
+    this.goals.set(tenant.id, [...(this.goals.get(tenant.id) ?? []), goal]);
+    return {
+      results: [
+        {
+          success: true,
+          message: 'Goal achieved successfully',
+          ...(byId ? { automation_id: goal.automation_id, goal_id: goal.goal_id } : {}),
+          flow_start_results: [],
+          flow_stop_results: [],
+        },
+      ],
+    };
+  }
+
+  /** The goals achieved in a tenant, oldest first; of one contact when `contactId` is given. */
+  goalsOf(tenant: KeapTenant, contactId?: string): AchievedGoal[] {
+    return (this.goals.get(tenant.id) ?? [])
+      .filter((g) => contactId === undefined || g.contact_id === contactId)
+      .map((g) => ({ ...g }));
+  }
+
+  /** Goals of the contacts (in any tenant) with this phone number: the phone simulator's view. */
+  goalsOfPhone(phone: string): (AchievedGoal & { tenant_id: string })[] {
+    const wanted = toE164(phone) ?? phone;
+    return [...this.tenants.values()].flatMap((tenant) =>
+      this.goalsOf(tenant)
+        .filter((g) =>
+          tenant.contacts
+            .get(g.contact_id)
+            ?.phone_numbers.some((p) => (p.number_e164 ?? toE164(p.number)) === wanted),
+        )
+        .map((g) => ({ ...g, tenant_id: tenant.id })),
+    );
+  }
+
   // ---------------------------------------------------------------- notes
 
   createNote(tenant: KeapTenant, contactId: string, body: unknown): StoredNote {
@@ -957,6 +1122,11 @@ export class KeapSandbox {
         tenant.customFields.map((f) => [f.field_name, c.custom.get(f.id) ?? null]),
       ),
       tags: this.tagsOf(tenant, c.id).map((t) => t.name),
+      goals: this.goalsOf(tenant, c.id).map((g) => ({
+        integration: g.integration,
+        call_name: g.call_name,
+        achieved_time: g.achieved_time,
+      })),
       notes: [...tenant.notes.values()]
         .filter((n) => n.contact_id === c.id)
         .map((n) => ({ id: n.id, title: n.title ?? '', text: n.text ?? '' })),
@@ -1009,6 +1179,16 @@ function asObject(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw KeapApiError.badRequest('Expected a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** The label's letters and digits (Keap's database names have no others), numbered if taken. */
+function uniqueFieldName(tenant: KeapTenant, label: string): string {
+  const base = label.replace(/[^A-Za-z0-9]/g, '').replace(/^(?=\d)/, 'Field') || 'Field';
+  const taken = (name: string) =>
+    tenant.customFields.some((f) => f.field_name.toLowerCase() === name.toLowerCase());
+  let name = base;
+  for (let n = 1; taken(name); n += 1) name = `${base}${n}`;
+  return name;
 }
 
 function validateContactBody(tenant: KeapTenant, input: Record<string, unknown>): void {

@@ -14,6 +14,9 @@
   var statusLine = document.getElementById('status');
   var sendButton = compose.querySelector('button');
   var lastRendered = '';
+  var goalList = document.getElementById('goals');
+  var noGoals = document.getElementById('no-goals');
+  var lastGoals = '';
 
   function params() {
     var q = new URLSearchParams(location.search);
@@ -86,9 +89,39 @@
     list.parentElement.scrollTop = list.parentElement.scrollHeight;
   }
 
+  // The goals the app achieved in the Keap sandbox for the contacts with this phone.
+  function pollGoals(phone) {
+    return fetch('/sandbox/keap/goals?phone=' + encodeURIComponent(phone))
+      .then(function (res) {
+        return res.json();
+      })
+      .then(function (goals) {
+        var key = JSON.stringify(goals);
+        if (key === lastGoals) return;
+        lastGoals = key;
+        goalList.innerHTML = '';
+        noGoals.hidden = goals.length > 0;
+        goals.forEach(function (g) {
+          var item = document.createElement('li');
+          item.textContent =
+            (g.integration !== null
+              ? g.integration + ' · ' + g.call_name
+              : 'campaign ' + g.automation_id + ' · goal ' + g.goal_id) +
+            ' (contact ' +
+            g.contact_id +
+            ', ' +
+            new Date(g.achieved_time).toLocaleTimeString() +
+            ')';
+          goalList.appendChild(item);
+        });
+      })
+      .catch(function () {});
+  }
+
   function poll() {
     var phone = phoneInput.value.trim();
     if (!phone) return Promise.resolve();
+    pollGoals(phone);
     return fetch(api + '/phones/' + encodeURIComponent(phone) + '/messages')
       .then(function (res) {
         return res.json();
