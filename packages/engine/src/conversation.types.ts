@@ -1,4 +1,4 @@
-import type { ContactFieldKey, StepId, TagId } from './tool.schema';
+import type { ApiGoal, ContactFieldKey, StepId, TagId } from './tool.schema';
 
 /**
  * The conversation state machine's vocabulary. The machine is a pure function:
@@ -94,6 +94,9 @@ export type ConversationEvent =
   /** Ended by hand from the console. */
   | { type: 'end'; at: string };
 
+/** Why a tag is applied or a goal achieved. */
+export type EffectReason = 'condition' | 'fallback' | 'opt_out' | 'invalid_number';
+
 export type SendFailureReason = 'invalid_number' | 'not_mobile' | 'unsubscribed';
 
 export type Effect =
@@ -110,8 +113,10 @@ export type Effect =
   | {
       type: 'apply_tag';
       tagId: TagId;
-      reason: 'condition' | 'fallback' | 'opt_out' | 'invalid_number';
+      reason: EffectReason;
     }
+  /** Achieve a Keap campaign's API goal for the contact; after the step's save, like a tag. */
+  | { type: 'achieve_goal'; goal: ApiGoal; reason: EffectReason }
   /**
    * Find the contact (by email, or by phone when email is null) or create it, storing the phone
    * in `phoneField`; answer with a `contact_resolved` event. Never creates a duplicate.

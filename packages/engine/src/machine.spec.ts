@@ -807,3 +807,65 @@ describe('a state pointing at a step the tool does not have', () => {
     expect(reply(tool, state, 'hi').state.status).toBe('ended');
   });
 });
+
+describe('Keap API goals', () => {
+  const booked = { integration: 'smsSequences', callName: 'booked' };
+  const unsure = { integration: 'smsSequences', callName: 'unsure' };
+  const left = { integration: 'smsSequences', callName: 'left' };
+  const tool = aTool()
+    .withOptions({ optOutTagId: 900, optOutGoal: left, invalidNumberGoal: left })
+    .withStep('ask', {
+      message: 'Book a call? Text STOP to stop.',
+      saveTo: '_Answer',
+      next: decideBy([equalsAny(['yes'], { id: 'yes', tagId: 11, goal: booked })], {
+        tagId: 13,
+        goal: unsure,
+      }),
+    })
+    .build();
+  const keapWork = (effects: Effect[]) =>
+    effects.filter(
+      (e) => e.type === 'save_field' || e.type === 'apply_tag' || e.type === 'achieve_goal',
+    );
+
+  it('achieves a matched condition’s goal after the reply is saved and the tag applied', () => {
+    const { state } = startHttp(tool);
+    expect(keapWork(reply(tool, state, 'Yes').effects)).toEqual([
+      { type: 'save_field', field: '_Answer', value: 'Yes' },
+      { type: 'apply_tag', tagId: 11, reason: 'condition' },
+      { type: 'achieve_goal', goal: booked, reason: 'condition' },
+    ]);
+  });
+
+  it('achieves the fallback goal when nothing matches', () => {
+    const { state } = startHttp(tool);
+    expect(keapWork(reply(tool, state, 'maybe').effects)).toEqual([
+      { type: 'save_field', field: '_Answer', value: 'maybe' },
+      { type: 'apply_tag', tagId: 13, reason: 'fallback' },
+      { type: 'achieve_goal', goal: unsure, reason: 'fallback' },
+    ]);
+  });
+
+  it('achieves the opt-out goal on STOP, and the invalid-number goal when a send fails', () => {
+    const { state } = startHttp(tool);
+    expect(keapWork(advance(tool, state, { type: 'opt_out', at: at(1) }).effects)).toEqual([
+      { type: 'apply_tag', tagId: 900, reason: 'opt_out' },
+      { type: 'achieve_goal', goal: left, reason: 'opt_out' },
+    ]);
+    const failed = advance(tool, state, { type: 'send_failed', at: at(1), reason: 'not_mobile' });
+    expect(keapWork(failed.effects)).toEqual([
+      { type: 'achieve_goal', goal: left, reason: 'invalid_number' },
+    ]);
+  });
+
+  it('achieves nothing before the contact is known, nor for a half-typed goal', () => {
+    const state = aConversation({ contact: { id: null, fields: {} } });
+    expect(keapWork(advance(tool, state, { type: 'opt_out', at: at(1) }).effects)).toEqual([]);
+    const draft = aTool()
+      .withStep('ask', {
+        next: decideBy([], { goal: { integration: 'smsSequences', callName: '' } }),
+      })
+      .build();
+    expect(keapWork(reply(draft, startHttp(draft).state, 'hi').effects)).toEqual([]);
+  });
+});

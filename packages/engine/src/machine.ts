@@ -6,13 +6,14 @@ import {
   type ConversationState,
   type ConversationStatus,
   type Effect,
+  type EffectReason,
   type NoConversation,
   type Outcome,
   type Transition,
 } from './conversation.types';
 import { renderMergeFields } from './merge-fields';
 import { classifyKeyword, readEmail, readNumber } from './reply';
-import type { Step, StepId, ToolDefinition } from './tool.schema';
+import type { ApiGoal, Step, StepId, ToolDefinition } from './tool.schema';
 
 /**
  * The conversation state machine: `advance(tool, state, event)` gives the next state, the effects
@@ -274,6 +275,7 @@ function moveOn(
       const { condition, index } = decision;
       if (condition.tagId !== null)
         effects.push({ type: 'apply_tag', tagId: condition.tagId, reason: 'condition' });
+      pushGoal(effects, condition.goal, 'condition');
       const target = findStep(tool, condition.nextStepId);
       const outcome: Outcome = {
         kind: 'matched',
@@ -286,6 +288,7 @@ function moveOn(
     }
     if (next.fallbackTagId !== null)
       effects.push({ type: 'apply_tag', tagId: next.fallbackTagId, reason: 'fallback' });
+    pushGoal(effects, next.fallbackGoal, 'fallback');
     const target = findStep(tool, next.fallbackStepId);
     return goTo(tool, state, target, at, effects, {
       kind: 'fallback',
@@ -419,10 +422,12 @@ function onSendFailed(
     case 'invalid_number':
     case 'not_mobile': {
       const tagId = tool.options.invalidNumberTagId;
-      const effects: Effect[] =
-        tagId !== null && state.contact.id !== null
-          ? [{ type: 'apply_tag', tagId, reason: 'invalid_number' }]
-          : [];
+      const effects: Effect[] = [];
+      // Tags and goals need a Keap contact: before it is found there is nothing to act on.
+      if (state.contact.id !== null) {
+        if (tagId !== null) effects.push({ type: 'apply_tag', tagId, reason: 'invalid_number' });
+        pushGoal(effects, tool.options.invalidNumberGoal, 'invalid_number');
+      }
       return endConversation(tool, state, event.at, 'invalid_number', effects);
     }
     case 'unsubscribed':
@@ -435,9 +440,18 @@ function onSendFailed(
 /** A tag needs a Keap contact: before the contact is found there is nothing to tag. */
 function optOutTag(tool: ToolDefinition, state: ConversationState): Effect[] {
   const tagId = tool.options.optOutTagId;
-  return tagId !== null && state.contact.id !== null
-    ? [{ type: 'apply_tag', tagId, reason: 'opt_out' }]
-    : [];
+  const effects: Effect[] = [];
+  if (state.contact.id === null) return effects;
+  if (tagId !== null) effects.push({ type: 'apply_tag', tagId, reason: 'opt_out' });
+  pushGoal(effects, tool.options.optOutGoal, 'opt_out');
+  return effects;
+}
+
+/** The goal beside a tag, right after it: the step's save_field is already ahead of both. */
+function pushGoal(effects: Effect[], goal: ApiGoal | null | undefined, reason: EffectReason) {
+  // A half-typed goal (a draft in the simulator) names nothing Keap could achieve.
+  if (goal && goal.integration !== '' && goal.callName !== '')
+    effects.push({ type: 'achieve_goal', goal, reason });
 }
 
 function endConversation(

@@ -22,6 +22,8 @@ const OPTION_LABELS: Record<string, string> = {
   createNote: '“Create a note”',
   optOutTagId: 'The opt-out tag',
   invalidNumberTagId: 'The invalid-number tag',
+  optOutGoal: 'The opt-out goal',
+  invalidNumberGoal: 'The invalid-number goal',
   expiryMinutes: 'The hours before an unanswered conversation ends',
   reminderMinutesBeforeExpiry: 'The reminder’s minutes',
   reminderMessage: 'The reminder text',
@@ -62,10 +64,12 @@ export function describeToolPath(path: Path): string {
       if (rest.includes('values')) return `The words of ${condition}`;
       if (rest.includes('value')) return `The value of ${condition}`;
       if (rest.includes('tagId')) return `The tag of ${condition}`;
+      if (rest.includes('goal')) return `The goal of ${condition}`;
       if (rest.includes('nextStepId')) return `The message ${condition} sends`;
       return `Condition ${fifth + 1} of message ${n}`;
     }
     if (third === 'next' && fourth === 'fallbackTagId') return `The fallback tag of message ${n}`;
+    if (third === 'next' && fourth === 'fallbackGoal') return `The fallback goal of message ${n}`;
     if (third === 'next' && fourth === 'fallbackStepId')
       return `The message sent when no condition of message ${n} matches`;
     const label = typeof third === 'string' ? STEP_LABELS[third] : undefined;

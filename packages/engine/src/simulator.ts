@@ -58,6 +58,8 @@ export interface SimulationTurn {
   matched: { conditionId: string; conditionIndex: number } | 'fallback' | null;
   messages: SimulatedMessage[];
   tags: { tagId: TagId; reason: string }[];
+  /** Keap API goals achieved, in order after the tags of the same reason. */
+  goals: { integration: string; callName: string; reason: string }[];
   fieldSaves: { field: ContactFieldKey; value: string }[];
   contactLookups: { email: string | null; phone: string }[];
   noteWritten: boolean;
@@ -146,6 +148,7 @@ function emptyTurn(input: SimulationTurn['input'], stepId: StepId | null): Simul
     matched: null,
     messages: [],
     tags: [],
+    goals: [],
     fieldSaves: [],
     contactLookups: [],
     noteWritten: false,
@@ -174,6 +177,9 @@ function record(turn: SimulationTurn, outcome: Outcome, effects: Effect[]): void
         break;
       case 'apply_tag':
         turn.tags.push({ tagId: effect.tagId, reason: effect.reason });
+        break;
+      case 'achieve_goal':
+        turn.goals.push({ ...effect.goal, reason: effect.reason });
         break;
       case 'save_field':
         turn.fieldSaves.push({ field: effect.field, value: effect.value });

@@ -44,6 +44,18 @@ export type StepId = z.infer<typeof stepIdSchema>;
 export const tagIdSchema = z.number().int().positive();
 export type TagId = z.infer<typeof tagIdSchema>;
 
+/**
+ * A Keap campaign's API goal, named as the campaign builder names it. Kept loose here (a draft
+ * may be half typed); `validateTool` holds the names to what Keap accepts (`goal_name_invalid`).
+ */
+export const apiGoalSchema = z.object({
+  integration: z.string().trim().max(100),
+  callName: z.string().trim().max(100),
+});
+export type ApiGoal = z.infer<typeof apiGoalSchema>;
+/** Optional beside each tag, so tools saved before goals existed stay valid. */
+const optionalGoal = apiGoalSchema.nullable().optional();
+
 export const comparisonOperatorSchema = z.enum(['lt', 'lte', 'gt', 'gte']);
 export type ComparisonOperator = z.infer<typeof comparisonOperatorSchema>;
 
@@ -64,6 +76,8 @@ const conditionBase = {
   id: stepIdSchema,
   /** Tag applied when this condition matches; null for none. */
   tagId: tagIdSchema.nullable().default(null),
+  /** Keap API goal achieved when this condition matches (after the reply is saved). */
+  goal: optionalGoal,
   /** Step sent when this condition matches; null finishes the conversation. */
   nextStepId: stepIdSchema.nullable().default(null),
 };
@@ -104,6 +118,8 @@ export const nextSchema = z.discriminatedUnion('kind', [
     conditions: z.array(conditionSchema).max(50).default([]),
     /** Applied when no condition matches, or none is configured. */
     fallbackTagId: tagIdSchema.nullable().default(null),
+    /** Keap API goal achieved when no condition matches. */
+    fallbackGoal: optionalGoal,
     /** Sent when no condition matches; null finishes. */
     fallbackStepId: stepIdSchema.nullable().default(null),
   }),
@@ -156,8 +172,12 @@ export const toolOptionsSchema = z.object({
   createNote: z.boolean().default(false),
   /** Tag applied when the number has opted out. */
   optOutTagId: tagIdSchema.nullable().default(null),
+  /** Keap API goal achieved when the number has opted out. */
+  optOutGoal: optionalGoal,
   /** Tag applied when the number is not a valid mobile number. */
   invalidNumberTagId: tagIdSchema.nullable().default(null),
+  /** Keap API goal achieved when the number is not a valid mobile number. */
+  invalidNumberGoal: optionalGoal,
   /** An unfinished conversation expires after this long without activity. */
   expiryMinutes: z
     .number()

@@ -669,3 +669,45 @@ describe('parsing a tool (import)', () => {
     ]);
   });
 });
+
+describe('Keap API goals', () => {
+  const withGoals = (goal: { integration: string; callName: string }) =>
+    aTool()
+      .withOptions({ optOutGoal: goal })
+      .withStep('ask', {
+        message: 'Like blue? Text STOP to stop.',
+        next: decideBy([equalsAny(['yes'], { goal })], { goal }),
+      })
+      .build();
+
+  it('accepts names Keap’s campaign builder accepts', () => {
+    expect(problemsOf(withGoals({ integration: 'sms_seq', callName: 'Booked2' }))).toEqual([]);
+  });
+
+  it('keeps a tool saved before goals existed valid', () => {
+    const old = parseToolDefinition({
+      name: 'Old',
+      steps: [{ id: 'a', message: 'Hi. Text STOP to stop.', next: { kind: 'decide' } }],
+    });
+    expect(old.ok).toBe(true);
+  });
+
+  it('refuses an empty name and one Keap could never match, at the field', () => {
+    const problems = withCode(
+      problemsOf(withGoals({ integration: '', callName: 'booked call' })),
+      'goal_name_invalid',
+    );
+    expect(problems.map((p) => p.path)).toEqual([
+      ['options', 'optOutGoal', 'integration'],
+      ['options', 'optOutGoal', 'callName'],
+      ['steps', 0, 'next', 'conditions', 0, 'goal', 'integration'],
+      ['steps', 0, 'next', 'conditions', 0, 'goal', 'callName'],
+      ['steps', 0, 'next', 'fallbackGoal', 'integration'],
+      ['steps', 0, 'next', 'fallbackGoal', 'callName'],
+    ]);
+    expect(problems.every((p) => p.severity === 'error')).toBe(true);
+    expect(problems[1]!.message).toBe(
+      'The call name of the opt-out goal can only use letters, digits and underscores (at most 40), as in Keap\'s campaign builder. Change "booked call".',
+    );
+  });
+});

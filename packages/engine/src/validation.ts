@@ -21,6 +21,7 @@ import { classifyKeyword, normaliseKeyword } from './reply';
 import { schemaIssueSentence } from './schema-problems';
 import {
   toolDefinitionSchema,
+  type ApiGoal,
   type Condition,
   type Step,
   type StepId,
@@ -67,6 +68,7 @@ export const PROBLEM_CODES = [
   'condition_reserved_word',
   'phone_field_not_phone',
   'reminder_after_expiry',
+  'goal_name_invalid',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -715,6 +717,32 @@ function entrySteps(tool: ToolDefinition, { reachable, possible, owner }: GraphF
 }
 
 function checkOptions(tool: ToolDefinition, context: ValidationContext, add: Add) {
+  checkGoal(tool.options.optOutGoal, ['options', 'optOutGoal'], 'opt-out goal', add);
+  checkGoal(
+    tool.options.invalidNumberGoal,
+    ['options', 'invalidNumberGoal'],
+    'invalid-number goal',
+    add,
+  );
+  tool.steps.forEach((step, index) => {
+    if (step.next.kind !== 'decide') return;
+    const at: ProblemPath = ['steps', index, 'next'];
+    const n = index + 1;
+    step.next.conditions.forEach((condition, c) =>
+      checkGoal(
+        condition.goal,
+        [...at, 'conditions', c, 'goal'],
+        `goal of condition ${c + 1} of message ${n}`,
+        add,
+      ),
+    );
+    checkGoal(
+      step.next.fallbackGoal,
+      [...at, 'fallbackGoal'],
+      `fallback goal of message ${n}`,
+      add,
+    );
+  });
   const { reminderMinutesBeforeExpiry, expiryMinutes, reminderMessage } = tool.options;
   if (reminderMinutesBeforeExpiry !== null && reminderMinutesBeforeExpiry >= expiryMinutes) {
     add(
@@ -731,6 +759,38 @@ function checkOptions(tool: ToolDefinition, context: ValidationContext, add: Add
     hasMedia: false,
     contactUnknown: false,
   });
+}
+
+/**
+ * Keap's API goal names: the spec gives only strings (its examples `my_integration`,
+ * `goal_achieved`); the campaign builder takes letters, digits and underscores, so a name with
+ * anything else could never match the goal there.
+ */
+const GOAL_NAME = /^[A-Za-z0-9_]{1,40}$/;
+
+function checkGoal(
+  goal: ApiGoal | null | undefined,
+  at: ProblemPath,
+  label: string,
+  add: Add,
+): void {
+  if (!goal) return;
+  const names = [
+    ['integration', 'integration name'],
+    ['callName', 'call name'],
+  ] as const;
+  for (const [key, name] of names) {
+    const value = goal[key];
+    if (GOAL_NAME.test(value)) continue;
+    add(
+      'error',
+      'goal_name_invalid',
+      [...at, key],
+      value === ''
+        ? `Enter the ${name} of the ${label}, as typed in the API goal in Keap's campaign builder.`
+        : `The ${name} of the ${label} can only use letters, digits and underscores (at most 40), as in Keap's campaign builder. Change "${value}".`,
+    );
+  }
 }
 
 export type ParseToolResult =

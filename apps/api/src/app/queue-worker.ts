@@ -63,6 +63,7 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
       .process(n, (job: Job<OutboxJob>) => this.sends.run(job.data.outboxId, job.data.slotAt));
     outbox('apply_tag', (id) => this.crmEffects.applyTag(id), keap);
     outbox('save_field', (id) => this.crmEffects.saveField(id), keap);
+    outbox('achieve_goal', (id) => this.crmEffects.achieveGoal(id), keap);
     outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id), keap);
     // One note job at a time per process: appends to one note must not interleave.
     void this.publisher

@@ -328,9 +328,11 @@ export class ConversationRuntime {
         created,
       });
       const definition = await this.definitionOf(m, conversation.toolVersionId);
-      const tagId = definition.options.optOutTagId;
+      const { optOutTagId: tagId, optOutGoal: goal } = definition.options;
       if (conversation.status === 'opted_out' && tagId !== null)
         out.push(await this.enqueue(m, conversation, 'apply_tag', { tagId, reason: 'opt_out' }));
+      if (conversation.status === 'opted_out' && goal && goal.integration && goal.callName)
+        out.push(await this.enqueue(m, conversation, 'achieve_goal', { goal, reason: 'opt_out' }));
     });
     await this.publisher.publish(out);
   }
@@ -439,6 +441,14 @@ export class ConversationRuntime {
           out.push(
             await this.enqueue(m, conversation, 'apply_tag', {
               tagId: effect.tagId,
+              reason: effect.reason,
+            }),
+          );
+          break;
+        case 'achieve_goal':
+          out.push(
+            await this.enqueue(m, conversation, 'achieve_goal', {
+              goal: effect.goal,
               reason: effect.reason,
             }),
           );

@@ -10,7 +10,7 @@ import { KEAP_TALLY_REDIS } from '../keap/budget/keap-budget.module';
 import { ConversationRepository } from './conversation.repository';
 
 /** Outbox kinds that call Keap: a conversation's Keap work is done when none of these is pending. */
-const KEAP_WORK = ['resolve_contact', 'apply_tag', 'save_field', 'write_note'];
+const KEAP_WORK = ['resolve_contact', 'apply_tag', 'achieve_goal', 'save_field', 'write_note'];
 /** Per-conversation counts above this are kept as this (the histogram's last bucket is +Inf anyway). */
 const MAX_KEPT = 1000;
 /** How long "this conversation was observed" is remembered (a late retry must not observe it again). */

@@ -1,12 +1,17 @@
 import { Injectable, Optional } from '@nestjs/common';
-import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import type { ApiGoal, ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { DataSource } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
 import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
 import type { OutboxEntry } from '../outbox/outbox-entry.entity';
+import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { LockTimeoutError, RedisLock } from '../redis/redis-lock';
+
+/** How long one run of a goal holds it against a second run of the same row. */
+const GOAL_LEASE_MS = 10 * 60_000;
 
 /**
  * Tags, field saves and contact look-ups. Each is safe to repeat (a tag applied twice, the same
@@ -22,6 +27,8 @@ export class CrmEffectProcessor {
     private readonly conversations: ConversationRepository,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    private readonly publisher: OutboxPublisher,
+    private readonly lock: RedisLock,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
@@ -39,6 +46,36 @@ export class CrmEffectProcessor {
       await crm.saveField(contactId, field, String(entry.payload.value));
       return { type: 'field_saved', detail: { field, value: entry.payload.value } };
     });
+    await this.handOverGoals(outboxId);
+  }
+
+  /**
+   * A goal can start a Keap campaign that reads the field the same reply saved, so it waits for
+   * that save (`saveField` hands it over once done; the relay re-publishes it anyway). A goal
+   * achieved twice may run the campaign twice, and Keap cannot be asked whether it was: one run
+   * per row at a time (the hand-over and the relay may queue it twice), and `withContact`, which
+   * reads the row again inside the lock, stops at a row done.
+   */
+  async achieveGoal(outboxId: string): Promise<void> {
+    const entry = await this.pending(outboxId);
+    if (!entry?.conversationId) return;
+    if (await this.outbox.savesPendingBefore(outboxId)) return;
+    try {
+      await this.lock.withLock(
+        `achieve-goal:${outboxId}`,
+        () =>
+          this.withContact(outboxId, async (crm, contactId, current) => {
+            const goal = current.payload.goal as ApiGoal;
+            await crm.achieveGoal(contactId, goal);
+            return { type: 'goal_achieved', detail: { ...goal, reason: current.payload.reason } };
+          }),
+        // Outlasts any wait for the Keap budget; a crashed holder only delays the goal.
+        { leaseMs: GOAL_LEASE_MS, waitMs: 0 },
+      );
+    } catch (err) {
+      // Another run holds it: that run finishes the row (or the relay queues it again).
+      if (!(err instanceof LockTimeoutError)) throw err;
+    }
   }
 
   async resolveContact(outboxId: string): Promise<void> {
@@ -77,6 +114,14 @@ export class CrmEffectProcessor {
       );
     await this.outbox.markDone(outboxId, null);
     await this.keapCalls?.observeIfDone(entry.conversationId);
+  }
+
+  /** Once a field save is done (or given up), the goals of its conversation waiting on it go. */
+  private async handOverGoals(saveId: string): Promise<void> {
+    const save = await this.outbox.byId(saveId);
+    if (!save?.doneAt || !save.conversationId) return;
+    for (const id of await this.outbox.pendingOf(save.conversationId, 'achieve_goal'))
+      await this.publisher.publishAgain({ id, kind: 'achieve_goal' });
   }
 
   private async withContact(

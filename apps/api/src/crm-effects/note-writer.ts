@@ -18,12 +18,31 @@ export function transcriptMarker(conversationId: string): string {
   return `(ref ${conversationId})`;
 }
 
-/** The conversation as text for the contact's note; its first line carries the marker. */
+/** Why a goal was asked for, ending "Asked Keap to achieve the API goal x.y because …". */
+const GOAL_BECAUSE: Record<string, string> = {
+  condition: 'the reply matched a condition',
+  fallback: 'the reply matched no condition',
+  opt_out: 'the contact opted out',
+  invalid_number: 'the number cannot receive texts',
+};
+
+/**
+ * The conversation as text for the contact's note; its first line carries the marker. The API
+ * goals it asked for close it: in Keap a goal leaves no trace on the contact a reader could find.
+ */
 export function transcript(
   conversation: Pick<Conversation, 'id' | 'startedAt'>,
   messages: readonly Pick<Message, 'direction' | 'body' | 'createdAt'>[],
+  goals: readonly Record<string, unknown>[] = [],
 ): string {
   const lines = messages.map((m) => `${m.direction === 'in' ? 'Contact' : 'Us'}: ${m.body}`);
+  for (const { goal, reason } of goals) {
+    const { integration, callName } = (goal ?? {}) as { integration?: string; callName?: string };
+    const because = GOAL_BECAUSE[String(reason)];
+    lines.push(
+      `Asked Keap to achieve the API goal ${integration}.${callName}${because ? ` because ${because}` : ''}.`,
+    );
+  }
   return [
     `SMS conversation of ${conversation.startedAt.toISOString()} ${transcriptMarker(conversation.id)}`,
     ...lines,
@@ -67,6 +86,7 @@ export class NoteWriter {
     const text = transcript(
       conversation,
       messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
+      await this.outbox.payloadsOf(conversation.id, 'achieve_goal'),
     );
     const marker = transcriptMarker(conversation.id);
     // Counted before Keap is called, outside the transaction: a later attempt knows an earlier

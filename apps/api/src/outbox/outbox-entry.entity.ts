@@ -7,6 +7,7 @@ export type OutboxKind =
   | 'start_http'
   | 'send_message'
   | 'apply_tag'
+  | 'achieve_goal'
   | 'save_field'
   | 'resolve_contact'
   | 'write_note';

@@ -74,6 +74,44 @@ export class OutboxRepository {
     return next[0]?.id ?? null;
   }
 
+  /**
+   * Whether a field save of the conversation asked for with or before the row `id` (the same
+   * transition shares its `created_at`, compared in SQL: a JS Date drops the microseconds) is
+   * still to be done.
+   */
+  async savesPendingBefore(id: string, m?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await this.manager(m).query(
+      `SELECT 1 FROM outbox o JOIN outbox mine ON mine.id = $1
+        WHERE o.conversation_id = mine.conversation_id AND o.kind = 'save_field'
+          AND o.done_at IS NULL AND o.created_at <= mine.created_at LIMIT 1`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** The payloads of the conversation's work of `kind`, done or not, oldest first. */
+  async payloadsOf(
+    conversationId: string,
+    kind: OutboxKind,
+    m?: EntityManager,
+  ): Promise<Record<string, unknown>[]> {
+    const rows: { payload: Record<string, unknown> }[] = await this.manager(m).query(
+      `SELECT payload FROM outbox WHERE conversation_id = $1 AND kind = $2 ORDER BY created_at`,
+      [conversationId, kind],
+    );
+    return rows.map((r) => r.payload);
+  }
+
+  /** The conversation's pending work of `kind`, oldest first. */
+  async pendingOf(conversationId: string, kind: OutboxKind, m?: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await this.manager(m).query(
+      `SELECT id FROM outbox WHERE conversation_id = $1 AND kind = $2 AND done_at IS NULL
+        ORDER BY created_at`,
+      [conversationId, kind],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Marks the row done unless another worker already did; true when this call did. */
   async claim(id: string, m?: EntityManager): Promise<boolean> {
     const rows = returnedRows(

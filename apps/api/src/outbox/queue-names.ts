@@ -6,6 +6,7 @@ export const QUEUE_NAMES: Record<OutboxKind, string> = {
   start_http: 'start-http',
   send_message: 'send-message',
   apply_tag: 'apply-tag',
+  achieve_goal: 'achieve-goal',
   save_field: 'save-field',
   resolve_contact: 'resolve-contact',
   write_note: 'write-note',

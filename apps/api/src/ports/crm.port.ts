@@ -1,4 +1,4 @@
-import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import type { ApiGoal, ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 
 /**
  * What the runtime needs from the CRM, in the product's words. The Keap adapter
@@ -20,6 +20,11 @@ export interface Crm {
   /** Applying a tag the contact already has is harmless. */
   applyTag(contactId: number, tagId: TagId): Promise<void>;
   saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;
+  /**
+   * Achieves a campaign's API goal. Not safe to repeat (the campaign may run again) and not
+   * checkable afterwards: the caller asks once per piece of work.
+   */
+  achieveGoal(contactId: number, goal: ApiGoal): Promise<void>;
   /**
    * Creates a note and answers its id. `body` contains `marker` (unique to this write): when
    * `maybeWritten` (an earlier attempt's outcome is unknown), or after an answer that may hide a

@@ -84,6 +84,9 @@ export const simulationTurnSchema = z.object({
   tags: z
     .array(z.object({ tagId: z.number().int(), reason: z.string() }))
     .meta({ description: 'Tags that would be applied in Keap' }),
+  goals: z
+    .array(z.object({ integration: z.string(), callName: z.string(), reason: z.string() }))
+    .meta({ description: 'Keap API goals that would be achieved' }),
   fieldSaves: z
     .array(z.object({ field: z.string(), value: z.string() }))
     .meta({ description: 'Contact fields that would be saved in Keap' }),

@@ -2,6 +2,7 @@ import type { ContactSnapshot, ConversationState } from '../conversation.types';
 import {
   stepSchema,
   toolDefinitionSchema,
+  type ApiGoal,
   type Condition,
   type Inequality,
   type Next,
@@ -78,12 +79,13 @@ export const finish = (): Next => ({ kind: 'finish' });
 
 export function decideBy(
   conditions: Condition[],
-  fallback: { tagId?: number | null; stepId?: string | null } = {},
+  fallback: { tagId?: number | null; stepId?: string | null; goal?: ApiGoal } = {},
 ): Extract<Next, { kind: 'decide' }> {
   return {
     kind: 'decide',
     conditions,
     fallbackTagId: fallback.tagId ?? null,
+    ...(fallback.goal ? { fallbackGoal: fallback.goal } : {}),
     fallbackStepId: fallback.stepId ?? null,
   };
 }
@@ -91,6 +93,7 @@ export function decideBy(
 interface Target {
   id?: string;
   tagId?: number | null;
+  goal?: ApiGoal;
   goTo?: string | null;
 }
 
@@ -98,6 +101,7 @@ let conditionCounter = 0;
 const target = (t: Target) => ({
   id: t.id ?? `c${++conditionCounter}`,
   tagId: t.tagId ?? null,
+  ...(t.goal ? { goal: t.goal } : {}),
   nextStepId: t.goTo ?? null,
 });
 

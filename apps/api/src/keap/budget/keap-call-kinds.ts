@@ -22,6 +22,7 @@ export const KEAP_CALL_KINDS = [
   'tags.list',
   'tags.create',
   'tags.apply',
+  'goals.achieve',
   'notes.list',
   'notes.get',
   'notes.create',

@@ -7,9 +7,10 @@ import {
   toContactSnapshot,
   toContactWrite,
   type KeapContactModel,
+  type KeapCustomFieldDefinition,
   type KeapRetryPolicy,
 } from '@sms-seq/crm-keap';
-import type { ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import type { ApiGoal, ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { KeapClientFactory } from '../auth/keap-client.factory';
 import { KeapDisconnectedError } from '../auth/keap-disconnected.error';
 import {
@@ -66,6 +67,10 @@ export class KeapCrm implements Crm {
 
   async applyTag(contactId: number, tagId: TagId): Promise<void> {
     await guard(() => this.client.applyTag(tagId, contactId));
+  }
+
+  async achieveGoal(contactId: number, goal: ApiGoal): Promise<void> {
+    await guard(() => this.client.achieveGoal(goal, contactId));
   }
 
   /**
@@ -154,6 +159,19 @@ export class KeapCrmProvider extends CrmProvider {
     return this.clients
       .clientFor(accountId, options.priority ?? 'interactive', options.retry ?? RUNTIME_RETRY)
       .getContactModel({ refresh: options.refresh === true });
+  }
+
+  /**
+   * Adds a field just created in Keap to the cached field model, so the picker and the runtime
+   * see it with no further Keap read. With no model cached, the next read brings it from Keap.
+   */
+  async addToContactModel(accountId: string, field: KeapCustomFieldDefinition): Promise<void> {
+    const model = await this.accountCache.cachedContactModel(accountId);
+    if (!model) return;
+    const custom_fields = [...model.custom_fields.filter((f) => f.id !== field.id), field];
+    await this.accountCache.contactModel(accountId, async () => ({ ...model, custom_fields }), {
+      refresh: true,
+    });
   }
 
   /** The account's field model if the cache holds it now; never calls Keap. */

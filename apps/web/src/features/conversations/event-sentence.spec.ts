@@ -55,6 +55,17 @@ describe('what happened in a conversation, in sentences', () => {
     );
   });
 
+  it('says which Keap API goal was achieved and why', () => {
+    expect(
+      say('goal_achieved', { integration: 'smsSequences', callName: 'booked', reason: 'fallback' }),
+    ).toBe(
+      'Achieved the API goal smsSequences.booked in Keap because the reply matched no condition.',
+    );
+    expect(say('keap_work_stopped', { work: 'achieve_goal', reason: 'Contact not found' })).toMatch(
+      /^Could not achieve an API goal in Keap: /,
+    );
+  });
+
   it('says the field by its label, and the value saved', () => {
     expect(say('field_saved', { field: 'Email', value: 'pat@example.com' })).toBe(
       'Saved “pat@example.com” to the contact’s Email in Keap.',

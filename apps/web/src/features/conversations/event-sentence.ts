@@ -41,6 +41,7 @@ const SEND_FAILED_BECAUSE: Record<string, string> = {
 
 const KEAP_WORK: Record<string, string> = {
   apply_tag: 'apply a tag',
+  achieve_goal: 'achieve an API goal',
   save_field: 'save a field',
   write_note: 'write the note',
   resolve_contact: 'find or create the contact',
@@ -159,6 +160,11 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
     case 'tag_applied': {
       const because = TAG_BECAUSE[text('reason') ?? ''];
       return `Applied the tag ${tagName(context, number('tagId'))} in Keap${because ? ` because ${because}` : ''}.`;
+    }
+    case 'goal_achieved': {
+      const because = TAG_BECAUSE[text('reason') ?? ''];
+      const goal = `${text('integration') ?? ''}.${text('callName') ?? ''}`;
+      return `Achieved the API goal ${goal} in Keap${because ? ` because ${because}` : ''}.`;
     }
     case 'field_saved': {
       const value = detail['value'];

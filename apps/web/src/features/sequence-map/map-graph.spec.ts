@@ -75,6 +75,23 @@ describe('the sequence map drawn from a tool', () => {
     expect(map.edges.filter((edge) => edge.animated)).toHaveLength(3);
   });
 
+  it('names the Keap API goal a branch achieves on its edge', () => {
+    const goal = { integration: 'smsSequences', callName: 'booked' };
+    const map = buildMap(
+      aTool()
+        .withStep('ask', {
+          next: decideBy([equalsAny(['yes'], { goal })], { goal: { ...goal, callName: 'unsure' } }),
+        })
+        .build(),
+      [],
+    );
+    expect(edgesOf(map)).toEqual([
+      'start -> step-0 []',
+      'step-0 -> finish [reply is "yes" · goal booked]',
+      'step-0 -> finish [no match · goal unsure]',
+    ]);
+  });
+
   it('marks a closing message, and a finish step that waits for its reply', () => {
     const map = buildMap(
       aTool()

@@ -33,6 +33,14 @@ const NODE_HEIGHT = 78;
 // Edge labels sit on the map between nodes, so a long word list is cut short.
 const MAX_LABEL_WORDS = 3;
 
+/** A branch that achieves a Keap API goal says so on its edge (by call name: edges are short). */
+export function withGoal(
+  label: string,
+  goal: { integration: string; callName: string } | null | undefined,
+): string {
+  return goal && goal.callName ? `${label} · goal ${goal.callName}` : label;
+}
+
 /** A branch's label: the engine's one wording of a condition, as the funnel and simulator say it. */
 export function conditionLabel(
   condition: Condition,
@@ -155,12 +163,18 @@ export function buildMap(
         edge(
           source,
           target(condition.nextStepId ?? null),
-          conditionLabel(condition, fieldLabel),
+          withGoal(conditionLabel(condition, fieldLabel), condition.goal),
           `c${conditionIndex}`,
           'branch',
         ),
       );
-      edge(source, target(next.fallbackStepId ?? null), 'no match', 'fallback', 'fallback');
+      edge(
+        source,
+        target(next.fallbackStepId ?? null),
+        withGoal('no match', next.fallbackGoal),
+        'fallback',
+        'fallback',
+      );
     }
   });
 

@@ -238,6 +238,7 @@ function Turn({
       {answering ||
       condition ||
       turn.tags.length ||
+      turn.goals.length ||
       turn.fieldSaves.length ||
       turn.contactLookups.length ? (
         <li className="chat__facts" data-testid="simulator-facts">
@@ -248,6 +249,11 @@ function Turn({
           {turn.tags.map((tag, index) => (
             <Badge key={`t${index}`} tone="success">
               Tag: {tagName(tag.tagId)}
+            </Badge>
+          ))}
+          {turn.goals.map((goal, index) => (
+            <Badge key={`g${index}`} tone="success">
+              Keap API goal: {goal.integration}.{goal.callName}
             </Badge>
           ))}
           {turn.fieldSaves.map((save, index) => (

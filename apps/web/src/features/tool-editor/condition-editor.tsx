@@ -4,6 +4,7 @@ import { Button, Field } from '@sms-seq/ui';
 import { useEditor } from './editor-context';
 import { fieldMessages } from './problem-index';
 import { FieldSelect, StepSelect, TagSelect, type StepOption } from './pickers';
+import { GoalFields } from './goal-fields';
 
 const OPERATORS: { value: ComparisonOperator; label: string }[] = [
   { value: 'lt', label: 'less than' },
@@ -153,6 +154,7 @@ export function ConditionEditor({
           )}
         />
       </div>
+      <GoalFields path={`${base}.goal`} when={`when ${name} matches`} />
     </fieldset>
   );
 }

@@ -3,6 +3,7 @@ import type { ToolDefinition } from '@sms-seq/engine';
 import { Card, Field } from '@sms-seq/ui';
 import { useEditor } from './editor-context';
 import { TagSelect } from './pickers';
+import { GoalFields } from './goal-fields';
 import { fieldMessages } from './problem-index';
 import { SendWindowFields } from './send-window-fields';
 
@@ -55,6 +56,11 @@ export function OptionsCard({ draft }: { draft: ToolDefinition }) {
               )}
             </Field>
           )}
+        />
+        <GoalFields path="options.optOutGoal" when="when the number opts out" />
+        <GoalFields
+          path="options.invalidNumberGoal"
+          when="when the number is not a valid mobile number"
         />
         <Field
           label="End an unanswered conversation after (hours)"
