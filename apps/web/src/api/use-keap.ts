@@ -1,6 +1,13 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
-import type { AccountTag, FieldList, KeapBudgetReport, TagList } from './api.types';
+import type {
+  AccountField,
+  AccountTag,
+  FieldList,
+  KeapBudgetReport,
+  NewField,
+  TagList,
+} from './api.types';
 
 export const fieldsKey = ['keap', 'fields'] as const;
 export const tagsKey = ['keap', 'tags'] as const;
@@ -35,6 +42,21 @@ export function useCreateTag() {
       apiRequest<AccountTag>('/api/keap/tags', { method: 'POST', body: { name } }),
     onSuccess: (tag) => {
       client.setQueryData<AccountTag[]>(tagsKey, (tags) => [...(tags ?? []), tag]);
+    },
+  });
+}
+
+/** Creates a Keap custom field; the field list has it at once (no reload). */
+export function useCreateField() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (field: NewField) =>
+      apiRequest<AccountField>('/api/keap/fields', { method: 'POST', body: field }),
+    onSuccess: (field) => {
+      // Without a list (it did not load) there is nothing to add to: the next read has the field.
+      if (client.getQueryData(fieldsKey))
+        client.setQueryData<AccountField[]>(fieldsKey, (fields) => [...(fields ?? []), field]);
+      else void client.invalidateQueries({ queryKey: fieldsKey });
     },
   });
 }

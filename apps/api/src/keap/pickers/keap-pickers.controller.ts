@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../../openapi/api-schemas';
-import { createTagBody, pickerQuery } from './keap-pickers.dto';
+import { createFieldBody, createTagBody, pickerQuery } from './keap-pickers.dto';
 import { CurrentAccountId, SessionGuard } from '../../session/session.guard';
 import { type FieldOption, KeapPickersService, type TagOption } from './keap-pickers.service';
 
@@ -32,6 +32,18 @@ export class KeapPickersController {
   ): Promise<{ fields: FieldOption[]; stale?: true }> {
     const list = await this.pickers.fields(accountId, pickerQuery.parse(query).refresh);
     return { fields: list.items, ...(list.stale ? { stale: true as const } : {}) };
+  }
+
+  @Post('fields')
+  @ApiOperation({
+    summary:
+      'Creates a contact custom field in Keap ("+" beside the field picker); the field list has it at once. 409 keap_field_exists when a field of that label exists.',
+  })
+  @ApiBodyFrom(createFieldBody)
+  @ApiCreatedResponse({ schema: schemaRef('FieldOption') })
+  @ApiErrors(400, 403, 409, 503)
+  createField(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<FieldOption> {
+    return this.pickers.createField(accountId, createFieldBody.parse(body));
   }
 
   @Get('tags')

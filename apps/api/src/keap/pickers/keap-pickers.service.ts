@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { customFieldKey, type KeapContactModel, type KeapTag } from '@sms-seq/crm-keap';
+import {
+  customFieldKey,
+  type KeapContactModel,
+  type KeapCustomFieldDefinition,
+  type KeapTag,
+  KeapValidationError,
+} from '@sms-seq/crm-keap';
 import { type ContactFieldKind, STANDARD_CONTACT_FIELDS } from '@sms-seq/engine';
 import type Redis from 'ioredis';
 import { REDIS } from '../../redis/redis.module';
 import { KeapCrmProvider } from '../crm/keap-crm';
-import { InvalidInputError } from '../../errors/domain-error';
+import { DomainError, InvalidInputError } from '../../errors/domain-error';
 import { KeapClientFactory } from '../auth/keap-client.factory';
-import { isRetryableKeapFailure } from '../auth/keap-failure';
+import { isRetryableKeapFailure, KeapUnavailableError } from '../auth/keap-failure';
+import type { CreateFieldBody, NewFieldType } from './keap-pickers.dto';
 
 export interface FieldOption {
   key: string;
@@ -40,6 +47,7 @@ const CUSTOM_KINDS: Record<string, ContactFieldKind> = {
   PHONE_NUMBER: 'phone',
   NUMBER: 'number',
   NUMBER_DECIMAL: 'number',
+  DECIMAL_NUMBER: 'number',
   WHOLE_NUMBER: 'number',
   CURRENCY: 'number',
   PERCENT: 'number',
@@ -84,6 +92,72 @@ export class KeapPickersService {
     // The cached list would miss the new tag: forget it so the next read includes it.
     await this.redis.del(`pickers:${accountId}:tags`, `pickers:${accountId}:tags:last`);
     return tag;
+  }
+
+  /**
+   * Creates a contact custom field in Keap ("+" beside the field picker) and adds Keap's answer
+   * to the cached field model: the picker lists it, and a tool saving to it publishes and runs,
+   * with no further Keap read. A label the account's fields already have is refused first.
+   */
+  async createField(accountId: string, body: CreateFieldBody): Promise<FieldOption> {
+    const known = (await this.fields(accountId)).items;
+    if (known.some((f) => sameLabel(f.label, body.label))) throw new FieldExistsError(body.label);
+    let created: KeapCustomFieldDefinition;
+    try {
+      created = await this.keap
+        .clientFor(accountId, 'interactive', PICKER_RETRY)
+        .createContactCustomField({
+          label: body.label,
+          field_type: KEAP_FIELD_TYPES[body.type],
+          ...(body.options?.length ? { options: body.options.map((label) => ({ label })) } : {}),
+        });
+    } catch (err) {
+      // Keap has a field of that label our list did not (made in Keap since, or by our own
+      // retry after a lost answer): read the list again so the picker offers it.
+      if (err instanceof KeapValidationError && err.status === 409) {
+        await this.fields(accountId, true).catch(() => undefined);
+        throw new FieldExistsError(body.label);
+      }
+      throw err;
+    }
+    const [option] = fieldOptions({ custom_fields: [created], optional_properties: [] }).filter(
+      (f) => f.custom,
+    );
+    if (option) {
+      await this.crm.addToContactModel(accountId, created);
+      return option;
+    }
+    // Keap's answer did not name the field's key: its model, read again, does.
+    const fresh = (await this.fields(accountId, true)).items;
+    const listed = fresh.find((f) => f.custom && sameLabel(f.label, created.label ?? body.label));
+    if (listed) return listed;
+    throw new KeapUnavailableError(
+      'Keap made the field but does not list it yet. Refresh the field list in a minute to pick it.',
+    );
+  }
+
+  /**
+   * The account's tag of each name (any letter case), created in Keap where it has none. The
+   * cached list is read first; Keap's own list only when a name is missing from it, so a tag made
+   * in Keap since is reused rather than made twice.
+   */
+  async findOrCreateTags(
+    accountId: string,
+    names: readonly string[],
+  ): Promise<Map<string, TagOption>> {
+    const found = new Map<string, TagOption>();
+    const match = (tags: TagOption[]) => {
+      for (const name of names) {
+        const tag = tags.find((t) => t.name.trim().toLowerCase() === name.trim().toLowerCase());
+        if (tag && !found.has(name)) found.set(name, tag);
+      }
+    };
+    match((await this.tags(accountId)).items);
+    if (found.size < names.length) match((await this.tags(accountId, true)).items);
+    for (const name of names) {
+      if (!found.has(name)) found.set(name, await this.createTag(accountId, name));
+    }
+    return found;
   }
 
   /**
@@ -164,6 +238,30 @@ function fieldOptions(model: KeapContactModel): FieldOption[] {
     custom: false,
   }));
   return [...standard, ...custom];
+}
+
+/** Keap's field type for each type the console offers. */
+const KEAP_FIELD_TYPES: Record<NewFieldType, string> = {
+  text: 'TEXT',
+  number: 'WHOLE_NUMBER',
+  decimal: 'DECIMAL_NUMBER',
+  date: 'DATE',
+  dropdown: 'DROPDOWN',
+};
+
+function sameLabel(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The account already has a field of that label: two would look the same in every picker. */
+export class FieldExistsError extends DomainError {
+  readonly status = 409;
+  readonly code = 'keap_field_exists';
+  constructor(label: string) {
+    super(
+      `There is already a field called “${label.trim()}”. Pick it from the list, or give the new field another name.`,
+    );
+  }
 }
 
 function tagOption(tag: KeapTag): TagOption {

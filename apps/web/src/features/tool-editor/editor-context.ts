@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { AccountField, AccountTag } from '../../api/api.types';
+import type { AccountField, AccountTag, NewField } from '../../api/api.types';
 import type { ProblemIndex } from './problem-index';
 
 /** What every part of the editor needs besides the form itself: the account's catalogues and problems. */
@@ -10,6 +10,8 @@ export interface EditorContextValue {
   problems: ProblemIndex;
   /** Creates a Keap tag and resolves to its id. */
   createTag: (name: string) => Promise<number>;
+  /** Creates a Keap custom field and resolves to its key (`_ShoeSize`). */
+  createField: (field: NewField) => Promise<string>;
   /** Appends a new, empty step and returns its id (the "+" next to a step picker). */
   addStep: (name: string) => string;
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { MAX_FALLBACK_LENGTH, mergeToken } from '@sms-seq/engine';
 import { Button } from '@sms-seq/ui';
 import { errorMessage } from '../../api/api-client';
-import type { AccountField } from '../../api/api.types';
+import type { AccountField, NewField } from '../../api/api.types';
 import { useEditor } from './editor-context';
 
 interface ControlProps {
@@ -162,7 +162,11 @@ export function StepSelect({
   );
 }
 
-/** A contact field picker over the account's standard and custom fields. */
+/**
+ * A contact field picker over the account's standard and custom fields. With `create` (which
+ * finishes the "+" button's name: "Create a new field to save the reply to message 1 in"), "+"
+ * beside it creates a Keap custom field on the spot and picks it.
+ */
 export function FieldSelect({
   value,
   onChange,
@@ -170,6 +174,7 @@ export function FieldSelect({
   allowNone = true,
   noneLabel = 'Don’t save it',
   filter,
+  create,
 }: {
   value: string | null;
   onChange: (key: string | null) => void;
@@ -177,13 +182,15 @@ export function FieldSelect({
   allowNone?: boolean;
   noneLabel?: string;
   filter?: (field: AccountField) => boolean;
+  create?: string;
 }) {
   const { fields } = useEditor();
+  const [creating, setCreating] = useState(false);
   const shown = filter ? fields.filter(filter) : fields;
   const standard = shown.filter((field) => !field.custom);
   const custom = shown.filter((field) => field.custom);
   const known = value === null || shown.some((field) => field.key === value);
-  return (
+  const select = (
     <select
       {...control}
       className="ui-input"
@@ -209,6 +216,145 @@ export function FieldSelect({
       ) : null}
       {known ? null : <option value={value ?? ''}>{value} (unknown field)</option>}
     </select>
+  );
+  if (!create) return select;
+  return (
+    <div className="picker">
+      <div className="picker__row">
+        {select}
+        <Button
+          aria-label={`Create a new field ${create}`}
+          title={`Create a new field ${create}`}
+          onClick={() => setCreating((open) => !open)}
+          aria-expanded={creating}
+        >
+          +
+        </Button>
+      </div>
+      {creating ? (
+        <NewFieldForm
+          purpose={create}
+          onCreated={(key) => {
+            onChange(key);
+            setCreating(false);
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+const FIELD_TYPES: { value: NewField['type']; label: string }[] = [
+  { value: 'text', label: 'Text' },
+  { value: 'number', label: 'Whole number' },
+  { value: 'decimal', label: 'Decimal number' },
+  { value: 'date', label: 'Date' },
+  { value: 'dropdown', label: 'Choice from a list' },
+];
+
+/** The "+" form of the field picker: a label, what the field holds, and a list's choices. */
+function NewFieldForm({
+  purpose,
+  onCreated,
+  onCancel,
+}: {
+  purpose: string;
+  onCreated: (key: string) => void;
+  onCancel: () => void;
+}) {
+  const { createField } = useEditor();
+  const [label, setLabel] = useState('');
+  const [type, setType] = useState<NewField['type']>('text');
+  const [choices, setChoices] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const options = choices
+    .split('\n')
+    .map((choice) => choice.trim())
+    .filter(Boolean);
+  const ready = label.trim() !== '' && (type !== 'dropdown' || options.length > 0);
+
+  const create = async () => {
+    if (!ready) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(
+        await createField({
+          label: label.trim(),
+          type,
+          ...(type === 'dropdown' ? { options } : {}),
+        }),
+      );
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      className="picker__create"
+      role="group"
+      aria-label={`New field ${purpose}`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
+      <input
+        className="ui-input"
+        aria-label={`New field name (the field ${purpose})`}
+        placeholder="New field name"
+        value={label}
+        maxLength={100}
+        autoFocus
+        onChange={(e) => setLabel(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void create();
+          }
+        }}
+      />
+      <select
+        className="ui-input"
+        aria-label={`What the new field holds (the field ${purpose})`}
+        value={type}
+        onChange={(e) => setType(e.target.value as NewField['type'])}
+      >
+        {FIELD_TYPES.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {type === 'dropdown' ? (
+        <textarea
+          className="ui-input"
+          aria-label={`The choices, one per line (the field ${purpose})`}
+          placeholder={'One choice per line'}
+          rows={3}
+          value={choices}
+          onChange={(e) => setChoices(e.target.value)}
+        />
+      ) : null}
+      <Button
+        size="small"
+        variant="primary"
+        busy={busy}
+        onClick={() => void create()}
+        disabled={!ready}
+      >
+        Create field
+      </Button>
+      {error ? (
+        <p className="ui-field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -10,6 +10,7 @@ import { newCondition } from './new-ids';
 import { finishSentence } from './finish-kind';
 import { fieldMessages } from './problem-index';
 import { FieldSelect, MergeFieldPicker, StepSelect, TagSelect, type StepOption } from './pickers';
+import { GoalFields } from './goal-fields';
 
 export interface StepEditorProps {
   index: number;
@@ -197,6 +198,7 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
                   value={field.value ?? null}
                   onChange={field.onChange}
                   control={{ ...props, 'data-path': `${base}.saveTo` }}
+                  create={`to save the reply to message ${index + 1} in`}
                 />
               )}
             </Field>
@@ -349,6 +351,10 @@ function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOpti
           )}
         />
       </div>
+      <GoalFields
+        path={`${base}.fallbackGoal`}
+        when={`when no condition of message ${stepIndex + 1} matches`}
+      />
     </div>
   );
 }

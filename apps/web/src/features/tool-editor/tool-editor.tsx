@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import type { ToolDefinition } from '@sms-seq/engine';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
-import { useCreateTag } from '../../api/use-keap';
+import { useCreateField, useCreateTag } from '../../api/use-keap';
 import { BuyNumberDialog } from '../connect/buy-number-dialog';
 import { EditorContext, type EditorContextValue } from './editor-context';
 import { EditorHeader } from './editor-header';
@@ -59,6 +59,7 @@ export function ToolEditor({
   const autosave = useAutosave({ form, tool, changes: json });
 
   const createTag = useCreateTag();
+  const createField = useCreateField();
   const context: EditorContextValue = useMemo(
     () => ({
       fields,
@@ -66,13 +67,14 @@ export function ToolEditor({
       tagsLoading,
       problems,
       createTag: async (name) => (await createTag.mutateAsync(name)).id,
+      createField: async (field) => (await createField.mutateAsync(field)).key,
       addStep: (name) => {
         const step = newStep(name);
         steps.append(step, { shouldFocus: false });
         return step.id;
       },
     }),
-    [fields, tags, tagsLoading, problems, createTag, steps],
+    [fields, tags, tagsLoading, problems, createTag, createField, steps],
   );
 
   const [buying, setBuying] = useState(false);
