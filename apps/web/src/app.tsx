@@ -18,6 +18,7 @@ const ToolEditorPage = lazy(loadToolEditor);
 const ConversationsPage = lazy(() => import('./features/conversations/conversations-page'));
 const AnalyticsPage = lazy(() => import('./features/analytics/analytics-page'));
 const OptOutsPage = lazy(() => import('./features/opt-outs/opt-outs-page'));
+const TemplatesPage = lazy(() => import('./features/templates/templates-page'));
 
 const page = (element: React.ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
@@ -39,6 +40,7 @@ const router = createBrowserRouter([
           // One route, so opening a transcript keeps the list (and focus) where it is.
           { path: 'conversations/:conversationId?', element: page(<ConversationsPage />) },
           { path: 'opt-outs', element: page(<OptOutsPage />) },
+          { path: 'templates', element: page(<TemplatesPage />) },
           { path: '*', element: <Navigate to="/" replace /> },
         ],
       },

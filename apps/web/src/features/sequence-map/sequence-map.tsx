@@ -17,13 +17,15 @@ import { buildMap, type MapNode } from './map-graph';
 export interface SequenceMapProps {
   tool: ToolDefinition;
   problems: ProblemIndex;
-  onSelectStep: (index: number) => void;
+  /** Without it the map is a small, still preview (a template's): nothing to click, pan or zoom. */
+  onSelectStep?: (index: number) => void;
   /** The account's fields, to name a field a condition compares with; standard labels otherwise. */
   fields?: AccountField[];
 }
 
 /** The live map of steps and branches, with validation problems marked on the nodes. */
 export function SequenceMap({ tool, problems, onSelectStep, fields }: SequenceMapProps) {
+  const preview = onSelectStep === undefined;
   const { nodes, edges } = useMemo(
     () =>
       buildMap(
@@ -42,7 +44,11 @@ export function SequenceMap({ tool, problems, onSelectStep, fields }: SequenceMa
     [onSelectStep],
   );
   return (
-    <div className="sequence-map" aria-label="Sequence map" role="region">
+    <div
+      className={preview ? 'sequence-map sequence-map--preview' : 'sequence-map'}
+      aria-label={preview ? 'Preview of the sequence map' : 'Sequence map'}
+      role="region"
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -58,9 +64,19 @@ export function SequenceMap({ tool, problems, onSelectStep, fields }: SequenceMa
         nodesFocusable={false}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
+        {...(preview
+          ? {
+              panOnDrag: false,
+              zoomOnScroll: false,
+              zoomOnPinch: false,
+              zoomOnDoubleClick: false,
+              preventScrolling: false,
+              elementsSelectable: false,
+            }
+          : {})}
       >
         <Background gap={16} />
-        <Controls showInteractive={false} />
+        {preview ? null : <Controls showInteractive={false} />}
         <FitWhenShapeChanges shape={shape} />
       </ReactFlow>
       {/* A text version of the map for screen readers and keyboard users. */}
@@ -92,7 +108,7 @@ function FitWhenShapeChanges({ shape }: { shape: string }) {
 function StepNode({
   data,
   onSelectStep,
-}: NodeProps<MapNode> & { onSelectStep: (index: number) => void }) {
+}: NodeProps<MapNode> & { onSelectStep?: (index: number) => void }) {
   const stepIndex = data.stepIndex;
   const tone = data.errors.length ? 'error' : data.warnings.length ? 'warning' : 'ok';
   const content = (
@@ -122,7 +138,7 @@ function StepNode({
       data-testid={stepIndex === null ? `map-${data.kind}` : `map-step-${stepIndex}`}
     >
       {data.kind !== 'start' ? <Handle type="target" position={Position.Top} /> : null}
-      {stepIndex !== null ? (
+      {stepIndex !== null && onSelectStep ? (
         <button
           type="button"
           className="map-node__button nodrag"
