@@ -36,6 +36,8 @@ const MAY_IMPORT = {
   keap: [...PLATFORM, 'accounts', 'session'],
   twilio: [...PLATFORM, 'accounts', 'session'],
   tools: [...PLATFORM, 'accounts', 'session', 'keap', 'twilio'],
+  // Ready sequences: a template becomes a draft tool, its tags found or made in Keap.
+  templates: [...PLATFORM, 'accounts', 'session', 'keap', 'tools'],
   // The runtime, from what it stores to what it does.
   outbox: ['config', 'database', 'errors', 'metrics'],
   messages: ['config', 'database', 'errors', 'ports'],

@@ -3,6 +3,7 @@ export * from './sender';
 export * from './conversation.types';
 export * from './contact-fields';
 export * from './merge-fields';
+export * from './keap-references';
 export * from './reply';
 export * from './inbound-text';
 export * from './conditions';

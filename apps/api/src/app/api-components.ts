@@ -36,6 +36,11 @@ import {
   versionSummarySchema,
 } from '../tools/tool.dto';
 import {
+  importQuestionsSchema,
+  toolFileSchema,
+  toolImportResultSchema,
+} from '../tools/tool-file.dto';
+import {
   availableNumberSchema,
   availableNumbersSchema,
   messagingServiceViewSchema,
@@ -43,6 +48,7 @@ import {
   sendersSchema,
   twilioConnectedSchema,
 } from '../twilio/connection/twilio-connection.dto';
+import { toolTemplateListSchema, toolTemplateSchema } from '../templates/template.dto';
 import { conversationStatusSchema } from '../openapi/conversation-status.schema';
 import { keapBudgetReportSchema } from '../analytics/keap-budget.schema';
 import { type ComponentName, errorBodySchema, withoutIds } from '../openapi/api-schemas';
@@ -63,6 +69,11 @@ const COMPONENTS = {
   ToolSummary: toolSummarySchema,
   ToolList: toolListSchema,
   ToolDetail: toolDetailSchema,
+  ToolFile: toolFileSchema,
+  ToolImportResult: toolImportResultSchema,
+  ImportQuestions: importQuestionsSchema,
+  ToolTemplate: toolTemplateSchema,
+  ToolTemplateList: toolTemplateListSchema,
   Outcome: outcomeSchema,
   ConversationState: conversationStateSchema,
   SimulationTurn: simulationTurnSchema,

@@ -14,6 +14,7 @@ import { OptOutsModule } from '../opt-outs/opt-outs.module';
 import { SendingModule } from '../sending/sending.module';
 import { SessionModule } from '../session/session.module';
 import { ToolsModule } from '../tools/tools.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { TwilioConnectionModule } from '../twilio/connection/twilio-connection.module';
 import { TwilioWebhooksModule } from '../twilio/webhooks/twilio-webhooks.module';
 import { HealthController } from './health.controller';
@@ -34,6 +35,7 @@ import { StorableTextGuard } from './storable-text.guard';
     KeapPickersModule,
     KeapBudgetReportModule,
     ToolsModule,
+    TemplatesModule,
     ConversationHistoryModule,
     AnalyticsModule,
     OptOutsModule,

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'stale_draft',
   'keyword_taken',
   'sender_not_in_twilio_account',
+  'import_needs_choices',
+  'template_not_found',
   // A campaign's "Send HTTP Post"
   'invalid_contact_id',
   'unknown_step',
@@ -37,6 +39,7 @@ export const ERROR_CODES = [
   'keap_not_found',
   'keap_unknown_field',
   'keap_refused',
+  'keap_field_exists',
   // Twilio
   'twilio_not_connected',
   'twilio_credentials_rejected',

@@ -38,6 +38,11 @@ export type ComponentName =
   | 'ToolSummary'
   | 'ToolList'
   | 'ToolDetail'
+  | 'ToolFile'
+  | 'ToolImportResult'
+  | 'ImportQuestions'
+  | 'ToolTemplate'
+  | 'ToolTemplateList'
   | 'Outcome'
   | 'ConversationState'
   | 'SimulationTurn'
@@ -107,7 +112,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected).',
   404: 'Not found, or not this account’s (another account’s ids are never found).',
   413: 'The request body is too large (payload_too_large).',
-  409: 'Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken.',
+  409: 'Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists).',
   422: 'The tool has problems to fix before it can be published (details: the problems).',
   429: 'Too many requests from this address (rate_limited): try again after Retry-After seconds.',
   502: 'Twilio could not do it (twilio_unavailable): try again.',

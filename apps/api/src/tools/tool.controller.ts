@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
-import type { SimulationResult, ToolDefinition } from '@sms-seq/engine';
+import type { SimulationResult } from '@sms-seq/engine';
 import type { Response } from 'express';
 import { CurrentAccountId, SessionGuard } from '../session/session.guard';
 import { SimulatorService } from './simulator.service';
@@ -38,6 +38,8 @@ import {
   type VersionSummary,
 } from './tool.dto';
 import { ToolService } from './tool.service';
+import type { ToolFile, ToolImportResult } from './tool-file.dto';
+import { ToolFileService } from './tool-file.service';
 
 @ApiTags('tools')
 @ApiCookieAuth('sms_session')
@@ -46,6 +48,7 @@ import { ToolService } from './tool.service';
 export class ToolController {
   constructor(
     private readonly tools: ToolService,
+    private readonly files: ToolFileService,
     private readonly simulator: SimulatorService,
   ) {}
 
@@ -74,17 +77,31 @@ export class ToolController {
     schema: {
       type: 'object',
       required: ['definition'],
-      properties: { definition: schemaRef('ToolDefinitionInput') },
+      properties: {
+        definition: schemaRef('ToolDefinitionInput'),
+        createMissingTags: {
+          type: 'boolean',
+          description:
+            'A file from another Keap app: create the tags this app lacks (true) or leave them out (false); unset, 409 asks.',
+        },
+        fieldMap: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description:
+            "The file's custom field key → the field to use here, for each field a 409 import_needs_choices asked about.",
+        },
+      },
     },
   })
-  @ApiCreatedResponse({ schema: schemaRef('ToolDetail') })
-  @ApiErrors(400)
+  @ApiCreatedResponse({ schema: schemaRef('ToolImportResult') })
+  @ApiErrors(400, 409, 503)
   @ApiOperation({
     summary:
-      'Creates a draft tool from an exported definition; 400 lists every problem and saves nothing.',
+      'Creates a draft tool from an exported file; 400 lists every problem and saves nothing. A file from another Keap app has its tags mapped by name and custom fields by label (mapped says how); 409 import_needs_choices when a tag is missing and createMissingTags is unset, or a field matches none or several (details: an ImportQuestions): nothing is created.',
   })
-  import(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolDetail> {
-    return this.tools.import(accountId, importToolBody.parse(body).definition);
+  import(@CurrentAccountId() accountId: string, @Body() body: unknown): Promise<ToolImportResult> {
+    const { definition, ...choices } = importToolBody.parse(body);
+    return this.files.import(accountId, definition, choices);
   }
 
   @Get(':id')
@@ -163,19 +180,20 @@ export class ToolController {
 
   @Get(':id/export')
   @ApiOkResponse({
-    schema: schemaRef('ToolDefinition'),
-    description: 'The tool definition as a file (Content-Disposition: attachment).',
+    schema: schemaRef('ToolFile'),
+    description:
+      'The tool definition as a file (Content-Disposition: attachment), with keap: the names of its tags and custom fields, so another Keap app can import it.',
   })
   @ApiErrors(404)
   async export(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ToolDefinition> {
-    const tool = await this.tools.find(accountId, id);
-    const file = `${tool.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'tool'}.json`;
-    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
-    return tool.draft;
+  ): Promise<ToolFile> {
+    const { name, file } = await this.files.exportFile(accountId, id);
+    const fileName = `${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'tool'}.json`;
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+    return file;
   }
 
   @Post(':id/url-secret/rotate')

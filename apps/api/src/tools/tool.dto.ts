@@ -1,4 +1,9 @@
-import { senderSchema, startModeSchema, toolDefinitionSchema } from '@sms-seq/engine';
+import {
+  contactFieldKeySchema,
+  senderSchema,
+  startModeSchema,
+  toolDefinitionSchema,
+} from '@sms-seq/engine';
 import { z } from 'zod';
 
 export const createToolBody = z.object({
@@ -41,6 +46,17 @@ export const toolListQuery = z.object({
 export const enabledBody = z.object({ enabled: z.boolean() });
 export const importToolBody = z.object({
   definition: z.custom<unknown>((v) => v !== undefined, definitionRequired),
+  createMissingTags: z
+    .boolean({ error: 'Say whether to create the tags this Keap app does not have.' })
+    .optional()
+    .meta({
+      description:
+        'A file from another Keap app: create its tags this app lacks (true) or leave them out (false); unset, 409 asks',
+    }),
+  fieldMap: z.record(z.string(), contactFieldKeySchema).optional().meta({
+    description:
+      "The file's custom field key → the field to use here, for the fields a 409 import_needs_choices asked about",
+  }),
 });
 export const simulateBody = z.object({
   versionId: z.string().uuid().optional(),

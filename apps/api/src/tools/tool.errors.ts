@@ -1,5 +1,6 @@
 import type { Problem, Sender } from '@sms-seq/engine';
 import { DomainError } from '../errors/domain-error';
+import type { ImportQuestions } from './tool-file.dto';
 
 export class ToolHasProblemsError extends DomainError {
   readonly status = 422;
@@ -59,4 +60,20 @@ function senderNamed(sender: Sender): string {
   return sender.kind === 'phone_number'
     ? `The number ${sender.phoneNumber}`
     : `The messaging service ${sender.messagingServiceSid}`;
+}
+
+/** A file from another Keap app whose tags or fields need the person's choice before importing. */
+export class ImportNeedsChoicesError extends DomainError {
+  readonly status = 409;
+  readonly code = 'import_needs_choices';
+  constructor(questions: ImportQuestions) {
+    const asks = [
+      ...(questions.missingTags.length ? ['whether to create the tags it lacks'] : []),
+      ...(questions.unmapped.length ? ['which of its fields to use'] : []),
+    ];
+    super(
+      `This tool comes from another Keap app. Choose ${asks.join(' and ')}, then import it again.`,
+      questions,
+    );
+  }
 }

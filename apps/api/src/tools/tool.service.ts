@@ -100,6 +100,11 @@ export class ToolService {
     return this.insert(accountId, parsed.tool);
   }
 
+  /** A new draft tool from a definition already built (a template). */
+  async createDraft(accountId: string, definition: ToolDefinition): Promise<ToolDetail> {
+    return this.insert(accountId, definition);
+  }
+
   async get(accountId: string, toolId: string): Promise<ToolDetail> {
     return this.detail(await this.find(accountId, toolId));
   }

@@ -46,7 +46,12 @@ describe('OpenAPI document', () => {
     ).toEqual(ref('ToolDefinitionInput'));
     expect(
       paths['/api/tools/{id}/export'].get.responses['200'].content['application/json'].schema,
-    ).toEqual(ref('ToolDefinition'));
+    ).toEqual(ref('ToolFile'));
+    // The file is the definition as it is, plus the names another Keap app maps by.
+    expect(schemas.ToolFile.properties).toEqual({
+      ...schemas.ToolDefinition.properties,
+      keap: expect.objectContaining({ type: 'object' }),
+    });
     expect(schemas.ToolDetail.properties.draft).toEqual(ref('ToolDefinition'));
   });
 

@@ -227,7 +227,9 @@ describe('Tools API', () => {
     const file = await a.agent.get(`/api/tools/${created.body.id}/export`).expect(200);
     expect(file.headers['content-disposition']).toBe('attachment; filename="Exported.json"');
     const imported = await post(a, '/api/tools/import', { definition: file.body }).expect(201);
-    expect(imported.body.draft).toEqual(file.body);
+    const { keap, ...definition } = file.body;
+    expect(keap).toEqual({ app: DEMO_TENANT_ID, tags: {}, fields: {} });
+    expect(imported.body.draft).toEqual(definition);
     expect(imported.body.id).not.toBe(created.body.id);
 
     const before = (await a.agent.get('/api/tools')).body.tools.length;
@@ -563,6 +565,26 @@ describe('Tools API', () => {
           expect(await keys(b)).not.toContain('_FavoriteColor');
         },
       },
+      'post /api/keap/fields': {
+        request: () => ['/api/keap/fields', { label: 'Made by A', type: 'text' }],
+        crossAccount: async () => {
+          const labels = (who: Browser) =>
+            who.agent
+              .get('/api/keap/fields?refresh=1')
+              .expect(200)
+              .then((r) => (r.body.fields as { label: string }[]).map((f) => f.label));
+          await call(b, 'post', '/api/keap/fields', { label: 'Only in B', type: 'text' }).expect(
+            201,
+          );
+          expect(await labels(b)).toContain('Only in B');
+          expect(await labels(a)).not.toContain('Only in B');
+          // A's field of the same label is no obstacle to B: each account has its own Keap app.
+          await call(b, 'post', '/api/keap/fields', {
+            label: 'Favorite Color',
+            type: 'text',
+          }).expect(201);
+        },
+      },
       'get /api/keap/tags': {
         request: () => ['/api/keap/tags'],
         crossAccount: async () => {
@@ -682,6 +704,27 @@ describe('Tools API', () => {
             'get',
             () => `/api/tools/${bToolId}/analytics?versionId=${versionId}`,
           )();
+        },
+      },
+      'get /api/templates': {
+        request: () => ['/api/templates'],
+        crossAccount: async () => {
+          // The same ready sequences for every account: nothing of A's in them.
+          const list = await b.agent.get('/api/templates').expect(200);
+          expect(list.body.templates).toHaveLength(5);
+          expect(JSON.stringify(list.body)).not.toContain('Private');
+        },
+      },
+      'post /api/templates/{id}/use': {
+        request: () => ['/api/templates/event-rsvp/use'],
+        crossAccount: async () => {
+          const before = await toolIdsOf(a);
+          const made = await call(b, 'post', '/api/templates/event-rsvp/use').expect(201);
+          expect(await toolIdsOf(a)).toEqual(before);
+          // Its tags are made in B's Keap app only.
+          expect(await tagNames(b)).toContain('Event RSVP: Yes');
+          expect(await tagNames(a)).not.toContain('Event RSVP: Yes');
+          await call(b, 'delete', `/api/tools/${made.body.id}`).expect(204);
         },
       },
       'get /api/conversations': {

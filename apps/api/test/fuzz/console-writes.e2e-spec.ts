@@ -98,6 +98,7 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
     ['post', '/api/twilio/numbers/{sid}/point-here'],
     ['post', '/api/twilio/messaging-services/{sid}/point-here'],
     ['post', '/api/keap/tags'],
+    ['post', '/api/keap/fields'],
     ['post', '/api/tools'],
     ['post', '/api/tools/import'],
     ['put', '/api/tools/{id}'],
@@ -106,6 +107,7 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
     ['post', '/api/tools/{id}/url-secret/rotate'],
     ['post', '/api/tools/{id}/simulate'],
     ['post', '/api/conversations/{id}/end'],
+    ['post', '/api/templates/{id}/use'],
     // Last: it deletes the tool the others write to.
     ['delete', '/api/tools/{id}'],
   ];

@@ -29,6 +29,17 @@ export type ToolDetail = Omit<Schemas['ToolDetail'], 'draft' | 'problems'> & {
   draft: ToolDefinition;
   problems: Problem[];
 };
+/** POST /api/tools/import: the new draft, and how a file from another Keap app was matched. */
+export type ToolImportResult = ToolDetail & Pick<Schemas['ToolImportResult'], 'mapped'>;
+/** The details of 409 import_needs_choices: what is matched, and what to choose. */
+export type ImportQuestions = Schemas['ImportQuestions'];
+export type ImportMapping = ImportQuestions['mapped'][number];
+/** POST /api/tools/import's choices, beside the file. */
+export type ImportChoices = Omit<JsonBody<'ToolController_import'>, 'definition'>;
+/** GET /api/templates: a ready sequence; its definition's tag ids stand for `tags` (by name). */
+export type ToolTemplate = Omit<Schemas['ToolTemplate'], 'definition'> & {
+  definition: ToolDefinition;
+};
 
 export type TwilioPhoneNumber = Schemas['PhoneNumber'];
 export type TwilioMessagingService = Schemas['MessagingService'];
@@ -44,6 +55,8 @@ export type NumberSearch = Required<Query<'TwilioConnectionController_available'
 export type AccountField = Schemas['FieldOption'];
 export type AccountTag = Schemas['TagOption'];
 export type FieldList = Schemas['FieldList'];
+/** POST /api/keap/fields: a new Keap custom field ("+" beside the field picker). */
+export type NewField = JsonBody<'KeapPickersController_createField'>;
 export type TagList = Schemas['TagList'];
 
 export type StepFunnel = Schemas['StepFunnel'];

@@ -218,7 +218,8 @@ export interface paths {
         /** stale: true when Keap did not answer and the last known list is shown; 503 keap_unavailable when there is none. */
         get: operations["KeapPickersController_fields"];
         put?: never;
-        post?: never;
+        /** Creates a contact custom field in Keap ("+" beside the field picker); the field list has it at once. 409 keap_field_exists when a field of that label exists. */
+        post: operations["KeapPickersController_createField"];
         delete?: never;
         options?: never;
         head?: never;
@@ -285,7 +286,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Creates a draft tool from an exported definition; 400 lists every problem and saves nothing. */
+        /** Creates a draft tool from an exported file; 400 lists every problem and saves nothing. A file from another Keap app has its tags mapped by name and custom fields by label (mapped says how); 409 import_needs_choices when a tag is missing and createMissingTags is unset, or a field matches none or several (details: an ImportQuestions): nothing is created. */
         post: operations["ToolController_import"];
         delete?: never;
         options?: never;
@@ -403,6 +404,39 @@ export interface paths {
         put?: never;
         /** Runs the draft (or a version) as a pretend contact; sends nothing, never calls Keap. */
         post: operations["ToolController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TemplatesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a draft tool from the template; its tags are the account's Keap tags of the same names, created where missing. */
+        post: operations["TemplatesController_use"];
         delete?: never;
         options?: never;
         head?: never;
@@ -572,6 +606,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -581,6 +619,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -600,6 +642,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -633,6 +679,10 @@ export interface components {
                     })[];
                     /** @default null */
                     fallbackTagId: number | null;
+                    fallbackGoal?: {
+                        integration: string;
+                        callName: string;
+                    } | null;
                     /** @default null */
                     fallbackStepId: string | null;
                 };
@@ -654,8 +704,16 @@ export interface components {
                 createNote: boolean;
                 /** @default null */
                 optOutTagId: number | null;
+                optOutGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
                 /** @default null */
                 invalidNumberTagId: number | null;
+                invalidNumberGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
                 /** @default 1440 */
                 expiryMinutes: number;
                 /** @default null */
@@ -758,6 +816,276 @@ export interface components {
             /** @description The URL for Keap's campaign "Send HTTP Post" (holds a secret). */
             toolUrl: string;
             httpPostInstructions: string[];
+        };
+        ToolFile: {
+            /**
+             * @default 1
+             * @enum {number}
+             */
+            schemaVersion: 1;
+            name: string;
+            /**
+             * @default keyword_or_http
+             * @enum {string}
+             */
+            startMode: "keyword_or_http" | "http_only";
+            /** @default null */
+            sender: components["schemas"]["Sender"] | null;
+            /** @default null */
+            keyword: string | null;
+            /** @default Phone1 */
+            phoneField: string;
+            /** @default true */
+            collectEmailFirst: boolean;
+            /** @default [] */
+            steps: {
+                id: string;
+                /** @default  */
+                name: string;
+                /** @default  */
+                message: string;
+                /** @default [] */
+                mediaUrls: string[];
+                /** @default null */
+                saveTo: string | null;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                validation: "none" | "email" | "number";
+                /** @default  */
+                reaskMessage: string;
+                /**
+                 * @default {
+                 *       "kind": "next"
+                 *     }
+                 */
+                next: {
+                    /** @enum {string} */
+                    kind: "next";
+                } | {
+                    /** @enum {string} */
+                    kind: "finish";
+                } | {
+                    /** @enum {string} */
+                    kind: "decide";
+                    /** @default [] */
+                    conditions: ({
+                        id: string;
+                        /** @default null */
+                        tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
+                        /** @default null */
+                        nextStepId: string | null;
+                        /** @enum {string} */
+                        kind: "equals_any";
+                        values: string[];
+                    } | {
+                        id: string;
+                        /** @default null */
+                        tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
+                        /** @default null */
+                        nextStepId: string | null;
+                        /** @enum {string} */
+                        kind: "compare";
+                        /** @enum {string} */
+                        op: "lt" | "lte" | "gt" | "gte";
+                        value: {
+                            /** @enum {string} */
+                            source: "static";
+                            value: number;
+                        } | {
+                            /** @enum {string} */
+                            source: "field";
+                            field: string;
+                        };
+                    } | {
+                        id: string;
+                        /** @default null */
+                        tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
+                        /** @default null */
+                        nextStepId: string | null;
+                        /** @enum {string} */
+                        kind: "between";
+                        first: {
+                            /** @enum {string} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: {
+                                /** @enum {string} */
+                                source: "static";
+                                value: number;
+                            } | {
+                                /** @enum {string} */
+                                source: "field";
+                                field: string;
+                            };
+                        };
+                        second: {
+                            /** @enum {string} */
+                            op: "lt" | "lte" | "gt" | "gte";
+                            value: {
+                                /** @enum {string} */
+                                source: "static";
+                                value: number;
+                            } | {
+                                /** @enum {string} */
+                                source: "field";
+                                field: string;
+                            };
+                        };
+                    })[];
+                    /** @default null */
+                    fallbackTagId: number | null;
+                    fallbackGoal?: {
+                        integration: string;
+                        callName: string;
+                    } | null;
+                    /** @default null */
+                    fallbackStepId: string | null;
+                };
+            }[];
+            /**
+             * @default {
+             *       "createNote": false,
+             *       "optOutTagId": null,
+             *       "invalidNumberTagId": null,
+             *       "expiryMinutes": 1440,
+             *       "reminderMinutesBeforeExpiry": null,
+             *       "reminderMessage": "",
+             *       "maxReasks": 2,
+             *       "sendWindow": null
+             *     }
+             */
+            options: {
+                /** @default false */
+                createNote: boolean;
+                /** @default null */
+                optOutTagId: number | null;
+                optOutGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
+                /** @default null */
+                invalidNumberTagId: number | null;
+                invalidNumberGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
+                /** @default 1440 */
+                expiryMinutes: number;
+                /** @default null */
+                reminderMinutesBeforeExpiry: number | null;
+                /** @default  */
+                reminderMessage: string;
+                /** @default 2 */
+                maxReasks: number;
+                /** @default null */
+                sendWindow: {
+                    start: string;
+                    end: string;
+                    /** @default America/New_York */
+                    defaultTimeZone: string;
+                } | null;
+            };
+            keap?: {
+                /** @description The Keap app (tenant) it was exported from, e.g. ab123 */
+                app?: string;
+                /**
+                 * @description Tag id → tag name, for every tag the tool applies
+                 * @default {}
+                 */
+                tags: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description Custom field key → its label, for every custom field the tool uses
+                 * @default {}
+                 */
+                fields: {
+                    [key: string]: string;
+                };
+            };
+        };
+        ToolImportResult: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            draft: components["schemas"]["ToolDefinition"];
+            draftRevision: number;
+            problems: components["schemas"]["Problem"][];
+            publishedVersion: components["schemas"]["VersionSummary"] | null;
+            hasUnpublishedChanges: boolean;
+            enabled: boolean;
+            /** @description The URL for Keap's campaign "Send HTTP Post" (holds a secret). */
+            toolUrl: string;
+            httpPostInstructions: string[];
+            /** @description How the tags and custom fields of a file from another Keap app were matched here; empty for a file from this app or without names */
+            mapped: {
+                /** @enum {string} */
+                kind: "tag" | "field";
+                /** @description Its name (tag) or label (field) in the file */
+                from: string;
+                /** @description Its name or label in this app; null when left out or not here yet */
+                to: string | null;
+                /** @description A tag this import created */
+                created: boolean;
+                /** @description What was mapped, as a sentence for a person */
+                message: string;
+            }[];
+        };
+        ImportQuestions: {
+            mapped: {
+                /** @enum {string} */
+                kind: "tag" | "field";
+                /** @description Its name (tag) or label (field) in the file */
+                from: string;
+                /** @description Its name or label in this app; null when left out or not here yet */
+                to: string | null;
+                /** @description A tag this import created */
+                created: boolean;
+                /** @description What was mapped, as a sentence for a person */
+                message: string;
+            }[];
+            /** @description Tags this app lacks, when createMissingTags was not sent: create them or not */
+            missingTags: string[];
+            unmapped: {
+                /** @description Its key in the file: the fieldMap key that answers it */
+                field: string;
+                label: string;
+                /** @description The fields with its label; when none has it, every custom field */
+                candidates: {
+                    key: string;
+                    label: string;
+                }[];
+            }[];
+        };
+        ToolTemplate: {
+            /** @description e.g. nps-survey */
+            id: string;
+            name: string;
+            /** @description What the sequence does, for a marketer */
+            description: string;
+            /** @description The tags the template uses, by name; the ids are stand-ins used by the preview definition. "Use" finds (or creates) each by name in Keap. */
+            tags: {
+                id: number;
+                name: string;
+            }[];
+            /** @description The sequence, for a preview of its map (tag ids are the stand-ins above) */
+            definition: components["schemas"]["ToolDefinition"];
+        };
+        ToolTemplateList: {
+            templates: components["schemas"]["ToolTemplate"][];
         };
         Outcome: {
             /** @enum {string} */
@@ -865,6 +1193,12 @@ export interface components {
             /** @description Tags that would be applied in Keap */
             tags: {
                 tagId: number;
+                reason: string;
+            }[];
+            /** @description Keap API goals that would be achieved */
+            goals: {
+                integration: string;
+                callName: string;
                 reason: string;
             }[];
             /** @description Contact fields that would be saved in Keap */
@@ -1254,7 +1588,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @description Stable, for programs: one of the listed codes, or http_<status> for a request refused before any route handled it (an unknown route: http_404) */
-                code: ("invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "forbidden" | "rate_limited" | "internal" | "not_ready" | "account_not_found" | "tool_not_found" | "tool_version_not_found" | "conversation_not_found" | "tool_has_problems" | "invalid_tool_definition" | "stale_draft" | "keyword_taken" | "sender_not_in_twilio_account" | "invalid_contact_id" | "unknown_step" | "tool_not_published" | "tool_disabled" | "account_disconnected" | "keap_unavailable" | "keap_app_misconfigured" | "keap_disconnected" | "keap_forbidden" | "keap_not_found" | "keap_unknown_field" | "keap_refused" | "twilio_not_connected" | "twilio_credentials_rejected" | "twilio_number_not_found" | "twilio_service_not_found" | "twilio_unavailable" | "twilio_refused" | "invalid_signature" | "invalid_account_sid" | "invalid_webhook_field" | "sender_not_in_account") | string;
+                code: ("invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "forbidden" | "rate_limited" | "internal" | "not_ready" | "account_not_found" | "tool_not_found" | "tool_version_not_found" | "conversation_not_found" | "tool_has_problems" | "invalid_tool_definition" | "stale_draft" | "keyword_taken" | "sender_not_in_twilio_account" | "import_needs_choices" | "template_not_found" | "invalid_contact_id" | "unknown_step" | "tool_not_published" | "tool_disabled" | "account_disconnected" | "keap_unavailable" | "keap_app_misconfigured" | "keap_disconnected" | "keap_forbidden" | "keap_not_found" | "keap_unknown_field" | "keap_refused" | "keap_field_exists" | "twilio_not_connected" | "twilio_credentials_rejected" | "twilio_number_not_found" | "twilio_service_not_found" | "twilio_unavailable" | "twilio_refused" | "invalid_signature" | "invalid_account_sid" | "invalid_webhook_field" | "sender_not_in_account") | string;
                 /** @description For a person: what went wrong and what to do */
                 message: string;
                 /** @description e.g. the problems with their paths, or which credential was refused */
@@ -1326,6 +1660,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -1335,6 +1673,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -1354,6 +1696,10 @@ export interface components {
                         id: string;
                         /** @default null */
                         tagId: number | null;
+                        goal?: {
+                            integration: string;
+                            callName: string;
+                        } | null;
                         /** @default null */
                         nextStepId: string | null;
                         /** @enum {string} */
@@ -1387,6 +1733,10 @@ export interface components {
                     })[];
                     /** @default null */
                     fallbackTagId: number | null;
+                    fallbackGoal?: {
+                        integration: string;
+                        callName: string;
+                    } | null;
                     /** @default null */
                     fallbackStepId: string | null;
                 };
@@ -1408,8 +1758,16 @@ export interface components {
                 createNote: boolean;
                 /** @default null */
                 optOutTagId: number | null;
+                optOutGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
                 /** @default null */
                 invalidNumberTagId: number | null;
+                invalidNumberGoal?: {
+                    integration: string;
+                    callName: string;
+                } | null;
                 /** @default 1440 */
                 expiryMinutes: number;
                 /** @default null */
@@ -1761,7 +2119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1823,7 +2181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1893,7 +2251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2000,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2099,7 +2457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2166,8 +2524,91 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    KeapPickersController_createField: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label: string;
+                    /** @enum {string} */
+                    type: "text" | "number" | "decimal" | "date" | "dropdown";
+                    /** @description The choices of a dropdown field (required for it, refused otherwise) */
+                    options?: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldOption"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large (payload_too_large). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2233,7 +2674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2303,7 +2744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,6 +2926,12 @@ export interface operations {
             content: {
                 "application/json": {
                     definition: components["schemas"]["ToolDefinitionInput"];
+                    /** @description A file from another Keap app: create the tags this app lacks (true) or leave them out (false); unset, 409 asks. */
+                    createMissingTags?: boolean;
+                    /** @description The file's custom field key → the field to use here, for each field a 409 import_needs_choices asked about. */
+                    fieldMap?: {
+                        [key: string]: string;
+                    };
                 };
             };
         };
@@ -2494,7 +2941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ToolDetail"];
+                    "application/json": components["schemas"]["ToolImportResult"];
                 };
             };
             /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
@@ -2524,8 +2971,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The request body is too large (payload_too_large). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2636,7 +3101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,7 +3214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2869,7 +3334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken. */
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2900,13 +3365,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tool definition as a file (Content-Disposition: attachment). */
+            /** @description The tool definition as a file (Content-Disposition: attachment), with keap: the names of its tags and custom fields, so another Keap app can import it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ToolDefinition"];
+                    "application/json": components["schemas"]["ToolFile"];
                 };
             };
             /** @description Not signed in: connect Keap to open the console (unauthorized). */
@@ -3059,6 +3524,100 @@ export interface operations {
             };
             /** @description The request body is too large (payload_too_large). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TemplatesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTemplateList"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TemplatesController_use: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolDetail"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Keap did not answer (keap_unavailable): nothing was changed; try again after Retry-After seconds. Or Keap refused this app’s own client credentials (keap_app_misconfigured): the app’s set-up is at fault, the Keap connection is kept. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

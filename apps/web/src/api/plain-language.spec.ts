@@ -76,6 +76,19 @@ const API_ANSWERS: Record<string, string[]> = {
     'Give the tool a name.',
     'The tool name is too long. Keep it to at most 120 characters.',
     'Give the tag a name.',
+    'Say whether to create the tags this Keap app does not have.',
+    'The Keap names in the file cannot be read. Export the tool again and import the new file.',
+    'Name the new field.',
+    'The new field’s name is too long. Keep it to at most 100 characters.',
+    'Choose what the new field holds: text, a whole number, a decimal number, a date or a choice from a list.',
+    'List the choices the new field offers, at least one.',
+    'Only a field with a choice from a list has choices. Remove them or change its type.',
+    'Each choice of the list must differ from the others.',
+    'A choice of the list is empty. Remove it or write it out.',
+    'A choice of the list is too long. Keep each to at most 100 characters.',
+    'Write each choice of the list as text.',
+    'Write the choices of the list one under another.',
+    'A list holds at most 100 choices.',
     'That is not a Twilio Account SID (AC followed by 32 letters and digits). Copy it again from the Twilio Console (Account info).',
     'Enter the Auth Token: it checks that texts reaching this app really come from Twilio.',
     'That is not a Twilio API key SID (SK followed by 32 letters and digits). Copy it again from the Twilio Console (API keys).',
@@ -148,6 +161,14 @@ const API_ANSWERS: Record<string, string[]> = {
     'The number +15551234567 is not in the Twilio account connected to this Keap app, so the tool cannot text from it. Choose one of your own numbers or messaging services under Sender (Connections lists them), then publish again.',
     `The messaging service MG${'0'.repeat(31)}1 is not in the Twilio account connected to this Keap app, so the tool cannot text from it. Choose one of your own numbers or messaging services under Sender (Connections lists them), then publish again.`,
   ],
+  import_needs_choices: [
+    'This tool comes from another Keap app. Choose whether to create the tags it lacks and which of its fields to use, then import it again.',
+    'This tool comes from another Keap app. Choose which of its fields to use, then import it again.',
+    'This tool comes from another Keap app. Choose whether to create the tags it lacks, then import it again.',
+  ],
+  template_not_found: [
+    'The template was not found. It may have been deleted: reload the page to see what is there.',
+  ],
   invalid_contact_id: [
     'The campaign sent no contact id. In its "Send HTTP Post", add the name "contactId" with the value "~Contact.Id~".',
     'The campaign sent "abc" as the contact id, which is not a Keap contact id (a whole number). In its "Send HTTP Post", give "contactId" the value "~Contact.Id~".',
@@ -164,6 +185,7 @@ const API_ANSWERS: Record<string, string[]> = {
     'Keap did not answer. Nothing was changed; try again in a minute.',
     'Keap is busy and asked us to slow down. Try again in a minute.',
     'Keap’s daily API allowance is used up until 00:00 UTC. Try again later.',
+    'Keap made the field but does not list it yet. Refresh the field list in a minute to pick it.',
   ],
   keap_app_misconfigured: [
     "Keap refused this app's own credentials, so nothing could be read from Keap. The fault is with the app's set-up, not with your Keap account, which stays connected: tell the app's administrator, then try again.",
@@ -180,6 +202,9 @@ const API_ANSWERS: Record<string, string[]> = {
   ],
   keap_refused: [
     'Keap refused the request: The email address is not valid. Check what you entered, then try again.',
+  ],
+  keap_field_exists: [
+    'There is already a field called “Shoe size”. Pick it from the list, or give the new field another name.',
   ],
   twilio_not_connected: [
     'Twilio is not connected for this account. Connect Twilio under Connections.',
@@ -374,7 +399,12 @@ function everyProblem(): Problem[] {
         .withStep('only-fields', { message: '~Contact.FirstName~', next: finish() })
         .withStep('read-only', { message: optOut, saveTo: 'Id', next: finish() })
         .withStep('misspelt', { message: optOut, saveTo: 'firstname', next: finish() })
-        .withOptions({ expiryMinutes: 60, reminderMinutesBeforeExpiry: 60 })
+        .withOptions({
+          expiryMinutes: 60,
+          reminderMinutesBeforeExpiry: 60,
+          // Goal names Keap's campaign builder would not take: one missing, one with a space.
+          optOutGoal: { integration: '', callName: 'booked call' },
+        })
         .build(),
       { customFieldKeys: ['_Size'] },
     ),

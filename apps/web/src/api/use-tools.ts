@@ -1,7 +1,15 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ToolDefinition } from '@sms-seq/engine';
 import { apiRequest } from './api-client';
-import type { PublishResult, ToolDetail, ToolList, ToolSummary, VersionList } from './api.types';
+import type {
+  ImportChoices,
+  PublishResult,
+  ToolDetail,
+  ToolImportResult,
+  ToolList,
+  ToolSummary,
+  VersionList,
+} from './api.types';
 
 export const toolsKey = ['tools'] as const;
 export const toolKey = (id: string) => ['tools', id] as const;
@@ -63,12 +71,16 @@ export function useCreateTool() {
   });
 }
 
+/** A tool file (as read from disk) and, for one from another Keap app, the choices made. */
 export function useImportTool() {
   const remember = useRememberTool();
   return useMutation({
-    mutationFn: (definition: unknown) =>
-      apiRequest<ToolDetail>('/api/tools/import', { method: 'POST', body: { definition } }),
-    onSuccess: remember,
+    mutationFn: ({ file, choices = {} }: { file: unknown; choices?: ImportChoices }) =>
+      apiRequest<ToolImportResult>('/api/tools/import', {
+        method: 'POST',
+        body: { definition: file, ...choices },
+      }),
+    onSuccess: ({ mapped: _mapped, ...tool }) => remember(tool),
   });
 }
 

@@ -7,6 +7,7 @@ import { useCreateTool, useDeleteTool, useImportTool, useTools } from '../../api
 import { usePageHeading } from '../../app/page-heading';
 import { RefusedStartsBanner } from '../conversations/refused-starts-card';
 import { describeSender } from './describe-sender';
+import { ImportToolDialog, importQuestionsOf, type PendingImport } from './import-tool-dialog';
 import { ToolStatus } from './tool-status';
 
 /** Every tool of the account, with what a marketer checks at a glance, and the way to make one. */
@@ -18,6 +19,7 @@ export function ToolsPage() {
   const [name, setName] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string[] | null>(null);
+  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
   const heading = usePageHeading<HTMLHeadingElement>('Tools');
 
   const submit = (event: FormEvent) => {
@@ -38,20 +40,29 @@ export function ToolsPage() {
       setImportError([`${file.name} is not a JSON file exported from SMS Sequences.`]);
       return;
     }
-    importTool.mutate(definition, {
-      onSuccess: (tool) => void navigate(`/tools/${tool.id}`),
-      onError: (error) => {
-        // The problems' sentences name their fields as the editor does: no paths to show.
-        const details =
-          error instanceof ApiError && Array.isArray(error.details)
-            ? (error.details as { message?: string }[])
-            : [];
-        setImportError([
-          errorMessage(error),
-          ...details.flatMap((problem) => (problem.message ? [problem.message] : [])),
-        ]);
+    importTool.mutate(
+      { file: definition },
+      {
+        // A file from another Keap app: the dialog says what was matched, or asks.
+        onSuccess: (tool) =>
+          tool.mapped.length
+            ? setPendingImport({ file: definition, result: tool })
+            : void navigate(`/tools/${tool.id}`),
+        onError: (error) => {
+          const questions = importQuestionsOf(error);
+          if (questions) return setPendingImport({ file: definition, questions });
+          // The problems' sentences name their fields as the editor does: no paths to show.
+          const details =
+            error instanceof ApiError && Array.isArray(error.details)
+              ? (error.details as { message?: string }[])
+              : [];
+          setImportError([
+            errorMessage(error),
+            ...details.flatMap((problem) => (problem.message ? [problem.message] : [])),
+          ]);
+        },
       },
-    });
+    );
   };
 
   return (
@@ -68,6 +79,7 @@ export function ToolsPage() {
         </div>
       </div>
       <RefusedStartsBanner />
+      <ImportToolDialog pending={pendingImport} onClose={() => setPendingImport(null)} />
       <Card title="Create a tool">
         <form className="row row--end" onSubmit={submit}>
           <Field label="Tool name" hint="Only you see it; contacts never do." className="grow">
@@ -87,6 +99,9 @@ export function ToolsPage() {
           <Button onClick={() => fileInput.current?.click()} busy={importTool.isPending}>
             Import JSON…
           </Button>
+          <Link className="ui-button ui-button--secondary" to="/templates">
+            Templates
+          </Link>
           <input
             ref={fileInput}
             type="file"
@@ -117,9 +132,17 @@ export function ToolsPage() {
           {errorMessage(tools.error)}
         </Alert>
       ) : tools.data.length === 0 ? (
-        <EmptyState title="No tools yet">
-          Name your first tool above; it starts with a step that asks for the contact’s email
-          address.
+        <EmptyState
+          title="No tools yet"
+          actions={
+            <Link className="ui-button ui-button--primary" to="/templates">
+              Start from a template
+            </Link>
+          }
+        >
+          Start from a ready sequence (opt-in, lead qualification, appointment confirmation, event
+          RSVP, NPS survey), or name your first tool above: it starts with a step that asks for the
+          contact’s email address.
         </EmptyState>
       ) : (
         <ToolsTable tools={tools.data} />
