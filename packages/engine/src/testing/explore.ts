@@ -18,7 +18,7 @@ import { T0 } from './builders';
  * Candidate replies for the step being answered: each word of each condition with its `*` removed,
  * replaced by a letter and by a character no pattern uses; numbers equal to each bound and just
  * either side of it (a field's bound read from the contact's fields as they are now); an email
- * address; and one text that matches no condition.
+ * address; a number where the step checks for one; and one text that matches no condition.
  */
 
 const NOTHING_TEXTS = ['qqq', 'ʬʬ', '☃', '\u{1F9A9}'];
@@ -27,6 +27,8 @@ const EMAIL = 'jo@example.com';
 export function candidateReplies(tool: ToolDefinition, state: ConversationState): string[] {
   const step = findStep(tool, state.currentStepId);
   const replies = new Set<string>([EMAIL]);
+  // A step that checks for a number takes one, whatever comes next (a finish waits for it too).
+  if (step?.validation === 'number') replies.add('7');
   if (step === undefined || step.next.kind !== 'decide') {
     replies.add(NOTHING_TEXTS[0]!);
     return [...replies];
