@@ -26,11 +26,12 @@ function parseContactId(raw: unknown): number {
       'The campaign sent no contact id. In its "Send HTTP Post", add the name "contactId" with the value "~Contact.Id~".',
     );
   }
-  const text = String(value).trim();
+  // JSON may bring an object or a boolean; String() of an object can even throw.
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
   const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) {
     throw new ContactIdInvalidError(
-      `The campaign sent "${text.slice(0, 40)}" as the contact id, which is not a Keap contact id (a whole number). In its "Send HTTP Post", give "contactId" the value "~Contact.Id~".`,
+      `The campaign sent ${text ? `"${text.slice(0, 40)}"` : 'something other than a number'} as the contact id, which is not a Keap contact id (a whole number). In its "Send HTTP Post", give "contactId" the value "~Contact.Id~".`,
     );
   }
   return id;
@@ -39,8 +40,8 @@ function parseContactId(raw: unknown): number {
 /** The start step the campaign asked for (`step`: an id or a name), trimmed; null when none. */
 function requestedStep(rawStep: unknown): string | null {
   const value = Array.isArray(rawStep) ? rawStep[0] : rawStep;
-  if (value === undefined || value === null || String(value).trim() === '') return null;
-  return String(value).trim();
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+  return text === '' ? null : text;
 }
 
 /**

@@ -149,6 +149,13 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
         /whole number.*"~Contact\.Id~"/,
       ],
       [
+        'a contactId that is an object (String() of it throws)',
+        () => post(toolUrl()).send({ contactId: { toString: null } }),
+        400,
+        'invalid_contact_id',
+        /something other than a number.*whole number/,
+      ],
+      [
         'a negative contactId',
         () => post(toolUrl()).send({ contactId: -4 }),
         400,
