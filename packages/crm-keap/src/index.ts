@@ -27,6 +27,10 @@ export {
   type KeapClientOptions,
   type KeapAccountCache,
   type ApplyTagResult,
+  type ApplyTagOutcome,
+  KEAP_MAX_IDS_PER_LIST,
+  KEAP_MAX_IDS_FILTER_CHARS,
+  KEAP_NO_ANSWER_FOR_CONTACT,
   type AchieveGoalResult,
 } from './keap-client';
 export {

@@ -51,6 +51,22 @@ export interface KeapAccountCache {
 }
 
 export type ApplyTagResult = 'applied' | 'already_applied';
+/** One contact's part of a multi-contact apply: done, or refused by Keap for this contact only. */
+export type ApplyTagOutcome = ApplyTagResult | { failed: string };
+
+/**
+ * Most contacts one `ids==` list call may answer: the spec's `page_size` maximum for
+ * listContacts, so every asked contact fits on the first page.
+ */
+export const KEAP_MAX_IDS_PER_LIST = 1000;
+/**
+ * Longest `ids==` list sent in one call. Keap's gateway (Apigee) answers 414 to a request line over
+ * 7,168 bytes; the path, `fields` and the rest take about 350 of them. Five-digit ids fit 1,000 to
+ * a call; longer ids split earlier.
+ */
+export const KEAP_MAX_IDS_FILTER_CHARS = 6000;
+/** What a multi-contact apply reports for a contact Keap's `results` left out. */
+export const KEAP_NO_ANSWER_FOR_CONTACT = 'Keap did not answer for this contact';
 /** `no_goal`: Keap answered no result: no campaign has an API goal of those names. */
 export type AchieveGoalResult = 'achieved' | 'no_goal';
 
@@ -107,6 +123,51 @@ export class KeapClient {
       this.getContactModel(),
     ]);
     return toContactSnapshot(contact, model);
+  }
+
+  /**
+   * Many contacts in one `GET /contacts?filter=ids==…` (more calls only past
+   * `KEAP_MAX_IDS_PER_LIST` ids or `KEAP_MAX_IDS_FILTER_CHARS` of them). An id Keap does not
+   * return (no such contact) is simply absent from the map; duplicates are asked once.
+   */
+  async getContactsByIds(ids: readonly (number | string)[]): Promise<Map<number, KeapContact>> {
+    const wanted = [...new Set(ids.map(contactIdOf))];
+    const pages = await Promise.all(
+      idChunks(wanted).map((chunk) =>
+        this.call<{ contacts?: KeapContact[] }>({
+          kind: 'contacts.list',
+          method: 'GET',
+          path: '/rest/v2/contacts',
+          params: {
+            filter: `ids==${chunk.join(',')}`,
+            fields: SEQUENCE_CONTACT_FIELDS.join(','),
+            order_by: 'id asc',
+            page_size: chunk.length,
+          },
+        }),
+      ),
+    );
+    const asked = new Set(wanted);
+    const found = new Map<number, KeapContact>();
+    for (const page of pages)
+      for (const contact of page.contacts ?? []) {
+        const id = Number(contact.id);
+        // Only what was asked for, should Keap ever widen the filter.
+        if (asked.has(id)) found.set(id, contact);
+      }
+    return found;
+  }
+
+  /** `getContactsByIds` as the engine sees the contacts (the field model read as for one). */
+  async getContactSnapshotsByIds(
+    ids: readonly (number | string)[],
+  ): Promise<Map<number, ContactSnapshot>> {
+    if (ids.length === 0) return new Map();
+    const [contacts, model] = await Promise.all([
+      this.getContactsByIds(ids),
+      this.getContactModel(),
+    ]);
+    return new Map([...contacts].map(([id, contact]) => [id, toContactSnapshot(contact, model)]));
   }
 
   /** Contacts having this email in any email slot, oldest first. */
@@ -299,22 +360,45 @@ export class KeapClient {
     });
   }
 
-  /** Applying a tag the contact already has changes nothing, so retries are safe. */
+  /**
+   * Applying a tag the contact already has changes nothing, so retries are safe. Keap refusing
+   * the contact is a KeapValidationError; no answer for it, a retryable KeapServerError.
+   */
   async applyTag(tagId: number | string, contactId: number | string): Promise<ApplyTagResult> {
+    const outcome = (await this.applyTagToContacts(tagId, [contactId])).get(contactIdOf(contactId));
+    if (outcome === 'applied' || outcome === 'already_applied') return outcome;
+    const reason = outcome?.failed ?? KEAP_NO_ANSWER_FOR_CONTACT;
+    const message = `Keap did not apply tag ${tagId} to contact ${contactId}: ${reason}`;
+    if (reason === KEAP_NO_ANSWER_FOR_CONTACT) throw new KeapServerError(message, 200);
+    throw new KeapValidationError(message, 200);
+  }
+
+  /**
+   * One tag to many contacts in one `applyTags` call. Keap answers a status per contact, so each
+   * contact has its own outcome: `SUCCESS` is applied, `DUPLICATE` already applied, anything else
+   * (or no status at all) a failure of that contact alone. A call that fails as a whole throws.
+   */
+  async applyTagToContacts(
+    tagId: number | string,
+    contactIds: readonly (number | string)[],
+  ): Promise<Map<number, ApplyTagOutcome>> {
+    const ids = [...new Set(contactIds.map(contactIdOf))];
+    if (ids.length === 0) return new Map();
     const res = await this.call<{ results?: Record<string, string> }>({
       kind: 'tags.apply',
       method: 'POST',
       path: `/rest/v2/tags/${encodeURIComponent(String(tagId))}/contacts:applyTags`,
-      body: { contact_ids: [String(contactId)] },
+      body: { contact_ids: ids.map(String) },
     });
-    const outcome = res.results?.[String(contactId)];
-    if (outcome === 'DUPLICATE') return 'already_applied';
-    if (outcome && outcome !== 'SUCCESS')
-      throw new KeapValidationError(
-        `Keap did not apply tag ${tagId} to contact ${contactId}: ${outcome}`,
-        200,
-      );
-    return 'applied';
+    const results = res.results ?? {};
+    return new Map(
+      ids.map((id): [number, ApplyTagOutcome] => {
+        const status = results[String(id)];
+        if (status === 'SUCCESS') return [id, 'applied'];
+        if (status === 'DUPLICATE') return [id, 'already_applied'];
+        return [id, { failed: status ? `Keap answered ${status}` : KEAP_NO_ANSWER_FOR_CONTACT }];
+      }),
+    );
   }
 
   // ------------------------------------------------------------------ goals
@@ -485,6 +569,37 @@ export class KeapClient {
   private async call<T>(request: KeapRequest): Promise<T> {
     return (await this.http.send<T>(request, this.options.priority ?? 'interactive')).data;
   }
+}
+
+/** A Keap contact id as a number: a whole number from 1 up (Keap's ids are numeric). */
+function contactIdOf(id: number | string): number {
+  const text = String(id).trim();
+  const n = Number(text);
+  if (!/^[0-9]{1,15}$/.test(text) || n < 1)
+    throw new KeapValidationError(`Not a Keap contact id: ${String(id)}`, 400);
+  return n;
+}
+
+/** Ids in groups one `ids==` list call carries (see KEAP_MAX_IDS_PER_LIST and …_FILTER_CHARS). */
+function idChunks(ids: readonly number[]): number[][] {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let chars = 0;
+  for (const id of ids) {
+    const digits = String(id).length;
+    if (
+      chunk.length > 0 &&
+      (chunk.length >= KEAP_MAX_IDS_PER_LIST || chars + 1 + digits > KEAP_MAX_IDS_FILTER_CHARS)
+    ) {
+      chunks.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chars += (chunk.length > 0 ? 1 : 0) + digits; // the comma before it, then the id
+    chunk.push(id);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /**

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { DEMO_TENANT_ID, SANDBOX_KEAP_CLIENT } from '@sms-seq/sandbox';
-import { KeapClient } from '../src/keap-client';
+import { KEAP_MAX_IDS_PER_LIST, KEAP_NO_ANSWER_FOR_CONTACT, KeapClient } from '../src/keap-client';
 import { KeapOAuth } from '../src/keap-oauth';
 import { TokenManager } from '../src/token-manager';
 import {
@@ -398,6 +398,118 @@ describe('KeapClient against the Keap sandbox', () => {
       await expect(
         keap.createContact({ email_addresses: [{ email: 'bad@', field: 'EMAIL1' }] }),
       ).rejects.toBeInstanceOf(KeapValidationError);
+    });
+  });
+
+  describe('batched reads and tag applies', () => {
+    const seeded = () =>
+      [...sandbox.keap.tenant(DEMO_TENANT_ID).contacts.keys()].map(Number).sort((a, b) => a - b);
+    const listCalls = () => calls.filter((c) => c.kind === 'contacts.list');
+
+    it('reads many contacts in one list call: exactly those that exist, each once', async () => {
+      const keap = client();
+      const [a, b, c] = seeded();
+      const found = await keap.getContactsByIds([c!, String(a), 999_999, a!, b!]);
+      expect([...found.keys()].sort((x, y) => x - y)).toEqual([a, b, c]);
+      expect(found.get(a!)?.given_name).toBe('Ada');
+      expect(found.get(a!)?.phone_numbers).toEqual(
+        expect.arrayContaining([expect.objectContaining({ number: '+14155550101' })]),
+      );
+      expect(listCalls()).toHaveLength(1);
+      // Nothing asked, nothing spent; an id that is not a number is refused before any call.
+      expect((await keap.getContactsByIds([])).size).toBe(0);
+      await expect(keap.getContactsByIds([a!, 'abc'])).rejects.toBeInstanceOf(KeapValidationError);
+      expect(listCalls()).toHaveLength(1);
+    });
+
+    it('reads them as engine snapshots, the field model once', async () => {
+      const keap = client();
+      const [a] = seeded();
+      const snapshots = await keap.getContactSnapshotsByIds([a!, 999_999]);
+      expect([...snapshots.keys()]).toEqual([a]);
+      expect(snapshots.get(a!)?.fields).toEqual(
+        expect.objectContaining({ FirstName: 'Ada', Phone1: '+14155550101', _Budget: 1200 }),
+      );
+      await keap.getContactSnapshotsByIds([a!]);
+      expect(calls.map((c) => c.kind).sort()).toEqual([
+        'contacts.list',
+        'contacts.list',
+        'contacts.model',
+      ]);
+    });
+
+    it(`splits past ${KEAP_MAX_IDS_PER_LIST} ids, one call per page`, async () => {
+      const keap = client();
+      const existing = seeded();
+      const ids = [...existing, ...Array.from({ length: 2_100 }, (_, i) => 5_000 + i)];
+      const found = await keap.getContactsByIds(ids);
+      expect([...found.keys()].sort((x, y) => x - y)).toEqual(existing);
+      expect(listCalls()).toHaveLength(Math.ceil(ids.length / KEAP_MAX_IDS_PER_LIST));
+      expect(listCalls().every((c) => c.status === 200)).toBe(true);
+      calls.length = 0;
+      await keap.getContactsByIds(ids.slice(0, KEAP_MAX_IDS_PER_LIST));
+      expect(listCalls()).toHaveLength(1);
+    });
+
+    it("splits long ids sooner, keeping each call under the gateway's request line limit", async () => {
+      const keap = client();
+      const existing = seeded();
+      // Eight-digit ids: 1,000 of them would be a 9,000-character filter, which Keap's gateway refuses.
+      const ids = [...existing, ...Array.from({ length: 990 }, (_, i) => 10_000_000 + i)];
+      const found = await keap.getContactsByIds(ids);
+      expect([...found.keys()].sort((x, y) => x - y)).toEqual(existing);
+      expect(listCalls().map((c) => c.status)).toEqual([200, 200]);
+    });
+
+    it('applies one tag to many contacts in one call and reports each contact', async () => {
+      const keap = client();
+      const [a, b, c] = seeded();
+      const tag = await keap.createTag({ name: 'Replied' });
+      expect(await keap.applyTag(tag.id, a!)).toBe('applied');
+      sandbox.keap.refuseTagApplies(sandbox.keap.tenant(DEMO_TENANT_ID), String(c), {
+        tagId: tag.id,
+      });
+      calls.length = 0;
+      const outcomes = await keap.applyTagToContacts(tag.id, [a!, String(b), c!, 999_999, b!]);
+      expect(outcomes).toEqual(
+        new Map<number, unknown>([
+          [a!, 'already_applied'],
+          [b!, 'applied'],
+          [c!, { failed: 'Keap answered FAILURE' }],
+          [999_999, { failed: 'Keap answered FAILURE' }],
+        ]),
+      );
+      expect(calls.map((x) => x.kind)).toEqual(['tags.apply']);
+      const tagged = (id: number) =>
+        sandbox.keap.tagsOf(sandbox.keap.tenant(DEMO_TENANT_ID), String(id)).length;
+      expect([tagged(a!), tagged(b!), tagged(c!)]).toEqual([1, 1, 0]);
+      // Only the refused one goes again, and now takes.
+      expect(await keap.applyTagToContacts(tag.id, [c!])).toEqual(new Map([[c!, 'applied']]));
+    });
+
+    it('takes a contact Keap left out of its answer as failed, retryably for a single apply', async () => {
+      const http = axios.create();
+      validator?.watch(http);
+      const [a, b] = seeded();
+      // Keap's answer loses b's status on the way back.
+      http.interceptors.response.use((res) => {
+        const results = (res.data as { results?: Record<string, string> })?.results;
+        if (results) delete results[String(b)];
+        return res;
+      });
+      const keap = client({ http });
+      const tag = await keap.createTag({ name: 'Half answered' });
+      expect(await keap.applyTagToContacts(tag.id, [a!, b!])).toEqual(
+        new Map<number, unknown>([
+          [a!, 'applied'],
+          [b!, { failed: KEAP_NO_ANSWER_FOR_CONTACT }],
+        ]),
+      );
+      const lost = await keap.applyTag(tag.id, b!).catch((e: unknown) => e);
+      expect(lost).toBeInstanceOf(KeapServerError);
+      expect((lost as KeapServerError).retryable).toBe(true);
+      sandbox.keap.refuseTagApplies(sandbox.keap.tenant(DEMO_TENANT_ID), String(a));
+      await expect(keap.applyTag(tag.id, a!)).rejects.toBeInstanceOf(KeapValidationError);
     });
   });
 

@@ -439,6 +439,96 @@ describe('the Keap sandbox, its answers checked against the official Keap REST v
     expect(keap.tagsOf(keap.tenant(DEMO_TENANT_ID), contactId).map((t) => t.name)).toEqual(['VIP']);
   });
 
+  it('reads many contacts in one list call with ids==, leaving out ids it does not have, and refuses ids that are not numbers', async () => {
+    const everyone = await call('get', '/rest/v2/contacts', {
+      query: { order_by: 'id asc', fields: 'id,given_name' },
+      expectStatus: 200,
+    });
+    const [first, second] = everyone.body.contacts as { id: string; given_name: string }[];
+    const fields = 'id,given_name,family_name,email_addresses,phone_numbers,custom_fields,company';
+    const batch = await call('get', '/rest/v2/contacts', {
+      // As the client asks: one page as large as the ids, an id that does not exist among them.
+      query: {
+        filter: `ids==${second!.id},999999,${first!.id}`,
+        fields,
+        order_by: 'id asc',
+        page_size: '3',
+      },
+      expectStatus: 200,
+    });
+    expect(batch.body.contacts.map((c: { id: string }) => c.id)).toEqual([first!.id, second!.id]);
+    expect(batch.body.contacts[0].given_name).toBe(first!.given_name);
+    expect(batch.body.next_page_token).toBe('');
+    // The other filters still narrow it.
+    const narrowed = await call('get', '/rest/v2/contacts', {
+      query: { filter: `ids==${first!.id},${second!.id};given_name==${second!.given_name}` },
+      expectStatus: 200,
+    });
+    expect(narrowed.body.contacts.map((c: { id: string }) => c.id)).toEqual([second!.id]);
+    for (const filter of [`ids==${first!.id},abc`, 'ids==', `ids>${first!.id}`]) {
+      const refused = await call('get', '/rest/v2/contacts', {
+        query: { filter },
+        expectStatus: 400,
+      });
+      expect(refused.body).toEqual(
+        expect.objectContaining({
+          code: 400,
+          status: 'INVALID_ARGUMENT',
+          message: expect.any(String),
+        }),
+      );
+    }
+  });
+
+  it('applies one tag to many contacts in one call, answering each: SUCCESS, DUPLICATE, or FAILURE for no such contact or one Keap refuses', async () => {
+    const tag = await call('post', '/rest/v2/tags', {
+      body: { name: 'Replied' },
+      expectStatus: 201,
+    });
+    const everyone = await call('get', '/rest/v2/contacts', {
+      query: { order_by: 'id asc', fields: 'id' },
+      expectStatus: 200,
+    });
+    const [a, b, c] = (everyone.body.contacts as { id: string }[]).map((x) => x.id);
+    const path = `/rest/v2/tags/${tag.body.id}/contacts:applyTags`;
+    await call('post', path, { body: { contact_ids: [a] }, expectStatus: 200 });
+    // The test hook: Keap refuses the next apply to c (of this tag) for c alone.
+    await request(app)
+      .post(`/sandbox/keap/tenants/${DEMO_TENANT_ID}/tag-refusals`)
+      .send({ contactId: c, tagId: tag.body.id })
+      .expect(200);
+    const many = await call('post', path, {
+      body: { contact_ids: [a, b, c, '999999'] },
+      expectStatus: 200,
+    });
+    expect(many.body).toEqual({
+      results: { [a!]: 'DUPLICATE', [b!]: 'SUCCESS', [c!]: 'FAILURE', '999999': 'FAILURE' },
+    });
+    const tagged = (id: string) => keap.tagsOf(keap.tenant(DEMO_TENANT_ID), id).map((t) => t.name);
+    expect([tagged(a!), tagged(b!), tagged(c!)]).toEqual([['Replied'], ['Replied'], []]);
+    // Refused once: the retry of that contact alone applies it.
+    const retry = await call('post', path, { body: { contact_ids: [c] }, expectStatus: 200 });
+    expect(retry.body.results).toEqual({ [c!]: 'SUCCESS' });
+    expect(tagged(c!)).toEqual(['Replied']);
+  });
+
+  it("refuses a request line over 7,168 bytes with the API gateway's 414, before any quota is spent", async () => {
+    const ids = Array.from({ length: 1200 }, (_, i) => String(100_000 + i)).join(',');
+    const before = keap.callCounts().total;
+    const res = await request(app)
+      .get('/crm/rest/v2/contacts')
+      .query({ filter: `ids==${ids}` })
+      .set('Authorization', `Bearer ${accessToken}`);
+    expect(res.status).toBe(414);
+    expect(res.body).toEqual({
+      fault: {
+        faultstring: 'request line size exceeding 7,168',
+        detail: { errorcode: 'protocol.http.TooBigLine' },
+      },
+    });
+    expect(keap.callCounts().total).toBe(before);
+  });
+
   it('achieves an API goal by integration and call name, and refuses what the spec forbids', async () => {
     const contacts = await call('get', '/rest/v2/contacts', {
       query: { filter: 'email==grace@example.com' },

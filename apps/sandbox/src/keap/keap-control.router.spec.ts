@@ -115,6 +115,55 @@ describe('Keap sandbox control API: what a test can read back', () => {
     expect((await control('/goals').query({ phone: '+14155550999' })).body).toEqual([]);
   });
 
+  it('makes Keap refuse one contact of an apply, any tag or one tag, as many times as asked, until count 0', async () => {
+    const [ada, grace] = (await rest('get', '/contacts').query({ order_by: 'id asc' })).body
+      .contacts as { id: string }[];
+    const tag = (await rest('post', '/tags').send({ name: 'Refused once' })).body;
+    const other = (await rest('post', '/tags').send({ name: 'Other tag' })).body;
+    const refusals = `/sandbox/keap/tenants/${DEMO_TENANT_ID}/tag-refusals`;
+    const apply = async (tagId: string) =>
+      (
+        await rest('post', `/tags/${tagId}/contacts:applyTags`)
+          .send({ contact_ids: [ada!.id, grace!.id] })
+          .expect(200)
+      ).body.results;
+
+    await request(app)
+      .post(refusals)
+      .send({ contactId: ada!.id, tagId: tag.id, count: 2 })
+      .expect(200, { contactId: ada!.id, tagId: tag.id, count: 2 });
+    // Another tag is not refused; this one is, twice, for Ada alone.
+    expect(await apply(other.id)).toEqual({ [ada!.id]: 'SUCCESS', [grace!.id]: 'SUCCESS' });
+    expect(await apply(tag.id)).toEqual({ [ada!.id]: 'FAILURE', [grace!.id]: 'SUCCESS' });
+    expect(await apply(tag.id)).toEqual({ [ada!.id]: 'FAILURE', [grace!.id]: 'DUPLICATE' });
+    expect(await apply(tag.id)).toEqual({ [ada!.id]: 'SUCCESS', [grace!.id]: 'DUPLICATE' });
+
+    // Without tagId, any tag; count 0 ends it.
+    const third = (await rest('post', '/tags').send({ name: 'Third tag' })).body;
+    await request(app).post(refusals).send({ contactId: grace!.id, count: 5 }).expect(200);
+    await request(app).post(refusals).send({ contactId: grace!.id, count: 0 }).expect(200);
+    expect(await apply(third.id)).toEqual({ [ada!.id]: 'SUCCESS', [grace!.id]: 'SUCCESS' });
+
+    for (const bad of [{}, { contactId: 3 }, { contactId: 'x' }, { contactId: '3', count: -1 }]) {
+      const res = await request(app).post(refusals).send(bad).expect(400);
+      expect(res.body.message).toEqual(expect.stringMatching(/contactId|count/));
+    }
+    const badTag = await request(app)
+      .post(refusals)
+      .send({ contactId: '3', tagId: 'vip' })
+      .expect(400);
+    expect(badTag.body).toEqual({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: 'tagId must be a tag id, e.g. "7", or left out for any tag',
+    });
+    await request(app).post(refusals).send({ contactId: '3', why: 'x' }).expect(400);
+    await request(app)
+      .post('/sandbox/keap/tenants/nope/tag-refusals')
+      .send({ contactId: '3' })
+      .expect(404);
+  });
+
   it('answers an unknown tenant with 404', async () => {
     await control('/tenants/nope/contacts').expect(404);
   });

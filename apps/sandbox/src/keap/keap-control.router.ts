@@ -185,6 +185,25 @@ export function keapControlRouter(sandbox: KeapSandbox): Router {
       return { count, status, afterApplying, drop, ...(only ? { operations: only } : {}) };
     }),
   );
+  router.post(
+    `${KEAP_CONTROL_BASE}/tenants/:tenantId/tag-refusals`,
+    handle((req) => {
+      const { contactId, tagId, count = 1, ...rest } = body(req);
+      if (Object.keys(rest).length > 0)
+        throw KeapApiError.badRequest(`Unknown setting ${Object.keys(rest).join(', ')}`);
+      if (typeof contactId !== 'string' || !/^[0-9]+$/.test(contactId))
+        throw KeapApiError.badRequest('contactId must be a contact id, e.g. "3"');
+      if (tagId !== undefined && (typeof tagId !== 'string' || !/^[0-9]+$/.test(tagId)))
+        throw KeapApiError.badRequest('tagId must be a tag id, e.g. "7", or left out for any tag');
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw KeapApiError.badRequest('count must be a whole number >= 0');
+      sandbox.refuseTagApplies(tenantOf(req), contactId, {
+        count,
+        ...(tagId !== undefined ? { tagId } : {}),
+      });
+      return { contactId, count, ...(tagId !== undefined ? { tagId } : {}) };
+    }),
+  );
   router.get(
     `${KEAP_CONTROL_BASE}/calls`,
     handle(() => sandbox.callCounts()),

@@ -4,6 +4,8 @@ import type { KeapSandbox, KeapTenant } from './keap-sandbox';
 
 /** Base path: the spec's server is https://api.keap.com/crm and its paths start /rest/v2. */
 export const KEAP_REST_BASE = '/crm/rest/v2';
+/** Keap's gateway (Apigee) refuses a longer request line (method, URL, version) with a 414. */
+export const KEAP_MAX_REQUEST_LINE_BYTES = 7168;
 
 interface CallContext {
   tenant: KeapTenant;
@@ -16,6 +18,17 @@ type Handler = (ctx: CallContext) => { status?: number; body?: unknown };
 /** The REST v2 operations the product uses, each named by the spec's operationId. */
 export function keapRestRouter(sandbox: KeapSandbox): Router {
   const router = Router();
+  // Before anything else: the gateway refuses the request before Keap (or its quota) sees it.
+  router.use(KEAP_REST_BASE, (req: Request, res: Response, next: () => void) => {
+    const line = `${req.method} ${req.originalUrl} HTTP/${req.httpVersion}`;
+    if (Buffer.byteLength(line) <= KEAP_MAX_REQUEST_LINE_BYTES) return next();
+    const tooLong = KeapApiError.fault(
+      414,
+      `request line size exceeding ${KEAP_MAX_REQUEST_LINE_BYTES.toLocaleString('en-US')}`,
+      'protocol.http.TooBigLine',
+    );
+    res.status(tooLong.status).json(tooLong.body);
+  });
   router.use(KEAP_REST_BASE, express.json({ limit: '1mb' }));
 
   const route = (

@@ -317,6 +317,8 @@ export class KeapSandbox {
   private goals = new Map<string, AchievedGoal[]>();
   /** Injected outage: the next `count` REST calls answer `status` (e.g. 503). */
   private faults: KeapFault = { status: 503, count: 0 };
+  /** Contacts whose next tag applies Keap refuses, by `tenantId:contactId` (see refuseTagApplies). */
+  private tagRefusals = new Map<string, { tagId?: string; count: number }>();
 
   constructor(private readonly options: KeapSandboxOptions = {}) {
     this.baseNow = options.now ?? Date.now;
@@ -344,6 +346,7 @@ export class KeapSandbox {
     this.calls = emptyCounts();
     this.goals.clear();
     this.faults = { status: 503, count: 0 };
+    this.tagRefusals.clear();
     this.throttle.limits = { ...KEAP_PUBLISHED_LIMITS, ...this.options.quotas };
     this.throttle.reset();
     this.clockOffsetMs = 0;
@@ -362,6 +365,22 @@ export class KeapSandbox {
     options: { afterApplying?: boolean; drop?: boolean; operations?: string[] } = {},
   ): void {
     this.faults = { status, count, ...options };
+  }
+
+  /**
+   * Keap refuses the next `count` applies (of `tagId`, or of any tag) to this contact: the
+   * applyTags call still succeeds, with `FAILURE` for this contact alone and the tag not applied,
+   * as when Keap cannot tag one contact of many. `count: 0` ends it.
+   */
+  refuseTagApplies(
+    tenant: KeapTenant,
+    contactId: string,
+    options: { tagId?: string; count?: number } = {},
+  ): void {
+    const key = `${tenant.id}:${contactId}`;
+    const count = options.count ?? 1;
+    if (count <= 0) this.tagRefusals.delete(key);
+    else this.tagRefusals.set(key, { count, ...(options.tagId ? { tagId: options.tagId } : {}) });
   }
 
   /** The fault that applies to this call once its work is done, if any (see `failNextCalls`). */
@@ -938,7 +957,13 @@ export class KeapSandbox {
     return { ...tag };
   }
 
-  /** Applies a tag; a contact that already has it keeps it (and its applied time). */
+  /**
+   * Applies a tag to each of `contact_ids`, answering a status per contact: `SUCCESS` (applied
+   * now), `DUPLICATE` (it had the tag, which keeps its applied time) or `FAILURE` (no such
+   * contact, or refused through `refuseTagApplies`). The spec types the statuses only as strings
+   * and names no failure value; `FAILURE` is the counterpart of Keap's `SUCCESS` (the client
+   * takes any status but those two as a failure of that contact, so the exact word is not relied on).
+   */
   applyTag(tenant: KeapTenant, tagId: string, body: unknown): { results: Record<string, string> } {
     if (!tenant.tags.has(tagId)) throw KeapApiError.notFound('tag', tagId);
     const ids = asObject(body).contact_ids;
@@ -947,7 +972,7 @@ export class KeapSandbox {
     const results: Record<string, string> = {};
     for (const raw of ids) {
       const id = String(raw);
-      if (!tenant.contacts.has(id)) {
+      if (!tenant.contacts.has(id) || this.takeTagRefusal(tenant, id, tagId)) {
         results[id] = 'FAILURE';
         continue;
       }
@@ -957,6 +982,15 @@ export class KeapSandbox {
       tenant.applied.set(id, applied);
     }
     return { results };
+  }
+
+  private takeTagRefusal(tenant: KeapTenant, contactId: string, tagId: string): boolean {
+    const key = `${tenant.id}:${contactId}`;
+    const refusal = this.tagRefusals.get(key);
+    if (!refusal || (refusal.tagId !== undefined && refusal.tagId !== tagId)) return false;
+    refusal.count -= 1;
+    if (refusal.count <= 0) this.tagRefusals.delete(key);
+    return true;
   }
 
   tagsOf(
@@ -1307,8 +1341,14 @@ function parseContactFilter(tenant: KeapTenant, filter: string | undefined): Con
       case 'ids':
       case 'contact_ids': {
         eqOnly();
-        const ids = value.split(',');
-        predicates.push((c) => ids.includes(c.id));
+        const ids = value.split(',').map((id) => id.trim());
+        const bad = ids.filter((id) => !/^[0-9]{1,15}$/.test(id));
+        if (bad.length > 0)
+          throw KeapApiError.badRequest(
+            `Invalid filter ${key}: contact ids are whole numbers separated by commas, not ${bad.map((b) => `"${b}"`).join(', ')}`,
+          );
+        const wanted = new Set(ids.map((id) => String(Number(id))));
+        predicates.push((c) => wanted.has(c.id));
         break;
       }
       case 'contact_id': {
