@@ -16,3 +16,4 @@ export * from './schema-problems';
 export * from './machine';
 export * from './send-window';
 export * from './simulator';
+export * from './version-changes';

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'tool_has_problems',
   'invalid_tool_definition',
   'stale_draft',
+  'nothing_to_publish',
+  'nothing_to_discard',
   'keyword_taken',
   'sender_not_in_twilio_account',
   'import_needs_choices',

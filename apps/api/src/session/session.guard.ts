@@ -49,6 +49,12 @@ export class SessionGuard implements CanActivate {
   }
 }
 
+/** Who is signed in, by name (use on routes guarded by SessionGuard); null when not known. */
+export const CurrentUserName = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | null =>
+    context.switchToHttp().getRequest<SessionRequest>().session?.userName ?? null,
+);
+
 /** The signed-in account's id (use on routes guarded by SessionGuard). */
 export const CurrentAccountId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {

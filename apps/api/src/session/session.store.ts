@@ -7,6 +7,11 @@ export interface Session {
   accountId: string;
   /** The double-submit CSRF token; the `sms_csrf` cookie carries the same value. */
   csrfToken: string;
+  /**
+   * Who signed in (their Keap name, else email), recorded on what they publish; absent when Keap
+   * did not say, and on sessions made before it was kept.
+   */
+  userName?: string;
 }
 
 const SESSION_TTL_SECONDS = 60 * 60 * 24 * 7;
@@ -20,10 +25,17 @@ const SESSION_TTL_SECONDS = 60 * 60 * 24 * 7;
 export class SessionStore {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async create(accountId: string): Promise<{ id: string; session: Session }> {
+  async create(
+    accountId: string,
+    userName?: string | null,
+  ): Promise<{ id: string; session: Session }> {
     const id = randomToken();
     const hashed = sessionHash(id);
-    const session: Session = { accountId, csrfToken: randomToken() };
+    const session: Session = {
+      accountId,
+      csrfToken: randomToken(),
+      ...(userName ? { userName } : {}),
+    };
     await this.redis
       .multi()
       .set(`session:${hashed}`, JSON.stringify(session), 'EX', SESSION_TTL_SECONDS)

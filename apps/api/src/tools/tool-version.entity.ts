@@ -37,4 +37,8 @@ export class ToolVersion {
 
   @CreateDateColumn({ name: 'published_at', type: 'timestamptz' })
   publishedAt!: Date;
+
+  /** The Keap user signed in when it was published (their name or email); null when not known. */
+  @Column({ name: 'published_by', type: 'text', nullable: true })
+  publishedBy!: string | null;
 }

@@ -14,6 +14,7 @@ import {
 import {
   ApiBody,
   ApiCookieAuth,
+  ApiParam,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -23,19 +24,21 @@ import {
 import { ApiBodyFrom, ApiErrors, ApiQueryFrom, schemaRef } from '../openapi/api-schemas';
 import type { SimulationResult } from '@sms-seq/engine';
 import type { Response } from 'express';
-import { CurrentAccountId, SessionGuard } from '../session/session.guard';
+import { CurrentAccountId, CurrentUserName, SessionGuard } from '../session/session.guard';
 import { SimulatorService } from './simulator.service';
 import {
   createToolBody,
   enabledBody,
   type PublishResult,
   importToolBody,
+  replaceDraftBody,
   simulateBody,
   type ToolDetail,
   toolListQuery,
   type ToolSummary,
+  type ToolVersionDetail,
   updateToolBody,
-  type VersionSummary,
+  type VersionHistoryEntry,
 } from './tool.dto';
 import { ToolService } from './tool.service';
 import type { ToolFile, ToolImportResult } from './tool-file.dto';
@@ -149,20 +152,79 @@ export class ToolController {
   @ApiErrors(404, 409, 422)
   @ApiOperation({
     summary:
-      'Publishes the draft as a new immutable version; 422 tool_has_problems with the problems.',
+      'Publishes the draft as a new immutable version, recording who is signed in; 422 tool_has_problems with the problems; 409 nothing_to_publish when the draft is the live version already.',
   })
-  publish(@CurrentAccountId() accountId: string, @Param('id') id: string): Promise<PublishResult> {
-    return this.tools.publish(accountId, id);
+  publish(
+    @CurrentAccountId() accountId: string,
+    @CurrentUserName() userName: string | null,
+    @Param('id') id: string,
+  ): Promise<PublishResult> {
+    return this.tools.publish(accountId, id, userName);
   }
 
   @Get(':id/versions')
   @ApiOkResponse({ schema: schemaRef('VersionList') })
   @ApiErrors(404)
+  @ApiOperation({
+    summary:
+      'The published versions, newest first: when, by whom, and what each changed from the one before, in words.',
+  })
   async versions(
     @CurrentAccountId() accountId: string,
     @Param('id') id: string,
-  ): Promise<{ versions: VersionSummary[] }> {
+  ): Promise<{ versions: VersionHistoryEntry[] }> {
     return { versions: await this.tools.listVersions(accountId, id) };
+  }
+
+  @Get(':id/versions/:versionId')
+  @ApiParam({ name: 'versionId', description: 'A version id from the version list' })
+  @ApiOkResponse({ schema: schemaRef('ToolVersionDetail') })
+  @ApiErrors(404)
+  @ApiOperation({ summary: 'One published version, read-only, with its definition.' })
+  version(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Param('versionId') versionId: string,
+  ): Promise<ToolVersionDetail> {
+    return this.tools.getVersion(accountId, id, versionId);
+  }
+
+  @Post(':id/versions/:versionId/restore')
+  @HttpCode(200)
+  @ApiParam({ name: 'versionId', description: 'A version id from the version list' })
+  @ApiBodyFrom(replaceDraftBody)
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(400, 404, 409)
+  @ApiOperation({
+    summary:
+      'Makes a published version the draft (publish to make it live); 409 stale_draft when draftRevision is not the current one.',
+  })
+  restore(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Param('versionId') versionId: string,
+    @Body() body: unknown,
+  ): Promise<ToolDetail> {
+    const { draftRevision } = replaceDraftBody.parse(body);
+    return this.tools.restoreVersion(accountId, id, versionId, draftRevision);
+  }
+
+  @Post(':id/draft/discard')
+  @HttpCode(200)
+  @ApiBodyFrom(replaceDraftBody)
+  @ApiOkResponse({ schema: schemaRef('ToolDetail') })
+  @ApiErrors(400, 404, 409)
+  @ApiOperation({
+    summary:
+      'Throws the unpublished changes away: the draft becomes the live version again; 409 nothing_to_discard for a tool never published, stale_draft when draftRevision is not the current one.',
+  })
+  discard(
+    @CurrentAccountId() accountId: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ToolDetail> {
+    const { draftRevision } = replaceDraftBody.parse(body);
+    return this.tools.discardDraft(accountId, id, draftRevision);
   }
 
   @Post(':id/enabled')

@@ -82,6 +82,34 @@ export const versionSummarySchema = z.object({
 });
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
 
+/** A published version in the tool's history: who published it and what it changed. */
+export const versionHistoryEntrySchema = versionSummarySchema.extend({
+  publishedBy: z.string().nullable().meta({
+    description:
+      'The Keap user signed in when it was published (name, else email); null when not recorded',
+  }),
+  live: z.boolean().meta({ description: 'Whether this is the version new conversations start on' }),
+  changes: z.array(z.string()).meta({
+    description:
+      'What changed since the version before, in words, one line per tool setting or step ("step Ask colour: message changed; condition 2 added"); empty for the first version',
+  }),
+});
+export type VersionHistoryEntry = z.infer<typeof versionHistoryEntrySchema>;
+
+/** One published version, read-only: its definition as it went live. */
+export const toolVersionDetailSchema = versionHistoryEntrySchema.extend({
+  definition: toolDefinitionSchema,
+});
+export type ToolVersionDetail = z.infer<typeof toolVersionDetailSchema>;
+
+/** Restoring a version or discarding the draft replaces the draft the console loaded. */
+export const replaceDraftBody = z.object({
+  draftRevision: z
+    .number({ error: 'must be the draftRevision you loaded (a whole number)' })
+    .int()
+    .min(1),
+});
+
 /** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
 export const senderWarningSchema = problemSchema.extend({
   severity: z.literal('warning'),
@@ -137,4 +165,4 @@ export const toolDetailSchema = z.object({
   httpPostInstructions: z.array(z.string()),
 });
 export type ToolDetail = z.infer<typeof toolDetailSchema>;
-export const versionListSchema = z.object({ versions: z.array(versionSummarySchema) });
+export const versionListSchema = z.object({ versions: z.array(versionHistoryEntrySchema) });

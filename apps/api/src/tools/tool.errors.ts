@@ -35,6 +35,28 @@ export class StaleDraftError extends DomainError {
   }
 }
 
+/** Publishing the draft the live version already is would only add a copy to the history. */
+export class NothingToPublishError extends DomainError {
+  readonly status = 409;
+  readonly code = 'nothing_to_publish';
+  constructor(liveVersion: number) {
+    super(
+      `Nothing changed since version ${liveVersion} went live, so there is nothing to publish. Edit the draft first.`,
+    );
+  }
+}
+
+/** A draft never published has no live version to go back to. */
+export class NothingToDiscardError extends DomainError {
+  readonly status = 409;
+  readonly code = 'nothing_to_discard';
+  constructor() {
+    super(
+      'This tool has never been published, so there is no live version to go back to. Edit the draft instead.',
+    );
+  }
+}
+
 export class KeywordTakenError extends DomainError {
   readonly status = 409;
   readonly code = 'keyword_taken';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { ToolDefinition } from '@sms-seq/engine';
-import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
+import { sameDefinition, type ToolDefinition } from '@sms-seq/engine';
+import { DataSource, type EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
 
@@ -191,33 +191,57 @@ export class ToolRepository {
       .find({ where: { toolId, accountId }, order: { version: 'DESC' } });
   }
 
+  /** The version published just before `version` (what it changed from); null for the first. */
+  versionBefore(
+    accountId: string,
+    toolId: string,
+    version: number,
+    m?: EntityManager,
+  ): Promise<ToolVersion | null> {
+    return this.manager(m)
+      .getRepository(ToolVersion)
+      .findOne({
+        where: { toolId, accountId, version: LessThan(version) },
+        order: { version: 'DESC' },
+      });
+  }
+
   /**
    * Makes `definition` the tool's next version and points the tool (its live sender and keyword)
-   * at it. A live keyword another tool has on the sender fails with PostgreSQL's 23505.
+   * at it; `{ unchanged }` (the live version's number) when it is what is live already, checked
+   * under the tool's lock so two publishes of one draft make one version. A live keyword another
+   * tool has on the sender fails with PostgreSQL's 23505.
    */
   publishVersion(
     accountId: string,
     toolId: string,
     definition: ToolDefinition,
-    live: Pick<Tool, 'liveSenderKey' | 'liveKeyword'>,
+    live: Pick<Tool, 'liveSenderKey' | 'liveKeyword'> & Pick<ToolVersion, 'publishedBy'>,
     m?: EntityManager,
-  ): Promise<ToolVersion> {
+  ): Promise<ToolVersion | { unchanged: number }> {
     return this.manager(m).transaction(async (em) => {
       // Row lock: two publishes of one tool never take the same version number.
-      await em
+      const locked = await em
         .getRepository(Tool)
         .createQueryBuilder('t')
         .setLock('pessimistic_write')
         .where('t.id = :id', { id: toolId })
         .getOne();
+      const current = locked?.publishedVersionId
+        ? await em.getRepository(ToolVersion).findOneBy({ id: locked.publishedVersionId })
+        : null;
+      if (current && sameDefinition(current.definition, definition))
+        return { unchanged: current.version };
       const last = await em.getRepository(ToolVersion).maximum('version', { toolId });
-      const saved = await em
-        .getRepository(ToolVersion)
-        .save(
-          em
-            .getRepository(ToolVersion)
-            .create({ toolId, accountId, version: (last ?? 0) + 1, definition }),
-        );
+      const saved = await em.getRepository(ToolVersion).save(
+        em.getRepository(ToolVersion).create({
+          toolId,
+          accountId,
+          version: (last ?? 0) + 1,
+          definition,
+          publishedBy: live.publishedBy,
+        }),
+      );
       await em.getRepository(Tool).update(
         { id: toolId, accountId },
         {

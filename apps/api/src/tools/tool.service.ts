@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  describeChanges,
   hasErrors,
   newToolDefinition,
   normaliseKeyword,
   parseToolDefinition,
   type Problem,
+  sameDefinition,
   type ToolDefinition,
   validateTool,
 } from '@sms-seq/engine';
@@ -24,11 +26,15 @@ import {
   timeZoneProblem,
   type ToolDetail,
   type ToolSummary,
+  type ToolVersionDetail,
+  type VersionHistoryEntry,
   type VersionSummary,
 } from './tool.dto';
 import {
   InvalidToolDefinitionError,
   KeywordTakenError,
+  NothingToDiscardError,
+  NothingToPublishError,
   SenderNotInTwilioAccountError,
   StaleDraftError,
   ToolHasProblemsError,
@@ -154,22 +160,67 @@ export class ToolService {
     return this.get(accountId, toolId);
   }
 
-  async listVersions(accountId: string, toolId: string): Promise<VersionSummary[]> {
+  /** The published versions, newest first, each with who published it and what it changed. */
+  async listVersions(accountId: string, toolId: string): Promise<VersionHistoryEntry[]> {
     const tool = await this.find(accountId, toolId);
     const versions = await this.tools.versionsOf(accountId, tool.id);
-    return versions.map(versionSummary);
+    return versions.map((v, i) => historyEntry(v, versions[i + 1] ?? null, tool));
+  }
+
+  /** One published version, read-only, with its definition. */
+  async getVersion(
+    accountId: string,
+    toolId: string,
+    versionId: string,
+  ): Promise<ToolVersionDetail> {
+    const tool = await this.find(accountId, toolId);
+    const version = await this.versionOfTool(tool, versionId);
+    const previous = await this.tools.versionBefore(accountId, tool.id, version.version);
+    return { ...historyEntry(version, previous, tool), definition: version.definition };
+  }
+
+  /**
+   * Makes a published version the draft again (publish to make it live). Like a save, over the
+   * revision the console loaded: 409 when the draft changed since.
+   */
+  async restoreVersion(
+    accountId: string,
+    toolId: string,
+    versionId: string,
+    draftRevision: number,
+  ): Promise<ToolDetail> {
+    const tool = await this.find(accountId, toolId);
+    const version = await this.versionOfTool(tool, versionId);
+    return this.replaceDraft(tool, version.definition, draftRevision);
+  }
+
+  /** Throws the draft's unpublished changes away: the draft becomes the live version again. */
+  async discardDraft(
+    accountId: string,
+    toolId: string,
+    draftRevision: number,
+  ): Promise<ToolDetail> {
+    const tool = await this.find(accountId, toolId);
+    const live = tool.publishedVersionId
+      ? await this.tools.versionById(accountId, tool.publishedVersionId)
+      : null;
+    if (!live) throw new NothingToDiscardError();
+    return this.replaceDraft(tool, live.definition, draftRevision);
   }
 
   async findVersion(accountId: string, toolId: string, versionId: string): Promise<ToolVersion> {
-    const tool = await this.find(accountId, toolId);
-    if (!isUuid(versionId)) throw new NotFoundError('The tool version', 'tool_version_not_found');
-    const version = await this.tools.versionOf(accountId, tool.id, versionId);
-    if (!version) throw new NotFoundError('The tool version', 'tool_version_not_found');
-    return version;
+    return this.versionOfTool(await this.find(accountId, toolId), versionId);
   }
 
-  /** Publishing makes an immutable version; refused (422) with the problems while there are errors. */
-  async publish(accountId: string, toolId: string): Promise<PublishResult> {
+  /**
+   * Publishing makes an immutable version; refused (422) with the problems while there are errors,
+   * and (409) when the draft is the live version already. `publishedBy`: who is signed in.
+   */
+  async publish(
+    accountId: string,
+    toolId: string,
+    publishedBy: string | null = null,
+  ): Promise<PublishResult> {
     const tool = await this.find(accountId, toolId);
     await this.assertKeapConnected(accountId);
     const problems = await this.problemsOf(tool, 'publish');
@@ -181,17 +232,19 @@ export class ToolService {
         : null;
     if (definition.sender && !(await this.senders.owns(accountId, definition.sender)))
       throw new SenderNotInTwilioAccountError(definition.sender);
-    let version: ToolVersion;
+    let version: ToolVersion | { unchanged: number };
     try {
       version = await this.tools.publishVersion(accountId, tool.id, definition, {
         liveSenderKey: definition.sender ? senderKey(definition.sender) : null,
         liveKeyword,
+        publishedBy,
       });
     } catch (err) {
       if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && liveKeyword)
         throw new KeywordTakenError(liveKeyword);
       throw err;
     }
+    if ('unchanged' in version) throw new NothingToPublishError(version.unchanged);
     return {
       ...versionSummary(version),
       warnings: await this.connectSender(accountId, tool.id, definition),
@@ -231,10 +284,27 @@ export class ToolService {
           path: ['sender'],
           severity: 'warning',
           code: 'sender_not_connected',
-          message: `Published, but Twilio did not let us point ${what} at this app, so texts to it may not arrive. Check it in Twilio, then publish again.`,
+          message: `Published, but Twilio did not let us point ${what} at this app, so texts to it may not arrive. Check it in Twilio, then press “Point it back” beside it under Connections.`,
         },
       ];
     }
+  }
+
+  private async versionOfTool(tool: Tool, versionId: string): Promise<ToolVersion> {
+    if (!isUuid(versionId)) throw versionNotFound();
+    const version = await this.tools.versionOf(tool.accountId, tool.id, versionId);
+    if (!version) throw versionNotFound();
+    return version;
+  }
+
+  private async replaceDraft(
+    tool: Tool,
+    draft: ToolDefinition,
+    draftRevision: number,
+  ): Promise<ToolDetail> {
+    if (!(await this.tools.saveDraft(tool.accountId, tool.id, draft, draftRevision)))
+      throw new StaleDraftError();
+    return this.get(tool.accountId, tool.id);
   }
 
   /** A disconnected account (revoked Keap grant) cannot put tools live: 409 with the reason. */
@@ -323,9 +393,21 @@ function versionSummary(v: ToolVersion): VersionSummary {
   return { id: v.id, version: v.version, publishedAt: v.publishedAt.toISOString() };
 }
 
-// Both sides come back from jsonb, which orders keys canonically, so a string compare is exact.
-function sameDefinition(a: ToolDefinition, b: ToolDefinition): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+function historyEntry(
+  v: ToolVersion,
+  previous: ToolVersion | null,
+  tool: Pick<Tool, 'publishedVersionId'>,
+): VersionHistoryEntry {
+  return {
+    ...versionSummary(v),
+    publishedBy: v.publishedBy,
+    live: v.id === tool.publishedVersionId,
+    changes: previous ? describeChanges(previous.definition, v.definition) : [],
+  };
+}
+
+function versionNotFound(): NotFoundError {
+  return new NotFoundError('The tool version', 'tool_version_not_found');
 }
 
 function toolNotFound(): NotFoundError {

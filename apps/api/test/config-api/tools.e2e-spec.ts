@@ -665,6 +665,38 @@ describe('Tools API', () => {
         request: () => [`/api/tools/${toolId}/versions`],
         crossAccount: notFoundForB('get', () => `/api/tools/${toolId}/versions`),
       },
+      'get /api/tools/{id}/versions/{versionId}': {
+        request: () => [`/api/tools/${toolId}/versions/${versionId}`],
+        crossAccount: async () => {
+          await notFoundForB('get', () => `/api/tools/${toolId}/versions/${versionId}`)();
+          // B's own tool with A's version id: the version is not B's tool's.
+          await notFoundForB('get', () => `/api/tools/${bToolId}/versions/${versionId}`)();
+        },
+      },
+      'post /api/tools/{id}/versions/{versionId}/restore': {
+        request: () => [`/api/tools/${toolId}/versions/${versionId}/restore`, { draftRevision: 2 }],
+        crossAccount: async () => {
+          const body = () => ({ draftRevision: 2 });
+          await notFoundForB(
+            'post',
+            () => `/api/tools/${toolId}/versions/${versionId}/restore`,
+            body,
+          )();
+          await notFoundForB(
+            'post',
+            () => `/api/tools/${bToolId}/versions/${versionId}/restore`,
+            body,
+          )();
+        },
+      },
+      'post /api/tools/{id}/draft/discard': {
+        request: () => [`/api/tools/${toolId}/draft/discard`, { draftRevision: 2 }],
+        crossAccount: notFoundForB(
+          'post',
+          () => `/api/tools/${toolId}/draft/discard`,
+          () => ({ draftRevision: 2 }),
+        ),
+      },
       'post /api/tools/{id}/enabled': {
         request: () => [`/api/tools/${toolId}/enabled`, { enabled: false }],
         crossAccount: notFoundForB(
@@ -846,7 +878,9 @@ describe('Tools API', () => {
           phone: '+15555550142',
         }),
       ]);
-      const analytics = await a.agent.get(`/api/tools/${toolId}/analytics`).expect(200);
+      const analytics = await a.agent
+        .get(`/api/tools/${toolId}/analytics?versionId=${versionId}`)
+        .expect(200);
       expect(analytics.body).toMatchObject({ versionId, started: 1, finished: 0 });
       expect(analytics.body.steps.map((s: { stepId: string }) => s.stepId)).toEqual([
         'request-email',

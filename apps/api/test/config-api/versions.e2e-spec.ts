@@ -131,8 +131,13 @@ describe('versions: a conversation finishes on the version it started on', () =>
     // v1's contact said blue, v2's said red (nothing matched).
     expect(colour(a1)).toEqual({ blue: 1, fallback: 0 });
     expect(colour(a2)).toEqual({ blue: 0, fallback: 1 });
-    // Without a versionId: the published version, v2.
-    expect((await api.get(`/api/tools/${toolId}/analytics`)).body.versionId).toBe(v2.id);
+    // Without a versionId: every version, each step and branch matched by id.
+    const all = await api.get(`/api/tools/${toolId}/analytics`);
+    expect([all.body.versionId, all.body.started, colour(all.body)]).toEqual([
+      null,
+      2,
+      { blue: 1, fallback: 1 },
+    ]);
   });
 
   it('answers only as the OpenAPI document says (status and schema)', () =>

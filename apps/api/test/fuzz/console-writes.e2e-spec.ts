@@ -19,6 +19,7 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
   let browser: ConsoleBrowser;
   let accountId: string;
   let toolId: string;
+  let versionId: string;
   let routes: { method: Method; path: string; keys: string[] }[];
   const errors = errorLog();
 
@@ -26,6 +27,9 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
     h = await startRuntime({ RUN_WORKER_IN_API: 'false' });
     ({ accountId } = await h.connectedAccount());
     ({ toolId } = await h.publishedTool(accountId, {}));
+    [{ id: versionId }] = await h.ds.query('SELECT id FROM tool_versions WHERE tool_id = $1', [
+      toolId,
+    ]);
     browser = await h.signedIn(accountId);
     const doc = buildOpenApiDocument(h.t.app);
     routes = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -66,20 +70,28 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
       const ids = fc.record({
         id: segment(toolId),
         sid: segment('PN00000000000000000000000000000001'),
+        versionId: segment(versionId),
       });
       await fc.assert(
-        fc.asyncProperty(ids, bodies(route!.keys), async ({ id, sid }, body) => {
-          const url = path.replace('{id}', id).replace('{sid}', sid);
-          // Logging out ends the session: each of its runs signs in afresh.
-          const agent = path === '/api/session/logout' ? await h.signedIn(accountId) : browser;
-          const res = await agent[method](url)
-            .set('Content-Type', 'application/json')
-            .send(JSON.stringify(body));
-          if (res.status >= 500)
-            throw new Error(
-              `${res.status} for ${url} ${JSON.stringify(body)}; logged: ${errors.last()}`,
-            );
-        }),
+        fc.asyncProperty(
+          ids,
+          bodies(route!.keys),
+          async ({ id, sid, versionId: version }, body) => {
+            const url = path
+              .replace('{id}', id)
+              .replace('{sid}', sid)
+              .replace('{versionId}', version);
+            // Logging out ends the session: each of its runs signs in afresh.
+            const agent = path === '/api/session/logout' ? await h.signedIn(accountId) : browser;
+            const res = await agent[method](url)
+              .set('Content-Type', 'application/json')
+              .send(JSON.stringify(body));
+            if (res.status >= 500)
+              throw new Error(
+                `${res.status} for ${url} ${JSON.stringify(body)}; logged: ${errors.last()}`,
+              );
+          },
+        ),
         RUNS(RUNS_PER_ROUTE),
       );
     });
@@ -103,6 +115,8 @@ describe('fuzz: the console API’s writes never answer 5xx', () => {
     ['post', '/api/tools/import'],
     ['put', '/api/tools/{id}'],
     ['post', '/api/tools/{id}/publish'],
+    ['post', '/api/tools/{id}/versions/{versionId}/restore'],
+    ['post', '/api/tools/{id}/draft/discard'],
     ['post', '/api/tools/{id}/enabled'],
     ['post', '/api/tools/{id}/url-secret/rotate'],
     ['post', '/api/tools/{id}/simulate'],

@@ -154,6 +154,12 @@ const API_ANSWERS: Record<string, string[]> = {
   stale_draft: [
     'Someone saved this tool since you opened it. Reload to see their changes, then edit again.',
   ],
+  nothing_to_publish: [
+    'Nothing changed since version 3 went live, so there is nothing to publish. Edit the draft first.',
+  ],
+  nothing_to_discard: [
+    'This tool has never been published, so there is no live version to go back to. Edit the draft instead.',
+  ],
   keyword_taken: [
     'Another published tool already uses the keyword "BLUE" on this sender. Choose another keyword.',
   ],

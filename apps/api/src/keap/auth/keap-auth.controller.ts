@@ -11,6 +11,7 @@ import { RateLimited } from '../../rate-limit/rate-limit.guard';
 import { OAuthStates } from '../../session/oauth-state';
 import { secureCookies, setSessionCookies } from '../../session/session-cookies';
 import { SessionStore } from '../../session/session.store';
+import { KeapClientFactory } from './keap-client.factory';
 import { KeapTokenGrant } from './keap-token-grant';
 import { KeapTokensService } from './keap-tokens.service';
 
@@ -44,6 +45,7 @@ export class KeapAuthController {
     private readonly accounts: AccountService,
     private readonly sessions: SessionStore,
     private readonly states: OAuthStates,
+    private readonly clients: KeapClientFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -124,10 +126,33 @@ export class KeapAuthController {
     if (!tokens.keapAppName) return this.fail(res, 'keap_app_unknown');
     const account = await this.accounts.upsertByKeapAppName(tokens.keapAppName);
     await this.tokens.store(account.id, tokens);
-    const { id, session } = await this.sessions.create(account.id);
+    const { id, session } = await this.sessions.create(
+      account.id,
+      await this.signedInUser(account.id),
+    );
     setSessionCookies(res, this.config, id, session.csrfToken);
     this.logger.log(`Keap connected for account ${account.id}`);
     res.redirect(302, this.config.CONSOLE_URL);
+  }
+
+  /**
+   * Who signed in (Keap's userinfo: the name, else the email), kept in the session so the versions
+   * they publish say by whom. Sign-in goes on without it when Keap does not say.
+   */
+  private async signedInUser(accountId: string): Promise<string | null> {
+    try {
+      const info = await this.clients
+        .clientFor(accountId, 'interactive', { maxAttempts: 1 })
+        .getUserInfo();
+      const name = [info.given_name, info.family_name]
+        .map((part) => part?.trim())
+        .filter(Boolean)
+        .join(' ');
+      return (name || info.email?.trim() || '').slice(0, 120) || null;
+    } catch (err) {
+      this.logger.warn(`Keap did not say who signed in: ${(err as Error).name}`);
+      return null;
+    }
   }
 
   redirectUri(): string {

@@ -8,6 +8,8 @@ import type { ProblemIndex } from './problem-index';
 import { focusPath } from './problem-index';
 import type { StepOption } from './pickers';
 import { toolUrlStartingAt } from './tool-url';
+import type { SaveState } from './use-autosave';
+import { VersionsPanel } from './versions-panel';
 
 export interface PublishPanelProps {
   tool: ToolDetail;
@@ -16,11 +18,17 @@ export interface PublishPanelProps {
   steps: StepOption[];
   /** Saves the draft before publishing it; publishing waits for it and stops if it fails. */
   saveFirst: () => Promise<SaveResult>;
+  /** The autosave's state: "nothing changed" only once it has settled. */
+  saveState: SaveState;
 }
 
 /** Publish (disabled with the reasons while errors remain), then the tool URL and the campaign instructions. */
-export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelProps) {
+export function PublishPanel({ tool, problems, steps, saveFirst, saveState }: PublishPanelProps) {
   const blocked = problems.errors.length > 0;
+  // The server compares the saved draft with the live version (canonical JSON); with nothing
+  // pending in the autosave, that is the draft on the screen.
+  const unchanged =
+    tool.publishedVersion !== null && !tool.hasUnpublishedChanges && saveState.kind === 'saved';
   const publish = usePublishTool(tool.id);
   // What the API refused the draft for, each problem in its words.
   const [serverProblems, setServerProblems] = useState<string[] | null>(null);
@@ -47,6 +55,7 @@ export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelP
   // A step removed from the draft falls back to the first step.
   const startStep = steps.find((step) => step.id === startStepId) ?? null;
   const reasonsId = `publish-reasons-${tool.id}`;
+  const unchangedId = `publish-unchanged-${tool.id}`;
   return (
     <Card
       className="publish-panel"
@@ -58,12 +67,12 @@ export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelP
       actions={
         <Button
           variant="primary"
-          disabled={blocked}
+          disabled={blocked || unchanged}
           busy={publish.isPending}
           onClick={() => void onPublish()}
-          aria-describedby={blocked ? reasonsId : undefined}
+          aria-describedby={blocked ? reasonsId : unchanged ? unchangedId : undefined}
         >
-          {tool.publishedVersion ? 'Publish changes' : 'Publish'}
+          {unchanged ? 'Nothing changed' : tool.publishedVersion ? 'Publish changes' : 'Publish'}
         </Button>
       }
     >
@@ -89,6 +98,11 @@ export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelP
             ))}
           </ul>
         </div>
+      ) : unchanged && tool.publishedVersion ? (
+        <p className="muted" id={unchangedId}>
+          Nothing changed since version {tool.publishedVersion.version} went live. Edit the draft to
+          publish a new version.
+        </p>
       ) : (
         <p className="muted">
           {tool.publishedVersion
@@ -133,6 +147,7 @@ export function PublishPanel({ tool, problems, steps, saveFirst }: PublishPanelP
           </ul>
         </Alert>
       ) : null}
+      <VersionsPanel tool={tool} saveState={saveState} saveFirst={saveFirst} />
       {tool.publishedVersion ? (
         <div className="stack">
           <div className="row row--tight">

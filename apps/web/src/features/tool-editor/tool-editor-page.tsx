@@ -7,6 +7,7 @@ import type { AccountField } from '../../api/api.types';
 import { useAccountFields, useTags } from '../../api/use-keap';
 import { useSenders } from '../../api/use-twilio';
 import { useTool } from '../../api/use-tools';
+import { useDraftReplacements } from '../../api/use-versions';
 import { ToolEditor } from './tool-editor';
 
 /** The engine's standard catalogue, until (or if) the account's own field list arrives. */
@@ -22,6 +23,8 @@ const STANDARD_FIELDS: AccountField[] = STANDARD_CONTACT_FIELDS.filter(
 export default function ToolEditorPage() {
   const { toolId = '' } = useParams();
   const tool = useTool(toolId);
+  // A restored version or a discarded draft starts the editor again from the new draft.
+  const draftReplacements = useDraftReplacements(toolId);
   const fields = useAccountFields();
   const tags = useTags();
   // Prefetched with the tool on a direct open (app.tsx): not asked for twice. Connecting Twilio
@@ -55,7 +58,7 @@ export default function ToolEditorPage() {
         <Alert tone="warning">Your Keap tags could not be loaded: {errorMessage(tags.error)}</Alert>
       ) : null}
       <ToolEditor
-        key={tool.data.id}
+        key={`${tool.data.id}:${draftReplacements}`}
         tool={tool.data}
         fields={accountFields}
         tags={tags.data ?? []}
