@@ -15,7 +15,7 @@ export class ToolAnalyticsController {
   @Get(':id/analytics')
   @ApiOperation({
     summary:
-      'Per-step funnel of one version: received, replied, each branch, opted out, expired; started and finished.',
+      'Per-step funnel of all versions (or one) for conversations started in a date range: reached, replied, dropped off, each branch, opted out, expired; the ways from step to step; started and finished.',
   })
   @ApiQueryFrom(analyticsQuery)
   @ApiOkResponse({ schema: schemaRef('ToolAnalytics') })
@@ -25,6 +25,6 @@ export class ToolAnalyticsController {
     @Param('id') id: string,
     @Query() query: unknown,
   ): Promise<ToolAnalytics> {
-    return this.analytics.forTool(accountId, id, analyticsQuery.parse(query).versionId);
+    return this.analytics.forTool(accountId, id, analyticsQuery.parse(query));
   }
 }

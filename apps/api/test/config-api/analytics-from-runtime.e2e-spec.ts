@@ -144,6 +144,8 @@ describe('analytics and conversation history from real runtime traffic', () => {
         ],
         optedOut: 1,
         expired: 0,
+        droppedOff: 1,
+        removed: false,
       },
       {
         stepId: 'size',
@@ -153,6 +155,8 @@ describe('analytics and conversation history from real runtime traffic', () => {
         branches: [],
         optedOut: 0,
         expired: 1,
+        droppedOff: 1,
+        removed: false,
       },
     ]);
     // Another tool's traffic is not counted here.

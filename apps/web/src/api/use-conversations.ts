@@ -1,7 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api-client';
 import type {
-  Analytics,
   ConversationDetail,
   ConversationFilter,
   ConversationPage,
@@ -43,16 +42,6 @@ export function useEndConversation() {
         method: 'POST',
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['conversations'] }),
-  });
-}
-
-export function useAnalytics(toolId: string, versionId: string | null) {
-  return useQuery({
-    queryKey: ['tools', toolId, 'analytics', versionId],
-    queryFn: () => {
-      const query = versionId ? `?versionId=${encodeURIComponent(versionId)}` : '';
-      return apiRequest<Analytics>(`/api/tools/${encodeURIComponent(toolId)}/analytics${query}`);
-    },
   });
 }
 

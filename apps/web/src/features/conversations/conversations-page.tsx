@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { FINAL_STATUSES, type ConversationStatus } from '@sms-seq/engine';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { Alert, Badge, Button, Card, EmptyState, Field, Loading, type Tone } from '@sms-seq/ui';
@@ -27,6 +27,8 @@ const asStatus = (value: string | null): ConversationStatus | undefined =>
 const statusOf = (status: ConversationStatus) =>
   STATUS[status] ?? { label: String(status).replace(/_/g, ' '), tone: 'neutral' as Tone };
 const when = (iso: string) => new Date(iso).toLocaleString();
+// The widths where the list and the transcript stack (styles.css: .split).
+const STACKED = '(max-width: 1000px)';
 
 /** Every conversation, searchable, with its transcript and the Keap contact. */
 export default function ConversationsPage() {
@@ -43,6 +45,18 @@ export default function ConversationsPage() {
   const list = useConversations(filter);
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   const heading = usePageHeading<HTMLHeadingElement>('Conversations');
+  // Where the list and the transcript stack (a phone), the transcript is drawn below the whole
+  // list: opening a conversation shows it as its own view, brought into view and focused.
+  // Again once the transcript has loaded: only then is the page tall enough to scroll to it.
+  const detail = useRef<HTMLElement>(null);
+  const bringIntoView = useCallback(() => {
+    if (!window.matchMedia(STACKED).matches) return;
+    detail.current?.scrollIntoView({ block: 'start' });
+    detail.current?.focus({ preventScroll: true });
+  }, []);
+  useEffect(() => {
+    if (conversationId) bringIntoView();
+  }, [conversationId, bringIntoView]);
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -141,7 +155,7 @@ export default function ConversationsPage() {
             : 'The list shows the conversations of every tool.'}
         </Alert>
       ) : null}
-      <div className="split">
+      <div className={conversationId ? 'split split--open' : 'split'}>
         <section aria-label="Conversation list" className="split__list">
           {list.isPending ? (
             <Loading label="Loading conversations…" />
@@ -175,11 +189,17 @@ export default function ConversationsPage() {
             </Button>
           ) : null}
         </section>
-        <section aria-label="Transcript" className="split__detail">
+        <section aria-label="Transcript" className="split__detail" ref={detail} tabIndex={-1}>
+          {conversationId ? (
+            <Link className="split__back" to={`/conversations?${params.toString()}`}>
+              ← All conversations
+            </Link>
+          ) : null}
           {conversationId ? (
             <Transcript
               id={conversationId}
               summary={items.find((item) => item.id === conversationId)}
+              onShown={bringIntoView}
             />
           ) : (
             <EmptyState title="Choose a conversation to read its transcript" />
@@ -224,7 +244,16 @@ function ConversationRow({
   );
 }
 
-function Transcript({ id, summary }: { id: string; summary: ConversationSummary | undefined }) {
+function Transcript({
+  id,
+  summary,
+  onShown,
+}: {
+  id: string;
+  summary: ConversationSummary | undefined;
+  /** Called once the conversation has loaded (again for each conversation opened). */
+  onShown: () => void;
+}) {
   const detail = useConversation(id);
   const end = useEndConversation();
   // Opened by link (no list row at hand): the tool's name comes from the tools list and the
@@ -236,6 +265,10 @@ function Transcript({ id, summary }: { id: string; summary: ConversationSummary 
   const tool = useTool(toolId, { enabled: Boolean(toolId) });
   const tags = useTags();
   const fields = useAccountFields();
+  const loaded = detail.data !== undefined;
+  useEffect(() => {
+    if (loaded) onShown();
+  }, [id, loaded, onShown]);
   if (detail.isPending) return <Loading label="Loading the transcript…" />;
   if (detail.isError)
     return (
