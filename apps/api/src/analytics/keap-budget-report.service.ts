@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { directionOf } from '../keap/budget/keap-call-kinds';
-import { RedisKeapBudget, type KeapBudgetWindowReport } from '../keap/budget/redis-keap-budget';
+import {
+  RedisKeapBudget,
+  type KeapBudgetWindowReport,
+  type KeapFairDayReport,
+} from '../keap/budget/redis-keap-budget';
 
 export interface CallsPerConversation {
   average: number;
@@ -29,6 +33,11 @@ export interface AccountKeapBudgetReport {
     minute: KeapBudgetWindowReport;
     day: KeapBudgetWindowReport;
   };
+  /**
+   * The fair day: whether Keap's day quota for all apps is projected to run out before 00:00 UTC,
+   * this account's fair share of it, and whether its campaign starts are being paced now.
+   */
+  fairDay: AccountFairDay;
   /** Keap calls per conversation over this account's last `window` conversations (by start). */
   perConversation: {
     window: number;
@@ -40,7 +49,64 @@ export interface AccountKeapBudgetReport {
   };
 }
 
+export interface AccountFairDay {
+  /** The app's calls today projected to 00:00 UTC exceed the day limit. */
+  pressure: boolean;
+  /** Calls all accounts are projected to make today (used so far + the recent rate to midnight). */
+  projectedToday: number;
+  /** The day limit all accounts share. */
+  dayLimit: number;
+  /** Under pressure, the most calls this account is entitled to today (max-min fair); null without pressure. */
+  share: number | null;
+  /** What is left of that share: its part of the day's remainder (null without pressure). */
+  shareLeft: number | null;
+  /** This account's Keap calls today. */
+  usedToday: number;
+  /** Its campaign starts are held back now (it has used its share). */
+  paced: boolean;
+  /** Its campaign starts waiting for Keap budget now. */
+  startsWaiting: number;
+  /** The above in one or two sentences for the marketer. */
+  summary: string;
+}
+
 const round = (n: number): number => Math.round(n * 100) / 100;
+const calls = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** This account's side of the fair day, with the sentence the console shows. */
+export function accountFairDay(fair: KeapFairDayReport): AccountFairDay {
+  const own = fair.account ?? { usedToday: 0, projected: 0, paced: false, startsWaiting: 0 };
+  const share = fair.pressure ? fair.share : null;
+  const paced = fair.pressure && own.paced;
+  const base = {
+    pressure: fair.pressure,
+    projectedToday: fair.projected,
+    dayLimit: fair.limit,
+    share,
+    shareLeft: share === null ? null : Math.max(0, share - own.usedToday),
+    usedToday: own.usedToday,
+    paced,
+    startsWaiting: own.startsWaiting,
+  };
+  let summary: string;
+  if (!fair.pressure) {
+    summary = `At today’s pace, all apps together will use about ${calls(fair.projected)} of Keap’s ${calls(fair.limit)} calls for the day, so nothing is paced.`;
+  } else if (paced) {
+    const used = `${calls(own.usedToday)} of ${calls(share ?? 0)} calls today`;
+    const waiting =
+      own.startsWaiting > 0
+        ? ` ${calls(own.startsWaiting)} campaign start${own.startsWaiting === 1 ? ' is' : 's are'} waiting; none are lost.`
+        : '';
+    summary = `Keap’s daily limit for all apps is expected to run out before midnight UTC and your account has used its fair share of it (${used}), so your campaign starts are paced: they go out only as the day’s limit allows. Replies in running conversations are not slowed.${waiting}`;
+  } else {
+    const within =
+      share === null
+        ? 'every account is within its fair share'
+        : `your account is within its fair share (${calls(own.usedToday)} of ${calls(share)} calls used today)`;
+    summary = `Keap’s daily limit for all apps is expected to run out before midnight UTC, but ${within}, so nothing of yours is slowed.`;
+  }
+  return { ...base, summary };
+}
 
 /** Joins the shared budget's live state with the runtime's per-conversation call tally (conversations.keap_calls). */
 @Injectable()
@@ -80,6 +146,7 @@ export class KeapBudgetReportService {
           left: this.budget.config.tenantPerDay,
         },
       },
+      fairDay: accountFairDay(report.fairDay),
       perConversation: { window, ...perConversation(tallies) },
     };
   }

@@ -33,7 +33,7 @@ export class KeapBudgetController {
   })
   @ApiOperation({
     summary:
-      "Keap's shared API budget left (second, minute, day; the pause after a 429) and, for the signed-in account only: its calls by kind today, its tenant budget left, and Keap calls per conversation (average and max, by kind, reads and writes).",
+      "Keap's shared API budget left (second, minute, day; the pause after a 429) and, for the signed-in account only: its calls by kind today, its tenant budget left, Keap calls per conversation (average and max, by kind, reads and writes), and the fair day (the app's projected use of Keap's day quota, this account's fair share of it and whether its campaign starts are paced now, in words).",
   })
   budget(
     @CurrentAccountId() accountId: string,

@@ -35,6 +35,32 @@ export const keapBudgetReportSchema = z.object({
       day: windowReport,
     })
     .meta({ description: 'This account: calls granted today by kind, its tenant budget left' }),
+  fairDay: z
+    .object({
+      pressure: z.boolean().meta({
+        description: "The app's calls today, projected to 00:00 UTC, exceed Keap's day limit",
+      }),
+      projectedToday: z.number().meta({
+        description:
+          'Calls all accounts are projected to make today (used + recent rate to midnight)',
+      }),
+      dayLimit: z.number(),
+      share: z.number().nullable().meta({
+        description:
+          'Under pressure, the most calls this account is entitled to today (max-min fair share); null without pressure',
+      }),
+      shareLeft: z.number().nullable().meta({ description: 'What is left of that share today' }),
+      usedToday: z.number(),
+      paced: z
+        .boolean()
+        .meta({ description: "This account's campaign starts are being held back now" }),
+      startsWaiting: z.number(),
+      summary: z.string().meta({ description: 'The above in plain words, for the console' }),
+    })
+    .meta({
+      description:
+        "A fair day: when Keap's day quota is projected to run out, each account keeps a fair share of what is left",
+    }),
   perConversation: z
     .object({
       window: z.number(),

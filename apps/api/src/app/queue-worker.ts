@@ -15,6 +15,7 @@ import { ToolStartService } from '../conversations/tool-start.service';
 import { CrmEffectProcessor } from '../crm-effects/crm-effect.processor';
 import { NoteWriter } from '../crm-effects/note-writer';
 import { InboundReconciler } from '../inbound/inbound-reconciler';
+import { runAsKeapWork } from '../keap/budget/keap-work';
 import type { OutboxKind } from '../outbox/outbox-entry.entity';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { type InboundJob, type OutboxJob, OutboxPublisher } from '../outbox/outbox.publisher';
@@ -57,7 +58,8 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     void this.publisher
       .queue('inbound')
       .process(n, (job: Job<InboundJob>) => this.runtime.processInbound(job.data));
-    outbox('start_http', (id) => this.starts.perform(id), keap);
+    // Campaign starts' Keap calls are the first the fair day paces when Keap's day quota runs short.
+    outbox('start_http', (id) => runAsKeapWork('start', () => this.starts.perform(id)), keap);
     void this.publisher
       .queue('send_message')
       .process(n, (job: Job<OutboxJob>) => this.sends.run(job.data.outboxId, job.data.slotAt));
@@ -68,7 +70,9 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     // One note job at a time per process: appends to one note must not interleave.
     void this.publisher
       .queue('write_note')
-      .process(1, (job: Job<OutboxJob>) => this.notes.run(job.data.outboxId));
+      .process(1, (job: Job<OutboxJob>) =>
+        runAsKeapWork('note', () => this.notes.run(job.data.outboxId)),
+      );
     this.every(this.config.OUTBOX_RELAY_INTERVAL_MS, async () => {
       await this.outboxRelay.run();
       await this.inboundSweep.run();

@@ -24,6 +24,13 @@ describe('loadKeapBudgetConfig', () => {
     expect(config.perMinute).toBe(600);
     expect(config.tenantPerDay).toBe(1000);
     expect(config.minuteMs).toBe(1000);
+    // the fair day's projection window and refresh scale with the day they look at
+    expect(config).toMatchObject({ dayMs: 1_440_000, fairDayWindowMs: 15_000 });
+    expect(config.fairDayRefreshMs).toBeCloseTo(10_000 / 60);
+    expect(loadKeapBudgetConfig({}).config).toMatchObject({
+      fairDayWindowMs: 900_000,
+      fairDayRefreshMs: 10_000,
+    });
   });
 
   it('counts a call in flight for at least as long as the Keap client waits for its answer, time scaled or not', () => {

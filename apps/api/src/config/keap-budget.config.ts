@@ -46,6 +46,14 @@ export interface KeapBudgetConfig {
    * reaches Keap after it stopped counting.
    */
   maxInFlightMs: number;
+  /**
+   * A fair day: the app's (and each account's) call rate over this recent window, extrapolated
+   * to 00:00 UTC, projects the day's use; when that exceeds the day limit, campaign starts of
+   * accounts above their fair share are paced (see README, "A fair day").
+   */
+  fairDayWindowMs: number;
+  /** The fair share (a water level over all accounts) is recomputed at most this often. */
+  fairDayRefreshMs: number;
 }
 
 export const KEAP_REAL_LIMITS = {
@@ -73,6 +81,8 @@ export const DEFAULT_KEAP_BUDGET_CONFIG: KeapBudgetConfig = {
   maxGrantsPerDispatch: 200,
   // As long as the Keap client's own time-out: a call is counted for as long as it can be on its way.
   maxInFlightMs: DEFAULT_KEAP_TIMEOUT_MS,
+  fairDayWindowMs: 900_000,
+  fairDayRefreshMs: 10_000,
 };
 
 /** Below this, the Keap client's time-out (capped by `maxInFlightMs`) would cut off calls Keap answers normally. */
@@ -99,6 +109,8 @@ export function scaledKeapBudgetConfig(
     adaptiveGuardTtlMs: d.adaptiveGuardTtlMs / factor,
     // Not scaled below what a real call can take: the client's time-out is this long.
     maxInFlightMs: Math.max(MIN_IN_FLIGHT_MS, d.maxInFlightMs / factor),
+    fairDayWindowMs: d.fairDayWindowMs / factor,
+    fairDayRefreshMs: d.fairDayRefreshMs / factor,
     ...overrides,
   };
 }

@@ -4,7 +4,11 @@ export type {
   KeapBudgetReport,
   KeapBudgetAccountReport,
   KeapBudgetWindowReport,
+  KeapBudgetCall,
+  KeapFairDayReport,
 } from './redis-keap-budget';
+export { runAsKeapWork, currentKeapWork } from './keap-work';
+export type { KeapWork } from './keap-work';
 export { KeapBudgetModule, KEAP_BUDGET_REDIS } from './keap-budget.module';
 export {
   DEFAULT_KEAP_BUDGET_CONFIG,

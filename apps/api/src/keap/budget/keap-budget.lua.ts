@@ -19,8 +19,8 @@
  * budget shrinks to what Keap says is left. A 429 sets a shared pause every process honours.
  */
 
-/** Shared Lua helpers, prepended to each script. */
-const COMMON = `
+/** Shared Lua helpers, prepended to each script (exported for the fair day's arithmetic tests). */
+export const COMMON = `
 local P = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -56,30 +56,141 @@ end
 `;
 
 /**
+ * A fair day (README, "A fair day"): the day's projected use and each account's fair share of it.
+ * Calls granted are counted per account and in total ('|', which no account id holds) in
+ * buckets of a third of the projection window; the rate is read over the last three full buckets
+ * and the current one. Needs COMMON's P and now.
+ */
+export const FAIR_DAY = `
+-- The day's use at the recent rate: used + recent / coveredMs * msLeft (msLeft: until 00:00 UTC).
+local function projectDay(used, recent, coveredMs, msLeft)
+  if coveredMs <= 0 or msLeft <= 0 then return used end
+  return used + recent / coveredMs * msLeft
+end
+
+-- Max-min fair (water-filling) split of 'avail' calls between demands: each account gets its
+-- demand or the level, whichever is less, and the level is as high as 'avail' allows. Returns
+-- the level, or nil when every demand fits (nobody needs holding back).
+local function waterLevel(demands, avail)
+  table.sort(demands)
+  local rem, n = avail, #demands
+  for i = 1, n do
+    local level = rem / (n - i + 1)
+    if demands[i] > level then return math.max(0, level) end
+    rem = rem - demands[i]
+  end
+  return nil
+end
+
+local function rateBucket(bucketMs) return math.floor(now / bucketMs) end
+
+-- calls of 'field' (an account, or '|' for all) over the recent window, and the ms it covers
+local function recentCalls(field, bucketMs)
+  local b = rateBucket(bucketMs)
+  local n = 0
+  for i = b - 3, b do n = n + num(redis.call('HGET', P .. ':rate:' .. i, field), 0) end
+  return n, 3 * bucketMs + (now - b * bucketMs)
+end
+
+local function countForFairDay(acc, dayIdx, dayTtl, bucketMs)
+  local dk = P .. ':dayacc:' .. dayIdx
+  redis.call('HINCRBY', dk, acc, 1)
+  redis.call('PEXPIRE', dk, dayTtl)
+  local rk = P .. ':rate:' .. rateBucket(bucketMs)
+  redis.call('HINCRBY', rk, acc, 1)
+  redis.call('HINCRBY', rk, '|', 1)
+  redis.call('PEXPIRE', rk, math.ceil(bucketMs * 5) + 1000)
+end
+
+-- The app's projection and the water level (-1: nobody is held back), cached for refreshMs.
+local function fairState(dayIdx, dayMs, dayLimit, bucketMs, refreshMs)
+  local key = P .. ':fair:' .. dayIdx
+  local c = redis.call('HMGET', key, 'projection', 'level', 'used')
+  if c[1] then return { projection = tonumber(c[1]), level = tonumber(c[2]), used = tonumber(c[3]) } end
+  local msLeft = (dayIdx + 1) * dayMs - now
+  local used = num(redis.call('GET', P .. ':day:' .. dayIdx), 0)
+  local b = rateBucket(bucketMs)
+  local covered = 3 * bucketMs + (now - b * bucketMs)
+  local recent = {}
+  for i = b - 3, b do
+    local h = redis.call('HGETALL', P .. ':rate:' .. i)
+    for j = 1, #h, 2 do recent[h[j]] = (recent[h[j]] or 0) + tonumber(h[j + 1]) end
+  end
+  local projection = projectDay(used, recent['|'] or 0, covered, msLeft)
+  local level = -1
+  if projection > dayLimit then
+    -- Every account active today, lately (just after midnight) or yesterday. An account's demand
+    -- is its projected day, or yesterday's use if more: an account that works every day but has
+    -- not started yet today is still counted, so its share is not handed to a campaign meanwhile.
+    local usedBy, yesterday = {}, {}
+    local accs = redis.call('HGETALL', P .. ':dayacc:' .. dayIdx)
+    for j = 1, #accs, 2 do usedBy[accs[j]] = tonumber(accs[j + 1]) end
+    local prev = redis.call('HGETALL', P .. ':dayacc:' .. (dayIdx - 1))
+    for j = 1, #prev, 2 do
+      yesterday[prev[j]] = tonumber(prev[j + 1])
+      if usedBy[prev[j]] == nil then usedBy[prev[j]] = 0 end
+    end
+    for acc in pairs(recent) do
+      if acc ~= '|' and usedBy[acc] == nil then usedBy[acc] = 0 end
+    end
+    local demands, attributed = {}, 0
+    for acc, u in pairs(usedBy) do
+      attributed = attributed + u
+      demands[#demands + 1] =
+        math.max(projectDay(u, recent[acc] or 0, covered, msLeft), yesterday[acc] or 0)
+    end
+    -- calls Keap counted that no account here made (headers: another deployment) are not shared out
+    local lv = waterLevel(demands, dayLimit - math.max(0, used - attributed))
+    if lv then level = lv end
+  end
+  redis.call('HSET', key, 'projection', projection, 'level', level, 'used', used)
+  redis.call('PEXPIRE', key, math.max(1, math.ceil(refreshMs)))
+  return { projection = projection, level = level, used = used }
+end
+
+-- This account's projected day (its used today plus its recent rate to midnight).
+local function accountDemand(acc, dayIdx, dayMs, bucketMs)
+  local u = num(redis.call('HGET', P .. ':dayacc:' .. dayIdx, acc), 0)
+  local n, covered = recentCalls(acc, bucketMs)
+  return projectDay(u, n, covered, (dayIdx + 1) * dayMs - now), u
+end
+`;
+
+/**
  * Enqueue (optionally) and dispatch. ARGV:
  *  1 prefix, 2 perSecond, 3 perMinute, 4 perDay, 5 tenantPerMinute, 6 tenantPerDay,
  *  7 secondSpan (window+guard), 8 minuteSpan (window+guard), 9 dayMs, 10 leaseMs, 11 maxGrants,
- *  12 maxInFlightMs, 13 mode ('enqueue' | 'dispatch'), then for 'enqueue' fours of lane ('i' | 'b'), accountId, waiterId, kind
+ *  12 maxInFlightMs, 13 fairDayWindowMs, 14 fairDayRefreshMs, 15 mode ('enqueue' | 'dispatch'),
+ *  then for 'enqueue' fours of lane ('i' | 's' | 'b'), accountId, waiterId, kind
+ * Lane 's' is campaign-start work: interactive, served in the account's turn of the interactive
+ * ring in arrival order with its conversation work, and held back while the account has used its
+ * fair share of a day projected to run out (its conversation work then goes past it).
  * Returns { grantedIdsJson, nextWaitMs (-1: nothing waiting) }.
  */
-export const DISPATCH_SCRIPT = `${COMMON}
+export const DISPATCH_SCRIPT = `${COMMON}${FAIR_DAY}
 local perSecond, perMinute, perDay = cfg(2), cfg(3), cfg(4)
 local tPerMinute, tPerDay = cfg(5), cfg(6)
 local secondSpan, minuteSpan, dayMs, leaseMs, maxGrants = cfg(7), cfg(8), cfg(9), cfg(10), cfg(11)
 local maxInFlight = cfg(12)
+local fairBucketMs, fairRefreshMs = cfg(13) / 3, cfg(14)
 -- learned extra guard after 429s (see OBSERVE_SCRIPT)
 local xguard = num(redis.call('GET', P .. ':xguard'), 0)
 secondSpan, minuteSpan = secondSpan + xguard, minuteSpan + xguard
 local dayIdx = math.floor(now / dayMs)
 local dayTtl = math.ceil(dayMs * 2)
 
-if ARGV[13] == 'enqueue' then
+if ARGV[15] == 'enqueue' then
   -- calls come in fours (lane, account, id, kind): a process sends all calls of one tick at once
-  for i = 14, #ARGV, 4 do
+  for i = 16, #ARGV, 4 do
     local lane, acc, id, kind = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
     local q = P .. ':q:' .. lane .. ':' .. acc
-    if redis.call('RPUSH', q, id .. '|' .. kind) == 1 then
-      redis.call('RPUSH', P .. ':ring:' .. lane, acc)
+    -- the enqueue time orders an account's starts and conversation work between them (FIFO)
+    local queued = redis.call('RPUSH', q, id .. '|' .. kind .. '|' .. now)
+    -- starts share the interactive ring: the account is in it if either of its queues holds calls
+    if lane == 's' then queued = queued + redis.call('LLEN', P .. ':q:i:' .. acc)
+    elseif lane == 'i' then queued = queued + redis.call('LLEN', P .. ':q:s:' .. acc) end
+    if queued == 1 then
+      redis.call('RPUSH', P .. ':ring:' .. (lane == 's' and 'i' or lane), acc)
     end
     redis.call('ZADD', P .. ':leases', now + leaseMs, id)
   end
@@ -128,6 +239,36 @@ else
   end
 
   local statsKey = P .. ':stats:calls:' .. dayIdx
+  -- 'id|kind|enqueued at' (entries queued before the time was added: 'id|kind', time 0)
+  local function parseEntry(entry)
+    local first = string.find(entry, '|', 1, true)
+    local last = first
+    while true do
+      local nxt = string.find(entry, '|', last + 1, true)
+      if not nxt then break end
+      last = nxt
+    end
+    if last == first then
+      return { id = string.sub(entry, 1, first - 1), kind = string.sub(entry, first + 1), t = 0 }
+    end
+    return { id = string.sub(entry, 1, first - 1), kind = string.sub(entry, first + 1, last - 1),
+             t = tonumber(string.sub(entry, last + 1)) or 0 }
+  end
+  -- the fair day's state, read once per run and only when a start is at the head of a queue
+  local fair = nil
+  -- Under pressure, an account that has used its fair share waits with its starts. Work-conserving:
+  -- below its share a campaign runs at full speed (pacing everyone to the day's average rate
+  -- would cap the whole app at 150,000 / 1,440 calls a minute).
+  local function startHeldBack(acc)
+    if fair == nil then fair = fairState(dayIdx, dayMs, ld, fairBucketMs, fairRefreshMs) end
+    if fair.level < 0 then return false end
+    return num(redis.call('HGET', P .. ':dayacc:' .. dayIdx, acc), 0) >= fair.level
+  end
+  -- a held-back start is looked at again when the rate moves (a bucket ages out) or the share is recomputed
+  local function heldWait()
+    local toBucket = (rateBucket(fairBucketMs) + 1) * fairBucketMs - now
+    return math.max(1, math.min(toBucket, fairRefreshMs))
+  end
   local guard = 0
   while #granted < maxGrants and guard < 10000 do
     local w = appWait()
@@ -151,12 +292,34 @@ else
           if minTenantWait < 0 or tw < minTenantWait then minTenantWait = tw end
         else
           local q = P .. ':q:' .. lane .. ':' .. acc
-          local entry = redis.call('LPOP', q)
-          if entry and redis.call('LLEN', q) > 0 then redis.call('RPUSH', ring, acc) end
-          if entry then
-            local sep = string.find(entry, '|', 1, true)
-            local id = string.sub(entry, 1, sep - 1)
-            local kind = string.sub(entry, sep + 1)
+          local entry = nil
+          local paced = false
+          if lane == 'i' then
+            -- The account's turn: its older call of conversation work and campaign starts (FIFO
+            -- between them), except that a held start lets its conversation work go past it.
+            local qs = P .. ':q:s:' .. acc
+            local hi, hs = redis.call('LINDEX', q, 0), redis.call('LINDEX', qs, 0)
+            local takeStart = hs and (not hi or parseEntry(hs).t < parseEntry(hi).t)
+            if takeStart and startHeldBack(acc) then
+              takeStart = false
+              paced = not hi
+            end
+            if takeStart then entry = redis.call('LPOP', qs) elseif hi then entry = redis.call('LPOP', q) end
+          else
+            entry = redis.call('LPOP', q)
+          end
+          if paced then
+            -- above its fair share of the day: its starts wait (kept in the ring), others go on
+            redis.call('RPUSH', ring, acc)
+            tries = tries - 1
+            local hw = heldWait()
+            if minTenantWait < 0 or hw < minTenantWait then minTenantWait = hw end
+          elseif entry then
+            local left = redis.call('LLEN', q)
+            if lane == 'i' then left = left + redis.call('LLEN', P .. ':q:s:' .. acc) end
+            if left > 0 then redis.call('RPUSH', ring, acc) end
+            local parsed = parseEntry(entry)
+            local id, kind = parsed.id, parsed.kind
             local lease = redis.call('ZSCORE', P .. ':leases', id)
             redis.call('ZREM', P .. ':leases', id)
             if lease and tonumber(lease) >= now then
@@ -177,6 +340,7 @@ else
               -- deployment-wide running totals for metrics (counters never reset by the day window)
               redis.call('HINCRBY', P .. ':totals:calls', kind, 1)
               redis.call('PEXPIRE', P .. ':totals:calls', TOTALS_TTL)
+              countForFairDay(acc, dayIdx, dayTtl, fairBucketMs)
               redis.call('ZADD', P .. ':granted', now, id)
               cs, cm, cd = cs + 1, cm + 1, cd + 1
               st.cm, st.cd = st.cm + 1, st.cd + 1
@@ -300,9 +464,10 @@ return redis.call('LLEN', P .. ':ring:i') + redis.call('LLEN', P .. ':ring:b')
 
 /**
  * A consistent snapshot for the report. ARGV: 1 prefix, 2 secondSpan, 3 minuteSpan, 4 dayMs,
- * 5 (optional) one account id: only that account's numbers (the console sees its own only).
+ * 5 (optional) one account id: only that account's numbers (the console sees its own only),
+ * 6 fairDayWindowMs, 7 fairDayRefreshMs, 8 perDay.
  */
-export const REPORT_SCRIPT = `${COMMON}
+export const REPORT_SCRIPT = `${COMMON}${FAIR_DAY}
 local xguard = num(redis.call('GET', P .. ':xguard'), 0)
 local secondSpan, minuteSpan, dayMs = tonumber(ARGV[2]) + xguard, tonumber(ARGV[3]) + xguard, tonumber(ARGV[4])
 local only = ARGV[5]
@@ -324,11 +489,19 @@ local r = {
   totalCalls = redis.call('HGETALL', P .. ':totals:calls'),
   total429 = num(redis.call('GET', P .. ':totals:429'), 0),
 }
+local fairBucketMs = tonumber(ARGV[6]) / 3
+local dayLimit = effLimit(tonumber(ARGV[8]), P .. ':cap:d')
+local fair = fairState(dayIdx, dayMs, dayLimit, fairBucketMs, tonumber(ARGV[7]))
+r.fair = { projection = fair.projection, level = fair.level, limit = dayLimit,
+  msLeft = (dayIdx + 1) * dayMs - now }
 for _, lane in ipairs({ 'i', 'b' }) do
   local accs = redis.call('LRANGE', P .. ':ring:' .. lane, 0, -1)
   local lw = {}
   for _, acc in ipairs(accs) do
-    lw[#lw + 1] = { acc, redis.call('LLEN', P .. ':q:' .. lane .. ':' .. acc) }
+    local n = redis.call('LLEN', P .. ':q:' .. lane .. ':' .. acc)
+    -- campaign starts wait in the interactive ring too
+    if lane == 'i' then n = n + redis.call('LLEN', P .. ':q:s:' .. acc) end
+    lw[#lw + 1] = { acc, n }
   end
   r.waiting[lane] = lw
 end
@@ -345,6 +518,8 @@ if only then
   r.calls, r.throttled = calls, throttled
   r.tenants[1] = { only, trimLog(P .. ':tlog:m:' .. only, minuteSpan),
     num(redis.call('GET', P .. ':tday:' .. only .. ':' .. dayIdx), 0) }
+  local demand, used = accountDemand(only, dayIdx, dayMs, fairBucketMs)
+  r.own = { demand = demand, used = used, startsWaiting = redis.call('LLEN', P .. ':q:s:' .. only) }
 end
 local seen = { [only or ''] = only ~= nil }
 for i = 1, #r.calls, 2 do

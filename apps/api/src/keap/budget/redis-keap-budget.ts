@@ -15,6 +15,12 @@ import {
 } from './keap-budget.lua';
 import type { KeapCallContext, KeapGrant, KeapRequestGate } from './keap-request-gate';
 import { readKeapRateHeaders } from './keap-rate-headers';
+import { currentKeapWork, type KeapWork } from './keap-work';
+
+/** A call to acquire budget for; `work` defaults to what the running job is marked as (`runAsKeapWork`). */
+export interface KeapBudgetCall extends KeapCallContext {
+  work?: KeapWork;
+}
 
 export interface RedisKeapBudgetOptions {
   /** Every key and the pub/sub channel start with it; one prefix = one shared budget. */
@@ -53,13 +59,41 @@ export interface KeapBudgetReport {
   accounts: KeapBudgetAccountReport[];
   /** Running totals over the whole deployment (they outlive the day window): calls granted by kind, and 429s. */
   totals: { calls: Record<string, number>; throttled: number };
+  fairDay: KeapFairDayReport;
+}
+
+/** The fair day (README, "A fair day"): is the app's day quota projected to run out, and who is held back. */
+export interface KeapFairDayReport {
+  /** The app-wide day limit (Keap's, if it reported a lower one). */
+  limit: number;
+  /** Calls the whole app is projected to use today: used so far + the recent rate until 00:00 UTC. */
+  projected: number;
+  /** The projection exceeds the limit: accounts above their fair share have their campaign starts paced. */
+  pressure: boolean;
+  /**
+   * Under pressure, the fair share: the most calls any account is entitled to today (max-min fair
+   * over every account's projected day). Null without pressure.
+   */
+  share: number | null;
+  /** Until the day window ends (00:00 UTC at real time). */
+  msLeft: number;
+  /** With `getReport({ accountId })`: that account's side of it. */
+  account?: {
+    usedToday: number;
+    /** Its own projection: calls today + its recent rate until the day ends. */
+    projected: number;
+    /** Its campaign starts are being held back now (under pressure, and it has used its share). */
+    paced: boolean;
+    /** Its campaign-start calls waiting for budget now. */
+    startsWaiting: number;
+  };
 }
 
 /** Calls per enqueue script run (bounds one script's run time). */
 const ENQUEUE_BATCH = 500;
 
 interface Waiter {
-  ctx: KeapCallContext;
+  ctx: KeapBudgetCall;
   resolve: () => void;
   reject: (err: Error) => void;
   startedAt: number;
@@ -89,7 +123,7 @@ export class RedisKeapBudget implements KeapRequestGate {
   private subscribed: Promise<void> | undefined;
   private readonly waiters = new Map<string, Waiter>();
   /** Pairs of waiter id and call, to be queued in Redis at the end of this tick. */
-  private readonly toEnqueue: (string | KeapCallContext)[] = [];
+  private readonly toEnqueue: (string | KeapBudgetCall)[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   /** The pending wake dispatches even when this process has no waiters (see scheduleWake). */
@@ -124,8 +158,10 @@ export class RedisKeapBudget implements KeapRequestGate {
   }
 
   /** Resolves with the grant once the call may go out; answer it with `observe(grant, ...)`. */
-  async acquire(ctx: KeapCallContext): Promise<KeapGrant> {
+  async acquire(call: KeapBudgetCall): Promise<KeapGrant> {
     if (this.closed) throw new KeapBudgetClosedError();
+    const work = call.work ?? currentKeapWork();
+    const ctx: KeapBudgetCall = work ? { ...call, work } : call;
     if (!ctx.accountId || ctx.accountId.includes('|')) {
       throw new KeapBudgetInvalidCallError(
         `accountId must be non-empty and without '|': ${JSON.stringify(ctx.accountId)}`,
@@ -152,7 +188,7 @@ export class RedisKeapBudget implements KeapRequestGate {
    * of calls is a handful of round trips, and the event loop stays free to send granted calls
    * on time (a late send lands in Keap's next window).
    */
-  private enqueue(id: string, ctx: KeapCallContext): void {
+  private enqueue(id: string, ctx: KeapBudgetCall): void {
     this.toEnqueue.push(id, ctx);
     if (this.toEnqueue.length > 2) return; // a flush is already scheduled
     setImmediate(() => {
@@ -163,13 +199,8 @@ export class RedisKeapBudget implements KeapRequestGate {
         const ids: string[] = [];
         for (let i = 0; i < part.length; i += 2) {
           const waiterId = part[i] as string;
-          const c = part[i + 1] as KeapCallContext;
-          args.push(
-            c.priority === 'interactive' ? 'i' : 'b',
-            c.accountId,
-            waiterId,
-            c.kind || 'unknown',
-          );
+          const c = part[i + 1] as KeapBudgetCall;
+          args.push(laneOf(c), c.accountId, waiterId, c.kind || 'unknown');
           ids.push(waiterId);
         }
         this.dispatch(args).catch((err: Error) => {
@@ -229,6 +260,9 @@ export class RedisKeapBudget implements KeapRequestGate {
         this.minuteSpan(),
         c.dayMs,
         options.accountId ?? '',
+        c.fairDayWindowMs,
+        c.fairDayRefreshMs,
+        c.perDay,
       ),
     ) as RawReport;
     const capped = (limit: number, cap: number): number =>
@@ -293,6 +327,7 @@ export class RedisKeapBudget implements KeapRequestGate {
       waiting: { interactive: queued('i'), background: queued('b') },
       accounts: [...accounts.values()].sort((x, y) => x.accountId.localeCompare(y.accountId)),
       totals: { calls: totalCalls, throttled: Number(raw.total429) || 0 },
+      fairDay: fairDayReport(raw),
     };
   }
 
@@ -356,6 +391,8 @@ export class RedisKeapBudget implements KeapRequestGate {
       c.leaseMs,
       c.maxGrantsPerDispatch,
       c.maxInFlightMs,
+      c.fairDayWindowMs,
+      c.fairDayRefreshMs,
       ...(extra.length > 0 ? extra : ['dispatch']),
     );
     for (const id of asArray(JSON.parse(grantedJson))) this.settle(String(id));
@@ -467,6 +504,37 @@ interface RawReport {
   tenants: unknown;
   totalCalls: unknown;
   total429: number;
+  fair: { projection: number; level: number; limit: number; msLeft: number };
+  own?: { demand: number; used: number; startsWaiting: number };
+}
+
+/** The Lua queue a call waits in: campaign starts ('s') apart, so that they alone can be held back. */
+function laneOf(call: KeapBudgetCall): 'i' | 's' | 'b' {
+  if (call.work === 'note') return 'b';
+  if (call.work === 'start' && call.priority === 'interactive') return 's';
+  return call.priority === 'interactive' ? 'i' : 'b';
+}
+
+function fairDayReport(raw: RawReport): KeapFairDayReport {
+  const f = raw.fair;
+  const share = f.level >= 0 ? Math.floor(f.level) : null;
+  const report: KeapFairDayReport = {
+    limit: f.limit,
+    projected: Math.round(f.projection),
+    pressure: f.projection > f.limit,
+    share,
+    msLeft: Math.max(0, Math.round(f.msLeft)),
+  };
+  if (raw.own) {
+    report.account = {
+      usedToday: raw.own.used,
+      projected: Math.round(raw.own.demand),
+      // the same test the dispatch makes before granting a start
+      paced: f.level >= 0 && raw.own.used >= f.level,
+      startsWaiting: raw.own.startsWaiting,
+    };
+  }
+  return report;
 }
 
 /** cjson encodes an empty Lua table as {}: read that as an empty list. */

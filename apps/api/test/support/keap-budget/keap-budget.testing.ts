@@ -4,8 +4,7 @@ import {
   DEFAULT_KEAP_BUDGET_CONFIG,
   type KeapBudgetConfig,
 } from '../../../src/config/keap-budget.config';
-import type { KeapCallContext } from '../../../src/keap/budget/keap-request-gate';
-import { RedisKeapBudget } from '../../../src/keap/budget/redis-keap-budget';
+import { type KeapBudgetCall, RedisKeapBudget } from '../../../src/keap/budget/redis-keap-budget';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -36,10 +35,7 @@ export function aKeyPrefix(): string {
   return `test:keap-budget:${randomUUID()}`;
 }
 
-export function aCall(
-  accountId: string,
-  overrides: Partial<KeapCallContext> = {},
-): KeapCallContext {
+export function aCall(accountId: string, overrides: Partial<KeapBudgetCall> = {}): KeapBudgetCall {
   return { accountId, priority: 'interactive', kind: 'contacts.get', ...overrides };
 }
 

@@ -411,6 +411,8 @@ function KeapBudgetCard() {
       actions={
         budget.data && budget.data.app.pausedForMs > 0 ? (
           <Badge tone="warning">Keap asked us to slow down</Badge>
+        ) : budget.data?.fairDay.paced ? (
+          <Badge tone="warning">Campaign starts paced</Badge>
         ) : null
       }
     >
@@ -454,7 +456,27 @@ function KeapBudgetCard() {
               This minute: {windowLeft(budget.data.app.minute)} · today:{' '}
               {windowLeft(budget.data.app.day)}
             </dd>
+            <dt>Keap’s daily limit by midnight UTC</dt>
+            <dd>
+              About {count(budget.data.fairDay.projectedToday)} calls for all apps at today’s pace
+              (the limit is {count(budget.data.fairDay.dayLimit)})
+            </dd>
+            <dt>Your fair share today</dt>
+            <dd>
+              {budget.data.fairDay.share === null
+                ? 'Not needed: the daily limit is expected to last'
+                : `${count(budget.data.fairDay.share)} calls (${count(budget.data.fairDay.usedToday)} used, ${count(budget.data.fairDay.shareLeft ?? 0)} left)`}
+            </dd>
           </dl>
+          {budget.data.fairDay.paced ? (
+            <Alert tone="warning">
+              <span data-testid="keap-fair-day">{budget.data.fairDay.summary}</span>
+            </Alert>
+          ) : (
+            <p className="muted" data-testid="keap-fair-day">
+              {budget.data.fairDay.summary}
+            </p>
+          )}
         </div>
       )}
     </Card>
