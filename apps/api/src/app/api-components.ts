@@ -32,6 +32,8 @@ import {
   toolDetailSchema,
   toolListSchema,
   toolSummarySchema,
+  toolVersionDetailSchema,
+  versionHistoryEntrySchema,
   versionListSchema,
   versionSummarySchema,
 } from '../tools/tool.dto';
@@ -64,6 +66,8 @@ const COMPONENTS = {
   Problem: problemSchema,
   VersionSummary: versionSummarySchema,
   VersionList: versionListSchema,
+  VersionHistoryEntry: versionHistoryEntrySchema,
+  ToolVersionDetail: toolVersionDetailSchema,
   SenderWarning: senderWarningSchema,
   PublishResult: publishResultSchema,
   ToolSummary: toolSummarySchema,

@@ -33,6 +33,8 @@ export type ComponentName =
   | 'Problem'
   | 'VersionSummary'
   | 'VersionList'
+  | 'VersionHistoryEntry'
+  | 'ToolVersionDetail'
   | 'SenderWarning'
   | 'PublishResult'
   | 'ToolSummary'

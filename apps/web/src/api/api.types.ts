@@ -21,6 +21,12 @@ export type ToolSummary = Schemas['ToolSummary'];
 export type ToolVersionRef = Schemas['VersionSummary'];
 export type ToolList = Schemas['ToolList'];
 export type VersionList = Schemas['VersionList'];
+/** A published version in the history: when, by whom, what it changed in words. */
+export type VersionHistoryEntry = Schemas['VersionHistoryEntry'];
+/** GET /api/tools/:id/versions/:versionId: one version, read-only. */
+export type ToolVersionDetail = Omit<Schemas['ToolVersionDetail'], 'definition'> & {
+  definition: ToolDefinition;
+};
 /** Shaped like the engine's problems; about the Twilio side of the sender, which the engine cannot see. */
 export type SenderWarning = Schemas['SenderWarning'];
 /** POST /api/tools/:id/publish: the new version, and what Twilio would not do for its sender. */
@@ -61,6 +67,8 @@ export type TagList = Schemas['TagList'];
 
 export type StepFunnel = Schemas['StepFunnel'];
 export type Analytics = Schemas['ToolAnalytics'];
+/** A way from one step to the next, and how many conversations went that way. */
+export type RouteCount = Analytics['routes'][number];
 
 export type ConversationSummary = Schemas['ConversationSummary'];
 export type ConversationPage = Schemas['ConversationPage'];

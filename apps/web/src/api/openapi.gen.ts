@@ -251,7 +251,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Keap's shared API budget left (second, minute, day; the pause after a 429) and, for the signed-in account only: its calls by kind today, its tenant budget left, and Keap calls per conversation (average and max, by kind, reads and writes). */
+        /** Keap's shared API budget left (second, minute, day; the pause after a 429) and, for the signed-in account only: its calls by kind today, its tenant budget left, Keap calls per conversation (average and max, by kind, reads and writes), and the fair day (the app's projected use of Keap's day quota, this account's fair share of it and whether its campaign starts are paced now, in words). */
         get: operations["KeapBudgetController_budget"];
         put?: never;
         post?: never;
@@ -320,7 +320,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publishes the draft as a new immutable version; 422 tool_has_problems with the problems. */
+        /** Publishes the draft as a new immutable version, recording who is signed in; 422 tool_has_problems with the problems; 409 nothing_to_publish when the draft is the live version already. */
         post: operations["ToolController_publish"];
         delete?: never;
         options?: never;
@@ -335,9 +335,61 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The published versions, newest first: when, by whom, and what each changed from the one before, in words. */
         get: operations["ToolController_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tools/{id}/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published version, read-only, with its definition. */
+        get: operations["ToolController_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tools/{id}/versions/{versionId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes a published version the draft (publish to make it live); 409 stale_draft when draftRevision is not the current one. */
+        post: operations["ToolController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tools/{id}/draft/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Throws the unpublished changes away: the draft becomes the live version again; 409 nothing_to_discard for a tool never published, stale_draft when draftRevision is not the current one. */
+        post: operations["ToolController_discard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -518,7 +570,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per-step funnel of one version: received, replied, each branch, opted out, expired; started and finished. */
+        /** Per-step funnel of all versions (or one) for conversations started in a date range: reached, replied, dropped off, each branch, opted out, expired; the ways from step to step; started and finished. */
         get: operations["ToolAnalyticsController_get"];
         put?: never;
         post?: never;
@@ -756,7 +808,34 @@ export interface components {
             publishedAt: string;
         };
         VersionList: {
-            versions: components["schemas"]["VersionSummary"][];
+            versions: components["schemas"]["VersionHistoryEntry"][];
+        };
+        VersionHistoryEntry: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description The Keap user signed in when it was published (name, else email); null when not recorded */
+            publishedBy: string | null;
+            /** @description Whether this is the version new conversations start on */
+            live: boolean;
+            /** @description What changed since the version before, in words, one line per tool setting or step ("step Ask colour: message changed; condition 2 added"); empty for the first version */
+            changes: string[];
+        };
+        ToolVersionDetail: {
+            /** Format: uuid */
+            id: string;
+            version: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description The Keap user signed in when it was published (name, else email); null when not recorded */
+            publishedBy: string | null;
+            /** @description Whether this is the version new conversations start on */
+            live: boolean;
+            /** @description What changed since the version before, in words, one line per tool setting or step ("step Ask colour: message changed; condition 2 added"); empty for the first version */
+            changes: string[];
+            definition: components["schemas"]["ToolDefinition"];
         };
         SenderWarning: {
             path: (string | number)[];
@@ -1222,29 +1301,62 @@ export interface components {
         StepFunnel: {
             stepId: string;
             name: string;
-            /** @description Conversations that were sent the step */
+            /** @description Reached: the conversations that were sent the step (its text, at least once) */
             received: number;
             /** @description Conversations that answered it */
             replied: number;
-            /** @description Every condition of the step (even at zero), then the fallback */
+            /** @description Dropped off here: conversations that were sent the step and ended while on it without finishing (expired, opted out, the number could not receive, or ended by hand). A conversation still waiting for its reply has not dropped off; one that finished here (a finish step, or a branch to the end) has not either */
+            droppedOff: number;
+            /** @description Every condition of the step (even at zero), then the fallback; across versions, then the conditions only older versions had that were taken */
             branches: {
                 /** @description A condition's id, or fallback */
                 conditionId: string;
                 label: string;
+                /** @description Conversations that took it */
                 count: number;
             }[];
             /** @description Conversations that opted out at the step */
             optedOut: number;
             /** @description Conversations that expired waiting on it */
             expired: number;
+            /** @description The step is not in the version the steps are laid out from (the newest one): it is counted from older versions */
+            removed: boolean;
         };
         ToolAnalytics: {
             /**
              * Format: uuid
-             * @description The version counted; null while the tool has no published version (the steps are then the draft's, all at zero)
+             * @description The one version counted; null when all versions are counted (the default)
              */
             versionId: string | null;
+            /** @description Whether the tool has a published version; while it has none the steps are the draft’s, all at zero */
+            published: boolean;
+            /**
+             * Format: date-time
+             * @description Conversations started at or after
+             */
+            from: string | null;
+            /**
+             * Format: date-time
+             * @description Conversations started before
+             */
+            to: string | null;
             steps: components["schemas"]["StepFunnel"][];
+            /** @description From step to step: how many conversations went each way (matched across versions by step and condition id) */
+            routes: {
+                /** @description null: the start of the conversation */
+                fromStepId: string | null;
+                /** @description null: the conversation finished (or the step it pointed to was gone) */
+                toStepId: string | null;
+                /**
+                 * @description How it went on: start (the conversation began at toStepId), condition (the reply matched conditionId), fallback (nothing matched), next (the reply moved it to the next step, or finished a finish step), sent (a closing message: it finished as it was sent)
+                 * @enum {string}
+                 */
+                route: "start" | "condition" | "fallback" | "next" | "sent";
+                /** @description The condition, for route condition */
+                conditionId: string | null;
+                /** @description Conversations that went this way */
+                count: number;
+            }[];
             started: number;
             finished: number;
         };
@@ -1561,6 +1673,24 @@ export interface components {
                     left: number;
                 };
             };
+            /** @description A fair day: when Keap's day quota is projected to run out, each account keeps a fair share of what is left */
+            fairDay: {
+                /** @description The app's calls today, projected to 00:00 UTC, exceed Keap's day limit */
+                pressure: boolean;
+                /** @description Calls all accounts are projected to make today (used + recent rate to midnight) */
+                projectedToday: number;
+                dayLimit: number;
+                /** @description Under pressure, the most calls this account is entitled to today (max-min fair share); null without pressure */
+                share: number | null;
+                /** @description What is left of that share today */
+                shareLeft: number | null;
+                usedToday: number;
+                /** @description This account's campaign starts are being held back now */
+                paced: boolean;
+                startsWaiting: number;
+                /** @description The above in plain words, for the console */
+                summary: string;
+            };
             /** @description Keap calls per conversation over this account's latest conversations */
             perConversation: {
                 window: number;
@@ -1588,7 +1718,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @description Stable, for programs: one of the listed codes, or http_<status> for a request refused before any route handled it (an unknown route: http_404) */
-                code: ("invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "forbidden" | "rate_limited" | "internal" | "not_ready" | "account_not_found" | "tool_not_found" | "tool_version_not_found" | "conversation_not_found" | "tool_has_problems" | "invalid_tool_definition" | "stale_draft" | "keyword_taken" | "sender_not_in_twilio_account" | "import_needs_choices" | "template_not_found" | "invalid_contact_id" | "unknown_step" | "tool_not_published" | "tool_disabled" | "account_disconnected" | "keap_unavailable" | "keap_app_misconfigured" | "keap_disconnected" | "keap_forbidden" | "keap_not_found" | "keap_unknown_field" | "keap_refused" | "keap_field_exists" | "twilio_not_connected" | "twilio_credentials_rejected" | "twilio_number_not_found" | "twilio_service_not_found" | "twilio_unavailable" | "twilio_refused" | "invalid_signature" | "invalid_account_sid" | "invalid_webhook_field" | "sender_not_in_account") | string;
+                code: ("invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "forbidden" | "rate_limited" | "internal" | "not_ready" | "account_not_found" | "tool_not_found" | "tool_version_not_found" | "conversation_not_found" | "tool_has_problems" | "invalid_tool_definition" | "stale_draft" | "nothing_to_publish" | "nothing_to_discard" | "keyword_taken" | "sender_not_in_twilio_account" | "import_needs_choices" | "template_not_found" | "invalid_contact_id" | "unknown_step" | "tool_not_published" | "tool_disabled" | "account_disconnected" | "keap_unavailable" | "keap_app_misconfigured" | "keap_disconnected" | "keap_forbidden" | "keap_not_found" | "keap_unknown_field" | "keap_refused" | "keap_field_exists" | "twilio_not_connected" | "twilio_credentials_rejected" | "twilio_number_not_found" | "twilio_service_not_found" | "twilio_unavailable" | "twilio_refused" | "invalid_signature" | "invalid_account_sid" | "invalid_webhook_field" | "sender_not_in_account") | string;
                 /** @description For a person: what went wrong and what to do */
                 message: string;
                 /** @description e.g. the problems with their paths, or which credential was refused */
@@ -3273,6 +3403,211 @@ export interface operations {
             };
         };
     };
+    ToolController_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description A version id from the version list */
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolVersionDetail"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ToolController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description A version id from the version list */
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    draftRevision: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolDetail"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ToolController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    draftRevision: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolDetail"];
+                };
+            };
+            /** @description The request is invalid: error.message says which field and why (invalid_input, …). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: connect Keap to open the console (unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A state change without the x-csrf-token header matching the sms_csrf cookie (forbidden); or Keap did not allow this for the Keap user who connected the app (keap_forbidden: Keap stays connected). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not this account’s (another account’s ids are never found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the account’s state: Keap disconnected (keap_disconnected), Twilio not connected, the saved Twilio credentials rejected by Twilio (twilio_credentials_rejected), a number Twilio would not sell (twilio_refused: error.message gives Twilio’s reason), a stale draft, a keyword taken, a Keap field of the same label (keap_field_exists). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     ToolController_setEnabled: {
         parameters: {
             query?: never;
@@ -3811,8 +4146,12 @@ export interface operations {
     ToolAnalyticsController_get: {
         parameters: {
             query?: {
-                /** @description The version to count (default: the published version) */
+                /** @description The one version to count (default: all versions) */
                 versionId?: string;
+                /** @description Count conversations started at or after: a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z) */
+                from?: string;
+                /** @description Count conversations started before: a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z) */
+                to?: string;
             };
             header?: never;
             path: {
