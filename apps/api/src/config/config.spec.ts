@@ -19,6 +19,49 @@ describe('loadConfig', () => {
     );
   });
 
+  it('batches contact reads within a window of 0 to 10000 ms, 200 by default', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const windowOf = (value?: string) =>
+      loadConfig({ SECRETS_KEY: key, KEAP_READ_BATCH_WINDOW_MS: value }).KEAP_READ_BATCH_WINDOW_MS;
+    expect(windowOf()).toBe(200);
+    expect(windowOf('0')).toBe(0);
+    expect(windowOf('500')).toBe(500);
+    expect(() => windowOf('-1')).toThrow(/KEAP_READ_BATCH_WINDOW_MS: must be 0 or more/);
+    expect(() => windowOf('20000')).toThrow(/KEAP_READ_BATCH_WINDOW_MS: must be at most 10000/);
+    expect(() => windowOf('soon')).toThrow(
+      /KEAP_READ_BATCH_WINDOW_MS: must be a whole number of milliseconds/,
+    );
+    expect(() => windowOf('1.5')).toThrow(
+      /KEAP_READ_BATCH_WINDOW_MS: must be a whole number of milliseconds/,
+    );
+  });
+
+  it('batches tag applies within a window of 0 to 10000 ms, 200 by default', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const windowOf = (value?: string) =>
+      loadConfig({ SECRETS_KEY: key, KEAP_TAG_BATCH_WINDOW_MS: value }).KEAP_TAG_BATCH_WINDOW_MS;
+    expect(windowOf()).toBe(200);
+    expect(windowOf('0')).toBe(0);
+    expect(() => windowOf('-1')).toThrow(/KEAP_TAG_BATCH_WINDOW_MS: must be 0 or more/);
+    expect(() => windowOf('20000')).toThrow(/KEAP_TAG_BATCH_WINDOW_MS: must be at most 10000/);
+    expect(() => windowOf('soon')).toThrow(
+      /KEAP_TAG_BATCH_WINDOW_MS: must be a whole number of milliseconds/,
+    );
+  });
+
+  it('saves a conversation’s fields at the latest after 60 s by default, at most an hour', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const delayOf = (value?: string) =>
+      loadConfig({ SECRETS_KEY: key, FIELD_SAVE_MAX_DELAY_MS: value }).FIELD_SAVE_MAX_DELAY_MS;
+    expect(delayOf()).toBe(60_000);
+    expect(delayOf('0')).toBe(0);
+    expect(() => delayOf('-5')).toThrow(/FIELD_SAVE_MAX_DELAY_MS: must be 0 or more/);
+    expect(() => delayOf('7200000')).toThrow(/FIELD_SAVE_MAX_DELAY_MS: must be at most 3600000/);
+    expect(() => delayOf('1m')).toThrow(
+      /FIELD_SAVE_MAX_DELAY_MS: must be a whole number of milliseconds, e\.g\. 60000/,
+    );
+  });
+
   it('serves the API docs outside production, in production only when API_DOCS=true', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const docs = (env: NodeJS.ProcessEnv) =>

@@ -96,6 +96,38 @@ const configSchema = z.object({
    * only memory, and the budget (fair between accounts) is the real gate; see keap-budget/README.md.
    */
   KEAP_QUEUE_CONCURRENCY: z.coerce.number().int().min(1).default(1000),
+  /**
+   * How long a start's contact read waits for other reads of its account before it asks the Keap
+   * budget for its call (reads arriving while the call waits for the budget join it too), so that
+   * a campaign's burst is read with one Keap call per page of contacts instead of one per contact.
+   */
+  KEAP_READ_BATCH_WINDOW_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds, e.g. 200' })
+    .int('must be a whole number of milliseconds, e.g. 200')
+    .min(0, 'must be 0 or more')
+    .max(10_000, 'must be at most 10000 (a start waits this long for company before its read)')
+    .default(200),
+  /**
+   * How long a tag apply waits for other applies of the same tag in its account, so that a
+   * campaign's conversations are tagged with one Keap call per batch instead of one per contact.
+   * 0: only applies arriving together share a call.
+   */
+  KEAP_TAG_BATCH_WINDOW_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds, e.g. 200' })
+    .int('must be a whole number of milliseconds, e.g. 200')
+    .min(0, 'must be 0 or more')
+    .max(10_000, 'must be at most 10000 (a tag waits this long for company before it goes)')
+    .default(200),
+  /**
+   * A conversation's field saves go to Keap as one contact update: before any tag, goal or note
+   * of it, when it ends, and at the latest this long after the first save waiting.
+   */
+  FIELD_SAVE_MAX_DELAY_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds, e.g. 60000' })
+    .int('must be a whole number of milliseconds, e.g. 60000')
+    .min(0, 'must be 0 or more (0 saves each reply at once)')
+    .max(3_600_000, 'must be at most 3600000 (an hour): Keap would show answers that late')
+    .default(60_000),
   /** How often the outbox relay looks for work not yet on the queues. */
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Work published this long ago and still not done is published again (Redis lost it, or retries ran out). */

@@ -33,6 +33,8 @@ import { inPhoneTransaction } from './phone-lock';
 export interface OutboxRef {
   id: string;
   kind: OutboxKind;
+  /** Due later (epoch ms): published as a delayed job (a field save waiting for company). */
+  at?: number;
 }
 
 export interface StartRequest {
@@ -61,6 +63,7 @@ export interface StartRequest {
 export class ConversationRuntime {
   private readonly logger = new Logger(ConversationRuntime.name);
   readonly clock: ConversationClock;
+  private readonly fieldSaveMaxDelayMs: number;
   /** Tool versions are immutable, so caching them in memory is safe across processes. */
   private readonly definitions = new Map<string, ToolDefinition>();
 
@@ -76,6 +79,7 @@ export class ConversationRuntime {
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {
     this.clock = new ConversationClock(config.CONVERSATION_MINUTE_MS);
+    this.fieldSaveMaxDelayMs = config.FIELD_SAVE_MAX_DELAY_MS;
   }
 
   /** The version's definition; `manager`: the caller's transaction, if it is in one. */
@@ -404,6 +408,10 @@ export class ConversationRuntime {
     conversation.expiresAt = final ? null : this.clock.expiryWallTime(definition, state);
     await this.conversations.storeState(conversation, m);
     await this.storeConsequences(m, conversation, definition, transition, out);
+    // Its field saves waiting for company go now: no reply will join them.
+    if (final)
+      for (const id of await this.outbox.fieldSavesDueNow(conversation.id, m))
+        out.push({ id, kind: 'save_field' });
     // Keap calls per conversation (metrics): observed now unless Keap work of it is still queued.
     if (final) await this.keapCalls?.observeIfDone(conversation.id, m);
     return transition;
@@ -453,14 +461,23 @@ export class ConversationRuntime {
             }),
           );
           break;
-        case 'save_field':
-          out.push(
-            await this.enqueue(m, conversation, 'save_field', {
-              field: effect.field,
-              value: effect.value,
-            }),
+        case 'save_field': {
+          // The conversation's saves go to Keap together, as one contact update (FieldSaves):
+          // before its next tag, goal or note, at its end, or once due.
+          const save = await this.outbox.enqueueFieldSave(
+            conversation.accountId,
+            conversation.id,
+            { field: effect.field, value: effect.value },
+            isFinal(transition.state.status) ? 0 : this.fieldSaveMaxDelayMs,
+            m,
           );
+          out.push({
+            id: save.id,
+            kind: 'save_field',
+            ...(save.notBefore ? { at: save.notBefore.getTime() } : {}),
+          });
           break;
+        }
         case 'resolve_contact':
           out.push(
             await this.enqueue(m, conversation, 'resolve_contact', {

@@ -1,14 +1,17 @@
 import { Injectable, Optional } from '@nestjs/common';
-import type { ApiGoal, ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import type { ApiGoal, ContactSnapshot, TagId } from '@sms-seq/engine';
 import { DataSource } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
 import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
 import type { OutboxEntry } from '../outbox/outbox-entry.entity';
-import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { LockTimeoutError, RedisLock } from '../redis/redis-lock';
+import { FieldSaves } from './field-saves';
+
+/** Tries of a tag Keap refuses for its contact alone, before it is given up with the reason. */
+export const REFUSALS_BEFORE_GIVING_UP = 5;
 
 /** How long one run of a goal holds it against a second run of the same row. */
 const GOAL_LEASE_MS = 10 * 60_000;
@@ -18,6 +21,8 @@ const GOAL_LEASE_MS = 10 * 60_000;
  * value saved twice, a find-or-create by the same key), and each marks its outbox row done in the
  * transaction that records the result and its Keap calls, so a redelivered job finds it done and
  * stops, and whoever sees the row done (the calls-per-conversation histogram) sees its calls.
+ * Field saves wait for company and go as one update per conversation (FieldSaves), always before
+ * the tags and goals asked for with or after them.
  */
 @Injectable()
 export class CrmEffectProcessor {
@@ -27,12 +32,21 @@ export class CrmEffectProcessor {
     private readonly conversations: ConversationRepository,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
-    private readonly publisher: OutboxPublisher,
     private readonly lock: RedisLock,
+    private readonly saves: FieldSaves,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
+  /**
+   * A tag can start a Keap campaign that reads the fields the replies saved, so they go first.
+   * Applies of the same tag close together go to Keap as one call (KeapTagBatcher); Keap's answer
+   * for this contact alone decides whether this row is done or retried. A crash between that call
+   * and the row's update leaves the row pending: its retry applies again, which Keap answers
+   * DUPLICATE, and the row (with its one `tag_applied`) is done then.
+   */
   async applyTag(outboxId: string): Promise<void> {
+    if (!(await this.pending(outboxId))) return;
+    await this.saves.landBefore(outboxId);
     await this.withContact(outboxId, async (crm, contactId, entry) => {
       const tagId = Number(entry.payload.tagId) as TagId;
       await crm.applyTag(contactId, tagId);
@@ -40,26 +54,22 @@ export class CrmEffectProcessor {
     });
   }
 
+  /** A field save come due: the conversation's pending saves go as one contact update. */
   async saveField(outboxId: string): Promise<void> {
-    await this.withContact(outboxId, async (crm, contactId, entry) => {
-      const field = String(entry.payload.field) as ContactFieldKey;
-      await crm.saveField(contactId, field, String(entry.payload.value));
-      return { type: 'field_saved', detail: { field, value: entry.payload.value } };
-    });
-    await this.handOverGoals(outboxId);
+    await this.saves.saveDue(outboxId);
   }
 
   /**
-   * A goal can start a Keap campaign that reads the field the same reply saved, so it waits for
-   * that save (`saveField` hands it over once done; the relay re-publishes it anyway). A goal
-   * achieved twice may run the campaign twice, and Keap cannot be asked whether it was: one run
-   * per row at a time (the hand-over and the relay may queue it twice), and `withContact`, which
-   * reads the row again inside the lock, stops at a row done.
+   * A goal can start a Keap campaign that reads the field the same reply saved, so the saves go
+   * first (`landBefore`; should they fail, the goal's job retries, and a save job that lands them
+   * later hands the goal over). A goal achieved twice may run the campaign twice, and Keap cannot
+   * be asked whether it was: one run per row at a time (the hand-over and the relay may queue it
+   * twice), and `withContact`, which reads the row again inside the lock, stops at a row done.
    */
   async achieveGoal(outboxId: string): Promise<void> {
     const entry = await this.pending(outboxId);
     if (!entry?.conversationId) return;
-    if (await this.outbox.savesPendingBefore(outboxId)) return;
+    await this.saves.landBefore(outboxId);
     try {
       await this.lock.withLock(
         `achieve-goal:${outboxId}`,
@@ -116,14 +126,6 @@ export class CrmEffectProcessor {
     await this.keapCalls?.observeIfDone(entry.conversationId);
   }
 
-  /** Once a field save is done (or given up), the goals of its conversation waiting on it go. */
-  private async handOverGoals(saveId: string): Promise<void> {
-    const save = await this.outbox.byId(saveId);
-    if (!save?.doneAt || !save.conversationId) return;
-    for (const id of await this.outbox.pendingOf(save.conversationId, 'achieve_goal'))
-      await this.publisher.publishAgain({ id, kind: 'achieve_goal' });
-  }
-
   private async withContact(
     outboxId: string,
     work: (
@@ -178,7 +180,10 @@ export class CrmEffectProcessor {
     work: string,
     calls: Record<string, number>,
   ): Promise<void> {
-    if (err instanceof CrmError && !err.retryable) {
+    if (
+      err instanceof CrmError &&
+      (!err.retryable || (await this.refusedTooOften(outboxId, err)))
+    ) {
       await this.dataSource.transaction(async (m) => {
         await this.outbox.markDone(outboxId, err.message, m);
         await this.runtime.recordKeapCalls(conversationId, calls, m);
@@ -196,5 +201,12 @@ export class CrmEffectProcessor {
       await this.runtime.recordKeapCalls(conversationId, calls, m);
     });
     throw err;
+  }
+
+  /** A contact Keap keeps refusing (deleted since, say) is given up, not retried for ever. */
+  private async refusedTooOften(outboxId: string, err: CrmError): Promise<boolean> {
+    if (err.code !== 'refused_for_contact') return false;
+    const attempts = (await this.outbox.byId(outboxId))?.attempts ?? 0;
+    return attempts + 1 >= REFUSALS_BEFORE_GIVING_UP;
   }
 }

@@ -7,7 +7,9 @@ import type { Message } from '../messages/message.entity';
 import { MessageRepository } from '../messages/message.repository';
 import { CrmError, CrmProvider } from '../ports/crm.port';
 import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
+import { runAsKeapWork } from '../keap/budget/keap-work';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { FieldSaves } from './field-saves';
 import { NoteRepository } from './note.repository';
 
 /**
@@ -66,6 +68,7 @@ export class NoteWriter {
     private readonly notes: NoteRepository,
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
+    private readonly saves: FieldSaves,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
@@ -79,6 +82,9 @@ export class NoteWriter {
       await this.keapCalls?.observeIfDone(conversation.id);
       return;
     }
+    // The answers go to the contact before the note that tells of them, as the conversation's
+    // work (not paced like the note); should they fail, the note waits and retries.
+    await runAsKeapWork('conversation', () => this.saves.landAll(conversation.id));
     const definition = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
     const messages = await this.messages.ofConversation(conversation.id);
     // Texts still queued count: a closing message's note is queued with its text (which goes out

@@ -65,20 +65,27 @@ export class OutboxPublisher {
     return this.queues[kind];
   }
 
-  /** Publishes outbox rows (already committed) and marks them published. Never throws. */
-  async publish(entries: readonly { id: string; kind: OutboxKind }[]): Promise<void> {
+  /**
+   * Publishes outbox rows (already committed) and marks them published. Never throws. An entry
+   * with `at` (epoch ms: its `not_before`) is a delayed job due then, under the job id `publishAt`
+   * gives it, so that publishing the row again (due now: its conversation ended) is not a no-op.
+   */
+  async publish(entries: readonly { id: string; kind: OutboxKind; at?: number }[]): Promise<void> {
     if (entries.length === 0) return;
     try {
       // One round trip per queue, not per job.
-      const byKind = new Map<OutboxKind, string[]>();
-      for (const e of entries) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e.id]);
+      const byKind = new Map<OutboxKind, { id: string; at?: number }[]>();
+      for (const e of entries) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
       await withTimeout(
         Promise.all(
-          [...byKind].map(([kind, ids]) =>
+          [...byKind].map(([kind, jobs]) =>
             this.queues[kind].addBulk(
-              ids.map((id) => ({
+              jobs.map(({ id, at }) => ({
                 data: { outboxId: id } satisfies OutboxJob,
-                opts: this.jobOptions(id),
+                opts:
+                  at === undefined
+                    ? this.jobOptions(id)
+                    : { ...this.jobOptions(`${id}:at:${at}`), delay: Math.max(0, at - Date.now()) },
               })),
             ),
           ),

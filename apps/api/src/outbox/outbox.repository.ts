@@ -89,6 +89,62 @@ export class OutboxRepository {
     return rows.length > 0;
   }
 
+  /**
+   * A reply's field save, due at the latest `delayMs` from now (0: at once; a job runs it then,
+   * unless a tag, goal, note or the end of its conversation takes it to Keap first). Its payload
+   * keeps the moment it was asked for (`clock_timestamp()`, unlike `created_at` distinct within a
+   * transaction), so a field saved twice keeps the later reply's value. Its id and due time.
+   */
+  async enqueueFieldSave(
+    accountId: string,
+    conversationId: string,
+    save: { field: string; value: string },
+    delayMs: number,
+    m?: EntityManager,
+  ): Promise<{ id: string; notBefore: Date | null }> {
+    const [row] = returnedRows<{ id: string; not_before: Date | null }>(
+      await this.manager(m).query(
+        `INSERT INTO outbox (account_id, conversation_id, kind, payload, not_before)
+          VALUES ($1, $2, 'save_field', $3::jsonb || jsonb_build_object('askedAt', clock_timestamp()),
+                  CASE WHEN $4::int > 0 THEN now() + $4::int * interval '1 millisecond' END)
+          RETURNING id, not_before`,
+        [accountId, conversationId, JSON.stringify(save), delayMs],
+      ),
+    );
+    if (!row) throw new Error('INSERT … RETURNING id returned no row');
+    return { id: row.id, notBefore: row.not_before };
+  }
+
+  /** The conversation's field saves not done yet, in the order their replies came. */
+  async pendingFieldSaves(
+    conversationId: string,
+    m?: EntityManager,
+  ): Promise<{ id: string; field: string; value: string }[]> {
+    const rows: { id: string; field: string; value: string }[] = await this.manager(m).query(
+      `SELECT id, payload->>'field' AS field, payload->>'value' AS value FROM outbox
+        WHERE conversation_id = $1 AND kind = 'save_field' AND done_at IS NULL
+        ORDER BY COALESCE((payload->>'askedAt')::timestamptz, created_at)`,
+      [conversationId],
+    );
+    return rows;
+  }
+
+  /**
+   * The conversation's field saves waiting for their due time are due now (it ended: nothing
+   * more will join them); their ids, to queue at once.
+   */
+  async fieldSavesDueNow(conversationId: string, m?: EntityManager): Promise<string[]> {
+    const rows = returnedRows<{ id: string }>(
+      await this.manager(m).query(
+        `UPDATE outbox SET not_before = NULL
+          WHERE conversation_id = $1 AND kind = 'save_field' AND done_at IS NULL AND not_before IS NOT NULL
+          RETURNING id`,
+        [conversationId],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The payloads of the conversation's work of `kind`, done or not, oldest first. */
   async payloadsOf(
     conversationId: string,
@@ -121,6 +177,18 @@ export class OutboxRepository {
       ),
     );
     return rows.length > 0;
+  }
+
+  /** `claim` for several rows at once; the ids this call marked done. */
+  async claimAll(ids: readonly string[], m?: EntityManager): Promise<string[]> {
+    const rows = returnedRows<{ id: string }>(
+      await this.manager(m).query(
+        `UPDATE outbox SET done_at = now(), attempts = attempts + 1
+          WHERE id = ANY($1::uuid[]) AND done_at IS NULL RETURNING id`,
+        [ids],
+      ),
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Done (an earlier `done_at` stands), with `note` as its last error when there is one. */

@@ -17,9 +17,13 @@ export interface Crm {
     phone: string;
     phoneField: ContactFieldKey;
   }): Promise<{ contact: ContactSnapshot; created: boolean }>;
-  /** Applying a tag the contact already has is harmless. */
+  /**
+   * Applying a tag the contact already has is harmless. Applies of the same tag close together
+   * may go to the CRM as one call; each caller learns its own contact's outcome.
+   */
   applyTag(contactId: number, tagId: TagId): Promise<void>;
-  saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void>;
+  /** Saves several of the contact's fields in one write (each field once: its value to keep). */
+  saveFields(contactId: number, fields: Record<ContactFieldKey, string>): Promise<void>;
   /**
    * Achieves a campaign's API goal. Not safe to repeat (the campaign may run again) and not
    * checkable afterwards: the caller asks once per piece of work.
@@ -64,8 +68,12 @@ export class CrmError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    /** `keap_disconnected`: the account's Keap grant is gone (nothing for it reaches Keap). */
-    readonly code?: 'keap_disconnected',
+    /**
+     * `keap_disconnected`: the account's Keap grant is gone (nothing for it reaches Keap).
+     * `refused_for_contact`: the CRM refused this contact alone (a deleted contact, say); retried
+     * a few times, then given up with the reason.
+     */
+    readonly code?: 'keap_disconnected' | 'refused_for_contact',
   ) {
     super(message);
     this.name = new.target.name;

@@ -197,8 +197,11 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
       expect(model).toBeLessThanOrEqual(1);
       expect(writes).toBeLessThanOrEqual(2 * row.replies);
       expect(row.keap_calls['contacts.update']).toBe(1);
-      expect(row.keap_calls['tags.apply']).toBe(1);
+      // Tags applied close together go as one call, counted on one of the conversations it served.
+      expect(row.keap_calls['tags.apply'] ?? 0).toBeLessThanOrEqual(1);
     }
+    const tagCalls = rows.reduce((sum, r) => sum + (r.keap_calls['tags.apply'] ?? 0), 0);
+    expect(tagCalls).toBe(keapCalls.byOperation['applyTags']);
     // The field model is read once per account, not once per concurrent start (nothing fetched twice).
     for (const account of accounts) {
       const modelReads = rows
@@ -233,16 +236,21 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
       worst = Math.max(worst, bigDuring - ownAhead);
       expect(bigDuring).toBeLessThanOrEqual(ownAhead + 1 + MEASURE_NOISE);
     }
-    // The small accounts were done long before the burst: each one's last conversation ended
-    // before the big account's median one.
-    const endsOf = (accountId: string) =>
-      rows
-        .filter((r) => r.account_id === accountId)
-        .map((r) => r.ended_at.getTime())
+    // The small accounts' Keap work was done before the burst's: each one's last call was granted
+    // before the big account's last. (Measured on the calls, not on when the conversations ended:
+    // the starts' contact reads go in batches, a few calls for the whole burst, so the texts go
+    // out, and the contacts answer, about as soon for every account; the burst's backlog is its
+    // field saves, tags and notes. Not against its median call: its tags go in batches too, so
+    // its calls are fewer than the small accounts' together and its median is not its backlog.)
+    const grantTimesOf = (accountId: string) =>
+      grants
+        .filter((g) => g.accountId === accountId)
+        .map((g) => g.grantedAt)
         .sort((a, b) => a - b);
-    const bigEnds = endsOf(big.accountId);
-    const bigMedian = bigEnds[Math.floor(bigEnds.length / 2)]!;
-    for (const a of small) expect(Math.max(...endsOf(a.accountId))).toBeLessThan(bigMedian);
+    const bigGrants = grantTimesOf(big.accountId);
+    const bigMedian = bigGrants[Math.floor(bigGrants.length / 2)]!;
+    const bigLast = bigGrants[bigGrants.length - 1]!;
+    for (const a of small) expect(Math.max(...grantTimesOf(a.accountId))).toBeLessThan(bigLast);
 
     // 5. The report each account sees: its own numbers only.
     const sessions = h.t.app.get(SessionStore);
@@ -264,7 +272,13 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     expect(smallReport.perConversation.reads.max).toBeLessThanOrEqual(2);
     expect(smallReport.perConversation.byKind['contacts.model']?.max ?? 0).toBeLessThanOrEqual(1);
     expect(smallReport.perConversation.writes.max).toBeLessThanOrEqual(2);
-    expect(smallReport.perConversation.byKind['contacts.get']).toEqual({ average: 1, max: 1 });
+    // Its starts' contacts read in batches: one list call counted on one of the conversations
+    // each batch started, so at most 1 on any conversation and at most 1 on average.
+    expect(smallReport.perConversation.byKind['contacts.list']).toEqual({
+      average: expect.any(Number),
+      max: 1,
+    });
+    expect(smallReport.perConversation.byKind['contacts.list']!.average).toBeLessThanOrEqual(1);
     expect(smallReport.app.second.limit).toBe(PER_SECOND);
     expect(smallReport.app.minute).toEqual({
       limit: PER_MINUTE,
@@ -281,10 +295,10 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
     expect(metrics.text).toMatch(/^keap_budget_left\{window="minute"\} \d+$/m);
     expect(metrics.text).toMatch(/^keap_budget_waiting\{priority="interactive"\} 0$/m);
     expect(metrics.text).toMatch(/^keap_throttled_total 0$/m);
-    const getCalls = Number(
-      /^keap_calls_total\{kind="contacts.get"\} (\d+)$/m.exec(metrics.text)?.[1],
+    const listCalls = Number(
+      /^keap_calls_total\{kind="contacts.list"\} (\d+)$/m.exec(metrics.text)?.[1],
     );
-    expect(getCalls).toBe(grants.filter((g) => g.kind === 'contacts.get').length);
+    expect(listCalls).toBe(grants.filter((g) => g.kind === 'contacts.list').length);
     for (const a of accounts) expect(metrics.text).not.toContain(a.accountId);
 
     // The measures behind the assertions, for whoever reads the test log.
@@ -295,9 +309,9 @@ describe('keap budget: real conversations share one budget fairly, no 429', () =
         keapCalls: keapCalls.total,
         callsPerConversation: tallied / all.length,
         worstOvertakingBeyondOwnQueue: worst,
-        smallLastEndMs: small.map((a) => Math.max(...endsOf(a.accountId)) - t0),
-        bigMedianEndMs: bigMedian - t0,
-        bigLastEndMs: bigEnds[bigEnds.length - 1]! - t0,
+        smallLastCallMs: small.map((a) => Math.max(...grantTimesOf(a.accountId)) - t0),
+        bigMedianCallMs: bigMedian - t0,
+        bigLastCallMs: bigGrants[bigGrants.length - 1]! - t0,
       }),
     );
   }, 240_000);

@@ -101,13 +101,17 @@ describe('KeapBudgetModule', () => {
       const crm = await app.get(KeapCrmProvider).crmFor('acme', { priority: 'interactive' });
       expect((await crm.readContact(Number(contact.id)))?.fields.FirstName).toBe('Ana');
       const calls = keap.calls();
-      expect(calls.byTenant.acme).toEqual({ retrieveContactModel: 1, listTags: 1, getContact: 1 });
+      expect(calls.byTenant.acme).toEqual({
+        retrieveContactModel: 1,
+        listTags: 1,
+        listContacts: 1,
+      });
       const report = await app.get(RedisKeapBudget).getReport();
       expect(report.accounts).toEqual([
         expect.objectContaining({
           accountId: 'acme',
           total: calls.total,
-          calls: { 'contacts.model': 1, 'tags.list': 1, 'contacts.get': 1 },
+          calls: { 'contacts.model': 1, 'tags.list': 1, 'contacts.list': 1 },
         }),
       ]);
     } finally {

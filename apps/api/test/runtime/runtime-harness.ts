@@ -218,6 +218,8 @@ export async function startRuntime(
     CONVERSATION_SWEEP_INTERVAL_MS: '200',
     SEND_RATE_LONG_CODE: '100',
     SEND_RATE_MESSAGING_SERVICE: '100',
+    // A reply's field save waits this long at most for the conversation's next ones (60 s live).
+    FIELD_SAVE_MAX_DELAY_MS: '300',
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...env,
   };

@@ -3,7 +3,8 @@ import {
   type KeapClient,
   KeapClientCredentialsError,
   KeapError,
-  KeapNotFoundError,
+  KEAP_MAX_IDS_FILTER_CHARS,
+  KEAP_MAX_IDS_PER_LIST,
   toContactSnapshot,
   toContactWrite,
   type KeapContactModel,
@@ -11,6 +12,8 @@ import {
   type KeapRetryPolicy,
 } from '@sms-seq/crm-keap';
 import type { ApiGoal, ContactFieldKey, ContactSnapshot, TagId } from '@sms-seq/engine';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/config';
 import { KeapClientFactory } from '../auth/keap-client.factory';
 import { KeapDisconnectedError } from '../auth/keap-disconnected.error';
 import {
@@ -21,23 +24,39 @@ import {
   type CrmPriority,
 } from '../../ports/crm.port';
 import { KEAP_ACCOUNT_CACHE, RedisKeapAccountCache } from '../keap-account-cache';
+import {
+  KEAP_REQUEST_GATE,
+  type KeapGrant,
+  type KeapRequestGate,
+} from '../budget/keap-request-gate';
+import {
+  contactReadsFromKeap,
+  KeapContactReadBatcher,
+  type KeapReadGrant,
+} from './keap-contact-read-batcher';
+import { KeapTagBatcher, TagRefusedForContactError, tagAppliesFromKeap } from './keap-tag-batcher';
 
 /** The queue retries with its own backoff; a client of the runtime only rides out short bursts. */
 const RUNTIME_RETRY: Partial<KeapRetryPolicy> = { maxAttempts: 3 };
 
+/**
+ * Most contacts one batched `applyTags` carries. The spec sets no maximum on `contact_ids`; this
+ * keeps one request small (about 12 KB) while a campaign's burst still goes in a few calls.
+ */
+const TAG_BATCH_MAX_CONTACTS = 1000;
+
 /** The Crm port over Keap REST v2 (`@sms-seq/crm-keap`). */
 export class KeapCrm implements Crm {
-  constructor(private readonly client: KeapClient) {}
+  constructor(
+    private readonly client: KeapClient,
+    /** The account's batched reads (`KeapContactReadBatcher`): many starts, one `ids==` call. */
+    private readonly reads: (contactId: number) => Promise<ContactSnapshot | null>,
+    /** The account's batched tag applies (`KeapTagBatcher`): many contacts, one `applyTags`. */
+    private readonly tags: (contactId: number, tagId: TagId) => Promise<unknown>,
+  ) {}
 
   async readContact(contactId: number): Promise<ContactSnapshot | null> {
-    return guard(async () => {
-      try {
-        return await this.client.getContactSnapshot(contactId);
-      } catch (err) {
-        if (err instanceof KeapNotFoundError) return null;
-        throw err;
-      }
-    });
+    return guard(() => this.reads(contactId));
   }
 
   async findOrCreateContact(query: {
@@ -66,7 +85,8 @@ export class KeapCrm implements Crm {
   }
 
   async applyTag(contactId: number, tagId: TagId): Promise<void> {
-    await guard(() => this.client.applyTag(tagId, contactId));
+    // Keap refusing this contact alone fails this apply only, and it is retried.
+    await guard(() => this.tags(contactId, tagId));
   }
 
   async achieveGoal(contactId: number, goal: ApiGoal): Promise<void> {
@@ -77,10 +97,10 @@ export class KeapCrm implements Crm {
    * Keap replaces a contact's email addresses and phone numbers whole, so saving one (an Email or
    * Phone2 reply) sends the others back as they are: the client reads those lists first (one
    * `contacts.get`). Not the conversation's snapshot: it may be older than a change made in Keap
-   * since, which writing it back would undo.
+   * since, which writing it back would undo. All the fields go in one update.
    */
-  async saveField(contactId: number, field: ContactFieldKey, value: string): Promise<void> {
-    await guard(() => this.client.updateContactFields(contactId, { [field]: value }));
+  async saveFields(contactId: number, fields: Record<ContactFieldKey, string>): Promise<void> {
+    await guard(() => this.client.updateContactFields(contactId, fields));
   }
 
   async createNote(
@@ -122,6 +142,9 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
     // The grant is gone: no retry can succeed until the user connects Keap again.
     if (err instanceof KeapDisconnectedError)
       throw new CrmError(err.message, false, 'keap_disconnected');
+    // Keap refused this one contact (its batch went through): worth a few more tries, not forever.
+    if (err instanceof TagRefusedForContactError)
+      throw new CrmError(err.message, true, 'refused_for_contact');
     // The budget gate timing out, the network, anything unknown: try again later.
     throw new CrmError(err instanceof Error ? err.message : String(err), true);
   }
@@ -134,16 +157,38 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
  */
 @Injectable()
 export class KeapCrmProvider extends CrmProvider {
+  private readonly contactReads: KeapContactReadBatcher<KeapReadGrant>;
+  private readonly tagApplies: KeapTagBatcher<KeapGrant>;
+
   constructor(
     private readonly clients: KeapClientFactory,
     @Inject(KEAP_ACCOUNT_CACHE) private readonly accountCache: RedisKeapAccountCache,
+    @Inject(APP_CONFIG)
+    config: Pick<AppConfig, 'KEAP_READ_BATCH_WINDOW_MS' | 'KEAP_TAG_BATCH_WINDOW_MS'>,
+    // The shared Keap budget: a batch of contact reads (of tag applies) asks it for its call
+    // before it is full.
+    @Inject(KEAP_REQUEST_GATE) gate: KeapRequestGate,
   ) {
     super();
+    this.contactReads = new KeapContactReadBatcher(
+      contactReadsFromKeap(clients, gate, RUNTIME_RETRY),
+      {
+        windowMs: config.KEAP_READ_BATCH_WINDOW_MS,
+        maxIds: KEAP_MAX_IDS_PER_LIST,
+        maxIdChars: KEAP_MAX_IDS_FILTER_CHARS,
+      },
+    );
+    this.tagApplies = new KeapTagBatcher(tagAppliesFromKeap(clients, gate, RUNTIME_RETRY), {
+      windowMs: config.KEAP_TAG_BATCH_WINDOW_MS,
+      maxContacts: TAG_BATCH_MAX_CONTACTS,
+    });
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
     return new KeapCrm(
       this.clients.clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall),
+      (contactId) => this.contactReads.read(accountId, contactId, options),
+      (contactId, tagId) => this.tagApplies.apply(accountId, tagId, contactId, options),
     );
   }
 
