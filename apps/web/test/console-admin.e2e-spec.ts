@@ -290,6 +290,11 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     // Not needed any more: back up to its Remove button, then publish from the keyboard.
     await tabTo(page, 'Remove message 3', { backwards: true });
     await page.keyboard.press('Enter');
+    // It asks first, focus on the safe choice; Tab on to "Delete step".
+    await page.getByRole('dialog', { name: /^Delete “#3 .*Keyboard step”\?$/ }).waitFor();
+    expect(await focusedName(page)).toBe('Cancel');
+    await tabTo(page, 'Delete step');
+    await page.keyboard.press('Enter');
     await added.waitFor({ state: 'detached' });
     await seeText(page.locator('.save-state'), 'All changes saved');
     await tabTo(page, 'Publish');
@@ -354,10 +359,19 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
     await linked.close();
   });
 
+  /** An edit to publish: `mark` added at the end of the first step's message, saved. */
+  async function editFirstMessage(mark: string): Promise<void> {
+    const message = page.locator('#step-0').getByLabel('Message to send');
+    await message.fill(`${await message.inputValue()} ${mark}`);
+    await seeText(page.locator('.save-state'), 'All changes saved');
+  }
+
   it('warns after publishing when Twilio’s sticky sender is off, saying what to do', async () => {
     await setStickySender(false);
     try {
       await page.goto(`${product.consoleUrl}${toolPath}`);
+      // An unchanged draft is not published again (issue 16): each publish here has an edit.
+      await editFirstMessage('(v2)');
       await page.getByRole('button', { name: 'Publish changes' }).click();
       await page.getByRole('heading', { name: 'Published: version 2' }).waitFor();
       const warning = page.locator('.ui-alert', {
@@ -375,6 +389,7 @@ describe('the console for a Keap marketer, beyond the first sequence', () => {
       await setStickySender(true);
     }
     // Fixed in Twilio and published again: no warning.
+    await editFirstMessage('(v3)');
     await page.getByRole('button', { name: 'Publish changes' }).click();
     await page.getByRole('heading', { name: 'Published: version 3' }).waitFor();
     expect(await page.locator('.publish-warnings').count()).toBe(0);

@@ -126,6 +126,11 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await page.getByLabel('Keyword that starts this sequence').fill('COLOUR');
     await page.getByLabel(/Collect the email address first/).uncheck();
     await page.getByRole('button', { name: 'Remove message 1' }).click();
+    // Deleting a step asks first (nothing points to this one).
+    const deleting = page.getByRole('dialog', { name: /^Delete “#1 .*”\?$/ });
+    await seeText(deleting, 'No condition points to this step.');
+    await deleting.getByRole('button', { name: 'Delete step' }).click();
+    await deleting.waitFor({ state: 'hidden' });
 
     await page.getByRole('button', { name: '+ Add sequence step message' }).click();
     const first = page.locator('#step-0');
@@ -195,7 +200,7 @@ describe('a marketer builds, tests and runs a sequence', () => {
     await seeText(page.locator('.save-state'), 'All changes saved');
     await screenshot(page, '05-editor-with-map', { fullPage: true });
 
-    // Clicking a node on the map jumps to its step.
+    // Clicking a node on the map opens its step's fields beside the map.
     await page
       .getByRole('button', { name: 'Go to #3 Something else' })
       .click({ timeout: 5_000 })
@@ -203,13 +208,15 @@ describe('a marketer builds, tests and runs a sequence', () => {
         await saveFailure(page);
         throw error;
       });
+    const selected = page.getByRole('region', { name: 'Selected step #3 Something else' });
     await eventually(async () =>
       expect(
-        await other
+        await selected
           .getByLabel('Message name')
           .evaluate((input) => input === document.activeElement),
       ).toBe(true),
     );
+    expect(await selected.getByLabel('Message to send').inputValue()).toBe('Thanks, noted!');
   });
 
   it('simulates the draft: the branch, its tag and the reply', async () => {

@@ -14,6 +14,10 @@ export interface EditorContextValue {
   createField: (field: NewField) => Promise<string>;
   /** Appends a new, empty step and returns its id (the "+" next to a step picker). */
   addStep: (name: string) => string;
+  /** Asks before deleting step `index` (naming the routes into it), then deletes it. */
+  removeStep: (index: number) => void;
+  /** Moves step `from` to position `to`. */
+  moveStep: (from: number, to: number) => void;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

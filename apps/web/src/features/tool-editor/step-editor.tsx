@@ -18,10 +18,11 @@ export interface StepEditorProps {
   steps: StepOption[];
   onRemove: () => void;
   onMove: (to: number) => void;
+  /** The card's id is `${idPrefix}-${index}`: the canvas's panel shows a step the form shows too. */
+  idPrefix?: string;
 }
 
-export const stepLabel = (step: Pick<Step, 'name' | 'id'>, index: number) =>
-  `#${index + 1} ${step.name || 'Untitled step'}`;
+export { stepLabel } from './step-label';
 
 /** Scrolls to the card of step `index` (a map node clicked, a step added) and focuses its name. */
 export function jumpToStep(index: number): void {
@@ -34,8 +35,15 @@ export function jumpToStep(index: number): void {
 }
 
 /** One sequence step, as the seed's "Message #" block: name, message, media, save-to, what next. */
-export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditorProps) {
-  const { control, register, setValue, getValues } = useFormContext<ToolDefinition>();
+export function StepEditor({
+  index,
+  count,
+  steps,
+  onRemove,
+  onMove,
+  idPrefix = 'step',
+}: StepEditorProps) {
+  const { control, setValue, getValues } = useFormContext<ToolDefinition>();
   const { problems } = useEditor();
   const base = `steps.${index}` as const;
   const step = useWatch({ control, name: base });
@@ -46,7 +54,7 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
   const stepProblems = problems.under(base);
   const errorCount = stepProblems.filter((problem) => problem.severity === 'error').length;
   const warningCount = stepProblems.length - errorCount;
-  const messageField = register(`${base}.message`);
+  const cardId = `${idPrefix}-${index}`;
 
   const insertToken = (token: string) => {
     const textarea = messageRef.current;
@@ -79,13 +87,13 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
   return (
     <section
       className={`step-card ${errorCount ? 'step-card--error' : ''}`}
-      id={`step-${index}`}
-      aria-labelledby={`step-${index}-title`}
+      id={cardId}
+      aria-labelledby={`${cardId}-title`}
       tabIndex={-1}
       data-path={base}
     >
       <header className="step-card__header">
-        <h3 id={`step-${index}-title`}>
+        <h3 id={`${cardId}-title`}>
           Message #{index + 1}
           <span className="step-card__name">{step.name ? ` — ${step.name}` : ''}</span>
         </h3>
@@ -127,36 +135,53 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
       {own.error ? <p className="ui-field__error">{own.error}</p> : null}
       {own.warning ? <p className="ui-field__warning">{own.warning}</p> : null}
 
-      <Field label="Message name" hint="Shown on the sequence map." {...messages('name')}>
-        {(props) => (
-          <input
-            {...props}
-            data-path={`${base}.name`}
-            className="ui-input"
-            {...register(`${base}.name`)}
-          />
+      {/* Controlled inputs (Controller, not register): the canvas's panel and the form can show
+          the same step at once, and both must always show the form's one value. */}
+      <Controller
+        control={control}
+        name={`${base}.name`}
+        render={({ field }) => (
+          <Field label="Message name" hint="Shown on the sequence map." {...messages('name')}>
+            {(props) => (
+              <input
+                {...props}
+                data-path={`${base}.name`}
+                className="ui-input"
+                name={field.name}
+                value={field.value ?? ''}
+                onChange={field.onChange}
+                onBlur={field.onBlur}
+              />
+            )}
+          </Field>
         )}
-      </Field>
+      />
 
-      <Field
-        label="Message to send"
-        {...messages('message')}
-        action={<MergeFieldPicker messageName={`message ${index + 1}`} onPick={insertToken} />}
-      >
-        {(props) => (
-          <textarea
-            {...props}
-            data-path={`${base}.message`}
-            className="ui-input"
-            rows={4}
-            {...messageField}
-            ref={(element) => {
-              messageField.ref(element);
-              messageRef.current = element;
-            }}
-          />
+      <Controller
+        control={control}
+        name={`${base}.message`}
+        render={({ field }) => (
+          <Field
+            label="Message to send"
+            {...messages('message')}
+            action={<MergeFieldPicker messageName={`message ${index + 1}`} onPick={insertToken} />}
+          >
+            {(props) => (
+              <textarea
+                {...props}
+                data-path={`${base}.message`}
+                className="ui-input"
+                rows={4}
+                name={field.name}
+                value={field.value ?? ''}
+                onChange={field.onChange}
+                onBlur={field.onBlur}
+                ref={messageRef}
+              />
+            )}
+          </Field>
         )}
-      </Field>
+      />
       <MessageFacts message={step.message ?? ''} mediaCount={mediaCount} />
 
       <Controller
@@ -214,7 +239,12 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
               {...props}
               data-path={`${base}.validation`}
               className="ui-input"
-              {...register(`${base}.validation`)}
+              value={step.validation}
+              onChange={(e) =>
+                setValue(`${base}.validation`, e.target.value as Step['validation'], {
+                  shouldDirty: true,
+                })
+              }
             >
               <option value="none">Accept any reply</option>
               <option value="email">Must be an email address</option>
@@ -224,20 +254,29 @@ export function StepEditor({ index, count, steps, onRemove, onMove }: StepEditor
         </Field>
       </div>
       {step.validation !== 'none' ? (
-        <Field
-          label="Ask again with"
-          hint="Leave empty for a standard sentence."
-          {...messages('reaskMessage')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              data-path={`${base}.reaskMessage`}
-              className="ui-input"
-              {...register(`${base}.reaskMessage`)}
-            />
+        <Controller
+          control={control}
+          name={`${base}.reaskMessage`}
+          render={({ field }) => (
+            <Field
+              label="Ask again with"
+              hint="Leave empty for a standard sentence."
+              {...messages('reaskMessage')}
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  data-path={`${base}.reaskMessage`}
+                  className="ui-input"
+                  name={field.name}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                />
+              )}
+            </Field>
           )}
-        </Field>
+        />
       ) : null}
 
       <Field

@@ -15,7 +15,7 @@ export interface StepsCardProps {
 
 /** "Sequence steps": a card per step, and the button that adds one. */
 export function StepsCard({ steps, stepOptions }: StepsCardProps) {
-  const { problems } = useEditor();
+  const { problems, removeStep } = useEditor();
   return (
     <Card title="3. Sequence steps" data-path="steps" tabIndex={-1}>
       {fieldMessages(problems.at('steps')).error ? (
@@ -31,7 +31,7 @@ export function StepsCard({ steps, stepOptions }: StepsCardProps) {
             index={index}
             count={steps.fields.length}
             steps={stepOptions}
-            onRemove={() => steps.remove(index)}
+            onRemove={() => removeStep(index)}
             onMove={(to) => steps.move(index, to)}
           />
         ))}

@@ -1,20 +1,24 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import type { ToolDefinition } from '@sms-seq/engine';
+import { Button } from '@sms-seq/ui';
 import type { AccountField, AccountTag, Senders, ToolDetail } from '../../api/api.types';
 import { useCreateField, useCreateTag } from '../../api/use-keap';
 import { BuyNumberDialog } from '../connect/buy-number-dialog';
+import { DeleteStepDialog } from './delete-step-dialog';
 import { EditorContext, type EditorContextValue } from './editor-context';
 import { EditorHeader } from './editor-header';
 import { EditorSide } from './editor-side';
 import { newStep } from './new-ids';
 import { PublishPanel } from './publish-panel';
 import { ConflictAlert } from './save-indicator';
-import { stepLabel } from './step-editor';
+import { stepLabel } from './step-label';
+import { routedNext, withoutStep } from './step-pointers';
 import { ToolForm } from './tool-form';
 import { useAutosave } from './use-autosave';
 import { useFormSnapshot } from './use-form-snapshot';
 import { useLiveProblems } from './use-live-problems';
+import { useUndoHistory } from './use-undo-history';
 
 export interface ToolEditorProps {
   tool: ToolDetail;
@@ -57,6 +61,9 @@ export function ToolEditor({
   const problems = live.problems;
 
   const autosave = useAutosave({ form, tool, changes: json });
+  const history = useUndoHistory(form);
+  // The step whose deletion waits for the marketer's answer (by id: steps may move meanwhile).
+  const [deleting, setDeleting] = useState<string | null>(null);
 
   const createTag = useCreateTag();
   const createField = useCreateField();
@@ -73,8 +80,22 @@ export function ToolEditor({
         steps.append(step, { shouldFocus: false });
         return step.id;
       },
+      removeStep: (index) => setDeleting(form.getValues(`steps.${index}.id`) ?? null),
+      moveStep: (from, to) => steps.move(from, to),
     }),
-    [fields, tags, tagsLoading, problems, createTag, createField, steps],
+    [fields, tags, tagsLoading, problems, createTag, createField, steps, form],
+  );
+
+  /** A route of step `fromStepId` now sends `toStepId` (a drag on the map); not a step: finish. */
+  const connect = useCallback(
+    (fromStepId: string, conditionIndex: number | null, toStepId: string) => {
+      const all = form.getValues('steps');
+      const from = all.findIndex((step) => step.id === fromStepId);
+      const to = all.some((step) => step.id === toStepId) ? toStepId : null;
+      const next = routedNext(all, from, conditionIndex, to);
+      if (next) form.setValue(`steps.${from}.next`, next, { shouldDirty: true });
+    },
+    [form],
   );
 
   const [buying, setBuying] = useState(false);
@@ -94,12 +115,33 @@ export function ToolEditor({
             onRetrySave={() => void autosave.saveNow()}
           />
           {autosave.state.kind === 'conflict' ? <ConflictAlert onReload={autosave.reload} /> : null}
+          <div className="row row--tight editor-undo" role="group" aria-label="Undo and redo">
+            <Button
+              size="small"
+              onClick={history.undo}
+              disabled={!history.canUndo}
+              aria-keyshortcuts="Control+Z"
+              title="Undo the last change to the draft (Ctrl+Z)"
+            >
+              <span aria-hidden="true">↶</span> Undo
+            </Button>
+            <Button
+              size="small"
+              onClick={history.redo}
+              disabled={!history.canRedo}
+              aria-keyshortcuts="Control+Shift+Z"
+              title="Redo what was undone (Ctrl+Shift+Z)"
+            >
+              <span aria-hidden="true">↷</span> Redo
+            </Button>
+          </div>
 
           <PublishPanel
             tool={tool}
             problems={problems}
             steps={stepOptions}
             saveFirst={autosave.saveNow}
+            saveState={autosave.state}
           />
 
           <div className="editor-columns">
@@ -117,6 +159,10 @@ export function ToolEditor({
               problems={problems}
               fields={fields}
               tags={tags}
+              stepOptions={stepOptions}
+              onConnect={connect}
+              onAddStep={() => context.addStep(`Message #${(values.steps ?? []).length + 1}`)}
+              onDeleteStep={setDeleting}
             />
           </div>
           {/* Outside the editor's form: the dialog has a form of its own (forms do not nest). */}
@@ -130,6 +176,16 @@ export function ToolEditor({
                 { shouldDirty: true },
               )
             }
+          />
+          <DeleteStepDialog
+            steps={values.steps ?? []}
+            stepId={deleting}
+            onCancel={() => setDeleting(null)}
+            onDelete={(index, repointTo) => {
+              // One change of the steps (not a removal and then each repointing): one undo.
+              steps.replace(withoutStep(form.getValues('steps'), index, repointTo));
+              setDeleting(null);
+            }}
           />
           {autosave.leaveDialog}
         </div>
