@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
 import { eventually, saveFailure, screenshot, signInWithKeap } from './support/console-page';
 import { type Product } from './support/product';
-import { aKeywordTool, startConsole } from './support/fixtures';
+import { startConsole } from './support/fixtures';
+import { TWENTY_STEPS, twentyStepTool } from './support/twenty-step-tool';
 
 /**
  * Issue 16's hard case, drawn: a 20-step tool whose every step has five conditions and a "no
@@ -11,52 +12,7 @@ import { aKeywordTool, startConsole } from './support/fixtures';
  * map pans, pinches and selects a step by touch.
  */
 
-const STEPS = 20;
-
-function twentyStepTool() {
-  const id = (index: number) => (index < STEPS ? `s${index}` : null);
-  const compare = (op: 'lt' | 'gt', value: number) => ({
-    kind: 'compare' as const,
-    op,
-    value: { source: 'static' as const, value },
-  });
-  return aKeywordTool({
-    name: 'Twenty questions',
-    keyword: 'QUOTE',
-    steps: Array.from({ length: STEPS }, (_, index) => ({
-      id: `s${index}`,
-      name: `Ask ${index + 1}`,
-      message: `Question ${index + 1}: how many do you need? Text STOP to stop.`,
-      next: {
-        kind: 'decide' as const,
-        conditions: [
-          { id: `s${index}-c0`, ...compare('lt', 300), nextStepId: id(index + 1) },
-          {
-            id: `s${index}-c1`,
-            kind: 'between' as const,
-            first: { op: 'gte' as const, value: { source: 'static' as const, value: 300 } },
-            second: { op: 'lte' as const, value: { source: 'static' as const, value: 600 } },
-            nextStepId: id(index + 1),
-          },
-          { id: `s${index}-c2`, ...compare('gt', 600), nextStepId: id(index + 2) },
-          {
-            id: `s${index}-c3`,
-            kind: 'equals_any' as const,
-            values: ['again', 'repeat'],
-            nextStepId: `s${index}`,
-          },
-          {
-            id: `s${index}-c4`,
-            kind: 'equals_any' as const,
-            values: ['back'],
-            nextStepId: `s${Math.max(index - 2, 0)}`,
-          },
-        ],
-        fallbackStepId: id(index + 1),
-      },
-    })),
-  });
-}
+const STEPS = TWENTY_STEPS;
 
 let product: Product;
 let browser: Browser;

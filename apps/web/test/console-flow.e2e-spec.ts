@@ -11,6 +11,7 @@ import {
 } from './support/console-page';
 import { ROOT, type Product } from './support/product';
 import { DEMO_SENDER, DEMO_TWILIO, startConsole } from './support/fixtures';
+import { TWENTY_STEPS, twentyStepTool } from './support/twenty-step-tool';
 
 /**
  * The marketer's whole journey against the real product (sandbox + API + console): connect
@@ -421,85 +422,137 @@ describe('a marketer builds, tests and runs a sequence', () => {
   });
 
   if (process.env.SCREENSHOTS === '1') {
-    // Not a test: the figures for docs/benchmarks.md, measured in this browser (cold cache each time).
+    // Not tests: the figures for docs/benchmarks.md, measured in this browser (cold cache each time).
+    const bench: Record<string, unknown> = {};
+    afterAll(() => {
+      if (Object.keys(bench).length === 0) return;
+      writeFileSync(path.join(ROOT, '.run', 'console-bench.json'), JSON.stringify(bench, null, 2));
+    });
+
     it('measures the editor first load', async () => {
-      const state = await context.storageState();
-      const samples: {
-        formVisibleMs: number;
-        mapVisibleMs: number;
-        domContentLoadedMs: number;
-        transferKb: number;
-        requests: string[];
-      }[] = [];
-      for (let run = 0; run < 5; run += 1) {
-        const fresh = await browser.newContext({
-          viewport: { width: 1440, height: 900 },
-          storageState: state,
-        });
-        // Marks, every frame, when the form's first step and the map's third node first appear.
-        await fresh.addInitScript(() => {
-          const marks: Record<string, number> = {};
-          (window as unknown as { firstLoadMarks: Record<string, number> }).firstLoadMarks = marks;
-          const look = () => {
-            if (marks.form === undefined && document.querySelector('#step-0 input'))
-              marks.form = performance.now();
-            if (marks.map === undefined && document.querySelector('[data-testid="map-step-2"]'))
-              marks.map = performance.now();
-            if (marks.form === undefined || marks.map === undefined) requestAnimationFrame(look);
-          };
-          requestAnimationFrame(look);
-        });
-        const tab = await fresh.newPage();
-        await tab.goto(`${product.consoleUrl}${toolPath}`);
-        await tab.getByTestId('map-step-2').waitFor();
-        await eventually(async () =>
-          expect(
-            await tab.evaluate(
-              () => (window as unknown as { firstLoadMarks: { map?: number } }).firstLoadMarks.map,
-            ),
-          ).toBeDefined(),
-        );
-        samples.push(
-          await tab.evaluate(() => {
-            const marks = (window as unknown as { firstLoadMarks: { form: number; map: number } })
-              .firstLoadMarks;
-            const navigation = performance.getEntriesByType('navigation')[0] as
-              PerformanceNavigationTiming | undefined;
-            const resources = performance.getEntriesByType(
-              'resource',
-            ) as PerformanceResourceTiming[];
-            const transfer = resources.reduce(
-              (sum, entry) => sum + entry.transferSize,
-              navigation?.transferSize ?? 0,
-            );
-            const api = resources
-              .filter((entry) => entry.name.includes('/api/') || entry.name.endsWith('.js'))
-              .map(
-                (entry) =>
-                  `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':id')} ${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}`,
-              );
-            return {
-              formVisibleMs: Math.round(marks.form),
-              mapVisibleMs: Math.round(marks.map),
-              domContentLoadedMs: Math.round(navigation?.domContentLoadedEventEnd ?? 0),
-              transferKb: Math.round(transfer / 1024),
-              requests: api,
-            };
-          }),
-        );
-        await fresh.close();
-      }
-      const median = (values: number[]) =>
-        [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-      const result = {
-        samples,
-        loadAverage: os.loadavg()[0],
-        medianFormVisibleMs: median(samples.map((sample) => sample.formVisibleMs)),
-        medianMapVisibleMs: median(samples.map((sample) => sample.mapVisibleMs)),
-        medianDomContentLoadedMs: median(samples.map((sample) => sample.domContentLoadedMs)),
-      };
-      writeFileSync(path.join(ROOT, '.run', 'console-bench.json'), JSON.stringify(result, null, 2));
+      const result = await measureFirstLoad(toolPath, {
+        // The form's first step, and the map's third node.
+        form: { selector: '#step-0 input', count: 1 },
+        map: { selector: '[data-testid="map-step-2"]', count: 1 },
+      });
+      bench.editor = result;
       console.warn(`editor first load: ${JSON.stringify(result)}`);
+    });
+
+    it("measures a 20-step tool's canvas first load", async () => {
+      await page.goto(product.consoleUrl);
+      await page.getByLabel('Tool JSON file').setInputFiles({
+        name: 'twenty.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(twentyStepTool())),
+      });
+      await page.getByRole('heading', { name: 'Twenty questions', level: 1 }).waitFor();
+      const twentyPath = new URL(page.url()).pathname;
+      await seeText(page.locator('.save-state'), 'All changes saved');
+      const publish = page.getByRole('button', { name: 'Publish', exact: true });
+      await eventually(async () => expect(await publish.isEnabled()).toBe(true));
+      await publish.click();
+      await page.getByRole('heading', { name: 'Published: version 1' }).waitFor();
+
+      const last = `s${TWENTY_STEPS - 1}`;
+      const result = await measureFirstLoad(twentyPath, {
+        form: { selector: '#step-0 input', count: 1 },
+        // The last step's node and the labels of its six ways out (five conditions, no match).
+        map: {
+          selector: `[data-testid="map-step-${TWENTY_STEPS - 1}"], .map-edge-label[data-edge-id^="${last}:"]`,
+          count: 7,
+        },
+      });
+      bench.twentyStepCanvas = result;
+      console.warn(`20-step canvas first load: ${JSON.stringify(result)}`);
     });
   }
 });
+
+type Watch = Record<'form' | 'map', { selector: string; count: number }>;
+
+/**
+ * Opens the page 5 times, each in a fresh browser context (cold cache, signed in), and marks
+ * (`performance.now()`, checked every animation frame) when each watched thing is first drawn:
+ * `count` elements matching its selector, each with a size.
+ */
+async function measureFirstLoad(pagePath: string, watch: Watch) {
+  const state = await context.storageState();
+  const samples: {
+    formVisibleMs: number;
+    mapVisibleMs: number;
+    domContentLoadedMs: number;
+    transferKb: number;
+    requests: string[];
+  }[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    const fresh = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      storageState: state,
+    });
+    await fresh.addInitScript((watched: Watch) => {
+      const marks: Record<string, number> = {};
+      (window as unknown as { firstLoadMarks: Record<string, number> }).firstLoadMarks = marks;
+      const drawn = ({ selector, count }: { selector: string; count: number }) =>
+        Array.from(document.querySelectorAll(selector)).filter(
+          (element) =>
+            element instanceof HTMLElement &&
+            element.offsetWidth > 0 &&
+            getComputedStyle(element).visibility !== 'hidden',
+        ).length >= count;
+      const look = () => {
+        if (marks.form === undefined && drawn(watched.form)) marks.form = performance.now();
+        if (marks.map === undefined && drawn(watched.map)) marks.map = performance.now();
+        if (marks.form === undefined || marks.map === undefined) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    }, watch);
+    const tab = await fresh.newPage();
+    await tab.goto(`${product.consoleUrl}${pagePath}`);
+    await eventually(
+      async () =>
+        expect(
+          await tab.evaluate(
+            () => (window as unknown as { firstLoadMarks: { map?: number } }).firstLoadMarks.map,
+          ),
+        ).toBeDefined(),
+      30_000,
+    );
+    samples.push(
+      await tab.evaluate(() => {
+        const marks = (window as unknown as { firstLoadMarks: { form: number; map: number } })
+          .firstLoadMarks;
+        const navigation = performance.getEntriesByType('navigation')[0] as
+          PerformanceNavigationTiming | undefined;
+        const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+        const transfer = resources.reduce(
+          (sum, entry) => sum + entry.transferSize,
+          navigation?.transferSize ?? 0,
+        );
+        const api = resources
+          .filter((entry) => entry.name.includes('/api/') || entry.name.endsWith('.js'))
+          .map(
+            (entry) =>
+              `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/, ':id')} ${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}`,
+          );
+        return {
+          formVisibleMs: Math.round(marks.form),
+          mapVisibleMs: Math.round(marks.map),
+          domContentLoadedMs: Math.round(navigation?.domContentLoadedEventEnd ?? 0),
+          transferKb: Math.round(transfer / 1024),
+          requests: api,
+        };
+      }),
+    );
+    await fresh.close();
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    samples,
+    loadAverage: os.loadavg()[0],
+    medianFormVisibleMs: median(samples.map((sample) => sample.formVisibleMs)),
+    medianMapVisibleMs: median(samples.map((sample) => sample.mapVisibleMs)),
+    medianDomContentLoadedMs: median(samples.map((sample) => sample.domContentLoadedMs)),
+  };
+}

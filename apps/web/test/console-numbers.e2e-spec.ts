@@ -201,8 +201,12 @@ describe('numbers on the flow', () => {
     await page.getByTestId('map-step-0').waitFor();
     expect(await page.locator('.map-node__stats').count()).toBe(0);
     await page.getByLabel('Show numbers').check();
-    await seeText(page.getByTestId('map-step-0'), '2 reached · 1 replied · 1 dropped off');
-    await seeText(page.getByTestId('map-step-1'), '1 reached · 0 replied · 0 dropped off');
+    const stats = (node: string) => page.getByTestId(node).locator('.map-node__stats');
+    // Two rows on each node: reached and replied, then dropped off.
+    await seeText(stats('map-step-0'), '2 reached · 1 replied');
+    await seeText(stats('map-step-0'), '1 dropped off here');
+    await seeText(stats('map-step-1'), '1 reached · 0 replied');
+    await seeText(stats('map-step-1'), '0 dropped off here');
     const edge = (id: string) => page.locator(`[data-edge-id="${id}"] .map-edge-label__count`);
     await seeText(edge('ask:c0'), '1 took this');
     expect(await edge('ask:c1').textContent()).toBe('0 took this');
@@ -215,7 +219,8 @@ describe('numbers on the flow', () => {
 
     // The same days as the funnel: none started tomorrow.
     await page.getByLabel('From', { exact: true }).fill(day(1));
-    await seeText(page.getByTestId('map-step-0'), '0 reached · 0 replied · 0 dropped off');
+    await seeText(stats('map-step-0'), '0 reached · 0 replied');
+    await seeText(stats('map-step-0'), '0 dropped off here');
     await seeText(edge('ask:c0'), '0 took this');
     await page.getByLabel('Show numbers').uncheck();
     await eventually(async () => expect(await page.locator('.map-node__stats').count()).toBe(0));
