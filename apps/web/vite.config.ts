@@ -49,5 +49,13 @@ export default defineConfig({
     proxy: { '/api': process.env.API_URL ?? 'http://127.0.0.1:3000' },
   },
   // Source maps publish the source: only when asked (WEB_SOURCEMAPS=true), e.g. for an error tracker.
-  build: { outDir: 'dist', sourcemap: process.env.WEB_SOURCEMAPS === 'true' },
+  build: {
+    outDir: 'dist',
+    sourcemap: process.env.WEB_SOURCEMAPS === 'true',
+    // The engine is pure (no I/O, nothing done on import but building its schemas), so a page that
+    // uses one helper (a sender in words) does not pull in the whole engine with zod.
+    rollupOptions: {
+      treeshake: { moduleSideEffects: (id) => !id.includes('/packages/engine/src/') },
+    },
+  },
 });
