@@ -1,13 +1,19 @@
 /**
  * One worker process of the Keap budget bench. It runs its accounts' conversations through the
  * runtime's own Keap side: `KeapCrmProvider` (the real KeapClient options, retries, the Redis
- * account cache for the field model and note user) gated by its own `RedisKeapBudget`, making
- * the calls the runtime's jobs make, in their order and priorities: the HTTP-Post start reads the
- * contact (ToolStartService), each reply saves the answer and the matched condition applies a tag
- * (CrmEffectProcessor; background once the conversation has ended), and the end writes the
- * transcript to the contact's note (NoteWriter: created by the contact's first conversation,
- * appended to by later ones). Calls are counted per conversation by the provider's own `onCall`,
- * as the runtime counts them. Spawned by run.ts; not meant to be run by hand.
+ * account cache for the field model and note user, its batched contact reads and tag applies)
+ * gated by its own `RedisKeapBudget`, making the calls the runtime's jobs make, in their order,
+ * priorities and kinds of work: the HTTP-Post start reads the contact (ToolStartService, marked
+ * `start` as the queue worker marks it: batched with the account's other reads), each reply's
+ * answer waits as a pending field save (FieldSaves: the conversation's pending saves go as ONE
+ * contact update before its tag, at its end, or once the first has waited the maximum delay),
+ * the matched condition applies a tag (CrmEffectProcessor through the batched `applyTag`;
+ * background once the conversation has ended), and the end writes the transcript to the
+ * contact's note (NoteWriter, marked `note`: created by the contact's first conversation,
+ * appended to by later ones). FieldSaves itself keeps its pending saves in the outbox (the
+ * database); the bench keeps them in memory with the same flush rule. Calls are counted per
+ * conversation by the provider's own `onCall`, as the runtime counts them (a batched call on one
+ * of the conversations it served). Spawned by run.ts; not meant to be run by hand.
  */
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
@@ -20,6 +26,7 @@ import type { KeapTokensService } from '../../apps/api/src/keap/auth/keap-tokens
 import type { KeapBudgetConfig } from '../../apps/api/src/config/keap-budget.config';
 import { directionOf } from '../../apps/api/src/keap/budget/keap-call-kinds';
 import { RedisKeapBudget } from '../../apps/api/src/keap/budget/redis-keap-budget';
+import { runAsKeapWork } from '../../apps/api/src/keap/budget/keap-work';
 import { transcript, transcriptMarker } from '../../apps/api/src/crm-effects/note-writer';
 
 export interface WorkerInput {
@@ -29,6 +36,14 @@ export interface WorkerInput {
   /** The sandbox's server, e.g. http://127.0.0.1:1234/crm */
   keapBaseUrl: string;
   seed: number;
+  /** `burst`: replies follow at once; `think`: each 5-60 Keap seconds after the text it answers. */
+  mix: 'burst' | 'think';
+  /** One Keap second in real ms (1000 / time scale). */
+  keapSecondMs: number;
+  /** The runtime's windows and delays, in real ms (scaled like the budget). */
+  readBatchWindowMs: number;
+  tagBatchWindowMs: number;
+  fieldSaveMaxDelayMs: number;
   accounts: {
     accountId: string;
     token: string;
@@ -48,6 +63,8 @@ export interface AccountResult {
   accountId: string;
   conversations: number;
   failed: number;
+  /** Conversations cut off by the stop signal (the real-time run's end), not failures. */
+  cut: number;
   errors: string[];
   /** ms after the start signal when the account's last conversation finished (its note written). */
   finishedAfterMs: number;
@@ -56,6 +73,8 @@ export interface AccountResult {
   /** Keap calls by kind, as the runtime tallies them (retries included). */
   calls: Record<string, number>;
   replies: number;
+  /** Field-save flushes the policy asked for (before a tag, at the end, at the maximum delay). */
+  flushes: number;
   violations: Violation[];
 }
 
@@ -89,6 +108,10 @@ async function main(): Promise<void> {
   const config = {
     KEAP_API_URL: input.keapBaseUrl,
     REDIS_KEY_PREFIX: `${input.keyPrefix}:app:`,
+    // The app's defaults (200 ms each), in the bench's time: the reads of an account's starts
+    // and the applies of one tag within the window share one Keap call.
+    KEAP_READ_BATCH_WINDOW_MS: input.readBatchWindowMs,
+    KEAP_TAG_BATCH_WINDOW_MS: input.tagBatchWindowMs,
   } as AppConfig;
   // As the app's REDIS client: ioredis prefixes every key with REDIS_KEY_PREFIX.
   const appRedis = new Redis(input.redisUrl, { keyPrefix: config.REDIS_KEY_PREFIX });
@@ -97,12 +120,22 @@ async function main(): Promise<void> {
   const provider = new KeapCrmProvider(
     new KeapClientFactory(tokenService, config, budget, accountCache),
     accountCache,
+    config,
+    budget,
   );
   await redis.ping();
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-  process.stdin.pause();
   const start = Date.now();
+  // "stop" (the real-time run's end): the calls still waiting for budget are dropped, and the
+  // conversations they belonged to count as cut off, not failed.
+  let stopped = false;
+  process.stdin.on('data', (d: Buffer) => {
+    if (!d.toString().includes('stop') || stopped) return;
+    stopped = true;
+    void budget.close();
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const results = await Promise.all(
     input.accounts.map(async (account, accountIndex): Promise<AccountResult> => {
@@ -110,18 +143,31 @@ async function main(): Promise<void> {
         accountId: account.accountId,
         conversations: 0,
         failed: 0,
+        cut: 0,
         errors: [],
         finishedAfterMs: 0,
         conversationsDoneAfterMs: 0,
         calls: {},
         replies: 0,
+        flushes: 0,
         violations: [],
       };
       const rnd = random(input.seed * 1000 + accountIndex);
       let counter = 0;
 
-      /** One conversation, job by job as the runtime runs it; answers the note id. */
-      const converse = async (contactId: number, noteId: string | null): Promise<string | null> => {
+      /**
+       * One conversation, job by job as the runtime runs it; answers the note id. `onEnded` is
+       * told when its conversation work is done: the contact's next conversation may start then,
+       * as in the runtime, where the note is written after the end by its own job (after the
+       * contact's previous note: `previousNote`).
+       */
+      const converse = async (
+        contactId: number,
+        previousNote: Promise<string | null>,
+        onEnded: () => void,
+      ): Promise<string | null> => {
+        let noteId: string | null = null;
+        let noteKnown = false;
         const n = counter++;
         const id = `${account.accountId}-c${n}`;
         const tally: Record<string, number> = {};
@@ -133,81 +179,149 @@ async function main(): Promise<void> {
           });
         const startedAt = new Date();
         const messages: { direction: 'in' | 'out'; body: string; createdAt: Date }[] = [];
+        // FieldSaves: the answers wait as pending saves, and go as one update when flushed.
+        let pending: Record<string, string> = {};
+        let dueTimer: NodeJS.Timeout | undefined;
+        let flushing: Promise<void> = Promise.resolve();
+        let flushes = 0;
+        let ended = false;
+        const flush = (): Promise<void> => {
+          clearTimeout(dueTimer);
+          dueTimer = undefined;
+          const fields = pending;
+          pending = {};
+          if (Object.keys(fields).length === 0) return flushing;
+          flushes += 1;
+          // One flush at a time per conversation (FieldSaves' lock): a later value never lands first.
+          flushing = flushing.then(async () =>
+            runAsKeapWork('conversation', async () =>
+              (await crm(ended ? 'background' : 'interactive')).saveFields(contactId, fields),
+            ),
+          );
+          return flushing;
+        };
+        let dueFailure: unknown = null;
+        // Drawn up front, so that the same seed gives the same conversations whatever the timing.
+        const replies = 1 + Math.floor(rnd() * 3); // 1-3 replies
+        const tagged = rnd() < 0.5; // the last answer matches a condition with a tag
+        const thinkMs = Array.from({ length: replies }, () =>
+          input.mix === 'think' ? (5 + rnd() * 55) * input.keapSecondMs : 0,
+        );
         try {
-          // ToolStartService.perform: the contact, once, before the first text.
-          const contact = await (await crm('interactive')).readContact(contactId);
+          // ToolStartService.perform, a campaign start: the contact, once, before the first text.
+          const contact = await runAsKeapWork('start', async () =>
+            (await crm('interactive')).readContact(contactId),
+          );
           if (!contact) throw new Error(`no contact ${contactId}`);
-          const replies = 1 + Math.floor(rnd() * 3); // 1-3 replies
-          const tagged = rnd() < 0.5; // the last answer matches a condition with a tag
           result.replies += replies;
           for (let r = 0; r < replies; r++) {
             const last = r === replies - 1;
             messages.push({ direction: 'out', body: `Question ${r + 1}?`, createdAt: new Date() });
+            // Think time: the contact answers 5-60 Keap seconds after the text.
+            const think = thinkMs[r] ?? 0;
+            if (think > 0) await sleep(think);
+            if (dueFailure !== null) throw dueFailure;
             messages.push({ direction: 'in', body: `Answer ${r + 1}`, createdAt: new Date() });
-            // The last answer ends the conversation: its effects go behind conversation work.
-            const priority: CrmPriority = last ? 'background' : 'interactive';
-            await (await crm(priority)).saveField(contactId, 'Nickname', `Answer ${r + 1}`);
-            if (last && tagged) await (await crm(priority)).applyTag(contactId, account.tagId);
+            pending.Nickname = `Answer ${r + 1}`;
+            // The first save waiting sets when the pending ones come due (FIELD_SAVE_MAX_DELAY_MS).
+            dueTimer ??= setTimeout(() => {
+              flush().catch((err: unknown) => (dueFailure = err));
+            }, input.fieldSaveMaxDelayMs);
+            if (last) {
+              // The last answer ends the conversation: its effects go behind conversation work.
+              ended = true;
+              // The saves land before the tag (a Keap campaign the tag starts reads them) ...
+              await flush();
+              if (tagged)
+                await runAsKeapWork('conversation', async () =>
+                  (await crm('background')).applyTag(contactId, account.tagId),
+                );
+              // ... and at the end (nothing left here: the flush before the tag took them all).
+              await flush();
+            }
           }
           result.conversationsDoneAfterMs = Math.max(
             result.conversationsDoneAfterMs,
             Date.now() - start,
           );
+          onEnded();
+          noteId = await previousNote;
+          noteKnown = true;
           // NoteWriter.run: one note per contact, the transcript marked with the conversation.
           const text = transcript({ id, startedAt }, messages);
-          const notes = await crm('background');
-          let written = noteId;
-          if (written === null)
-            written = await notes.createNote(contactId, 'SMS: Bench', text, {
-              marker: transcriptMarker(id),
-              maybeWritten: false,
-            });
-          else await notes.appendToNote(contactId, written, text, { marker: transcriptMarker(id) });
-          check(tally, replies, n);
+          const written = await runAsKeapWork('note', async () => {
+            const notes = await crm('background');
+            if (noteId === null)
+              return notes.createNote(contactId, 'SMS: Bench', text, {
+                marker: transcriptMarker(id),
+                maybeWritten: false,
+              });
+            await notes.appendToNote(contactId, noteId, text, { marker: transcriptMarker(id) });
+            return noteId;
+          });
+          check(tally, replies, flushes, tagged, n);
           return written;
         } catch (err) {
-          result.failed += 1;
-          if (result.errors.length < 3) result.errors.push(String(err));
-          return noteId;
+          clearTimeout(dueTimer);
+          if (stopped) result.cut += 1;
+          else {
+            result.failed += 1;
+            if (result.errors.length < 3) result.errors.push(String(err));
+          }
+          return noteKnown ? noteId : previousNote;
         } finally {
+          onEnded();
           result.conversations += 1;
+          result.flushes += flushes;
           for (const [kind, k] of Object.entries(tally))
             result.calls[kind] = (result.calls[kind] ?? 0) + k;
         }
       };
 
-      /** The targets, on the product's own tally of this conversation. */
-      const check = (tally: Record<string, number>, replies: number, n: number): void => {
+      /**
+       * The per-conversation targets, on the product's own tally of this conversation: at most
+       * one contact read at its start (a batched read counts on one of the starts it served),
+       * one contact update per flush the policy asked for (one in the burst mix: before the tag
+       * or at the end), at most one tag call, one note write.
+       */
+      const check = (
+        tally: Record<string, number>,
+        replies: number,
+        flushes: number,
+        tagged: boolean,
+        n: number,
+      ): void => {
         let reads = 0;
-        let writes = 0;
         for (const [kind, k] of Object.entries(tally)) {
           if (PER_ACCOUNT_READS.includes(kind) || kind.startsWith('notes.')) continue;
           if (directionOf(kind) === 'read') reads += k;
-          else writes += k;
         }
+        const saves = (tally['contacts.update'] ?? 0) + (tally['contacts.create'] ?? 0);
+        const tags = tally['tags.apply'] ?? 0;
         const noteCalls = (tally['notes.create'] ?? 0) + (tally['notes.update'] ?? 0);
-        const where = `conversation ${n}`;
-        if (reads > 1)
-          result.violations.push({
-            accountId: account.accountId,
-            what: `${where}: ${reads} reads at its start (target ≤ 1)`,
-          });
-        if (writes > 2 * replies)
-          result.violations.push({
-            accountId: account.accountId,
-            what: `${where}: ${writes} writes for ${replies} replies (target ≤ 2 per reply)`,
-          });
-        if (noteCalls > 1)
-          result.violations.push({
-            accountId: account.accountId,
-            what: `${where}: ${noteCalls} note writes (target 1)`,
-          });
+        const where = `conversation ${n} (${replies} replies)`;
+        const over = (what: string) =>
+          result.violations.push({ accountId: account.accountId, what: `${where}: ${what}` });
+        if (reads > 1) over(`${reads} contact reads at its start (target ≤ 1)`);
+        if (saves > flushes)
+          over(`${saves} contact updates for ${flushes} flushes (target 1 each)`);
+        if (tags > (tagged ? 1 : 0)) over(`${tags} tag calls (target ≤ 1)`);
+        if (noteCalls > 1) over(`${noteCalls} note writes (target 1)`);
       };
 
       await Promise.all(
         account.contacts.map(async ({ contactId, conversations }) => {
-          let noteId: string | null = null;
-          for (let i = 0; i < conversations; i++) noteId = await converse(contactId, noteId);
+          // The next conversation starts when the one before ends; notes follow in order.
+          let note: Promise<string | null> = Promise.resolve(null);
+          const all: Promise<string | null>[] = [];
+          for (let i = 0; i < conversations; i++) {
+            let ended!: () => void;
+            const done = new Promise<void>((resolve) => (ended = resolve));
+            note = converse(contactId, note, ended);
+            all.push(note);
+            await done;
+          }
+          await Promise.all(all);
         }),
       );
       // Nothing fetched twice: the field model and the note user once per account.
@@ -221,6 +335,7 @@ async function main(): Promise<void> {
       return result;
     }),
   );
+  process.stdin.destroy();
   process.stdout.write(`${JSON.stringify(results)}\n`);
   await budget.close();
   redis.disconnect();
