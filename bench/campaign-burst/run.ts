@@ -23,21 +23,19 @@
  * BENCH_DRAIN_TIMEOUT_SECONDS (900), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
  * Exits 1 when a target is missed. Writes the "Campaign burst" section of docs/benchmarks.md.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import Redis from 'ioredis';
 import { createSandbox } from '@sms-seq/sandbox';
 import { aPublishedTool, aTool, anAccountConnectedTo } from '../../apps/api/test/runtime/builders';
-import { adminQuery, eventually, freePort, withDatabase } from '../support/process-kit';
+import { aBenchRun, dropRedisKeys, runBench, startSandbox } from '../support/bench-run';
+import { apiEnv, readyToRun, startBuiltApi, type BuiltApi } from '../support/built-api';
+import { adminQuery, eventually, freePort, runLoadGenerator } from '../support/process-kit';
 import type { BurstPlan, BurstResult } from './load-generator';
 
 const ROOT = join(__dirname, '..', '..');
-const API_DIR = join(ROOT, 'apps', 'api');
 const OUT_DIR = join(__dirname, '.out');
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
@@ -73,68 +71,10 @@ function senderOf(a: number): string {
 
 // ---- The processes ---------------------------------------------------------------------------
 
-interface AppProcess {
-  stop(): Promise<void>;
-}
-
-async function startApp(
-  env: Record<string, string>,
-  entry: 'main' | 'worker',
-  logFile: string,
-  url: string,
-): Promise<AppProcess> {
-  const out = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [`dist/${entry}.js`], {
-    cwd: API_DIR,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  if (entry === 'main')
-    await eventually(
-      async () => {
-        if (exited) throw new Error(`the API exited at start (see ${logFile})`);
-        const res = await fetch(`${url}/health`);
-        return res.ok ? true : undefined;
-      },
-      'the API to answer /health',
-      90_000,
-    );
-  return {
-    async stop() {
-      if (exited) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-      out.end();
-    },
-  };
-}
-
 function runLoad(plan: BurstPlan, planFile: string): Promise<BurstResult> {
-  const tsxCli = require.resolve('tsx/cli', { paths: [API_DIR] });
   // The plan (10,000 posts) is too long for an argument: it goes in a file.
   writeFileSync(planFile, JSON.stringify(plan));
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [tsxCli, join(__dirname, 'load-generator.ts'), planFile],
-      { timeout: 600_000, maxBuffer: 1 << 20 },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`load generator failed: ${String(err)} ${stderr}`));
-        try {
-          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as BurstResult);
-        } catch {
-          reject(new Error(`load generator printed no result: ${stdout} ${stderr}`));
-        }
-      },
-    );
-  });
+  return runLoadGenerator(join(__dirname, 'load-generator.ts'), planFile, 600_000);
 }
 
 // ---- The run -------------------------------------------------------------------------------------
@@ -180,65 +120,53 @@ interface Figures {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(API_DIR, 'dist', 'main.js')))
-    throw new Error('apps/api/dist is missing: build the API first');
-  mkdirSync(OUT_DIR, { recursive: true });
-  const stamp = `${process.pid}_${randomBytes(3).toString('hex')}`;
-  const dbName = `bench_burst_${stamp}`;
-  const dbUrl = withDatabase(DATABASE_URL, dbName);
-  const redisPrefix = `bench:burst:${stamp}:`;
-  const secretsKey = randomBytes(32).toString('base64');
+  readyToRun(OUT_DIR);
+  const { stamp, dbName, dbUrl, redisPrefix, secretsKey } = aBenchRun('burst', DATABASE_URL);
   const loadBefore = loadavg();
   log(`load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')}; creating database ${dbName}`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE "${dbName}"`);
 
-  const sandboxPort = await freePort();
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const sandbox = createSandbox({ publicUrl: sandboxUrl });
-  const sandboxServer: Server = await new Promise((resolve) => {
-    const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
-  });
+  const { sandbox, url: sandboxUrl, close: closeSandbox } = await startSandbox(createSandbox);
 
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const apps: AppProcess[] = [];
+  const apps: BuiltApi[] = [];
   const db = new Client({ connectionString: dbUrl });
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
       await db.end().catch(() => undefined);
       for (const app of apps.reverse()) await app.stop();
-      await new Promise((resolve) => sandboxServer.close(resolve));
+      await closeSandbox();
       await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await dropRedisKeys(redisPrefix);
+      await dropRedisKeys(REDIS_URL, redisPrefix);
     })());
   // Stopped by hand (a drain that takes too long on a busy machine): nothing is left behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(apiPort),
-      PUBLIC_URL: apiUrl,
-      DATABASE_URL: dbUrl,
-      DATABASE_MIGRATE_ON_START: 'true',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: redisPrefix,
-      SECRETS_KEY: secretsKey,
-      KEAP_API_URL: `${sandboxUrl}/crm`,
-      KEAP_TOKEN_URL: `${sandboxUrl}/token`,
-      KEAP_CLIENT_ID: 'sandbox-keap-client-id',
-      KEAP_CLIENT_SECRET: 'sandbox-keap-client-secret',
-      KEAP_REFRESH_INTERVAL_SECONDS: '0',
-      TWILIO_API_BASE_URL: sandboxUrl,
+      ...apiEnv({
+        port: apiPort,
+        publicUrl: apiUrl,
+        databaseUrl: dbUrl,
+        redisUrl: REDIS_URL,
+        redisPrefix,
+        secretsKey,
+        sandboxUrl,
+      }),
       SEND_RATE_LONG_CODE: String(SEND_RATE),
-      DEMO_SEED: 'false',
       RUN_WORKER_IN_API: WORKER === 'api' ? 'true' : 'false',
     };
-    apps.push(await startApp(env, 'main', join(OUT_DIR, `api-${stamp}.log`), apiUrl));
-    if (WORKER === 'separate')
-      apps.push(await startApp(env, 'worker', join(OUT_DIR, `worker-${stamp}.log`), apiUrl));
+    const startApp = (entry: 'main' | 'worker') =>
+      startBuiltApi({
+        entry,
+        env,
+        url: apiUrl,
+        logFile: join(OUT_DIR, `${entry === 'main' ? 'api' : 'worker'}-${stamp}.log`),
+      });
+    apps.push(await startApp('main'));
+    if (WORKER === 'separate') apps.push(await startApp('worker'));
     await db.connect();
     const ds = {
       query: async (sql: string, params?: unknown[]) => (await db.query(sql, params)).rows,
@@ -324,8 +252,7 @@ async function main(): Promise<void> {
     log(
       `load: ${JSON.stringify(load)}; load average ${loadAfterPosts.map((n) => n.toFixed(1)).join(' ')}`,
     );
-    if (WORKER === 'after')
-      apps.push(await startApp(env, 'worker', join(OUT_DIR, `worker-${stamp}.log`), apiUrl));
+    if (WORKER === 'after') apps.push(await startApp('worker'));
 
     // Every start performed and its first text sent (at the senders' rate: about POSTS / ACCOUNTS
     // / SEND_RATE seconds), or the drain time-out.
@@ -568,26 +495,4 @@ function writeDoc(sub: string): void {
   writeFileSync(docPath, next.endsWith('\n') ? next : `${next}\n`);
 }
 
-/** Removes this run's Redis keys (its own prefix only), a bounded scan. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    for (let rounds = 0; rounds < 100_000; rounds++) {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = nextCursor;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -28,10 +28,8 @@
  *
  * Writes its figures into docs/reliability.md ("With the fix", or "Before the fix" for the baseline).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server as NetServer, type Socket } from 'node:net';
 import { availableParallelism, release } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +44,11 @@ import {
   DEMO_NUMBER,
 } from '../../apps/api/test/runtime/builders';
 import { phoneOf } from '../webhooks/bench-data';
-import { adminQuery, eventually, freePort, withDatabase } from '../support/process-kit';
+import { aBenchRun, runBench, startSandbox } from '../support/bench-run';
+import { apiEnv, readyToRun, startBuiltApi, type BuiltApi } from '../support/built-api';
+import { adminQuery, eventually, freePort } from '../support/process-kit';
 
 const ROOT = join(__dirname, '..', '..');
-const API_DIR = join(ROOT, 'apps', 'api');
 const OUT_DIR = join(__dirname, '.out');
 
 const RECONCILE_MS = Number(process.env.BENCH_RECONCILE_MS ?? 5_000);
@@ -145,56 +144,9 @@ async function aRedisServer(): Promise<{ url: string; stop(): Promise<void> }> {
   };
 }
 
-interface ApiProcess {
-  child: ChildProcess;
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** `node dist/main.js` with this env; resolves once /health answers. */
-async function startApi(
-  env: Record<string, string>,
-  url: string,
-  logFile: string,
-): Promise<ApiProcess> {
-  const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: API_DIR,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  let exited = false;
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  await eventually(
-    async () => {
-      if (exited) throw new Error(`the API exited at start (see ${logFile})`);
-      const res = await fetch(`${url}/health`);
-      return res.ok ? true : undefined;
-    },
-    'the API to answer /health',
-    90_000,
-  );
-  return {
-    child,
-    async kill() {
-      if (!exited) child.kill('SIGKILL');
-      await gone;
-    },
-    async stop() {
-      if (!exited) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-      out.end();
-    },
-  };
+/** `node dist/main.js` with this env; resolves once /health answers. A restart appends to its log. */
+function startApi(env: Record<string, string>, url: string, logFile: string): Promise<BuiltApi> {
+  return startBuiltApi({ entry: 'main', env, url, logFile, appendLog: true });
 }
 
 /** What the builders need of a DataSource: `query` answering the rows. */
@@ -336,55 +288,39 @@ function writeDoc(markdown: string): void {
 // ---- The run --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(join(API_DIR, 'dist', 'main.js')))
-    throw new Error('apps/api/dist is missing: build the API first');
-  mkdirSync(OUT_DIR, { recursive: true });
-  const stamp = `${process.pid}_${randomBytes(3).toString('hex')}`;
-  const dbName = `bench_faults_${stamp}`;
+  readyToRun(OUT_DIR);
+  const { stamp, dbName, dbUrl, redisPrefix, secretsKey } = aBenchRun('faults', DATABASE_URL);
   const logFile = join(OUT_DIR, `api-${stamp}.log`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE "${dbName}"`);
-  const direct = new URL(withDatabase(DATABASE_URL, dbName));
+  const direct = new URL(dbUrl);
   const relay = await aRelay(direct.hostname, Number(direct.port || 5432));
   const relayed = new URL(direct.toString());
   relayed.hostname = '127.0.0.1';
   relayed.port = String(relay.port);
   const redis = await aRedisServer();
 
-  const sandboxPort = await freePort();
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const sandbox = createSandbox({ publicUrl: sandboxUrl });
+  const { sandbox, url: sandboxUrl, close: closeSandbox } = await startSandbox(createSandbox);
   sandbox.twilio.webhooks.retryDelayMs = RETRY_DELAY_MS;
-  const sandboxServer: Server = await new Promise((resolve) => {
-    const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
-  });
 
   const apiPort = await freePort();
   const publicUrl = `http://127.0.0.1:${apiPort}`;
-  const secretsKey = randomBytes(32).toString('base64');
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(apiPort),
-    PUBLIC_URL: publicUrl,
-    DATABASE_URL: relayed.toString(),
-    DATABASE_MIGRATE_ON_START: 'true',
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: `bench:faults:${stamp}:`,
-    SECRETS_KEY: secretsKey,
-    KEAP_API_URL: `${sandboxUrl}/crm`,
-    KEAP_TOKEN_URL: `${sandboxUrl}/token`,
-    KEAP_CLIENT_ID: 'sandbox-keap-client-id',
-    KEAP_CLIENT_SECRET: 'sandbox-keap-client-secret',
-    KEAP_REFRESH_INTERVAL_SECONDS: '0',
-    TWILIO_API_BASE_URL: sandboxUrl,
-    DEMO_SEED: 'false',
+    ...apiEnv({
+      port: apiPort,
+      publicUrl,
+      databaseUrl: relayed.toString(),
+      redisUrl: redis.url,
+      redisPrefix,
+      secretsKey,
+      sandboxUrl,
+    }),
     SEND_RATE_LONG_CODE: '1000',
     QUEUE_BACKOFF_MS: '200',
     OUTBOX_REPUBLISH_AFTER_MS: '5000',
     INBOUND_RECONCILE_INTERVAL_MS: BASELINE ? '0' : String(RECONCILE_MS),
   };
   const db = new Client({ connectionString: direct.toString() });
-  let api: ApiProcess | null = null;
+  let api: BuiltApi | null = null;
   try {
     api = await startApi(env, publicUrl, logFile);
     await db.connect();
@@ -480,15 +416,9 @@ async function main(): Promise<void> {
     await db.end().catch(() => undefined);
     await relay.cut();
     await redis.stop();
-    await new Promise((resolve) => sandboxServer.close(resolve));
+    await closeSandbox();
     await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
-/** What the benches share to start processes and wait on them: ports, polling, scratch databases. */
+/**
+ * What the benches share to start processes and wait on them: ports, polling, scratch databases,
+ * the load generators.
+ */
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,4 +57,30 @@ export async function adminQuery(databaseUrl: string, sql: string): Promise<void
   } finally {
     await admin.end();
   }
+}
+
+/** apps/api: the built API, and the tsx the load generators run with. */
+export const API_DIR = join(__dirname, '..', '..', 'apps', 'api');
+
+/**
+ * Runs a load generator (`tsx script arg`) in its own process and answers the JSON on the last
+ * line it prints.
+ */
+export function runLoadGenerator<R>(script: string, arg: string, timeoutMs: number): Promise<R> {
+  const tsxCli = require.resolve('tsx/cli', { paths: [API_DIR] });
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [tsxCli, script, arg],
+      { timeout: timeoutMs, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`load generator failed: ${String(err)} ${stderr}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as R);
+        } catch {
+          reject(new Error(`load generator printed no result: ${stdout} ${stderr}`));
+        }
+      },
+    );
+  });
 }

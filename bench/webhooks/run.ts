@@ -23,24 +23,23 @@
  *
  * Writes the result into the "Webhooks" section of docs/benchmarks.md (other sections are kept).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import Redis from 'ioredis';
 import { advance, toolDefinitionSchema, type ToolDefinition } from '../../packages/engine/src';
 import { createSandbox } from '../../apps/sandbox/src';
 import { SecretBox, sealedFor } from '../../apps/api/src/crypto/secret-box';
-import { adminQuery, eventually, freePort, withDatabase } from '../support/process-kit';
+import { aBenchRun, dropRedisKeys, runBench, startSandbox } from '../support/bench-run';
+import { apiEnv, readyToRun, startBuiltApi, type BuiltApi } from '../support/built-api';
+import { adminQuery, eventually, freePort, runLoadGenerator } from '../support/process-kit';
 import { phoneOf } from './bench-data';
 import type { LoadPlan, LoadResult } from './load-generator';
 import { summariseProfile } from './profile-summary';
 
 const ROOT = join(__dirname, '..', '..');
-const API_DIR = join(ROOT, 'apps', 'api');
 const OUT_DIR = join(__dirname, '.out');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -171,75 +170,12 @@ async function seed(url: string, secretsKey: string, count: number): Promise<See
 
 // ---- The processes ---------------------------------------------------------------------------
 
-interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startApi(
-  env: Record<string, string>,
-  port: number,
-  logFile: string,
-  profileFile: string | null,
-  entry: 'main' | 'worker' = 'main',
-): Promise<ApiProcess> {
-  const out = createWriteStream(logFile);
-  const script = `dist/${entry}.js`;
-  const args = profileFile ? ['-r', join(__dirname, 'profile-preload.cjs'), script] : [script];
-  const child = spawn(process.execPath, args, {
-    cwd: API_DIR,
-    env: { ...process.env, ...env, ...(profileFile ? { BENCH_CPU_PROF_FILE: profileFile } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  // The worker has no HTTP listener: it is up once Nest has started (it logs nothing at warn).
-  if (entry === 'main')
-    await eventually(
-      async () => {
-        if (exited) throw new Error(`the API exited at start (see ${logFile})`);
-        const res = await fetch(`${url}/health`);
-        return res.ok ? true : undefined;
-      },
-      'the API to answer /health',
-      90_000,
-    );
-  return {
-    child,
-    url,
-    async stop() {
-      if (exited) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-      out.end();
-    },
-  };
-}
-
 function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  const tsxCli = require.resolve('tsx/cli', { paths: [API_DIR] });
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [tsxCli, join(__dirname, 'load-generator.ts'), JSON.stringify(plan)],
-      { timeout: (plan.warmupMs + plan.durationMs) * 2 + 120_000, maxBuffer: 1 << 20 },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`load generator failed: ${String(err)} ${stderr}`));
-        try {
-          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as LoadResult);
-        } catch {
-          reject(new Error(`load generator printed no result: ${stdout} ${stderr}`));
-        }
-      },
-    );
-  });
+  return runLoadGenerator(
+    join(__dirname, 'load-generator.ts'),
+    JSON.stringify(plan),
+    (plan.warmupMs + plan.durationMs) * 2 + 120_000,
+  );
 }
 
 /**
@@ -377,54 +313,49 @@ function writeDoc(markdown: string): void {
 // ---- The run -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(join(API_DIR, 'dist', 'main.js')))
-    throw new Error('apps/api/dist is missing: build the API first');
-  mkdirSync(OUT_DIR, { recursive: true });
-  const stamp = `${process.pid}_${randomBytes(3).toString('hex')}`;
-  const dbName = `bench_webhooks_${stamp}`;
-  const dbUrl = withDatabase(DATABASE_URL, dbName);
-  const redisPrefix = `bench:webhooks:${stamp}:`;
-  const secretsKey = randomBytes(32).toString('base64');
+  readyToRun(OUT_DIR);
+  const { stamp, dbName, dbUrl, redisPrefix, secretsKey } = aBenchRun('webhooks', DATABASE_URL);
   const loadBefore = loadavg();
   log(`load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')}; creating database ${dbName}`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE "${dbName}"`);
 
-  const sandboxPort = await freePort();
-  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const sandbox = createSandbox({ publicUrl: sandboxUrl });
-  const sandboxServer: Server = await new Promise((resolve) => {
-    const s = sandbox.app.listen(sandboxPort, '127.0.0.1', () => resolve(s));
-  });
+  const { sandbox, url: sandboxUrl, close: closeSandbox } = await startSandbox(createSandbox);
 
   const apiPort = await freePort();
   const publicUrl = `http://127.0.0.1:${apiPort}`;
   const profileFile = PROFILE ? join(OUT_DIR, `api-${stamp}.cpuprofile`) : null;
-  let api: ApiProcess | null = null;
-  let worker: ApiProcess | null = null;
+  let api: BuiltApi | null = null;
+  let worker: BuiltApi | null = null;
   try {
     const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(apiPort),
-      PUBLIC_URL: publicUrl,
-      DATABASE_URL: dbUrl,
+      ...apiEnv({
+        port: apiPort,
+        publicUrl,
+        databaseUrl: dbUrl,
+        redisUrl: REDIS_URL,
+        redisPrefix,
+        secretsKey,
+        sandboxUrl,
+      }),
       DATABASE_POOL_SIZE: String(POOL_SIZE),
-      DATABASE_MIGRATE_ON_START: 'true',
-      REDIS_URL,
-      REDIS_KEY_PREFIX: redisPrefix,
-      SECRETS_KEY: secretsKey,
-      KEAP_API_URL: `${sandboxUrl}/crm`,
-      KEAP_TOKEN_URL: `${sandboxUrl}/token`,
-      KEAP_CLIENT_ID: 'sandbox-keap-client-id',
-      KEAP_CLIENT_SECRET: 'sandbox-keap-client-secret',
-      KEAP_REFRESH_INTERVAL_SECONDS: '0',
-      TWILIO_API_BASE_URL: sandboxUrl,
-      DEMO_SEED: 'false',
       RUN_WORKER_IN_API: WORKER === 'api' ? 'true' : 'false',
     };
-    api = await startApi(env, apiPort, join(OUT_DIR, `api-${stamp}.log`), profileFile);
-    if (WORKER === 'separate')
-      worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
+    // The worker has no HTTP listener: it is up once Nest has started (it logs nothing at warn).
+    const startWorker = () =>
+      startBuiltApi({
+        entry: 'worker',
+        env,
+        url: publicUrl,
+        logFile: join(OUT_DIR, `worker-${stamp}.log`),
+      });
+    api = await startBuiltApi({
+      entry: 'main',
+      env: { ...env, ...(profileFile ? { BENCH_CPU_PROF_FILE: profileFile } : {}) },
+      url: publicUrl,
+      logFile: join(OUT_DIR, `api-${stamp}.log`),
+      nodeArgs: profileFile ? ['-r', join(__dirname, 'profile-preload.cjs')] : [],
+    });
+    if (WORKER === 'separate') worker = await startWorker();
     log(`API up at ${publicUrl}; seeding ${CONVERSATIONS} conversations`);
     await seed(dbUrl, secretsKey, CONVERSATIONS);
     for (const number of sandbox.twilio.numbers.values())
@@ -480,8 +411,7 @@ async function main(): Promise<void> {
     const loadApi = loadavg();
     const loadEnded = Date.now();
     log(`API: ${JSON.stringify(apiResult)}`);
-    if (WORKER === 'after')
-      worker = await startApi(env, apiPort, join(OUT_DIR, `worker-${stamp}.log`), null, 'worker');
+    if (WORKER === 'after') worker = await startWorker();
 
     // The drain: every stored reply processed, every conversation that got one advanced once.
     const db = new Client({ connectionString: dbUrl });
@@ -563,32 +493,10 @@ async function main(): Promise<void> {
   } finally {
     await api?.stop();
     await worker?.stop();
-    await new Promise((resolve) => sandboxServer.close(resolve));
+    await closeSandbox();
     await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await dropRedisKeys(redisPrefix);
+    await dropRedisKeys(REDIS_URL, redisPrefix);
   }
 }
 
-/** Removes this run's Redis keys (its own prefix only), a bounded scan. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    for (let rounds = 0; rounds < 100_000; rounds++) {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = nextCursor;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
