@@ -78,7 +78,8 @@ const LATE_QUESTION_MS = 1_000;
  * Sends one outbound message, at most once. Before anything is claimed it waits, as a delayed job
  * that holds no worker, for quiet hours to end (the tool's send window in the contact's time zone)
  * and for its sender's next slot (a per-sender rate shared in Redis), so one sender's backlog never
- * keeps another account's reply waiting. Only then is the row claimed (`queued` → `sending`) and
+ * keeps another account's reply waiting; right before the claim, the sender's send window (at most
+ * its rate in any second, however late the job woke) lets it go or delays it again. Only then is the row claimed (`queued` → `sending`) and
  * the provider called. An answer saying it was not sent gives the text back (`queued`) for the
  * retry; no answer (`unknown`, or a worker that died mid-call) means it may have gone: the retry
  * asks the provider first and adopts the message it finds, sending only when there is none. The
@@ -159,6 +160,15 @@ export class SendMessageProcessor implements OnModuleInit {
     }
     // Nothing slow from here to the provider's answer: a crash before it leaves the text queued.
     const gateway = await this.twilio.gatewayFor(row.account_id);
+    // A slot says when to wake, not that the sender is free now: a job that woke late (a busy
+    // worker) would go out with every other late one. Every attempt asks the sender's window; a
+    // refused text waits only until the window has room, holding that time as its slot.
+    const busyFor = await this.rate.takeSend(row.sender_key, row.id);
+    if (busyFor > 0) {
+      this.outcomes.count('deferred', 'sender_window');
+      const at = Date.now() + busyFor;
+      return this.later(outboxId, at, at);
+    }
     // Another run claimed it first; that run finishes it.
     if (!(await this.messages.claimForSend(row.id))) return;
     await this.send(outboxId, row, gateway);

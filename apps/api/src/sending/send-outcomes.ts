@@ -7,7 +7,8 @@ import type { SharedCounter } from '../metrics/shared-counter';
  * - `sent`: the provider took it (or it was found there after an unanswered attempt);
  * - `failed`: refused for good, `reason` the provider's error class (invalid-number, not-mobile,
  *   unsubscribed, filtered, permanent, ...);
- * - `deferred`: planned for later, `reason` quiet_hours or sender_rate;
+ * - `deferred`: planned for later, `reason` quiet_hours, sender_rate (a slot ahead) or
+ *   sender_window (woke late, the sender's last second was full);
  * - `suppressed`: not sent, `reason` opted_out, invalid_number, conversation_ended or _expired;
  * - `held`: held until the account's Twilio credentials work (`reason` credentials_rejected);
  * - `retried`: no verdict, the queue retries (`reason` not_taken, or unknown: it may have gone).

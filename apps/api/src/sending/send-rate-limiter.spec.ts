@@ -63,7 +63,7 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
   });
 
   it('gives each send of one sender its own slot, 1/rate apart, across processes; other senders are not held up', async () => {
-    const rates = { SEND_RATE_LONG_CODE: '4' }; // 250 ms apart
+    const rates = { SEND_RATE_LONG_CODE: '4' }; // 256.25 ms apart (a second and the margin, by 4)
     const one = aProcess(rates);
     const two = aProcess(rates);
     const sender = 'phone:+14155550100';
@@ -79,9 +79,65 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
     expect(waits[0]).toBe(0);
     // Each later slot is one interval after the one before (less the time the calls took).
     waits.slice(1).forEach((wait, i) => {
-      expect(wait).toBeGreaterThan((i + 1) * 250 - 50);
-      expect(wait).toBeLessThanOrEqual((i + 1) * 250);
+      expect(wait).toBeGreaterThan((i + 1) * 256.25 - 50);
+      expect(wait).toBeLessThanOrEqual(Math.ceil((i + 1) * 256.25));
     });
     expect(other).toBe(0);
+  });
+
+  it('lets at most `rate` texts of a sender through in any second, across processes; a refused one is told when the window has room', async () => {
+    const rates = { SEND_RATE_LONG_CODE: '3' };
+    const one = aProcess(rates);
+    const two = aProcess(rates);
+    const sender = 'phone:+14155550101';
+
+    const startedAt = Date.now();
+    const first = [await one.takeSend(sender, 'a')];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.push(await two.takeSend(sender, 'b'), await one.takeSend(sender, 'c'));
+    const refused = await two.takeSend(sender, 'd');
+    const tookMs = Date.now() - startedAt;
+    const other = await one.takeSend('phone:+12125550143', 'e');
+
+    expect(first).toEqual([0, 0, 0]);
+    // Room again when the first of the three leaves the window, a second (and the 25 ms margin)
+    // after it was let through.
+    expect(refused).toBeGreaterThan(1025 - tookMs - 5);
+    expect(refused).toBeLessThanOrEqual(1025);
+    expect(other).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, refused));
+    expect(await one.takeSend(sender, 'd')).toBe(0);
+    // Only a's place freed: b and c are still within their second.
+    expect(await two.takeSend(sender, 'f')).toBeGreaterThan(0);
+  });
+
+  it('gives texts refused one after another later places, one per place, so a late pile does not retry all at once', async () => {
+    const limiter = aProcess({ SEND_RATE_LONG_CODE: '2' });
+    const sender = 'phone:+14155550102';
+    expect(await limiter.takeSend(sender, 'a')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await limiter.takeSend(sender, 'b')).toBe(0);
+
+    const c = await limiter.takeSend(sender, 'c');
+    const d = await limiter.takeSend(sender, 'd');
+    const e = await limiter.takeSend(sender, 'e');
+    // c: when a leaves (~825 ms), d: when b leaves (~200 ms after), e: when c, let in at a's
+    // place, leaves in turn (a second after c).
+    expect(c).toBeGreaterThan(725);
+    expect(c).toBeLessThanOrEqual(825);
+    expect(d - c).toBeGreaterThanOrEqual(195);
+    expect(d - c).toBeLessThanOrEqual(205);
+    expect(e - c).toBeGreaterThanOrEqual(1024);
+    expect(e - c).toBeLessThanOrEqual(1026);
+  });
+
+  it('holds a rate under one text a second over the longer window it means', async () => {
+    const limiter = aProcess({ SEND_RATE_LONG_CODE: '0.5' });
+    const sender = 'phone:+14155550103';
+    expect(await limiter.takeSend(sender, 'a')).toBe(0);
+    const wait = await limiter.takeSend(sender, 'b');
+    expect(wait).toBeGreaterThan(1925);
+    expect(wait).toBeLessThanOrEqual(2025);
   });
 });

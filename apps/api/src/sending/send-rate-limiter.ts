@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseSenderKey } from '@sms-seq/engine';
 import type Redis from 'ioredis';
@@ -20,6 +21,51 @@ local slot = math.max(now, nextFree)
 redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
 return math.ceil(slot - now)
 `;
+
+/**
+ * The send-time check: at most `limit` texts of a sender in any `window` (microseconds, on Redis's
+ * clock), a sliding log of the sends it let through. Slots alone do not hold the rate: a delayed
+ * job that wakes late (a busy worker) sends whenever it runs, so jobs whose slots have all passed
+ * would go out together. A text let through is logged under its own token (so a retry, which is
+ * checked again, counts as another send: never fewer than Twilio saw). A text refused is told when
+ * the window frees for it: texts already refused and waiting go first, each one a later place, so
+ * a pile of late texts retries about as fast as it can go out rather than all at every free place.
+ * KEYS: the log, the waiting texts. ARGV: limit, window, token, text id. Returns 0 (logged: send
+ * now) or the microseconds to wait.
+ */
+const TAKE_SEND = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+-- A waiting text overdue by a whole window has gone another way (or asks again and queues anew).
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+redis.call('ZREM', KEYS[2], ARGV[4])
+local sent = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local count = #sent / 2
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return 0
+end
+-- Places free as the logged sends leave the window, oldest first (then as the texts let in at
+-- those places leave it); this text takes the first place no waiting text holds.
+local ahead = redis.call('ZCARD', KEYS[2])
+local first = count - limit
+local at = tonumber(sent[(first + ahead % limit) * 2 + 2]) + window * (1 + math.floor(ahead / limit))
+redis.call('ZADD', KEYS[2], at, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], math.ceil((at + window - now) / 1000) + 1000)
+return math.max(1, at - now)
+`;
+
+/**
+ * What the window adds to each second: the check is made before the claim and the call to
+ * Twilio, whose time varies by some milliseconds from text to text, so texts let through exactly
+ * a second apart could reach Twilio a little less than a second apart. A sender's rate is held at
+ * Twilio at the cost of sending a little under it (25 a second: 24.4).
+ */
+const SEND_MARGIN_MS = 25;
 
 const TOLL_FREE = /^\+1(800|833|844|855|866|877|888)\d{7}$/;
 const SHORT_CODE = /^\d{3,6}$/;
@@ -60,7 +106,43 @@ export class SendRateLimiter {
    * sends no earlier than that and does not ask again for the same text: the slot is its own.
    */
   async reserve(senderKey: string): Promise<number> {
-    const interval = 1000 / this.ratePerSecond(senderKey);
+    const { limit, windowMicros } = this.paceOf(senderKey);
+    const interval = windowMicros / 1000 / limit;
     return Number(await this.redis.eval(RESERVE_SLOT, 1, `send-rate:${senderKey}`, interval));
+  }
+
+  /**
+   * The check right before a text is claimed: 0 when it may go now (it is then counted as sent in
+   * its sender's window), else the milliseconds until the window has room for it. At most `rate`
+   * texts go in any second (a rate under 1, or a fraction: at most ceil(rate) in ceil(rate)/rate
+   * seconds), however late their jobs woke. Ask again for every attempt: a text let through that
+   * was not sent after all only costs a place.
+   */
+  async takeSend(senderKey: string, messageId: string): Promise<number> {
+    const { limit, windowMicros } = this.paceOf(senderKey);
+    const waitMicros = Number(
+      await this.redis.eval(
+        TAKE_SEND,
+        2,
+        `send-window:${senderKey}`,
+        `send-window-waiting:${senderKey}`,
+        limit,
+        windowMicros,
+        `${messageId}:${randomUUID()}`,
+        messageId,
+      ),
+    );
+    return Math.ceil(waitMicros / 1000);
+  }
+
+  /**
+   * At most `limit` texts per window: `rate` a second (ceil(rate) per ceil(rate)/rate seconds
+   * for a fraction), each window SEND_MARGIN_MS longer; slots are the window's share apart, so
+   * texts that keep to their slots are never refused by the window.
+   */
+  private paceOf(senderKey: string): { limit: number; windowMicros: number } {
+    const rate = this.ratePerSecond(senderKey);
+    const limit = Math.ceil(rate);
+    return { limit, windowMicros: Math.round((limit * 1_000_000) / rate + SEND_MARGIN_MS * 1000) };
   }
 }
