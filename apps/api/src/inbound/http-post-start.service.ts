@@ -1,14 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { StepId } from '@sms-seq/engine';
-import type { ToolDefinition } from '@sms-seq/engine';
-import { AccountRepository } from '../accounts/account.repository';
 import { SecretBox } from '../crypto/secret-box';
 import { isUuid } from '../database/is-uuid';
 import type { HttpStartPayload } from '../outbox/outbox-entry.entity';
-import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRepository } from '../outbox/outbox.repository';
-import type { Tool } from '../tools/tool.entity';
-import { ToolRepository } from '../tools/tool.repository';
+import { StartRelay } from '../outbox/start-relay';
+import { type ToolUrlStart, ToolRepository } from '../tools/tool.repository';
 import { urlSecretMatches } from '../tools/tool-url';
 import {
   ContactIdInvalidError,
@@ -46,17 +43,17 @@ function requestedStep(rawStep: unknown): string | null {
 
 /**
  * The campaign HTTP Post start: checked and stored at once (202); the queue performs it (the
- * contact read and the first text: conversations/tool-start.service.ts).
+ * contact read and the first text: conversations/tool-start.service.ts). A post costs one read
+ * (the tool, its account, its steps) and one insert; the job is queued in batches (StartRelay).
  */
 @Injectable()
 export class HttpPostStartService {
   private readonly logger = new Logger('HttpPostStart');
 
   constructor(
-    private readonly publisher: OutboxPublisher,
+    private readonly relay: StartRelay,
     private readonly box: SecretBox,
     private readonly tools: ToolRepository,
-    private readonly accounts: AccountRepository,
     private readonly outbox: OutboxRepository,
     private readonly refusedStarts: RefusedStartRepository,
   ) {}
@@ -68,7 +65,7 @@ export class HttpPostStartService {
     rawStep: unknown,
   ): Promise<string> {
     if (!isUuid(toolId)) throw new ToolUrlNotFoundError();
-    const tool = await this.tools.findById(toolId);
+    const tool = await this.tools.toolUrlStart(toolId, requestedStep(rawStep) !== null);
     if (!tool || !urlSecretMatches(this.box, tool.id, tool.urlSecretSealed, secret))
       throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
@@ -83,7 +80,11 @@ export class HttpPostStartService {
     }
   }
 
-  private async acceptFor(tool: Tool, contactId: number, rawStep: unknown): Promise<string> {
+  private async acceptFor(
+    tool: ToolUrlStart,
+    contactId: number,
+    rawStep: unknown,
+  ): Promise<string> {
     if (!tool.publishedVersionId || !tool.liveSenderKey) {
       throw new ToolNotStartableError(
         'tool_not_published',
@@ -96,16 +97,19 @@ export class HttpPostStartService {
         'This tool is switched off. Switch it on in the console to start conversations.',
       );
     }
-    const account = await this.accounts.findOrFail(tool.accountId);
-    if (account.status !== 'active') {
-      const why = account.statusReason ? ` (${account.statusReason.replace(/[.\s]+$/, '')})` : '';
+    if (tool.accountStatus !== 'active') {
+      const reason = tool.accountStatusReason;
+      const why = reason ? ` (${reason.replace(/[.\s]+$/, '')})` : '';
       throw new ToolNotStartableError(
         'account_disconnected',
         `The Keap account of this tool is disconnected${why}. Reconnect Keap in the console, then run the campaign again.`,
       );
     }
-    const definition = await this.tools.versionDefinition(tool.publishedVersionId);
-    const startStepId = this.startStep(definition, rawStep);
+    if (!tool.publishedVersionFound)
+      throw new Error(
+        `The published version ${tool.publishedVersionId} of tool ${tool.id} is missing`,
+      );
+    const startStepId = this.startStep(tool.steps, rawStep);
     const payload: HttpStartPayload = {
       toolId: tool.id,
       toolVersionId: tool.publishedVersionId,
@@ -115,12 +119,12 @@ export class HttpPostStartService {
       receivedAt: new Date().toISOString(),
     };
     const id = await this.outbox.acceptHttpStart(tool.accountId, payload);
-    await this.publisher.publish([{ id, kind: 'start_http' }]);
+    this.relay.wake(id); // committed: queued within milliseconds, or by the outbox relay
     return id;
   }
 
   private async keepRefusal(
-    tool: Tool,
+    tool: ToolUrlStart,
     contactId: number,
     rawStep: unknown,
     err: ToolNotStartableError | StartStepUnknownError,
@@ -144,10 +148,9 @@ export class HttpPostStartService {
     }
   }
 
-  private startStep(definition: ToolDefinition, rawStep: unknown): StepId | null {
+  private startStep(steps: ToolUrlStart['steps'], rawStep: unknown): StepId | null {
     const wanted = requestedStep(rawStep);
     if (wanted === null) return null;
-    const steps = definition.steps;
     const step =
       steps.find((s) => s.id === wanted) ??
       steps.find((s) => s.name.trim().toLowerCase() === wanted.toLowerCase());

@@ -7,6 +7,7 @@ import { OutboxRelay } from './outbox-relay';
 import { OutboxPublisher } from './outbox.publisher';
 import { OutboxRepository } from './outbox.repository';
 import { QueueMetrics } from './queue-metrics';
+import { StartRelay } from './start-relay';
 import { ALL_QUEUES } from './queue-names';
 
 /** The outbox and its queues: work committed with the state change, then moved to Bull. */
@@ -21,7 +22,14 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository, QueueMetrics],
-  exports: [OutboxPublisher, InboundRelay, OutboxRelay, OutboxRepository],
+  providers: [
+    OutboxPublisher,
+    InboundRelay,
+    StartRelay,
+    OutboxRelay,
+    OutboxRepository,
+    QueueMetrics,
+  ],
+  exports: [OutboxPublisher, InboundRelay, StartRelay, OutboxRelay, OutboxRepository],
 })
 export class OutboxModule {}

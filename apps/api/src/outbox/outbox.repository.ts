@@ -259,16 +259,15 @@ export class OutboxRepository {
     payload: HttpStartPayload,
     m?: EntityManager,
   ): Promise<string> {
-    const entry = await this.manager(m)
-      .getRepository(OutboxEntry)
-      .save({
-        accountId,
-        conversationId: null,
-        kind: 'start_http' as const,
-        payload: { ...payload },
-        publishedAt: null,
-        doneAt: null,
-      });
+    // One statement (no save()'s transaction around it): the tool URL's only write.
+    const [entry] = returnedRows<{ id: string }>(
+      await this.manager(m).query(
+        `INSERT INTO outbox (account_id, kind, payload) VALUES ($1, 'start_http', $2::jsonb)
+         RETURNING id`,
+        [accountId, JSON.stringify(payload)],
+      ),
+    );
+    if (!entry) throw new Error('the start was not stored');
     return entry.id;
   }
 

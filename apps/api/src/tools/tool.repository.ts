@@ -1,8 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { sameDefinition, type ToolDefinition } from '@sms-seq/engine';
+import { sameDefinition, type StepId, type ToolDefinition } from '@sms-seq/engine';
 import { DataSource, type EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
+import type { AccountStatus } from '../accounts/account.entity';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
+
+/** What the tool URL checks before it accepts a campaign's start (ToolRepository.toolUrlStart). */
+export interface ToolUrlStart {
+  id: string;
+  accountId: string;
+  urlSecretSealed: string;
+  publishedVersionId: string | null;
+  liveSenderKey: string | null;
+  enabled: boolean;
+  accountStatus: AccountStatus;
+  accountStatusReason: string | null;
+  /** False when the published version's row is missing. */
+  publishedVersionFound: boolean;
+  /** The published version's steps, in order (asked for: `withSteps`; otherwise empty). */
+  steps: { id: StepId; name: string }[];
+}
 
 /**
  * Tools and their published versions (`tools`, `tool_versions`).
@@ -286,6 +303,58 @@ export class ToolRepository {
     );
     const row = rows[0];
     return row ? { id: row.id, versionId: row.version_id, accountActive: row.active } : null;
+  }
+
+  /**
+   * What the tool URL needs to accept a start, in one round trip: the tool (not deleted), its
+   * account's status and, when `withSteps`, the published version's step ids and names (not the
+   * whole definition; otherwise none). Null when there is no such tool.
+   */
+  async toolUrlStart(
+    toolId: string,
+    withSteps: boolean,
+    m?: EntityManager,
+  ): Promise<ToolUrlStart | null> {
+    const rows: {
+      id: string;
+      account_id: string;
+      url_secret: string;
+      published_version_id: string | null;
+      live_sender_key: string | null;
+      enabled: boolean;
+      account_status: AccountStatus;
+      account_status_reason: string | null;
+      version_found: boolean;
+      steps: { id: StepId; name: string }[] | null;
+    }[] = await this.manager(m).query(
+      `SELECT t.id, t.account_id, t.url_secret, t.published_version_id, t.live_sender_key,
+              t.enabled, a.status AS account_status, a.status_reason AS account_status_reason,
+              v.id IS NOT NULL AS version_found,
+              CASE WHEN $2::boolean THEN
+                (SELECT jsonb_agg(jsonb_build_object('id', s->>'id', 'name', coalesce(s->>'name', ''))
+                                  ORDER BY n)
+                   FROM jsonb_array_elements(v.definition->'steps') WITH ORDINALITY AS e(s, n))
+              END AS steps
+         FROM tools t
+         JOIN accounts a ON a.id = t.account_id
+         LEFT JOIN tool_versions v ON v.id = t.published_version_id
+        WHERE t.id = $1 AND t.deleted_at IS NULL`,
+      [toolId, withSteps],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      urlSecretSealed: row.url_secret,
+      publishedVersionId: row.published_version_id,
+      liveSenderKey: row.live_sender_key,
+      enabled: row.enabled,
+      accountStatus: row.account_status,
+      accountStatusReason: row.account_status_reason,
+      publishedVersionFound: row.version_found,
+      steps: row.steps ?? [],
+    };
   }
 
   private manager(m?: EntityManager): EntityManager {
