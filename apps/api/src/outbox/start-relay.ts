@@ -1,53 +1,23 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { BatchingRelay } from './batching-relay';
 import { OutboxPublisher } from './outbox.publisher';
-
-/** How long a start waits for others to share its Redis round trip. */
-const FLUSH_AFTER_MS = 2;
-/** A batch this large goes at once. */
-const FLUSH_AT = 256;
 
 /**
  * Moves campaign starts accepted by the tool URL (`start_http` outbox rows, committed before Keap
- * is answered) to their queue in batches, like InboundRelay: one `addBulk` per few milliseconds
- * instead of one Bull job (several Redis commands) per post, and Redis never slows the answer.
- * Losing a wake-up loses nothing: the outbox relay publishes rows still unpublished a moment later
- * (also when this process dies before a flush).
+ * is answered) to their queue in batches. A lost wake-up is published by the outbox relay, which
+ * publishes rows still unpublished a moment later.
  */
 @Injectable()
-export class StartRelay implements OnApplicationShutdown {
-  private pending: string[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-
-  constructor(private readonly publisher: OutboxPublisher) {}
-
-  /** Never waits and never throws. */
-  wake(outboxId: string): void {
-    this.pending.push(outboxId);
-    if (this.flushing) return; // the running flush takes it next
-    if (this.pending.length >= FLUSH_AT) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+export class StartRelay extends BatchingRelay<string> {
+  constructor(private readonly publisher: OutboxPublisher) {
+    super();
   }
 
-  /** Publishes what is pending, then what gathered meanwhile. Never throws (the publisher logs). */
-  flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0) {
-          const ids = this.pending;
-          this.pending = [];
-          await this.publisher.publish(ids.map((id) => ({ id, kind: 'start_http' as const })));
-        }
-      } finally {
-        this.flushing = null;
-      }
-    })();
-    return this.flushing;
+  protected keyOf(outboxId: string): string {
+    return outboxId;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.flush();
+  protected publishBatch(ids: string[]): Promise<void> {
+    return this.publisher.publish(ids.map((id) => ({ id, kind: 'start_http' as const })));
   }
 }
