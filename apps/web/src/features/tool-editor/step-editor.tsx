@@ -137,24 +137,11 @@ export function StepEditor({
 
       {/* Controlled inputs (Controller, not register): the canvas's panel and the form can show
           the same step at once, and both must always show the form's one value. */}
-      <Controller
-        control={control}
+      <StepTextInput
         name={`${base}.name`}
-        render={({ field }) => (
-          <Field label="Message name" hint="Shown on the sequence map." {...messages('name')}>
-            {(props) => (
-              <input
-                {...props}
-                data-path={`${base}.name`}
-                className="ui-input"
-                name={field.name}
-                value={field.value ?? ''}
-                onChange={field.onChange}
-                onBlur={field.onBlur}
-              />
-            )}
-          </Field>
-        )}
+        label="Message name"
+        hint="Shown on the sequence map."
+        messages={messages('name')}
       />
 
       <Controller
@@ -254,28 +241,11 @@ export function StepEditor({
         </Field>
       </div>
       {step.validation !== 'none' ? (
-        <Controller
-          control={control}
+        <StepTextInput
           name={`${base}.reaskMessage`}
-          render={({ field }) => (
-            <Field
-              label="Ask again with"
-              hint="Leave empty for a standard sentence."
-              {...messages('reaskMessage')}
-            >
-              {(props) => (
-                <input
-                  {...props}
-                  data-path={`${base}.reaskMessage`}
-                  className="ui-input"
-                  name={field.name}
-                  value={field.value ?? ''}
-                  onChange={field.onChange}
-                  onBlur={field.onBlur}
-                />
-              )}
-            </Field>
-          )}
+          label="Ask again with"
+          hint="Leave empty for a standard sentence."
+          messages={messages('reaskMessage')}
         />
       ) : null}
 
@@ -304,6 +274,45 @@ export function StepEditor({
 }
 
 /** "Let me decide": conditions top to bottom, then the fallback tag and step. */
+/**
+ * A step's one-line text, controlled (Controller, not register): the canvas's panel and the form
+ * can show the same step at once, and both must always show the form's one value.
+ */
+function StepTextInput({
+  name,
+  label,
+  hint,
+  messages,
+}: {
+  name: `steps.${number}.name` | `steps.${number}.reaskMessage`;
+  label: string;
+  hint: string;
+  messages: ReturnType<typeof fieldMessages>;
+}) {
+  const { control } = useFormContext<ToolDefinition>();
+  return (
+    <Controller
+      control={control}
+      name={name}
+      render={({ field }) => (
+        <Field label={label} hint={hint} {...messages}>
+          {(props) => (
+            <input
+              {...props}
+              data-path={name}
+              className="ui-input"
+              name={field.name}
+              value={field.value ?? ''}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+            />
+          )}
+        </Field>
+      )}
+    />
+  );
+}
+
 function DecideEditor({ stepIndex, steps }: { stepIndex: number; steps: StepOption[] }) {
   const { control } = useFormContext<ToolDefinition>();
   const { problems } = useEditor();
