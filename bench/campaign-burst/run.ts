@@ -164,6 +164,10 @@ async function main(): Promise<void> {
         env,
         url: apiUrl,
         logFile: join(OUT_DIR, `${entry === 'main' ? 'api' : 'worker'}-${stamp}.log`),
+        nodeArgs:
+          (entry === 'main' ? process.env.BENCH_API_NODE_ARGS : process.env.BENCH_WORKER_NODE_ARGS)
+            ?.split(' ')
+            .filter(Boolean) ?? [],
       });
     apps.push(await startApp('main'));
     if (WORKER === 'separate') apps.push(await startApp('worker'));

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { StepId } from '@sms-seq/engine';
+import DataLoader from 'dataloader';
 import { SecretBox } from '../crypto/secret-box';
 import { isUuid } from '../database/is-uuid';
 import type { HttpStartPayload } from '../outbox/outbox-entry.entity';
@@ -42,13 +43,40 @@ function requestedStep(rawStep: unknown): string | null {
 }
 
 /**
+ * Posts read in the same turn of the event loop share their round trips (a campaign's burst comes
+ * as many posts at once): the batch runs once those callbacks are done (setImmediate).
+ */
+const SAME_TURN = {
+  cache: false,
+  batchScheduleFn: (run: () => void) => setImmediate(run),
+  maxBatchSize: 500,
+} as const;
+
+/**
  * The campaign HTTP Post start: checked and stored at once (202); the queue performs it (the
- * contact read and the first text: conversations/tool-start.service.ts). A post costs one read
- * (the tool, its account, its steps) and one insert; the job is queued in batches (StartRelay).
+ * contact read and the first text: conversations/tool-start.service.ts). The posts that arrive
+ * together cost one read (their tools, accounts, steps) and one insert; their jobs are queued in
+ * batches (StartRelay).
  */
 @Injectable()
 export class HttpPostStartService {
   private readonly logger = new Logger('HttpPostStart');
+
+  private readonly toolsToStart = new DataLoader<
+    { toolId: string; withSteps: boolean },
+    ToolUrlStart | null
+  >(async (keys) => {
+    const found = await this.tools.toolUrlStarts(
+      keys.map((k) => k.toolId),
+      keys.some((k) => k.withSteps),
+    );
+    return keys.map((k) => found.get(k.toolId) ?? null);
+  }, SAME_TURN);
+
+  private readonly starts = new DataLoader<
+    { accountId: string; payload: HttpStartPayload },
+    string
+  >((starts) => this.outbox.acceptHttpStarts(starts), SAME_TURN);
 
   constructor(
     private readonly relay: StartRelay,
@@ -65,7 +93,10 @@ export class HttpPostStartService {
     rawStep: unknown,
   ): Promise<string> {
     if (!isUuid(toolId)) throw new ToolUrlNotFoundError();
-    const tool = await this.tools.toolUrlStart(toolId, requestedStep(rawStep) !== null);
+    const tool = await this.toolsToStart.load({
+      toolId,
+      withSteps: requestedStep(rawStep) !== null,
+    });
     if (!tool || !urlSecretMatches(this.box, tool.id, tool.urlSecretSealed, secret))
       throw new ToolUrlNotFoundError();
     const contactId = parseContactId(rawContactId);
@@ -118,7 +149,7 @@ export class HttpPostStartService {
       startStepId,
       receivedAt: new Date().toISOString(),
     };
-    const id = await this.outbox.acceptHttpStart(tool.accountId, payload);
+    const id = await this.starts.load({ accountId: tool.accountId, payload });
     this.relay.wake(id); // committed: queued within milliseconds, or by the outbox relay
     return id;
   }

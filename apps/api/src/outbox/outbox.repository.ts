@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows } from '../database/returned-rows';
@@ -253,22 +254,28 @@ export class OutboxRepository {
     return row.id;
   }
 
-  /** A campaign's HTTP Post start, accepted by the tool URL, for the queue to perform; its id. */
-  async acceptHttpStart(
-    accountId: string,
-    payload: HttpStartPayload,
+  /**
+   * Campaigns' HTTP Post starts, accepted by the tool URL, for the queue to perform: one statement
+   * for all of them (no save()'s transaction around it), their ids in the order given.
+   */
+  async acceptHttpStarts(
+    starts: readonly { accountId: string; payload: HttpStartPayload }[],
     m?: EntityManager,
-  ): Promise<string> {
-    // One statement (no save()'s transaction around it): the tool URL's only write.
-    const [entry] = returnedRows<{ id: string }>(
+  ): Promise<string[]> {
+    // Ids made here: each post knows its own row without relying on RETURNING's order.
+    const ids = starts.map(() => randomUUID());
+    const rows = returnedRows<{ id: string }>(
       await this.manager(m).query(
-        `INSERT INTO outbox (account_id, kind, payload) VALUES ($1, 'start_http', $2::jsonb)
+        `INSERT INTO outbox (id, account_id, kind, payload)
+         SELECT s.id, s.account_id, 'start_http', s.payload
+           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS s(id, account_id, payload)
          RETURNING id`,
-        [accountId, JSON.stringify(payload)],
+        [ids, starts.map((s) => s.accountId), starts.map((s) => JSON.stringify(s.payload))],
       ),
     );
-    if (!entry) throw new Error('the start was not stored');
-    return entry.id;
+    if (rows.length !== starts.length)
+      throw new Error(`${starts.length - rows.length} of ${starts.length} starts were not stored`);
+    return ids;
   }
 
   /** The entry, its row locked for the rest of the caller's transaction. */

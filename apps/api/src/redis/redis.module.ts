@@ -15,7 +15,13 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: false }),
+        new Redis(config.REDIS_URL, {
+          keyPrefix: config.REDIS_KEY_PREFIX,
+          lazyConnect: false,
+          // Commands of the same turn of the event loop go in one write: under load (a campaign's
+          // posts, a worker's jobs) that is far fewer socket writes for the same commands.
+          enableAutoPipelining: true,
+        }),
     },
     { provide: RedisLock, inject: [REDIS], useFactory: (redis: Redis) => new RedisLock(redis) },
   ],

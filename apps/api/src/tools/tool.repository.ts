@@ -5,7 +5,7 @@ import type { AccountStatus } from '../accounts/account.entity';
 import { Tool } from './tool.entity';
 import { ToolVersion } from './tool-version.entity';
 
-/** What the tool URL checks before it accepts a campaign's start (ToolRepository.toolUrlStart). */
+/** What the tool URL checks before it accepts a campaign's start (ToolRepository.toolUrlStarts). */
 export interface ToolUrlStart {
   id: string;
   accountId: string;
@@ -306,15 +306,15 @@ export class ToolRepository {
   }
 
   /**
-   * What the tool URL needs to accept a start, in one round trip: the tool (not deleted), its
-   * account's status and, when `withSteps`, the published version's step ids and names (not the
-   * whole definition; otherwise none). Null when there is no such tool.
+   * What the tool URL needs to accept a start, for many posts in one round trip: each tool (not
+   * deleted), its account's status and, when `withSteps`, the published version's step ids and
+   * names (not the whole definition; otherwise none). By id; a tool that does not exist is absent.
    */
-  async toolUrlStart(
-    toolId: string,
+  async toolUrlStarts(
+    toolIds: readonly string[],
     withSteps: boolean,
     m?: EntityManager,
-  ): Promise<ToolUrlStart | null> {
+  ): Promise<Map<string, ToolUrlStart>> {
     const rows: {
       id: string;
       account_id: string;
@@ -338,23 +338,26 @@ export class ToolRepository {
          FROM tools t
          JOIN accounts a ON a.id = t.account_id
          LEFT JOIN tool_versions v ON v.id = t.published_version_id
-        WHERE t.id = $1 AND t.deleted_at IS NULL`,
-      [toolId, withSteps],
+        WHERE t.id = ANY($1::uuid[]) AND t.deleted_at IS NULL`,
+      [[...new Set(toolIds)], withSteps],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      accountId: row.account_id,
-      urlSecretSealed: row.url_secret,
-      publishedVersionId: row.published_version_id,
-      liveSenderKey: row.live_sender_key,
-      enabled: row.enabled,
-      accountStatus: row.account_status,
-      accountStatusReason: row.account_status_reason,
-      publishedVersionFound: row.version_found,
-      steps: row.steps ?? [],
-    };
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          accountId: row.account_id,
+          urlSecretSealed: row.url_secret,
+          publishedVersionId: row.published_version_id,
+          liveSenderKey: row.live_sender_key,
+          enabled: row.enabled,
+          accountStatus: row.account_status,
+          accountStatusReason: row.account_status_reason,
+          publishedVersionFound: row.version_found,
+          steps: row.steps ?? [],
+        },
+      ]),
+    );
   }
 
   private manager(m?: EntityManager): EntityManager {

@@ -153,16 +153,21 @@ describe('queued HTTP Post starts that cannot text', () => {
       [late.toolId],
     );
     // As the tool URL stores it (accepted), then the tool is switched off before the worker runs.
-    const id = await h.t.app.get(OutboxRepository).acceptHttpStart(accountId, {
-      toolId: late.toolId,
-      toolVersionId: row.published_version_id,
-      senderKey: row.live_sender_key,
-      contactId,
-      startStepId: null,
-      receivedAt: new Date().toISOString(),
-    });
+    const [id] = await h.t.app.get(OutboxRepository).acceptHttpStarts([
+      {
+        accountId,
+        payload: {
+          toolId: late.toolId,
+          toolVersionId: row.published_version_id,
+          senderKey: row.live_sender_key,
+          contactId,
+          startStepId: null,
+          receivedAt: new Date().toISOString(),
+        },
+      },
+    ]);
     await h.ds.query(`UPDATE tools SET enabled = false WHERE id = $1`, [late.toolId]);
-    await h.t.app.get(OutboxPublisher).publish([{ id, kind: 'start_http' }]);
+    await h.t.app.get(OutboxPublisher).publish([{ id: id!, kind: 'start_http' }]);
     expect(await refusedFor(contactId)).toMatchObject({
       toolName: 'Late',
       code: 'tool_disabled',

@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { HttpPostStartService } from '../../src/inbound/http-post-start.service';
+import { OutboxRepository } from '../../src/outbox/outbox.repository';
+import { ToolRepository } from '../../src/tools/tool.repository';
 import { aKeapContact, aPhone } from './builders';
 import { eventually, startRuntime, whenIdle, type RuntimeHarness } from './runtime-harness';
 
@@ -237,6 +240,83 @@ describe('runtime: HTTP Post start (the tool URL in a Keap campaign)', () => {
         );
       }
     });
+  });
+
+  it('posts that arrive together share one read and one insert, each answered as itself', async () => {
+    const other = await h.publishedTool(accountId, {
+      name: 'Other campaign tool',
+      keyword: null,
+      startMode: 'http_only',
+      steps,
+    });
+    const off = await h.publishedTool(accountId, {
+      name: 'Off together',
+      keyword: null,
+      startMode: 'http_only',
+      steps,
+    });
+    await h.ds.query(`UPDATE tools SET enabled = false WHERE id = $1`, [off.toolId]);
+    const good = [tool, other, tool, other].map((t, i) => {
+      const phone = aPhone();
+      return { t, phone, contactId: aKeapContact(h.sandbox, { firstName: `P${i}`, phone }) };
+    });
+    const service = h.t.app.get(HttpPostStartService);
+    const reads = jest.spyOn(h.t.app.get(ToolRepository), 'toolUrlStarts');
+    const inserts = jest.spyOn(h.t.app.get(OutboxRepository), 'acceptHttpStarts');
+    try {
+      // All in one turn of the event loop, as a campaign's burst reaches the API.
+      const outcomes = await Promise.allSettled([
+        ...good.map((g) => service.accept(g.t.toolId, g.t.secret, String(g.contactId), undefined)),
+        service.accept(tool.toolId, 'wrong-secret', '1', undefined),
+        service.accept('00000000-0000-4000-8000-000000000000', tool.secret, '1', undefined),
+        service.accept(off.toolId, off.secret, '1', undefined),
+        service.accept(tool.toolId, tool.secret, 'nope', undefined),
+        service.accept(other.toolId, other.secret, '1', 'nowhere'),
+      ]);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(inserts).toHaveBeenCalledTimes(1);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        ...good.map(() => 'fulfilled'),
+        ...Array.from({ length: 5 }, () => 'rejected'),
+      ]);
+      expect(
+        outcomes.slice(good.length).map((o) => (o as PromiseRejectedResult).reason.code),
+      ).toEqual([
+        'tool_not_found',
+        'tool_not_found',
+        'tool_disabled',
+        'invalid_contact_id',
+        'unknown_step',
+      ]);
+      expect(
+        outcomes
+          .slice(good.length)
+          .map((o) => (o as PromiseRejectedResult).reason.constructor.name),
+      ).toEqual([
+        'ToolUrlNotFoundError',
+        'ToolUrlNotFoundError',
+        'ToolNotStartableError',
+        'ContactIdInvalidError',
+        'StartStepUnknownError',
+      ]);
+      // Each post's id is its own row: its tool and its contact.
+      const ids = outcomes
+        .slice(0, good.length)
+        .map((o) => (o as PromiseFulfilledResult<string>).value);
+      const rows: { id: string; tool_id: string; contact_id: number }[] = await h.ds.query(
+        `SELECT id, payload->>'toolId' AS tool_id, (payload->>'contactId')::int AS contact_id
+           FROM outbox WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      expect(ids.map((id) => rows.find((r) => r.id === id))).toEqual(
+        good.map((g, i) => ({ id: ids[i], tool_id: g.t.toolId, contact_id: g.contactId })),
+      );
+    } finally {
+      reads.mockRestore();
+      inserts.mockRestore();
+    }
+    for (const g of good) await eventually(() => h.textsTo(g.phone).length === 1, 'its first text');
+    expect(good.map((g) => h.textsTo(g.phone))).toEqual(good.map((_, i) => [`Hi P${i}, welcome!`]));
   });
 
   it('a contact Keap does not know is accepted (Keap cannot wait) but starts nothing, and says why', async () => {
