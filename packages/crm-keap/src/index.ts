@@ -32,6 +32,7 @@ export {
   KEAP_MAX_IDS_FILTER_CHARS,
   KEAP_NO_ANSWER_FOR_CONTACT,
   type AchieveGoalResult,
+  type KeapNotePart,
 } from './keap-client';
 export {
   toContactSnapshot,

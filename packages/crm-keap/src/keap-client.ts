@@ -70,6 +70,12 @@ export const KEAP_NO_ANSWER_FOR_CONTACT = 'Keap did not answer for this contact'
 /** `no_goal`: Keap answered no result: no campaign has an API goal of those names. */
 export type AchieveGoalResult = 'achieved' | 'no_goal';
 
+/** One text of a note (a run's transcript) and what marks it as written (unique to it). */
+export interface KeapNotePart {
+  text: string;
+  marker: string;
+}
+
 /**
  * Keap REST v2 for one account (one Keap app). Every method is one HTTP call unless it says
  * otherwise, because Keap calls are the scarcest resource the product has.
@@ -438,15 +444,27 @@ export class KeapClient {
    * `input.text` contains) it is written at most once even when Keap's answer is lost: after a 5xx
    * or no answer it first looks for a note of the same title carrying the marker, and answers that
    * one instead of creating another. `lookFirst` looks before the first attempt too (a retry of
-   * earlier work whose outcome is unknown).
+   * earlier work whose outcome is unknown). With `parts` (texts each carrying its own marker,
+   * joined by `separator`): a note found carrying any of the markers gets the parts it lacks
+   * appended (one update, no further read), so a retry that brings more parts than the lost write
+   * adds only those.
    */
   async createNote(
     contactId: number | string,
-    input: { title: string; text: string; type?: string; marker?: string },
-    options: { lookFirst?: boolean } = {},
+    input:
+      | { title: string; text: string; type?: string; marker?: string }
+      | { title: string; parts: readonly KeapNotePart[]; type?: string },
+    options: { lookFirst?: boolean; separator?: string } = {},
   ): Promise<KeapNote> {
     const userId = await this.noteUser();
-    const { marker } = input;
+    const separator = options.separator ?? NOTE_SEPARATOR;
+    const parts: readonly KeapNotePart[] | null =
+      'parts' in input
+        ? input.parts
+        : input.marker
+          ? [{ text: input.text, marker: input.marker }]
+          : null;
+    const text = 'parts' in input ? joinParts(input.parts, separator) : input.text;
     const create = (): Promise<KeapNote> =>
       this.call<KeapNote>({
         kind: 'notes.create',
@@ -454,18 +472,19 @@ export class KeapClient {
         path: `/rest/v2/contacts/${encodeURIComponent(String(contactId))}/notes`,
         body: {
           title: input.title,
-          text: input.text,
+          text,
           type: input.type ?? 'Other',
           user_id: userId,
         },
         // With a marker, an answer that may hide a committed write is ours to check, not resent.
-        ...(marker ? { retryAmbiguous: false } : {}),
+        ...(parts ? { retryAmbiguous: false } : {}),
       });
-    if (!marker) return create();
+    if (!parts || parts.length === 0) return create();
+    const markers = parts.map((p) => p.marker);
     for (let attempt = 1; ; attempt += 1) {
       if (options.lookFirst || attempt > 1) {
-        const existing = await this.findNote(contactId, { title: input.title, marker });
-        if (existing) return existing;
+        const existing = await this.findNote(contactId, { title: input.title, marker: markers });
+        if (existing) return this.appendMissing(contactId, existing, parts, separator);
       }
       try {
         return await create();
@@ -479,12 +498,13 @@ export class KeapClient {
 
   /**
    * The contact's note with this title (Keap matches `title==` anywhere in the title) whose text
-   * carries `marker`; one call (a page of up to 1,000 notes).
+   * carries `marker` (with several: any of them); one call (a page of up to 1,000 notes).
    */
   async findNote(
     contactId: number | string,
-    query: { title: string; marker: string },
+    query: { title: string; marker: string | readonly string[] },
   ): Promise<KeapNote | null> {
+    const markers = typeof query.marker === 'string' ? [query.marker] : query.marker;
     const res = await this.call<{ notes?: KeapNote[] }>({
       kind: 'notes.list',
       method: 'GET',
@@ -493,7 +513,7 @@ export class KeapClient {
     });
     return (
       (res.notes ?? []).find(
-        (n) => (n.title ?? '') === query.title && (n.text ?? '').includes(query.marker),
+        (n) => (n.title ?? '') === query.title && markers.some((m) => (n.text ?? '').includes(m)),
       ) ?? null
     );
   }
@@ -526,18 +546,36 @@ export class KeapClient {
    * Appends to a note (read, then write the whole text: Keap has no append). Two appends to the
    * same note at once could lose one, so callers serialise them per note (one queue job at a time).
    * With a `marker` (contained in `text`), a note that already carries it is left as it is: a
-   * retry after a lost answer does not append the same text twice.
+   * retry after a lost answer does not append the same text twice. With `parts` instead of a text,
+   * only the parts whose marker the note lacks are appended, in order (none: no write).
    */
   async appendToNote(
     contactId: number | string,
     noteId: number | string,
-    text: string,
+    text: string | readonly KeapNotePart[],
     options: { separator?: string; marker?: string } = {},
   ): Promise<KeapNote> {
     const note = await this.getNote(contactId, noteId);
+    const separator = options.separator ?? NOTE_SEPARATOR;
+    if (typeof text !== 'string') return this.appendMissing(contactId, note, text, separator);
     if (options.marker && (note.text ?? '').includes(options.marker)) return note;
-    const merged = note.text ? `${note.text}${options.separator ?? '\n\n'}${text}` : text;
+    const merged = note.text ? `${note.text}${separator}${text}` : text;
     return this.updateNote(contactId, noteId, { text: merged });
+  }
+
+  /** The parts `note` (as just read) does not carry yet, appended in one update; none: no call. */
+  private async appendMissing(
+    contactId: number | string,
+    note: KeapNote,
+    parts: readonly KeapNotePart[],
+    separator: string,
+  ): Promise<KeapNote> {
+    const current = note.text ?? '';
+    const missing = parts.filter((p) => !current.includes(p.marker));
+    if (missing.length === 0) return note;
+    const added = joinParts(missing, separator);
+    const merged = current ? `${current}${separator}${added}` : added;
+    return this.updateNote(contactId, note.id, { text: merged });
   }
 
   getUserInfo(): Promise<KeapUserInfo> {
@@ -600,6 +638,13 @@ function idChunks(ids: readonly number[]): number[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
+}
+
+/** Between the texts of one note (its runs). */
+const NOTE_SEPARATOR = '\n\n';
+
+function joinParts(parts: readonly KeapNotePart[], separator: string): string {
+  return parts.map((p) => p.text).join(separator);
 }
 
 /**

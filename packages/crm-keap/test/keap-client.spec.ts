@@ -630,6 +630,54 @@ describe('KeapClient against the Keap sandbox', () => {
       await keap.appendToNote(id, note.id, 'run 2 ref c2', { marker: 'ref c2' });
       expect((await keap.getNote(id, note.id)).text).toBe('run 1 ref c1\n\nrun 2 ref c2');
     });
+
+    it('appends only the parts whose marker the note lacks, in one write', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      const note = await keap.createNote(id, { title: 'SMS: BLUE', text: 'run 1 ref c1' });
+      calls.length = 0;
+      await keap.appendToNote(id, note.id, [
+        { text: 'run 1 ref c1', marker: 'ref c1' },
+        { text: 'run 2 ref c2', marker: 'ref c2' },
+        { text: 'run 3 ref c3', marker: 'ref c3' },
+      ]);
+      expect((await keap.getNote(id, note.id)).text).toBe(
+        'run 1 ref c1\n\nrun 2 ref c2\n\nrun 3 ref c3',
+      );
+      calls.length = 0;
+      // Every part there already: read, no write.
+      await keap.appendToNote(id, note.id, [{ text: 'run 2 ref c2', marker: 'ref c2' }]);
+      expect(calls.map((c) => c.kind)).toEqual(['notes.get']);
+    });
+
+    it('creates a note of several parts; a retry bringing one more finds it and adds only that one', async () => {
+      const keap = client();
+      const id = await adaId(keap);
+      const notesOf = () =>
+        [...sandbox.keap.tenant(DEMO_TENANT_ID).notes.values()].filter((n) => n.contact_id === id);
+      const c1 = { text: 'run 1 ref c1', marker: 'ref c1' };
+      const c2 = { text: 'run 2 ref c2', marker: 'ref c2' };
+      const c3 = { text: 'run 3 ref c3', marker: 'ref c3' };
+      const note = await keap.createNote(id, { title: 'SMS: BLUE', parts: [c1, c2] });
+      expect(notesOf().map((n) => n.text)).toEqual(['run 1 ref c1\n\nrun 2 ref c2']);
+      calls.length = 0;
+      const again = await keap.createNote(
+        id,
+        { title: 'SMS: BLUE', parts: [c1, c2, c3] },
+        { lookFirst: true },
+      );
+      expect(again.id).toBe(note.id);
+      expect(notesOf().map((n) => n.text)).toEqual([
+        'run 1 ref c1\n\nrun 2 ref c2\n\nrun 3 ref c3',
+      ]);
+      // The note found is appended to as read: no second read of it.
+      expect(calls.map((c) => c.kind)).toEqual(['notes.list', 'notes.update']);
+      // Its markers are all there now: found, nothing written.
+      calls.length = 0;
+      await keap.createNote(id, { title: 'SMS: BLUE', parts: [c2, c3] }, { lookFirst: true });
+      expect(calls.map((c) => c.kind)).toEqual(['notes.list']);
+      expect(notesOf()).toHaveLength(1);
+    });
   });
 
   describe('rate limits', () => {
