@@ -1,11 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import type { Conversation } from '../conversations/conversation.entity';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Message } from '../messages/message.entity';
 import { MessageRepository } from '../messages/message.repository';
-import { CrmError, CrmProvider } from '../ports/crm.port';
+import { type Crm, CrmError, CrmProvider, type NotePart } from '../ports/crm.port';
 import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
 import { runAsKeapWork } from '../keap/budget/keap-work';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -52,11 +52,16 @@ export function transcript(
 }
 
 /**
- * One note per contact per tool: the first conversation creates it, later ones append. The
- * contact_notes row is locked while Keap is called, so two conversations of the same contact
- * never create two notes, and the conversation ids it holds make a retry a no-op. When Keap did
- * the write but its answer was lost (the transaction then rolls back), the transcript's marker
- * makes the retry find the note (create) or leave it (append) instead of writing it twice.
+ * One note per contact per tool: the first write creates it, later ones append. A note job asks
+ * the Keap budget for its turn first (CrmProvider.crmAtTurn; notes wait behind conversation work)
+ * and only then reads which transcripts of the contact are waiting: its own and those of the
+ * contact's other conversations of the tool that ended meanwhile (their answers saved), all in
+ * ONE Keap write, in the order the conversations started; their own jobs then find them written
+ * and call Keap for nothing. The contact_notes row is locked while Keap is called, so two
+ * conversations of the same contact never create two notes, and the conversation ids it holds
+ * make a retry a no-op. When Keap did the write but its answer was lost (the transaction then
+ * rolls back), each transcript's marker makes the retry, whatever it gathers by then, find the
+ * note (create) and write only the transcripts it lacks.
  */
 @Injectable()
 export class NoteWriter {
@@ -85,53 +90,34 @@ export class NoteWriter {
     // The answers go to the contact before the note that tells of them, as the conversation's
     // work (not paced like the note); should they fail, the note waits and retries.
     await runAsKeapWork('conversation', () => this.saves.landAll(conversation.id));
-    const definition = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
-    const messages = await this.messages.ofConversation(conversation.id);
-    // Texts still queued count: a closing message's note is queued with its text (which goes out
-    // even though the conversation has ended), so the note may be written first.
-    const text = transcript(
-      conversation,
-      messages.filter((m) => m.direction === 'in' || m.status !== 'suppressed'),
-      await this.outbox.payloadsOf(conversation.id, 'achieve_goal'),
-    );
-    const marker = transcriptMarker(conversation.id);
+    // Written with another conversation's transcript: nothing to ask the budget for.
+    const note = await this.notes.peek(conversation.toolId, contactId);
+    if (note?.conversationIds.includes(conversation.id)) {
+      await this.outbox.markDone(outboxId, null);
+      await this.keapCalls?.observeIfDone(conversation.id);
+      return;
+    }
+    const { name } = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
     // Counted before Keap is called, outside the transaction: a later attempt knows an earlier
     // one may have written the note even though its transaction rolled back.
     const attempts = (await this.outbox.countAttempt(outboxId)) ?? 1;
     const calls: Record<string, number> = {};
+    let written: string[] = [];
     try {
-      await this.dataSource.transaction(async (m) => {
-        await this.notes.reserve(conversation.accountId, conversation.toolId, contactId, m);
-        const note = await this.notes.lock(conversation.toolId, contactId, m);
-        if (note.conversationIds.includes(conversation.id)) {
-          await this.outbox.markDone(outboxId, null, m);
-          return;
-        }
-        const crm = await this.crm.crmFor(conversation.accountId, {
-          priority: 'background',
-          onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1),
-        });
-        let action: 'created' | 'appended';
-        if (note.crmNoteId === null) {
-          note.crmNoteId = await crm.createNote(contactId, `SMS: ${definition.name}`, text, {
-            marker,
-            maybeWritten: attempts > 1,
-          });
-          action = 'created';
-        } else {
-          await crm.appendToNote(contactId, note.crmNoteId, text, { marker });
-          action = 'appended';
-        }
-        note.conversationIds = [...note.conversationIds, conversation.id];
-        await this.notes.save(note, m);
-        await this.runtime.recordEvent(m, conversation.id, 'note_written', {
-          noteId: note.crmNoteId,
-          action,
-        });
-        // In the transaction that marks the row done: whoever sees it done sees these calls.
-        await this.runtime.recordKeapCalls(conversation.id, calls, m);
-        await this.outbox.finish(outboxId, m);
-      });
+      written = await this.crm.crmAtTurn(
+        conversation.accountId,
+        { priority: 'background', onCall: (k) => (calls[k] = (calls[k] ?? 0) + 1) },
+        note?.crmNoteId ? 'appendToNote' : 'createNote',
+        (crm) =>
+          this.writeAtTurn(
+            crm,
+            { outboxId, attempts },
+            conversation,
+            contactId,
+            `SMS: ${name}`,
+            calls,
+          ),
+      );
     } catch (err) {
       // The transaction rolled back: its calls are tallied here, with whatever ends the attempt.
       if (err instanceof CrmError && !err.retryable) {
@@ -153,6 +139,92 @@ export class NoteWriter {
       });
       throw err;
     }
-    await this.keapCalls?.observeIfDone(conversation.id);
+    for (const id of written) await this.keapCalls?.observeIfDone(id);
+  }
+
+  /**
+   * At the budget's turn: the transcripts waiting now, in one write. Answers the conversations
+   * whose rows it marked done.
+   */
+  private async writeAtTurn(
+    crm: Crm,
+    { outboxId, attempts }: { outboxId: string; attempts: number },
+    conversation: Conversation,
+    contactId: number,
+    title: string,
+    calls: Record<string, number>,
+  ): Promise<string[]> {
+    const { toolId } = conversation;
+    // Each transcript this attempt may write counts the attempt on its own row first (committed
+    // outside the transaction, as this job's own count): whichever job writes it next knows a lost
+    // answer may have put it in Keap already.
+    const candidates = (await this.outbox.notesWaitingFor(toolId, contactId)).filter(
+      (w) => w.id !== outboxId,
+    );
+    for (const c of candidates) await this.outbox.countAttempt(c.id);
+    const counted = new Set(candidates.map((c) => c.id));
+    return this.dataSource.transaction(async (m) => {
+      await this.notes.reserve(conversation.accountId, toolId, contactId, m);
+      const note = await this.notes.lock(toolId, contactId, m);
+      if (note.conversationIds.includes(conversation.id)) {
+        await this.outbox.markDone(outboxId, null, m);
+        return [conversation.id];
+      }
+      // Read again under the lock: another job may have written some meanwhile, and its counts
+      // (made before its call) are what tells of a write whose answer was lost.
+      const waiting = await this.outbox.notesWaitingFor(toolId, contactId, m);
+      const others = waiting.filter(
+        (w) => counted.has(w.id) && !note.conversationIds.includes(w.conversationId),
+      );
+      const own = waiting.find((w) => w.id === outboxId);
+      const maybeWritten = [own?.attempts ?? attempts, ...others.map((w) => w.attempts)].some(
+        (n) => n > 1,
+      );
+      // One query at a time: they share the transaction's connection.
+      const together = [conversation];
+      for (const w of others) together.push(await this.conversations.get(w.conversationId, m));
+      together.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      const parts: NotePart[] = [];
+      for (const c of together) parts.push(await this.partOf(c, m));
+      let action: 'created' | 'appended';
+      if (note.crmNoteId === null) {
+        note.crmNoteId = await crm.createNote(contactId, title, parts, { maybeWritten });
+        action = 'created';
+      } else {
+        await crm.appendToNote(contactId, note.crmNoteId, parts);
+        action = 'appended';
+      }
+      const ids = together.map((c) => c.id);
+      note.conversationIds = [...note.conversationIds, ...ids];
+      await this.notes.save(note, m);
+      for (const id of ids) {
+        const rest = ids.filter((other) => other !== id);
+        await this.runtime.recordEvent(m, id, 'note_written', {
+          noteId: note.crmNoteId,
+          action,
+          ...(rest.length > 0 ? { with: rest } : {}),
+        });
+      }
+      // In the transaction that marks the rows done: whoever sees them done sees these calls,
+      // which count on the conversation whose job made them.
+      await this.runtime.recordKeapCalls(conversation.id, calls, m);
+      for (const id of [outboxId, ...others.map((w) => w.id)]) await this.outbox.finish(id, m);
+      return ids;
+    });
+  }
+
+  /** The conversation's transcript for the note, marked with its id. */
+  private async partOf(conversation: Conversation, m: EntityManager): Promise<NotePart> {
+    const messages = await this.messages.ofConversation(conversation.id, m);
+    // Texts still queued count: a closing message's note is queued with its text (which goes out
+    // even though the conversation has ended), so the note may be written first.
+    return {
+      text: transcript(
+        conversation,
+        messages.filter((msg) => msg.direction === 'in' || msg.status !== 'suppressed'),
+        await this.outbox.payloadsOf(conversation.id, 'achieve_goal', m),
+      ),
+      marker: transcriptMarker(conversation.id),
+    };
   }
 }

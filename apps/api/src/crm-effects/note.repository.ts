@@ -23,6 +23,11 @@ export class NoteRepository {
     );
   }
 
+  /** The contact's note for the tool as it is now (not locked); null when there is no row yet. */
+  async peek(toolId: string, contactId: number, m?: EntityManager): Promise<ContactNote | null> {
+    return this.manager(m).getRepository(ContactNote).findOneBy({ toolId, contactId });
+  }
+
   /** The contact's note for the tool, locked until `m`'s transaction ends (throws when there is none). */
   async lock(toolId: string, contactId: number, m: EntityManager): Promise<ContactNote> {
     return m.getRepository(ContactNote).findOneOrFail({

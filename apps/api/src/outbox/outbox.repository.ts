@@ -169,6 +169,34 @@ export class OutboxRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The contact's transcripts for the tool waiting for the note: the pending `write_note` rows of
+   * its conversations whose field saves have all landed (a note tells of saved answers), oldest
+   * conversation first, with the attempts counted on each.
+   */
+  async notesWaitingFor(
+    toolId: string,
+    contactId: number,
+    m?: EntityManager,
+  ): Promise<{ id: string; conversationId: string; attempts: number }[]> {
+    const rows: { id: string; conversation_id: string; attempts: number }[] = await this.manager(
+      m,
+    ).query(
+      `SELECT o.id, o.conversation_id, o.attempts FROM conversations c
+          JOIN outbox o ON o.conversation_id = c.id AND o.kind = 'write_note' AND o.done_at IS NULL
+        WHERE c.tool_id = $1 AND c.contact_id = $2
+          AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.conversation_id = c.id
+                            AND s.kind = 'save_field' AND s.done_at IS NULL)
+        ORDER BY c.started_at, o.created_at`,
+      [toolId, contactId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      attempts: Number(r.attempts),
+    }));
+  }
+
   /** Marks the row done unless another worker already did; true when this call did. */
   async claim(id: string, m?: EntityManager): Promise<boolean> {
     const rows = returnedRows(

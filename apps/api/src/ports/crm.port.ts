@@ -30,23 +30,25 @@ export interface Crm {
    */
   achieveGoal(contactId: number, goal: ApiGoal): Promise<void>;
   /**
-   * Creates a note and answers its id. `body` contains `marker` (unique to this write): when
-   * `maybeWritten` (an earlier attempt's outcome is unknown), or after an answer that may hide a
-   * committed write, a note of this title carrying the marker is answered instead of a new one.
+   * Creates a note of `parts` (in order) and answers its id. Each part's text contains its
+   * `marker` (unique to it): when `maybeWritten` (an earlier attempt's outcome is unknown), or
+   * after an answer that may hide a committed write, a note of this title carrying any of the
+   * markers is answered instead of a new one, with the parts it lacks appended.
    */
   createNote(
     contactId: number,
     title: string,
-    body: string,
-    options: { marker: string; maybeWritten: boolean },
+    parts: readonly NotePart[],
+    options: { maybeWritten: boolean },
   ): Promise<string>;
-  /** Appends text (containing `marker`) to an existing note, unless the note already carries the marker. */
-  appendToNote(
-    contactId: number,
-    noteId: string,
-    text: string,
-    options: { marker: string },
-  ): Promise<void>;
+  /** Appends the parts (in order) whose marker the note does not carry yet; none: no write. */
+  appendToNote(contactId: number, noteId: string, parts: readonly NotePart[]): Promise<void>;
+}
+
+/** One text of a note (a conversation's transcript) and what marks it as written there. */
+export interface NotePart {
+  text: string;
+  marker: string;
 }
 
 /** Work a contact waits on goes ahead of work nobody waits on (notes, tags after the end). */
@@ -61,6 +63,18 @@ export interface CrmCallOptions {
 /** Hands out a Crm that acts as one account. */
 export abstract class CrmProvider {
   abstract crmFor(accountId: string, options: CrmCallOptions): Promise<Crm>;
+
+  /**
+   * Runs `work` with a Crm once the shared CRM budget lets the first call of a note write
+   * (`first`) go out, and answers what it answers: what the work reads before that call (which
+   * transcripts are waiting) is as late as it can be. A turn the work leaves unused is given back.
+   */
+  abstract crmAtTurn<T>(
+    accountId: string,
+    options: CrmCallOptions,
+    first: 'createNote' | 'appendToNote',
+    work: (crm: Crm) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** A CRM failure in the runtime's words: retry later, or give up on this piece of work. */

@@ -58,4 +58,19 @@ describe('GrantedFirstGate', () => {
     // Given back, it is not spent afterwards either.
     expect(await idle.acquire(list)).toMatchObject({ grantId: 'g1' });
   });
+
+  it('gives back a grant left unused too long, and sends the call through the budget', async () => {
+    const budget = aBudget();
+    let now = 1_000;
+    const gate = new GrantedFirstGate(budget.gate, won, { usableForMs: 2_000, now: () => now });
+    now += 2_001;
+    expect(await gate.acquire(list)).toMatchObject({ grantId: 'g1' });
+    expect(budget.observed).toEqual([{ grantId: 'won', status: 0 }]);
+    await gate.release();
+    expect(budget.observed).toHaveLength(1);
+
+    const fresh = new GrantedFirstGate(aBudget().gate, won, { usableForMs: 2_000, now: () => now });
+    now += 2_000;
+    expect(await fresh.acquire(list)).toBe(won);
+  });
 });

@@ -22,6 +22,7 @@ import {
   CrmError,
   CrmProvider,
   type CrmPriority,
+  type NotePart,
 } from '../../ports/crm.port';
 import { KEAP_ACCOUNT_CACHE, RedisKeapAccountCache } from '../keap-account-cache';
 import {
@@ -34,6 +35,7 @@ import {
   KeapContactReadBatcher,
   type KeapReadGrant,
 } from './keap-contact-read-batcher';
+import { GrantedFirstGate } from './granted-first-gate';
 import { KeapTagBatcher, TagRefusedForContactError, tagAppliesFromKeap } from './keap-tag-batcher';
 
 /** The queue retries with its own backoff; a client of the runtime only rides out short bursts. */
@@ -44,6 +46,16 @@ const RUNTIME_RETRY: Partial<KeapRetryPolicy> = { maxAttempts: 3 };
  * keeps one request small (about 12 KB) while a campaign's burst still goes in a few calls.
  */
 const TAG_BATCH_MAX_CONTACTS = 1000;
+
+/**
+ * How long a note's turn (crmAtTurn) stays usable for its first call. The work runs its database
+ * step first, normally milliseconds; one that waited longer (on the contact's note, locked by
+ * another write) asks the budget again rather than send a call the budget no longer counts.
+ */
+const TURN_USABLE_MS = 2_000;
+
+/** The Keap call a note write's first call is, by how the write starts. */
+const FIRST_NOTE_CALL = { createNote: 'notes.create', appendToNote: 'notes.get' } as const;
 
 /** The Crm port over Keap REST v2 (`@sms-seq/crm-keap`). */
 export class KeapCrm implements Crm {
@@ -106,28 +118,17 @@ export class KeapCrm implements Crm {
   async createNote(
     contactId: number,
     title: string,
-    body: string,
-    options: { marker: string; maybeWritten: boolean },
+    parts: readonly NotePart[],
+    options: { maybeWritten: boolean },
   ): Promise<string> {
     const note = await guard(() =>
-      this.client.createNote(
-        contactId,
-        { title, text: body, marker: options.marker },
-        { lookFirst: options.maybeWritten },
-      ),
+      this.client.createNote(contactId, { title, parts }, { lookFirst: options.maybeWritten }),
     );
     return String(note.id);
   }
 
-  async appendToNote(
-    contactId: number,
-    noteId: string,
-    text: string,
-    options: { marker: string },
-  ): Promise<void> {
-    await guard(() =>
-      this.client.appendToNote(contactId, noteId, text, { marker: options.marker }),
-    );
+  async appendToNote(contactId: number, noteId: string, parts: readonly NotePart[]): Promise<void> {
+    await guard(() => this.client.appendToNote(contactId, noteId, parts));
   }
 }
 
@@ -167,7 +168,7 @@ export class KeapCrmProvider extends CrmProvider {
     config: Pick<AppConfig, 'KEAP_READ_BATCH_WINDOW_MS' | 'KEAP_TAG_BATCH_WINDOW_MS'>,
     // The shared Keap budget: a batch of contact reads (of tag applies) asks it for its call
     // before it is full.
-    @Inject(KEAP_REQUEST_GATE) gate: KeapRequestGate,
+    @Inject(KEAP_REQUEST_GATE) private readonly gate: KeapRequestGate,
   ) {
     super();
     this.contactReads = new KeapContactReadBatcher(
@@ -185,8 +186,46 @@ export class KeapCrmProvider extends CrmProvider {
   }
 
   async crmFor(accountId: string, options: CrmCallOptions): Promise<Crm> {
-    return new KeapCrm(
+    return this.crmOver(
+      accountId,
+      options,
       this.clients.clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall),
+    );
+  }
+
+  /**
+   * The budget's grant for the write's first call (a create, or an append's read) is won before
+   * `work` runs; the call goes out on it (`GrantedFirstGate`), every later one waits as usual.
+   */
+  async crmAtTurn<T>(
+    accountId: string,
+    options: CrmCallOptions,
+    first: 'createNote' | 'appendToNote',
+    work: (crm: Crm) => Promise<T>,
+  ): Promise<T> {
+    const grant = await guard(() =>
+      this.gate.acquire({ accountId, priority: options.priority, kind: FIRST_NOTE_CALL[first] }),
+    );
+    const gate = new GrantedFirstGate(this.gate, grant, { usableForMs: TURN_USABLE_MS });
+    try {
+      return await work(
+        this.crmOver(
+          accountId,
+          options,
+          this.clients.clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall, {
+            gate,
+          }),
+        ),
+      );
+    } finally {
+      // The budget not taking it back only holds the slot longer; the work's outcome stands.
+      await gate.release().catch(() => undefined);
+    }
+  }
+
+  private crmOver(accountId: string, options: CrmCallOptions, client: KeapClient): Crm {
+    return new KeapCrm(
+      client,
       (contactId) => this.contactReads.read(accountId, contactId, options),
       (contactId, tagId) => this.tagApplies.apply(accountId, tagId, contactId, options),
     );
