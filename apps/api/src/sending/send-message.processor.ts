@@ -79,12 +79,13 @@ const LATE_QUESTION_MS = 1_000;
  * that holds no worker, for quiet hours to end (the tool's send window in the contact's time zone)
  * and for its sender's next slot (a per-sender rate shared in Redis), so one sender's backlog never
  * keeps another account's reply waiting; right before the claim, the sender's send window (at most
- * its rate in any second, however late the job woke) lets it go or delays it again. Only then is the row claimed (`queued` → `sending`) and
- * the provider called. An answer saying it was not sent gives the text back (`queued`) for the
- * retry; no answer (`unknown`, or a worker that died mid-call) means it may have gone: the retry
- * asks the provider first and adopts the message it finds, sending only when there is none. The
- * texts of one conversation go out in order: a text waits until the ones before it are out, and
- * each one done hands over to the next.
+ * its rate in any second, however late the job woke; a text counts in it until a window after the
+ * provider's answer) lets it go or delays it again. Only then is the row claimed (`queued` →
+ * `sending`) and the provider called. An answer saying it was not sent gives the text back
+ * (`queued`) for the retry; no answer (`unknown`, or a worker that died mid-call) means it may
+ * have gone: the retry asks the provider first and adopts the message it finds, sending only
+ * when there is none. The texts of one conversation go out in order: a text waits until the ones
+ * before it are out, and each one done hands over to the next.
  */
 @Injectable()
 export class SendMessageProcessor implements OnModuleInit {
@@ -163,28 +164,46 @@ export class SendMessageProcessor implements OnModuleInit {
     // A slot says when to wake, not that the sender is free now: a job that woke late (a busy
     // worker) would go out with every other late one. Every attempt asks the sender's window; a
     // refused text waits only until the window has room, holding that time as its slot.
-    const busyFor = await this.rate.takeSend(row.sender_key, row.id);
-    if (busyFor > 0) {
+    const pass = await this.rate.takeSend(row.sender_key, row.id);
+    if (pass.waitMs > 0) {
       this.outcomes.count('deferred', 'sender_window');
-      const at = Date.now() + busyFor;
+      const at = Date.now() + pass.waitMs;
       return this.later(outboxId, at, at);
     }
-    // Another run claimed it first; that run finishes it.
-    if (!(await this.messages.claimForSend(row.id))) return;
-    await this.send(outboxId, row, gateway);
+    // The window counts the text until the provider answers (settled right after the call); one
+    // not sent after all (claim lost, an error before the call) is settled on the way out. Once,
+    // and best effort: an entry never settled leaves the window by itself, only later.
+    let settled: Promise<unknown> | undefined;
+    const settle = () =>
+      (settled ??= this.rate.settleSend(row.sender_key, pass.token).catch(() => undefined));
+    try {
+      // Another run claimed it first; that run finishes it.
+      if (!(await this.messages.claimForSend(row.id))) return;
+      await this.send(outboxId, row, gateway, settle);
+    } finally {
+      await settle();
+    }
   }
 
-  private async send(outboxId: string, row: SendRow, gateway: SmsGateway): Promise<void> {
+  /** `answered`: called as soon as the provider has answered (or given up), before anything else. */
+  private async send(
+    outboxId: string,
+    row: SendRow,
+    gateway: SmsGateway,
+    answered: () => Promise<unknown>,
+  ): Promise<void> {
     let providerMessageId: string;
     try {
-      const sent = await gateway.send({
-        to: row.phone,
-        sender: senderOf(row.sender_key),
-        body: row.body,
-        mediaUrls: row.media_urls,
-        statusCallbackUrl: twilioWebhookUrls(this.config.PUBLIC_URL).statusCallbackUrl,
-        idempotencyKey: row.id,
-      });
+      const sent = await gateway
+        .send({
+          to: row.phone,
+          sender: senderOf(row.sender_key),
+          body: row.body,
+          mediaUrls: row.media_urls,
+          statusCallbackUrl: twilioWebhookUrls(this.config.PUBLIC_URL).statusCallbackUrl,
+          idempotencyKey: row.id,
+        })
+        .finally(answered);
       providerMessageId = sent.providerMessageId;
     } catch (err) {
       // Checked before the non-retryable refusals: the credentials are the account's to fix, the

@@ -85,6 +85,14 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
     expect(other).toBe(0);
   });
 
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A text let through whose call Twilio answers at once: its wait (0: it went). */
+  const sendsAtOnce = async (limiter: SendRateLimiter, sender: string, messageId: string) => {
+    const pass = await limiter.takeSend(sender, messageId);
+    if (pass.waitMs === 0) await limiter.settleSend(sender, pass.token);
+    return pass.waitMs;
+  };
+
   it('lets at most `rate` texts of a sender through in any second, across processes; a refused one is told when the window has room', async () => {
     const rates = { SEND_RATE_LONG_CODE: '3' };
     const one = aProcess(rates);
@@ -92,36 +100,36 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
     const sender = 'phone:+14155550101';
 
     const startedAt = Date.now();
-    const first = [await one.takeSend(sender, 'a')];
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    first.push(await two.takeSend(sender, 'b'), await one.takeSend(sender, 'c'));
-    const refused = await two.takeSend(sender, 'd');
+    const first = [await sendsAtOnce(one, sender, 'a')];
+    await sleep(200);
+    first.push(await sendsAtOnce(two, sender, 'b'), await sendsAtOnce(one, sender, 'c'));
+    const refused = (await two.takeSend(sender, 'd')).waitMs;
     const tookMs = Date.now() - startedAt;
-    const other = await one.takeSend('phone:+12125550143', 'e');
+    const other = await sendsAtOnce(one, 'phone:+12125550143', 'e');
 
     expect(first).toEqual([0, 0, 0]);
     // Room again when the first of the three leaves the window, a second (and the 25 ms margin)
-    // after it was let through.
+    // after Twilio answered it.
     expect(refused).toBeGreaterThan(1025 - tookMs - 5);
     expect(refused).toBeLessThanOrEqual(1025);
     expect(other).toBe(0);
 
-    await new Promise((resolve) => setTimeout(resolve, refused));
-    expect(await one.takeSend(sender, 'd')).toBe(0);
+    await sleep(refused);
+    expect(await sendsAtOnce(one, sender, 'd')).toBe(0);
     // Only a's place freed: b and c are still within their second.
-    expect(await two.takeSend(sender, 'f')).toBeGreaterThan(0);
+    expect((await two.takeSend(sender, 'f')).waitMs).toBeGreaterThan(0);
   });
 
   it('gives texts refused one after another later places, one per place, so a late pile does not retry all at once', async () => {
     const limiter = aProcess({ SEND_RATE_LONG_CODE: '2' });
     const sender = 'phone:+14155550102';
-    expect(await limiter.takeSend(sender, 'a')).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await limiter.takeSend(sender, 'b')).toBe(0);
+    expect(await sendsAtOnce(limiter, sender, 'a')).toBe(0);
+    await sleep(200);
+    expect(await sendsAtOnce(limiter, sender, 'b')).toBe(0);
 
-    const c = await limiter.takeSend(sender, 'c');
-    const d = await limiter.takeSend(sender, 'd');
-    const e = await limiter.takeSend(sender, 'e');
+    const c = (await limiter.takeSend(sender, 'c')).waitMs;
+    const d = (await limiter.takeSend(sender, 'd')).waitMs;
+    const e = (await limiter.takeSend(sender, 'e')).waitMs;
     // c: when a leaves (~825 ms), d: when b leaves (~200 ms after), e: when c, let in at a's
     // place, leaves in turn (a second after c).
     expect(c).toBeGreaterThan(725);
@@ -135,9 +143,65 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
   it('holds a rate under one text a second over the longer window it means', async () => {
     const limiter = aProcess({ SEND_RATE_LONG_CODE: '0.5' });
     const sender = 'phone:+14155550103';
-    expect(await limiter.takeSend(sender, 'a')).toBe(0);
-    const wait = await limiter.takeSend(sender, 'b');
+    expect(await sendsAtOnce(limiter, sender, 'a')).toBe(0);
+    const wait = (await limiter.takeSend(sender, 'b')).waitMs;
     expect(wait).toBeGreaterThan(1925);
     expect(wait).toBeLessThanOrEqual(2025);
+  });
+
+  it('counts a text until a window after Twilio answered it, not a window after it was let through', async () => {
+    const limiter = aProcess({ SEND_RATE_LONG_CODE: '1' }); // one text per 1025 ms
+    const sender = 'phone:+14155550104';
+    const checkedAt = Date.now();
+    const a = await limiter.takeSend(sender, 'a');
+    expect(a.waitMs).toBe(0);
+
+    // Twilio takes half a second to answer a.
+    await sleep(500);
+    const answeredAt = Date.now();
+    expect(await limiter.settleSend(sender, a.token)).toBe(true);
+    const settledBy = Date.now();
+
+    // A window after a's check, but not after its answer: b is refused until a window after it.
+    await sleep(checkedAt + 1125 - Date.now());
+    const before = Date.now();
+    const b = await limiter.takeSend(sender, 'b');
+    const after = Date.now();
+    expect(b.waitMs).toBeGreaterThanOrEqual(answeredAt + 1025 - after - 1);
+    expect(b.waitMs).toBeLessThanOrEqual(settledBy + 1025 - before + 1);
+
+    await sleep(b.waitMs);
+    expect(await sendsAtOnce(limiter, sender, 'b')).toBe(0);
+  });
+
+  it('keeps a text Twilio has not answered yet in the window past a window after it was let through', async () => {
+    const limiter = aProcess({ SEND_RATE_LONG_CODE: '1' });
+    const sender = 'phone:+14155550105';
+    const a = await limiter.takeSend(sender, 'a');
+    expect(a.waitMs).toBe(0);
+
+    // a's call is still going a window after its check: b may not go yet.
+    await sleep(1125);
+    expect((await limiter.takeSend(sender, 'b')).waitMs).toBeGreaterThan(1000);
+
+    // Its answer frees the place a window later.
+    await limiter.settleSend(sender, a.token);
+    const wait = (await limiter.takeSend(sender, 'b')).waitMs;
+    expect(wait).toBeGreaterThan(1000);
+    expect(wait).toBeLessThanOrEqual(1025);
+  });
+
+  it('does not put back a text that left the window before its answer was settled', async () => {
+    const limiter = aProcess({ SEND_RATE_LONG_CODE: '1' });
+    const redis = clients[clients.length - 1]!;
+    const sender = 'phone:+14155550106';
+    const a = await limiter.takeSend(sender, 'a');
+    expect(await limiter.settleSend(sender, a.token)).toBe(true);
+
+    // Settled again (a second answer, a late retry of the settle) once it has left the window.
+    await sleep(1125);
+    expect(await limiter.settleSend(sender, a.token)).toBe(false);
+    expect(await redis.zscore(`send-window:${sender}`, a.token)).toBeNull();
+    expect(await sendsAtOnce(limiter, sender, 'b')).toBe(0);
   });
 });

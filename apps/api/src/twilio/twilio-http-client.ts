@@ -5,6 +5,9 @@ import type RequestClient from 'twilio/lib/base/RequestClient';
 // Every Twilio product host the SDK calls: api, messaging, lookups (and any regional variant).
 const TWILIO_HOST = /^https:\/\/[a-z0-9.-]+\.twilio\.com(?=[/?]|$)/i;
 
+/** How long a request waits for Twilio's answer when the client is given no timeout of its own. */
+export const TWILIO_REQUEST_TIMEOUT_MS = 10_000;
+
 /**
  * The SDK's own HTTP client, pointed at another base URL. With `apiBaseUrl` unset (production)
  * requests go to Twilio's hosts untouched; set to the sandbox's URL, the same code talks to the
@@ -16,7 +19,7 @@ export class TwilioBaseUrlRequestClient extends twilio.RequestClient {
   private readonly apiBaseUrl: string | undefined;
 
   constructor(options: { apiBaseUrl?: string; timeoutMs?: number } = {}) {
-    const timeout = options.timeoutMs ?? 10_000;
+    const timeout = options.timeoutMs ?? TWILIO_REQUEST_TIMEOUT_MS;
     super({ timeout, keepAlive: true });
     this.apiBaseUrl = effectiveApiBaseUrl(options.apiBaseUrl);
     if (this.apiBaseUrl?.startsWith('http:'))
