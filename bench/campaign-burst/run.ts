@@ -20,7 +20,9 @@
  * Environment: BENCH_POSTS (10000), BENCH_ACCOUNTS (20), BENCH_CONCURRENCY (64), BENCH_SEND_RATE
  * (texts a second per sender, the API's SEND_RATE_LONG_CODE: 25), BENCH_WORKER (separate | api |
  * after: started once every post is answered),
- * BENCH_DRAIN_TIMEOUT_SECONDS (900), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md).
+ * BENCH_DRAIN_TIMEOUT_SECONDS (900), BENCH_WRITE_DOC=0 (do not touch docs/benchmarks.md),
+ * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (node's arguments for the API / the worker, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * Exits 1 when a target is missed. Writes the "Campaign burst" section of docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
