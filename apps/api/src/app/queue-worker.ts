@@ -1,11 +1,12 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Job } from 'bull';
+import type { Job, Queue } from 'bull';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
@@ -28,7 +29,9 @@ import { SendMessageProcessor } from '../sending/send-message.processor';
  * at once: everything it decides is decided under PostgreSQL locks.
  */
 @Injectable()
-export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueWorker
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(QueueWorker.name);
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping = false;
@@ -52,27 +55,23 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
     // Keap-bound work waits in the shared budget (fair between accounts), not in a FIFO queue.
     const keap = this.config.KEAP_QUEUE_CONCURRENCY;
     const outbox = (kind: OutboxKind, handler: (id: string) => Promise<void>, concurrency = n) =>
-      void this.publisher
-        .queue(kind)
-        .process(concurrency, (job: Job<OutboxJob>) => handler(job.data.outboxId));
-    void this.publisher
-      .queue('inbound')
-      .process(n, (job: Job<InboundJob>) => this.runtime.processInbound(job.data));
+      this.process(this.publisher.queue(kind), concurrency, (job: Job<OutboxJob>) =>
+        handler(job.data.outboxId),
+      );
+    this.process(this.publisher.queue('inbound'), n, (job: Job<InboundJob>) =>
+      this.runtime.processInbound(job.data),
+    );
     // Campaign starts' Keap calls are the first the fair day paces when Keap's day quota runs short.
     outbox('start_http', (id) => runAsKeapWork('start', () => this.starts.perform(id)), keap);
-    void this.publisher
-      .queue('send_message')
-      .process(n, (job: Job<OutboxJob>) => this.sends.run(job.data.outboxId, job.data.slotAt));
+    this.process(this.publisher.queue('send_message'), n, (job: Job<OutboxJob>) =>
+      this.sends.run(job.data.outboxId, job.data.slotAt),
+    );
     outbox('apply_tag', (id) => this.crmEffects.applyTag(id), keap);
     outbox('save_field', (id) => this.crmEffects.saveField(id), keap);
     outbox('achieve_goal', (id) => this.crmEffects.achieveGoal(id), keap);
     outbox('resolve_contact', (id) => this.crmEffects.resolveContact(id), keap);
     // One note job at a time per process: appends to one note must not interleave.
-    void this.publisher
-      .queue('write_note')
-      .process(1, (job: Job<OutboxJob>) =>
-        runAsKeapWork('note', () => this.notes.run(job.data.outboxId)),
-      );
+    outbox('write_note', (id) => runAsKeapWork('note', () => this.notes.run(id)), 1);
     this.every(this.config.OUTBOX_RELAY_INTERVAL_MS, async () => {
       await this.outboxRelay.run();
       await this.inboundSweep.run();
@@ -82,9 +81,31 @@ export class QueueWorker implements OnApplicationBootstrap, OnApplicationShutdow
       this.every(this.config.INBOUND_RECONCILE_INTERVAL_MS, () => this.reconciler.run());
   }
 
+  beforeApplicationShutdown(): void {
+    // Before @nestjs/bull closes the queues (its onApplicationShutdown).
+    this.stopping = true;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+  }
+
+  /**
+   * Bull's `process` promise settles only when the queue stops: rejected with "Connection is
+   * closed" when the app shuts down while it still connects. Expected then; logged otherwise.
+   */
+  private process<T>(
+    queue: Queue<T>,
+    concurrency: number,
+    handler: (job: Job<T>) => Promise<void>,
+  ) {
+    queue.process(concurrency, handler).catch((err: unknown) => {
+      if (!this.stopping)
+        this.logger.error(
+          `queue ${queue.name} stopped processing: ${err instanceof Error ? err.message : String(err)}`,
+        );
+    });
   }
 
   private every(ms: number, work: () => Promise<void>): void {
