@@ -578,6 +578,15 @@ export class KeapClient {
     return this.updateNote(contactId, note.id, { text: merged });
   }
 
+  /**
+   * Reads what a note write needs before its own call (the user notes are written as: once per
+   * account, then from the account cache), so that a caller holding a grant for the write's first
+   * call does not hold it while that read waits in the budget.
+   */
+  async prepareNoteWrite(): Promise<void> {
+    await this.noteUser();
+  }
+
   getUserInfo(): Promise<KeapUserInfo> {
     return this.call<KeapUserInfo>({
       kind: 'oauth.userinfo',

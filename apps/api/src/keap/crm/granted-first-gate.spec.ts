@@ -25,21 +25,35 @@ describe('GrantedFirstGate', () => {
   it('sends the first call of the grant’s kind on it, and every other call through the budget', async () => {
     const budget = aBudget();
     const gate = new GrantedFirstGate(budget.gate, won);
+    expect(await gate.acquire(list)).toBe(won);
+    // A retry of the list call waits in the budget like any call.
+    expect(await gate.acquire(list)).toMatchObject({ grantId: 'g1' });
+    expect(await gate.acquire({ ...list, kind: 'contacts.model' })).toMatchObject({
+      grantId: 'g2',
+    });
+    expect(budget.acquired.map((c) => c.kind)).toEqual(['contacts.list', 'contacts.model']);
+    expect(budget.observed).toEqual([]);
+    expect(gate.maxCallMs).toBe(15_000);
+  });
+
+  it('gives the grant back before another call waits in the budget, so no slot is held meanwhile', async () => {
+    const budget = aBudget();
+    const gate = new GrantedFirstGate(budget.gate, won);
+    // The account's field model, read before the list call: the won slot is not kept waiting.
     expect(await gate.acquire({ ...list, kind: 'contacts.model' })).toMatchObject({
       grantId: 'g1',
     });
-    expect(await gate.acquire(list)).toBe(won);
-    // A retry of the list call waits in the budget like any call.
+    expect(budget.observed).toEqual([{ grantId: 'won', status: 0 }]);
     expect(await gate.acquire(list)).toMatchObject({ grantId: 'g2' });
     expect(budget.acquired.map((c) => c.kind)).toEqual(['contacts.model', 'contacts.list']);
-    expect(gate.maxCallMs).toBe(15_000);
   });
 
   it('never spends the grant on another account’s call', async () => {
     const budget = aBudget();
     const gate = new GrantedFirstGate(budget.gate, won);
     expect(await gate.acquire({ ...list, accountId: 'globex' })).toMatchObject({ grantId: 'g1' });
-    expect(await gate.acquire(list)).toBe(won);
+    expect(await gate.acquire(list)).toMatchObject({ grantId: 'g2' });
+    expect(budget.observed).toEqual([{ grantId: 'won', status: 0 }]);
   });
 
   it('answers the budget for every call, and gives back the grant only when no call used it', async () => {

@@ -2,7 +2,8 @@ import type { KeapCallContext, KeapGrant, KeapRequestGate } from '@sms-seq/crm-k
 
 /**
  * A request gate holding a grant already won from `gate`: the first call of the grant's kind and
- * account goes out on it; every other call (another kind, a retry) waits in `gate` as usual. For
+ * account goes out on it; every other call (another kind, a retry) waits in `gate` as usual, and
+ * one asked before the grant was used gives it back first (the grant's call then waits too). For
  * a batch that asked the budget before it knew all its contacts (KeapContactReadBatcher), and
  * work that asked before it knew what to write (a note: KeapCrmProvider.crmAtTurn).
  */
@@ -30,13 +31,13 @@ export class GrantedFirstGate implements KeapRequestGate {
 
   async acquire(ctx: KeapCallContext): Promise<KeapGrant> {
     const grant = this.unused;
-    if (grant && grant.kind === ctx.kind && grant.accountId === ctx.accountId) {
-      if (!this.stale()) {
-        this.unused = null;
-        return grant;
-      }
-      await this.release();
+    if (grant && grant.kind === ctx.kind && grant.accountId === ctx.accountId && !this.stale()) {
+      this.unused = null;
+      return grant;
     }
+    // Never hold a slot while waiting for another: holders waiting on each other's calls (a
+    // note's turn on the account's note user, read once per account) would fill the window.
+    await this.release();
     return this.gate.acquire(ctx);
   }
 

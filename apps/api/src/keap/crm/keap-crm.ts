@@ -203,6 +203,13 @@ export class KeapCrmProvider extends CrmProvider {
     first: 'createNote' | 'appendToNote',
     work: (crm: Crm) => Promise<T>,
   ): Promise<T> {
+    // The note user first (a Keap read once per account): every note job of the account waits on
+    // that one read, and none may hold a turn meanwhile, or the turns fill the budget's window.
+    await guard(() =>
+      this.clients
+        .clientFor(accountId, options.priority, RUNTIME_RETRY, options.onCall)
+        .prepareNoteWrite(),
+    );
     const grant = await guard(() =>
       this.gate.acquire({ accountId, priority: options.priority, kind: FIRST_NOTE_CALL[first] }),
     );
