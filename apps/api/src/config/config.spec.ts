@@ -62,6 +62,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('holds a note for the contact’s next conversation 10 minutes by default, at most a day', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const holdOf = (value?: string) =>
+      loadConfig({ SECRETS_KEY: key, NOTE_HOLD_MAX_MS: value }).NOTE_HOLD_MAX_MS;
+    expect(holdOf()).toBe(600_000);
+    expect(holdOf('0')).toBe(0);
+    expect(() => holdOf('-1')).toThrow(/NOTE_HOLD_MAX_MS: must be 0 or more/);
+    expect(() => holdOf('90000000')).toThrow(/NOTE_HOLD_MAX_MS: must be at most 86400000/);
+    expect(() => holdOf('10m')).toThrow(
+      /NOTE_HOLD_MAX_MS: must be a whole number of milliseconds, e\.g\. 600000/,
+    );
+  });
+
   it('serves the API docs outside production, in production only when API_DOCS=true', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const docs = (env: NodeJS.ProcessEnv) =>

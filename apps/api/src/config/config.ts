@@ -128,6 +128,17 @@ const configSchema = z.object({
     .min(0, 'must be 0 or more (0 saves each reply at once)')
     .max(3_600_000, 'must be at most 3600000 (an hour): Keap would show answers that late')
     .default(60_000),
+  /**
+   * A finished conversation's note waits, at most this long after its end, while the contact is
+   * in another conversation of the same tool: both transcripts then go in one Keap write instead
+   * of a create and an append (a read and an update). 0: the note never waits.
+   */
+  NOTE_HOLD_MAX_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds, e.g. 600000' })
+    .int('must be a whole number of milliseconds, e.g. 600000')
+    .min(0, 'must be 0 or more (0 writes each note at once)')
+    .max(86_400_000, 'must be at most 86400000 (a day): a note should not wait longer')
+    .default(600_000),
   /** How often the outbox relay looks for work not yet on the queues. */
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Work published this long ago and still not done is published again (Redis lost it, or retries ran out). */

@@ -59,6 +59,21 @@ export class ConversationRepository {
   }
 
   /** The line's unfinished conversation, its row locked. */
+  /** Whether the contact is in a conversation of the tool now, other than `except`. */
+  async contactInTool(
+    toolId: string,
+    contactId: number,
+    except: string,
+    m?: EntityManager,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.manager(m).query(
+      `SELECT 1 FROM conversations
+        WHERE tool_id = $1 AND contact_id = $2 AND ended_at IS NULL AND id <> $3 LIMIT 1`,
+      [toolId, contactId, except],
+    );
+    return rows.length > 0;
+  }
+
   async activeFor(line: PhoneLine, m: EntityManager): Promise<Conversation | null> {
     const { accountId, senderKey, phone } = line;
     return m.getRepository(Conversation).findOne({

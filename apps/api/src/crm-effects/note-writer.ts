@@ -1,5 +1,7 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 import { ConversationRuntime } from '../conversations/conversation-runtime.service';
 import type { Conversation } from '../conversations/conversation.entity';
 import { ConversationRepository } from '../conversations/conversation.repository';
@@ -8,6 +10,7 @@ import { MessageRepository } from '../messages/message.repository';
 import { type Crm, CrmError, CrmProvider, type NotePart } from '../ports/crm.port';
 import { KeapCallsPerConversation } from '../conversations/keap-calls-per-conversation';
 import { runAsKeapWork } from '../keap/budget/keap-work';
+import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { FieldSaves } from './field-saves';
 import { NoteRepository } from './note.repository';
@@ -62,6 +65,10 @@ export function transcript(
  * make a retry a no-op. When Keap did the write but its answer was lost (the transaction then
  * rolls back), each transcript's marker makes the retry, whatever it gathers by then, find the
  * note (create) and write only the transcripts it lacks.
+ *
+ * A note whose contact is already in another conversation of the tool waits for it (at most
+ * NOTE_HOLD_MAX_MS after its own end): that one's note job then writes both transcripts at once,
+ * one write instead of a create and an append's read and update.
  */
 @Injectable()
 export class NoteWriter {
@@ -74,6 +81,8 @@ export class NoteWriter {
     private readonly runtime: ConversationRuntime,
     private readonly crm: CrmProvider,
     private readonly saves: FieldSaves,
+    private readonly publisher: OutboxPublisher,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'NOTE_HOLD_MAX_MS'>,
     @Optional() private readonly keapCalls?: KeapCallsPerConversation,
   ) {}
 
@@ -97,6 +106,7 @@ export class NoteWriter {
       await this.keapCalls?.observeIfDone(conversation.id);
       return;
     }
+    if (await this.holdForNextConversation(outboxId, conversation, contactId)) return;
     const { name } = await this.runtime.definitionOf(undefined, conversation.toolVersionId);
     // Counted before Keap is called, outside the transaction: a later attempt knows an earlier
     // one may have written the note even though its transaction rolled back.
@@ -140,6 +150,25 @@ export class NoteWriter {
       throw err;
     }
     for (const id of written) await this.keapCalls?.observeIfDone(id);
+  }
+
+  /**
+   * Puts the note off (a delayed job, no worker held) while the contact is in another conversation
+   * of the tool, up to NOTE_HOLD_MAX_MS after this one ended; true when it did.
+   */
+  private async holdForNextConversation(
+    outboxId: string,
+    conversation: Conversation,
+    contactId: number,
+  ): Promise<boolean> {
+    const until = (conversation.endedAt ?? new Date()).getTime() + this.config.NOTE_HOLD_MAX_MS;
+    // A second short of it: the delayed job may wake a little early, and its id is taken then.
+    if (until - Date.now() < 1_000) return false;
+    if (!(await this.conversations.contactInTool(conversation.toolId, contactId, conversation.id)))
+      return false;
+    await this.outbox.holdUntil(outboxId, new Date(until));
+    await this.publisher.publishAt({ id: outboxId, kind: 'write_note' }, until);
+    return true;
   }
 
   /**

@@ -47,6 +47,14 @@ export class OutboxRepository {
     return planned?.not_before ?? null;
   }
 
+  /** Work left until `at` (a note held for the contact's next conversation): the relay waits too. */
+  async holdUntil(id: string, at: Date, m?: EntityManager): Promise<void> {
+    await this.manager(m).query(
+      `UPDATE outbox SET not_before = $2 WHERE id = $1 AND done_at IS NULL`,
+      [id, at],
+    );
+  }
+
   /** The account's pending sends held with a `last_error` LIKE `heldLike`, due now; their ids. */
   async releaseHeldSends(
     accountId: string,
