@@ -11,7 +11,9 @@
  * background once the conversation has ended), and the end writes the transcript to the
  * contact's note (NoteWriter, marked `note`: at its turn in the budget, `crmAtTurn`, the job
  * writes every transcript of the contact waiting by then in one call, creating the note or
- * appending to it; a job whose transcript went with another's writes nothing). FieldSaves itself
+ * appending to it; a job whose transcript went with another's writes nothing; while the
+ * contact is in its next conversation, the note waits for that one's end, at most the hold).
+ * FieldSaves itself
  * keeps its pending saves in the outbox (the database); the bench keeps them in memory with the
  * same flush rule. Calls are counted per
  * conversation by the provider's own `onCall`, as the runtime counts them (a batched call on one
@@ -46,6 +48,8 @@ export interface WorkerInput {
   readBatchWindowMs: number;
   tagBatchWindowMs: number;
   fieldSaveMaxDelayMs: number;
+  /** NOTE_HOLD_MAX_MS in the bench's time. */
+  noteHoldMaxMs: number;
   accounts: {
     accountId: string;
     token: string;
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
         contactId: number,
         note: ContactNote,
         onEnded: () => void,
+        nextEnded: Promise<void> | null,
       ): Promise<void> => {
         const n = counter++;
         const id = `${account.accountId}-c${n}`;
@@ -302,6 +307,9 @@ async function main(): Promise<void> {
             startedAt,
           });
           onEnded();
+          // NoteWriter's hold: the contact is in the tool again (its next conversation starts
+          // now), so the note waits for that one's end (whose job writes both), at most the hold.
+          if (nextEnded) await Promise.race([nextEnded, sleep(input.noteHoldMaxMs)]);
           await writeNote(
             contactId,
             note,
@@ -362,10 +370,14 @@ async function main(): Promise<void> {
           // The next conversation starts when the one before ends; their notes share the row.
           const note: ContactNote = { noteId: null, waiting: new Map(), held: Promise.resolve() };
           const all: Promise<void>[] = [];
-          for (let i = 0; i < conversations; i++) {
+          const ends = Array.from({ length: conversations }, () => {
             let ended!: () => void;
             const done = new Promise<void>((resolve) => (ended = resolve));
-            all.push(converse(contactId, note, ended));
+            return { ended, done };
+          });
+          for (let i = 0; i < conversations; i++) {
+            const { ended, done } = ends[i]!;
+            all.push(converse(contactId, note, ended, ends[i + 1]?.done ?? null));
             await done;
           }
           await Promise.all(all);
