@@ -136,9 +136,12 @@ async function main(): Promise<void> {
   // "stop" (the real-time run's end): the calls still waiting for budget are dropped, and the
   // conversations they belonged to count as cut off, not failed.
   let stopped = false;
+  let stop!: () => void;
+  const stopping = new Promise<void>((resolve) => (stop = resolve));
   process.stdin.on('data', (d: Buffer) => {
     if (!d.toString().includes('stop') || stopped) return;
     stopped = true;
+    stop();
     void budget.close();
   });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -309,7 +312,14 @@ async function main(): Promise<void> {
           onEnded();
           // NoteWriter's hold: the contact is in the tool again (its next conversation starts
           // now), so the note waits for that one's end (whose job writes both), at most the hold.
-          if (nextEnded) await Promise.race([nextEnded, sleep(input.noteHoldMaxMs)]);
+          if (nextEnded) {
+            let timer: NodeJS.Timeout | undefined;
+            const holdOver = new Promise(
+              (resolve) => (timer = setTimeout(resolve, input.noteHoldMaxMs)),
+            );
+            await Promise.race([nextEnded, holdOver, stopping]);
+            clearTimeout(timer);
+          }
           await writeNote(
             contactId,
             note,
