@@ -421,7 +421,7 @@ function mixesSection(all: MixFigures[]): string {
       "each conversation is a campaign start that reads its contact (marked `start` work, batched with its account's other starts), has 1-3 replies each saving an answer " +
       '(pending, then one contact update per flush: before the tag, at the end, or once the first save has waited the maximum delay, as `FieldSaves` does), ' +
       "a tag on the last reply half the time (batched with the account's other applies of that tag), and its transcript in the contact's note " +
-      "(about one contact in three has a second conversation, started as soon as the first ends, its transcript in the same note: the first's note waits for it, as \`NOTE_HOLD_MAX_MS\` allows, and both go in one write); the last reply's effects and the note are `background`, the rest `interactive`. " +
+      "(about one contact in three has a second conversation, started as soon as the first ends, its transcript in the same note: the first's note waits for it, as `NOTE_HOLD_MAX_MS` allows, and both go in one write); the last reply's effects and the note are `background`, the rest `interactive`. " +
       `Mixes: **burst**, every reply at once (worst case for the budget), and **think time**, each reply 5-60 Keap seconds after the text it answers. ` +
       `Keap sandbox at Keap's published limits (25/s, 1,500/min, 150,000/day app-wide; 10,000/min, 250,000/day per tenant) with time ` +
       `compressed ${SCALE}× (a Keap minute = ${sec(60_000 / SCALE)}); the budget, the batch windows (200 Keap ms), the field-save delay (60 Keap s) and the note hold (10 Keap min) ` +
