@@ -75,13 +75,31 @@ function heldNotes(env: Record<string, string>) {
     };
   }
 
+  /**
+   * The contact's first conversation ends while its note cannot run yet, and the second starts
+   * before it does; answers the first (the second waits for the contact's reply).
+   */
+  async function backInTheToolAtOnce(contact: ReturnType<typeof aContact>, answer: string) {
+    const noteQueue = h.t.app.get(OutboxPublisher).queue('write_note');
+    await noteQueue.pause(true);
+    try {
+      await contact.start();
+      const first = await contact.answer(answer);
+      await eventually(async () => (await noteRowOf(first.id)) !== undefined, 'its note row');
+      await contact.start();
+      return first;
+    } finally {
+      await noteQueue.resume(true);
+    }
+  }
+
   return {
     h: () => h,
-    noteQueue: () => h.t.app.get(OutboxPublisher).queue('write_note'),
     noteCalls,
     noteRowOf,
     noteWrittenAt,
     aContact,
+    backInTheToolAtOnce,
   };
 }
 
@@ -90,17 +108,7 @@ describe('runtime: a note waits while the contact is in the tool again (default 
 
   it('writes both transcripts in one create once the next conversation ends', async () => {
     const ada = t.aContact('Ada');
-    // The first ends while its note cannot run yet; the second starts before it does.
-    await t.noteQueue().pause(true);
-    let first: { id: string; ended_at: Date | null };
-    try {
-      await ada.start();
-      first = await ada.answer('Lovely');
-      await eventually(async () => (await t.noteRowOf(first.id)) !== undefined, 'its note row');
-      await ada.start();
-    } finally {
-      await t.noteQueue().resume(true);
-    }
+    const first = await t.backInTheToolAtOnce(ada, 'Lovely');
     const before = t.noteCalls();
 
     // Its job puts it off until the hold runs out, counted from its end; no note in Keap yet.
@@ -149,16 +157,7 @@ describe('runtime: a held note is written alone once NOTE_HOLD_MAX_MS has passed
 
   it('writes the first transcript after the hold, and appends the next when it ends', async () => {
     const cy = t.aContact('Cy');
-    await t.noteQueue().pause(true);
-    let first: { id: string; ended_at: Date | null };
-    try {
-      await cy.start();
-      first = await cy.answer('Rainy');
-      await eventually(async () => (await t.noteRowOf(first.id)) !== undefined, 'its note row');
-      await cy.start();
-    } finally {
-      await t.noteQueue().resume(true);
-    }
+    const first = await t.backInTheToolAtOnce(cy, 'Rainy');
 
     // The second stays under way: the first's note goes alone, no sooner than the hold allows.
     await eventually(async () => (await t.noteRowOf(first.id))!.done, 'the first note', 15_000);
