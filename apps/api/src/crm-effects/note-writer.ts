@@ -166,7 +166,13 @@ export class NoteWriter {
     if (until - Date.now() < 1_000) return false;
     if (!(await this.conversations.contactInTool(conversation.toolId, contactId, conversation.id)))
       return false;
-    await this.outbox.holdUntil(outboxId, new Date(until));
+    await this.dataSource.transaction(async (m) => {
+      // Once per hold: a redelivered job plans the same time and tells nothing new.
+      if (await this.outbox.holdUntil(outboxId, new Date(until), m))
+        await this.runtime.recordEvent(m, conversation.id, 'note_held', {
+          until: new Date(until).toISOString(),
+        });
+    });
     await this.publisher.publishAt({ id: outboxId, kind: 'write_note' }, until);
     return true;
   }

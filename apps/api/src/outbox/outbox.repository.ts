@@ -47,12 +47,19 @@ export class OutboxRepository {
     return planned?.not_before ?? null;
   }
 
-  /** Work left until `at` (a note held for the contact's next conversation): the relay waits too. */
-  async holdUntil(id: string, at: Date, m?: EntityManager): Promise<void> {
-    await this.manager(m).query(
-      `UPDATE outbox SET not_before = $2 WHERE id = $1 AND done_at IS NULL`,
-      [id, at],
+  /**
+   * Work left until `at` (a note held for the contact's next conversation): the relay waits too.
+   * True when this call planned it (false: done, or planned for `at` already).
+   */
+  async holdUntil(id: string, at: Date, m?: EntityManager): Promise<boolean> {
+    const rows = returnedRows(
+      await this.manager(m).query(
+        `UPDATE outbox SET not_before = $2
+          WHERE id = $1 AND done_at IS NULL AND not_before IS DISTINCT FROM $2 RETURNING id`,
+        [id, at],
+      ),
     );
+    return rows.length > 0;
   }
 
   /** The account's pending sends held with a `last_error` LIKE `heldLike`, due now; their ids. */

@@ -45,6 +45,13 @@ function heldNotes(env: Record<string, string>) {
     )) as { id: string; done: boolean; not_before: Date | null }[];
     return row;
   };
+  const eventsOf = async (conversationId: string, type: string) =>
+    (
+      (await h.ds.query(
+        `SELECT detail FROM conversation_events WHERE conversation_id = $1 AND type = $2`,
+        [conversationId, type],
+      )) as { detail: Record<string, unknown> }[]
+    ).map((r) => r.detail);
   const noteWrittenAt = async (conversationId: string) => {
     const [row] = (await h.ds.query(
       `SELECT created_at FROM conversation_events WHERE conversation_id = $1 AND type = 'note_written'`,
@@ -98,6 +105,7 @@ function heldNotes(env: Record<string, string>) {
     noteCalls,
     noteRowOf,
     noteWrittenAt,
+    eventsOf,
     aContact,
     backInTheToolAtOnce,
   };
@@ -121,6 +129,10 @@ describe('runtime: a note waits while the contact is in the tool again (default 
       600_000 - 1_000,
     );
     expect(notesOf(t.h().sandbox, ada.contactId)).toHaveLength(0);
+    // Told once in the conversation's history, with the time it waits until.
+    expect(await t.eventsOf(first.id, 'note_held')).toEqual([
+      { until: held.not_before!.toISOString() },
+    ]);
 
     const second = await ada.answer('Even better');
     await eventually(

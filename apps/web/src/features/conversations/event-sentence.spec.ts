@@ -79,6 +79,9 @@ describe('what happened in a conversation, in sentences', () => {
     expect(say('note_written', { noteId: 12, action: 'created' })).toBe(
       'Wrote this conversation into a note on the Keap contact.',
     );
+    expect(say('note_held', { until: '2026-12-04T10:10:00.000Z' })).toBe(
+      'The contact is in this tool again: this conversation’s note waits for that one to end, so that both go into the Keap note together.',
+    );
     expect(say('conversation_ended', { status: 'opted_out' })).toBe(
       'The contact opted out (texted STOP), so the conversation ended.',
     );

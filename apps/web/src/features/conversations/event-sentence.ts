@@ -177,6 +177,8 @@ export function describeEvent(event: ConversationEventRow, context: EventContext
       return text('action') === 'appended'
         ? 'Added this conversation to the contact’s note in Keap.'
         : 'Wrote this conversation into a note on the Keap contact.';
+    case 'note_held':
+      return 'The contact is in this tool again: this conversation’s note waits for that one to end, so that both go into the Keap note together.';
     case 'keap_work_stopped': {
       const work = KEAP_WORK[text('work') ?? ''] ?? 'do its Keap work';
       const reason = text('reason');
