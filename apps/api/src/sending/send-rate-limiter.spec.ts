@@ -123,21 +123,31 @@ describe('SendRateLimiter (real Redis, shared by processes)', () => {
   it('gives texts refused one after another later places, one per place, so a late pile does not retry all at once', async () => {
     const limiter = aProcess({ SEND_RATE_LONG_CODE: '2' });
     const sender = 'phone:+14155550102';
-    expect(await sendsAtOnce(limiter, sender, 'a')).toBe(0);
+    /** The call's result and the clock before and after it: a busy machine stretches both. */
+    const timed = async <T>(call: () => Promise<T>) => {
+      const from = Date.now();
+      const value = await call();
+      return { value, from, to: Date.now() };
+    };
+    const a = await timed(() => sendsAtOnce(limiter, sender, 'a'));
     await sleep(200);
-    expect(await sendsAtOnce(limiter, sender, 'b')).toBe(0);
+    const b = await timed(() => sendsAtOnce(limiter, sender, 'b'));
+    expect([a.value, b.value]).toEqual([0, 0]);
 
-    const c = (await limiter.takeSend(sender, 'c')).waitMs;
-    const d = (await limiter.takeSend(sender, 'd')).waitMs;
-    const e = (await limiter.takeSend(sender, 'e')).waitMs;
-    // c: when a leaves (~825 ms), d: when b leaves (~200 ms after), e: when c, let in at a's
-    // place, leaves in turn (a second after c).
-    expect(c).toBeGreaterThan(725);
-    expect(c).toBeLessThanOrEqual(825);
-    expect(d - c).toBeGreaterThanOrEqual(195);
-    expect(d - c).toBeLessThanOrEqual(205);
-    expect(e - c).toBeGreaterThanOrEqual(1024);
-    expect(e - c).toBeLessThanOrEqual(1026);
+    const c = await timed(async () => (await limiter.takeSend(sender, 'c')).waitMs);
+    const d = await timed(async () => (await limiter.takeSend(sender, 'd')).waitMs);
+    const e = await timed(async () => (await limiter.takeSend(sender, 'e')).waitMs);
+    // c: when a leaves, a second and the 25 ms margin after Twilio answered it.
+    expect(c.value).toBeGreaterThanOrEqual(a.from + 1025 - c.to - 1);
+    expect(c.value).toBeLessThanOrEqual(a.to + 1025 - c.from + 1);
+    // d: when b leaves, as long after a's leaving (c's place) as b was answered after a: 200 ms
+    // and whatever the sleep overran, less the time between the two calls.
+    const between = { least: d.from - c.to, most: d.to - c.from };
+    expect(d.value - c.value + between.least).toBeLessThanOrEqual(b.to - a.from + 1);
+    expect(d.value - c.value + between.most).toBeGreaterThanOrEqual(b.from - a.to - 1);
+    // e: when c, let in at a's place, leaves in turn: a second and the margin after that place.
+    expect(e.value - c.value).toBeGreaterThanOrEqual(1025 - (e.to - c.from) - 1);
+    expect(e.value - c.value).toBeLessThanOrEqual(1025 + 1);
   });
 
   it('holds a rate under one text a second over the longer window it means', async () => {
