@@ -149,7 +149,19 @@ export async function createDatabase(
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: async () => {
+      // FORCE ends the database's connections but may not end an autovacuum worker PostgreSQL
+      // started on it (42501: this role may not signal it); that worker is done within moments.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          return await withClient(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        } catch (err) {
+          if ((err as { code?: string }).code !== '42501' || Date.now() > deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    },
   };
 }
 
