@@ -58,7 +58,6 @@ export class ConversationRepository {
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The line's unfinished conversation, its row locked. */
   /** Whether the contact is in a conversation of the tool now, other than `except`. */
   async contactInTool(
     toolId: string,
@@ -74,6 +73,7 @@ export class ConversationRepository {
     return rows.length > 0;
   }
 
+  /** The line's unfinished conversation, its row locked. */
   async activeFor(line: PhoneLine, m: EntityManager): Promise<Conversation | null> {
     const { accountId, senderKey, phone } = line;
     return m.getRepository(Conversation).findOne({
